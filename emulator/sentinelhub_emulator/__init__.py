@@ -1,0 +1,1 @@
+"""sentinelhub_emulator: a local Sentinel Hub BYOC service."""

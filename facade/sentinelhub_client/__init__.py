@@ -1,0 +1,1 @@
+"""sentinelhub_client: the SDK users import."""

@@ -1,0 +1,206 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.byoc_collection_page import ByocCollectionPage
+from ...models.error_envelope import ErrorEnvelope
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    count: int | Unset = UNSET,
+    viewtoken: str | Unset = UNSET,
+    search: str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["count"] = count
+
+    params["viewtoken"] = viewtoken
+
+    params["search"] = search
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/byoc/collections",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ByocCollectionPage | ErrorEnvelope | None:
+    if response.status_code == 200:
+        response_200 = ByocCollectionPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ByocCollectionPage | ErrorEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    count: int | Unset = UNSET,
+    viewtoken: str | Unset = UNSET,
+    search: str | Unset = UNSET,
+) -> Response[ByocCollectionPage | ErrorEnvelope]:
+    """List collections, one page at a time
+
+    Args:
+        count (int | Unset):
+        viewtoken (str | Unset):
+        search (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ByocCollectionPage | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        count=count,
+        viewtoken=viewtoken,
+        search=search,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    count: int | Unset = UNSET,
+    viewtoken: str | Unset = UNSET,
+    search: str | Unset = UNSET,
+) -> ByocCollectionPage | ErrorEnvelope | None:
+    """List collections, one page at a time
+
+    Args:
+        count (int | Unset):
+        viewtoken (str | Unset):
+        search (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ByocCollectionPage | ErrorEnvelope
+    """
+
+    return sync_detailed(
+        client=client,
+        count=count,
+        viewtoken=viewtoken,
+        search=search,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    count: int | Unset = UNSET,
+    viewtoken: str | Unset = UNSET,
+    search: str | Unset = UNSET,
+) -> Response[ByocCollectionPage | ErrorEnvelope]:
+    """List collections, one page at a time
+
+    Args:
+        count (int | Unset):
+        viewtoken (str | Unset):
+        search (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ByocCollectionPage | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        count=count,
+        viewtoken=viewtoken,
+        search=search,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    count: int | Unset = UNSET,
+    viewtoken: str | Unset = UNSET,
+    search: str | Unset = UNSET,
+) -> ByocCollectionPage | ErrorEnvelope | None:
+    """List collections, one page at a time
+
+    Args:
+        count (int | Unset):
+        viewtoken (str | Unset):
+        search (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ByocCollectionPage | ErrorEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            count=count,
+            viewtoken=viewtoken,
+            search=search,
+        )
+    ).parsed

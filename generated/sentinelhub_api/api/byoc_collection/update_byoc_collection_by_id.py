@@ -1,0 +1,225 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.byoc_collection_update import ByocCollectionUpdate
+from ...models.error_envelope import ErrorEnvelope
+from ...types import Response
+
+
+def _get_kwargs(
+    collection_id: UUID,
+    *,
+    body: ByocCollectionUpdate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/api/v1/byoc/collections/{collection_id}".format(
+            collection_id=quote(str(collection_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | ErrorEnvelope | None:
+    if response.status_code == 204:
+        response_204 = cast(Any, None)
+        return response_204
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorEnvelope.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorEnvelope.from_dict(response.json())
+
+        return response_409
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | ErrorEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    collection_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ByocCollectionUpdate,
+) -> Response[Any | ErrorEnvelope]:
+    """Update a collection
+
+     Replaces the name, bucket, collection-level no-data value and (when `additionalData` is
+    given) the bands. The bucket can only change while the collection holds no tile. Once a
+    tile exists, bands cannot be added and their bit depth and band index are frozen; a sample
+    format, once set, never changes. Leaving out `noData` removes it; leaving out
+    `additionalData` keeps the bands as they are. Removing every band needs an empty collection.
+
+    Args:
+        collection_id (UUID):
+        body (ByocCollectionUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        collection_id=collection_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    collection_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ByocCollectionUpdate,
+) -> Any | ErrorEnvelope | None:
+    """Update a collection
+
+     Replaces the name, bucket, collection-level no-data value and (when `additionalData` is
+    given) the bands. The bucket can only change while the collection holds no tile. Once a
+    tile exists, bands cannot be added and their bit depth and band index are frozen; a sample
+    format, once set, never changes. Leaving out `noData` removes it; leaving out
+    `additionalData` keeps the bands as they are. Removing every band needs an empty collection.
+
+    Args:
+        collection_id (UUID):
+        body (ByocCollectionUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorEnvelope
+    """
+
+    return sync_detailed(
+        collection_id=collection_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    collection_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ByocCollectionUpdate,
+) -> Response[Any | ErrorEnvelope]:
+    """Update a collection
+
+     Replaces the name, bucket, collection-level no-data value and (when `additionalData` is
+    given) the bands. The bucket can only change while the collection holds no tile. Once a
+    tile exists, bands cannot be added and their bit depth and band index are frozen; a sample
+    format, once set, never changes. Leaving out `noData` removes it; leaving out
+    `additionalData` keeps the bands as they are. Removing every band needs an empty collection.
+
+    Args:
+        collection_id (UUID):
+        body (ByocCollectionUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        collection_id=collection_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    collection_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ByocCollectionUpdate,
+) -> Any | ErrorEnvelope | None:
+    """Update a collection
+
+     Replaces the name, bucket, collection-level no-data value and (when `additionalData` is
+    given) the bands. The bucket can only change while the collection holds no tile. Once a
+    tile exists, bands cannot be added and their bit depth and band index are frozen; a sample
+    format, once set, never changes. Leaving out `noData` removes it; leaving out
+    `additionalData` keeps the bands as they are. Removing every band needs an empty collection.
+
+    Args:
+        collection_id (UUID):
+        body (ByocCollectionUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            collection_id=collection_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

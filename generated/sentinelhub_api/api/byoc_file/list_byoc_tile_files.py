@@ -1,0 +1,185 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_envelope import ErrorEnvelope
+from ...types import Response
+
+
+def _get_kwargs(
+    collection_id: UUID,
+    tile_id: UUID,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/byoc/collections/{collection_id}/tiles/{tile_id}/files".format(
+            collection_id=quote(str(collection_id), safe=""),
+            tile_id=quote(str(tile_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorEnvelope | list[str] | None:
+    if response.status_code == 200:
+        response_200 = cast(list[str], response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorEnvelope.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorEnvelope | list[str]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    collection_id: UUID,
+    tile_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[ErrorEnvelope | list[str]]:
+    """List the files of a tile of a Planet collection
+
+    Args:
+        collection_id (UUID):
+        tile_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | list[str]]
+    """
+
+    kwargs = _get_kwargs(
+        collection_id=collection_id,
+        tile_id=tile_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    collection_id: UUID,
+    tile_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> ErrorEnvelope | list[str] | None:
+    """List the files of a tile of a Planet collection
+
+    Args:
+        collection_id (UUID):
+        tile_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | list[str]
+    """
+
+    return sync_detailed(
+        collection_id=collection_id,
+        tile_id=tile_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    collection_id: UUID,
+    tile_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[ErrorEnvelope | list[str]]:
+    """List the files of a tile of a Planet collection
+
+    Args:
+        collection_id (UUID):
+        tile_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | list[str]]
+    """
+
+    kwargs = _get_kwargs(
+        collection_id=collection_id,
+        tile_id=tile_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    collection_id: UUID,
+    tile_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> ErrorEnvelope | list[str] | None:
+    """List the files of a tile of a Planet collection
+
+    Args:
+        collection_id (UUID):
+        tile_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | list[str]
+    """
+
+    return (
+        await asyncio_detailed(
+            collection_id=collection_id,
+            tile_id=tile_id,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.object_storage import ObjectStorage
+    from ..models.output_response import OutputResponse
+
+
+T = TypeVar("T", bound="AsyncProcessOutput")
+
+
+@_attrs_define
+class AsyncProcessOutput:
+    """
+    Attributes:
+        delivery (ObjectStorage): An S3 or a Google Cloud Storage location; give exactly one of the two members.
+        width (int | Unset):
+        height (int | Unset):
+        resx (float | Unset):
+        resy (float | Unset):
+        responses (list[OutputResponse] | Unset):
+    """
+
+    delivery: ObjectStorage
+    width: int | Unset = UNSET
+    height: int | Unset = UNSET
+    resx: float | Unset = UNSET
+    resy: float | Unset = UNSET
+    responses: list[OutputResponse] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        delivery = self.delivery.to_dict()
+
+        width = self.width
+
+        height = self.height
+
+        resx = self.resx
+
+        resy = self.resy
+
+        responses: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.responses, Unset):
+            responses = []
+            for responses_item_data in self.responses:
+                responses_item = responses_item_data.to_dict()
+                responses.append(responses_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "delivery": delivery,
+            }
+        )
+        if width is not UNSET:
+            field_dict["width"] = width
+        if height is not UNSET:
+            field_dict["height"] = height
+        if resx is not UNSET:
+            field_dict["resx"] = resx
+        if resy is not UNSET:
+            field_dict["resy"] = resy
+        if responses is not UNSET:
+            field_dict["responses"] = responses
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.object_storage import ObjectStorage  # noqa: PLC0415
+        from ..models.output_response import OutputResponse  # noqa: PLC0415
+
+        d = dict(src_dict)
+        delivery = ObjectStorage.from_dict(d.pop("delivery"))
+
+        width = d.pop("width", UNSET)
+
+        height = d.pop("height", UNSET)
+
+        resx = d.pop("resx", UNSET)
+
+        resy = d.pop("resy", UNSET)
+
+        _responses = d.pop("responses", UNSET)
+        responses: list[OutputResponse] | Unset = UNSET
+        if _responses is not UNSET:
+            responses = []
+            for responses_item_data in _responses:
+                responses_item = OutputResponse.from_dict(responses_item_data)
+
+                responses.append(responses_item)
+
+        async_process_output = cls(
+            delivery=delivery,
+            width=width,
+            height=height,
+            resx=resx,
+            resy=resy,
+            responses=responses,
+        )
+
+        async_process_output.additional_properties = d
+        return async_process_output
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

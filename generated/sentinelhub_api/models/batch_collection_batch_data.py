@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="BatchCollectionBatchData")
+
+
+@_attrs_define
+class BatchCollectionBatchData:
+    """
+    Attributes:
+        tiling_grid_id (int | Unset):
+    """
+
+    tiling_grid_id: int | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        tiling_grid_id = self.tiling_grid_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if tiling_grid_id is not UNSET:
+            field_dict["tilingGridId"] = tiling_grid_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        tiling_grid_id = d.pop("tilingGridId", UNSET)
+
+        batch_collection_batch_data = cls(
+            tiling_grid_id=tiling_grid_id,
+        )
+
+        batch_collection_batch_data.additional_properties = d
+        return batch_collection_batch_data
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

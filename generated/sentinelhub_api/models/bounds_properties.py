@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="BoundsProperties")
+
+
+@_attrs_define
+class BoundsProperties:
+    """
+    Attributes:
+        crs (str | Unset): CRS of the bbox and geometry as an OGC URL; CRS84 when absent. Default:
+            'http://www.opengis.net/def/crs/OGC/1.3/CRS84'.
+    """
+
+    crs: str | Unset = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        crs = self.crs
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if crs is not UNSET:
+            field_dict["crs"] = crs
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        crs = d.pop("crs", UNSET)
+
+        bounds_properties = cls(
+            crs=crs,
+        )
+
+        bounds_properties.additional_properties = d
+        return bounds_properties
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

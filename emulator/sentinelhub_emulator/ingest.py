@@ -1,0 +1,1023 @@
+"""The emulator's ingestion engine: check a BYOC tile's files and derive the tile's metadata.
+
+This module is a pure library. It knows nothing of HTTP or of the database; the service layer
+calls `ingest_tile` when a tile moves to INGESTING and stores either the `IngestionResult` or the
+`IngestionFailure.cause` (the tile's ``failedIngestionCause``).
+
+Only metadata is read, never whole rasters: the TIFF structure (IFDs and their tag values) is
+parsed here with plain file reads, and georeferencing comes from rasterio/GDAL opening the file.
+
+Conventions:
+
+- Paths are bucket-relative POSIX strings (``folder/tile_(BAND).tif``). A path that is absolute,
+  contains ``..`` or resolves (through symbolic links) outside the bucket folder fails before
+  anything is opened.
+- Geometries are GeoJSON dictionaries with coordinates in the x/y order of their CRS (easting /
+  northing, or longitude / latitude for EPSG:4326 and CRS84), whatever the axis order an EPSG
+  definition declares. An input geometry without a ``crs`` member is read as CRS84.
+- Resolutions are in metres per pixel. A pixel's resolution is the geometric mean of its width
+  and height (the side of a square of equal area), so square pixels give their side. For
+  EPSG:4326 files degrees become metres on the WGS84 ellipsoid at the tile's centre latitude;
+  other accepted CRSs already measure in metres (EPSG:3857 in its own, unscaled metres).
+"""
+
+from __future__ import annotations
+
+import glob
+import math
+import re
+import statistics
+import struct
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+import numpy.typing as npt
+import rasterio
+import shapely
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
+from rasterio.errors import NotGeoreferencedWarning, RasterioError
+from rasterio.warp import transform_bounds
+from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
+from shapely.validation import explain_validity
+
+__all__ = [
+    "ALLOWED_EPSG_CODES",
+    "BAND_PLACEHOLDER",
+    "MAX_HEADER_BYTES",
+    "BandSpec",
+    "DetectedBand",
+    "IngestionFailure",
+    "IngestionResult",
+    "collection_max_meters_per_pixel",
+    "discover_bands",
+    "ingest_tile",
+]
+
+#: The placeholder in a tile path that each band's ``source`` replaces.
+BAND_PLACEHOLDER = "(BAND)"
+
+#: The CRSs a BYOC file may use.
+ALLOWED_EPSG_CODES: frozenset[int] = frozenset(
+    {4326, 3857, 3035, *range(32601, 32661), *range(32701, 32761)}
+)
+
+#: Largest accepted TIFF header: IFDs plus the tag values they point to.
+MAX_HEADER_BYTES = 1_048_576
+
+MIN_BLOCK_SIZE = 256
+MAX_BLOCK_SIZE = 2048
+
+#: A collection holds at most this many bands.
+MAX_BANDS = 100
+
+#: Overviews narrower and lower than this do not count towards ``maxMetersPerPixel``.
+MIN_OVERVIEW_SIZE = 256
+
+#: ``maxMetersPerPixel`` of a collection is never below this.
+MIN_COLLECTION_MAX_METERS_PER_PIXEL = 500.0
+
+_CRS84 = "urn:ogc:def:crs:OGC:1.3:CRS84"
+
+# numpy dtype name -> (bitDepth, sampleFormat) as the BYOC API names them.
+_DTYPE_FORMATS: dict[str, tuple[int, str]] = {
+    "uint8": (8, "UINT"),
+    "int8": (8, "INT"),
+    "uint16": (16, "UINT"),
+    "int16": (16, "INT"),
+    "uint32": (32, "UINT"),
+    "int32": (32, "INT"),
+    "float32": (32, "FLOAT"),
+}
+
+_REWRITE_HINT = (
+    "rewrite it as a Cloud Optimized GeoTIFF, e.g. with "
+    "`gdal_translate -of COG -co BLOCKSIZE=512 in.tif out.tif`"
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Public data types
+
+
+@dataclass(frozen=True)
+class BandSpec:
+    """One band of a collection, as the collection defines it.
+
+    ``source`` replaces ``(BAND)`` in the tile path (the band name when None); ``band_index`` is
+    the 1-based band within that file. ``bit_depth`` and ``sample_format`` are checked against
+    the file when set.
+    """
+
+    name: str
+    source: str | None = None
+    band_index: int = 1
+    bit_depth: int | None = None
+    sample_format: str | None = None
+
+
+@dataclass(frozen=True)
+class DetectedBand:
+    """What a tile's file actually holds for one band."""
+
+    name: str
+    bit_depth: int
+    sample_format: str
+    band_index: int
+    source: str
+
+
+@dataclass(frozen=True)
+class IngestionResult:
+    """Metadata derived from a tile whose files passed every check.
+
+    ``tile_geometry`` and ``cover_geometry`` are in the tile's CRS and carry a GeoJSON ``crs``
+    member; ``cover_geometry_wgs84`` is the cover in longitude / latitude without one.
+    ``min_meters_per_pixel`` is the finest full resolution among the files;
+    ``max_meters_per_pixel`` the coarsest overview at least 256 px wide or high among the files
+    (a file without such an overview contributes its full resolution).
+    """
+
+    tile_geometry: dict[str, Any]
+    cover_geometry: dict[str, Any]
+    cover_geometry_wgs84: dict[str, Any]
+    crs_epsg: int
+    min_meters_per_pixel: float
+    max_meters_per_pixel: float
+    detected_bands: tuple[DetectedBand, ...]
+    files: tuple[str, ...]
+
+
+class IngestionFailure(Exception):
+    """A tile (or its files) breaks an ingestion rule.
+
+    ``cause`` is the text for the tile's ``failedIngestionCause``: one sentence that names the
+    bucket-relative file when there is one, and says how to fix the problem.
+    """
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(cause)
+        self.cause = cause
+
+
+# --------------------------------------------------------------------------------------------
+# Paths inside the bucket
+
+
+def _check_relative_path(rel: str, what: str) -> None:
+    """Reject paths that are absolute, empty, or could climb out of the bucket."""
+    if not rel:
+        raise IngestionFailure(f"The {what} is empty; give a path inside the bucket.")
+    if "\x00" in rel or "\\" in rel:
+        raise IngestionFailure(
+            f"The {what} '{rel}' contains a backslash or NUL character; "
+            "use '/' to separate folders of a path inside the bucket."
+        )
+    if rel.startswith("/") or re.match(r"^[A-Za-z]:", rel):
+        raise IngestionFailure(
+            f"The {what} '{rel}' is absolute; give it relative to the bucket root, "
+            "without a leading '/'."
+        )
+    parts = rel.split("/")
+    if ".." in parts:
+        raise IngestionFailure(
+            f"The {what} '{rel}' contains '..' and could point outside the bucket; "
+            "give a path inside the bucket without '..'."
+        )
+    if "" in parts:
+        raise IngestionFailure(
+            f"The {what} '{rel}' has an empty folder name (a trailing '/' or '//'); remove it."
+        )
+
+
+def _resolve_inside(bucket: Path, rel: str) -> Path:
+    """The real location of ``rel`` in the (already resolved) bucket folder, never outside it."""
+    _check_relative_path(rel, "file path")
+    target = (bucket / rel).resolve()
+    if not target.is_relative_to(bucket):
+        raise IngestionFailure(
+            f"File '{rel}' is a symbolic link (or lies under one) that leads outside the bucket; "
+            "store the file itself in the bucket."
+        )
+    return target
+
+
+def _open_existing(bucket: Path, rel: str) -> Path:
+    target = _resolve_inside(bucket, rel)
+    if not target.exists():
+        raise IngestionFailure(
+            f"File '{rel}' was not found in the bucket; upload it there or fix the tile path "
+            f"(the '{BAND_PLACEHOLDER}' placeholder is replaced by each band's source)."
+        )
+    if not target.is_file():
+        raise IngestionFailure(
+            f"'{rel}' is a folder, not a file; point the tile path at GeoTIFF files, "
+            f"e.g. '{rel}/{BAND_PLACEHOLDER}.tif'."
+        )
+    return target
+
+
+def _band_path(tile_path: str, band: BandSpec) -> str:
+    return tile_path.replace(BAND_PLACEHOLDER, band.source or band.name)
+
+
+# --------------------------------------------------------------------------------------------
+# TIFF structure (read from the file's IFDs, never from its pixels)
+
+# TIFF field type -> size in bytes of one value.
+_TYPE_SIZES = {
+    **{1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4},
+    **{16: 8, 17: 8, 18: 8},  # BigTIFF's 64-bit types
+}
+# Unsigned integer field types -> numpy type code.
+_UINT_CODES = {1: "u1", 3: "u2", 4: "u4", 13: "u4", 16: "u8", 18: "u8"}
+
+_TAG_SUBFILE_TYPE = 254
+_TAG_WIDTH = 256
+_TAG_HEIGHT = 257
+_TAG_STRIP_OFFSETS = 273
+_TAG_STRIP_BYTE_COUNTS = 279
+_TAG_TILE_WIDTH = 322
+_TAG_TILE_HEIGHT = 323
+_TAG_TILE_OFFSETS = 324
+_TAG_TILE_BYTE_COUNTS = 325
+_WANTED_TAGS = frozenset(
+    {
+        _TAG_SUBFILE_TYPE,
+        _TAG_WIDTH,
+        _TAG_HEIGHT,
+        _TAG_STRIP_OFFSETS,
+        _TAG_STRIP_BYTE_COUNTS,
+        _TAG_TILE_WIDTH,
+        _TAG_TILE_HEIGHT,
+        _TAG_TILE_OFFSETS,
+        _TAG_TILE_BYTE_COUNTS,
+    }
+)
+
+_MAX_IFDS = 256
+_MAX_IFD_ENTRIES = 4096
+# Stop scanning metadata well past the limit: the verdict is known and memory stays bounded.
+_MAX_SCANNED_METADATA = 32 * MAX_HEADER_BYTES
+
+
+@dataclass(frozen=True)
+class _TiffImage:
+    """One image (IFD) of a TIFF: the full-resolution image, an overview or a mask."""
+
+    label: str
+    width: int
+    height: int
+    block: tuple[int, int] | None  # (width, height) of internal tiles; None when striped
+    is_mask: bool
+    is_overview: bool
+
+
+@dataclass(frozen=True)
+class _TiffLayout:
+    images: tuple[_TiffImage, ...]
+    header_bytes: int
+
+
+class _TiffReader:
+    """Bounds-checked reads of TIFF structures from an open file."""
+
+    def __init__(self, fh: BinaryIO, size: int, rel: str) -> None:
+        self.fh = fh
+        self.size = size
+        self.rel = rel
+        head = fh.read(16)
+        if head[:2] == b"II":
+            self.order = "<"
+        elif head[:2] == b"MM":
+            self.order = ">"
+        else:
+            raise self._not_tiff()
+        (magic,) = struct.unpack(self.order + "H", head[2:4])
+        if magic == 42 and len(head) >= 8:
+            self.big = False
+            (self.first_ifd,) = struct.unpack(self.order + "I", head[4:8])
+            self.file_header = 8
+        elif magic == 43 and len(head) == 16:
+            self.big = True
+            (self.first_ifd,) = struct.unpack(self.order + "Q", head[8:16])
+            self.file_header = 16
+        else:
+            raise self._not_tiff()
+
+    def _not_tiff(self) -> IngestionFailure:
+        return IngestionFailure(
+            f"File '{self.rel}' is not a TIFF file (its first bytes are not a TIFF signature); "
+            "upload the band as a Cloud Optimized GeoTIFF."
+        )
+
+    def corrupt(self, detail: str) -> IngestionFailure:
+        return IngestionFailure(
+            f"File '{self.rel}' is not a readable TIFF ({detail}); it may be truncated or "
+            f"damaged, so upload it again or {_REWRITE_HINT}."
+        )
+
+    def read_at(self, offset: int, length: int) -> bytes:
+        if offset < 0 or offset + length > self.size:
+            raise self.corrupt(f"a structure at byte {offset} runs past the end of the file")
+        self.fh.seek(offset)
+        data = self.fh.read(length)
+        if len(data) != length:
+            raise self.corrupt("the file ended early")
+        return data
+
+    def unpack_uint(self, raw: bytes) -> int:
+        return int(struct.unpack(self.order + ("Q" if self.big else "I"), raw)[0])
+
+
+def _first_value(tags: dict[int, npt.NDArray[np.uint64]], tag: int) -> int | None:
+    values = tags.get(tag)
+    return int(values[0]) if values is not None and values.size else None
+
+
+def _read_tiff_layout(path: Path, rel: str) -> _TiffLayout:
+    """Walk the IFD chain of a TIFF and measure its header.
+
+    The header size is the larger of (a) the offset of the first byte of image data and (b) the
+    total size of the file header, IFDs and out-of-line tag values. In a COG both agree (all
+    metadata comes first); (b) also catches files whose IFDs sit after the image data.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        reader = _TiffReader(fh, size, rel)
+        count_size, entry_size, next_size = (8, 20, 8) if reader.big else (2, 12, 4)
+        metadata_bytes = reader.file_header
+        first_data: int | None = None
+        images: list[_TiffImage] = []
+        seen: set[int] = set()
+        offset = reader.first_ifd
+        overview_number = 0
+        while offset:
+            if offset in seen or len(seen) >= _MAX_IFDS:
+                raise reader.corrupt("its chain of image directories loops or is too long")
+            seen.add(offset)
+            (entries,) = struct.unpack(
+                reader.order + ("Q" if reader.big else "H"), reader.read_at(offset, count_size)
+            )
+            if not 0 < entries <= _MAX_IFD_ENTRIES:
+                raise reader.corrupt(f"an image directory claims {entries} entries")
+            table = reader.read_at(offset + count_size, entries * entry_size + next_size)
+            metadata_bytes += count_size + entries * entry_size + next_size
+            tags: dict[int, npt.NDArray[np.uint64]] = {}
+            for i in range(entries):
+                entry = table[i * entry_size : (i + 1) * entry_size]
+                tag, field_type = struct.unpack(reader.order + "HH", entry[:4])
+                value_count = reader.unpack_uint(entry[4 : 4 + (entry_size - 4) // 2])
+                value_field = entry[4 + (entry_size - 4) // 2 :]
+                type_size = _TYPE_SIZES.get(field_type)
+                if type_size is None:
+                    continue  # an unknown field type: its size cannot be known, skip it
+                nbytes = type_size * value_count
+                inline = nbytes <= len(value_field)
+                if not inline:
+                    metadata_bytes += nbytes
+                    if metadata_bytes > _MAX_SCANNED_METADATA:
+                        break
+                if tag in _WANTED_TAGS and field_type in _UINT_CODES:
+                    raw = (
+                        value_field[:nbytes]
+                        if inline
+                        else reader.read_at(reader.unpack_uint(value_field), nbytes)
+                    )
+                    code = reader.order + _UINT_CODES[field_type]
+                    tags[tag] = np.frombuffer(raw, dtype=code).astype(np.uint64)
+            if metadata_bytes > _MAX_SCANNED_METADATA:
+                break
+
+            width, height = _first_value(tags, _TAG_WIDTH), _first_value(tags, _TAG_HEIGHT)
+            if width is None or height is None:
+                raise reader.corrupt("an image directory has no image width or height")
+            subfile = _first_value(tags, _TAG_SUBFILE_TYPE) or 0
+            is_mask, is_overview = bool(subfile & 4), bool(subfile & 1)
+            tile_w = _first_value(tags, _TAG_TILE_WIDTH)
+            tile_h = _first_value(tags, _TAG_TILE_HEIGHT)
+            tiled = tile_w is not None and tile_h is not None and _TAG_TILE_OFFSETS in tags
+            # GDAL writes an overview's mask right after the overview itself.
+            if is_overview and not is_mask:
+                overview_number += 1
+            label = "full resolution"
+            if is_overview:
+                label = f"overview {overview_number}"
+            if is_mask:
+                label = "mask" if not is_overview else f"mask of overview {overview_number}"
+            images.append(
+                _TiffImage(
+                    label=label,
+                    width=width,
+                    height=height,
+                    block=(tile_w, tile_h) if tiled and tile_w and tile_h else None,
+                    is_mask=is_mask,
+                    is_overview=is_overview,
+                )
+            )
+            data_offsets = tags.get(_TAG_TILE_OFFSETS if tiled else _TAG_STRIP_OFFSETS)
+            byte_counts = tags.get(_TAG_TILE_BYTE_COUNTS if tiled else _TAG_STRIP_BYTE_COUNTS)
+            if (
+                data_offsets is not None
+                and byte_counts is not None
+                and data_offsets.shape == byte_counts.shape
+            ):
+                present = data_offsets[(data_offsets > 0) & (byte_counts > 0)]
+                if present.size:
+                    lowest = int(present.min())
+                    first_data = lowest if first_data is None else min(first_data, lowest)
+            offset = reader.unpack_uint(table[-next_size:])
+    if not images and metadata_bytes <= _MAX_SCANNED_METADATA:
+        raise reader.corrupt("it has no image directory")
+    header_bytes = max(metadata_bytes, first_data or 0)
+    return _TiffLayout(images=tuple(images), header_bytes=header_bytes)
+
+
+def _check_layout(layout: _TiffLayout, rel: str) -> None:
+    """Header size, tiling and block size rules."""
+    if layout.header_bytes > MAX_HEADER_BYTES:
+        raise IngestionFailure(
+            f"File '{rel}' has a {layout.header_bytes} byte header (image directories and tag "
+            f"data), above the {MAX_HEADER_BYTES} byte (1 MB) limit; remove large metadata tags "
+            "or split the raster into smaller files."
+        )
+    for image in layout.images:
+        if image.block is None:
+            where = "" if image.label == "full resolution" else f" (its {image.label})"
+            raise IngestionFailure(
+                f"File '{rel}' is not internally tiled{where}: it stores pixels in strips; "
+                f"{_REWRITE_HINT}."
+            )
+    full = layout.images[0]
+    assert full.block is not None  # checked above
+    block_w, block_h = full.block
+    if not (
+        MIN_BLOCK_SIZE <= block_w <= MAX_BLOCK_SIZE and MIN_BLOCK_SIZE <= block_h <= MAX_BLOCK_SIZE
+    ):
+        raise IngestionFailure(
+            f"File '{rel}' has {block_w}x{block_h} px internal tiles; they must be between "
+            f"{MIN_BLOCK_SIZE}x{MIN_BLOCK_SIZE} and {MAX_BLOCK_SIZE}x{MAX_BLOCK_SIZE} px, so "
+            f"{_REWRITE_HINT}."
+        )
+    for image in layout.images[1:]:
+        if image.block != full.block:
+            assert image.block is not None
+            raise IngestionFailure(
+                f"File '{rel}' has {block_w}x{block_h} px internal tiles at full resolution but "
+                f"{image.block[0]}x{image.block[1]} px in its {image.label}; every level needs "
+                f"the same tile size, so {_REWRITE_HINT}."
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# One file's georeferencing
+
+
+@dataclass(frozen=True)
+class _FileInfo:
+    rel: str
+    crs_epsg: int
+    bounds: tuple[float, float, float, float]
+    res: tuple[float, float]  # full-resolution pixel width and height in CRS units
+    width: int
+    height: int
+    overview_sizes: tuple[tuple[int, int], ...]
+    dtypes: tuple[str, ...]
+
+
+def _open_raster(target: Path, rel: str) -> Any:
+    """Open with GDAL, ignoring sibling files (.ovr, .aux.xml, .msk) that could hold anything."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)
+            with rasterio.Env(GDAL_DISABLE_READDIR_ON_OPEN="EMPTY_DIR", GDAL_PAM_ENABLED="NO"):
+                return rasterio.open(target)
+    except RasterioError as exc:
+        raise IngestionFailure(
+            f"File '{rel}' could not be read as a GeoTIFF ({exc}); {_REWRITE_HINT}."
+        ) from exc
+
+
+def _dtype_format(dtype: str, rel: str, band_index: int) -> tuple[int, str]:
+    fmt = _DTYPE_FORMATS.get(dtype)
+    if fmt is None:
+        raise IngestionFailure(
+            f"File '{rel}' stores band {band_index} as {dtype}, which BYOC does not support; "
+            "convert it to 8, 16 or 32-bit integers or 32-bit floats "
+            "(e.g. `gdal_translate -ot Float32 -of COG`)."
+        )
+    return fmt
+
+
+def _inspect_file(bucket: Path, rel: str) -> _FileInfo:
+    """Run every per-file rule on ``rel`` and return its georeferencing."""
+    target = _open_existing(bucket, rel)
+    layout = _read_tiff_layout(target, rel)
+    _check_layout(layout, rel)
+    with _open_raster(target, rel) as src:
+        if src.driver != "GTiff":
+            raise IngestionFailure(
+                f"File '{rel}' opens as {src.driver}, not as a GeoTIFF; {_REWRITE_HINT}."
+            )
+        if src.crs is None:
+            raise IngestionFailure(
+                f"File '{rel}' has no coordinate reference system; georeference it in one of "
+                "EPSG:4326, EPSG:3857, EPSG:3035 or a WGS84 UTM zone (EPSG:326xx/327xx)."
+            )
+        epsg = src.crs.to_epsg()
+        if epsg not in ALLOWED_EPSG_CODES:
+            shown = f"EPSG:{epsg}" if epsg else "a CRS without an EPSG code"
+            raise IngestionFailure(
+                f"File '{rel}' is in {shown}, which BYOC does not accept; reproject it to "
+                "EPSG:4326, EPSG:3857, EPSG:3035 or a WGS84 UTM zone (EPSG:32601-32660, "
+                "EPSG:32701-32760), e.g. with `gdalwarp -t_srs EPSG:4326`."
+            )
+        left, bottom, right, top = (float(v) for v in src.bounds)
+        transform = src.transform
+        res = (math.hypot(transform.a, transform.d), math.hypot(transform.b, transform.e))
+        info = _FileInfo(
+            rel=rel,
+            crs_epsg=epsg,
+            bounds=(min(left, right), min(bottom, top), max(left, right), max(bottom, top)),
+            res=res,
+            width=int(src.width),
+            height=int(src.height),
+            overview_sizes=tuple(
+                (image.width, image.height)
+                for image in layout.images
+                if image.is_overview and not image.is_mask
+            ),
+            dtypes=tuple(str(d) for d in src.dtypes),
+        )
+        _check_pole(info, src.crs)
+    return info
+
+
+def _check_pole(info: _FileInfo, crs: Any) -> None:
+    """The footprint must stay strictly between the poles."""
+    left, bottom, right, top = info.bounds
+    if info.crs_epsg == 4326:
+        south, north = bottom, top
+    else:
+        try:
+            _, south, _, north = transform_bounds(crs, "EPSG:4326", left, bottom, right, top)
+        except (RasterioError, ValueError) as exc:
+            raise IngestionFailure(
+                f"File '{info.rel}' has bounds that cannot be placed on the globe ({exc}); "
+                "check its georeferencing."
+            ) from exc
+    if not (math.isfinite(south) and math.isfinite(north)) or south <= -90.0 or north >= 90.0:
+        raise IngestionFailure(
+            f"File '{info.rel}' reaches or crosses a pole (latitudes {south:g} to {north:g}); "
+            "BYOC files must stay clear of the poles, so crop it to end short of latitude "
+            "90 north or south."
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Geometry helpers
+
+
+def _crs_member(epsg: int) -> dict[str, Any]:
+    return {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{epsg}"}}
+
+
+def _rings(polygon: Any) -> list[list[list[float]]]:
+    oriented = orient(polygon, 1.0)  # exterior counter-clockwise, holes clockwise
+    rings = [oriented.exterior, *oriented.interiors]
+    return [[[float(x), float(y)] for x, y in ring.coords] for ring in rings]
+
+
+def _to_geojson(geometry: BaseGeometry, epsg: int | None) -> dict[str, Any]:
+    """A Polygon or MultiPolygon as GeoJSON, with a ``crs`` member when ``epsg`` is given."""
+    result: dict[str, Any]
+    if geometry.geom_type == "Polygon":
+        result = {"type": "Polygon", "coordinates": _rings(geometry)}
+    else:
+        result = {"type": "MultiPolygon", "coordinates": [_rings(p) for p in geometry.geoms]}
+    if epsg is not None:
+        result["crs"] = _crs_member(epsg)
+    return result
+
+
+def _bbox(bounds: tuple[float, float, float, float]) -> BaseGeometry:
+    """A rectangle whose ring starts at the lower-left corner and runs counter-clockwise."""
+    left, bottom, right, top = bounds
+    return Polygon([(left, bottom), (right, bottom), (right, top), (left, top)])
+
+
+def _polygonal_part(geometry: BaseGeometry) -> BaseGeometry:
+    """Drop points and lines (e.g. from edges that only touch) from an overlay result."""
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        return geometry
+    polygons: list[Any] = []
+    for part in getattr(geometry, "geoms", ()):
+        if part.geom_type == "Polygon":
+            polygons.append(part)
+        elif part.geom_type == "MultiPolygon":
+            polygons.extend(part.geoms)
+    if not polygons:
+        return Polygon()
+    return polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
+
+
+def _reproject(geometry: BaseGeometry, source: CRS, target: CRS) -> BaseGeometry:
+    """Reproject vertex by vertex, in x/y axis order."""
+    if source == target:
+        return geometry
+    transformer = Transformer.from_crs(source, target, always_xy=True)
+    return shapely.transform(geometry, transformer.transform, interleaved=False)
+
+
+def _parse_cover(cover: Any) -> tuple[BaseGeometry, CRS]:
+    """Read a user cover geometry and its CRS (CRS84 when it has no ``crs`` member)."""
+    if not isinstance(cover, dict) or cover.get("type") not in ("Polygon", "MultiPolygon"):
+        raise IngestionFailure(
+            "The tile's coverGeometry is not a GeoJSON Polygon or MultiPolygon; "
+            "send one, or leave it out to use the files' footprint."
+        )
+    crs_name = _CRS84
+    member = cover.get("crs")
+    if member is not None:
+        properties = member.get("properties") if isinstance(member, dict) else None
+        name = properties.get("name") if isinstance(properties, dict) else None
+        if not isinstance(name, str):
+            raise IngestionFailure(
+                "The tile's coverGeometry has a malformed crs member; use "
+                '{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::<code>"}}.'
+            )
+        crs_name = name
+    try:
+        crs = CRS.from_user_input(crs_name)
+    except CRSError as exc:
+        raise IngestionFailure(
+            f"The tile's coverGeometry names an unknown CRS '{crs_name}'; use a name such as "
+            "'urn:ogc:def:crs:EPSG::32633' or 'urn:ogc:def:crs:OGC:1.3:CRS84'."
+        ) from exc
+    try:
+        geometry = shape({"type": cover["type"], "coordinates": cover.get("coordinates")})
+    except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException) as exc:
+        raise IngestionFailure(
+            "The tile's coverGeometry has malformed coordinates; give rings of [x, y] pairs "
+            "whose first and last points are equal."
+        ) from exc
+    if geometry.is_empty or not geometry.is_valid:
+        reason = "it is empty" if geometry.is_empty else explain_validity(geometry)
+        raise IngestionFailure(
+            f"The tile's coverGeometry is not a valid polygon ({reason}); fix its rings so "
+            "they do not cross themselves."
+        )
+    return geometry, crs
+
+
+def _is_finite(geometry: BaseGeometry) -> bool:
+    return bool(np.isfinite(shapely.get_coordinates(geometry)).all())
+
+
+# --------------------------------------------------------------------------------------------
+# Resolution
+
+_WGS84_A = 6_378_137.0
+_WGS84_E2 = 6.694_379_990_14e-3
+
+
+def _metres_per_degree(latitude: float) -> tuple[float, float]:
+    """Length of one degree of longitude and of latitude on the WGS84 ellipsoid."""
+    phi = math.radians(latitude)
+    w = math.sqrt(1.0 - _WGS84_E2 * math.sin(phi) ** 2)
+    prime_vertical = _WGS84_A / w
+    meridional = _WGS84_A * (1.0 - _WGS84_E2) / w**3
+    one_degree = math.pi / 180.0
+    return prime_vertical * math.cos(phi) * one_degree, meridional * one_degree
+
+
+def _metres_per_pixel(res: tuple[float, float], epsg: int, centre_latitude: float) -> float:
+    res_x, res_y = res
+    if epsg == 4326:
+        per_lon, per_lat = _metres_per_degree(centre_latitude)
+        res_x, res_y = res_x * per_lon, res_y * per_lat
+    return round(math.sqrt(res_x * res_y), 6)
+
+
+def _coarsest_usable_res(info: _FileInfo) -> tuple[float, float]:
+    """Pixel size of the smallest overview at least 256 px wide or high (or full resolution)."""
+    best = info.res
+    for ov_width, ov_height in info.overview_sizes:
+        if ov_width < MIN_OVERVIEW_SIZE and ov_height < MIN_OVERVIEW_SIZE:
+            continue
+        candidate = (
+            info.res[0] * info.width / ov_width,
+            info.res[1] * info.height / ov_height,
+        )
+        if candidate[0] * candidate[1] > best[0] * best[1]:
+            best = candidate
+    return best
+
+
+# --------------------------------------------------------------------------------------------
+# Public functions
+
+
+def _check_band_spec(band: BandSpec) -> None:
+    if band.band_index < 1:
+        raise IngestionFailure(
+            f"Band '{band.name}' has bandIndex {band.band_index}; band indices start at 1."
+        )
+    if band.bit_depth is not None and band.bit_depth not in (8, 16, 32):
+        raise IngestionFailure(
+            f"Band '{band.name}' declares bitDepth {band.bit_depth}; use 8, 16 or 32."
+        )
+    if band.sample_format is not None and band.sample_format not in ("UINT", "INT", "FLOAT"):
+        raise IngestionFailure(
+            f"Band '{band.name}' declares sampleFormat '{band.sample_format}'; "
+            "use UINT, INT or FLOAT."
+        )
+
+
+def ingest_tile(
+    bucket_dir: Path,
+    tile_path: str,
+    bands: Sequence[BandSpec],
+    cover_geometry: dict[str, Any] | None = None,
+) -> IngestionResult:
+    """Check a tile's files against the BYOC rules and derive its metadata.
+
+    Each band reads ``tile_path`` with ``(BAND)`` replaced by the band's source (or name); a path
+    without the placeholder is one multi-band file shared by all bands. Every file must be an
+    internally tiled GeoTIFF with 256-2048 px tiles equal on all levels, a header of at most
+    1 MB, an accepted CRS (the same for all files of the tile), a footprint clear of the poles,
+    and the declared band index, bit depth and sample format.
+
+    ``cover_geometry`` (GeoJSON Polygon or MultiPolygon, CRS84 unless it has a ``crs`` member)
+    is reprojected to the tile's CRS; without it the cover is the intersection of the files'
+    footprints.
+
+    Raises `IngestionFailure` with the ``failedIngestionCause`` text on the first broken rule.
+    Only file headers are read.
+    """
+    if not bands:
+        raise IngestionFailure(
+            "The collection has no bands yet; define its bands (or let the service detect them) "
+            "before ingesting tiles."
+        )
+    _check_relative_path(tile_path, "tile path")
+    bucket = bucket_dir.resolve()
+
+    infos: dict[str, _FileInfo] = {}
+    detected: list[DetectedBand] = []
+    first: _FileInfo | None = None
+    for band in bands:
+        _check_band_spec(band)
+        rel = _band_path(tile_path, band)
+        info = infos.get(rel)
+        if info is None:
+            info = _inspect_file(bucket, rel)
+            infos[rel] = info
+            if first is None:
+                first = info
+            elif info.crs_epsg != first.crs_epsg:
+                raise IngestionFailure(
+                    f"File '{rel}' is in EPSG:{info.crs_epsg} but '{first.rel}' is in "
+                    f"EPSG:{first.crs_epsg}; all files of a tile must share one CRS, so "
+                    "reproject them to the same one."
+                )
+        if band.band_index > len(info.dtypes):
+            raise IngestionFailure(
+                f"Band '{band.name}' reads band {band.band_index} of file '{rel}', which has "
+                f"only {len(info.dtypes)} band(s); fix the band's bandIndex or the file."
+            )
+        bit_depth, sample_format = _dtype_format(
+            info.dtypes[band.band_index - 1], rel, band.band_index
+        )
+        if band.bit_depth is not None and band.bit_depth != bit_depth:
+            raise IngestionFailure(
+                f"Band '{band.name}' is declared with bitDepth {band.bit_depth} but file '{rel}' "
+                f"holds {bit_depth}-bit samples; convert the file (gdal_translate -ot) or fix "
+                "the collection's band definition."
+            )
+        if band.sample_format is not None and band.sample_format != sample_format:
+            raise IngestionFailure(
+                f"Band '{band.name}' is declared with sampleFormat {band.sample_format} but file "
+                f"'{rel}' holds {sample_format} samples; convert the file (gdal_translate -ot) "
+                "or fix the collection's band definition."
+            )
+        detected.append(
+            DetectedBand(
+                name=band.name,
+                bit_depth=bit_depth,
+                sample_format=sample_format,
+                band_index=band.band_index,
+                source=band.source or band.name,
+            )
+        )
+    assert first is not None  # bands is not empty
+    epsg = first.crs_epsg
+    tile_crs = CRS.from_epsg(epsg)
+    files = list(infos.values())
+
+    left = min(f.bounds[0] for f in files)
+    bottom = min(f.bounds[1] for f in files)
+    right = max(f.bounds[2] for f in files)
+    top = max(f.bounds[3] for f in files)
+    tile_box = _bbox((left, bottom, right, top))
+
+    wgs84 = CRS.from_epsg(4326)
+    if cover_geometry is None:
+        cover: BaseGeometry = _bbox(files[0].bounds)
+        for other in files[1:]:
+            cover = _polygonal_part(cover.intersection(_bbox(other.bounds)))
+        if cover.is_empty:
+            names = ", ".join(f"'{f.rel}'" for f in files)
+            raise IngestionFailure(
+                f"The files of the tile ({names}) do not overlap, so the tile has no common "
+                "footprint; give the tile a coverGeometry or fix the files' extents."
+            )
+        cover_wgs84 = _reproject(cover, tile_crs, wgs84)
+    else:
+        given, given_crs = _parse_cover(cover_geometry)
+        cover = _reproject(given, given_crs, tile_crs)
+        cover_wgs84 = _reproject(given, given_crs, wgs84)
+    if not (_is_finite(cover) and _is_finite(cover_wgs84)):
+        raise IngestionFailure(
+            f"The tile's coverGeometry cannot be expressed in EPSG:{epsg} (it reprojects to "
+            "infinite coordinates); give a cover geometry near the tile's files."
+        )
+
+    centre_latitude = (bottom + top) / 2.0  # used for EPSG:4326 only, where y is latitude
+    min_mpp = min(_metres_per_pixel(f.res, epsg, centre_latitude) for f in files)
+    max_mpp = max(_metres_per_pixel(_coarsest_usable_res(f), epsg, centre_latitude) for f in files)
+
+    return IngestionResult(
+        tile_geometry=_to_geojson(tile_box, epsg),
+        cover_geometry=_to_geojson(cover, epsg),
+        cover_geometry_wgs84=_to_geojson(cover_wgs84, None),
+        crs_epsg=epsg,
+        min_meters_per_pixel=min_mpp,
+        max_meters_per_pixel=max_mpp,
+        detected_bands=tuple(detected),
+        files=tuple(infos),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Band discovery
+
+# Reserved words and a few globals that a band name must not shadow in an evalscript.
+_JS_RESERVED_WORDS = """
+    await break case catch class const continue debugger default delete do else enum export
+    extends false finally for function if implements import in instanceof interface let new
+    null package private protected public return static super switch this throw true try
+    typeof var void while with yield arguments eval undefined NaN Infinity
+"""
+_JS_RESERVED = frozenset(_JS_RESERVED_WORDS.split())
+
+
+def _js_identifier(text: str) -> str:
+    """Turn text into a valid JavaScript identifier (ASCII letters, digits, ``_`` and ``$``)."""
+    name = re.sub(r"[^A-Za-z0-9_$]", "_", text) or "band"
+    if name[0].isdigit():
+        name = "B" + name
+    if name in _JS_RESERVED:
+        name += "_"
+    return name
+
+
+def _natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that orders B2 before B10."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part
+    )
+
+
+def _match_band_files(bucket: Path, tile_path: str) -> list[tuple[str, str]]:
+    """(placeholder value, bucket-relative path) of the files that match the tile path."""
+    parts = tile_path.split("/")
+    first_wild = next(i for i, part in enumerate(parts) if BAND_PLACEHOLDER in part)
+    base = bucket.joinpath(*parts[:first_wild])
+    if not base.is_dir():
+        return []
+    wildcard = "/".join(
+        glob.escape(part).replace(BAND_PLACEHOLDER, "*") for part in parts[first_wild:]
+    )
+    pieces = [re.escape(piece) for piece in tile_path.split(BAND_PLACEHOLDER)]
+    regex = "(?P<band>[^/]+)".join(pieces[:2]) + "".join(
+        "(?P=band)" + piece for piece in pieces[2:]
+    )
+    pattern = re.compile(regex)
+    matches: list[tuple[str, str]] = []
+    for candidate in base.glob(wildcard):
+        rel = candidate.relative_to(bucket).as_posix()
+        found = pattern.fullmatch(rel)
+        if found is None or not candidate.is_file():
+            continue
+        _resolve_inside(bucket, rel)  # refuse links that lead out of the bucket
+        matches.append((found.group("band"), rel))
+    return sorted(matches, key=lambda match: _natural_key(match[0]))
+
+
+def _file_dtypes(bucket: Path, rel: str) -> tuple[str, ...]:
+    target = _open_existing(bucket, rel)
+    with _open_raster(target, rel) as src:
+        return tuple(str(d) for d in src.dtypes)
+
+
+def _identifier_names(raw_names: Sequence[str]) -> list[str]:
+    """Valid, distinct JavaScript identifiers for ``raw_names``, in the same order.
+
+    A raw name that is already a valid identifier keeps it; a sanitised name never takes one
+    of those, and clashes get ``_2``, ``_3``... appended.
+    """
+    already_valid = {raw for raw in raw_names if _js_identifier(raw) == raw}
+    used: set[str] = set()
+    names: list[str] = []
+    for raw in raw_names:
+        name = base = _js_identifier(raw)
+        suffix = 2
+        while name in used or (name != raw and name in already_valid):
+            name, suffix = f"{base}_{suffix}", suffix + 1
+        used.add(name)
+        names.append(name)
+    return names
+
+
+def discover_bands(bucket_dir: Path, tile_path: str) -> tuple[BandSpec, ...]:
+    """Find the bands of a tile, for a collection that has none yet.
+
+    With ``(BAND)`` in the tile path, every file whose path matches it (the placeholder standing
+    for any run of characters without ``/``) is a band source, sorted naturally by the matched
+    text. Band names:
+
+    - a single-band file gives one band named after the matched text;
+    - a file with n > 1 bands gives ``<matched>_1`` ... ``<matched>_n``;
+    - a tile path without the placeholder is one file whose bands are ``B1`` ... ``Bn``.
+
+    Names are made valid JavaScript identifiers: characters other than ASCII letters, digits,
+    ``_`` and ``$`` become ``_``, a leading digit gets a ``B`` prefix, a reserved word gets a
+    trailing ``_``. A name that was valid already keeps it; a sanitised name that clashes with
+    another gets ``_2``, ``_3``... Each band's ``source`` is the matched text (None without the
+    placeholder); ``bit_depth`` and ``sample_format`` come from the file.
+
+    Raises `IngestionFailure` when nothing matches, a file cannot be read, a sample type is not
+    supported, or there would be more than 100 bands. The COG rules are left to `ingest_tile`.
+    """
+    _check_relative_path(tile_path, "tile path")
+    bucket = bucket_dir.resolve()
+    specs: list[BandSpec] = []  # named with the raw text first, made identifiers at the end
+
+    def add(rel: str, base_name: str | None, source: str | None) -> None:
+        dtypes = _file_dtypes(bucket, rel)
+        for index, dtype in enumerate(dtypes, start=1):
+            bit_depth, sample_format = _dtype_format(dtype, rel, index)
+            if base_name is None:
+                raw_name = f"B{index}"
+            else:
+                raw_name = base_name if len(dtypes) == 1 else f"{base_name}_{index}"
+            specs.append(
+                BandSpec(
+                    name=raw_name,
+                    source=source,
+                    band_index=index,
+                    bit_depth=bit_depth,
+                    sample_format=sample_format,
+                )
+            )
+
+    if BAND_PLACEHOLDER not in tile_path:
+        add(tile_path, None, None)
+    else:
+        matches = _match_band_files(bucket, tile_path)
+        if not matches:
+            raise IngestionFailure(
+                f"No file in the bucket matches the tile path '{tile_path}' (with "
+                f"'{BAND_PLACEHOLDER}' standing for each band's name); upload the band files "
+                "or fix the tile path."
+            )
+        for value, rel in matches:
+            add(rel, value, value)
+    if len(specs) > MAX_BANDS:
+        raise IngestionFailure(
+            f"The files of tile '{tile_path}' hold {len(specs)} bands, more than the "
+            f"{MAX_BANDS} a collection may have; split them over several collections."
+        )
+    names = _identifier_names([spec.name for spec in specs])
+    return tuple(replace(spec, name=name) for spec, name in zip(specs, names, strict=True))
+
+
+def collection_max_meters_per_pixel(per_tile_max: Sequence[float]) -> float:
+    """A collection's ``maxMetersPerPixel`` from its tiles' ``max_meters_per_pixel`` values.
+
+    Five times the median of the tiles' values, raised to 500 when lower. A collection without
+    tiles gets the floor value, 500.
+    """
+    values = [float(v) for v in per_tile_max]
+    if any(not math.isfinite(v) or v <= 0 for v in values):
+        raise ValueError("tile resolutions must be positive finite numbers")
+    if not values:
+        return MIN_COLLECTION_MAX_METERS_PER_PIXEL
+    return max(5.0 * statistics.median(values), MIN_COLLECTION_MAX_METERS_PER_PIXEL)

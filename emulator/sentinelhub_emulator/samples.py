@@ -1,0 +1,198 @@
+"""Write small, real raster files for tests, the demo and benchmarks.
+
+`write_cog` produces a Cloud Optimized GeoTIFF (GDAL's COG driver) with deterministic pixel
+values, so that two runs give byte-identical files. `write_broken_file` produces files that break
+one BYOC ingestion rule each, for exercising the emulator's failure paths.
+
+Only metadata matters to the emulator's ingestion, so the pixel content is cheap to compute:
+a 512 x 512 file takes about ten milliseconds to write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import rasterio
+import rasterio.shutil
+from affine import Affine
+from rasterio.io import MemoryFile
+
+__all__ = ["BROKEN_KINDS", "FILLS", "write_broken_file", "write_cog"]
+
+#: Pixel patterns accepted by `write_cog(fill=...)`.
+FILLS = ("gradient", "zeros", "checkerboard", "noise")
+
+#: Kinds accepted by `write_broken_file`, each breaking one ingestion rule.
+BROKEN_KINDS = (
+    "striped",
+    "bad_crs",
+    "small_blocks",
+    "uneven_blocks",
+    "not_tiff",
+    "pole",
+    "big_header",
+)
+
+# A 512 x 512 footprint of 10 m pixels in UTM zone 33N, used by the broken samples.
+_UTM_EPSG = 32633
+_UTM_BOUNDS = (500_000.0, 5_000_000.0, 505_120.0, 5_005_120.0)
+
+
+def _pixels(fill: str, count: int, height: int, width: int, dtype: str) -> npt.NDArray[np.generic]:
+    """Deterministic pixel values of the given shape and type."""
+    if fill not in FILLS:
+        raise ValueError(f"unknown fill {fill!r}; choose one of {', '.join(FILLS)}")
+    np_dtype = np.dtype(dtype)
+    if fill == "zeros":
+        return np.zeros((count, height, width), dtype=np_dtype)
+    rows = np.arange(height, dtype=np.int64)[:, None]
+    cols = np.arange(width, dtype=np.int64)[None, :]
+    bands = np.arange(count, dtype=np.int64)[:, None, None]
+    if fill == "gradient":
+        raw = rows + cols + 37 * bands
+    elif fill == "checkerboard":
+        raw = (((rows // 16) + (cols // 16)) % 2) * 200 + 10 * bands
+    else:  # noise, seeded so that every run writes the same values
+        rng = np.random.default_rng(20_240_607)
+        raw = rng.integers(0, 250, size=(count, height, width), dtype=np.int64)
+    if np_dtype.kind == "f":
+        return (raw.astype(np.float64) / 1000.0).astype(np_dtype)
+    if np_dtype.kind == "c":
+        return raw.astype(np_dtype)
+    # Wrap into the non-negative range of the type (capped so that int64 arithmetic holds).
+    modulus = min(int(np.iinfo(np_dtype).max) + 1, 2**31)
+    return (raw % modulus).astype(np_dtype)
+
+
+def _north_up(bounds: tuple[float, float, float, float], width: int, height: int) -> Affine:
+    """Geotransform of a north-up grid (built directly: affine's ``*`` operator warns)."""
+    left, bottom, right, top = bounds
+    return Affine((right - left) / width, 0.0, left, 0.0, -(top - bottom) / height, top)
+
+
+def write_cog(
+    path: Path,
+    *,
+    crs_epsg: int,
+    bounds: tuple[float, float, float, float],
+    width: int,
+    height: int,
+    count: int = 1,
+    dtype: str = "uint16",
+    blocksize: int = 256,
+    overviews: bool = True,
+    fill: str = "gradient",
+    nodata: float | None = None,
+    compress: str = "DEFLATE",
+    tags: Mapping[str, str] | None = None,
+) -> Path:
+    """Write a Cloud Optimized GeoTIFF and return its path.
+
+    ``bounds`` is ``(left, bottom, right, top)`` in the units of ``crs_epsg``; pixels are
+    north-up. With ``overviews`` the COG driver adds internal overviews, halving the size until
+    the smallest one fits in one block. ``tags`` are written as GDAL dataset metadata (they end
+    up in the TIFF header, which is how a test gets a header above one megabyte). Parent folders
+    are created.
+    """
+    if width <= 0 or height <= 0 or count <= 0:
+        raise ValueError("width, height and count must be positive")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = _pixels(fill, count, height, width, dtype)
+    profile: dict[str, Any] = {
+        "driver": "GTiff",
+        "width": width,
+        "height": height,
+        "count": count,
+        "dtype": dtype,
+        "crs": f"EPSG:{crs_epsg}",
+        "transform": _north_up(bounds, width, height),
+        "nodata": nodata,
+    }
+    with MemoryFile() as memfile:
+        with memfile.open(**profile) as staging:
+            staging.write(data)
+            if tags:
+                staging.update_tags(**tags)
+        with memfile.open() as staged:
+            rasterio.shutil.copy(
+                staged,
+                str(path),
+                driver="COG",
+                BLOCKSIZE=blocksize,
+                COMPRESS=compress,
+                OVERVIEWS="AUTO" if overviews else "NONE",
+            )
+    return path
+
+
+def _write_gtiff(path: Path, **creation: Any) -> None:
+    """A plain GTiff (not COG) of 512 x 512 uint16 pixels in UTM 33N."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    profile: dict[str, Any] = {
+        "driver": "GTiff",
+        "width": 512,
+        "height": 512,
+        "count": 1,
+        "dtype": "uint16",
+        "crs": f"EPSG:{_UTM_EPSG}",
+        "transform": _north_up(_UTM_BOUNDS, 512, 512),
+        **creation,
+    }
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(_pixels("gradient", 1, 512, 512, "uint16"))
+
+
+def write_broken_file(path: Path, kind: str) -> Path:
+    """Write a file that breaks exactly one BYOC ingestion rule and return its path.
+
+    Kinds:
+
+    - ``striped``: a georeferenced GeoTIFF stored in strips, not tiles;
+    - ``bad_crs``: a valid COG in EPSG:2193 (New Zealand), a CRS the service does not accept;
+    - ``small_blocks``: a COG with 128 x 128 internal tiles (the minimum is 256);
+    - ``uneven_blocks``: a tiled GeoTIFF with 512 px tiles whose overviews use 256 px tiles;
+    - ``not_tiff``: bytes that are not a TIFF at all;
+    - ``pole``: a COG in EPSG:4326 whose bounds reach the South Pole (latitude -90);
+    - ``big_header``: a COG whose header holds more than 1 MB of GDAL metadata.
+    """
+    if kind == "striped":
+        _write_gtiff(path, tiled=False)
+    elif kind == "bad_crs":
+        write_cog(
+            path,
+            crs_epsg=2193,
+            bounds=(1_700_000.0, 5_900_000.0, 1_705_120.0, 5_905_120.0),
+            width=512,
+            height=512,
+        )
+    elif kind == "small_blocks":
+        write_cog(
+            path, crs_epsg=_UTM_EPSG, bounds=_UTM_BOUNDS, width=512, height=512, blocksize=128
+        )
+    elif kind == "uneven_blocks":
+        with rasterio.Env(GDAL_TIFF_OVR_BLOCKSIZE=256):
+            _write_gtiff(path, tiled=True, blockxsize=512, blockysize=512)
+            with rasterio.open(path, "r+") as dst:
+                dst.build_overviews([2, 4])
+    elif kind == "not_tiff":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        noise = np.random.default_rng(7).integers(0, 256, size=4096, dtype=np.uint8).tobytes()
+        path.write_bytes(b"This is not a TIFF file.\n" + noise)
+    elif kind == "pole":
+        write_cog(path, crs_epsg=4326, bounds=(10.0, -90.0, 20.0, -80.0), width=256, height=256)
+    elif kind == "big_header":
+        write_cog(
+            path,
+            crs_epsg=_UTM_EPSG,
+            bounds=_UTM_BOUNDS,
+            width=512,
+            height=512,
+            tags={"PADDING": "0123456789abcdef" * 70_000},  # 1.12 MB of metadata
+        )
+    else:
+        raise ValueError(f"unknown broken file kind {kind!r}; choose one of {BROKEN_KINDS}")
+    return path

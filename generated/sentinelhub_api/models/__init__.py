@@ -44,6 +44,7 @@ from .byoc_tile_status import ByocTileStatus
 from .byoc_tile_update import ByocTileUpdate
 from .data_filter import DataFilter
 from .data_processing import DataProcessing
+from .data_processing_speckle_filter import DataProcessingSpeckleFilter
 from .error_body import ErrorBody
 from .error_body_errors_type_1 import ErrorBodyErrorsType1
 from .error_envelope import ErrorEnvelope
@@ -118,6 +119,7 @@ __all__ = (
     "ByocTileUpdate",
     "DataFilter",
     "DataProcessing",
+    "DataProcessingSpeckleFilter",
     "ErrorBody",
     "ErrorBodyErrorsType1",
     "ErrorEnvelope",

@@ -25,11 +25,27 @@ class DataFilter:
             time_range (TimeRange | Unset): Both ends inclusive; full RFC 3339 date-times (bare dates are refused).
             mosaicking_order (str | Unset): mostRecent (default), leastRecent, or leastCC where supported.
             max_cloud_coverage (float | Unset):
+            tiers (str | Unset): Landsat tiers to include.
+            constellation (str | Unset): Which satellites of a constellation to use.
+            acquisition_mode (str | Unset): Sentinel-1: IW, EW, SM and so on.
+            polarization (str | Unset): Sentinel-1: DV, DH, SV and so on.
+            resolution (str | Unset): Sentinel-1: HIGH or MEDIUM.
+            orbit_direction (str | Unset): Sentinel-1: ASCENDING or DESCENDING.
+            timeliness (str | Unset): Sentinel-1: NRT10m, NRT1h, NRT3h, Fast24h, Offline.
+            dem_instance (str | Unset): DEM: which elevation model.
     """
 
     time_range: TimeRange | Unset = UNSET
     mosaicking_order: str | Unset = UNSET
     max_cloud_coverage: float | Unset = UNSET
+    tiers: str | Unset = UNSET
+    constellation: str | Unset = UNSET
+    acquisition_mode: str | Unset = UNSET
+    polarization: str | Unset = UNSET
+    resolution: str | Unset = UNSET
+    orbit_direction: str | Unset = UNSET
+    timeliness: str | Unset = UNSET
+    dem_instance: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -41,6 +57,22 @@ class DataFilter:
 
         max_cloud_coverage = self.max_cloud_coverage
 
+        tiers = self.tiers
+
+        constellation = self.constellation
+
+        acquisition_mode = self.acquisition_mode
+
+        polarization = self.polarization
+
+        resolution = self.resolution
+
+        orbit_direction = self.orbit_direction
+
+        timeliness = self.timeliness
+
+        dem_instance = self.dem_instance
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -50,6 +82,22 @@ class DataFilter:
             field_dict["mosaickingOrder"] = mosaicking_order
         if max_cloud_coverage is not UNSET:
             field_dict["maxCloudCoverage"] = max_cloud_coverage
+        if tiers is not UNSET:
+            field_dict["tiers"] = tiers
+        if constellation is not UNSET:
+            field_dict["constellation"] = constellation
+        if acquisition_mode is not UNSET:
+            field_dict["acquisitionMode"] = acquisition_mode
+        if polarization is not UNSET:
+            field_dict["polarization"] = polarization
+        if resolution is not UNSET:
+            field_dict["resolution"] = resolution
+        if orbit_direction is not UNSET:
+            field_dict["orbitDirection"] = orbit_direction
+        if timeliness is not UNSET:
+            field_dict["timeliness"] = timeliness
+        if dem_instance is not UNSET:
+            field_dict["demInstance"] = dem_instance
 
         return field_dict
 
@@ -69,10 +117,34 @@ class DataFilter:
 
         max_cloud_coverage = d.pop("maxCloudCoverage", UNSET)
 
+        tiers = d.pop("tiers", UNSET)
+
+        constellation = d.pop("constellation", UNSET)
+
+        acquisition_mode = d.pop("acquisitionMode", UNSET)
+
+        polarization = d.pop("polarization", UNSET)
+
+        resolution = d.pop("resolution", UNSET)
+
+        orbit_direction = d.pop("orbitDirection", UNSET)
+
+        timeliness = d.pop("timeliness", UNSET)
+
+        dem_instance = d.pop("demInstance", UNSET)
+
         data_filter = cls(
             time_range=time_range,
             mosaicking_order=mosaicking_order,
             max_cloud_coverage=max_cloud_coverage,
+            tiers=tiers,
+            constellation=constellation,
+            acquisition_mode=acquisition_mode,
+            polarization=polarization,
+            resolution=resolution,
+            orbit_direction=orbit_direction,
+            timeliness=timeliness,
+            dem_instance=dem_instance,
         )
 
         data_filter.additional_properties = d

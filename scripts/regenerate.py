@@ -116,7 +116,9 @@ def differences(fresh: Path, current: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only report whether generated/ is stale")
+    parser.add_argument(
+        "--check", action="store_true", help="only report whether generated/ is stale"
+    )
     args = parser.parse_args(argv)
     check_generator()
     with tempfile.TemporaryDirectory(prefix="regen-") as tmp:

@@ -60,7 +60,9 @@ class Operation:
     path: str
     operation_id: str
     parameters: set[str] = field(default_factory=set)
-    bodies: dict[str, set[str]] = field(default_factory=dict)  # "request" / "response 200" -> fields
+    bodies: dict[str, set[str]] = field(
+        default_factory=dict
+    )  # "request" / "response 200" -> fields
     schemas: dict[str, str | None] = field(default_factory=dict)  # body slot -> top schema name
 
 
@@ -126,7 +128,9 @@ class Resolver:
         if isinstance(extra, Mapping) and extra:
             yield from self.fields(extra, f"{prefix}.*" if prefix else "*", stack)
 
-    def schema_names(self, schema: Any, prefix: str = "", stack: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
+    def schema_names(
+        self, schema: Any, prefix: str = "", stack: tuple[str, ...] = ()
+    ) -> Iterator[tuple[str, str]]:
         """Yield (field path, schema name) for every named schema reachable from ``schema``."""
         resolved, name = self.ref(schema)
         if not isinstance(resolved, Mapping):
@@ -229,7 +233,9 @@ def compare(upstream: Mapping[str, Any], ours: Mapping[str, Any]) -> Report:
         for slot in sorted(set(theirs.bodies) | set(mine.bodies)):
             a, b = theirs.bodies.get(slot, set()), mine.bodies.get(slot, set())
             if slot not in mine.bodies and a:
-                report.missing_fields.append(f"{label} {slot} (whole body: ours has no JSON schema)")
+                report.missing_fields.append(
+                    f"{label} {slot} (whole body: ours has no JSON schema)"
+                )
                 continue
             for name in sorted(a - b):
                 report.missing_fields.append(f"{label} {slot} {name} ({theirs.operation_id})")
@@ -263,7 +269,10 @@ def render(report: Report) -> str:
     section("Upstream schemas with no counterpart in ours", report.unmatched_upstream_schemas)
     blocking = report.blocking()
     allowed = [f for f in report.missing_fields if f.split(" (")[0] in ALLOWED_MISSING]
-    section("Allowed (reasoned) BYOC omissions", [f"{f}: {ALLOWED_MISSING[f.split(' (')[0]]}" for f in allowed])
+    section(
+        "Allowed (reasoned) BYOC omissions",
+        [f"{f}: {ALLOWED_MISSING[f.split(' (')[0]]}" for f in allowed],
+    )
     section("BYOC fields missing from ours (blocking)", blocking)
     return "\n".join(out)
 
@@ -271,9 +280,13 @@ def render(report: Report) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("upstream", help="path or URL of the upstream OpenAPI document")
-    parser.add_argument("--ours", default=str(OURS), help="our spec (default: openapi/sentinelhub.yaml)")
+    parser.add_argument(
+        "--ours", default=str(OURS), help="our spec (default: openapi/sentinelhub.yaml)"
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--fail-on-missing", action="store_true", help="exit 1 on blocking BYOC omissions")
+    parser.add_argument(
+        "--fail-on-missing", action="store_true", help="exit 1 on blocking BYOC omissions"
+    )
     args = parser.parse_args(argv)
     report = compare(load(args.upstream), load(args.ours))
     if args.json:

@@ -1,4 +1,4 @@
-"""Every generated model reads and writes back what the spec allows on the wire, unknown fields included.
+"""Every generated model reads back and writes what the spec allows, unknown fields included.
 
 Instances are drawn from the JSON Schema of each component of ``openapi/sentinelhub.yaml`` with
 hypothesis-jsonschema. Objects in our spec never forbid extra members, so the drawn instances carry
@@ -98,7 +98,11 @@ def test_model_round_trip(name: str) -> None:
     @settings(
         max_examples=25,
         deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.filter_too_much,
+        ],
     )
     @given(strategy)
     def check(instance: dict[str, Any]) -> None:
@@ -129,17 +133,25 @@ def test_known_status_parses_to_the_enum() -> None:
 
 
 def test_unknown_batch_status_parses() -> None:
-    """A status that the service adds later (sentinelhub-py crashed on PARTIAL once) still parses."""
-    wire = {"processRequest": {"input": {"bounds": {}, "data": [{"type": "byoc-x"}]}, "evalscript": ""},
-            "status": "ARCHIVED", "userAction": "PAUSE"}
+    """A status the service adds later (sentinelhub-py crashed on PARTIAL once) still parses."""
+    wire = {
+        "processRequest": {"input": {"bounds": {}, "data": [{"type": "byoc-x"}]}, "evalscript": ""},
+        "status": "ARCHIVED",
+        "userAction": "PAUSE",
+    }
     request = models.BatchRequest.from_dict(wire)
     assert (request.status, request.user_action) == ("ARCHIVED", "PAUSE")
     assert request.to_dict() == wire
 
 
 def test_error_body_accepts_list_and_object_errors() -> None:
-    as_list = {"error": {"status": 400, "code": "COMMON_BAD_PAYLOAD",
-                         "errors": [{"parameter": "output->resx", "violation": "too large"}]}}
+    as_list = {
+        "error": {
+            "status": 400,
+            "code": "COMMON_BAD_PAYLOAD",
+            "errors": [{"parameter": "output->resx", "violation": "too large"}],
+        }
+    }
     as_object = {"error": {"status": 400, "errors": {"detail": "x"}}}
     parsed = models.ErrorEnvelope.from_dict(as_list)
     assert parsed.error.errors[0].parameter == "output->resx"

@@ -16,7 +16,8 @@ UPSTREAM = ROOT.parent / "shared" / "reference" / "sentinel-hub-openapi.official
 
 def _load_drift() -> ModuleType:
     spec = importlib.util.spec_from_file_location("spec_drift", ROOT / "scripts" / "spec_drift.py")
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules["spec_drift"] = module
     spec.loader.exec_module(module)

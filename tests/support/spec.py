@@ -32,9 +32,11 @@ def json_schema(name: str) -> dict[str, Any]:
         if isinstance(node, Mapping):
             if "$ref" in node:
                 target = node["$ref"].rsplit("/", 1)[-1]
-                assert target not in stack, f"recursive schema {stack + (target,)}"
+                assert target not in stack, f"recursive schema {(*stack, target)}"
                 return inline(schemas[target], (*stack, target))
-            return {k: inline(v, stack) for k, v in node.items() if k not in ("readOnly", "deprecated")}
+            return {
+                k: inline(v, stack) for k, v in node.items() if k not in ("readOnly", "deprecated")
+            }
         if isinstance(node, list):
             return [inline(v, stack) for v in node]
         return copy.deepcopy(node)

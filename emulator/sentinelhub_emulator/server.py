@@ -1,0 +1,259 @@
+"""`Emulator`: the whole service in a background thread, for tests, demos and the CLI.
+
+::
+
+    with Emulator(tmp_path) as emu:
+        httpx.post(emu.token_url, data={...})
+
+`start` opens (or creates) the database in ``data_dir``, registers the configured client, re-queues
+tiles a crash left INGESTING, starts the ingestion worker and serves on ``host:port`` (port 0
+picks a free one) with uvicorn in a thread; it returns once the socket listens. `stop` shuts the
+server down gracefully, stops the worker and closes the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+from starlette.types import Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from . import admin, auth
+from .app import build_app
+from .context import EmulatorContext, EmulatorSettings
+from .db import DATABASE_FILENAME, Database
+from .faults import CONNECTION_EXTENSION, FaultConfig, FaultPlan
+from .store import Store
+from .tokens import TokenIssuer
+from .worker import IngestionWorker
+
+__all__ = ["Emulator"]
+
+logger = logging.getLogger(__name__)
+
+_STARTUP_TIMEOUT = 15.0
+_SHUTDOWN_TIMEOUT = 15.0
+
+
+class _ClosableH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol, offering the app a way to close the connection.
+
+    Fault injection needs to drop a connection without an answer, or cut a body short, which
+    ASGI alone cannot express. The hook sits in ``scope["extensions"][CONNECTION_EXTENSION]``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        inner = self.app
+
+        async def app_with_close_hook(scope: Scope, receive: Receive, send: Send) -> None:
+            scope.setdefault("extensions", {})[CONNECTION_EXTENSION] = {
+                "close": self._close_connection
+            }
+            await inner(scope, receive, send)
+
+        self.app = app_with_close_hook
+
+    def _close_connection(self) -> None:
+        transport = getattr(self, "transport", None)
+        if transport is not None and not transport.is_closing():
+            transport.close()
+
+
+class Emulator:
+    """A local Sentinel Hub BYOC service on a real socket."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        buckets: Mapping[str, Path] | None = None,
+        planet_buckets: Iterable[str] = (),
+        token_ttl: float = 3600,
+        client_id: str = "emulator-client",
+        client_secret: str = "emulator-secret",  # noqa: S107 - a documented demo credential
+        faults: FaultConfig | None = None,
+        ingestion_delay: float = 0.0,
+        admin_token: str | None = None,
+        access_log: bool = False,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.host = host
+        self.settings = EmulatorSettings(
+            data_dir=self.data_dir,
+            buckets={name: Path(path) for name, path in (buckets or {}).items()},
+            planet_buckets=frozenset(planet_buckets),
+            token_ttl=float(token_ttl),
+            client_id=client_id,
+            client_secret=client_secret,
+            admin_token=admin_token or secrets.token_urlsafe(24),
+            ingestion_delay=float(ingestion_delay),
+        )
+        self._requested_port = port
+        self._initial_faults = faults
+        self._access_log = access_log
+        self.port: int | None = None
+        self._db: Database | None = None
+        self._context: EmulatorContext | None = None
+        self._worker: IngestionWorker | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------------ addresses and secrets
+
+    @property
+    def base_url(self) -> str:
+        if self.port is None:
+            raise RuntimeError("the emulator is not running")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def token_url(self) -> str:
+        return self.base_url + auth.TOKEN_PATHS[0]
+
+    @property
+    def client_id(self) -> str:
+        return self.settings.client_id
+
+    @property
+    def client_secret(self) -> str:
+        return self.settings.client_secret
+
+    @property
+    def admin_token(self) -> str:
+        return self.settings.admin_token
+
+    @property
+    def store(self) -> Store:
+        """Direct access to the data, for tests that need to seed it quickly."""
+        return self._running_context().store
+
+    def _running_context(self) -> EmulatorContext:
+        if self._context is None:
+            raise RuntimeError("the emulator is not running")
+        return self._context
+
+    # ------------------------------------------------------------------ life cycle
+
+    def start(self) -> Emulator:
+        """Open the data, start the worker and the server; return once it listens."""
+        if self._thread is not None:
+            raise RuntimeError("the emulator is already running")
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        (self.data_dir / "buckets").mkdir(exist_ok=True)
+        self._db = Database(self.data_dir / DATABASE_FILENAME)
+        store = Store(self._db)
+        store.upsert_client(self.settings.client_id, self.settings.client_secret)
+        self._worker = IngestionWorker(store, self.settings)
+        self._context = EmulatorContext(
+            settings=self.settings,
+            store=store,
+            tokens=TokenIssuer(store, self.settings.token_ttl),
+            faults=FaultPlan(
+                self._initial_faults,
+                token_paths=auth.TOKEN_PATHS,
+                exempt_prefixes=(admin.ADMIN_PREFIX,),
+            ),
+            wake_worker=self._worker.wake,
+        )
+        config = uvicorn.Config(
+            build_app(self._context),
+            host=self.host,
+            port=self._requested_port,
+            http=_ClosableH11Protocol,
+            ws="none",
+            lifespan="off",
+            log_config=None,
+            access_log=self._access_log,
+            timeout_graceful_shutdown=5,
+        )
+        sock = config.bind_socket()
+        self.port = int(sock.getsockname()[1])
+        self._server = uvicorn.Server(config)
+        self._worker.start()
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [sock]},
+            name="sentinelhub-emulator-http",
+            daemon=True,
+        )
+        self._thread.start()
+        deadline = time.monotonic() + _STARTUP_TIMEOUT
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                sock.close()
+                self.stop()
+                raise RuntimeError(f"the emulator did not start on {self.host}")
+            time.sleep(0.01)
+        logger.info("emulator listening on %s", self.base_url)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, stop the worker, close the database. Safe to call twice."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(_SHUTDOWN_TIMEOUT)
+            if self._thread.is_alive():
+                logger.warning("the HTTP server did not stop within %.0f s", _SHUTDOWN_TIMEOUT)
+        if self._worker is not None:
+            self._worker.stop()
+        if self._db is not None:
+            self._db.close()
+        self._server = self._thread = self._worker = self._db = self._context = None
+        self.port = None
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------------ controls
+
+    def set_faults(self, config: FaultConfig | None) -> None:
+        """Inject faults from now on (None: none)."""
+        self._running_context().faults.configure(config)
+
+    def clear_faults(self) -> None:
+        self.set_faults(None)
+
+    @property
+    def faults_injected(self) -> int:
+        """How many faults the current fault config injected so far."""
+        return self._running_context().faults.injected
+
+    def add_client(
+        self, client_id: str, client_secret: str, *, account_id: str | None = None
+    ) -> str:
+        """Register another OAuth client (its own account unless ``account_id``); its account id."""
+        return (
+            self._running_context()
+            .store.upsert_client(client_id, client_secret, account_id)
+            .account_id
+        )
+
+    def wait_for_ingestion(self, timeout: float = 30.0) -> None:
+        """Block until no tile is WAITING, QUEUED or INGESTING; TimeoutError after ``timeout``."""
+        store = self._running_context().store
+        deadline = time.monotonic() + timeout
+        while (pending := store.pending_count()) > 0:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{pending} tile(s) still pending after {timeout:.1f} s")
+            time.sleep(0.02)

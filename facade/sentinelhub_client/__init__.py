@@ -1,1 +1,90 @@
-"""sentinelhub_client: the SDK users import."""
+"""sentinelhub_client: a typed, sync and async SDK for Sentinel Hub's BYOC API.
+
+Quick start::
+
+    from sentinelhub_client import SHConfig, SentinelHubBYOC, ByocCollection, ByocTile
+
+    config = SHConfig()  # SH_CLIENT_ID / SH_CLIENT_SECRET, or a sentinelhub-py profile
+    with SentinelHubBYOC(config) as byoc:
+        collection = byoc.create_collection(ByocCollection("my-data", s3_bucket="my-bucket"))
+        tile = byoc.create_tile(collection, ByocTile(path="2024/scene_(BAND).tif"))
+        [tile] = byoc.wait_for_tiles(collection, [tile], timeout=900)
+
+``AsyncSentinelHubBYOC`` has the same methods, awaitable. Errors derive from
+`SentinelHubError` (the tree is in the docstring of `sentinelhub_client._errors`).
+"""
+
+from importlib import metadata as _metadata
+
+from ._auth import clear_token_cache
+from ._byoc import AsyncSentinelHubBYOC, SentinelHubBYOC
+from ._config import DEPLOYMENTS, Deployment, SHConfig
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    DownloadError,
+    IngestionError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    SentinelHubError,
+    SentinelHubValidationError,
+    ServerError,
+    Violation,
+    WaitTimeoutError,
+)
+from ._models import (
+    ByocCollection,
+    ByocCollectionAdditionalData,
+    ByocCollectionBand,
+    ByocTile,
+    TileStatus,
+)
+from ._pagination import AsyncPaginator, Page, SyncPaginator
+from ._retry import RetryPolicy
+
+try:
+    __version__ = _metadata.version("sentinelhub-client")
+except _metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "DEPLOYMENTS",
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APITimeoutError",
+    "AsyncPaginator",
+    "AsyncSentinelHubBYOC",
+    "AuthenticationError",
+    "BadRequestError",
+    "ByocCollection",
+    "ByocCollectionAdditionalData",
+    "ByocCollectionBand",
+    "ByocTile",
+    "ConflictError",
+    "Deployment",
+    "DownloadError",
+    "IngestionError",
+    "NotFoundError",
+    "Page",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RetryPolicy",
+    "SHConfig",
+    "SentinelHubBYOC",
+    "SentinelHubError",
+    "SentinelHubValidationError",
+    "ServerError",
+    "SyncPaginator",
+    "TileStatus",
+    "Violation",
+    "WaitTimeoutError",
+    "__version__",
+    "clear_token_cache",
+]

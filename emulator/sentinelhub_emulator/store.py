@@ -422,23 +422,37 @@ class Store:
         self,
         collection_id: str,
         tiles: Iterable[tuple[str, JsonObject | None, str | None]],
+        *,
+        status: str = "WAITING",
     ) -> list[TileRecord]:
         """Register tiles ``(path, cover geometry or None, sensing time or None)`` in one
-        transaction, all WAITING. Raises DuplicateTilePathError (and stores none) on a clash."""
+        transaction. Raises DuplicateTilePathError (and stores none) on a clash.
+
+        The API registers WAITING tiles; another ``status`` seeds data directly (tests, demos).
+        """
         ids = []
         with self.db.transaction() as conn:
             for path, cover, sensing_time in tiles:
                 tile_id = str(uuid.uuid4())
                 try:
                     conn.execute(
-                        "INSERT INTO tiles "
-                        "(id, collection_id, path, status, created, sensing_time, requested_cover) "
-                        "VALUES (?, ?, ?, 'WAITING', ?, ?, ?)",
-                        (tile_id, collection_id, path, now_timestamp(), sensing_time, _dump(cover)),
+                        "INSERT INTO tiles (id, collection_id, path, status, created, "
+                        "sensing_time, requested_cover) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            tile_id,
+                            collection_id,
+                            path,
+                            status,
+                            now_timestamp(),
+                            sensing_time,
+                            _dump(cover),
+                        ),
                     )
                 except sqlite3.IntegrityError as exc:
                     raise DuplicateTilePathError(path) from exc
                 ids.append(tile_id)
+            if status == "INGESTED":
+                self._refresh_summary(conn, collection_id)
         return [tile for tile_id in ids if (tile := self.get_tile(collection_id, tile_id))]
 
     def get_tile(self, collection_id: str, tile_id: str) -> TileRecord | None:

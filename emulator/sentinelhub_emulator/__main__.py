@@ -1,0 +1,167 @@
+"""``sentinelhub-emulator``: run the local Sentinel Hub BYOC service until interrupted.
+
+Example::
+
+    sentinelhub-emulator --data-dir ./emu --port 8000 --planet-bucket planet \\
+        --bucket scenes=/data/scenes --fault-rate-429 0.1 --fault-retry-after-ms 500
+
+Buckets are folders: ``DATA_DIR/buckets/NAME`` unless ``--bucket NAME=PATH`` maps one elsewhere.
+Collections whose bucket is named by ``--planet-bucket`` count as Planet collections and serve
+their tiles' files. On start the base URL, the token URL, the client credentials and the admin
+token are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from .faults import FaultConfig
+from .server import Emulator
+
+__all__ = ["main", "parse_args"]
+
+
+def _bucket_mapping(text: str) -> tuple[str, Path]:
+    name, sep, path = text.partition("=")
+    if not sep or not name or not path:
+        raise argparse.ArgumentTypeError(f"expected NAME=PATH, got {text!r}")
+    return name, Path(path).expanduser()
+
+
+def _optional_int(text: str) -> int | None:
+    if text.lower() in ("none", "off", ""):
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer or 'none', got {text!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sentinelhub-emulator",
+        description="A local Sentinel Hub BYOC service: OAuth, BYOC API, Planet files, faults.",
+    )
+    parser.add_argument("--data-dir", type=Path, required=True, help="where data is kept")
+    parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port; 0 picks a free one")
+    parser.add_argument(
+        "--bucket",
+        type=_bucket_mapping,
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="serve bucket NAME from folder PATH (repeatable)",
+    )
+    parser.add_argument(
+        "--planet-bucket",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="collections in bucket NAME are Planet collections (repeatable)",
+    )
+    parser.add_argument("--token-ttl", type=float, default=3600.0, help="token lifetime, seconds")
+    parser.add_argument("--client-id", default="emulator-client")
+    parser.add_argument("--client-secret", default="emulator-secret")
+    parser.add_argument("--admin-token", default=None, help="default: a random one")
+    parser.add_argument(
+        "--ingestion-delay", type=float, default=0.0, help="seconds before each tile state change"
+    )
+    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    faults = parser.add_argument_group("fault injection (see POST /_emulator/faults)")
+    faults.add_argument("--fault-seed", type=int, default=0)
+    faults.add_argument("--fault-rate-429", type=float, default=0.0)
+    faults.add_argument(
+        "--fault-retry-after-ms",
+        type=_optional_int,
+        default=1000,
+        help="Retry-After of injected 429s in milliseconds; 'none' leaves the header out",
+    )
+    faults.add_argument("--fault-rate-5xx", type=float, default=0.0)
+    faults.add_argument("--fault-status-5xx", type=int, default=503)
+    faults.add_argument("--fault-latency-ms", type=float, default=0.0)
+    faults.add_argument("--fault-drop-rate", type=float, default=0.0)
+    faults.add_argument("--fault-truncate-rate", type=float, default=0.0)
+    faults.add_argument("--fault-path-prefix", default="")
+    faults.add_argument(
+        "--fault-include-token-endpoint",
+        action="store_true",
+        help="let faults hit the token endpoint too",
+    )
+    faults.add_argument("--fault-max", type=_optional_int, default=None, help="cap on faults")
+    return parser
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line; the fault flags become ``args.faults``, a FaultConfig."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        args.faults = FaultConfig(
+            seed=args.fault_seed,
+            rate_429=args.fault_rate_429,
+            retry_after_ms=args.fault_retry_after_ms,
+            rate_5xx=args.fault_rate_5xx,
+            status_5xx=args.fault_status_5xx,
+            latency_ms=args.fault_latency_ms,
+            drop_rate=args.fault_drop_rate,
+            truncate_rate=args.fault_truncate_rate,
+            path_prefix=args.fault_path_prefix,
+            exclude_token_endpoint=not args.fault_include_token_endpoint,
+            max_faults=args.fault_max,
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run until SIGINT or SIGTERM; the exit status."""
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    emulator = Emulator(
+        args.data_dir,
+        host=args.host,
+        port=args.port,
+        buckets=dict(args.bucket),
+        planet_buckets=args.planet_bucket,
+        token_ttl=args.token_ttl,
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+        faults=args.faults,
+        ingestion_delay=args.ingestion_delay,
+        admin_token=args.admin_token,
+        access_log=args.log_level == "debug",
+    )
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    emulator.start()
+    try:
+        print(f"Sentinel Hub emulator at {emulator.base_url}", flush=True)
+        print(f"  BYOC API:      {emulator.base_url}/api/v1/byoc (also /byoc/v1)", flush=True)
+        print(f"  token URL:     {emulator.token_url}", flush=True)
+        print(f"  client id:     {emulator.client_id}", flush=True)
+        print(f"  client secret: {emulator.client_secret}", flush=True)
+        print(f"  admin token:   {emulator.admin_token}", flush=True)
+        print(f"  data:          {args.data_dir.resolve()}", flush=True)
+        stop.wait()
+    finally:
+        emulator.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -323,7 +323,7 @@ class ClientCredentialsAuth(httpx.Auth):
             method="POST",
             url=self.token_url,
             ambiguous=False,
-            note=note or "while fetching an OAuth token",
+            note="while fetching an OAuth token" + (f"; {note}" if note else ""),
         )
 
 

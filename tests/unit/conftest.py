@@ -1,0 +1,161 @@
+"""Fixtures of the unit tests: an isolated environment, a mocked service (respx), and a `byoc`
+fixture that runs each test body once with the sync client and once with the async one."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from sentinelhub_client import (
+    AsyncSentinelHubBYOC,
+    RetryPolicy,
+    SentinelHubBYOC,
+    SHConfig,
+    clear_token_cache,
+)
+from sentinelhub_client import _transport
+from sentinelhub_client._config import MAIN_TOKEN_URL
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BASE_URL = "https://services.sentinel-hub.com"
+BYOC = "/api/v1/byoc"
+TOKEN_URL = MAIN_TOKEN_URL
+CLIENT_ID = "client-id"
+CLIENT_SECRET = "client-secret-value"
+COLLECTION_ID = "0b9a2c67-3c3e-4f5c-9a51-6a4f1f2d8e01"
+OTHER_COLLECTION_ID = "9e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a"
+TILE_ID = "7c1e0f53-9d2a-4e67-8b3c-2f4a6d8e0b12"
+
+
+def load(name: str) -> dict[str, Any]:
+    """A JSON fixture."""
+    data: dict[str, Any] = json.loads((FIXTURES / name).read_text())
+    return data
+
+
+def envelope(data: Any, status: int = 200) -> httpx.Response:
+    """``{"data": ...}``."""
+    return httpx.Response(status, json={"data": data})
+
+
+def page(items: list[Any], next_token: str | None = None) -> httpx.Response:
+    """``{"data": [...], "links": {...}}``."""
+    links: dict[str, Any] = {"currentToken": "cur"}
+    if next_token is not None:
+        links["nextToken"] = next_token
+    return httpx.Response(200, json={"data": items, "links": links})
+
+
+def tile_json(path: str = "a/b_(BAND).tif", status: str = "WAITING", **extra: Any) -> dict[str, Any]:
+    """A small tile as the service sends it."""
+    return {"id": extra.pop("id", TILE_ID), "path": path, "status": status, **extra}
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No SH_* variable, a private home and XDG folder, and an empty token cache."""
+    for key in list(os.environ):
+        if key.startswith("SH_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    clear_token_cache()
+    yield
+    clear_token_cache()
+
+
+@pytest.fixture
+def config() -> SHConfig:
+    """Credentials and zero backoff."""
+    return SHConfig(
+        sh_client_id=CLIENT_ID, sh_client_secret=CLIENT_SECRET, retry=RetryPolicy(backoff=0)
+    )
+
+
+@pytest.fixture
+def api() -> Iterator[respx.MockRouter]:
+    """The mocked service, with a token endpoint that issues ``token-1``."""
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        router.post(TOKEN_URL, name="token").respond(
+            json={"access_token": "token-1", "expires_in": 3600, "token_type": "Bearer"}
+        )
+        yield router
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Records the transport's waits instead of sleeping."""
+    recorded: list[float] = []
+
+    def fake_sleep(seconds: float) -> None:
+        recorded.append(seconds)
+
+    async def fake_asleep(seconds: float) -> None:
+        recorded.append(seconds)
+
+    monkeypatch.setattr(_transport, "_sleep", fake_sleep)
+    monkeypatch.setattr(_transport, "_asleep", fake_asleep)
+    return recorded
+
+
+class Twin:
+    """Runs a method of the sync or the async client the same way from an async test."""
+
+    def __init__(self, client: SentinelHubBYOC | AsyncSentinelHubBYOC) -> None:
+        self.client = client
+        self.is_async = isinstance(client, AsyncSentinelHubBYOC)
+
+    async def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        result = getattr(self.client, name)(*args, **kwargs)
+        if inspect.isawaitable(result):
+            result = await result
+        return result
+
+    async def collect(self, iterable: Any) -> list[Any]:
+        if self.is_async:
+            return [item async for item in iterable]
+        return list(iterable)
+
+    async def next(self, iterator: Any) -> Any:
+        if self.is_async:
+            return await iterator.__anext__()
+        return next(iterator)
+
+    def with_options(self, **kwargs: Any) -> Twin:
+        return Twin(self.client.with_options(**kwargs))
+
+
+async def make_twin(kind: str, config: SHConfig, **kwargs: Any) -> Twin:
+    if kind == "sync":
+        return Twin(SentinelHubBYOC(config, **kwargs))
+    return Twin(AsyncSentinelHubBYOC(config, **kwargs))
+
+
+async def close_twin(twin: Twin) -> None:
+    if isinstance(twin.client, AsyncSentinelHubBYOC):
+        await twin.client.close()
+    else:
+        twin.client.close()
+
+
+@pytest.fixture(params=["sync", "async"])
+async def byoc(
+    request: pytest.FixtureRequest, config: SHConfig, api: respx.MockRouter
+) -> AsyncIterator[Twin]:
+    """The BYOC client, sync then async, against the mocked service."""
+    twin = await make_twin(request.param, config)
+    yield twin
+    await close_twin(twin)

@@ -13,15 +13,14 @@ from typing import Any
 import httpx
 import pytest
 import respx
-
 from sentinelhub_client import (
     AsyncSentinelHubBYOC,
     RetryPolicy,
     SentinelHubBYOC,
     SHConfig,
+    _transport,
     clear_token_cache,
 )
-from sentinelhub_client import _transport
 from sentinelhub_client._config import MAIN_TOKEN_URL
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -54,7 +53,9 @@ def page(items: list[Any], next_token: str | None = None) -> httpx.Response:
     return httpx.Response(200, json={"data": items, "links": links})
 
 
-def tile_json(path: str = "a/b_(BAND).tif", status: str = "WAITING", **extra: Any) -> dict[str, Any]:
+def tile_json(
+    path: str = "a/b_(BAND).tif", status: str = "WAITING", **extra: Any
+) -> dict[str, Any]:
     """A small tile as the service sends it."""
     return {"id": extra.pop("id", TILE_ID), "path": path, "status": status, **extra}
 

@@ -13,7 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 import respx
-
 from sentinelhub_client import (
     APIConnectionError,
     AsyncSentinelHubBYOC,
@@ -157,9 +156,7 @@ async def test_100_tasks_on_a_cold_cache_make_one_token_request(
     api.routes["token"].mock(side_effect=slow_token)
     tiles = api.get(TILE).mock(return_value=envelope(tile_json()))
     async with AsyncSentinelHubBYOC(config) as byoc:
-        results = await asyncio.gather(
-            *(byoc.get_tile(COLLECTION_ID, TILE_ID) for _ in range(100))
-        )
+        results = await asyncio.gather(*(byoc.get_tile(COLLECTION_ID, TILE_ID) for _ in range(100)))
     assert len(results) == 100
     assert tiles.call_count == 100
     assert api.routes["token"].call_count == 1

@@ -9,7 +9,6 @@ from typing import Any
 import httpx
 import pytest
 import respx
-
 from sentinelhub_client import (
     ByocCollection,
     ByocCollectionAdditionalData,
@@ -81,7 +80,9 @@ async def test_get_collection(byoc: Twin, api: respx.MockRouter) -> None:
     assert collection.additional_data.bands["B02"].bit_depth == 16
 
 
-async def test_create_collection_sends_the_writable_fields(byoc: Twin, api: respx.MockRouter) -> None:
+async def test_create_collection_sends_the_writable_fields(
+    byoc: Twin, api: respx.MockRouter
+) -> None:
     stored = {"id": COLLECTION_ID, "name": "n", "s3Bucket": "bucket", "isConfigured": True}
     route = api.post(f"{BYOC}/collections").mock(return_value=envelope(stored, 201))
     collection = ByocCollection(
@@ -281,9 +282,7 @@ async def test_a_pre_issued_token_is_sent_as_is(kind: str, api: respx.MockRouter
     assert api.routes["token"].call_count == 0
 
 
-async def test_a_user_http_client_is_used_and_left_open(
-    config: SHConfig, api: respx.MockRouter
-) -> None:
+def test_a_user_http_client_is_used_and_left_open(config: SHConfig, api: respx.MockRouter) -> None:
     seen: list[str] = []
     user_client = httpx.Client(event_hooks={"request": [lambda r: seen.append(r.url.path)]})
     route = api.get(TILE).mock(return_value=envelope(tile_json()))

@@ -27,6 +27,7 @@ from starlette.routing import BaseRoute
 from .context import context_of
 from .errors import INSUFFICIENT_PERMISSIONS, UNAUTHORIZED, ApiError, bad_payload
 from .faults import FaultConfig
+from .params import read_body
 from .routing import resource
 
 __all__ = ["ADMIN_PREFIX", "routes"]
@@ -61,7 +62,7 @@ def _require_admin(request: Request) -> None:
 
 async def _json_object(request: Request) -> dict[str, Any]:
     try:
-        body = json.loads(await request.body() or b"{}")
+        body = json.loads(await read_body(request) or b"{}")
     except (UnicodeDecodeError, ValueError):
         raise bad_payload("body", "not valid JSON") from None
     if not isinstance(body, dict):

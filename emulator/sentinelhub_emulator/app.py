@@ -31,12 +31,9 @@ from .errors import (
 )
 from .faults import FaultMiddleware
 
-__all__ = ["MAX_BODY_BYTES", "SERVICES", "Service", "build_app"]
+__all__ = ["SERVICES", "Service", "build_app"]
 
 logger = logging.getLogger(__name__)
-
-#: Request bodies above this size are refused (413): no real request comes near it.
-MAX_BODY_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -92,7 +89,6 @@ def build_app(context: EmulatorContext) -> ASGIApp:
             HTTPException: _http_error,
             Exception: _unexpected_error,
         },
-        max_body_size=MAX_BODY_BYTES,
     )
     app.state.emulator = context
     return FaultMiddleware(app, context.faults)

@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 
 from .context import context_of
 from .errors import UNAUTHORIZED, ApiError
+from .params import read_body
 from .tokens import Principal
 
 __all__ = ["TOKEN_PATHS", "AuthenticatedHandler", "authenticate", "authenticated", "routes"]
@@ -61,7 +62,7 @@ async def token_endpoint(request: Request) -> Response:
             400, "invalid_request", "The body must be application/x-www-form-urlencoded."
         )
     try:
-        form = parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True)
+        form = parse_qs((await read_body(request)).decode("utf-8"), keep_blank_values=True)
     except UnicodeDecodeError:
         return _oauth_error(400, "invalid_request", "The body is not valid UTF-8.")
 

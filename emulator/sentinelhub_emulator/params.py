@@ -8,15 +8,37 @@ from typing import Any
 
 from starlette.requests import Request
 
-from .errors import bad_payload
+from .errors import BAD_PAYLOAD, ApiError, bad_payload
 from .spec import validate_body
 
-__all__ = ["json_body", "path_uuid", "query_uuid"]
+__all__ = ["MAX_BODY_BYTES", "json_body", "path_uuid", "query_uuid", "read_body"]
+
+#: Request bodies above this size are refused (413): no real request comes near it.
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def _too_large() -> ApiError:
+    return ApiError(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.", BAD_PAYLOAD)
+
+
+async def read_body(request: Request) -> bytes:
+    """The whole request body, refusing (413) one above MAX_BODY_BYTES before reading it all."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _too_large()
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _too_large()
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 async def json_body(request: Request, schema_name: str) -> dict[str, Any]:
     """The request's JSON object body, checked against the named schema of the spec."""
-    raw = await request.body()
+    raw = await read_body(request)
     if not raw.strip():
         raise bad_payload("body", "must not be empty", "Request body should be non-empty.")
     try:

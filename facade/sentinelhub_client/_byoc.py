@@ -194,13 +194,13 @@ def check_status(status: TileStatus | str | None) -> str | None:
     """The wire value of a tile status filter (known statuses only, any letter case)."""
     if status is None:
         return None
-    value = TileStatus(str(status).strip().upper()) if str(status).strip() else None
-    if value is None or not value.is_known:
+    text = str(status).strip().upper()
+    if text not in TileStatus.__members__:
         known = ", ".join(s.value for s in TileStatus)
         raise SentinelHubValidationError(
             f"status: {status!r} is not a tile status; use one of {known}", field="status"
         )
-    return value.value
+    return text
 
 
 def _tile_model(tile: ByocTile | Mapping[str, Any]) -> ByocTile:

@@ -201,7 +201,7 @@ async def test_create_tile(byoc: Twin, api: respx.MockRouter) -> None:
     cover = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}
     tile = ByocTile(
         "2024/x_(BAND).tif",
-        status="INGESTED",  # read-only: not sent
+        status="INGESTED",  # type: ignore[arg-type]  # a str is converted; read-only: not sent
         cover_geometry=cover,
         sensing_time=dt.datetime(2019, 10, 21, 14, 51),  # naive: taken as UTC
         other_data={"customField": 1},

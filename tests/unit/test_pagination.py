@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 import respx
@@ -106,7 +108,7 @@ async def test_a_repeated_token_raises_after_the_page_is_yielded(
 async def test_pages(byoc: Twin, api: respx.MockRouter) -> None:
     api.get(TILES).mock(side_effect=[page(tiles("a", "b"), "t2"), page(tiles("c"))])
     iterator = await byoc.call("iter_tiles", COLLECTION_ID, count=2)
-    pages: list[Page[object]] = await byoc.collect(iterator.pages())
+    pages: list[Page[Any]] = await byoc.collect(iterator.pages())
     assert [[t.path for t in p.items] for p in pages] == [["a", "b"], ["c"]]
     assert [(p.token, p.next_token) for p in pages] == [(None, "t2"), ("t2", None)]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import httpx
 import pytest
@@ -209,7 +210,7 @@ async def test_client_errors_are_not_retried(
     ids=["read-timeout", "dropped", "500"],
 )
 async def test_create_collection_is_not_replayed_after_an_ambiguous_failure(
-    byoc: Twin, api: respx.MockRouter, failure: object
+    byoc: Twin, api: respx.MockRouter, failure: Any
 ) -> None:
     route = api.post(f"{BYOC}/collections").mock(
         side_effect=[failure, envelope({"id": COLLECTION_ID, "name": "n", "s3Bucket": "b"}, 201)]
@@ -225,7 +226,7 @@ async def test_create_collection_is_not_replayed_after_an_ambiguous_failure(
     ids=["connect-error", "429", "503"],
 )
 async def test_create_collection_is_retried_when_nothing_was_done(
-    byoc: Twin, api: respx.MockRouter, failure: object
+    byoc: Twin, api: respx.MockRouter, failure: Any
 ) -> None:
     route = api.post(f"{BYOC}/collections").mock(
         side_effect=[failure, envelope({"id": COLLECTION_ID, "name": "n", "s3Bucket": "b"}, 201)]

@@ -1,0 +1,249 @@
+"""Tile file downloads: the disk side (blocking calls; the async shell runs them in threads).
+
+- `PartFile`: the ``<destination>.part`` file, locked against a second download of the same
+  destination, sized (and, where the file system can, allocated) up front so that parallel ranges
+  are written in place with ``pwrite`` and a full disk shows at the start.
+- The resume sidecar ``<destination>.part.json`` is replaced atomically (temp file, fsync,
+  ``os.replace``), after the bytes it lists were flushed with ``fdatasync``: a crash, even a power
+  cut, never leaves a sidecar that promises bytes the ``.part`` file lacks.
+- `finalize`: fsync, then ``os.replace`` into place, fsync of the folder, sidecar removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from ._download_core import DownloadDiskError, DownloadExistsError, RemoteFile, part_path
+from ._errors import DownloadError
+
+try:  # POSIX only: an advisory lock so that two downloads never share one .part file
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = [
+    "PartFile",
+    "check_destination",
+    "disk_errors",
+    "finalize",
+    "plan_tile",
+    "read_sidecar",
+    "remove_sidecar",
+    "write_sidecar",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Errors of ``posix_fallocate`` that mean "no room" (anything else: the file system cannot
+#: preallocate, and the sparse file made by ``ftruncate`` does).
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)})
+
+
+@contextlib.contextmanager
+def disk_errors(path: Path, destination: Path) -> Iterator[None]:
+    """Turn an `OSError` of the block into `DownloadDiskError` naming the file."""
+    try:
+        yield
+    except DownloadError:
+        raise
+    except OSError as exc:
+        failed = Path(exc.filename) if isinstance(exc.filename, str) else path
+        raise DownloadDiskError(exc, path=failed, destination=destination) from exc
+
+
+def check_destination(destination: Path, *, overwrite: bool) -> None:
+    """Refuse an existing destination unless ``overwrite``; create its folder."""
+    if destination.is_dir():
+        raise DownloadError(f"{destination} is a directory; give the path of a file to write")
+    if destination.exists() and not overwrite:
+        raise DownloadExistsError(destination)
+    with disk_errors(destination.parent, destination):
+        destination.parent.mkdir(parents=True, exist_ok=True)
+
+
+class PartFile:
+    """The ``.part`` file of one download, written at any offset, from any thread."""
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path = path
+        self._fd = fd
+        self._seek_lock = threading.Lock()  # only where there is no pwrite
+
+    @classmethod
+    def open(cls, path: Path, *, fresh: bool) -> PartFile:
+        """Open (creating) and lock ``path``; ``fresh`` empties it.
+
+        Raises `DownloadError` when another download holds the lock.
+        """
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(path, flags, 0o666)
+        try:
+            if fcntl is not None:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    raise DownloadError(
+                        f"{path} is being written by another download of the same file; "
+                        "wait for it to finish"
+                    ) from None
+            if fresh:
+                os.ftruncate(fd, 0)
+        except BaseException:
+            os.close(fd)
+            raise
+        return cls(path, fd)
+
+    def size(self) -> int:
+        """The current size of the file."""
+        return os.fstat(self._fd).st_size
+
+    def allocate(self, size: int) -> None:
+        """Give the file ``size`` bytes (sparse), and reserve the blocks where possible.
+
+        Raises `OSError` (ENOSPC, ...) when the disk cannot hold the file.
+        """
+        if self.size() != size:
+            os.ftruncate(self._fd, size)
+        if size and hasattr(os, "posix_fallocate"):
+            try:
+                os.posix_fallocate(self._fd, 0, size)
+            except OSError as exc:
+                if exc.errno in _NO_ROOM:
+                    raise
+                logger.debug("cannot preallocate %s (%s); writing it sparse", self.path, exc)
+
+    def truncate(self) -> None:
+        """Empty the file (a restart from zero)."""
+        os.ftruncate(self._fd, 0)
+
+    def write(self, offset: int, chunks: Sequence[bytes]) -> int:
+        """Write ``chunks`` back to back at ``offset``; returns the byte count."""
+        views = [memoryview(chunk) for chunk in chunks if chunk]
+        total = sum(len(view) for view in views)
+        if hasattr(os, "pwritev"):
+            while views:
+                written = os.pwritev(self._fd, views, offset)
+                offset += written
+                while views and written >= len(views[0]):
+                    written -= len(views[0])
+                    views.pop(0)
+                if views and written:
+                    views[0] = views[0][written:]
+            return total
+        with self._seek_lock:  # pragma: no cover - Windows
+            os.lseek(self._fd, offset, os.SEEK_SET)
+            for view in views:
+                while view:
+                    view = view[os.write(self._fd, view) :]
+        return total
+
+    def datasync(self) -> None:
+        """Flush the written bytes to the disk (before a sidecar says they are there)."""
+        if hasattr(os, "fdatasync"):
+            os.fdatasync(self._fd)
+        else:  # pragma: no cover - macOS, Windows
+            os.fsync(self._fd)
+
+    def sync(self) -> None:
+        """Flush data and metadata (before the rename)."""
+        os.fsync(self._fd)
+
+    def close(self) -> None:
+        """Close (and unlock) the file; a second call does nothing."""
+        if self._fd >= 0:
+            fd, self._fd = self._fd, -1
+            os.close(fd)
+
+
+def read_sidecar(path: Path) -> bytes | None:
+    """The sidecar's bytes, or None when there is none."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def write_sidecar(path: Path, payload: bytes, part: PartFile | None) -> None:
+    """Replace the sidecar atomically, after flushing ``part`` so its bytes are really there."""
+    if part is not None:
+        part.datasync()
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with temporary.open("wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+def remove_sidecar(path: Path) -> None:
+    """Delete the sidecar if there is one."""
+    path.unlink(missing_ok=True)
+
+
+def _fsync_directory(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # pragma: no cover - Windows
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some file systems refuse
+        pass
+    finally:
+        os.close(fd)
+
+
+def finalize(part: PartFile, destination: Path, sidecar: Path, *, overwrite: bool) -> Path:
+    """Move the complete ``.part`` file into place atomically and drop the sidecar.
+
+    The caller has checked the content (`FileJob.verify_complete`) and fsynced ``part``.
+    """
+    part.close()
+    if not overwrite and destination.exists():
+        raise DownloadExistsError(destination)
+    os.replace(part.path, destination)
+    _fsync_directory(destination.parent)
+    remove_sidecar(sidecar)
+    return destination
+
+
+def plan_tile(
+    targets: Sequence[tuple[str, Path]],
+    remotes: Sequence[RemoteFile],
+    *,
+    overwrite: bool,
+) -> tuple[list[tuple[str, Path, RemoteFile]], int]:
+    """Which files of a tile still need a download, and the bytes already complete on disk.
+
+    A file counts as complete when it exists with the server's size and has no ``.part``. Any
+    other existing file raises `DownloadExistsError` unless ``overwrite`` (then it is fetched
+    again). Only ``stat`` calls.
+    """
+    todo = []
+    done = 0
+    for (path, target), remote in zip(targets, remotes, strict=True):
+        if target.exists() and not overwrite:
+            complete = (
+                target.is_file()
+                and target.stat().st_size == remote.size
+                and not part_path(target).exists()
+            )
+            if not complete:
+                raise DownloadExistsError(target)
+            logger.debug("Skipping %s: already complete", target)
+            done += remote.size
+            continue
+        todo.append((path, target, remote))
+    return todo, done

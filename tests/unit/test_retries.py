@@ -367,3 +367,45 @@ def test_unknown_transport_failures_are_not_retried() -> None:
 def test_invalid_policies_name_the_field(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError, match=next(iter(bad))):
         RetryPolicy(**bad)  # type: ignore[arg-type]
+
+
+async def test_with_options_sets_a_timeout_per_request(byoc: Twin, api: respx.MockRouter) -> None:
+    route = api.get(TILE).mock(return_value=OK)
+    await byoc.with_options(timeout=3.5).call("get_tile", COLLECTION_ID, TILE_ID)
+    await byoc.call("get_tile", COLLECTION_ID, TILE_ID)
+    first, second = (call.request.extensions["timeout"] for call in route.calls)
+    assert first == {"connect": 3.5, "read": 3.5, "write": 3.5, "pool": 3.5}
+    assert second["read"] == 120.0
+
+
+async def test_transport_send_streams_with_the_same_retries(
+    byoc: Twin, api: respx.MockRouter
+) -> None:
+    route = api.get("/files/x").mock(
+        side_effect=[httpx.Response(503), httpx.Response(200, content=b"0123456789")]
+    )
+    transport = byoc.client.transport
+    request = {"method": "GET", "url": "/files/x", "headers": {"Range": "bytes=2-"}}
+    if byoc.is_async:
+        response = await transport.send(request, stream=True)
+        body = await response.aread()
+        await response.aclose()
+    else:
+        response = transport.send(request, stream=True)
+        body = response.read()
+        response.close()
+    assert body == b"0123456789"
+    assert route.call_count == 2
+    assert route.calls.last.request.headers["range"] == "bytes=2-"
+    assert route.calls.last.request.headers["authorization"] == "Bearer token-1"
+
+
+async def test_transport_send_raises_typed_errors(byoc: Twin, api: respx.MockRouter) -> None:
+    api.get("/files/x").respond(404, json={"error": {"message": "no such file"}})
+
+    async def send() -> object:
+        result = byoc.client.transport.send({"method": "GET", "url": "/files/x"}, stream=True)
+        return await result if byoc.is_async else result
+
+    with pytest.raises(NotFoundError, match="no such file"):
+        await send()

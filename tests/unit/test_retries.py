@@ -384,7 +384,7 @@ async def test_transport_send_streams_with_the_same_retries(
     route = api.get("/files/x").mock(
         side_effect=[httpx.Response(503), httpx.Response(200, content=b"0123456789")]
     )
-    transport = byoc.client.transport
+    transport: Any = byoc.client.transport
     request = {"method": "GET", "url": "/files/x", "headers": {"Range": "bytes=2-"}}
     if byoc.is_async:
         response = await transport.send(request, stream=True)
@@ -404,7 +404,8 @@ async def test_transport_send_raises_typed_errors(byoc: Twin, api: respx.MockRou
     api.get("/files/x").respond(404, json={"error": {"message": "no such file"}})
 
     async def send() -> object:
-        result = byoc.client.transport.send({"method": "GET", "url": "/files/x"}, stream=True)
+        transport: Any = byoc.client.transport
+        result = transport.send({"method": "GET", "url": "/files/x"}, stream=True)
         return await result if byoc.is_async else result
 
     with pytest.raises(NotFoundError, match="no such file"):

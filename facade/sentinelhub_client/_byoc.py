@@ -60,7 +60,7 @@ from sentinelhub_api.types import UNSET, Unset
 
 from ._config import DEFAULT_BYOC_BASE_PATH, SHConfig
 from ._errors import IngestionError, SentinelHubValidationError, WaitTimeoutError, describe_tiles
-from ._models import ByocCollection, ByocTile, TileStatus
+from ._models import ByocCollection, ByocTile, TileStatus, _unset
 from ._pagination import (
     DEFAULT_PAGE_SIZE,
     AsyncPaginator,
@@ -84,7 +84,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-T = TypeVar("T")
 E = TypeVar("E")
 
 #: A collection: a model, a dict with ``id``, an id, or an object with ``collection_id``.
@@ -263,7 +262,7 @@ class ByocCalls:
             return Page(items, next_token=_next_token(body.links), token=page.viewtoken)
 
         request = self._request(
-            op, count=page.count, viewtoken=_or_unset(page.viewtoken), search=_or_unset(search)
+            op, count=page.count, viewtoken=_unset(page.viewtoken), search=_unset(search)
         )
         return Call(request=request, parse=parse)
 
@@ -350,10 +349,10 @@ class ByocCalls:
             op,
             collection_id,
             count=page.count,
-            viewtoken=_or_unset(page.viewtoken),
-            sort=_or_unset(sort),
-            path=_or_unset(path),
-            status=_or_unset(status),
+            viewtoken=_unset(page.viewtoken),
+            sort=_unset(sort),
+            path=_unset(path),
+            status=_unset(status),
         )
         return Call(request=request, parse=parse)
 
@@ -430,10 +429,6 @@ class ByocCalls:
         return Call(request=request, parse=_no_content)
 
 
-def _or_unset(value: T | None) -> T | Unset:
-    return UNSET if value is None else value
-
-
 # -- waiting for ingestion (shared decisions) --------------------------------------------------
 
 
@@ -485,6 +480,13 @@ class IngestionWatch:
         """Record the latest state of some tiles."""
         for tile in tiles:
             self.latest[tile.tile_id or tile.path] = tile
+        watched = self.tiles()
+        logger.debug(
+            "Waiting for collection %s: %d of %d tile(s) final",
+            self.collection_id,
+            sum(_final(tile) for tile in watched),
+            len(watched),
+        )
 
     def to_poll(self) -> list[UUID]:
         """Tiles (when given explicitly) whose status is not final yet."""
@@ -578,7 +580,7 @@ class SentinelHubBYOC(_ByocClientBase):
     ) -> Self:
         """A client sharing this one's connections and token, with another retry policy and/or
         timeout (seconds per request); closing it does not close this one."""
-        clone = _shallow_copy(self)
+        clone = copy.copy(self)
         clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
         return clone
 
@@ -778,7 +780,7 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
     def with_options(
         self, *, retry: RetryPolicy | None = None, timeout: float | None = None
     ) -> Self:
-        clone = _shallow_copy(self)
+        clone = copy.copy(self)
         clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
         return clone
 
@@ -912,10 +914,6 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.config.sh_base_url!r})"
-
-
-def _shallow_copy(obj: T) -> T:
-    return copy.copy(obj)
 
 
 def _share_docstrings(async_cls: type, sync_cls: type) -> None:

@@ -67,8 +67,6 @@ from ._pagination import (
     Page,
     PageRequest,
     SyncPaginator,
-    check_max_items,
-    check_page_size,
 )
 from ._retry import RetryPolicy
 from ._transport import AsyncTransport, Call, SyncTransport, rebase
@@ -602,8 +600,6 @@ class SentinelHubBYOC(_ByocClientBase):
             max_items: stop after this many collections.
             viewtoken: resume from this page token (a paginator's ``next_token``).
         """
-        check_page_size(count)
-        check_max_items(max_items)
         return SyncPaginator(
             lambda page: self.transport.run(self._calls.list_collections(search, page)),
             count=count,
@@ -662,8 +658,6 @@ class SentinelHubBYOC(_ByocClientBase):
         collection_id = collection_id_of(collection)
         sort, status_value = check_sort(sort), check_status(status)
         path = None if path is None else check_tile_path(path)
-        check_page_size(count)
-        check_max_items(max_items)
         return SyncPaginator(
             lambda page: self.transport.run(
                 self._calls.list_tiles(
@@ -792,8 +786,6 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
         max_items: int | None = None,
         viewtoken: str | None = None,
     ) -> AsyncPaginator[ByocCollection]:
-        check_page_size(count)
-        check_max_items(max_items)
         return AsyncPaginator(
             lambda page: self.transport.run(self._calls.list_collections(search, page)),
             count=count,
@@ -834,8 +826,6 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
         collection_id = collection_id_of(collection)
         sort, status_value = check_sort(sort), check_status(status)
         path = None if path is None else check_tile_path(path)
-        check_page_size(count)
-        check_max_items(max_items)
         return AsyncPaginator(
             lambda page: self.transport.run(
                 self._calls.list_tiles(

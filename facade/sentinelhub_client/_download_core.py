@@ -21,6 +21,7 @@ How a download is planned:
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import math
@@ -109,7 +110,12 @@ class DownloadExistsError(DownloadError, FileExistsError):
     def __init__(self, path: Path) -> None:
         super().__init__(f"{path} already exists; pass overwrite=True to replace it")
         self.path = path
+        self.errno = errno.EEXIST
+        self.strerror = "File exists"
         self.filename = str(path)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class DownloadDiskError(DownloadError, OSError):

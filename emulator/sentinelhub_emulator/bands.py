@@ -8,12 +8,11 @@ that is what the file lookup uses, so a PUT that keeps them but changes the key 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .errors import bad_payload
-from .ingest import BandSpec, DetectedBand
+from .ingest import MAX_BANDS, BandSpec, DetectedBand, _js_identifier
 
 __all__ = [
     "MAX_BANDS",
@@ -25,19 +24,15 @@ __all__ = [
     "updated_bands",
 ]
 
-MAX_BANDS = 100
 BIT_DEPTHS = (8, 16, 32)
 SAMPLE_FORMATS = ("UINT", "INT", "FLOAT")
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
-# Words an evalscript cannot use as a variable name.
-_RESERVED_WORDS = """
-    await break case catch class const continue debugger default delete do else enum export
-    extends false finally for function if implements import in instanceof interface let new
-    null package private protected public return static super switch this throw true try
-    typeof var void while with yield
-"""
-_RESERVED = frozenset(_RESERVED_WORDS.split())
+
+def _is_band_name(name: str) -> bool:
+    """A JavaScript identifier that is not a reserved word: the ingestion engine's rule."""
+    # The engine turns any text into such a name; a valid name is the one it leaves alone.
+    return _js_identifier(name) == name
+
 
 Band = dict[str, Any]
 Bands = dict[str, Band]
@@ -57,7 +52,7 @@ def normalise_bands(raw: Mapping[str, Any]) -> Bands:
         raise bad_payload("additionalData->bands", f"at most {MAX_BANDS} bands are allowed")
     bands: Bands = {}
     for name, spec in raw.items():
-        if not _IDENTIFIER.match(name) or name in _RESERVED:
+        if not _is_band_name(name):
             raise bad_payload(
                 _param(name),
                 "a band name must be a JavaScript identifier (letters, digits, _ and $, "

@@ -30,6 +30,7 @@ from .errors import (
     bad_payload,
     not_found,
 )
+from .ingest import IngestionFailure, _check_relative_path
 from .pagination import decode_token, page_links, parse_count
 from .params import json_body, path_uuid, query_uuid
 from .routing import resource
@@ -91,10 +92,11 @@ def _sensing_time(body: dict[str, Any]) -> str | None:
 
 
 def _check_tile_path(path: str) -> None:
-    if not path:
-        raise bad_payload("path", "must not be empty")
-    if ".." in path.split("/") or "\\" in path or "\x00" in path:
-        raise bad_payload("path", "must stay inside the bucket (no '..', '\\' or NUL)")
+    """Refuse at once a path that ingestion would refuse for its shape alone."""
+    try:
+        _check_relative_path(path, "tile path")
+    except IngestionFailure as failure:
+        raise bad_payload("path", failure.cause) from None
 
 
 def _requested_bands(body: dict[str, Any]) -> dict[str, dict[str, Any]]:

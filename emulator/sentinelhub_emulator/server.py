@@ -159,9 +159,21 @@ class Emulator:
     # ------------------------------------------------------------------ life cycle
 
     def start(self) -> Emulator:
-        """Open the data, start the worker and the server; return once it listens."""
+        """Open the data, start the worker and the server; return once it listens.
+
+        On any failure everything started so far is stopped again before the error propagates.
+        """
         if self._thread is not None:
             raise RuntimeError("the emulator is already running")
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        logger.info("emulator listening on %s", self.base_url)
+        return self
+
+    def _start(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         (self.data_dir / "buckets").mkdir(exist_ok=True)
         self._db = Database(self.data_dir / DATABASE_FILENAME)
@@ -190,7 +202,9 @@ class Emulator:
             access_log=self._access_log,
             timeout_graceful_shutdown=5,
         )
-        sock = config.bind_socket()
+        # Bound here rather than by uvicorn, which exits the process when a port is taken.
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.create_server((self.host, self._requested_port), family=family)
         self.port = int(sock.getsockname()[1])
         self._server = uvicorn.Server(config)
         self._worker.start()
@@ -205,11 +219,8 @@ class Emulator:
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 sock.close()
-                self.stop()
-                raise RuntimeError(f"the emulator did not start on {self.host}")
+                raise RuntimeError(f"the emulator did not start on {self.host}:{self.port}")
             time.sleep(0.01)
-        logger.info("emulator listening on %s", self.base_url)
-        return self
 
     def stop(self) -> None:
         """Stop serving, stop the worker, close the database. Safe to call twice."""

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 from sentinelhub_emulator import Emulator
 from sentinelhub_emulator.db import DATABASE_FILENAME
 from sentinelhub_emulator.samples import write_cog
@@ -167,3 +168,10 @@ def test_cli_rejects_bad_fault_flags(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "rate_429" in result.stderr
+
+
+def test_a_taken_port_raises_instead_of_exiting(tmp_path: Path) -> None:
+    with Emulator(tmp_path / "one") as first:
+        second = Emulator(tmp_path / "two", port=first.port or 0)
+        with pytest.raises(OSError):
+            second.start()

@@ -33,8 +33,9 @@ from .errors import (
 from .ingest import IngestionFailure, _check_relative_path
 from .pagination import decode_token, page_links, parse_count
 from .params import json_body, path_uuid, query_uuid
+from .records import TILE_STATUSES, CollectionRecord, TileRecord
 from .routing import resource
-from .store import TILE_STATUSES, CollectionRecord, DuplicateTilePathError, TileRecord
+from .store import DuplicateTilePathError
 from .times import parse_timestamp, sortable_timestamp
 from .tokens import Principal
 

@@ -31,7 +31,7 @@ from .auth import authenticated
 from .byoc import owned_tile
 from .context import EmulatorContext, context_of
 from .errors import BAD_PAYLOAD, NOT_FOUND, ApiError, error_response, not_found
-from .store import CollectionRecord, TileRecord
+from .records import CollectionRecord, TileRecord
 from .tokens import Principal
 
 __all__ = ["CHUNK_SIZE", "TileFileResponse", "list_tile_files", "parse_range", "routes"]

@@ -1,9 +1,9 @@
 """Typed access to the emulator's data: OAuth clients, collections and tiles.
 
 Every value reaches SQL as a bound parameter; the only text pasted into statements is this
-module's own constant column lists and WHERE fragments. Records are frozen dataclasses that know
-their wire form (`to_wire`), so the HTTP layer never touches rows. Lists are keyset-paginated on
-the monotonically increasing ``seq`` column, so a late page costs what the first one costs.
+module's own constant column lists and WHERE fragments. Rows leave as `records`. Lists are
+keyset-paginated on the monotonically increasing ``seq`` column, so a late page costs what the
+first one costs.
 """
 
 from __future__ import annotations
@@ -15,32 +15,23 @@ import secrets
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from .db import Database
+from .records import (
+    ClientRecord,
+    CollectionRecord,
+    IngestionOutcome,
+    JsonObject,
+    Page,
+    TileRecord,
+)
 from .summary import TileAggregates, collection_summary
-from .times import format_timestamp, now_timestamp, parse_timestamp
+from .times import now_timestamp
 
-__all__ = [
-    "PENDING_STATUSES",
-    "TILE_STATUSES",
-    "ClientRecord",
-    "CollectionRecord",
-    "DuplicateTilePathError",
-    "IngestionOutcome",
-    "Page",
-    "Store",
-    "TileRecord",
-]
-
-TILE_STATUSES = ("WAITING", "QUEUED", "INGESTING", "INGESTED", "FAILED")
-#: Tiles in these states are still on their way through the ingestion worker.
-PENDING_STATUSES = ("WAITING", "QUEUED", "INGESTING")
+__all__ = ["DuplicateTilePathError", "Store"]
 
 _T = TypeVar("_T")
-
-JsonObject = dict[str, Any]
 
 
 class DuplicateTilePathError(Exception):
@@ -55,122 +46,8 @@ def _load(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
-def _wire_time(stored: str | None) -> str | None:
-    return None if stored is None else format_timestamp(parse_timestamp(stored))
-
-
 def _hash_secret(salt: str, secret: str) -> str:
     return hashlib.sha256(f"{salt}:{secret}".encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class ClientRecord:
-    """An OAuth client and the account whose collections it may use."""
-
-    client_id: str
-    account_id: str
-
-
-@dataclass(frozen=True)
-class CollectionRecord:
-    """A BYOC collection as stored."""
-
-    seq: int
-    id: str
-    account_id: str
-    name: str
-    s3_bucket: str
-    created: str
-    no_data: int | float | None
-    bands: dict[str, JsonObject]
-    summary: JsonObject
-    requires_metadata_update: bool
-
-    def to_wire(self) -> JsonObject:
-        data: JsonObject = {
-            "id": self.id,
-            "accountId": self.account_id,
-            "name": self.name,
-            "s3Bucket": self.s3_bucket,
-            "isConfigured": bool(self.bands),
-            "created": _wire_time(self.created),
-            "requiresMetadataUpdate": self.requires_metadata_update,
-            "additionalData": {"bands": self.bands, **self.summary},
-        }
-        if self.no_data is not None:
-            data["noData"] = self.no_data
-        return data
-
-
-@dataclass(frozen=True)
-class TileRecord:
-    """A BYOC tile as stored."""
-
-    seq: int
-    id: str
-    collection_id: str
-    path: str
-    status: str
-    generation: int
-    created: str
-    ingestion_start: str | None
-    sensing_time: str | None
-    requested_cover: JsonObject | None
-    cover_geometry: JsonObject | None
-    tile_geometry: JsonObject | None
-    crs_epsg: int | None
-    min_mpp: float | None
-    max_mpp: float | None
-    failed_cause: str | None
-    warnings: str | None
-
-    def to_wire(self) -> JsonObject:
-        additional: JsonObject = {}
-        if self.failed_cause is not None:
-            additional["failedIngestionCause"] = self.failed_cause
-        if self.warnings is not None:
-            additional["warnings"] = self.warnings
-        if self.min_mpp is not None:
-            additional["minMetersPerPixel"] = self.min_mpp
-        if self.max_mpp is not None:
-            additional["maxMetersPerPixel"] = self.max_mpp
-        data: JsonObject = {
-            "id": self.id,
-            "path": self.path,
-            "status": self.status,
-            "created": _wire_time(self.created),
-            "sensingTime": _wire_time(self.sensing_time),
-            "additionalData": additional,
-        }
-        if self.ingestion_start is not None:
-            data["ingestionStart"] = _wire_time(self.ingestion_start)
-        cover = self.cover_geometry if self.cover_geometry is not None else self.requested_cover
-        if cover is not None:
-            data["coverGeometry"] = cover
-        if self.tile_geometry is not None:
-            data["tileGeometry"] = self.tile_geometry
-        return data
-
-
-@dataclass(frozen=True)
-class Page(Generic[_T]):
-    """One page of a list; ``next_after`` is the key to continue from, None on the last page."""
-
-    items: list[_T]
-    next_after: int | None
-
-
-@dataclass(frozen=True)
-class IngestionOutcome:
-    """What a successful ingestion stores on its tile."""
-
-    tile_geometry: JsonObject
-    cover_geometry: JsonObject
-    crs_epsg: int
-    wgs84_bbox: tuple[float, float, float, float]
-    min_mpp: float
-    max_mpp: float
-    warnings: str | None = None
 
 
 _COLLECTION_COLUMNS = """

@@ -18,7 +18,8 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from .store import ClientRecord, Store
+from .records import ClientRecord
+from .store import Store
 
 __all__ = ["IssuedToken", "Principal", "TokenIssuer"]
 

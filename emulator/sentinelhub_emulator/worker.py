@@ -23,7 +23,8 @@ import shapely.geometry
 from .bands import band_specs, bands_from_detected
 from .context import EmulatorSettings
 from .ingest import IngestionFailure, IngestionResult, discover_bands, ingest_tile
-from .store import IngestionOutcome, Store, TileRecord
+from .records import IngestionOutcome, TileRecord
+from .store import Store
 
 __all__ = ["INTERNAL_FAILURE_CAUSE", "IngestionWorker"]
 

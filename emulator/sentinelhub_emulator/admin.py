@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-import json
 import uuid
 from typing import Any
 
@@ -27,7 +26,7 @@ from starlette.routing import BaseRoute
 from .context import context_of
 from .errors import INSUFFICIENT_PERMISSIONS, UNAUTHORIZED, ApiError, bad_payload
 from .faults import FaultConfig
-from .params import read_body
+from .params import parse_json, read_body
 from .routing import resource
 
 __all__ = ["ADMIN_PREFIX", "routes"]
@@ -61,10 +60,7 @@ def _require_admin(request: Request) -> None:
 
 
 async def _json_object(request: Request) -> dict[str, Any]:
-    try:
-        body = json.loads(await read_body(request) or b"{}")
-    except (UnicodeDecodeError, ValueError):
-        raise bad_payload("body", "not valid JSON") from None
+    body = parse_json(await read_body(request) or b"{}")
     if not isinstance(body, dict):
         raise bad_payload("body", "must be a JSON object")
     return body

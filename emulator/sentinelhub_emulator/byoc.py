@@ -88,7 +88,7 @@ def _sensing_time(body: dict[str, Any]) -> str | None:
         return None
     try:
         return sortable_timestamp(parse_timestamp(value))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise bad_payload("sensingTime", f"{value!r} is not an ISO 8601 date-time") from None
 
 

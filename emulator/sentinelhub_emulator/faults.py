@@ -73,8 +73,8 @@ class FaultConfig:
             raise ValueError("drop_rate + rate_429 + rate_5xx must not exceed 1")
         if not 500 <= self.status_5xx <= 599:
             raise ValueError(f"status_5xx must be a 5xx status, not {self.status_5xx}")
-        if self.latency_ms < 0:
-            raise ValueError("latency_ms must not be negative")
+        if not 0 <= self.latency_ms <= 600_000:
+            raise ValueError("latency_ms must be between 0 and 600000")
         if self.retry_after_ms is not None and self.retry_after_ms < 0:
             raise ValueError("retry_after_ms must not be negative")
         if self.max_faults is not None and self.max_faults < 0:

@@ -22,6 +22,7 @@ MAX_COUNT = 100
 _PREFIX = "v1:"
 _START = "start"
 _KEY = re.compile(r"^(0|[1-9][0-9]{0,18})$")
+_MAX_KEY = 2**63 - 1  # SQLite's largest integer
 
 
 def encode_token(after: int | None) -> str:
@@ -40,7 +41,7 @@ def decode_token(token: str) -> int | None:
         key = text[len(_PREFIX) :]
         if key == _START:
             return None
-        if _KEY.match(key):
+        if _KEY.match(key) and int(key) <= _MAX_KEY:
             return int(key)
     raise bad_payload("viewtoken", "not a view token returned by this service")
 

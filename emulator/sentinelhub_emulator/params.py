@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from typing import Any
 
@@ -11,7 +12,7 @@ from starlette.requests import Request
 from .errors import BAD_PAYLOAD, ApiError, bad_payload
 from .spec import validate_body
 
-__all__ = ["MAX_BODY_BYTES", "json_body", "path_uuid", "query_uuid", "read_body"]
+__all__ = ["MAX_BODY_BYTES", "json_body", "parse_json", "path_uuid", "query_uuid", "read_body"]
 
 #: Request bodies above this size are refused (413): no real request comes near it.
 MAX_BODY_BYTES = 1024 * 1024
@@ -36,17 +37,34 @@ async def read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text} is out of range")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def parse_json(raw: bytes) -> Any:
+    """Strict JSON: NaN, Infinity and numbers that overflow a double are refused (400), so
+    that nothing stored can later fail to serialise."""
+    try:
+        return json.loads(raw, parse_float=_finite, parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise bad_payload(
+            "body", f"not valid JSON ({exc})", "Request body is not valid JSON."
+        ) from None
+
+
 async def json_body(request: Request, schema_name: str) -> dict[str, Any]:
     """The request's JSON object body, checked against the named schema of the spec."""
     raw = await read_body(request)
     if not raw.strip():
         raise bad_payload("body", "must not be empty", "Request body should be non-empty.")
-    try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise bad_payload(
-            "body", f"not valid JSON ({exc})", "Request body is not valid JSON."
-        ) from None
+    body = parse_json(raw)
     validate_body(schema_name, body)
     if not isinstance(body, dict):  # the schemas say so already; this tells the type checker
         raise bad_payload("body", "must be a JSON object")

@@ -24,6 +24,9 @@ def collection(api: httpx.Client) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("content", "parameter"),
     [
+        (b'{"name": "n", "s3Bucket": "b", "noData": 1e400}', "body"),
+        (b'{"name": "n", "s3Bucket": "b", "noData": NaN}', "body"),
+        (b'{"name": "n", "s3Bucket": "b", "noData": -Infinity}', "body"),
         (b"", "body"),
         (b"   ", "body"),
         (b"{", "body"),
@@ -122,6 +125,8 @@ def test_several_violations_are_all_reported(api: httpx.Client) -> None:
         ({"path": "x", "sensingTime": "yesterday"}, "sensingTime"),
         ({"path": "x", "sensingTime": "2024-01-01"}, "sensingTime"),
         ({"path": "x", "sensingTime": 5}, "sensingTime"),
+        ({"path": "x", "sensingTime": "9999-12-31T23:59:59-01:00"}, "sensingTime"),
+        ({"path": "x", "sensingTime": "0001-01-01T00:00:00+01:00"}, "sensingTime"),
         ({"path": "x", "coverGeometry": 5}, "coverGeometry"),
         (
             {"path": "x", "coverGeometry": {"type": "Point", "coordinates": [1, 2]}},

@@ -162,7 +162,10 @@ def test_deterministic_with_the_seed(emu: Emulator, client: httpx.Client) -> Non
 def _admin(
     emu: Emulator, method: str, path: str, token: str | None = None, **kwargs: Any
 ) -> httpx.Response:
-    headers = {"Authorization": f"Bearer {token if token is not None else emu.admin_token}"}
+    headers = {
+        "Authorization": f"Bearer {token if token is not None else emu.admin_token}",
+        **kwargs.pop("headers", {}),
+    }
     return httpx.request(method, emu.base_url + path, headers=headers, **kwargs)
 
 
@@ -192,10 +195,22 @@ def test_admin_endpoint_sets_reads_and_clears_faults(emu: Emulator, client: http
         {"max_faults": 1.5},
         {"exclude_token_endpoint": 1},
         [],
+        {"latency_ms": 10**9},
     ],
 )
 def test_admin_endpoint_rejects_bad_configs(emu: Emulator, body: Any) -> None:
     assert_error(_admin(emu, "POST", "/_emulator/faults", json=body), 400, "COMMON_BAD_PAYLOAD")
+
+
+def test_admin_endpoint_rejects_non_finite_numbers(emu: Emulator) -> None:
+    response = _admin(
+        emu,
+        "POST",
+        "/_emulator/faults",
+        content=b'{"latency_ms": Infinity}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert_error(response, 400, "COMMON_BAD_PAYLOAD", "body")
 
 
 def test_admin_endpoint_needs_the_admin_token(emu: Emulator) -> None:

@@ -834,9 +834,9 @@ def download_tile(
                 [path for path, _ in targets],
             )
         )
-    aggregate = ProgressAggregator(progress, total=sum(remote.size for remote in remotes))
     todo, already = disk.plan_tile(targets, remotes, overwrite=overwrite)
-    aggregate.advance(already)
+    total = sum(remote.size for remote in remotes)
+    aggregate = ProgressAggregator(progress, total=total, done=already)
     aggregate.report()
     limiter = threading.Semaphore(concurrency)
     cancel = _Flag()

@@ -712,11 +712,11 @@ async def adownload_tile(
         for index, (path, _) in enumerate(targets):
             group.start_soon(head, index, path)
     known = [remote for remote in remotes if remote is not None]
-    aggregate = ProgressAggregator(progress, total=sum(remote.size for remote in known))
     todo, already = await anyio.to_thread.run_sync(
         lambda: disk.plan_tile(targets, known, overwrite=overwrite)
     )
-    aggregate.advance(already)
+    total = sum(remote.size for remote in known)
+    aggregate = ProgressAggregator(progress, total=total, done=already)
     aggregate.report()
     limiter = anyio.Semaphore(concurrency)
     files_at_once = anyio.Semaphore(max(1, min(concurrency, len(todo))))

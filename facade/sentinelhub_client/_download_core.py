@@ -457,11 +457,11 @@ class ProgressAggregator:
     download has to start over.
     """
 
-    def __init__(self, callback: ProgressCallback | None, total: int = 0) -> None:
+    def __init__(self, callback: ProgressCallback | None, total: int = 0, done: int = 0) -> None:
         self._callback = callback
         self._lock = threading.Lock()
         self.total = total
-        self.done = 0
+        self.done = done
 
     def add_total(self, size: int) -> None:
         """Announce ``size`` more bytes to come (a file whose size became known)."""

@@ -172,10 +172,12 @@ def planet_tile(emulator: Emulator, emulator_token: str) -> Iterator[PlanetTile]
         )
         assert response.status_code == 201, response.text
         collection_id = response.json()["data"]["id"]
-        tile_path = f"orders/{uuid.uuid4().hex}/scene"
-        response = client.post(f"/collections/{collection_id}/tiles", json={"path": tile_path})
-        assert response.status_code == 201, response.text
-        tile_id = response.json()["data"]["id"]
+    tile_path = f"orders/{uuid.uuid4().hex}/scene"
+    # Seeded as INGESTED: the files are not COGs and the ingestion worker need not look at them.
+    [tile] = emulator.store.create_tiles(
+        collection_id, [(tile_path, None, None)], status="INGESTED"
+    )
+    tile_id = str(tile.id)
     folder = emulator.data_dir / "buckets" / PLANET_BUCKET / tile_path
     folder.mkdir(parents=True, exist_ok=True)
     yield PlanetTile(emulator, collection_id, tile_id, folder, emulator_token)

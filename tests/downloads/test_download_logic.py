@@ -95,8 +95,12 @@ def test_large_file_in_parallel_ranges(api: Api, fake: FakeServer, tmp_path: Pat
     assert len(gets) == 5
     assert all(r.headers["if-range"] == '"v1"' for r in gets)
     assert ranges_of(gets) == [
-        (0, 45_999), (46_000, 91_999), (92_000, 137_999), (138_000, 183_999), (184_000, 229_999)
-    ]  # fmt: skip
+        (0, 45_999),
+        (46_000, 91_999),
+        (92_000, 137_999),
+        (138_000, 183_999),
+        (184_000, 229_999),
+    ]
     assert progress.last == (230_000, 230_000)
     assert [done for done, _ in progress.calls] == sorted(done for done, _ in progress.calls)
 
@@ -122,7 +126,7 @@ def test_destination_folder_is_created(api: Api, fake: FakeServer, tmp_path: Pat
         ("part_size", -1),
         ("max_attempts", 0),
         ("concurrency", 1.5),
-    ],  # fmt: skip
+    ],
 )
 def test_options_are_validated(
     api: Api, fake: FakeServer, tmp_path: Path, option: str, value: object
@@ -164,8 +168,9 @@ def test_dropped_connection_resumes_where_it_stopped(
     data = random_bytes(120_000)
     fake.add("f.bin", data)
     fake.cuts = {0: 30_000}
-    out = api("download_tile_file", C, T, "f.bin", tmp_path / "f.bin", part_size=60_000,
-              concurrency=1)  # fmt: skip
+    out = api(
+        "download_tile_file", C, T, "f.bin", tmp_path / "f.bin", part_size=60_000, concurrency=1
+    )
     assert out.read_bytes() == data
     first, second, third = fake.file_gets
     assert first.headers["range"] == "bytes=0-59999"
@@ -194,8 +199,16 @@ def test_server_ignoring_ranges_starts_over_as_one_stream(
     fake.ignore_ranges = True
     caplog.set_level(logging.WARNING, "sentinelhub_client")
     progress = Recorder()
-    out = api("download_tile_file", C, T, "f.bin", tmp_path / "f.bin", part_size=30_000,
-              concurrency=2, progress=progress)  # fmt: skip
+    out = api(
+        "download_tile_file",
+        C,
+        T,
+        "f.bin",
+        tmp_path / "f.bin",
+        part_size=30_000,
+        concurrency=2,
+        progress=progress,
+    )
     assert out.read_bytes() == data
     assert "answered 200" in caplog.text
     last = fake.file_gets[-1]
@@ -209,8 +222,9 @@ def test_mismatched_content_range_once_starts_over(
     data = random_bytes(100_000)
     fake.add("f.bin", data)
     fake.bad_ranges = 1
-    out = api("download_tile_file", C, T, "f.bin", tmp_path / "f.bin", part_size=30_000,
-              concurrency=1)  # fmt: skip
+    out = api(
+        "download_tile_file", C, T, "f.bin", tmp_path / "f.bin", part_size=30_000, concurrency=1
+    )
     assert out.read_bytes() == data
     assert [r.method for r in fake.requests].count("HEAD") == 2  # planned again after the restart
 
@@ -244,8 +258,7 @@ def test_longer_body_than_asked_is_an_anomaly(api: Api, fake: FakeServer, tmp_pa
         206, headers={"Content-Range": "bytes 0-499/1000", "ETag": '"v1"'}, content=b"x" * 600
     )
     fake.forced = [too_long]
-    out = api("download_tile_file", C, T, "f.bin", tmp_path / "f.bin", part_size=500,
-              concurrency=1)  # fmt: skip
+    out = api("download_tile_file", C, T, "f.bin", tmp_path / "f.bin", part_size=500, concurrency=1)
     assert out.read_bytes() == fake.files["f.bin"].data
 
 
@@ -261,8 +274,16 @@ def test_file_changing_midway_starts_over_and_gets_the_new_version(
             file.replace(new)
 
     fake.hook = change
-    out = api("download_tile_file", C, T, "f.bin", tmp_path / "f.bin", part_size=40_000,
-              concurrency=2, progress=progress)  # fmt: skip
+    out = api(
+        "download_tile_file",
+        C,
+        T,
+        "f.bin",
+        tmp_path / "f.bin",
+        part_size=40_000,
+        concurrency=2,
+        progress=progress,
+    )
     assert sha256(out) == sha256(new)
     assert progress.last == (260_000, 260_000)
     assert fake.file_gets[-1].headers.get("if-range") == '"v2"'
@@ -277,8 +298,9 @@ def test_file_changing_all_the_time_is_an_error(api: Api, fake: FakeServer, tmp_
 
     fake.hook = change
     with pytest.raises(DownloadError, match="changed on the server"):
-        api("download_tile_file", C, T, "f.bin", tmp_path / "f.bin", part_size=40_000,
-            concurrency=1)  # fmt: skip
+        api(
+            "download_tile_file", C, T, "f.bin", tmp_path / "f.bin", part_size=40_000, concurrency=1
+        )
 
 
 def test_error_status_of_a_part_is_raised_typed(api: Api, fake: FakeServer, tmp_path: Path) -> None:
@@ -300,7 +322,7 @@ def test_connection_errors_use_up_the_attempts(api: Api, fake: FakeServer, tmp_p
 
 def interrupt(api: Api, fake: FakeServer, destination: Path, **options: object) -> None:
     """Run a download that fails for good after part of the file (connection errors)."""
-    fake.cuts = {index: 25_000 for index in range(100)}
+    fake.cuts = dict.fromkeys(range(100), 25_000)
     with pytest.raises(APIConnectionError):
         api("download_tile_file", C, T, "f.bin", destination, max_attempts=1, **options)
     fake.cuts = {}
@@ -322,8 +344,16 @@ def test_resume_fetches_only_what_is_missing(api: Api, fake: FakeServer, tmp_pat
 
     fake.requests.clear()
     progress = Recorder()
-    out = api("download_tile_file", C, T, "f.bin", destination, part_size=50_000,
-              concurrency=1, progress=progress)  # fmt: skip
+    out = api(
+        "download_tile_file",
+        C,
+        T,
+        "f.bin",
+        destination,
+        part_size=50_000,
+        concurrency=1,
+        progress=progress,
+    )
     assert out.read_bytes() == data
     assert progress.calls[0] == (25_000, 200_000)  # the bytes on disk count from the start
     gets = fake.file_gets
@@ -421,8 +451,16 @@ def test_full_disk_keeps_the_part_for_a_resume(
 
     monkeypatch.setattr(_download_disk.PartFile, "write", failing_write)
     with pytest.raises(DownloadDiskError) as caught:
-        api("download_tile_file", C, T, "f.bin", destination, part_size=50_000,
-            chunk_size=20_000, concurrency=1)  # fmt: skip
+        api(
+            "download_tile_file",
+            C,
+            T,
+            "f.bin",
+            destination,
+            part_size=50_000,
+            chunk_size=20_000,
+            concurrency=1,
+        )
     error = caught.value
     assert isinstance(error, OSError)
     assert error.errno == errno.ENOSPC
@@ -507,7 +545,7 @@ def test_download_tile_refuses_an_incomplete_existing_file(
     fake.add("a.tif", b"aaaa")
     fake.add("b.tif", b"bbbb")
     (tmp_path / "b.tif").write_bytes(b"bb")
-    with pytest.raises(DownloadExistsError, match="b.tif"):
+    with pytest.raises(DownloadExistsError, match=r"b\.tif"):
         api("download_tile", C, T, tmp_path)
     assert fake.file_gets == []
     assert api("download_tile", C, T, tmp_path, overwrite=True) == [

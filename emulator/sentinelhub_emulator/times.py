@@ -9,15 +9,14 @@ __all__ = ["format_timestamp", "now_timestamp", "parse_timestamp", "sortable_tim
 
 def format_timestamp(moment: datetime) -> str:
     """``2024-05-01T10:20:30.123456Z``; microseconds are kept only when non-zero."""
-    moment = moment.astimezone(UTC)
-    if moment.microsecond:
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    naive = moment.astimezone(UTC).replace(tzinfo=None)
+    return naive.isoformat(timespec="microseconds" if naive.microsecond else "seconds") + "Z"
 
 
 def sortable_timestamp(moment: datetime) -> str:
     """Always with microseconds, so that ordering the text is ordering the time."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, unlike strftime, pads years before 1000 to four digits.
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def now_timestamp() -> str:

@@ -214,3 +214,21 @@ def test_list_bad_parameters_are_400(
 ) -> None:
     response = byoc.get(f"/collections/{seeded['id']}/tiles", params=params)
     assert_error(response, 400, "COMMON_BAD_PAYLOAD", parameter)
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("0242-10-07T18:07:42Z", "0242-10-07T18:07:42Z"),
+        ("2024-02-29T23:30:00-01:00", "2024-03-01T00:30:00Z"),
+        ("2024-01-01T00:00:00", "2024-01-01T00:00:00Z"),
+        ("2024-01-01T00:00:00.5Z", "2024-01-01T00:00:00.500000Z"),
+    ],
+)
+def test_sensing_times_are_normalised_to_utc(
+    byoc: httpx.Client, collection: dict[str, Any], sent: str, stored: str
+) -> None:
+    tile = new_tile(byoc, collection["id"], sensingTime=sent)
+    assert tile["sensingTime"] == stored
+    url = f"/collections/{collection['id']}/tiles/{tile['id']}"
+    assert byoc.get(url).json()["data"]["sensingTime"] == stored

@@ -31,7 +31,7 @@ from .errors import (
     not_found,
 )
 from .ingest import IngestionFailure, _check_relative_path
-from .pagination import decode_token, page_links, parse_count
+from .pagination import page_response, parse_page
 from .params import json_body, path_uuid, query_uuid
 from .records import TILE_STATUSES, CollectionRecord, TileRecord
 from .routing import resource
@@ -137,21 +137,14 @@ def _search_groups(text: str | None) -> list[list[str]]:
 @authenticated
 async def list_collections(request: Request, principal: Principal) -> Response:
     context = context_of(request)
-    count = parse_count(request)
-    token = request.query_params.get("viewtoken") or None
-    after = decode_token(token) if token else None
+    count, after = parse_page(request)
     page = context.store.list_collections(
         principal.account_id,
         search=_search_groups(request.query_params.get("search")),
         after=after,
         count=count,
     )
-    return JSONResponse(
-        {
-            "data": [collection.to_wire() for collection in page.items],
-            "links": page_links(request, after, page.next_after),
-        }
-    )
+    return page_response(request, after, page)
 
 
 @authenticated
@@ -255,27 +248,19 @@ def _status_filter(request: Request) -> str | None:
 async def list_tiles(request: Request, principal: Principal) -> Response:
     context = context_of(request)
     collection = owned_collection(context, principal, path_uuid(request, "collectionId"))
-    count = parse_count(request)
+    count, after = parse_page(request)
     sort = request.query_params.get("sort") or "created:asc"
     if sort not in _SORTS:
         raise bad_payload("sort", f"must be one of {', '.join(_SORTS)}")
-    status = _status_filter(request)
-    token = request.query_params.get("viewtoken") or None
-    after = decode_token(token) if token else None
     page = context.store.list_tiles(
         collection.id,
         after=after,
         count=count,
         descending=_SORTS[sort],
         path=request.query_params.get("path"),
-        status=status,
+        status=_status_filter(request),
     )
-    return JSONResponse(
-        {
-            "data": [tile.to_wire() for tile in page.items],
-            "links": page_links(request, after, page.next_after),
-        }
-    )
+    return page_response(request, after, page)
 
 
 @authenticated

@@ -145,16 +145,6 @@ class Database:
             raise
         conn.execute("COMMIT")
 
-    @contextmanager
-    def snapshot(self) -> Iterator[sqlite3.Connection]:
-        """A read transaction, so that several queries see the same state."""
-        conn = self.connection()
-        conn.execute("BEGIN")
-        try:
-            yield conn
-        finally:
-            conn.execute("COMMIT")
-
     def close(self) -> None:
         """Close every connection; later use raises."""
         with self._lock:

@@ -13,10 +13,20 @@ import re
 from typing import Any
 
 from starlette.requests import Request
+from starlette.responses import JSONResponse
 
 from .errors import bad_payload
+from .records import Page, WireRecord
 
-__all__ = ["MAX_COUNT", "decode_token", "encode_token", "page_links", "parse_count"]
+__all__ = [
+    "MAX_COUNT",
+    "decode_token",
+    "encode_token",
+    "page_links",
+    "page_response",
+    "parse_count",
+    "parse_page",
+]
 
 MAX_COUNT = 100
 _PREFIX = "v1:"
@@ -72,3 +82,19 @@ def page_links(request: Request, after: int | None, next_after: int | None) -> d
         links["nextToken"] = token
         links["next"] = str(request.url.include_query_params(viewtoken=token))
     return links
+
+
+def parse_page(request: Request) -> tuple[int, int | None]:
+    """``(count, after)`` from the ``count`` and ``viewtoken`` query parameters."""
+    token = request.query_params.get("viewtoken") or None
+    return parse_count(request), decode_token(token) if token else None
+
+
+def page_response(request: Request, after: int | None, page: Page[WireRecord]) -> JSONResponse:
+    """A list answer: ``{"data": [...], "links": {...}}``."""
+    return JSONResponse(
+        {
+            "data": [item.to_wire() for item in page.items],
+            "links": page_links(request, after, page.next_after),
+        }
+    )

@@ -7,8 +7,9 @@ sees wire names.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from .times import format_timestamp, parse_timestamp
 
@@ -20,13 +21,20 @@ __all__ = [
     "JsonObject",
     "Page",
     "TileRecord",
+    "WireRecord",
 ]
 
 TILE_STATUSES = ("WAITING", "QUEUED", "INGESTING", "INGESTED", "FAILED")
 
-_T = TypeVar("_T")
+_T_co = TypeVar("_T_co", covariant=True)
 
 JsonObject = dict[str, Any]
+
+
+class WireRecord(Protocol):
+    """A record that can say how it looks on the wire."""
+
+    def to_wire(self) -> JsonObject: ...
 
 
 def _wire_time(stored: str | None) -> str | None:
@@ -123,10 +131,10 @@ class TileRecord:
 
 
 @dataclass(frozen=True)
-class Page(Generic[_T]):
+class Page(Generic[_T_co]):
     """One page of a list; ``next_after`` is the key to continue from, None on the last page."""
 
-    items: list[_T]
+    items: Sequence[_T_co]
     next_after: int | None
 
 

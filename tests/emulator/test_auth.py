@@ -11,7 +11,14 @@ import httpx
 import pytest
 from sentinelhub_emulator import Emulator
 
-from .conftest import BYOC_PREFIXES, assert_error, byoc_client, fetch_token, new_collection
+from .conftest import (
+    BYOC_PREFIXES,
+    assert_error,
+    byoc_client,
+    fetch_token,
+    new_collection,
+    token_form,
+)
 
 TOKEN_PATHS = ("/auth/realms/main/protocol/openid-connect/token", "/oauth/token")
 
@@ -20,11 +27,7 @@ TOKEN_PATHS = ("/auth/realms/main/protocol/openid-connect/token", "/oauth/token"
 def test_token_from_form_credentials(emulator: Emulator, path: str) -> None:
     response = httpx.post(
         emulator.base_url + path,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": emulator.client_id,
-            "client_secret": emulator.client_secret,
-        },
+        data=token_form(emulator),
     )
     assert response.status_code == 200
     body = response.json()
@@ -59,7 +62,7 @@ def test_bad_credentials_are_invalid_client(
 ) -> None:
     response = httpx.post(
         emulator.token_url,
-        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+        data=token_form(emulator, client_id=client_id, client_secret=secret),
     )
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_client"
@@ -84,11 +87,7 @@ def test_bad_basic_header_is_invalid_client(emulator: Emulator) -> None:
 def test_wrong_grant_type(emulator: Emulator) -> None:
     response = httpx.post(
         emulator.token_url,
-        data={
-            "grant_type": "password",
-            "client_id": emulator.client_id,
-            "client_secret": emulator.client_secret,
-        },
+        data=token_form(emulator, grant_type="password"),
     )
     assert response.status_code == 400
     assert response.json()["error"] == "unsupported_grant_type"
@@ -97,7 +96,7 @@ def test_wrong_grant_type(emulator: Emulator) -> None:
 def test_missing_grant_type(emulator: Emulator) -> None:
     response = httpx.post(
         emulator.token_url,
-        data={"client_id": emulator.client_id, "client_secret": emulator.client_secret},
+        data=token_form(emulator, grant_type=None),
     )
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_request"
@@ -106,11 +105,7 @@ def test_missing_grant_type(emulator: Emulator) -> None:
 def test_json_body_is_refused(emulator: Emulator) -> None:
     response = httpx.post(
         emulator.token_url,
-        json={
-            "grant_type": "client_credentials",
-            "client_id": emulator.client_id,
-            "client_secret": emulator.client_secret,
-        },
+        json=token_form(emulator),
     )
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_request"
@@ -141,14 +136,7 @@ def test_tampered_token_is_refused(emulator: Emulator, token: str) -> None:
 
 def test_token_expires(tmp_path: Path) -> None:
     with Emulator(tmp_path, token_ttl=0.6) as emu:
-        response = httpx.post(
-            emu.token_url,
-            data={
-                "grant_type": "client_credentials",
-                "client_id": emu.client_id,
-                "client_secret": emu.client_secret,
-            },
-        )
+        response = httpx.post(emu.token_url, data=token_form(emu))
         assert response.json()["expires_in"] == 1  # whole seconds, rounded up
         with byoc_client(emu, response.json()["access_token"]) as client:
             assert client.get("/collections").status_code == 200
@@ -163,10 +151,7 @@ def test_configured_credentials(tmp_path: Path) -> None:
     # A restart with another secret replaces the old one.
     with Emulator(tmp_path, client_id="me", client_secret="other") as emu:
         fetch_token(emu, "me", "other")
-        response = httpx.post(
-            emu.token_url,
-            data={"grant_type": "client_credentials", "client_id": "me", "client_secret": "s3cret"},
-        )
+        response = httpx.post(emu.token_url, data=token_form(emu, client_secret="s3cret"))
         assert response.status_code == 401
 
 
@@ -206,10 +191,7 @@ def test_secrets_and_tokens_never_reach_the_log(
         with byoc_client(emulator, token) as client:
             client.get("/collections")
             client.get("/collections/not-a-uuid")
-        httpx.post(
-            emulator.token_url,
-            data={"grant_type": "client_credentials", "client_id": "x", "client_secret": "wrong-1"},
-        )
+        httpx.post(emulator.token_url, data=token_form(emulator, client_secret="wrong-1"))
     assert token not in caplog.text
     assert emulator.client_secret not in caplog.text
     assert "wrong-1" not in caplog.text

@@ -12,7 +12,14 @@ import pytest
 from sentinelhub_emulator import Emulator, FaultConfig
 from sentinelhub_emulator.__main__ import parse_args
 
-from .conftest import PLANET_BUCKET, assert_error, byoc_client, fetch_token, new_collection
+from .conftest import (
+    PLANET_BUCKET,
+    assert_error,
+    byoc_client,
+    fetch_token,
+    new_collection,
+    token_form,
+)
 
 FILE = bytes(range(256)) * 64  # 16 KiB
 
@@ -130,11 +137,7 @@ def test_token_endpoint_is_spared_unless_asked(emu: Emulator) -> None:
     emu.set_faults(FaultConfig(rate_429=1.0, exclude_token_endpoint=False))
     response = httpx.post(
         emu.token_url,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": emu.client_id,
-            "client_secret": emu.client_secret,
-        },
+        data=token_form(emu),
     )
     assert response.status_code == 429
 

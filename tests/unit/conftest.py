@@ -3,7 +3,6 @@ fixture that runs each test body once with the sync client and once with the asy
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 from collections.abc import AsyncIterator, Iterator
@@ -14,14 +13,15 @@ import httpx
 import pytest
 import respx
 from sentinelhub_client import (
-    AsyncSentinelHubBYOC,
     RetryPolicy,
-    SentinelHubBYOC,
     SHConfig,
     _transport,
     clear_token_cache,
 )
 from sentinelhub_client._config import MAIN_TOKEN_URL
+
+from tests.support.twin import Twin
+from tests.support.twin import make_twin as _make_twin
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE_URL = "https://services.sentinel-hub.com"
@@ -112,44 +112,12 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return recorded
 
 
-class Twin:
-    """Runs a method of the sync or the async client the same way from an async test."""
-
-    def __init__(self, client: SentinelHubBYOC | AsyncSentinelHubBYOC) -> None:
-        self.client = client
-        self.is_async = isinstance(client, AsyncSentinelHubBYOC)
-
-    async def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        result = getattr(self.client, name)(*args, **kwargs)
-        if inspect.isawaitable(result):
-            result = await result
-        return result
-
-    async def collect(self, iterable: Any) -> list[Any]:
-        if self.is_async:
-            return [item async for item in iterable]
-        return list(iterable)
-
-    async def next(self, iterator: Any) -> Any:
-        if self.is_async:
-            return await iterator.__anext__()
-        return next(iterator)
-
-    def with_options(self, **kwargs: Any) -> Twin:
-        return Twin(self.client.with_options(**kwargs))
-
-
 async def make_twin(kind: str, config: SHConfig, **kwargs: Any) -> Twin:
-    if kind == "sync":
-        return Twin(SentinelHubBYOC(config, **kwargs))
-    return Twin(AsyncSentinelHubBYOC(config, **kwargs))
+    return _make_twin(kind, config, **kwargs)
 
 
 async def close_twin(twin: Twin) -> None:
-    if isinstance(twin.client, AsyncSentinelHubBYOC):
-        await twin.client.close()
-    else:
-        twin.client.close()
+    await twin.close()
 
 
 @pytest.fixture(params=["sync", "async"])

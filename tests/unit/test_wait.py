@@ -61,10 +61,10 @@ async def test_a_timeout_is_typed_and_lists_the_pending_tiles(
 ) -> None:
     route = api.get(f"{TILES}/{TILE_ID}").mock(return_value=states("INGESTING")[0])
     with pytest.raises(WaitTimeoutError) as caught:
-        await byoc.call("wait_for_tiles", COLLECTION_ID, [TILE_ID], interval=0.01, timeout=0.05)
+        await byoc.call("wait_for_tiles", COLLECTION_ID, [TILE_ID], interval=0.01, timeout=0.5)
     assert isinstance(caught.value, TimeoutError)
     assert [t.tile_id for t in caught.value.pending] == [TILE_ID]
-    assert caught.value.timeout == 0.05
+    assert caught.value.timeout == 0.5
     assert route.call_count >= 2
 
 

@@ -1,0 +1,242 @@
+"""Benchmark the emulator and the BYOC client: paging, page cost by depth, ingestion throughput.
+
+    .venv/bin/python scripts/bench_emulator.py [--tiles 20000] [--ingest 40] [--repeat 30]
+
+Starts an emulator in a temporary folder and prints one table with:
+
+* listing every tile of a collection of ``--tiles`` tiles, 100 per page: pages per second and
+  tiles per second, for a bare httpx loop (the floor: nothing but HTTP and JSON), for
+  ``SentinelHubBYOC.iter_tiles``, for ``AsyncSentinelHubBYOC.iter_tiles`` and, when the
+  ``sentinelhub`` package (sentinelhub-py) is installed, for its ``SentinelHubBYOC.iter_tiles``
+  against the same emulator; ratios are against the bare loop;
+* the median time of page 1 and of page 200 (keyset pagination: they should cost the same);
+* tiles ingested per second: ``--ingest`` real three-band COG tiles registered at once, from the
+  first create call until the last tile is INGESTED.
+
+A benchmark, not a test: it asserts nothing and prints numbers of this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sentinelhub_client import (
+    AsyncSentinelHubBYOC,
+    SentinelHubBYOC,
+    SHConfig,
+    TileStatus,
+    clear_token_cache,
+)
+from sentinelhub_emulator import Emulator
+from sentinelhub_emulator.samples import write_cog
+
+BANDS = ("B02", "B03", "B04")
+
+
+def token_for(emu: Emulator) -> str:
+    response = httpx.post(
+        emu.token_url,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": emu.client_id,
+            "client_secret": emu.client_secret,
+        },
+    )
+    response.raise_for_status()
+    token: str = response.json()["access_token"]
+    return token
+
+
+def timed(fn: Callable[[], int]) -> tuple[float, int]:
+    started = time.perf_counter()
+    count = fn()
+    return time.perf_counter() - started, count
+
+
+def bare_listing(emu: Emulator, collection_id: str) -> int:
+    headers = {"Authorization": f"Bearer {token_for(emu)}"}
+    url = f"/api/v1/byoc/collections/{collection_id}/tiles"
+    total, token = 0, None
+    with httpx.Client(base_url=emu.base_url, headers=headers) as client:
+        while True:
+            params: dict[str, Any] = {"count": 100}
+            if token:
+                params["viewtoken"] = token
+            body = client.get(url, params=params).json()
+            total += len(body["data"])
+            token = body.get("links", {}).get("nextToken")
+            if not token or not body["data"]:
+                return total
+
+
+def facade_config(emu: Emulator) -> SHConfig:
+    return SHConfig(
+        use_defaults=True,
+        sh_client_id=emu.client_id,
+        sh_client_secret=emu.client_secret,
+        sh_base_url=emu.base_url,
+        sh_token_url=emu.token_url,
+    )
+
+
+def facade_listing(emu: Emulator, collection_id: str) -> int:
+    with SentinelHubBYOC(facade_config(emu)) as byoc:
+        return sum(1 for _ in byoc.iter_tiles(collection_id))
+
+
+def async_facade_listing(emu: Emulator, collection_id: str) -> int:
+    async def run() -> int:
+        async with AsyncSentinelHubBYOC(facade_config(emu)) as byoc:
+            return len([t async for t in byoc.iter_tiles(collection_id)])
+
+    return asyncio.run(run())
+
+
+def sentinelhub_py_listing(emu: Emulator, collection_id: str) -> int | None:
+    try:
+        from sentinelhub import SentinelHubBYOC as PyBYOC
+        from sentinelhub import SHConfig as PyConfig
+    except ImportError:
+        return None
+    config = PyConfig(use_defaults=True)
+    config.sh_client_id = emu.client_id
+    config.sh_client_secret = emu.client_secret
+    config.sh_base_url = emu.base_url
+    config.sh_token_url = emu.token_url
+    return sum(1 for _ in PyBYOC(config=config).iter_tiles(collection_id, count=100))
+
+
+def page_costs(emu: Emulator, collection_id: str, depth: int, repeat: int) -> tuple[float, float]:
+    """Median seconds of page 1 and of page ``depth`` (100 tiles each)."""
+    headers = {"Authorization": f"Bearer {token_for(emu)}"}
+    url = f"/api/v1/byoc/collections/{collection_id}/tiles"
+    with httpx.Client(base_url=emu.base_url, headers=headers) as client:
+        token = None
+        for _ in range(depth - 1):
+            params: dict[str, Any] = {"count": 100}
+            if token:
+                params["viewtoken"] = token
+            token = client.get(url, params=params).json()["links"]["nextToken"]
+
+        def median(params: dict[str, Any]) -> float:
+            samples = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                response = client.get(url, params=params)
+                response.raise_for_status()
+                assert len(response.json()["data"]) == 100
+                samples.append(time.perf_counter() - started)
+            return statistics.median(samples)
+
+        return median({"count": 100}), median({"count": 100, "viewtoken": token})
+
+
+def ingestion_rate(emu: Emulator, tiles: int) -> tuple[float, int]:
+    bucket = emu.data_dir / "buckets" / "bench"
+    paths = [f"scenes/{i:04d}/scene_(BAND).tif" for i in range(tiles)]
+    for path in paths:
+        for band in BANDS:
+            write_cog(
+                bucket / path.replace("(BAND)", band),
+                crs_epsg=32633,
+                bounds=(500_000.0, 5_000_000.0, 505_120.0, 5_005_120.0),
+                width=512,
+                height=512,
+            )
+    with SentinelHubBYOC(facade_config(emu)) as byoc:
+        bands = {b: {"bitDepth": 16, "sampleFormat": "UINT"} for b in BANDS}
+        collection = byoc.create_collection(
+            {"name": "ingest-bench", "s3Bucket": "bench", "additionalData": {"bands": bands}}
+        )
+        started = time.perf_counter()
+        created = [byoc.create_tile(collection, {"path": p}) for p in paths]
+        final = byoc.wait_for_tiles(collection, created, interval=0.05, timeout=600)
+        seconds = time.perf_counter() - started
+    ingested = sum(1 for t in final if t.status is TileStatus.INGESTED)
+    return seconds, ingested
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tiles", type=int, default=20_000, help="tiles in the listed collection")
+    parser.add_argument("--ingest", type=int, default=40, help="tiles to ingest (3 COGs each)")
+    parser.add_argument("--repeat", type=int, default=30, help="samples per page-cost median")
+    parser.add_argument("--depth", type=int, default=200, help="the deep page to time")
+    args = parser.parse_args()
+
+    rows: list[tuple[str, str, str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="bench-emu-") as tmp, Emulator(Path(tmp)) as emu:
+        with SentinelHubBYOC(facade_config(emu)) as byoc:
+            created = byoc.create_collection({"name": "listing", "s3Bucket": "bench"})
+        collection_id = str(created.collection_id)
+        emu.store.create_tiles(
+            collection_id,
+            [(f"seeded/{i:06d}", None, None) for i in range(args.tiles)],
+            status="INGESTED",
+        )
+        pages = -(-args.tiles // 100)
+        floor = None
+        runs: list[tuple[str, Callable[[], int | None]]] = [
+            ("bare httpx loop", lambda: bare_listing(emu, collection_id)),
+            ("SentinelHubBYOC.iter_tiles", lambda: facade_listing(emu, collection_id)),
+            ("AsyncSentinelHubBYOC.iter_tiles", lambda: async_facade_listing(emu, collection_id)),
+            ("sentinelhub-py iter_tiles", lambda: sentinelhub_py_listing(emu, collection_id)),
+        ]
+        for label, run in runs:
+            clear_token_cache()
+            started = time.perf_counter()
+            count = run()
+            seconds = time.perf_counter() - started
+            if count is None:
+                rows.append((f"list {args.tiles} tiles: {label}", "skipped", "not installed", ""))
+                continue
+            assert count == args.tiles, (label, count)
+            floor = floor or seconds
+            rows.append(
+                (
+                    f"list {args.tiles} tiles: {label}",
+                    f"{pages / seconds:,.0f} pages/s",
+                    f"{count / seconds:,.0f} tiles/s",
+                    f"{floor / seconds:.2f}x of bare",
+                )
+            )
+        first, deep = page_costs(emu, collection_id, args.depth, args.repeat)
+        rows.append(("page 1, median", f"{first * 1000:.2f} ms", "", ""))
+        rows.append(
+            (
+                f"page {args.depth}, median",
+                f"{deep * 1000:.2f} ms",
+                "",
+                f"{deep / first:.2f}x of page 1",
+            )
+        )
+        seconds, ingested = ingestion_rate(emu, args.ingest)
+        rows.append(
+            (
+                f"ingest {args.ingest} tiles x {len(BANDS)} COGs",
+                f"{seconds:.2f} s",
+                f"{ingested / seconds:.1f} tiles/s",
+                f"{ingested}/{args.ingest} INGESTED",
+            )
+        )
+
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    header = ("measure", "time / rate", "throughput", "ratio")
+    widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
+    line = " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
+    print(line)
+    print("-+-".join("-" * w for w in widths))
+    for row in rows:
+        print(" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()

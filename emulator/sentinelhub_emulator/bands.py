@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .errors import bad_payload
-from .ingest import MAX_BANDS, BandSpec, DetectedBand, _js_identifier
+from .ingest import MAX_BANDS, BandSpec, DetectedBand, is_band_name
 
 __all__ = [
     "MAX_BANDS",
@@ -26,12 +26,6 @@ __all__ = [
 
 BIT_DEPTHS = (8, 16, 32)
 SAMPLE_FORMATS = ("UINT", "INT", "FLOAT")
-
-
-def _is_band_name(name: str) -> bool:
-    """A JavaScript identifier that is not a reserved word: the ingestion engine's rule."""
-    # The engine turns any text into such a name; a valid name is the one it leaves alone.
-    return _js_identifier(name) == name
 
 
 Band = dict[str, Any]
@@ -52,7 +46,7 @@ def normalise_bands(raw: Mapping[str, Any]) -> Bands:
         raise bad_payload("additionalData->bands", f"at most {MAX_BANDS} bands are allowed")
     bands: Bands = {}
     for name, spec in raw.items():
-        if not _is_band_name(name):
+        if not is_band_name(name):
             raise bad_payload(
                 _param(name),
                 "a band name must be a JavaScript identifier (letters, digits, _ and $, "

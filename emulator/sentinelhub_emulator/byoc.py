@@ -30,7 +30,7 @@ from .errors import (
     bad_payload,
     not_found,
 )
-from .ingest import IngestionFailure, _check_relative_path
+from .ingest import IngestionFailure, check_relative_path
 from .pagination import page_response, parse_page
 from .params import json_body, path_uuid, query_uuid
 from .records import TILE_STATUSES, CollectionRecord, TileRecord
@@ -95,7 +95,7 @@ def _sensing_time(body: dict[str, Any]) -> str | None:
 def _check_tile_path(path: str) -> None:
     """Refuse at once a path that ingestion would refuse for its shape alone."""
     try:
-        _check_relative_path(path, "tile path")
+        check_relative_path(path, "tile path")
     except IngestionFailure as failure:
         raise bad_payload("path", failure.cause) from None
 

@@ -55,9 +55,12 @@ __all__ = [
     "DetectedBand",
     "IngestionFailure",
     "IngestionResult",
+    "check_relative_path",
     "collection_max_meters_per_pixel",
     "discover_bands",
     "ingest_tile",
+    "is_band_name",
+    "js_identifier",
 ]
 
 #: The placeholder in a tile path that each band's ``source`` replaces.
@@ -170,8 +173,14 @@ class IngestionFailure(Exception):
 # Paths inside the bucket
 
 
-def _check_relative_path(rel: str, what: str) -> None:
-    """Reject paths that are absolute, empty, or could climb out of the bucket."""
+def check_relative_path(rel: str, what: str) -> None:
+    """Reject paths that are absolute, empty, or could climb out of the bucket.
+
+    ``rel`` is a path relative to the bucket root with ``/`` between folders; ``what`` names it in
+    the message (``"tile path"``, ``"file path"``). Raises `IngestionFailure`, whose ``cause``
+    says what is wrong and how to fix it. Symbolic links are not looked at here: the file lookup
+    checks where they lead.
+    """
     if not rel:
         raise IngestionFailure(f"The {what} is empty; give a path inside the bucket.")
     if "\x00" in rel or "\\" in rel:
@@ -198,7 +207,7 @@ def _check_relative_path(rel: str, what: str) -> None:
 
 def _resolve_inside(bucket: Path, rel: str) -> Path:
     """The real location of ``rel`` in the (already resolved) bucket folder, never outside it."""
-    _check_relative_path(rel, "file path")
+    check_relative_path(rel, "file path")
     target = (bucket / rel).resolve()
     if not target.is_relative_to(bucket):
         raise IngestionFailure(
@@ -766,7 +775,7 @@ def ingest_tile(
             "The collection has no bands yet; define its bands (or let the service detect them) "
             "before ingesting tiles."
         )
-    _check_relative_path(tile_path, "tile path")
+    check_relative_path(tile_path, "tile path")
     bucket = bucket_dir.resolve()
 
     infos: dict[str, _FileInfo] = {}
@@ -878,14 +887,24 @@ _JS_RESERVED_WORDS = """
 _JS_RESERVED = frozenset(_JS_RESERVED_WORDS.split())
 
 
-def _js_identifier(text: str) -> str:
-    """Turn text into a valid JavaScript identifier (ASCII letters, digits, ``_`` and ``$``)."""
+def js_identifier(text: str) -> str:
+    """Turn text into a valid JavaScript identifier (ASCII letters, digits, ``_`` and ``$``).
+
+    Other characters become ``_``, a leading digit gets a ``B`` prefix, a reserved word (or a
+    global such as ``NaN``) gets a trailing ``_``, and empty text becomes ``band``. This is how
+    the ingestion engine names the bands it discovers.
+    """
     name = re.sub(r"[^A-Za-z0-9_$]", "_", text) or "band"
     if name[0].isdigit():
         name = "B" + name
     if name in _JS_RESERVED:
         name += "_"
     return name
+
+
+def is_band_name(name: str) -> bool:
+    """Whether ``name`` is a valid band name: an identifier that `js_identifier` leaves alone."""
+    return js_identifier(name) == name
 
 
 def _natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
@@ -933,11 +952,11 @@ def _identifier_names(raw_names: Sequence[str]) -> list[str]:
     A raw name that is already a valid identifier keeps it; a sanitised name never takes one
     of those, and clashes get ``_2``, ``_3``... appended.
     """
-    already_valid = {raw for raw in raw_names if _js_identifier(raw) == raw}
+    already_valid = {raw for raw in raw_names if is_band_name(raw)}
     used: set[str] = set()
     names: list[str] = []
     for raw in raw_names:
-        name = base = _js_identifier(raw)
+        name = base = js_identifier(raw)
         suffix = 2
         while name in used or (name != raw and name in already_valid):
             name, suffix = f"{base}_{suffix}", suffix + 1
@@ -966,7 +985,7 @@ def discover_bands(bucket_dir: Path, tile_path: str) -> tuple[BandSpec, ...]:
     Raises `IngestionFailure` when nothing matches, a file cannot be read, a sample type is not
     supported, or there would be more than 100 bands. The COG rules are left to `ingest_tile`.
     """
-    _check_relative_path(tile_path, "tile path")
+    check_relative_path(tile_path, "tile path")
     bucket = bucket_dir.resolve()
     specs: list[BandSpec] = []  # named with the raw text first, made identifiers at the end
 

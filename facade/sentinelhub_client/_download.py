@@ -436,30 +436,17 @@ def read_tile_file(
 # -------------------------------------------------------------------------------- downloads
 
 
-def _checkpoint(job: FileJob, part: disk.PartFile, *, force: bool = False) -> None:
-    payload = job.begin_checkpoint(force=force)
-    if payload is None:
-        return
-    written = False
-    try:
-        with disk.disk_errors(job.sidecar, job.destination):
-            disk.write_sidecar(job.sidecar, payload, part)
-        written = True
-    finally:
-        job.end_checkpoint(written=written)
-
-
-def _write(job: FileJob, part: disk.PartFile, segment: Segment, chunks: list[bytes]) -> None:
-    with disk.disk_errors(part.path, job.destination):
-        count = part.write(segment.pos, chunks)
+def _write(job: FileJob, writer: disk.PartWriter, segment: Segment, chunks: list[bytes]) -> None:
+    with disk.disk_errors(writer.part.path, job.destination):
+        count = writer.part.write(segment.pos, chunks)
     job.record(segment, count)
-    _checkpoint(job, part)
+    writer.poke()
 
 
 def _stream_body(
     response: httpx.Response,
     job: FileJob,
-    part: disk.PartFile,
+    writer: disk.PartWriter,
     segment: Segment,
     chunk_size: int,
     stop: _Flag,
@@ -479,7 +466,7 @@ def _stream_body(
             size += len(data)
             if size >= chunk_size:
                 chunks, buffered, size = buffered, [], 0
-                _write(job, part, segment, chunks)
+                _write(job, writer, segment, chunks)
             if stop.is_set():
                 raise _Aborted
     except Anomaly:
@@ -487,13 +474,13 @@ def _stream_body(
         raise
     finally:
         if buffered:
-            _write(job, part, segment, buffered)
+            _write(job, writer, segment, buffered)
 
 
 def _attempt(
     client: httpx.Client,
     job: FileJob,
-    part: disk.PartFile,
+    writer: disk.PartWriter,
     segment: Segment,
     chunk_size: int,
     stop: _Flag,
@@ -510,7 +497,7 @@ def _attempt(
             if status == 416:
                 response.read()
             job.check_response(segment, status, response.headers, "Range" in headers)
-            _stream_body(response, job, part, segment, chunk_size, stop)
+            _stream_body(response, job, writer, segment, chunk_size, stop)
             if segment.finished:
                 return None
             return httpx.RemoteProtocolError("the body ended before the range did")
@@ -525,7 +512,7 @@ def _attempt(
 def _fetch_segment(
     client: httpx.Client,
     job: FileJob,
-    part: disk.PartFile,
+    writer: disk.PartWriter,
     segment: Segment,
     *,
     chunk_size: int,
@@ -539,7 +526,7 @@ def _fetch_segment(
             raise _Aborted
         before = segment.pos
         with limiter if limiter is not None else contextlib.nullcontext():
-            failure = _attempt(client, job, part, segment, chunk_size, stop)
+            failure = _attempt(client, job, writer, segment, chunk_size, stop)
         if failure is None:
             continue
         if segment.pos > before:
@@ -553,7 +540,7 @@ def _fetch_segment(
 def _run_segments(
     client: httpx.Client,
     job: FileJob,
-    part: disk.PartFile,
+    writer: disk.PartWriter,
     *,
     concurrency: int,
     chunk_size: int,
@@ -567,7 +554,7 @@ def _run_segments(
 
     def fetch(segment: Segment) -> None:
         _fetch_segment(
-            client, job, part, segment, chunk_size=chunk_size, stop=stop, limiter=limiter
+            client, job, writer, segment, chunk_size=chunk_size, stop=stop, limiter=limiter
         )
 
     if len(segments) <= 1 or concurrency == 1:
@@ -657,6 +644,7 @@ def _download_file(
         if fresh:
             disk.remove_sidecar(job.sidecar)
         part = disk.PartFile.open(job.part, fresh=fresh)
+    writer = disk.PartWriter(job, part)
     try:
         if fresh:
             if sidecar is not None:
@@ -673,7 +661,7 @@ def _download_file(
                 _run_segments(
                     client,
                     job,
-                    part,
+                    writer,
                     concurrency=concurrency,
                     chunk_size=chunk_size,
                     part_size=part_size,
@@ -688,6 +676,7 @@ def _download_file(
                 logger.warning(
                     "Starting the download of %s over from zero: %s", source.path, anomaly.message
                 )
+                writer.wait()
                 with disk.disk_errors(job.part, destination):
                     disk.remove_sidecar(job.sidecar)
                     job.forget()
@@ -695,6 +684,8 @@ def _download_file(
                 job.replan(head(), ranged=job.ranged and anomaly.kind != "no-ranges")
                 with disk.disk_errors(job.part, destination):
                     part.allocate(job.size)
+        writer.wait()
+        writer.raise_failure()
         with disk.disk_errors(job.part, destination):
             part.sync()
             size = part.size()
@@ -705,9 +696,10 @@ def _download_file(
         return final
     except BaseException:
         with contextlib.suppress(Exception):
-            _checkpoint(job, part, force=True)
+            writer.flush()  # what was written stays usable for a resume
         raise
     finally:
+        writer.wait()
         part.close()
 
 

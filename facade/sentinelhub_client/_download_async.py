@@ -353,30 +353,19 @@ async def aread_tile_file(
 # -------------------------------------------------------------------------------- downloads
 
 
-async def _checkpoint(job: FileJob, part: disk.PartFile, *, force: bool = False) -> None:
-    payload = job.begin_checkpoint(force=force)
-    if payload is None:
-        return
-    written = False
-    try:
-        with disk.disk_errors(job.sidecar, job.destination):
-            await anyio.to_thread.run_sync(disk.write_sidecar, job.sidecar, payload, part)
-        written = True
-    finally:
-        job.end_checkpoint(written=written)
-
-
-async def _write(job: FileJob, part: disk.PartFile, segment: Segment, chunks: list[bytes]) -> None:
-    with disk.disk_errors(part.path, job.destination):
-        count = await anyio.to_thread.run_sync(part.write, segment.pos, chunks)
+async def _write(
+    job: FileJob, writer: disk.PartWriter, segment: Segment, chunks: list[bytes]
+) -> None:
+    with disk.disk_errors(writer.part.path, job.destination):
+        count = await anyio.to_thread.run_sync(writer.part.write, segment.pos, chunks)
     job.record(segment, count)
-    await _checkpoint(job, part)
+    writer.poke()
 
 
 async def _stream_body(
     response: httpx.Response,
     job: FileJob,
-    part: disk.PartFile,
+    writer: disk.PartWriter,
     segment: Segment,
     chunk_size: int,
 ) -> None:
@@ -392,20 +381,20 @@ async def _stream_body(
             size += len(data)
             if size >= chunk_size:
                 chunks, buffered, size = buffered, [], 0
-                await _write(job, part, segment, chunks)
+                await _write(job, writer, segment, chunks)
     except Anomaly:
         buffered.clear()
         raise
     finally:
         if buffered:
             with anyio.CancelScope(shield=True):
-                await _write(job, part, segment, buffered)
+                await _write(job, writer, segment, buffered)
 
 
 async def _attempt(
     client: httpx.AsyncClient,
     job: FileJob,
-    part: disk.PartFile,
+    writer: disk.PartWriter,
     segment: Segment,
     chunk_size: int,
 ) -> httpx.HTTPError | httpx.Response | None:
@@ -421,7 +410,7 @@ async def _attempt(
             if status == 416:
                 await response.aread()
             job.check_response(segment, status, response.headers, "Range" in headers)
-            await _stream_body(response, job, part, segment, chunk_size)
+            await _stream_body(response, job, writer, segment, chunk_size)
             if segment.finished:
                 return None
             return httpx.RemoteProtocolError("the body ended before the range did")
@@ -436,7 +425,7 @@ async def _attempt(
 async def _fetch_segment(
     client: httpx.AsyncClient,
     job: FileJob,
-    part: disk.PartFile,
+    writer: disk.PartWriter,
     segment: Segment,
     *,
     chunk_size: int,
@@ -448,9 +437,9 @@ async def _fetch_segment(
         before = segment.pos
         if limiter is not None:
             async with limiter:
-                failure = await _attempt(client, job, part, segment, chunk_size)
+                failure = await _attempt(client, job, writer, segment, chunk_size)
         else:
-            failure = await _attempt(client, job, part, segment, chunk_size)
+            failure = await _attempt(client, job, writer, segment, chunk_size)
         if failure is None:
             continue
         if segment.pos > before:
@@ -464,7 +453,7 @@ async def _fetch_segment(
 async def _run_segments(
     client: httpx.AsyncClient,
     job: FileJob,
-    part: disk.PartFile,
+    writer: disk.PartWriter,
     *,
     concurrency: int,
     chunk_size: int,
@@ -475,7 +464,9 @@ async def _run_segments(
     segments = job.segments(part_size)
     if len(segments) <= 1 or concurrency == 1:
         for segment in segments:
-            await _fetch_segment(client, job, part, segment, chunk_size=chunk_size, limiter=limiter)
+            await _fetch_segment(
+                client, job, writer, segment, chunk_size=chunk_size, limiter=limiter
+            )
         return
     pending = deque(segments)
     errors: list[Exception] = []
@@ -485,7 +476,7 @@ async def _run_segments(
             segment = pending.popleft()
             try:
                 await _fetch_segment(
-                    client, job, part, segment, chunk_size=chunk_size, limiter=limiter
+                    client, job, writer, segment, chunk_size=chunk_size, limiter=limiter
                 )
             except Exception as exc:
                 errors.append(exc)
@@ -560,6 +551,7 @@ async def _download_file(
 
     with disk.disk_errors(job.part, destination):
         part = await anyio.to_thread.run_sync(open_part)
+    writer = disk.PartWriter(job, part)
     try:
         if fresh:
             if sidecar is not None:
@@ -576,7 +568,7 @@ async def _download_file(
                 await _run_segments(
                     client,
                     job,
-                    part,
+                    writer,
                     concurrency=concurrency,
                     chunk_size=chunk_size,
                     part_size=part_size,
@@ -592,17 +584,20 @@ async def _download_file(
                 )
 
                 def restart() -> None:
+                    writer.wait()
                     disk.remove_sidecar(job.sidecar)
+                    job.forget()
                     part.truncate()
 
                 with disk.disk_errors(job.part, destination):
                     await anyio.to_thread.run_sync(restart)
-                job.forget()
                 job.replan(await head(), ranged=job.ranged and anomaly.kind != "no-ranges")
                 with disk.disk_errors(job.part, destination):
                     await anyio.to_thread.run_sync(part.allocate, job.size)
 
         def complete() -> int:
+            writer.wait()
+            writer.raise_failure()
             part.sync()
             return part.size()
 
@@ -617,9 +612,11 @@ async def _download_file(
         return final
     except BaseException:
         with anyio.CancelScope(shield=True), contextlib.suppress(Exception):
-            await _checkpoint(job, part, force=True)
+            await anyio.to_thread.run_sync(writer.flush)  # keep what was written for a resume
         raise
     finally:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(writer.wait)
         part.close()
 
 

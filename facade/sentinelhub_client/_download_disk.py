@@ -19,7 +19,13 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ._download_core import DownloadDiskError, DownloadExistsError, RemoteFile, part_path
+from ._download_core import (
+    DownloadDiskError,
+    DownloadExistsError,
+    FileJob,
+    RemoteFile,
+    part_path,
+)
 from ._errors import DownloadError
 
 try:  # POSIX only: an advisory lock so that two downloads never share one .part file
@@ -29,6 +35,7 @@ except ImportError:  # pragma: no cover - Windows
 
 __all__ = [
     "PartFile",
+    "PartWriter",
     "check_destination",
     "disk_errors",
     "finalize",
@@ -247,3 +254,69 @@ def plan_tile(
             continue
         todo.append((path, target, remote))
     return todo, done
+
+
+class PartWriter:
+    """The ``.part`` file of one download, and its resume sidecar written in the background.
+
+    `poke` (after every write) starts a sidecar write when `FileJob.begin_checkpoint` says one
+    is due; it runs in a thread of its own, so the ``fdatasync`` that comes first never stalls
+    the transfer, and it spreads the flushing of the file over the download (the final fsync
+    then has little left to do). One write at a time; a failure is raised by the next `poke`
+    or by `raise_failure`. `wait` before anything that changes the file or the sidecar.
+    """
+
+    def __init__(self, job: FileJob, part: PartFile) -> None:
+        self.job = job
+        self.part = part
+        self._thread: threading.Thread | None = None
+        self._failure: BaseException | None = None
+
+    def poke(self) -> None:
+        """Start a sidecar write if one is due (non-blocking)."""
+        self.raise_failure()
+        payload = self.job.begin_checkpoint()
+        if payload is None:
+            return
+        self._thread = threading.Thread(
+            target=self._write, args=(payload,), name="shc-checkpoint", daemon=True
+        )
+        self._thread.start()
+
+    def _write(self, payload: bytes) -> None:
+        written = False
+        try:
+            with disk_errors(self.job.sidecar, self.job.destination):
+                write_sidecar(self.job.sidecar, payload, self.part)
+            written = True
+        except BaseException as exc:
+            self._failure = exc
+        finally:
+            self.job.end_checkpoint(written=written)
+
+    def wait(self) -> None:
+        """Block until a running sidecar write is done."""
+        thread = self._thread
+        if thread is not None:
+            thread.join()
+            self._thread = None
+
+    def raise_failure(self) -> None:
+        """Raise the error of a failed background write, once."""
+        failure, self._failure = self._failure, None
+        if failure is not None:
+            raise failure
+
+    def flush(self) -> None:
+        """Write the sidecar now, in this thread (e.g. when a download stops on an error)."""
+        self.wait()
+        payload = self.job.begin_checkpoint(force=True)
+        if payload is None:
+            return
+        written = False
+        try:
+            with disk_errors(self.job.sidecar, self.job.destination):
+                write_sidecar(self.job.sidecar, payload, self.part)
+            written = True
+        finally:
+            self.job.end_checkpoint(written=written)

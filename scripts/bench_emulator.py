@@ -13,7 +13,9 @@ Starts an emulator in a temporary folder and prints one table with:
 * tiles ingested per second: ``--ingest`` real three-band COG tiles registered at once, from the
   first create call until the last tile is INGESTED.
 
-A benchmark, not a test: it asserts nothing and prints numbers of this machine.
+The tiles are seeded with an in-process emulator; the measurements then run against an emulator
+in a separate process (``python -m sentinelhub_emulator``), so that client and server do not share
+one interpreter lock. A benchmark, not a test: it prints numbers of this machine.
 """
 
 from __future__ import annotations
@@ -21,10 +23,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +49,51 @@ from sentinelhub_emulator.samples import write_cog
 BANDS = ("B02", "B03", "B04")
 
 
-def token_for(emu: Emulator) -> str:
+@dataclass(frozen=True)
+class Endpoint:
+    """Where an emulator answers, and its demo credentials."""
+
+    base_url: str
+    token_url: str
+    client_id: str
+    client_secret: str
+    data_dir: Path
+
+
+@contextmanager
+def emulator_process(data_dir: Path) -> Iterator[Endpoint]:
+    """Run ``python -m sentinelhub_emulator`` on a free port until the block ends."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "sentinelhub_emulator", "--data-dir", str(data_dir)]
+    command += ["--port", str(port), "--log-level", "warning"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/_emulator/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("the emulator process did not start")
+            time.sleep(0.1)
+        yield Endpoint(
+            base,
+            f"{base}/auth/realms/main/protocol/openid-connect/token",
+            "emulator-client",
+            "emulator-secret",
+            data_dir,
+        )
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def token_for(emu: Endpoint) -> str:
     response = httpx.post(
         emu.token_url,
         data={
@@ -62,7 +113,7 @@ def timed(fn: Callable[[], int]) -> tuple[float, int]:
     return time.perf_counter() - started, count
 
 
-def bare_listing(emu: Emulator, collection_id: str) -> int:
+def bare_listing(emu: Endpoint, collection_id: str) -> int:
     headers = {"Authorization": f"Bearer {token_for(emu)}"}
     url = f"/api/v1/byoc/collections/{collection_id}/tiles"
     total, token = 0, None
@@ -78,7 +129,26 @@ def bare_listing(emu: Emulator, collection_id: str) -> int:
                 return total
 
 
-def facade_config(emu: Emulator) -> SHConfig:
+def bare_async_listing(emu: Endpoint, collection_id: str) -> int:
+    async def run() -> int:
+        headers = {"Authorization": f"Bearer {token_for(emu)}"}
+        url = f"/api/v1/byoc/collections/{collection_id}/tiles"
+        total, token = 0, None
+        async with httpx.AsyncClient(base_url=emu.base_url, headers=headers) as client:
+            while True:
+                params: dict[str, Any] = {"count": 100}
+                if token:
+                    params["viewtoken"] = token
+                body = (await client.get(url, params=params)).json()
+                total += len(body["data"])
+                token = body.get("links", {}).get("nextToken")
+                if not token or not body["data"]:
+                    return total
+
+    return asyncio.run(run())
+
+
+def facade_config(emu: Endpoint | Emulator) -> SHConfig:
     return SHConfig(
         use_defaults=True,
         sh_client_id=emu.client_id,
@@ -88,12 +158,12 @@ def facade_config(emu: Emulator) -> SHConfig:
     )
 
 
-def facade_listing(emu: Emulator, collection_id: str) -> int:
+def facade_listing(emu: Endpoint, collection_id: str) -> int:
     with SentinelHubBYOC(facade_config(emu)) as byoc:
         return sum(1 for _ in byoc.iter_tiles(collection_id))
 
 
-def async_facade_listing(emu: Emulator, collection_id: str) -> int:
+def async_facade_listing(emu: Endpoint, collection_id: str) -> int:
     async def run() -> int:
         async with AsyncSentinelHubBYOC(facade_config(emu)) as byoc:
             return len([t async for t in byoc.iter_tiles(collection_id)])
@@ -101,7 +171,7 @@ def async_facade_listing(emu: Emulator, collection_id: str) -> int:
     return asyncio.run(run())
 
 
-def sentinelhub_py_listing(emu: Emulator, collection_id: str) -> int | None:
+def sentinelhub_py_listing(emu: Endpoint, collection_id: str) -> int | None:
     try:
         from sentinelhub import SentinelHubBYOC as PyBYOC
         from sentinelhub import SHConfig as PyConfig
@@ -117,7 +187,7 @@ def sentinelhub_py_listing(emu: Emulator, collection_id: str) -> int | None:
     return sum(1 for _ in PyBYOC(config=config).iter_tiles(collection_id, count=100))
 
 
-def page_costs(emu: Emulator, collection_id: str, depth: int, repeat: int) -> tuple[float, float]:
+def page_costs(emu: Endpoint, collection_id: str, depth: int, repeat: int) -> tuple[float, float]:
     """Median seconds of page 1 and of page ``depth`` (100 tiles each)."""
     headers = {"Authorization": f"Bearer {token_for(emu)}"}
     url = f"/api/v1/byoc/collections/{collection_id}/tiles"
@@ -142,7 +212,7 @@ def page_costs(emu: Emulator, collection_id: str, depth: int, repeat: int) -> tu
         return median({"count": 100}), median({"count": 100, "viewtoken": token})
 
 
-def ingestion_rate(emu: Emulator, tiles: int) -> tuple[float, int]:
+def ingestion_rate(emu: Endpoint, tiles: int) -> tuple[float, int]:
     bucket = emu.data_dir / "buckets" / "bench"
     paths = [f"scenes/{i:04d}/scene_(BAND).tif" for i in range(tiles)]
     for path in paths:
@@ -175,19 +245,29 @@ def main() -> None:
     parser.add_argument("--depth", type=int, default=200, help="the deep page to time")
     args = parser.parse_args()
 
-    rows: list[tuple[str, str, str, str]] = []
-    with tempfile.TemporaryDirectory(prefix="bench-emu-") as tmp, Emulator(Path(tmp)) as emu:
-        with SentinelHubBYOC(facade_config(emu)) as byoc:
-            created = byoc.create_collection({"name": "listing", "s3Bucket": "bench"})
-        collection_id = str(created.collection_id)
-        emu.store.create_tiles(
-            collection_id,
-            [(f"seeded/{i:06d}", None, None) for i in range(args.tiles)],
-            status="INGESTED",
-        )
+    rows: list[tuple[str, ...]] = []
+    with tempfile.TemporaryDirectory(prefix="bench-emu-") as tmp:
+        data = Path(tmp)
+        with Emulator(data) as seeder:
+            with SentinelHubBYOC(facade_config(seeder)) as byoc:
+                created = byoc.create_collection({"name": "listing", "s3Bucket": "bench"})
+            collection_id = str(created.collection_id)
+            seeder.store.create_tiles(
+                collection_id,
+                [(f"seeded/{i:06d}", None, None) for i in range(args.tiles)],
+                status="INGESTED",
+            )
+        rows += measure(data, collection_id, args)
+    print_table(rows)
+
+
+def measure(data: Path, collection_id: str, args: argparse.Namespace) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
+    with emulator_process(data) as emu:
         pages = -(-args.tiles // 100)
         runs: list[tuple[str, Callable[[], int | None]]] = [
             ("bare httpx loop", lambda: bare_listing(emu, collection_id)),
+            ("bare httpx async loop", lambda: bare_async_listing(emu, collection_id)),
             ("SentinelHubBYOC.iter_tiles", lambda: facade_listing(emu, collection_id)),
             ("AsyncSentinelHubBYOC.iter_tiles", lambda: async_facade_listing(emu, collection_id)),
             ("sentinelhub-py iter_tiles", lambda: sentinelhub_py_listing(emu, collection_id)),
@@ -237,11 +317,13 @@ def main() -> None:
             )
         )
 
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    return rows
+
+
+def print_table(rows: list[tuple[str, ...]]) -> None:
     header = ("measure", "time / rate", "throughput", "ratio")
-    widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
-    line = " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
-    print(line)
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     print("-+-".join("-" * w for w in widths))
     for row in rows:
         print(" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))

@@ -9,12 +9,17 @@ Downloads stream from disk in 1 MiB chunks and support one byte range per reques
 ``bytes=a-``, ``bytes=-n``), with ``If-Range`` against a strong ETag built from the file's size,
 modification time and inode. A path from a request never leaves the tile's folder: ``..``,
 absolute paths, and symbolic links that lead outside all answer 404.
+
+These routes answer only 401, 403 and 404 (and 416 for a range outside the file), as the reference
+and the spec list for them: a collection or tile id that is not a UUID names nothing, so it is a 404
+here rather than the 400 of the other BYOC routes.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import Mapping
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
@@ -207,9 +212,20 @@ def list_tile_files(folder: Path) -> list[str]:
     return sorted(found)
 
 
+def _planet_tile(request: Request, principal: Principal) -> tuple[CollectionRecord, TileRecord]:
+    """The collection and tile of a file route; an id that is not a UUID is a 404, not a 400."""
+    for name, what in (("collectionId", "Collection"), ("tileId", "Tile")):
+        value = str(request.path_params[name])
+        try:
+            uuid.UUID(value)
+        except ValueError:
+            raise not_found(f"{what} {value!r}") from None
+    return owned_tile(request, principal)
+
+
 @authenticated
 async def list_files(request: Request, principal: Principal) -> Response:
-    collection, tile = owned_tile(request, principal)
+    collection, tile = _planet_tile(request, principal)
     folder = _tile_dir(context_of(request), collection, tile)
     files = await anyio.to_thread.run_sync(list_tile_files, folder)
     return JSONResponse(files)
@@ -217,7 +233,7 @@ async def list_files(request: Request, principal: Principal) -> Response:
 
 @authenticated
 async def get_file(request: Request, principal: Principal) -> Response:
-    collection, tile = owned_tile(request, principal)
+    collection, tile = _planet_tile(request, principal)
     folder = _tile_dir(context_of(request), collection, tile)
     target = _resolve_file(folder, str(request.path_params["path"]))
     if target is None:

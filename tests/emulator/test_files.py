@@ -276,6 +276,26 @@ def test_unknown_tile_or_collection_is_404(byoc: httpx.Client, planet: dict[str,
     )
 
 
+@pytest.mark.parametrize("which", ["collection", "tile"])
+def test_ids_that_are_not_uuids_are_404(
+    byoc: httpx.Client, planet: dict[str, Any], which: str
+) -> None:
+    """The file routes document no 400 (found by schemathesis): a malformed id names nothing."""
+    ids = {**planet, which: "null,null"}
+    base = f"/collections/{ids['collection']}/tiles/{ids['tile']}/files"
+    assert_error(byoc.get(base), 404, "COMMON_NOT_FOUND")
+    assert_error(byoc.get(base + "/a.bin"), 404, "COMMON_NOT_FOUND")
+    assert byoc.head(base + "/a.bin").status_code == 404
+
+
+def test_uuids_in_other_spellings_name_the_same_tile(
+    byoc: httpx.Client, planet: dict[str, Any]
+) -> None:
+    collection = uuid.UUID(planet["collection"]).hex.upper()
+    response = byoc.get(f"/collections/{collection}/tiles/{planet['tile']}/files")
+    assert response.status_code == 200, response.text
+
+
 def test_files_need_a_token(emulator: Emulator, planet: dict[str, Any]) -> None:
     url = emulator.base_url + "/api/v1/byoc" + files_url(planet) + "/a.bin"
     assert_error(httpx.get(url), 401, "COMMON_UNAUTHORIZED")

@@ -627,6 +627,7 @@ def _download_file(
     if remote is None:
         remote = head()
         progress.add_total(remote.size)
+    boot = disk.boot_id()
     job = FileJob(
         source=source,
         destination=destination,
@@ -634,11 +635,14 @@ def _download_file(
         progress=progress,
         policy=policy,
         url=url,
+        boot_id=boot,
     )
     with disk.disk_errors(job.part, destination):
         sidecar = disk.read_sidecar(job.sidecar) if resume else None
         on_disk = job.part.stat().st_size if resume and job.part.exists() else None
-    point = resume_point(sidecar=sidecar, part_size_on_disk=on_disk, source=source, remote=remote)
+    point = resume_point(
+        sidecar=sidecar, part_size_on_disk=on_disk, source=source, remote=remote, boot_id=boot
+    )
     fresh = not point.done.ranges
     with disk.disk_errors(job.part, destination):
         if fresh:

@@ -524,6 +524,7 @@ async def _download_file(
     if remote is None:
         remote = await head()
         progress.add_total(remote.size)
+    boot = disk.boot_id()
     job = FileJob(
         source=source,
         destination=destination,
@@ -531,6 +532,7 @@ async def _download_file(
         progress=progress,
         policy=policy,
         url=url,
+        boot_id=boot,
     )
 
     def look() -> tuple[bytes | None, int | None]:
@@ -541,7 +543,9 @@ async def _download_file(
 
     with disk.disk_errors(job.part, destination):
         sidecar, on_disk = await anyio.to_thread.run_sync(look)
-    point = resume_point(sidecar=sidecar, part_size_on_disk=on_disk, source=source, remote=remote)
+    point = resume_point(
+        sidecar=sidecar, part_size_on_disk=on_disk, source=source, remote=remote, boot_id=boot
+    )
     fresh = not point.done.ranges
 
     def open_part() -> disk.PartFile:

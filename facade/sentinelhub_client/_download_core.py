@@ -84,8 +84,15 @@ DEFAULT_PART_SIZE: Final = 32 << 20
 DEFAULT_CONCURRENCY: Final = 4
 #: Redirects followed by one request before giving up.
 MAX_REDIRECTS: Final = 5
-#: Least seconds between two writes of the resume sidecar during a transfer.
+#: Least seconds between two writes of the resume sidecar during a transfer. A sidecar write is
+#: cheap (a small file replaced atomically, no fsync): it only has to survive the *process*.
 CHECKPOINT_INTERVAL: Final = 1.0
+#: Least seconds between two ``fdatasync`` of the ``.part`` file during a transfer, when the
+#: sidecar can tell a crash of the process from a reboot (see `resume_point`). The flush is what
+#: makes bytes survive a power cut; the kernel writes dirty pages back within about 30 s anyway,
+#: and flushing more often stalls the transfer for nothing. Where the boot cannot be told
+#: (not Linux), every sidecar write is preceded by a flush.
+DURABLE_INTERVAL: Final = 30.0
 #: Identifies the sidecar format; a sidecar with another value is ignored.
 SIDECAR_FORMAT: Final = "sentinelhub-client/tile-file-download/1"
 #: Suffixes of the partial file and of its sidecar, appended to the destination's name.
@@ -534,14 +541,28 @@ class Source:
         return {"collection_id": self.collection_id, "tile_id": self.tile_id, "path": self.path}
 
 
-def sidecar_payload(source: Source, size: int, etag: str | None, done: ByteRanges) -> bytes:
-    """The sidecar's content: what the ``.part`` file holds and of which version of the file."""
+def sidecar_payload(
+    source: Source,
+    size: int,
+    etag: str | None,
+    done: ByteRanges,
+    *,
+    synced: ByteRanges,
+    boot_id: str | None,
+) -> bytes:
+    """The sidecar's content: what the ``.part`` file holds and of which version of the file.
+
+    ``done``: bytes written (in the page cache at least); ``synced``: bytes flushed to the disk;
+    ``boot_id``: the machine's boot, which tells which of the two a later run may trust.
+    """
     document = {
         "format": SIDECAR_FORMAT,
         "source": source.to_json(),
         "size": size,
         "etag": etag,
         "done": [[a, b] for a, b in done.ranges],
+        "synced": [[a, b] for a, b in synced.ranges],
+        "boot_id": boot_id,
         "updated": time.time(),
     }
     return json.dumps(document, separators=(",", ":")).encode()
@@ -549,11 +570,13 @@ def sidecar_payload(source: Source, size: int, etag: str | None, done: ByteRange
 
 @dataclass(frozen=True)
 class ResumePoint:
-    """What may be kept from an earlier attempt: the written bytes and the ETag they belong to."""
+    """What may be kept from an earlier attempt: the bytes, those of them known to be on the
+    disk, and the ETag they belong to."""
 
     done: ByteRanges
     etag: str | None
     reason: str
+    synced: ByteRanges = field(default_factory=ByteRanges)
 
 
 def resume_point(
@@ -562,12 +585,18 @@ def resume_point(
     part_size_on_disk: int | None,
     source: Source,
     remote: RemoteFile,
+    boot_id: str | None,
 ) -> ResumePoint:
     """Whether the bytes of an earlier attempt can be kept, and which.
 
     They are kept only when the sidecar parses, names the same source, the same size and the
     same strong ETag as the server now gives (or the server gave none on ``HEAD``: the first
     ranged request then checks it with ``If-Range``), and the ``.part`` file has the full size.
+
+    Within the same boot of the machine (``boot_id`` equal to the sidecar's), every byte the
+    sidecar lists as written is kept: a crashed or killed process loses nothing the kernel
+    accepted. After a reboot (or when the boot is unknown) only the bytes listed as flushed
+    with ``fdatasync`` are kept; the others may not have reached the disk before a power cut.
     """
 
     def fresh(reason: str) -> ResumePoint:
@@ -585,6 +614,8 @@ def resume_point(
         size = document["size"]
         etag = document["etag"]
         done = ByteRanges((int(a), int(b)) for a, b in document["done"])
+        synced = ByteRanges((int(a), int(b)) for a, b in document.get("synced", []))
+        recorded_boot = document.get("boot_id")
     except (ValueError, KeyError, TypeError):
         return fresh("the sidecar is unreadable")
     if recorded_source != source.to_json():
@@ -601,10 +632,25 @@ def resume_point(
         return fresh("the .part file does not have the file's size")
     if any(b > remote.size for _, b in done.ranges):
         return fresh("the sidecar lists bytes beyond the end of the file")
-    return ResumePoint(done, etag, f"{done.total()} of {remote.size} bytes already on disk")
+    same_boot = boot_id is not None and recorded_boot == boot_id
+    kept = done if same_boot else synced
+    if not kept.ranges:
+        return fresh("the machine restarted since, and no bytes had been flushed to disk")
+    why = "" if same_boot else " (flushed before the machine restarted)"
+    reason = f"{kept.total()} of {remote.size} bytes already on disk{why}"
+    return ResumePoint(kept, etag, reason, synced=synced)
 
 
 # -------------------------------------------------------------------------------------- the job
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A sidecar write: ``durable`` ones flush the ``.part`` file first; ``written`` is what
+    was written when it began (what such a flush covers)."""
+
+    durable: bool
+    written: ByteRanges
 
 
 class FileJob:
@@ -624,8 +670,10 @@ class FileJob:
         policy: RetryPolicy,
         url: str,
         ranged: bool = True,
+        boot_id: str | None = None,
     ) -> None:
         self.source = source
+        self.boot_id = boot_id
         self.destination = destination
         self.part = part_path(destination)
         self.sidecar = sidecar_path(destination)
@@ -636,9 +684,10 @@ class FileJob:
         self.etag = remote.etag
         self.ranged = ranged and remote.accept_ranges
         self.done = ByteRanges()
+        self.synced = ByteRanges()
         self._lock = threading.Lock()
         self._checkpointing = False
-        self._last_checkpoint = time.monotonic()
+        self._last_checkpoint = self._last_durable = time.monotonic()
         self._dirty = False
 
     # -- planning
@@ -647,6 +696,7 @@ class FileJob:
         """Take over the bytes an earlier attempt wrote (see `resume_point`)."""
         with self._lock:
             self.done = ByteRanges(point.done.ranges)
+            self.synced = ByteRanges(point.synced.ranges)
             self.etag = point.etag if point.etag is not None else self.etag
         self.progress.advance(self.done.total())
 
@@ -755,6 +805,7 @@ class FileJob:
         with self._lock:
             lost = self.done.total()
             self.done.clear()
+            self.synced.clear()
             self._dirty = True
         self.progress.advance(-lost)
 
@@ -767,11 +818,13 @@ class FileJob:
             self.etag = remote.etag
             self.ranged = ranged and remote.accept_ranges
 
-    def begin_checkpoint(self, *, force: bool = False) -> bytes | None:
-        """The sidecar to write now, or None when none is due (or one is being written).
+    def begin_checkpoint(self, *, force: bool = False) -> Checkpoint | None:
+        """A sidecar write to do now, or None when none is due (or one is under way).
 
-        A sidecar is due every `CHECKPOINT_INTERVAL` seconds while bytes come in, or when
-        ``force`` is set and something changed. Call `end_checkpoint` after writing it.
+        One is due every `CHECKPOINT_INTERVAL` seconds while bytes come in, or when ``force``
+        is set and something changed. It is *durable* (the shell flushes the ``.part`` file
+        before writing the sidecar) every `DURABLE_INTERVAL` seconds, or always when the boot
+        of the machine is unknown. Call `checkpoint_payload`, then `end_checkpoint`.
         """
         now = time.monotonic()
         with self._lock:
@@ -781,7 +834,25 @@ class FileJob:
                 return None
             self._checkpointing = True
             self._dirty = False
-            return sidecar_payload(self.source, self.size, self.etag, self.done)
+            durable = self.boot_id is None or now - self._last_durable >= DURABLE_INTERVAL
+            return Checkpoint(durable=durable, written=ByteRanges(self.done.ranges))
+
+    def checkpoint_payload(self, checkpoint: Checkpoint, *, flushed: bool) -> bytes:
+        """The sidecar of ``checkpoint``; ``flushed``: the ``.part`` file was flushed after it
+        began, so the bytes written by then are on the disk."""
+        with self._lock:
+            if flushed:
+                for start, stop in checkpoint.written.ranges:
+                    self.synced.add(start, stop)
+                self._last_durable = time.monotonic()
+            return sidecar_payload(
+                self.source,
+                self.size,
+                self.etag,
+                self.done,
+                synced=self.synced,
+                boot_id=self.boot_id,
+            )
 
     def end_checkpoint(self, *, written: bool) -> None:
         """The sidecar from `begin_checkpoint` was written (or failed to be)."""

@@ -3,9 +3,11 @@
 - `PartFile`: the ``<destination>.part`` file, locked against a second download of the same
   destination, sized (and, where the file system can, allocated) up front so that parallel ranges
   are written in place with ``pwrite`` and a full disk shows at the start.
-- The resume sidecar ``<destination>.part.json`` is replaced atomically (temp file, fsync,
-  ``os.replace``), after the bytes it lists were flushed with ``fdatasync``: a crash, even a power
-  cut, never leaves a sidecar that promises bytes the ``.part`` file lacks.
+- The resume sidecar ``<destination>.part.json`` is replaced atomically (temp file and
+  ``os.replace``) about every second, from a thread of its own. It lists the bytes written and,
+  apart, those flushed with ``fdatasync`` (now and then), with the id of the machine's boot: a
+  killed process loses nothing, a power cut only what had not been flushed; no sidecar ever
+  promises bytes the ``.part`` file lacks.
 - `finalize`: fsync, then ``os.replace`` into place, fsync of the folder, sidecar removed.
 """
 
@@ -20,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ._download_core import (
+    Checkpoint,
     DownloadDiskError,
     DownloadExistsError,
     FileJob,
@@ -36,6 +39,7 @@ except ImportError:  # pragma: no cover - Windows
 __all__ = [
     "PartFile",
     "PartWriter",
+    "boot_id",
     "check_destination",
     "disk_errors",
     "finalize",
@@ -176,21 +180,30 @@ def read_sidecar(path: Path) -> bytes | None:
         return None
 
 
-def write_sidecar(path: Path, payload: bytes, part: PartFile | None) -> None:
-    """Replace the sidecar atomically, after flushing ``part`` so its bytes are really there."""
-    if part is not None:
-        part.datasync()
+def write_sidecar(path: Path, payload: bytes) -> None:
+    """Replace the sidecar atomically (a temp file renamed over it).
+
+    No fsync: a sidecar has to survive the process, which the page cache ensures; after a
+    reboot only its ``synced`` ranges count (see `resume_point`), and a sidecar torn by a power
+    cut does not parse, so the download starts over.
+    """
     temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        with temporary.open("wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
+        temporary.write_bytes(payload)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise
+
+
+def boot_id() -> str | None:
+    """An id of the machine's current boot (Linux), or None where there is none to read."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as handle:
+            return handle.read().strip() or None
+    except OSError:
+        return None
 
 
 def remove_sidecar(path: Path) -> None:
@@ -260,10 +273,9 @@ class PartWriter:
     """The ``.part`` file of one download, and its resume sidecar written in the background.
 
     `poke` (after every write) starts a sidecar write when `FileJob.begin_checkpoint` says one
-    is due; it runs in a thread of its own, so the ``fdatasync`` that comes first never stalls
-    the transfer, and it spreads the flushing of the file over the download (the final fsync
-    then has little left to do). One write at a time; a failure is raised by the next `poke`
-    or by `raise_failure`. `wait` before anything that changes the file or the sidecar.
+    is due; it runs in a thread of its own, so that an ``fdatasync`` (of a durable checkpoint)
+    never stalls the transfer. One write at a time; a failure is raised by the next `poke` or by
+    `raise_failure`. `wait` before anything that changes the file or the sidecar.
     """
 
     def __init__(self, job: FileJob, part: PartFile) -> None:
@@ -275,24 +287,30 @@ class PartWriter:
     def poke(self) -> None:
         """Start a sidecar write if one is due (non-blocking)."""
         self.raise_failure()
-        payload = self.job.begin_checkpoint()
-        if payload is None:
+        checkpoint = self.job.begin_checkpoint()
+        if checkpoint is None:
             return
         self._thread = threading.Thread(
-            target=self._write, args=(payload,), name="shc-checkpoint", daemon=True
+            target=self._write, args=(checkpoint,), name="shc-checkpoint", daemon=True
         )
         self._thread.start()
 
-    def _write(self, payload: bytes) -> None:
+    def _write(self, checkpoint: Checkpoint) -> None:
         written = False
         try:
-            with disk_errors(self.job.sidecar, self.job.destination):
-                write_sidecar(self.job.sidecar, payload, self.part)
+            self._checkpoint(checkpoint)
             written = True
         except BaseException as exc:
             self._failure = exc
         finally:
             self.job.end_checkpoint(written=written)
+
+    def _checkpoint(self, checkpoint: Checkpoint) -> None:
+        with disk_errors(self.job.sidecar, self.job.destination):
+            if checkpoint.durable:
+                self.part.datasync()
+            payload = self.job.checkpoint_payload(checkpoint, flushed=checkpoint.durable)
+            write_sidecar(self.job.sidecar, payload)
 
     def wait(self) -> None:
         """Block until a running sidecar write is done."""
@@ -310,13 +328,12 @@ class PartWriter:
     def flush(self) -> None:
         """Write the sidecar now, in this thread (e.g. when a download stops on an error)."""
         self.wait()
-        payload = self.job.begin_checkpoint(force=True)
-        if payload is None:
+        checkpoint = self.job.begin_checkpoint(force=True)
+        if checkpoint is None:
             return
         written = False
         try:
-            with disk_errors(self.job.sidecar, self.job.destination):
-                write_sidecar(self.job.sidecar, payload, self.part)
+            self._checkpoint(checkpoint)
             written = True
         finally:
             self.job.end_checkpoint(written=written)

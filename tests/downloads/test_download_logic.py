@@ -340,6 +340,8 @@ def test_resume_fetches_only_what_is_missing(api: Api, fake: FakeServer, tmp_pat
     assert sidecar["etag"] == '"v1"'
     assert sidecar["source"] == {"collection_id": C, "tile_id": T, "path": "f.bin"}
     assert ByteRanges(tuple(r) for r in sidecar["done"]).total() == 25_000
+    assert sidecar["synced"] == []  # nothing flushed yet: a kill keeps it, a reboot would not
+    assert sidecar["boot_id"] == _download_disk.boot_id()
     assert (tmp_path / "f.bin.part").stat().st_size == 200_000
 
     fake.requests.clear()
@@ -361,6 +363,43 @@ def test_resume_fetches_only_what_is_missing(api: Api, fake: FakeServer, tmp_pat
     assert all(r.headers["if-range"] == '"v1"' for r in gets)
     assert sum(b - a + 1 for a, b in ranges_of(gets)) == 175_000
     assert leftovers(out) == []
+
+
+def test_resume_after_a_reboot_keeps_only_flushed_bytes(
+    api: Api, fake: FakeServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = random_bytes(200_000)
+    fake.add("f.bin", data)
+    destination = tmp_path / "f.bin"
+    sidecar = tmp_path / "f.bin.part.json"
+
+    def reboot() -> None:
+        document = json.loads(sidecar.read_text())
+        document["boot_id"] = "an earlier boot"
+        sidecar.write_text(json.dumps(document))
+
+    # Boot known: checkpoints are not flushed (within 30 s), so a reboot loses everything.
+    interrupt(api, fake, destination, part_size=50_000, concurrency=1)
+    reboot()
+    fake.requests.clear()
+    assert (
+        api("download_tile_file", C, T, "f.bin", destination, part_size=50_000).read_bytes() == data
+    )
+    assert sum(b - a + 1 for a, b in ranges_of(fake.file_gets)) == 200_000
+
+    # Boot unknown: every checkpoint is flushed first, so the flushed bytes survive a reboot.
+    destination.unlink()
+    monkeypatch.setattr(_download_disk, "boot_id", lambda: None)
+    interrupt(api, fake, destination, part_size=50_000, concurrency=1)
+    document = json.loads(sidecar.read_text())
+    assert document["boot_id"] is None
+    assert document["synced"] == document["done"] == [[0, 25_000]]
+    reboot()
+    fake.requests.clear()
+    assert (
+        api("download_tile_file", C, T, "f.bin", destination, part_size=50_000).read_bytes() == data
+    )
+    assert sum(b - a + 1 for a, b in ranges_of(fake.file_gets)) == 175_000
 
 
 def test_resume_after_the_file_changed_starts_over(

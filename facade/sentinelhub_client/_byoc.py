@@ -21,10 +21,12 @@ import asyncio
 import copy
 import inspect
 import logging
+import os
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import Any, Self, TypeVar
 from uuid import UUID
@@ -58,7 +60,15 @@ from sentinelhub_api.models.byoc_tile_update import ByocTileUpdate
 from sentinelhub_api.models.page_links import PageLinks
 from sentinelhub_api.types import UNSET, Unset
 
+from . import _download as _dl
+from . import _download_async as _adl
 from ._config import DEFAULT_BYOC_BASE_PATH, SHConfig
+from ._download_core import (
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_PART_SIZE,
+    ProgressCallback,
+)
 from ._errors import IngestionError, SentinelHubValidationError, WaitTimeoutError, describe_tiles
 from ._models import ByocCollection, ByocTile, TileStatus, _unset
 from ._pagination import (
@@ -537,6 +547,15 @@ def _final(tile: ByocTile | None) -> bool:
 # -- the clients -------------------------------------------------------------------------------
 
 
+def _file_ids(collection: CollectionRef, tile: TileRef) -> tuple[str, str]:
+    return str(collection_id_of(collection)), str(tile_id_of(tile))
+
+
+def _file_options(config: SHConfig, retry: RetryPolicy) -> dict[str, Any]:
+    """The settings every file call shares: where the BYOC API is, and the retry policy."""
+    return {"byoc_base_path": config.byoc_base_path, "retry": retry}
+
+
 class _ByocClientBase:
     """Constructor-time state shared by the twins."""
 
@@ -694,6 +713,131 @@ class SentinelHubBYOC(_ByocClientBase):
     def reingest_tile(self, collection: CollectionRef, tile: TileRef) -> None:
         """Start ingesting a tile again (after fixing its files)."""
         return self.transport.run(self._calls.reingest_tile(collection, tile))
+
+    # -- files of Planet tiles ---------------------------------------------------------------
+
+    def list_tile_files(self, collection: CollectionRef, tile: TileRef) -> list[str]:
+        """Paths of the files of a tile of a Planet collection, relative to the tile and
+        ``/``-separated. Other collections have no files: the service answers 404
+        (`NotFoundError`)."""
+        return _dl.list_tile_files(
+            self.transport.http_client,
+            *_file_ids(collection, tile),
+            **_file_options(self.config, self.transport.retry),
+        )
+
+    def get_tile_file_size(self, collection: CollectionRef, tile: TileRef, path: str) -> int:
+        """Size in bytes of one file of a tile (a ``HEAD`` request)."""
+        return _dl.get_tile_file_size(
+            self.transport.http_client,
+            *_file_ids(collection, tile),
+            path,
+            **_file_options(self.config, self.transport.retry),
+        )
+
+    def read_tile_file(
+        self,
+        collection: CollectionRef,
+        tile: TileRef,
+        path: str,
+        start: int | None = None,
+        end: int | None = None,
+    ) -> bytes:
+        """Bytes ``start..end`` of a file (``end`` inclusive, as in HTTP ranges), in memory; for
+        whole files use `download_tile_file`, which streams to disk."""
+        return _dl.read_tile_file(
+            self.transport.http_client,
+            *_file_ids(collection, tile),
+            path,
+            start,
+            end,
+            **_file_options(self.config, self.transport.retry),
+        )
+
+    def iter_tile_file(
+        self,
+        collection: CollectionRef,
+        tile: TileRef,
+        path: str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+    ) -> Iterator[bytes]:
+        """Stream bytes ``start..end`` of a file in chunks; a dropped connection is resumed
+        where it stopped, and a file that changed meanwhile raises `DownloadError`."""
+        return _dl.iter_tile_file(
+            self.transport.http_client,
+            *_file_ids(collection, tile),
+            path,
+            start=start,
+            end=end,
+            chunk_size=chunk_size,
+            **_file_options(self.config, self.transport.retry),
+        )
+
+    def download_tile_file(
+        self,
+        collection: CollectionRef,
+        tile: TileRef,
+        path: str,
+        destination: str | os.PathLike[str],
+        *,
+        overwrite: bool = False,
+        resume: bool = True,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        part_size: int = DEFAULT_PART_SIZE,
+        progress: ProgressCallback | None = None,
+    ) -> Path:
+        """Download one file of a tile to ``destination`` and return its path.
+
+        Bytes stream into ``<destination>.part`` (large files as ``concurrency`` parallel byte
+        ranges of ``part_size``, each retried on its own); a run after an interruption resumes
+        from what is on disk, guarded by the file's ETag; the complete file is size-checked and
+        renamed into place. An existing ``destination`` is kept unless ``overwrite``.
+        ``progress(done_bytes, total_bytes)`` is called as bytes arrive.
+        """
+        return _dl.download_tile_file(
+            self.transport.http_client,
+            *_file_ids(collection, tile),
+            path,
+            destination,
+            overwrite=overwrite,
+            resume=resume,
+            concurrency=concurrency,
+            chunk_size=chunk_size,
+            part_size=part_size,
+            progress=progress,
+            **_file_options(self.config, self.transport.retry),
+        )
+
+    def download_tile(
+        self,
+        collection: CollectionRef,
+        tile: TileRef,
+        directory: str | os.PathLike[str],
+        *,
+        files: Iterable[str] | None = None,
+        overwrite: bool = False,
+        resume: bool = True,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: ProgressCallback | None = None,
+    ) -> list[Path]:
+        """Download every file of a tile (or only ``files``) into ``directory``, keeping the
+        tile's sub-folders; files already complete there are skipped. ``progress`` sees the
+        bytes of all files together."""
+        return _dl.download_tile(
+            self.transport.http_client,
+            *_file_ids(collection, tile),
+            directory,
+            files=files,
+            overwrite=overwrite,
+            resume=resume,
+            concurrency=concurrency,
+            progress=progress,
+            **_file_options(self.config, self.transport.retry),
+        )
 
     def wait_for_tiles(
         self,
@@ -855,6 +999,110 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
 
     async def reingest_tile(self, collection: CollectionRef, tile: TileRef) -> None:
         return await self.transport.run(self._calls.reingest_tile(collection, tile))
+
+    async def list_tile_files(self, collection: CollectionRef, tile: TileRef) -> list[str]:
+        return await _adl.alist_tile_files(
+            self.transport.http_client,
+            *_file_ids(collection, tile),
+            **_file_options(self.config, self.transport.retry),
+        )
+
+    async def get_tile_file_size(self, collection: CollectionRef, tile: TileRef, path: str) -> int:
+        return await _adl.aget_tile_file_size(
+            self.transport.http_client,
+            *_file_ids(collection, tile),
+            path,
+            **_file_options(self.config, self.transport.retry),
+        )
+
+    async def read_tile_file(
+        self,
+        collection: CollectionRef,
+        tile: TileRef,
+        path: str,
+        start: int | None = None,
+        end: int | None = None,
+    ) -> bytes:
+        return await _adl.aread_tile_file(
+            self.transport.http_client,
+            *_file_ids(collection, tile),
+            path,
+            start,
+            end,
+            **_file_options(self.config, self.transport.retry),
+        )
+
+    def iter_tile_file(
+        self,
+        collection: CollectionRef,
+        tile: TileRef,
+        path: str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+    ) -> AsyncIterator[bytes]:
+        return _adl.aiter_tile_file(
+            self.transport.http_client,
+            *_file_ids(collection, tile),
+            path,
+            start=start,
+            end=end,
+            chunk_size=chunk_size,
+            **_file_options(self.config, self.transport.retry),
+        )
+
+    async def download_tile_file(
+        self,
+        collection: CollectionRef,
+        tile: TileRef,
+        path: str,
+        destination: str | os.PathLike[str],
+        *,
+        overwrite: bool = False,
+        resume: bool = True,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        part_size: int = DEFAULT_PART_SIZE,
+        progress: ProgressCallback | None = None,
+    ) -> Path:
+        return await _adl.adownload_tile_file(
+            self.transport.http_client,
+            *_file_ids(collection, tile),
+            path,
+            destination,
+            overwrite=overwrite,
+            resume=resume,
+            concurrency=concurrency,
+            chunk_size=chunk_size,
+            part_size=part_size,
+            progress=progress,
+            **_file_options(self.config, self.transport.retry),
+        )
+
+    async def download_tile(
+        self,
+        collection: CollectionRef,
+        tile: TileRef,
+        directory: str | os.PathLike[str],
+        *,
+        files: Iterable[str] | None = None,
+        overwrite: bool = False,
+        resume: bool = True,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: ProgressCallback | None = None,
+    ) -> list[Path]:
+        return await _adl.adownload_tile(
+            self.transport.http_client,
+            *_file_ids(collection, tile),
+            directory,
+            files=files,
+            overwrite=overwrite,
+            resume=resume,
+            concurrency=concurrency,
+            progress=progress,
+            **_file_options(self.config, self.transport.retry),
+        )
 
     async def wait_for_tiles(
         self,

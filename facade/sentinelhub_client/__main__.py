@@ -1,0 +1,7 @@
+"""``python -m sentinelhub_client``: the same as the ``shc`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -7,7 +7,10 @@
   ``os.replace``) about every second, from a thread of its own. It lists the bytes written and,
   apart, those flushed with ``fdatasync`` (now and then), with the id of the machine's boot: a
   killed process loses nothing, a power cut only what had not been flushed; no sidecar ever
-  promises bytes the ``.part`` file lacks.
+  promises bytes the ``.part`` file lacks. Each of these checkpoints also starts the kernel's
+  writeback of the file (``posix_fadvise(DONTNEED)``: no waiting, and pages already on disk
+  leave the page cache, so a large download does not crowd it), so that the final fsync has
+  little left to do.
 - `finalize`: fsync, then ``os.replace`` into place, fsync of the folder, sidecar removed.
 """
 

@@ -133,8 +133,8 @@ async def test_data_and_clients_survive_a_restart(tmp_path: Path, kind: str) -> 
         await byoc.call("wait_for_tiles", collection, [tile], interval=0.05, timeout=30)
         port, first_url = first.port, first.base_url
         await byoc.close()
-    # Same port, so the same client (and its now-unknown token) is used again: a 401 makes it
-    # fetch a new token and replay the call once.
+    # Same port, so the same configuration reaches the restarted service, with the same token
+    # (the emulator signs tokens with a key kept in its database).
     with Emulator(data, port=port) as second:
         byoc = make_twin(kind, config)
         try:

@@ -60,8 +60,6 @@ from ._download_core import (
     DEFAULT_PART_SIZE,
     MAX_REDIRECTS,
     Anomaly,
-    DownloadDiskError,
-    DownloadExistsError,
     FileJob,
     ProgressAggregator,
     ProgressCallback,
@@ -69,7 +67,6 @@ from ._download_core import (
     RemoteFile,
     Segment,
     Source,
-    TileDownloadError,
     anomaly_error,
     decide,
     file_note,
@@ -90,7 +87,13 @@ from ._download_core import (
     validate_byte_range,
     validate_options,
 )
-from ._errors import APIResponseValidationError, DownloadError
+from ._errors import (
+    APIResponseValidationError,
+    DownloadDiskError,
+    DownloadError,
+    DownloadExistsError,
+    TileDownloadError,
+)
 from ._retry import Action, RetryPolicy, RetryState
 
 __all__ = [

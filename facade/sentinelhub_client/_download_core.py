@@ -21,7 +21,6 @@ How a download is planned:
 
 from __future__ import annotations
 
-import errno
 import json
 import logging
 import math
@@ -43,6 +42,7 @@ from ._errors import (
     DownloadError,
     SentinelHubError,
     SentinelHubValidationError,
+    TileDownloadError,
     connection_error,
     error_from_response,
 )
@@ -55,8 +55,6 @@ __all__ = [
     "DEFAULT_PART_SIZE",
     "Anomaly",
     "ByteRanges",
-    "DownloadDiskError",
-    "DownloadExistsError",
     "FileJob",
     "ProgressAggregator",
     "ProgressCallback",
@@ -109,45 +107,6 @@ _UNSATISFIED_RANGE = re.compile(r"^\s*bytes\s+\*\s*/\s*(\d+)\s*$", re.IGNORECASE
 
 
 # --------------------------------------------------------------------------------------- errors
-
-
-class DownloadExistsError(DownloadError, FileExistsError):
-    """The destination exists and ``overwrite`` is False; nothing was downloaded."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(f"{path} already exists; pass overwrite=True to replace it")
-        self.path = path
-        self.errno = errno.EEXIST
-        self.strerror = "File exists"
-        self.filename = str(path)
-
-    def __str__(self) -> str:
-        return str(self.args[0])
-
-
-class DownloadDiskError(DownloadError, OSError):
-    """Writing a download to disk failed (no space, no permission, ...).
-
-    ``path`` is the file that could not be written, ``errno`` / ``strerror`` come from the
-    operating system. The ``.part`` file and its sidecar are kept: run the download again once
-    the problem is fixed and it resumes.
-    """
-
-    def __init__(self, exc: OSError, *, path: Path, destination: Path) -> None:
-        reason = exc.strerror or str(exc)
-        message = f"Cannot write {path} while downloading {destination.name}: {reason}"
-        if exc.errno is not None:
-            message += f" [errno {exc.errno}]"
-        message += "; what was downloaded is kept, run the download again to resume"
-        super().__init__(message)
-        self.errno = exc.errno
-        self.strerror = exc.strerror
-        self.filename = str(path)
-        self.path = path
-        self.destination = destination
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 class Anomaly(Exception):
@@ -1045,22 +1004,6 @@ def transport_error(
 
 
 # ------------------------------------------------------------------------------------- whole tiles
-
-
-class TileDownloadError(DownloadError):
-    """Some files of a tile failed to download (the others are in place).
-
-    Attributes:
-        failures: the remote path of each failed file and its error.
-        completed: the local paths that were downloaded (or were already complete).
-    """
-
-    def __init__(
-        self, message: str, *, failures: Mapping[str, BaseException], completed: Sequence[Path]
-    ) -> None:
-        super().__init__(message)
-        self.failures = dict(failures)
-        self.completed = list(completed)
 
 
 def tile_failure(

@@ -26,13 +26,11 @@ from pathlib import Path
 
 from ._download_core import (
     Checkpoint,
-    DownloadDiskError,
-    DownloadExistsError,
     FileJob,
     RemoteFile,
     part_path,
 )
-from ._errors import DownloadError
+from ._errors import DownloadDiskError, DownloadError, DownloadExistsError
 
 try:  # POSIX only: an advisory lock so that two downloads never share one .part file
     import fcntl

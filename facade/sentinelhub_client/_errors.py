@@ -27,10 +27,12 @@ envelope with ``errors`` as a list of violations or as an object, and the OAuth 
 
 from __future__ import annotations
 
+import errno
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -49,7 +51,9 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "DownloadDiskError",
     "DownloadError",
+    "DownloadExistsError",
     "IngestionError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -57,6 +61,7 @@ __all__ = [
     "SentinelHubError",
     "SentinelHubValidationError",
     "ServerError",
+    "TileDownloadError",
     "Violation",
     "WaitTimeoutError",
     "connection_error",
@@ -447,3 +452,58 @@ def describe_tiles(tiles: Iterable[ByocTile]) -> str:
         cause = tile.failed_ingestion_cause
         parts.append(f"{tile.path} ({cause})" if cause else tile.path)
     return ", ".join(parts)
+
+
+class DownloadExistsError(DownloadError, FileExistsError):
+    """The destination exists and ``overwrite`` is False; nothing was downloaded."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} already exists; pass overwrite=True to replace it")
+        self.path = path
+        self.errno = errno.EEXIST
+        self.strerror = "File exists"
+        self.filename = str(path)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class DownloadDiskError(DownloadError, OSError):
+    """Writing a download to disk failed (no space, no permission, ...).
+
+    ``path`` is the file that could not be written, ``errno`` / ``strerror`` come from the
+    operating system. The ``.part`` file and its sidecar are kept: run the download again once
+    the problem is fixed and it resumes.
+    """
+
+    def __init__(self, exc: OSError, *, path: Path, destination: Path) -> None:
+        reason = exc.strerror or str(exc)
+        message = f"Cannot write {path} while downloading {destination.name}: {reason}"
+        if exc.errno is not None:
+            message += f" [errno {exc.errno}]"
+        message += "; what was downloaded is kept, run the download again to resume"
+        super().__init__(message)
+        self.errno = exc.errno
+        self.strerror = exc.strerror
+        self.filename = str(path)
+        self.path = path
+        self.destination = destination
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class TileDownloadError(DownloadError):
+    """Some files of a tile failed to download (the others are in place).
+
+    Attributes:
+        failures: the remote path of each failed file and its error.
+        completed: the local paths that were downloaded (or were already complete).
+    """
+
+    def __init__(
+        self, message: str, *, failures: Mapping[str, BaseException], completed: Sequence[Path]
+    ) -> None:
+        super().__init__(message)
+        self.failures = dict(failures)
+        self.completed = list(completed)

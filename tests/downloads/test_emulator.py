@@ -363,7 +363,8 @@ DISK_CHILD = textwrap.dedent(
     """
     import resource, signal, sys
     import httpx
-    from sentinelhub_client._download import DownloadDiskError, download_tile_file
+    from sentinelhub_client import DownloadDiskError
+    from sentinelhub_client._download import download_tile_file
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
     base_url, token, cid, tid, path, destination = sys.argv[1:7]

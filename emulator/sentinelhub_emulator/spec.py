@@ -136,6 +136,9 @@ def _parameter(error: ValidationError) -> str:
         missing = [name for name in error.validator_value if name not in error.instance]
         if missing:
             path.append(str(missing[0]))
+    elif "propertyNames" in error.relative_schema_path and isinstance(error.instance, str):
+        # The offending key itself (a band name, say) is the parameter.
+        path.append(error.instance)
     return "->".join(path) or "body"
 
 

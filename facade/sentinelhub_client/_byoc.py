@@ -56,7 +56,9 @@ from sentinelhub_api.models.byoc_collection_update import ByocCollectionUpdate
 from sentinelhub_api.models.byoc_tile import ByocTile as _GenTile
 from sentinelhub_api.models.byoc_tile_envelope import ByocTileEnvelope
 from sentinelhub_api.models.byoc_tile_page import ByocTilePage
+from sentinelhub_api.models.byoc_tile_status import ByocTileStatus as GenTileStatus
 from sentinelhub_api.models.byoc_tile_update import ByocTileUpdate
+from sentinelhub_api.models.get_byoc_collection_tiles_sort import GetByocCollectionTilesSort
 from sentinelhub_api.models.page_links import PageLinks
 from sentinelhub_api.types import UNSET, Unset
 
@@ -358,9 +360,9 @@ class ByocCalls:
             collection_id,
             count=page.count,
             viewtoken=_unset(page.viewtoken),
-            sort=_unset(sort),
+            sort=UNSET if sort is None else GetByocCollectionTilesSort(sort),
             path=_unset(path),
-            status=_unset(status),
+            status=UNSET if status is None else GenTileStatus(status),
         )
         return Call(request=request, parse=parse)
 

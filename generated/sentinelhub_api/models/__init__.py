@@ -52,6 +52,7 @@ from .error_violation import ErrorViolation
 from .gcs_location import GcsLocation
 from .geo_json_crs import GeoJsonCrs
 from .geo_json_crs_properties import GeoJsonCrsProperties
+from .get_byoc_collection_tiles_sort import GetByocCollectionTilesSort
 from .multi_polygon import MultiPolygon
 from .multi_polygon_type import MultiPolygonType
 from .object_storage import ObjectStorage
@@ -127,6 +128,7 @@ __all__ = (
     "GcsLocation",
     "GeoJsonCrs",
     "GeoJsonCrsProperties",
+    "GetByocCollectionTilesSort",
     "MultiPolygon",
     "MultiPolygonType",
     "ObjectStorage",

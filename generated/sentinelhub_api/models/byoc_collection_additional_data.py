@@ -24,8 +24,9 @@ T = TypeVar("T", bound="ByocCollectionAdditionalData")
 class ByocCollectionAdditionalData:
     """
     Attributes:
-        bands (ByocCollectionAdditionalDataBands | Unset): Band name to band description; at most 100 bands, names
-            usable as JavaScript identifiers.
+        bands (ByocCollectionAdditionalDataBands | Unset): Band name to band description; at most 100 bands. Evalscripts
+            use the names as
+            JavaScript identifiers (letters, digits, `_` and `$`, not starting with a digit).
         max_meters_per_pixel (float | Unset): Coarsest resolution that requests may ask of this collection.
         max_meters_per_pixel_override (float | Unset): An override of maxMetersPerPixel set by the service operators.
         extent (None | Polygon | Unset):

@@ -15,7 +15,10 @@ T = TypeVar("T", bound="ByocCollectionAdditionalDataBands")
 
 @_attrs_define
 class ByocCollectionAdditionalDataBands:
-    """Band name to band description; at most 100 bands, names usable as JavaScript identifiers."""
+    """Band name to band description; at most 100 bands. Evalscripts use the names as
+    JavaScript identifiers (letters, digits, `_` and `$`, not starting with a digit).
+
+    """
 
     additional_properties: dict[str, ByocBand] = _attrs_field(init=False, factory=dict)
 

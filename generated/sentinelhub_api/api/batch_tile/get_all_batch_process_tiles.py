@@ -8,6 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.batch_tile_page import BatchTilePage
+from ...models.batch_tile_status import BatchTileStatus
 from ...models.error_envelope import ErrorEnvelope
 from ...types import UNSET, Response, Unset
 
@@ -17,7 +18,7 @@ def _get_kwargs(
     *,
     count: int | Unset = UNSET,
     viewtoken: str | Unset = UNSET,
-    status: str | Unset = UNSET,
+    status: BatchTileStatus | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -26,7 +27,11 @@ def _get_kwargs(
 
     params["viewtoken"] = viewtoken
 
-    params["status"] = status
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = status.value
+
+    params["status"] = json_status
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -87,7 +92,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     count: int | Unset = UNSET,
     viewtoken: str | Unset = UNSET,
-    status: str | Unset = UNSET,
+    status: BatchTileStatus | Unset = UNSET,
 ) -> Response[BatchTilePage | ErrorEnvelope]:
     """List the output tiles of an analysed request
 
@@ -95,7 +100,7 @@ def sync_detailed(
         request_id (UUID):
         count (int | Unset):
         viewtoken (str | Unset):
-        status (str | Unset):
+        status (BatchTileStatus | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -125,7 +130,7 @@ def sync(
     client: AuthenticatedClient | Client,
     count: int | Unset = UNSET,
     viewtoken: str | Unset = UNSET,
-    status: str | Unset = UNSET,
+    status: BatchTileStatus | Unset = UNSET,
 ) -> BatchTilePage | ErrorEnvelope | None:
     """List the output tiles of an analysed request
 
@@ -133,7 +138,7 @@ def sync(
         request_id (UUID):
         count (int | Unset):
         viewtoken (str | Unset):
-        status (str | Unset):
+        status (BatchTileStatus | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,7 +163,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     count: int | Unset = UNSET,
     viewtoken: str | Unset = UNSET,
-    status: str | Unset = UNSET,
+    status: BatchTileStatus | Unset = UNSET,
 ) -> Response[BatchTilePage | ErrorEnvelope]:
     """List the output tiles of an analysed request
 
@@ -166,7 +171,7 @@ async def asyncio_detailed(
         request_id (UUID):
         count (int | Unset):
         viewtoken (str | Unset):
-        status (str | Unset):
+        status (BatchTileStatus | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -194,7 +199,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     count: int | Unset = UNSET,
     viewtoken: str | Unset = UNSET,
-    status: str | Unset = UNSET,
+    status: BatchTileStatus | Unset = UNSET,
 ) -> BatchTilePage | ErrorEnvelope | None:
     """List the output tiles of an analysed request
 
@@ -202,7 +207,7 @@ async def asyncio(
         request_id (UUID):
         count (int | Unset):
         viewtoken (str | Unset):
-        status (str | Unset):
+        status (BatchTileStatus | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

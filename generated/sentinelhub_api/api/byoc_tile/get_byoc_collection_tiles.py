@@ -8,7 +8,9 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.byoc_tile_page import ByocTilePage
+from ...models.byoc_tile_status import ByocTileStatus
 from ...models.error_envelope import ErrorEnvelope
+from ...models.get_byoc_collection_tiles_sort import GetByocCollectionTilesSort
 from ...types import UNSET, Response, Unset
 
 
@@ -17,9 +19,9 @@ def _get_kwargs(
     *,
     count: int | Unset = UNSET,
     viewtoken: str | Unset = UNSET,
-    sort: str | Unset = UNSET,
+    sort: GetByocCollectionTilesSort | Unset = UNSET,
     path: str | Unset = UNSET,
-    status: str | Unset = UNSET,
+    status: ByocTileStatus | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -28,11 +30,19 @@ def _get_kwargs(
 
     params["viewtoken"] = viewtoken
 
-    params["sort"] = sort
+    json_sort: str | Unset = UNSET
+    if not isinstance(sort, Unset):
+        json_sort = sort.value
+
+    params["sort"] = json_sort
 
     params["path"] = path
 
-    params["status"] = status
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = status.value
+
+    params["status"] = json_status
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -98,9 +108,9 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     count: int | Unset = UNSET,
     viewtoken: str | Unset = UNSET,
-    sort: str | Unset = UNSET,
+    sort: GetByocCollectionTilesSort | Unset = UNSET,
     path: str | Unset = UNSET,
-    status: str | Unset = UNSET,
+    status: ByocTileStatus | Unset = UNSET,
 ) -> Response[ByocTilePage | ErrorEnvelope]:
     """List the tiles of a collection, one page at a time
 
@@ -108,9 +118,9 @@ def sync_detailed(
         collection_id (UUID):
         count (int | Unset):
         viewtoken (str | Unset):
-        sort (str | Unset):
+        sort (GetByocCollectionTilesSort | Unset):
         path (str | Unset):
-        status (str | Unset):
+        status (ByocTileStatus | Unset): Where a tile is in ingestion.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -142,9 +152,9 @@ def sync(
     client: AuthenticatedClient | Client,
     count: int | Unset = UNSET,
     viewtoken: str | Unset = UNSET,
-    sort: str | Unset = UNSET,
+    sort: GetByocCollectionTilesSort | Unset = UNSET,
     path: str | Unset = UNSET,
-    status: str | Unset = UNSET,
+    status: ByocTileStatus | Unset = UNSET,
 ) -> ByocTilePage | ErrorEnvelope | None:
     """List the tiles of a collection, one page at a time
 
@@ -152,9 +162,9 @@ def sync(
         collection_id (UUID):
         count (int | Unset):
         viewtoken (str | Unset):
-        sort (str | Unset):
+        sort (GetByocCollectionTilesSort | Unset):
         path (str | Unset):
-        status (str | Unset):
+        status (ByocTileStatus | Unset): Where a tile is in ingestion.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -181,9 +191,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     count: int | Unset = UNSET,
     viewtoken: str | Unset = UNSET,
-    sort: str | Unset = UNSET,
+    sort: GetByocCollectionTilesSort | Unset = UNSET,
     path: str | Unset = UNSET,
-    status: str | Unset = UNSET,
+    status: ByocTileStatus | Unset = UNSET,
 ) -> Response[ByocTilePage | ErrorEnvelope]:
     """List the tiles of a collection, one page at a time
 
@@ -191,9 +201,9 @@ async def asyncio_detailed(
         collection_id (UUID):
         count (int | Unset):
         viewtoken (str | Unset):
-        sort (str | Unset):
+        sort (GetByocCollectionTilesSort | Unset):
         path (str | Unset):
-        status (str | Unset):
+        status (ByocTileStatus | Unset): Where a tile is in ingestion.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -223,9 +233,9 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     count: int | Unset = UNSET,
     viewtoken: str | Unset = UNSET,
-    sort: str | Unset = UNSET,
+    sort: GetByocCollectionTilesSort | Unset = UNSET,
     path: str | Unset = UNSET,
-    status: str | Unset = UNSET,
+    status: ByocTileStatus | Unset = UNSET,
 ) -> ByocTilePage | ErrorEnvelope | None:
     """List the tiles of a collection, one page at a time
 
@@ -233,9 +243,9 @@ async def asyncio(
         collection_id (UUID):
         count (int | Unset):
         viewtoken (str | Unset):
-        sort (str | Unset):
+        sort (GetByocCollectionTilesSort | Unset):
         path (str | Unset):
-        status (str | Unset):
+        status (ByocTileStatus | Unset): Where a tile is in ingestion.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -89,11 +89,6 @@ def api(request: pytest.FixtureRequest) -> Api:
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def router() -> Iterator[respx.MockRouter]:
     with respx.mock(assert_all_called=False) as mock:
         yield mock

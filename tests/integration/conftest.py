@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sentinelhub_client import RetryPolicy, SHConfig, clear_token_cache
+from sentinelhub_client import RetryPolicy, SHConfig
 from sentinelhub_emulator import Emulator
 from sentinelhub_emulator.samples import write_cog
 
@@ -16,23 +15,6 @@ from tests.support.twin import Twin, make_twin
 BUCKET = "bucket"
 PLANET_BUCKET = "planet"
 BANDS = ("B02", "B03", "B04")
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """No SH_* variable or user config file leaks in; each test starts with no cached token."""
-    for key in list(os.environ):
-        if key.startswith("SH_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    clear_token_cache()
-    yield
-    clear_token_cache()
 
 
 @pytest.fixture(scope="module")

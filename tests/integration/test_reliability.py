@@ -15,7 +15,7 @@ from sentinelhub_client import (
     TileStatus,
 )
 from sentinelhub_emulator import Emulator, FaultConfig
-from sentinelhub_emulator.samples import write_broken_file, write_cog
+from sentinelhub_emulator.samples import write_broken_file
 
 from tests.integration.conftest import BANDS, BUCKET, bucket_dir, config_for, write_scene
 from tests.support.twin import Twin, make_twin
@@ -84,23 +84,9 @@ async def test_each_ingestion_failure_has_a_cause(
     b03 = bucket / path.replace("(BAND)", "B03")
     if case in ("striped", "small_blocks", "bad_crs", "pole", "not_tiff"):
         write_broken_file(b03, case)
-    elif case == "bit_depth":
-        write_cog(
-            b03,
-            crs_epsg=32633,
-            bounds=(500_000, 5_000_000, 502_560, 5_002_560),
-            width=256,
-            height=256,
-            dtype="uint8",
-        )
-    elif case == "sample_format":
-        write_cog(
-            b03,
-            crs_epsg=32633,
-            bounds=(500_000, 5_000_000, 502_560, 5_002_560),
-            width=256,
-            height=256,
-            dtype="int16",
+    else:  # a valid COG of the wrong data type: uint8 (bit depth) or int16 (sample format)
+        write_scene(
+            emulator, path, bands=("B03",), dtype="uint8" if case == "bit_depth" else "int16"
         )
     tile = await byoc.call("create_tile", collection, {"path": path})
     [final] = await byoc.call("wait_for_tiles", collection, [tile], interval=0.05, timeout=30)

@@ -4,7 +4,6 @@ fixture that runs each test body once with the sync client and once with the asy
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,6 @@ from sentinelhub_client import (
     RetryPolicy,
     SHConfig,
     _transport,
-    clear_token_cache,
 )
 from sentinelhub_client._config import MAIN_TOKEN_URL
 
@@ -58,24 +56,6 @@ def tile_json(
 ) -> dict[str, Any]:
     """A small tile as the service sends it."""
     return {"id": extra.pop("id", TILE_ID), "path": path, "status": status, **extra}
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """No SH_* variable, a private home and XDG folder, and an empty token cache."""
-    for key in list(os.environ):
-        if key.startswith("SH_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    clear_token_cache()
-    yield
-    clear_token_cache()
 
 
 @pytest.fixture

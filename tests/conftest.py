@@ -1,0 +1,30 @@
+"""Fixtures every test folder shares."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sentinelhub_client import clear_token_cache
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests (``@pytest.mark.anyio``) run on asyncio."""
+    return "asyncio"
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No SH_* variable, a private home and XDG folder (so no user config file leaks in), and
+    an empty token cache before and after each test."""
+    for key in list(os.environ):
+        if key.startswith("SH_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    clear_token_cache()
+    yield
+    clear_token_cache()

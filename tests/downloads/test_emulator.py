@@ -18,7 +18,6 @@ from pathlib import Path
 import httpx
 import pytest
 from sentinelhub_client._download import (
-    DownloadDiskError,
     DownloadExistsError,
     adownload_tile_file,
     aread_tile_file,
@@ -406,29 +405,6 @@ def test_file_size_limit_is_a_clear_disk_error(
     assert path == str(tmp_path / "big.tif.part")
     assert "big.tif.part" in message
     assert "resume" in message
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-def test_read_only_folder_is_a_clear_disk_error(
-    planet_tile: PlanetTile, kind: str, tmp_path: Path
-) -> None:  # pragma: no cover - CI runs as a normal user
-    planet_tile.put("f.bin", b"abc")
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(0o500)
-    try:
-        with pytest.raises(DownloadDiskError) as caught:
-            planet_tile.api(kind)(
-                "download_tile_file",
-                planet_tile.collection_id,
-                planet_tile.tile_id,
-                "f.bin",
-                folder / "f.bin",
-            )
-        assert caught.value.errno == errno.EACCES
-        assert str(folder) in str(caught.value)
-    finally:
-        folder.chmod(0o700)
 
 
 # ---------------------------------------------------------------------------- async, directly

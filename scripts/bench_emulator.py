@@ -199,17 +199,19 @@ def page_costs(emu: Endpoint, collection_id: str, depth: int, repeat: int) -> tu
                 params["viewtoken"] = token
             token = client.get(url, params=params).json()["links"]["nextToken"]
 
-        def median(params: dict[str, Any]) -> float:
-            samples = []
-            for _ in range(repeat):
-                started = time.perf_counter()
-                response = client.get(url, params=params)
-                response.raise_for_status()
-                assert len(response.json()["data"]) == 100
-                samples.append(time.perf_counter() - started)
-            return statistics.median(samples)
+        def once(params: dict[str, Any]) -> float:
+            started = time.perf_counter()
+            response = client.get(url, params=params)
+            response.raise_for_status()
+            assert len(response.json()["data"]) == 100
+            return time.perf_counter() - started
 
-        return median({"count": 100}), median({"count": 100, "viewtoken": token})
+        # Alternate the two pages so that drift (warm-up, other load) hits both alike.
+        first, deep = [], []
+        for _ in range(repeat):
+            first.append(once({"count": 100}))
+            deep.append(once({"count": 100, "viewtoken": token}))
+        return statistics.median(first), statistics.median(deep)
 
 
 def ingestion_rate(emu: Endpoint, tiles: int) -> tuple[float, int]:

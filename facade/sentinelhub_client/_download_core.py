@@ -93,8 +93,12 @@ CHECKPOINT_INTERVAL: Final = 0.1
 #: sidecar can tell a crash of the process from a reboot (see `resume_point`). The flush is what
 #: makes bytes survive a power cut; the kernel writes dirty pages back within about 30 s anyway,
 #: and flushing more often stalls the transfer for nothing. Where the boot cannot be told
-#: (not Linux), every sidecar write is preceded by a flush.
+#: (not Linux), only flushed bytes count on resume, so the flush comes every
+#: `UNKNOWN_BOOT_DURABLE_INTERVAL` seconds instead.
 DURABLE_INTERVAL: Final = 30.0
+#: `DURABLE_INTERVAL` where the boot of the machine cannot be told: a crash then keeps at most
+#: the last second of a transfer to fetch again, without a flush at every checkpoint.
+UNKNOWN_BOOT_DURABLE_INTERVAL: Final = 1.0
 #: Identifies the sidecar format; a sidecar with another value is ignored.
 SIDECAR_FORMAT: Final = "sentinelhub-client/tile-file-download/1"
 #: Suffixes of the partial file and of its sidecar, appended to the destination's name.
@@ -786,8 +790,10 @@ class FileJob:
 
         One is due every `CHECKPOINT_INTERVAL` seconds while bytes come in, or when ``force``
         is set and something changed. It is *durable* (the shell flushes the ``.part`` file
-        before writing the sidecar) every `DURABLE_INTERVAL` seconds, or always when the boot
-        of the machine is unknown. Call `checkpoint_payload`, then `end_checkpoint`.
+        before writing the sidecar) every `DURABLE_INTERVAL` seconds (every
+        `UNKNOWN_BOOT_DURABLE_INTERVAL` seconds, and at a forced checkpoint, when the boot of
+        the machine is unknown).
+        Call `checkpoint_payload`, then `end_checkpoint`.
         """
         now = time.monotonic()
         with self._lock:
@@ -797,7 +803,10 @@ class FileJob:
                 return None
             self._checkpointing = True
             self._dirty = False
-            durable = self.boot_id is None or now - self._last_durable >= DURABLE_INTERVAL
+            if self.boot_id is None:  # only flushed bytes will count: flush the last one too
+                durable = force or now - self._last_durable >= UNKNOWN_BOOT_DURABLE_INTERVAL
+            else:
+                durable = now - self._last_durable >= DURABLE_INTERVAL
             return Checkpoint(durable=durable, written=ByteRanges(self.done.ranges))
 
     def checkpoint_payload(self, checkpoint: Checkpoint, *, flushed: bool) -> bytes:

@@ -387,7 +387,8 @@ def test_resume_after_a_reboot_keeps_only_flushed_bytes(
     )
     assert sum(b - a + 1 for a, b in ranges_of(fake.file_gets)) == 200_000
 
-    # Boot unknown: every checkpoint is flushed first, so the flushed bytes survive a reboot.
+    # Boot unknown: checkpoints are flushed every second and at the last (forced) one, so the
+    # flushed bytes survive a reboot.
     destination.unlink()
     monkeypatch.setattr(_download_disk, "boot_id", lambda: None)
     interrupt(api, fake, destination, part_size=50_000, concurrency=1)

@@ -309,10 +309,11 @@ def _planet_part(
     for path in paths:
         relative = path.relative_to(target).as_posix()
         source = bucket / folder / relative
-        same = (
-            hashlib.sha256(path.read_bytes()).digest()
-            == hashlib.sha256(source.read_bytes()).digest()
-        )
-        if not same:
+        if _sha256(path) != _sha256(source):
             raise RuntimeError(f"downloaded {relative} differs from the source file")
     return paths
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()

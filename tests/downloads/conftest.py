@@ -21,6 +21,7 @@ from sentinelhub_client._retry import RetryPolicy
 from sentinelhub_emulator import Emulator
 
 from tests.downloads.fake_server import BASE_URL, TOKEN, FakeServer
+from tests.support.emulator import fetch_token
 
 #: No waiting between attempts (also skips Retry-After waits).
 FAST = RetryPolicy(backoff=0, max_attempts=6)
@@ -102,20 +103,6 @@ def fake(router: respx.MockRouter) -> FakeServer:
 
 
 # ---------------------------------------------------------------------------------- emulator
-
-
-def fetch_token(emu: Emulator) -> str:
-    response = httpx.post(
-        emu.token_url,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": emu.client_id,
-            "client_secret": emu.client_secret,
-        },
-    )
-    assert response.status_code == 200, response.text
-    token: str = response.json()["access_token"]
-    return token
 
 
 @dataclass

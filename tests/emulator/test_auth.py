@@ -11,14 +11,9 @@ import httpx
 import pytest
 from sentinelhub_emulator import Emulator
 
-from .conftest import (
-    BYOC_PREFIXES,
-    assert_error,
-    byoc_client,
-    fetch_token,
-    new_collection,
-    token_form,
-)
+from tests.support.emulator import fetch_token, token_form
+
+from .conftest import BYOC_PREFIXES, assert_error, byoc_client, new_collection
 
 TOKEN_PATHS = ("/auth/realms/main/protocol/openid-connect/token", "/oauth/token")
 

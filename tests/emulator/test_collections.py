@@ -9,14 +9,9 @@ import httpx
 import pytest
 from sentinelhub_emulator import Emulator
 
-from .conftest import (
-    BYOC_PREFIXES,
-    assert_error,
-    assert_matches,
-    byoc_client,
-    fetch_token,
-    new_collection,
-)
+from tests.support.emulator import fetch_token
+
+from .conftest import BYOC_PREFIXES, assert_error, assert_matches, byoc_client, new_collection
 
 RFC3339_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 

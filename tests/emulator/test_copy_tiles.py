@@ -9,7 +9,9 @@ import httpx
 import pytest
 from sentinelhub_emulator import Emulator
 
-from .conftest import assert_error, byoc_client, fetch_token, new_collection
+from tests.support.emulator import fetch_token
+
+from .conftest import assert_error, byoc_client, new_collection
 
 BANDS: dict[str, dict[str, Any]] = {
     "B1": {"source": "B1", "bandIndex": 1, "bitDepth": 16, "sampleFormat": "UINT"},

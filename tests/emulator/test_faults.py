@@ -12,14 +12,9 @@ import pytest
 from sentinelhub_emulator import Emulator, FaultConfig
 from sentinelhub_emulator.__main__ import parse_args
 
-from .conftest import (
-    PLANET_BUCKET,
-    assert_error,
-    byoc_client,
-    fetch_token,
-    new_collection,
-    token_form,
-)
+from tests.support.emulator import fetch_token, token_form
+
+from .conftest import PLANET_BUCKET, assert_error, byoc_client, new_collection
 
 FILE = bytes(range(256)) * 64  # 16 KiB
 

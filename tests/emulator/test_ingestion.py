@@ -13,7 +13,9 @@ from sentinelhub_emulator import worker as worker_module
 from sentinelhub_emulator.samples import write_broken_file, write_cog
 from sentinelhub_emulator.worker import INTERNAL_FAILURE_CAUSE
 
-from .conftest import byoc_client, fetch_token, new_collection
+from tests.support.emulator import fetch_token
+
+from .conftest import byoc_client, new_collection
 
 UTM_EPSG = 32633
 UTM_BOUNDS = (500_000.0, 5_000_000.0, 505_120.0, 5_005_120.0)

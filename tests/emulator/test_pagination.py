@@ -9,7 +9,9 @@ import httpx
 import pytest
 from sentinelhub_emulator import Emulator
 
-from .conftest import assert_error, byoc_client, fetch_token, new_collection
+from tests.support.emulator import fetch_token
+
+from .conftest import assert_error, byoc_client, new_collection
 
 TILES = 2500
 

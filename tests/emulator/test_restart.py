@@ -17,7 +17,9 @@ from sentinelhub_emulator import Emulator
 from sentinelhub_emulator.db import DATABASE_FILENAME
 from sentinelhub_emulator.samples import write_cog
 
-from .conftest import byoc_client, fetch_token, new_collection
+from tests.support.emulator import fetch_token
+
+from .conftest import byoc_client, new_collection
 
 UTM_BOUNDS = (500_000.0, 5_000_000.0, 505_120.0, 5_005_120.0)
 

@@ -41,7 +41,9 @@ from sentinelhub_emulator import Emulator
 from sentinelhub_emulator.context import BUCKET_NAME
 from sentinelhub_emulator.samples import write_cog
 
-from .conftest import PLANET_BUCKET, fetch_token, new_collection
+from tests.support.emulator import fetch_token
+
+from .conftest import PLANET_BUCKET, new_collection
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "sentinelhub.yaml"
 

@@ -24,14 +24,15 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
         yield emu
 
 
-def config_for(emu: Emulator, **retry: float) -> SHConfig:
+def config_for(emu: Emulator, *, max_attempts: int = RetryPolicy.max_attempts) -> SHConfig:
+    """Credentials of the emulator's own client, and retries without waiting."""
     return SHConfig(
         use_defaults=True,
         sh_client_id=emu.client_id,
         sh_client_secret=emu.client_secret,
         sh_base_url=emu.base_url,
         sh_token_url=emu.token_url,
-        retry=RetryPolicy(backoff=0, **retry),  # type: ignore[arg-type]
+        retry=RetryPolicy(backoff=0, max_attempts=max_attempts),
     )
 
 

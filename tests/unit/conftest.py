@@ -18,8 +18,7 @@ from sentinelhub_client import (
 )
 from sentinelhub_client._config import MAIN_TOKEN_URL
 
-from tests.support.twin import Twin
-from tests.support.twin import make_twin as _make_twin
+from tests.support.twin import Twin, make_twin
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE_URL = "https://services.sentinel-hub.com"
@@ -92,19 +91,11 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return recorded
 
 
-async def make_twin(kind: str, config: SHConfig, **kwargs: Any) -> Twin:
-    return _make_twin(kind, config, **kwargs)
-
-
-async def close_twin(twin: Twin) -> None:
-    await twin.close()
-
-
 @pytest.fixture(params=["sync", "async"])
 async def byoc(
     request: pytest.FixtureRequest, config: SHConfig, api: respx.MockRouter
 ) -> AsyncIterator[Twin]:
     """The BYOC client, sync then async, against the mocked service."""
-    twin = await make_twin(request.param, config)
+    twin = make_twin(request.param, config)
     yield twin
-    await close_twin(twin)
+    await twin.close()

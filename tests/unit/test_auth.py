@@ -32,7 +32,6 @@ from .conftest import (
     TILE_ID,
     TOKEN_URL,
     Twin,
-    close_twin,
     envelope,
     make_twin,
     tile_json,
@@ -65,14 +64,14 @@ async def test_the_token_request_is_a_client_credentials_form(
 
 async def test_one_token_is_shared_by_every_client(config: SHConfig, api: respx.MockRouter) -> None:
     api.get(TILE).mock(return_value=envelope(tile_json()))
-    twins = [await make_twin(kind, config) for kind in ("sync", "async", "sync", "async")]
+    twins = [make_twin(kind, config) for kind in ("sync", "async", "sync", "async")]
     try:
         for twin in twins:
             await twin.call("get_tile", COLLECTION_ID, TILE_ID)
             await twin.call("get_tile", COLLECTION_ID, TILE_ID)
     finally:
         for twin in twins:
-            await close_twin(twin)
+            await twin.close()
     assert api.routes["token"].call_count == 1
 
 
@@ -189,12 +188,12 @@ async def test_a_second_401_is_raised(byoc: Twin, api: respx.MockRouter) -> None
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_a_pre_issued_token_is_not_replayed(kind: str, api: respx.MockRouter) -> None:
     route = api.get(TILE).mock(return_value=httpx.Response(401))  # empty body
-    twin = await make_twin(kind, SHConfig(sh_token="static"))
+    twin = make_twin(kind, SHConfig(sh_token="static"))
     try:
         with pytest.raises(AuthenticationError) as caught:
             await twin.call("get_tile", COLLECTION_ID, TILE_ID)
     finally:
-        await close_twin(twin)
+        await twin.close()
     assert route.call_count == 1
     assert caught.value.status == 401
 
@@ -250,12 +249,12 @@ async def test_missing_credentials_are_explained_before_sending(
     kind: str, api: respx.MockRouter
 ) -> None:
     route = api.get(TILE).mock(return_value=envelope(tile_json()))
-    twin = await make_twin(kind, SHConfig())
+    twin = make_twin(kind, SHConfig())
     try:
         with pytest.raises(AuthenticationError, match="SH_CLIENT_ID"):
             await twin.call("get_tile", COLLECTION_ID, TILE_ID)
     finally:
-        await close_twin(twin)
+        await twin.close()
     assert route.call_count == 0
     assert api.routes["token"].call_count == 0
 

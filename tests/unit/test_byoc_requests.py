@@ -24,7 +24,6 @@ from .conftest import (
     OTHER_COLLECTION_ID,
     TILE_ID,
     Twin,
-    close_twin,
     envelope,
     load,
     make_twin,
@@ -262,22 +261,22 @@ async def test_the_byoc_base_path_is_configurable(kind: str, api: respx.MockRout
     route = api.get(f"/byoc/v1/collections/{COLLECTION_ID}/tiles/{TILE_ID}").mock(
         return_value=envelope(tile_json())
     )
-    twin = await make_twin(kind, config)
+    twin = make_twin(kind, config)
     try:
         await twin.call("get_tile", COLLECTION_ID, TILE_ID)
     finally:
-        await close_twin(twin)
+        await twin.close()
     assert route.call_count == 1
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_a_pre_issued_token_is_sent_as_is(kind: str, api: respx.MockRouter) -> None:
     route = api.get(TILE).mock(return_value=envelope(tile_json()))
-    twin = await make_twin(kind, SHConfig(sh_token="pre-issued"))
+    twin = make_twin(kind, SHConfig(sh_token="pre-issued"))
     try:
         await twin.call("get_tile", COLLECTION_ID, TILE_ID)
     finally:
-        await close_twin(twin)
+        await twin.close()
     assert only_call(route).headers["authorization"] == "Bearer pre-issued"
     assert api.routes["token"].call_count == 0
 

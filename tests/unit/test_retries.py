@@ -27,7 +27,6 @@ from .conftest import (
     COLLECTION_ID,
     TILE_ID,
     Twin,
-    close_twin,
     envelope,
     make_twin,
     page,
@@ -88,11 +87,11 @@ async def test_429_waits_retry_after_in_milliseconds(
 ) -> None:
     config = SHConfig(sh_client_id="i", sh_client_secret="s")  # real backoff, fake sleep
     route = api.get(TILE).mock(side_effect=[httpx.Response(429, headers=headers), OK])
-    twin = await make_twin(kind, config)
+    twin = make_twin(kind, config)
     try:
         await twin.call("get_tile", COLLECTION_ID, TILE_ID)
     finally:
-        await close_twin(twin)
+        await twin.close()
     assert route.call_count == 2
     assert sleeps == [pytest.approx(expected_wait)]
 
@@ -103,11 +102,11 @@ async def test_the_429_default_wait_is_configurable(
 ) -> None:
     config = SHConfig(retry=RetryPolicy(default_retry_after=2.0), sh_token="t")
     api.get(TILE).mock(side_effect=[httpx.Response(429), OK])
-    twin = await make_twin(kind, config)
+    twin = make_twin(kind, config)
     try:
         await twin.call("get_tile", COLLECTION_ID, TILE_ID)
     finally:
-        await close_twin(twin)
+        await twin.close()
     assert sleeps == [2.0]
 
 
@@ -165,12 +164,12 @@ async def test_connection_errors_exhausted_raise_a_typed_error(
 async def test_the_total_wait_cap(kind: str, api: respx.MockRouter, sleeps: list[float]) -> None:
     config = SHConfig(sh_token="t", retry=RetryPolicy(max_total_wait=2.5))
     route = api.get(TILE).mock(return_value=httpx.Response(429, headers={"Retry-After": "1000"}))
-    twin = await make_twin(kind, config)
+    twin = make_twin(kind, config)
     try:
         with pytest.raises(RateLimitError, match="max_total_wait"):
             await twin.call("get_tile", COLLECTION_ID, TILE_ID)
     finally:
-        await close_twin(twin)
+        await twin.close()
     assert sleeps == [1.0, 1.0]
     assert route.call_count == 3
 

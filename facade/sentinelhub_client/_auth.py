@@ -206,12 +206,7 @@ class ClientCredentialsAuth(httpx.Auth):
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
         if response.status_code == 401:
-            self._entry.drop(token)
-            logger.info(
-                "401 from %s %s: fetching a new token and replaying once",
-                request.method,
-                request.url.path,
-            )
+            self._forget(token, request)
             request.headers["Authorization"] = f"Bearer {self.get_token()}"
             yield request
 
@@ -223,14 +218,18 @@ class ClientCredentialsAuth(httpx.Auth):
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
         if response.status_code == 401:
-            self._entry.drop(token)
-            logger.info(
-                "401 from %s %s: fetching a new token and replaying once",
-                request.method,
-                request.url.path,
-            )
+            self._forget(token, request)
             request.headers["Authorization"] = f"Bearer {await self.aget_token()}"
             yield request
+
+    def _forget(self, token: str, request: httpx.Request) -> None:
+        """Drop a token the service refused (a 401), before fetching a new one and replaying."""
+        self._entry.drop(token)
+        logger.info(
+            "401 from %s %s: fetching a new token and replaying once",
+            request.method,
+            request.url.path,
+        )
 
     # -- tokens ------------------------------------------------------------------------------
 

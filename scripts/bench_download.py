@@ -86,7 +86,7 @@ def _child(method: str, url: str, path: str, out: str, ranges: int, part_mb: int
         seconds = anyio.run(stream)
     elif method in ("shc-single", "shc-ranges"):
         import httpx
-        from sentinelhub_client._download import download_tile_file
+        from sentinelhub_client.byoc.files.sync import download_tile_file
 
         single = method == "shc-single"
         with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
@@ -104,7 +104,7 @@ def _child(method: str, url: str, path: str, out: str, ranges: int, part_mb: int
     elif method == "shc-async-ranges":
         import anyio
         import httpx
-        from sentinelhub_client._download import adownload_tile_file
+        from sentinelhub_client.byoc.files.sync import adownload_tile_file
 
         async def main() -> float:
             async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=60) as client:

@@ -33,7 +33,7 @@ Where the reference leaves a choice, the emulator decides as follows:
 - Emulator-only endpoints live under ``/_emulator`` (see `admin`).
 """
 
-from .faults import FaultConfig
-from .server import Emulator
+from sentinelhub_emulator.core.faults import FaultConfig
+from sentinelhub_emulator.server import Emulator
 
 __all__ = ["Emulator", "FaultConfig"]

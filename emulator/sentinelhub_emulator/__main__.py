@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from .faults import FaultConfig
-from .server import Emulator
+from sentinelhub_emulator.core.faults import FaultConfig
+from sentinelhub_emulator.server import Emulator
 
 __all__ = ["main", "parse_args"]
 

@@ -28,14 +28,15 @@ import uvicorn
 from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from . import admin, auth
-from .app import build_app
-from .context import EmulatorContext, EmulatorSettings
-from .db import DATABASE_FILENAME, Database
-from .faults import CONNECTION_EXTENSION, FaultConfig, FaultPlan
-from .store import Store
-from .tokens import TokenIssuer
-from .worker import IngestionWorker
+from sentinelhub_emulator.byoc.store import Store
+from sentinelhub_emulator.byoc.worker import IngestionWorker
+from sentinelhub_emulator.core import admin as admin
+from sentinelhub_emulator.core import auth as auth
+from sentinelhub_emulator.core.app import build_app
+from sentinelhub_emulator.core.context import EmulatorContext, EmulatorSettings
+from sentinelhub_emulator.core.db import DATABASE_FILENAME, Database
+from sentinelhub_emulator.core.faults import CONNECTION_EXTENSION, FaultConfig, FaultPlan
+from sentinelhub_emulator.core.tokens import TokenIssuer
 
 __all__ = ["Emulator"]
 

@@ -11,15 +11,14 @@ Quick start::
         [tile] = byoc.wait_for_tiles(collection, [tile], timeout=900)
 
 ``AsyncSentinelHubBYOC`` has the same methods, awaitable. Errors derive from
-`SentinelHubError` (the tree is in the docstring of `sentinelhub_client._errors`).
+`SentinelHubError` (the tree is in the docstring of `sentinelhub_client._core.errors`).
 """
 
 from importlib import metadata as _metadata
 
-from ._auth import clear_token_cache
-from ._byoc import AsyncSentinelHubBYOC, SentinelHubBYOC
-from ._config import DEPLOYMENTS, Deployment, SHConfig
-from ._errors import (
+from sentinelhub_client._core.auth import clear_token_cache
+from sentinelhub_client._core.config import DEPLOYMENTS, Deployment, SHConfig
+from sentinelhub_client._core.errors import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
@@ -41,15 +40,16 @@ from ._errors import (
     Violation,
     WaitTimeoutError,
 )
-from ._models import (
+from sentinelhub_client._core.pagination import AsyncPaginator, Page, SyncPaginator
+from sentinelhub_client._core.retry import RetryPolicy
+from sentinelhub_client.byoc.client import AsyncSentinelHubBYOC, SentinelHubBYOC
+from sentinelhub_client.byoc.models import (
     ByocCollection,
     ByocCollectionAdditionalData,
     ByocCollectionBand,
     ByocTile,
     TileStatus,
 )
-from ._pagination import AsyncPaginator, Page, SyncPaginator
-from ._retry import RetryPolicy
 
 try:
     __version__ = _metadata.version("sentinelhub-client")

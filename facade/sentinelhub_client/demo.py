@@ -26,9 +26,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ._byoc import SentinelHubBYOC
-from ._config import SHConfig
-from ._models import ByocCollection, ByocCollectionBand, ByocTile, TileStatus
+from sentinelhub_client._core.config import SHConfig
+from sentinelhub_client.byoc.client import SentinelHubBYOC
+from sentinelhub_client.byoc.models import ByocCollection, ByocCollectionBand, ByocTile, TileStatus
 
 if TYPE_CHECKING:
     from sentinelhub_emulator import Emulator
@@ -294,7 +294,7 @@ def _planet_part(
     byoc: SentinelHubBYOC, emulator: Emulator, root: Path, console: Console
 ) -> list[Path]:
     """Download the files of a tile of a Planet collection, with a progress bar."""
-    from .progress import progress_bar
+    from sentinelhub_client.progress import progress_bar
 
     bucket = emulator.data_dir / "buckets" / PLANET_BUCKET
     folder = "PSScene/20240501_100706_56_24fd"

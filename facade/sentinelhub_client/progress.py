@@ -30,7 +30,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from ._download_core import ProgressCallback
+from sentinelhub_client.byoc.files.core import ProgressCallback
 
 __all__ = ["ProgressBar", "ProgressCallback", "progress_bar"]
 

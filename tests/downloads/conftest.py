@@ -16,8 +16,8 @@ import anyio
 import httpx
 import pytest
 import respx
-from sentinelhub_client import _download as dl
-from sentinelhub_client._retry import RetryPolicy
+from sentinelhub_client._core.retry import RetryPolicy
+from sentinelhub_client.byoc.files import sync as dl
 from sentinelhub_emulator import Emulator
 
 from tests.downloads.fake_server import BASE_URL, TOKEN, FakeServer
@@ -49,7 +49,7 @@ def random_bytes(size: int, seed: int = 0) -> bytes:
 
 
 class Api:
-    """Calls ``name`` of `sentinelhub_client._download` (sync) or ``a<name>`` (async).
+    """Calls ``name`` of `sentinelhub_client.byoc.files.sync` (sync) or ``a<name>`` (async).
 
     A fresh client per call: ``base_url`` and an ``Authorization`` header, as the facade's.
     ``iter_tile_file`` is collected into a list. ``retry`` defaults to `FAST`.

@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from sentinelhub_client._download_core import (
+from sentinelhub_client._core.errors import DownloadError
+from sentinelhub_client._core.retry import RetryPolicy
+from sentinelhub_client.byoc.files.core import (
     ByteRanges,
     FileJob,
     ProgressAggregator,
@@ -19,8 +21,6 @@ from sentinelhub_client._download_core import (
     sidecar_payload,
     strong_etag,
 )
-from sentinelhub_client._errors import DownloadError
-from sentinelhub_client._retry import RetryPolicy
 
 SOURCE = Source("c", "t", "a/b.tif")
 REMOTE = RemoteFile("a/b.tif", 1000, '"e1"')

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sentinelhub_client import _download_disk
-from sentinelhub_client._download import (
+from sentinelhub_client._core.errors import APIConnectionError, DownloadError, NotFoundError
+from sentinelhub_client._core.retry import RetryPolicy
+from sentinelhub_client.byoc.files import disk as _download_disk
+from sentinelhub_client.byoc.files.core import SIDECAR_FORMAT, ByteRanges
+from sentinelhub_client.byoc.files.sync import (
     DownloadDiskError,
     DownloadExistsError,
     TileDownloadError,
 )
-from sentinelhub_client._download_core import SIDECAR_FORMAT, ByteRanges
-from sentinelhub_client._errors import APIConnectionError, DownloadError, NotFoundError
-from sentinelhub_client._retry import RetryPolicy
 
 from tests.downloads.conftest import Api, random_bytes, sha256
 from tests.downloads.fake_server import COLLECTION_ID, TILE_ID, FakeServer

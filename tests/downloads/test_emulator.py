@@ -17,13 +17,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sentinelhub_client._download import (
+from sentinelhub_client._core.errors import APIError, NotFoundError
+from sentinelhub_client._core.retry import RetryPolicy
+from sentinelhub_client.byoc.files.sync import (
     DownloadExistsError,
     adownload_tile_file,
     aread_tile_file,
 )
-from sentinelhub_client._errors import APIError, NotFoundError
-from sentinelhub_client._retry import RetryPolicy
 from sentinelhub_emulator import Emulator, FaultConfig
 
 from tests.downloads.conftest import PlanetTile, random_bytes, sha256
@@ -283,7 +283,7 @@ CHILD = textwrap.dedent(
     """
     import sys
     import httpx
-    from sentinelhub_client._download import download_tile_file
+    from sentinelhub_client.byoc.files.sync import download_tile_file
     base_url, token, cid, tid, path, destination = sys.argv[1:7]
     with httpx.Client(base_url=base_url, headers={"Authorization": "Bearer " + token}) as client:
         download_tile_file(client, cid, tid, path, destination, part_size=128 * 1024,
@@ -363,7 +363,7 @@ DISK_CHILD = textwrap.dedent(
     import resource, signal, sys
     import httpx
     from sentinelhub_client import DownloadDiskError
-    from sentinelhub_client._download import download_tile_file
+    from sentinelhub_client.byoc.files.sync import download_tile_file
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
     base_url, token, cid, tid, path, destination = sys.argv[1:7]

@@ -10,7 +10,7 @@ import anyio
 import httpx
 import pytest
 from rich.console import Console
-from sentinelhub_client._download import adownload_tile_file
+from sentinelhub_client.byoc.files.sync import adownload_tile_file
 from sentinelhub_client.progress import ProgressBar, progress_bar
 from sentinelhub_emulator import Emulator, FaultConfig
 

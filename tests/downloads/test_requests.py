@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 import respx
-from sentinelhub_client._errors import (
+from sentinelhub_client._core.errors import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
@@ -18,7 +18,7 @@ from sentinelhub_client._errors import (
     RateLimitError,
     SentinelHubValidationError,
 )
-from sentinelhub_client._retry import RetryPolicy
+from sentinelhub_client._core.retry import RetryPolicy
 
 from tests.downloads.conftest import Api, random_bytes
 from tests.downloads.fake_server import (
@@ -259,7 +259,7 @@ def test_iter_gives_up_after_max_attempts(api: Api, fake: FakeServer) -> None:
 
 @pytest.mark.anyio
 async def test_aiter_is_lazy_and_checks_arguments_at_once(fake: FakeServer) -> None:
-    from sentinelhub_client._download import aiter_tile_file
+    from sentinelhub_client.byoc.files.sync import aiter_tile_file
 
     fake.add("f.bin", b"abc")
     async with httpx.AsyncClient(base_url=BASE_URL) as client:
@@ -340,7 +340,7 @@ def test_redirect_to_another_host_drops_the_authorization(
 def test_redirect_with_an_auth_flow_does_not_authenticate_elsewhere(
     router: respx.MockRouter,
 ) -> None:
-    from sentinelhub_client._download import read_tile_file
+    from sentinelhub_client.byoc.files.sync import read_tile_file
 
     class Bearer(httpx.Auth):
         def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]

@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 from sentinelhub_emulator import Emulator
-from sentinelhub_emulator import worker as worker_module
+from sentinelhub_emulator.byoc import worker as worker_module
+from sentinelhub_emulator.byoc.worker import INTERNAL_FAILURE_CAUSE
 from sentinelhub_emulator.samples import write_broken_file, write_cog
-from sentinelhub_emulator.worker import INTERNAL_FAILURE_CAUSE
 
 from tests.support.emulator import fetch_token
 

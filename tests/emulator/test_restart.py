@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from sentinelhub_emulator import Emulator
-from sentinelhub_emulator.db import DATABASE_FILENAME
+from sentinelhub_emulator.core.db import DATABASE_FILENAME
 from sentinelhub_emulator.samples import write_cog
 
 from tests.support.emulator import fetch_token

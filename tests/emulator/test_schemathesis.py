@@ -38,7 +38,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 from sentinelhub_emulator import Emulator
-from sentinelhub_emulator.context import BUCKET_NAME
+from sentinelhub_emulator.core.context import BUCKET_NAME
 from sentinelhub_emulator.samples import write_cog
 
 from tests.support.emulator import fetch_token

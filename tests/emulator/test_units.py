@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 from sentinelhub_emulator import FaultConfig
-from sentinelhub_emulator.admin import _is_loopback
-from sentinelhub_emulator.errors import ApiError
-from sentinelhub_emulator.faults import FaultPlan
-from sentinelhub_emulator.files import parse_range
-from sentinelhub_emulator.pagination import decode_token, encode_token
-from sentinelhub_emulator.spec import _convert, validate_body
+from sentinelhub_emulator.byoc.files import parse_range
+from sentinelhub_emulator.core.admin import _is_loopback
+from sentinelhub_emulator.core.errors import ApiError
+from sentinelhub_emulator.core.faults import FaultPlan
+from sentinelhub_emulator.core.pagination import decode_token, encode_token
+from sentinelhub_emulator.core.spec import _convert, validate_body
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sentinelhub_emulator.ingest import (
+from sentinelhub_emulator.byoc.ingest import (
     BandSpec,
     IngestionFailure,
     collection_max_meters_per_pixel,

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import rasterio
 from rasterio.errors import NotGeoreferencedWarning
-from sentinelhub_emulator.ingest import (
+from sentinelhub_emulator.byoc.ingest import (
     MAX_HEADER_BYTES,
     BandSpec,
     IngestionFailure,

@@ -9,7 +9,7 @@ import pytest
 import rasterio
 import rasterio.shutil
 from pyproj import Geod, Transformer
-from sentinelhub_emulator.ingest import BandSpec, DetectedBand, ingest_tile
+from sentinelhub_emulator.byoc.ingest import BandSpec, DetectedBand, ingest_tile
 from shapely.geometry import shape
 
 from .conftest import UTM_BOUNDS, UTM_EPSG, MakeCog

@@ -14,9 +14,9 @@ import respx
 from sentinelhub_client import (
     RetryPolicy,
     SHConfig,
-    _transport,
 )
-from sentinelhub_client._config import MAIN_TOKEN_URL
+from sentinelhub_client._core import transport as _transport
+from sentinelhub_client._core.config import MAIN_TOKEN_URL
 
 from tests.support.twin import Twin, make_twin
 

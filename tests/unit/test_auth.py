@@ -21,7 +21,7 @@ from sentinelhub_client import (
     SentinelHubBYOC,
     SHConfig,
 )
-from sentinelhub_client._auth import ClientCredentialsAuth, refresh_deadline
+from sentinelhub_client._core.auth import ClientCredentialsAuth, refresh_deadline
 
 from .conftest import (
     BASE_URL,

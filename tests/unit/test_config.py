@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from sentinelhub_client import DEPLOYMENTS, RetryPolicy, SHConfig
-from sentinelhub_client._config import CDSE_TOKEN_URL, MAIN_TOKEN_URL, config_file_path
+from sentinelhub_client._core.config import CDSE_TOKEN_URL, MAIN_TOKEN_URL, config_file_path
 
 
 def write_profiles(tmp_path: Path, text: str) -> Path:

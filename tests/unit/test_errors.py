@@ -22,7 +22,7 @@ from sentinelhub_client import (
     ServerError,
     Violation,
 )
-from sentinelhub_client._errors import connection_error, error_from_response
+from sentinelhub_client._core.errors import connection_error, error_from_response
 
 from .conftest import BYOC, COLLECTION_ID, TILE_ID, Twin, load
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 import respx
 from sentinelhub_client import APIResponseValidationError, Page
-from sentinelhub_client._pagination import PageWalk, SyncPaginator
+from sentinelhub_client._core.pagination import PageWalk, SyncPaginator
 
 from .conftest import BYOC, COLLECTION_ID, Twin, page, tile_json
 

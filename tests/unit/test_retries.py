@@ -20,7 +20,7 @@ from sentinelhub_client import (
     ServerError,
     SHConfig,
 )
-from sentinelhub_client._retry import Action, RetryState, backoff_delay, parse_retry_after
+from sentinelhub_client._core.retry import Action, RetryState, backoff_delay, parse_retry_after
 
 from .conftest import (
     BYOC,

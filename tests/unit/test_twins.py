@@ -12,7 +12,7 @@ from sentinelhub_client import (
     SentinelHubBYOC,
     SyncPaginator,
 )
-from sentinelhub_client._transport import AsyncTransport, SyncTransport
+from sentinelhub_client._core.transport import AsyncTransport, SyncTransport
 
 TWINS = [
     (SentinelHubBYOC, AsyncSentinelHubBYOC),

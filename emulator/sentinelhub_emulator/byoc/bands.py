@@ -1,0 +1,195 @@
+"""Collection bands: checking them, the rules for changing them, and their ingestion form.
+
+Bands are stored in their wire form (``{"source", "bandIndex", "bitDepth", "sampleFormat",
+"noData"}``) with ``source`` (default: the band name) and ``bandIndex`` (default: 1) filled in, as
+the service returns them. A band's identity across a rename is its ``(source, bandIndex)`` pair:
+that is what the file lookup uses, so a PUT that keeps them but changes the key renames the band.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sentinelhub_emulator.byoc.ingest import MAX_BANDS, BandSpec, DetectedBand, is_band_name
+from sentinelhub_emulator.core.errors import bad_payload
+
+__all__ = [
+    "MAX_BANDS",
+    "band_specs",
+    "bands_compatible",
+    "bands_from_detected",
+    "check_no_data",
+    "normalise_bands",
+    "updated_bands",
+]
+
+BIT_DEPTHS = (8, 16, 32)
+SAMPLE_FORMATS = ("UINT", "INT", "FLOAT")
+
+
+Band = dict[str, Any]
+Bands = dict[str, Band]
+
+
+def _param(name: str, field: str | None = None) -> str:
+    base = f"additionalData->bands->{name}"
+    return base if field is None else f"{base}->{field}"
+
+
+def normalise_bands(raw: Mapping[str, Any]) -> Bands:
+    """Check requested bands and fill in ``source`` and ``bandIndex``; 400 on a bad one.
+
+    Members the service does not store (``aliases`` and anything unknown) are dropped.
+    """
+    if len(raw) > MAX_BANDS:
+        raise bad_payload("additionalData->bands", f"at most {MAX_BANDS} bands are allowed")
+    bands: Bands = {}
+    for name, spec in raw.items():
+        if not is_band_name(name):
+            raise bad_payload(
+                _param(name),
+                "a band name must be a JavaScript identifier (letters, digits, _ and $, "
+                "not starting with a digit) and not a reserved word",
+            )
+        if not isinstance(spec, Mapping):
+            raise bad_payload(_param(name), "a band must be an object")
+        band: Band = {"source": name, "bandIndex": 1}
+        source = spec.get("source")
+        if source is not None:
+            if not isinstance(source, str) or not source or "/" in source:
+                raise bad_payload(_param(name, "source"), "must be a non-empty name without '/'")
+            band["source"] = source
+        index = spec.get("bandIndex")
+        if index is not None:
+            if isinstance(index, bool) or not isinstance(index, int) or index < 1:
+                raise bad_payload(_param(name, "bandIndex"), "must be an integer of at least 1")
+            band["bandIndex"] = index
+        bit_depth = spec.get("bitDepth")
+        if bit_depth is not None:
+            if bit_depth not in BIT_DEPTHS or isinstance(bit_depth, bool):
+                raise bad_payload(_param(name, "bitDepth"), "must be 8, 16 or 32")
+            band["bitDepth"] = int(bit_depth)
+        sample_format = spec.get("sampleFormat")
+        if sample_format is not None:
+            if sample_format not in SAMPLE_FORMATS:
+                raise bad_payload(_param(name, "sampleFormat"), "must be UINT, INT or FLOAT")
+            band["sampleFormat"] = sample_format
+        no_data = spec.get("noData")
+        if no_data is not None:
+            band["noData"] = no_data
+        bands[name] = band
+    return bands
+
+
+def check_no_data(collection_no_data: Any, bands: Mapping[str, Band]) -> None:
+    """noData may be set on the collection or on its bands, not on both."""
+    if collection_no_data is None:
+        return
+    for name, band in bands.items():
+        if band.get("noData") is not None:
+            raise bad_payload(
+                _param(name, "noData"),
+                "noData is set on the collection already; set it per band or per collection, "
+                "not both",
+            )
+
+
+def updated_bands(current: Mapping[str, Band], requested: Bands, *, has_tiles: bool) -> Bands:
+    """The bands after a PUT that sends ``additionalData`` (``requested`` already normalised).
+
+    - Removing every band needs a collection without tiles.
+    - With tiles, every requested band must be an existing one (same source and band index,
+      possibly renamed), and its bit depth stays; a bit depth left out is kept.
+    - A sample format, once set, never changes; one left out is kept.
+    """
+    if not requested:
+        if current and has_tiles:
+            raise bad_payload(
+                "additionalData->bands",
+                "all bands can only be removed from a collection without tiles",
+            )
+        return {}
+    existing = {(band["source"], band["bandIndex"]): band for band in current.values()}
+    claimed: set[tuple[str, int]] = set()
+    result: Bands = {}
+    for name, band in requested.items():
+        key = (band["source"], band["bandIndex"])
+        old = existing.get(key)
+        merged = dict(band)
+        if has_tiles:
+            if old is None or key in claimed:
+                raise bad_payload(
+                    _param(name),
+                    "bands cannot be added, nor their source or bandIndex changed, once the "
+                    "collection has tiles (to rename a band keep its source and bandIndex)",
+                )
+            if "bitDepth" in old and (
+                merged.setdefault("bitDepth", old["bitDepth"]) != old["bitDepth"]
+            ):
+                raise bad_payload(
+                    _param(name, "bitDepth"),
+                    "bitDepth cannot change once the collection has tiles",
+                )
+        claimed.add(key)
+        if (
+            old is not None
+            and "sampleFormat" in old
+            and merged.setdefault("sampleFormat", old["sampleFormat"]) != old["sampleFormat"]
+        ):
+            raise bad_payload(
+                _param(name, "sampleFormat"), "sampleFormat cannot change once it is set"
+            )
+        result[name] = merged
+    return result
+
+
+def band_specs(bands: Mapping[str, Band]) -> list[BandSpec]:
+    """The bands as the ingestion engine takes them."""
+    return [
+        BandSpec(
+            name=name,
+            source=band.get("source"),
+            band_index=int(band.get("bandIndex", 1)),
+            bit_depth=band.get("bitDepth"),
+            sample_format=band.get("sampleFormat"),
+        )
+        for name, band in bands.items()
+    ]
+
+
+def bands_from_detected(current: Mapping[str, Band], detected: Iterable[DetectedBand]) -> Bands:
+    """The collection's bands after a successful ingestion.
+
+    A collection without bands takes the detected ones; otherwise bit depths and sample formats
+    that were left open are filled in from the file.
+    """
+    found = {band.name: band for band in detected}
+    if not current:
+        return {
+            band.name: {
+                "source": band.source,
+                "bandIndex": band.band_index,
+                "bitDepth": band.bit_depth,
+                "sampleFormat": band.sample_format,
+            }
+            for band in found.values()
+        }
+    result: Bands = {}
+    for name, band in current.items():
+        merged = dict(band)
+        seen = found.get(name)
+        if seen is not None:
+            merged.setdefault("bitDepth", seen.bit_depth)
+            merged.setdefault("sampleFormat", seen.sample_format)
+        result[name] = merged
+    return result
+
+
+def _signature(bands: Mapping[str, Band]) -> dict[str, tuple[Any, Any]]:
+    return {name: (band.get("bitDepth"), band.get("sampleFormat")) for name, band in bands.items()}
+
+
+def bands_compatible(source: Mapping[str, Band], target: Mapping[str, Band]) -> bool:
+    """Whether tiles of a collection with ``source`` bands may be copied into ``target``."""
+    return not target or _signature(source) == _signature(target)

@@ -1,0 +1,609 @@
+"""Typed access to the emulator's data: OAuth clients, collections and tiles.
+
+Every value reaches SQL as a bound parameter; the only text pasted into statements is this
+module's own constant column lists and WHERE fragments. Rows leave as `records`. Lists are
+keyset-paginated on the monotonically increasing ``seq`` column, so a late page costs what the
+first one costs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from sentinelhub_emulator.byoc.records import (
+    ClientRecord,
+    CollectionRecord,
+    IngestionOutcome,
+    JsonObject,
+    Page,
+    TileRecord,
+)
+from sentinelhub_emulator.byoc.summary import TileAggregates, collection_summary
+from sentinelhub_emulator.core.db import Database
+from sentinelhub_emulator.core.times import now_timestamp
+
+__all__ = ["DuplicateTilePathError", "Store"]
+
+_T = TypeVar("_T")
+
+
+class DuplicateTilePathError(Exception):
+    """The collection already has a tile with this path."""
+
+
+def _dump(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, separators=(",", ":"))
+
+
+def _load(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _hash_secret(salt: str, secret: str) -> str:
+    return hashlib.sha256(f"{salt}:{secret}".encode()).hexdigest()
+
+
+_COLLECTION_COLUMNS = """
+    c.seq, c.id, c.account_id, c.name, c.s3_bucket, c.created, c.no_data, c.bands, c.summary,
+    EXISTS (
+        SELECT 1 FROM tiles t
+        WHERE t.collection_id = c.id AND t.status IN ('WAITING', 'QUEUED', 'INGESTING')
+    ) AS pending
+"""
+
+_TILE_COLUMNS = """
+    seq, id, collection_id, path, status, generation, created, ingestion_start, sensing_time,
+    requested_cover, cover_geometry, tile_geometry, crs_epsg, min_mpp, max_mpp, failed_cause,
+    warnings
+"""
+
+
+def _collection(row: sqlite3.Row) -> CollectionRecord:
+    return CollectionRecord(
+        seq=row["seq"],
+        id=row["id"],
+        account_id=row["account_id"],
+        name=row["name"],
+        s3_bucket=row["s3_bucket"],
+        created=row["created"],
+        no_data=_load(row["no_data"]),
+        bands=json.loads(row["bands"]),
+        summary=json.loads(row["summary"]),
+        requires_metadata_update=bool(row["pending"]),
+    )
+
+
+def _tile(row: sqlite3.Row) -> TileRecord:
+    return TileRecord(
+        seq=row["seq"],
+        id=row["id"],
+        collection_id=row["collection_id"],
+        path=row["path"],
+        status=row["status"],
+        generation=row["generation"],
+        created=row["created"],
+        ingestion_start=row["ingestion_start"],
+        sensing_time=row["sensing_time"],
+        requested_cover=_load(row["requested_cover"]),
+        cover_geometry=_load(row["cover_geometry"]),
+        tile_geometry=_load(row["tile_geometry"]),
+        crs_epsg=row["crs_epsg"],
+        min_mpp=row["min_mpp"],
+        max_mpp=row["max_mpp"],
+        failed_cause=row["failed_cause"],
+        warnings=row["warnings"],
+    )
+
+
+def _page(rows: list[sqlite3.Row], count: int, build: Callable[[sqlite3.Row], _T]) -> Page[_T]:
+    items = [build(row) for row in rows[:count]]
+    next_after = rows[count - 1]["seq"] if len(rows) > count else None
+    return Page(items, next_after)
+
+
+class Store:
+    """The emulator's data, on top of a `Database`."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # ------------------------------------------------------------------ meta
+
+    def meta_value(self, key: str, default_factory: Callable[[], str]) -> str:
+        """The value stored under ``key``; on first use, ``default_factory()`` is stored."""
+        with self.db.transaction() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                return str(row["value"])
+            value = default_factory()
+            conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+            return value
+
+    # ------------------------------------------------------------------ clients
+
+    def upsert_client(
+        self, client_id: str, client_secret: str, account_id: str | None = None
+    ) -> ClientRecord:
+        """Register a client, or give an existing one a new secret (its account stays)."""
+        salt = secrets.token_hex(16)
+        digest = _hash_secret(salt, client_secret)
+        with self.db.transaction() as conn:
+            row = conn.execute(
+                "SELECT account_id FROM clients WHERE client_id = ?", (client_id,)
+            ).fetchone()
+            if row is not None:
+                account = account_id or row["account_id"]
+                conn.execute(
+                    "UPDATE clients SET secret_salt = ?, secret_hash = ?, account_id = ? "
+                    "WHERE client_id = ?",
+                    (salt, digest, account, client_id),
+                )
+            else:
+                account = account_id or str(uuid.uuid4())
+                conn.execute(
+                    "INSERT INTO clients "
+                    "(client_id, secret_salt, secret_hash, account_id, created) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (client_id, salt, digest, account, now_timestamp()),
+                )
+        return ClientRecord(client_id, account)
+
+    def verify_client(self, client_id: str, client_secret: str) -> ClientRecord | None:
+        """The client if the secret is right, else None."""
+        row = (
+            self.db.connection()
+            .execute(
+                "SELECT account_id, secret_salt, secret_hash FROM clients WHERE client_id = ?",
+                (client_id,),
+            )
+            .fetchone()
+        )
+        if row is None:
+            # Spend the same time as a real check, so that ids cannot be probed by timing.
+            hmac.compare_digest(_hash_secret("x", client_secret), "0" * 64)
+            return None
+        if not hmac.compare_digest(
+            _hash_secret(row["secret_salt"], client_secret), row["secret_hash"]
+        ):
+            return None
+        return ClientRecord(client_id, row["account_id"])
+
+    def get_client(self, client_id: str) -> ClientRecord | None:
+        row = (
+            self.db.connection()
+            .execute("SELECT account_id FROM clients WHERE client_id = ?", (client_id,))
+            .fetchone()
+        )
+        return None if row is None else ClientRecord(client_id, row["account_id"])
+
+    # ------------------------------------------------------------------ collections
+
+    def create_collection(
+        self,
+        *,
+        account_id: str,
+        name: str,
+        s3_bucket: str,
+        no_data: int | float | None,
+        bands: dict[str, JsonObject],
+    ) -> CollectionRecord:
+        collection_id = str(uuid.uuid4())
+        with self.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO collections "
+                "(id, account_id, name, s3_bucket, created, no_data, bands) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    collection_id,
+                    account_id,
+                    name,
+                    s3_bucket,
+                    now_timestamp(),
+                    _dump(no_data),
+                    _dump(bands),
+                ),
+            )
+        created = self.get_collection(collection_id)
+        assert created is not None
+        return created
+
+    def get_collection(self, collection_id: str) -> CollectionRecord | None:
+        row = (
+            self.db.connection()
+            .execute(
+                f"SELECT {_COLLECTION_COLUMNS} FROM collections c WHERE c.id = ?",  # noqa: S608
+                (collection_id,),
+            )
+            .fetchone()
+        )
+        return None if row is None else _collection(row)
+
+    def list_collections(
+        self,
+        account_id: str,
+        *,
+        search: Sequence[Sequence[str]] = (),
+        after: int | None,
+        count: int,
+    ) -> Page[CollectionRecord]:
+        """One page of the account's collections, oldest first.
+
+        ``search`` is a disjunction of conjunctions of words; a word matches a collection when it
+        occurs, ignoring case, in its name or id.
+        """
+        where = ["c.account_id = ?"]
+        params: list[Any] = [account_id]
+        if after is not None:
+            where.append("c.seq > ?")
+            params.append(after)
+        if search:
+            alternatives = []
+            for words in search:
+                terms = []
+                for word in words:
+                    terms.append("(instr(casefold(c.name), ?) > 0 OR instr(casefold(c.id), ?) > 0)")
+                    params.extend([word.casefold(), word.casefold()])
+                alternatives.append("(" + " AND ".join(terms) + ")")
+            where.append("(" + " OR ".join(alternatives) + ")")
+        params.append(count + 1)
+        rows = (
+            self.db.connection()
+            .execute(
+                f"SELECT {_COLLECTION_COLUMNS} FROM collections c WHERE {' AND '.join(where)} "  # noqa: S608
+                "ORDER BY c.seq LIMIT ?",
+                params,
+            )
+            .fetchall()
+        )
+        return _page(rows, count, _collection)
+
+    def update_collection(
+        self,
+        collection_id: str,
+        *,
+        name: str,
+        s3_bucket: str,
+        no_data: int | float | None,
+        bands: dict[str, JsonObject],
+    ) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE collections SET name = ?, s3_bucket = ?, no_data = ?, bands = ? "
+                "WHERE id = ?",
+                (name, s3_bucket, _dump(no_data), _dump(bands), collection_id),
+            )
+
+    def delete_collection(self, collection_id: str) -> bool:
+        with self.db.transaction() as conn:
+            cursor = conn.execute("DELETE FROM collections WHERE id = ?", (collection_id,))
+            return cursor.rowcount > 0
+
+    def has_tiles(self, collection_id: str) -> bool:
+        row = (
+            self.db.connection()
+            .execute("SELECT 1 FROM tiles WHERE collection_id = ? LIMIT 1", (collection_id,))
+            .fetchone()
+        )
+        return row is not None
+
+    # ------------------------------------------------------------------ tiles
+
+    def create_tiles(
+        self,
+        collection_id: str,
+        tiles: Iterable[tuple[str, JsonObject | None, str | None]],
+        *,
+        status: str = "WAITING",
+    ) -> list[TileRecord]:
+        """Register tiles ``(path, cover geometry or None, sensing time or None)`` in one
+        transaction. Raises DuplicateTilePathError (and stores none) on a clash.
+
+        The API registers WAITING tiles; another ``status`` seeds data directly (tests, demos).
+        """
+        ids = []
+        with self.db.transaction() as conn:
+            for path, cover, sensing_time in tiles:
+                tile_id = str(uuid.uuid4())
+                try:
+                    conn.execute(
+                        "INSERT INTO tiles (id, collection_id, path, status, created, "
+                        "sensing_time, requested_cover) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            tile_id,
+                            collection_id,
+                            path,
+                            status,
+                            now_timestamp(),
+                            sensing_time,
+                            _dump(cover),
+                        ),
+                    )
+                except sqlite3.IntegrityError as exc:
+                    raise DuplicateTilePathError(path) from exc
+                ids.append(tile_id)
+            if status == "INGESTED":
+                self._refresh_summary(conn, collection_id)
+        return [tile for tile_id in ids if (tile := self.get_tile(collection_id, tile_id))]
+
+    def get_tile(self, collection_id: str, tile_id: str) -> TileRecord | None:
+        row = (
+            self.db.connection()
+            .execute(
+                f"SELECT {_TILE_COLUMNS} FROM tiles WHERE id = ? AND collection_id = ?",  # noqa: S608
+                (tile_id, collection_id),
+            )
+            .fetchone()
+        )
+        return None if row is None else _tile(row)
+
+    def list_tiles(
+        self,
+        collection_id: str,
+        *,
+        after: int | None,
+        count: int,
+        descending: bool = False,
+        path: str | None = None,
+        status: str | None = None,
+    ) -> Page[TileRecord]:
+        """One page of a collection's tiles in creation order (newest first if descending)."""
+        where = ["collection_id = ?"]
+        params: list[Any] = [collection_id]
+        if after is not None:
+            where.append("seq < ?" if descending else "seq > ?")
+            params.append(after)
+        if path is not None:
+            where.append("path = ?")
+            params.append(path)
+        if status is not None:
+            where.append("status = ?")
+            params.append(status)
+        params.append(count + 1)
+        order = "DESC" if descending else "ASC"
+        rows = (
+            self.db.connection()
+            .execute(
+                f"SELECT {_TILE_COLUMNS} FROM tiles WHERE {' AND '.join(where)} "  # noqa: S608
+                f"ORDER BY seq {order} LIMIT ?",
+                params,
+            )
+            .fetchall()
+        )
+        return _page(rows, count, _tile)
+
+    def update_tile(
+        self,
+        tile: TileRecord,
+        *,
+        sensing_time: str | None,
+        requested_cover: JsonObject | None,
+        reingest: bool,
+    ) -> None:
+        """Store a tile's sensing time and requested cover geometry and refresh its collection.
+
+        With ``reingest`` the tile goes back to WAITING (in a new generation) so that ingestion
+        derives its cover geometry again; the old derived cover is dropped meanwhile.
+        """
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE tiles SET sensing_time = ?, requested_cover = ? WHERE id = ?",
+                (sensing_time, _dump(requested_cover), tile.id),
+            )
+            if reingest:
+                self._requeue(conn, tile.id)
+            self._refresh_summary(conn, tile.collection_id)
+
+    def delete_tile(self, collection_id: str, tile_id: str) -> bool:
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "DELETE FROM tiles WHERE id = ? AND collection_id = ?", (tile_id, collection_id)
+            )
+            self._refresh_summary(conn, collection_id)
+            return cursor.rowcount > 0
+
+    def reingest_tile(self, tile: TileRecord) -> None:
+        """Send a tile back to WAITING for another ingestion."""
+        with self.db.transaction() as conn:
+            self._requeue(conn, tile.id)
+            self._refresh_summary(conn, tile.collection_id)
+
+    @staticmethod
+    def _requeue(conn: sqlite3.Connection, tile_id: str) -> None:
+        # A newer generation makes any attempt still running for the tile stale.
+        conn.execute(
+            "UPDATE tiles SET status = 'WAITING', generation = generation + 1, "
+            "ingestion_start = NULL, failed_cause = NULL, cover_geometry = NULL WHERE id = ?",
+            (tile_id,),
+        )
+
+    def copy_tiles(
+        self, source_id: str, target_id: str, *, target_bands: dict[str, JsonObject] | None = None
+    ) -> int:
+        """Copy the INGESTED tiles of ``source_id`` whose path ``target_id`` lacks; how many.
+
+        ``target_bands``, when given, become the target's bands in the same transaction.
+        """
+        with self.db.transaction() as conn:
+            if target_bands is not None:
+                conn.execute(
+                    "UPDATE collections SET bands = ? WHERE id = ?",
+                    (_dump(target_bands), target_id),
+                )
+            rows = conn.execute(
+                f"SELECT {_TILE_COLUMNS}, west, south, east, north FROM tiles s "  # noqa: S608
+                "WHERE s.collection_id = ? AND s.status = 'INGESTED' AND NOT EXISTS "
+                "(SELECT 1 FROM tiles t WHERE t.collection_id = ? AND t.path = s.path) "
+                "ORDER BY s.seq",
+                (source_id, target_id),
+            ).fetchall()
+            for row in rows:
+                conn.execute(
+                    "INSERT INTO tiles (id, collection_id, path, status, created, ingestion_start, "
+                    "sensing_time, requested_cover, cover_geometry, tile_geometry, crs_epsg, "
+                    "west, south, east, north, min_mpp, max_mpp, warnings) "
+                    "VALUES (?, ?, ?, 'INGESTED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        str(uuid.uuid4()),
+                        target_id,
+                        row["path"],
+                        now_timestamp(),
+                        row["ingestion_start"],
+                        row["sensing_time"],
+                        row["requested_cover"],
+                        row["cover_geometry"],
+                        row["tile_geometry"],
+                        row["crs_epsg"],
+                        row["west"],
+                        row["south"],
+                        row["east"],
+                        row["north"],
+                        row["min_mpp"],
+                        row["max_mpp"],
+                        row["warnings"],
+                    ),
+                )
+            self._refresh_summary(conn, target_id)
+        return len(rows)
+
+    # ------------------------------------------------------------------ ingestion bookkeeping
+
+    def requeue_interrupted(self) -> int:
+        """Put tiles that a crash left INGESTING back in the queue; how many."""
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE tiles SET status = 'QUEUED', ingestion_start = NULL "
+                "WHERE status = 'INGESTING'"
+            )
+            return cursor.rowcount
+
+    def next_pending_tile(self) -> TileRecord | None:
+        """The oldest tile that waits for the worker (WAITING or QUEUED)."""
+        row = (
+            self.db.connection()
+            .execute(
+                f"SELECT {_TILE_COLUMNS} FROM tiles WHERE status IN ('WAITING', 'QUEUED') "  # noqa: S608
+                "ORDER BY seq LIMIT 1"
+            )
+            .fetchone()
+        )
+        return None if row is None else _tile(row)
+
+    def pending_count(self) -> int:
+        row = (
+            self.db.connection()
+            .execute(
+                "SELECT COUNT(*) AS n FROM tiles WHERE status IN ('WAITING', 'QUEUED', 'INGESTING')"
+            )
+            .fetchone()
+        )
+        return int(row["n"])
+
+    def advance_tile(self, tile: TileRecord, status: str) -> bool:
+        """Move a tile to QUEUED or INGESTING unless it changed meanwhile; whether it moved."""
+        start = now_timestamp() if status == "INGESTING" else None
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE tiles SET status = ?, ingestion_start = COALESCE(?, ingestion_start) "
+                "WHERE id = ? AND generation = ?",
+                (status, start, tile.id, tile.generation),
+            )
+            return cursor.rowcount > 0
+
+    def finish_ingested(
+        self,
+        tile: TileRecord,
+        outcome: IngestionOutcome,
+        *,
+        bands: dict[str, JsonObject] | None = None,
+        bands_before: dict[str, JsonObject] | None = None,
+    ) -> bool:
+        """Mark a tile INGESTED with its geometry.
+
+        ``bands``, if given, become the collection's bands, unless its bands are no longer
+        ``bands_before`` (someone changed them meanwhile; theirs win).
+        """
+        west, south, east, north = outcome.wgs84_bbox
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE tiles SET status = 'INGESTED', failed_cause = NULL, warnings = ?, "
+                "tile_geometry = ?, cover_geometry = ?, crs_epsg = ?, west = ?, south = ?, "
+                "east = ?, north = ?, min_mpp = ?, max_mpp = ? "
+                "WHERE id = ? AND generation = ? AND status = 'INGESTING'",
+                (
+                    outcome.warnings,
+                    _dump(outcome.tile_geometry),
+                    _dump(outcome.cover_geometry),
+                    outcome.crs_epsg,
+                    west,
+                    south,
+                    east,
+                    north,
+                    outcome.min_mpp,
+                    outcome.max_mpp,
+                    tile.id,
+                    tile.generation,
+                ),
+            )
+            if cursor.rowcount == 0:
+                return False
+            if bands is not None:
+                conn.execute(
+                    "UPDATE collections SET bands = ? WHERE id = ? AND bands = ?",
+                    (_dump(bands), tile.collection_id, _dump(bands_before or {})),
+                )
+            self._refresh_summary(conn, tile.collection_id)
+            return True
+
+    def finish_failed(self, tile: TileRecord, cause: str) -> bool:
+        """Mark a tile FAILED with the cause, dropping what an earlier ingestion derived."""
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE tiles SET status = 'FAILED', failed_cause = ?, warnings = NULL, "
+                "tile_geometry = NULL, cover_geometry = NULL, crs_epsg = NULL, west = NULL, "
+                "south = NULL, east = NULL, north = NULL, min_mpp = NULL, max_mpp = NULL "
+                "WHERE id = ? AND generation = ? AND status = 'INGESTING'",
+                (cause, tile.id, tile.generation),
+            )
+            if cursor.rowcount == 0:
+                return False
+            self._refresh_summary(conn, tile.collection_id)
+            return True
+
+    def _refresh_summary(self, conn: sqlite3.Connection, collection_id: str) -> None:
+        """Recompute a collection's derived metadata inside the caller's transaction."""
+        row = conn.execute(
+            "SELECT COUNT(*) AS n, COUNT(sensing_time) AS sensed, MIN(sensing_time) AS first, "
+            "MAX(sensing_time) AS last, MIN(west) AS west, MIN(south) AS south, "
+            "MAX(east) AS east, MAX(north) AS north "
+            "FROM tiles WHERE collection_id = ? AND status = 'INGESTED'",
+            (collection_id,),
+        ).fetchone()
+        aggregates = TileAggregates(
+            tiles=row["n"],
+            sensed_tiles=row["sensed"],
+            first_sensing=row["first"],
+            last_sensing=row["last"],
+            west=row["west"],
+            south=row["south"],
+            east=row["east"],
+            north=row["north"],
+        )
+        per_tile_max = [
+            float(r["max_mpp"])
+            for r in conn.execute(
+                "SELECT max_mpp FROM tiles WHERE collection_id = ? AND status = 'INGESTED' "
+                "AND max_mpp IS NOT NULL",
+                (collection_id,),
+            )
+        ]
+        conn.execute(
+            "UPDATE collections SET summary = ? WHERE id = ?",
+            (_dump(collection_summary(aggregates, per_tile_max)), collection_id),
+        )

@@ -1,0 +1,70 @@
+"""What route handlers share: settings, the store, the token issuer, the fault plan, the worker.
+
+The application keeps one `EmulatorContext` in ``app.state.emulator``; handlers reach it through
+`context_of(request)`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from starlette.requests import Request
+
+from sentinelhub_emulator.byoc.store import Store
+from sentinelhub_emulator.core.faults import FaultPlan
+from sentinelhub_emulator.core.tokens import TokenIssuer
+
+__all__ = ["BUCKET_NAME", "EmulatorContext", "EmulatorSettings", "context_of"]
+
+#: Bucket names the emulator accepts: S3's rules, loosened to allow upper case and underscores.
+BUCKET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$")
+
+
+@dataclass(frozen=True)
+class EmulatorSettings:
+    """Configuration fixed for the life of a server."""
+
+    data_dir: Path
+    buckets: Mapping[str, Path] = field(default_factory=dict)
+    planet_buckets: frozenset[str] = frozenset()
+    token_ttl: float = 3600.0
+    client_id: str = "emulator-client"
+    client_secret: str = "emulator-secret"  # noqa: S105 - a documented demo credential
+    admin_token: str = ""
+    ingestion_delay: float = 0.0
+
+    def bucket_dir(self, bucket: str) -> Path | None:
+        """The folder that holds a bucket's objects, or None for a name that is not allowed.
+
+        ``--bucket NAME=PATH`` mappings win; otherwise ``DATA_DIR/buckets/NAME``.
+        """
+        if bucket in self.buckets:
+            return self.buckets[bucket]
+        if not BUCKET_NAME.match(bucket) or ".." in bucket:
+            return None
+        return self.data_dir / "buckets" / bucket
+
+    def is_planet_bucket(self, bucket: str) -> bool:
+        return bucket in self.planet_buckets
+
+
+@dataclass
+class EmulatorContext:
+    """The live state behind one emulator application."""
+
+    settings: EmulatorSettings
+    store: Store
+    tokens: TokenIssuer
+    faults: FaultPlan
+    wake_worker: Callable[[], None] = lambda: None
+
+
+def context_of(request: Request) -> EmulatorContext:
+    """The context of the application that serves ``request``."""
+    context = request.app.state.emulator
+    if not isinstance(context, EmulatorContext):
+        raise TypeError("the application has no emulator context")
+    return context

@@ -1,0 +1,91 @@
+"""Reading request inputs: JSON bodies, ids in the path, query parameters. Bad input is a 400."""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from typing import Any
+
+from starlette.requests import Request
+
+from sentinelhub_emulator.core.errors import BAD_PAYLOAD, ApiError, bad_payload
+from sentinelhub_emulator.core.spec import validate_body
+
+__all__ = ["MAX_BODY_BYTES", "json_body", "parse_json", "path_uuid", "query_uuid", "read_body"]
+
+#: Request bodies above this size are refused (413): no real request comes near it.
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def _too_large() -> ApiError:
+    return ApiError(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.", BAD_PAYLOAD)
+
+
+async def read_body(request: Request) -> bytes:
+    """The whole request body, refusing (413) one above MAX_BODY_BYTES before reading it all."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _too_large()
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _too_large()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text} is out of range")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def parse_json(raw: bytes) -> Any:
+    """Strict JSON: NaN, Infinity and numbers that overflow a double are refused (400), so
+    that nothing stored can later fail to serialise."""
+    try:
+        return json.loads(raw, parse_float=_finite, parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise bad_payload(
+            "body", f"not valid JSON ({exc})", "Request body is not valid JSON."
+        ) from None
+
+
+async def json_body(request: Request, schema_name: str) -> dict[str, Any]:
+    """The request's JSON object body, checked against the named schema of the spec."""
+    raw = await read_body(request)
+    if not raw.strip():
+        raise bad_payload("body", "must not be empty", "Request body should be non-empty.")
+    body = parse_json(raw)
+    validate_body(schema_name, body)
+    if not isinstance(body, dict):  # the schemas say so already; this tells the type checker
+        raise bad_payload("body", "must be a JSON object")
+    return body
+
+
+def _uuid(value: str, parameter: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise bad_payload(parameter, f"{value!r} is not a UUID") from None
+
+
+def path_uuid(request: Request, name: str) -> str:
+    """A UUID path parameter, in canonical lower-case form."""
+    return _uuid(str(request.path_params[name]), name)
+
+
+def query_uuid(request: Request, name: str) -> str:
+    """A required UUID query parameter."""
+    value = request.query_params.get(name)
+    if value is None:
+        raise bad_payload(name, "is required")
+    return _uuid(value, name)

@@ -1,7 +1,7 @@
 """OAuth 2 client credentials for Sentinel Hub, as one `httpx.Auth` for sync and async clients.
 
 - The token is fetched with a bare client (not the API client), so fetching never recurses into
-  this auth; its request is ``POST`` of the form ``grant_type=client_credentials&client_id=...&
+  this auth, through the transport's retry loop (`SyncTransport.over`); its request is ``POST`` of the form ``grant_type=client_credentials&client_id=...&
   client_secret=...``.
 - One token per (client id, token URL) is shared by every client, service and thread of the
   process: a module-level cache under a lock.
@@ -29,12 +29,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from sentinelhub_client._core.errors import (
-    AuthenticationError,
-    connection_error,
-    error_from_response,
-)
-from sentinelhub_client._core.retry import Action, RetryPolicy, RetryState
+from sentinelhub_client._core.errors import AuthenticationError, error_from_response
+from sentinelhub_client._core.retry import RetryPolicy
+from sentinelhub_client._core.transport import AsyncTransport, Call, SyncTransport
 
 if TYPE_CHECKING:
     from sentinelhub_client._core.config import SHConfig
@@ -266,68 +263,48 @@ class ClientCredentialsAuth(httpx.Auth):
             "client_secret": self._client_secret,
         }
 
+    def _token_call(self) -> Call[Token]:
+        """The token request, run by the transport's retry loop (per ``self.retry``)."""
+        return Call(
+            request={"method": "POST", "url": self.token_url, "data": self._form()},
+            parse=lambda api, response: parse_token_response(
+                response, self._clock(), self.refresh_margin, url=self.token_url
+            ),
+            error_class=AuthenticationError,
+            note=_token_note,
+        )
+
     def _fetch(self) -> Token:
-        state = RetryState(self.retry, method="POST", url=self.token_url)
         logger.debug(
             "Fetching an OAuth token for client %s from %s", self.client_id, self.token_url
         )
-        while True:
-            try:
-                if self._token_client is not None:
-                    response = self._post(self._token_client)
-                else:
-                    with httpx.Client(timeout=self.timeout) as client:
-                        response = self._post(client)
-            except httpx.HTTPError as exc:
-                step = state.on_exception(exc)
-                if step.action is Action.RAISE:
-                    raise self._connection_error(exc, step.note) from exc
-            else:
-                step = state.on_status(response.status_code, response.headers)
-                if step.action is not Action.RETRY:
-                    return parse_token_response(
-                        response, self._clock(), self.refresh_margin, url=self.token_url
-                    )
-            time.sleep(step.wait)
+        if self._token_client is not None:
+            return self._run(self._token_client)
+        with httpx.Client() as client:  # a bare client: fetching never recurses into this auth
+            return self._run(client)
 
     async def _afetch(self) -> Token:
-        state = RetryState(self.retry, method="POST", url=self.token_url)
         logger.debug(
             "Fetching an OAuth token for client %s from %s", self.client_id, self.token_url
         )
-        while True:
-            try:
-                if self._async_token_client is not None:
-                    response = await self._apost(self._async_token_client)
-                else:
-                    async with httpx.AsyncClient(timeout=self.timeout) as client:
-                        response = await self._apost(client)
-            except httpx.HTTPError as exc:
-                step = state.on_exception(exc)
-                if step.action is Action.RAISE:
-                    raise self._connection_error(exc, step.note) from exc
-            else:
-                step = state.on_status(response.status_code, response.headers)
-                if step.action is not Action.RETRY:
-                    return parse_token_response(
-                        response, self._clock(), self.refresh_margin, url=self.token_url
-                    )
-            await asyncio.sleep(step.wait)
+        if self._async_token_client is not None:
+            return await self._arun(self._async_token_client)
+        async with httpx.AsyncClient() as client:  # a bare client (see `_fetch`)
+            return await self._arun(client)
 
-    def _post(self, client: httpx.Client) -> httpx.Response:
-        return client.post(self.token_url, data=self._form(), timeout=self.timeout)
+    def _run(self, client: httpx.Client) -> Token:
+        transport = SyncTransport.over(client, retry=self.retry, timeout=self.timeout)
+        return transport.run(self._token_call())
 
-    async def _apost(self, client: httpx.AsyncClient) -> httpx.Response:
-        return await client.post(self.token_url, data=self._form(), timeout=self.timeout)
+    async def _arun(self, client: httpx.AsyncClient) -> Token:
+        transport = AsyncTransport.over(client, retry=self.retry, timeout=self.timeout)
+        return await transport.run(self._token_call())
 
-    def _connection_error(self, exc: httpx.HTTPError, note: str | None) -> Exception:
-        return connection_error(
-            exc,
-            method="POST",
-            url=self.token_url,
-            ambiguous=False,
-            note="while fetching an OAuth token" + (f"; {note}" if note else ""),
-        )
+
+def _token_note(status: int | None) -> str:
+    if status is None:
+        return "while fetching an OAuth token"
+    return "the OAuth token endpoint refused to issue a token"
 
 
 class BearerTokenAuth(httpx.Auth):

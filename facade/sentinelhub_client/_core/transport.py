@@ -1,41 +1,52 @@
-"""The facade's transport: our httpx clients, injected into the generated client, with retries.
+"""The facade's transport: our httpx clients, and the only retry loop of each flavour.
 
-Every service of the package (and the downloads) talks to Sentinel Hub through a `SyncTransport`
-or an `AsyncTransport`:
+Every request of the package travels through a `SyncTransport` or an `AsyncTransport`: the
+JSON calls of every service, the streamed downloads of tile files, and the OAuth token fetch.
 
 - `create_http_client` / `create_async_http_client` build the httpx client: base URL, timeout,
   User-Agent, OAuth (`sentinelhub_client._core.auth`). A client the user passes in is not
-  modified: it
-  becomes the *transport* of ours, so its proxies, TLS settings, limits and event hooks apply
-  while the facade adds the rest.
+  modified: it becomes the *transport* of ours, so its proxies, TLS settings, limits and event
+  hooks apply while the facade adds the rest.
 - The generated `sentinelhub_api.Client` gets that httpx client injected, and requests are the
   ones its operations build (``_get_kwargs``); successes are parsed by the operation's own
   ``_build_response``. Error answers are not given to the generated parser (it expects JSON, and
   the service may answer 401/403/5xx with an empty or HTML body): `error_from_response` turns them
   into the typed errors, in one place.
-- `SyncTransport.run` / `AsyncTransport.run` execute a `Call` with the retry decisions of
-  `sentinelhub_client._core.retry`; they are the only difference between the sync and async paths.
-- ``send`` runs any request (a streamed download, say) under the same retries and error mapping.
+- A `Call` describes one request without I/O: what to send, how to read a success, and the
+  per-call options (retry policy, headers recomputed before each attempt, statuses handed to the
+  reader, progress that renews the retry budget, redirects, error hints).
+- ``run`` (a parsed result), ``send`` (a response) and ``stream`` (what a reader makes of each
+  accepted answer, item by item) all drive one loop per flavour: send, let
+  `sentinelhub_client._core.retry.RetryState` decide, then sleep and send again, or raise. No
+  other module of the package loops on retries.
+- Redirects (only for calls that ask for them) are followed here, and credentials only ever go
+  to the origin they were meant for: after a hop to another scheme, host or port, neither the
+  ``Authorization`` header nor the client's auth is sent again.
+- `SyncTransport.over` / `AsyncTransport.over` run the same loop over a client the caller set
+  up (the bare client of the token fetch, so auth never recurses; a plain httpx client given to
+  the download functions).
 """
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import logging
+import math
 import platform
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Final, Generic, Self, TypeVar
 
+import anyio
 import httpx
 from sentinelhub_api import Client as ApiClient
 
-from sentinelhub_client._core.auth import auth_for
 from sentinelhub_client._core.config import SHConfig
 from sentinelhub_client._core.errors import (
+    APIError,
     APIResponseValidationError,
     SentinelHubError,
     connection_error,
@@ -44,19 +55,28 @@ from sentinelhub_client._core.errors import (
 from sentinelhub_client._core.retry import Action, RetryPolicy, RetryState, Step
 
 __all__ = [
+    "MAX_REDIRECTS",
     "AsyncTransport",
     "Call",
     "SyncTransport",
+    "as_response",
+    "check_options",
     "create_async_http_client",
     "create_http_client",
     "rebase",
+    "redirect_target",
+    "same_origin",
     "user_agent",
 ]
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+R = TypeVar("R")
 Parse = Callable[[ApiClient, httpx.Response], T]
+
+#: Redirects followed by one request (of a call that follows them) before giving up.
+MAX_REDIRECTS: Final = 5
 
 
 def user_agent() -> str:
@@ -78,8 +98,99 @@ def rebase(request: Mapping[str, Any], spec_prefix: str, base_path: str) -> dict
     return out
 
 
-def _identity(api: ApiClient, response: httpx.Response) -> httpx.Response:
+def as_response(api: ApiClient, response: httpx.Response) -> httpx.Response:
+    """A `Call`'s ``parse`` that keeps the response as it is."""
     return response
+
+
+def check_options(retry: object, timeout: object) -> None:
+    """Refuse a per-call retry policy or timeout that cannot work, naming it.
+
+    ``retry`` must be a `RetryPolicy` (or None); ``timeout`` a finite number of seconds above
+    zero (or None).
+    """
+    if retry is not None and not isinstance(retry, RetryPolicy):
+        raise TypeError(
+            f"retry must be a RetryPolicy or None, such as RetryPolicy(max_attempts=3); got "
+            f"{retry!r} ({type(retry).__name__})"
+        )
+    if timeout is None:
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise TypeError(
+            f"timeout must be a number of seconds or None, got {timeout!r} "
+            f"({type(timeout).__name__})"
+        )
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise ValueError(f"timeout must be a finite number of seconds above 0, got {timeout!r}")
+
+
+# -- redirects ----------------------------------------------------------------------------------
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    default = {"http": 80, "https": 443}.get(url.scheme)
+    return url.scheme, url.host, url.port or default
+
+
+def same_origin(a: httpx.URL, b: httpx.URL) -> bool:
+    """Whether two URLs share scheme, host and port (credentials may go to both)."""
+    return _origin(a) == _origin(b)
+
+
+def redirect_target(request_url: httpx.URL, response: httpx.Response) -> httpx.URL | None:
+    """Where a redirect answer points (None when it is not one we follow)."""
+    if response.status_code not in (301, 302, 303, 307, 308):
+        return None
+    location = response.headers.get("location")
+    if not location:
+        return None
+    return request_url.join(location)
+
+
+AuthChoice = httpx.Auth | httpx._client.UseClientDefault | None
+
+
+class _Hops:
+    """The redirects of one request: where the next hop goes, and with which credentials.
+
+    A redirect to another scheme, host or port is followed without the ``Authorization`` header
+    and without the client's auth; so is every hop after it.
+    """
+
+    def __init__(self, request: httpx.Request, headers: Any) -> None:
+        self.origin = request.url
+        self.request = request
+        self.headers = headers
+        self.auth: AuthChoice = httpx.USE_CLIENT_DEFAULT
+        self.count = 0
+
+    def next(
+        self, client: httpx.Client | httpx.AsyncClient, response: httpx.Response
+    ) -> httpx.Request | None:
+        """The request of the next hop, or None when ``response`` is no redirect."""
+        target = redirect_target(self.request.url, response)
+        if target is None:
+            return None
+        if self.count >= MAX_REDIRECTS:
+            raise httpx.TooManyRedirects(
+                f"more than {MAX_REDIRECTS} redirects", request=self.request
+            )
+        self.count += 1
+        logger.debug(
+            "%s %s redirected to %s", self.request.method, self.request.url.path, target.host
+        )
+        request = client.build_request(
+            self.request.method, target, headers=self.headers, extensions=self.request.extensions
+        )
+        if self.auth is None or not same_origin(self.origin, target):
+            request.headers.pop("Authorization", None)
+            self.auth = None
+        self.request = request
+        return request
+
+
+# -- calls ----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,13 +199,27 @@ class Call(Generic[T]):
 
     Attributes:
         request: keyword arguments of ``httpx.Client.request`` (what the generated operation's
-            ``_get_kwargs`` returns): method, url, params, json, headers.
-        parse: turns a 2xx response into the result (the operation's ``_build_response`` and a
-            conversion to the facade's models).
+            ``_get_kwargs`` returns): method, url, params, json, data, headers.
+        parse: turns a 2xx response into the result of ``run`` (the operation's
+            ``_build_response`` and a conversion to the facade's models; `as_response` keeps
+            the response).
         create: the call creates something; it is not replayed after an ambiguous failure.
         recover: for a create, a call that finds what an earlier attempt may have created
             (``None`` when it did not); run before a retry or an error after an ambiguous failure.
-        stream: return the response unread (the caller must close it).
+        stream: the response is not read by the transport: ``run``/``send`` return it unread
+            (the caller must close it), ``stream`` hands it to its reader.
+        retry: this call's retry policy (else the transport's); ``run(..., retry=)`` wins.
+        headers: called before each attempt; its headers are sent on top of ``request``'s (a
+            ``Range`` that moves as bytes arrive, say).
+        accept: statuses handed to the reader as successes besides 2xx (a 416 that a download
+            checks itself, say); every other status goes to the retry decision.
+        progress: a counter of work done (bytes received, say); an attempt that failed after
+            it grew renews the retry budget: retries count failures in a row, not in all.
+        follow_redirects: follow redirects, sending credentials to their own origin only.
+        note: a hint added to the error: called with the status of the error answer, or with
+            None after a connection failure.
+        error_class: the class of every error answer's exception (the token endpoint's are all
+            `AuthenticationError`); by default it follows the status.
     """
 
     request: Mapping[str, Any]
@@ -102,11 +227,22 @@ class Call(Generic[T]):
     create: bool = False
     recover: Call[T | None] | None = None
     stream: bool = False
+    retry: RetryPolicy | None = None
+    headers: Callable[[], Mapping[str, str]] | None = None
+    accept: frozenset[int] = field(default=frozenset())
+    progress: Callable[[], int] | None = None
+    follow_redirects: bool = False
+    note: Callable[[int | None], str | None] | None = None
+    error_class: type[APIError] | None = None
 
     @property
     def method(self) -> str:
         """The HTTP method, upper case."""
         return str(self.request["method"]).upper()
+
+    def accepts(self, status: int) -> bool:
+        """Whether an answer with this status goes to the reader (else to the retry decision)."""
+        return 200 <= status < 300 or status in self.accept
 
 
 def _timeout(config: SHConfig) -> httpx.Timeout:
@@ -141,6 +277,8 @@ def create_http_client(
     ``http_client``, if given, is not modified; requests go through it (see the module docstring).
     ``auth`` replaces the auth derived from ``config``.
     """
+    from sentinelhub_client._core.auth import auth_for  # the auth runs its token calls here
+
     return httpx.Client(
         base_url=config.sh_base_url,
         auth=auth or auth_for(config, token_client=http_client),
@@ -158,6 +296,8 @@ def create_async_http_client(
     auth: httpx.Auth | None = None,
 ) -> httpx.AsyncClient:
     """The httpx client every async service uses (see `create_http_client`)."""
+    from sentinelhub_client._core.auth import auth_for  # the auth runs its token calls here
+
     return httpx.AsyncClient(
         base_url=config.sh_base_url,
         auth=auth or auth_for(config, async_token_client=http_client),
@@ -168,45 +308,80 @@ def create_async_http_client(
     )
 
 
+def _join_notes(*notes: str | None) -> str | None:
+    present = [note for note in notes if note]
+    return "; ".join(present) if present else None
+
+
 class _TransportCore:
     """What the sync and async transports share: settings, and the I/O-free steps of a call."""
 
-    config: SHConfig
     retry: RetryPolicy
     api: ApiClient
+    _base_url: str
     _owns_client: bool
     _timeout: float | None
 
-    def _full_url(self, request: Mapping[str, Any]) -> str:
-        url = str(request["url"])
+    def _setup(
+        self, base_url: str, retry: RetryPolicy | None, timeout: float | None, *, owns: bool
+    ) -> None:
+        check_options(retry, timeout)
+        self.retry = retry or RetryPolicy()
+        self._base_url = base_url.rstrip("/")
+        self._timeout = timeout
+        self._owns_client = owns
+
+    def full_url(self, url: str) -> str:
+        """``url`` with the client's base URL in front when it is a path."""
         if url.startswith("/"):
-            return self.config.sh_base_url.rstrip("/") + url
+            return self._base_url + url
         return url
 
     def _request_kwargs(self, call: Call[Any]) -> dict[str, Any]:
         kwargs = dict(call.request)
+        if call.headers is not None:
+            kwargs["headers"] = {**(kwargs.get("headers") or {}), **call.headers()}
         if self._timeout is not None:
             kwargs["timeout"] = self._timeout
         return kwargs
 
     def _state(self, call: Call[Any], retry: RetryPolicy | None) -> RetryState:
         return RetryState(
-            retry or self.retry,
+            retry or call.retry or self.retry,
             method=call.method,
-            url=self._full_url(call.request),
+            url=self.full_url(str(call.request["url"])),
             create=call.create,
             can_recover=call.recover is not None,
         )
 
+    def _decide(
+        self,
+        call: Call[Any],
+        state: RetryState,
+        retry: RetryPolicy | None,
+        response: httpx.Response | None,
+        failure: httpx.HTTPError | None,
+        mark: int,
+    ) -> tuple[RetryState, Step]:
+        """The retry decision after a failed attempt (and the state to go on with)."""
+        if failure is None:
+            assert response is not None
+            return state, state.on_status(response.status_code, response.headers)
+        if call.progress is not None and call.progress() > mark:
+            state = self._state(call, retry)  # the attempt got somewhere: a fresh budget
+        return state, state.on_exception(failure)
+
     def _parse(self, call: Call[T], response: httpx.Response) -> T:
         try:
             return call.parse(self.api, response)
+        except APIError:
+            raise  # the parser's own verdict on an answer (the token endpoint's, say)
         except (KeyError, TypeError, ValueError, AttributeError, SentinelHubError) as exc:
             raise APIResponseValidationError(
                 f"the answer does not match the API contract ({type(exc).__name__}: {exc})",
                 status=response.status_code,
                 method=call.method,
-                url=self._full_url(call.request),
+                url=self.full_url(str(call.request["url"])),
                 body=response.text[:2000] if not call.stream else None,
             ) from exc
 
@@ -217,20 +392,26 @@ class _TransportCore:
         response: httpx.Response | None,
         exc: httpx.HTTPError | None,
     ) -> Exception:
-        url = self._full_url(call.request)
-        if response is not None:
+        url = self.full_url(str(call.request["url"]))
+        if exc is None:
+            assert response is not None
+            status = response.status_code
             return error_from_response(
-                response.status_code,
+                status,
                 response.headers,
                 response.content,
                 method=call.method,
                 url=url,
-                note=step.note,
+                note=_join_notes(call.note(status) if call.note else None, step.note),
                 retry_after=step.retry_after,
+                error_class=call.error_class,
             )
-        assert exc is not None
         return connection_error(
-            exc, method=call.method, url=url, ambiguous=step.ambiguous, note=step.note
+            exc,
+            method=call.method,
+            url=url,
+            ambiguous=step.ambiguous,
+            note=_join_notes(call.note(None) if call.note else None, step.note),
         )
 
     def _log(self, call: Call[Any], response: httpx.Response, started: float) -> None:
@@ -244,6 +425,7 @@ class _TransportCore:
             )
 
     def _derive(self, retry: RetryPolicy | None, timeout: float | None) -> Self:
+        check_options(retry, timeout)
         clone = copy.copy(self)
         clone._owns_client = False
         if retry is not None:
@@ -259,7 +441,11 @@ def _sleep(seconds: float) -> None:
 
 
 async def _asleep(seconds: float) -> None:
-    await asyncio.sleep(seconds)
+    await anyio.sleep(seconds)
+
+
+def _recovered(call: Call[Any]) -> None:
+    logger.info("%s %s had succeeded after all", call.method, call.request["url"])
 
 
 class SyncTransport(_TransportCore):
@@ -271,6 +457,9 @@ class SyncTransport(_TransportCore):
         retry: the default retry policy of this transport (else ``config.retry``).
     """
 
+    config: SHConfig
+    http_client: httpx.Client
+
     def __init__(
         self,
         config: SHConfig,
@@ -279,16 +468,40 @@ class SyncTransport(_TransportCore):
         retry: RetryPolicy | None = None,
     ) -> None:
         self.config = config
-        self.retry = retry or config.retry
         self.http_client = create_http_client(config, http_client=http_client)
         self.api = ApiClient(base_url=config.sh_base_url).set_httpx_client(self.http_client)
-        self._owns_client = True
-        self._timeout = None
+        self._setup(config.sh_base_url, retry or config.retry, None, owns=True)
+
+    @classmethod
+    def over(
+        cls,
+        http_client: httpx.Client,
+        *,
+        retry: RetryPolicy | None = None,
+        timeout: float | None = None,
+    ) -> Self:
+        """A transport sending through ``http_client`` as it is (its base URL, auth, headers).
+
+        For a client the caller set up: the bare client of the OAuth token fetch, a plain
+        client given to the download functions. It has no ``config``; `close` leaves the
+        client open. ``retry`` defaults to `RetryPolicy()`.
+        """
+        transport = cls.__new__(cls)
+        transport.http_client = http_client
+        transport.api = ApiClient(base_url=str(http_client.base_url)).set_httpx_client(
+            http_client
+        )
+        transport._setup(str(http_client.base_url), retry, timeout, owns=False)
+        return transport
 
     def with_options(
         self, *, retry: RetryPolicy | None = None, timeout: float | None = None
-    ) -> SyncTransport:
-        """A transport sharing this one's client, with another default policy or timeout."""
+    ) -> Self:
+        """A transport sharing this one's client, with another default policy or timeout.
+
+        Raises ``TypeError`` / ``ValueError`` naming ``retry`` or ``timeout`` when one cannot
+        work (not a `RetryPolicy`; not a finite number of seconds above 0).
+        """
         return self._derive(retry, timeout)
 
     def run(self, call: Call[T], *, retry: RetryPolicy | None = None) -> T:
@@ -296,32 +509,11 @@ class SyncTransport(_TransportCore):
 
         Raises the typed errors of `sentinelhub_client._core.errors`.
         """
-        state = self._state(call, retry)
-        while True:
-            response: httpx.Response | None = None
-            failure: httpx.HTTPError | None = None
-            started = time.monotonic()
-            try:
-                response = self._send_once(call)
-            except httpx.HTTPError as exc:
-                failure = exc
-                step = state.on_exception(exc)
-            else:
-                self._log(call, response, started)
-                step = state.on_status(response.status_code, response.headers)
-                if step.action is Action.RETURN:
-                    return self._parse(call, response)
-                if call.stream:
-                    response.read()
-                    response.close()
-            if step.recover_first and call.recover is not None:
-                found = self.run(call.recover, retry=retry)
-                if found is not None:
-                    logger.info("%s %s had succeeded after all", call.method, call.request["url"])
-                    return found
-            if step.action is Action.RAISE:
-                raise self._error(call, step, response, failure) from failure
-            _sleep(step.wait)
+        loop = self._loop(call, self._reader(call), retry, release=False)
+        try:
+            return next(loop)
+        finally:
+            loop.close()
 
     def send(
         self,
@@ -336,18 +528,117 @@ class SyncTransport(_TransportCore):
         Returns a 2xx response; with ``stream=True`` it is unread and the caller closes it.
         """
         return self.run(
-            Call(request=request, parse=_identity, stream=stream, create=create), retry=retry
+            Call(request=request, parse=as_response, stream=stream, create=create), retry=retry
         )
 
+    def stream(
+        self,
+        call: Call[Any],
+        read: Callable[[httpx.Response], Generator[R, None, None]],
+        *,
+        retry: RetryPolicy | None = None,
+        gate: AbstractContextManager[Any] | None = None,
+        wait: Callable[[float], None] | None = None,
+    ) -> Generator[R, None, None]:
+        """Send ``call`` and yield what ``read`` yields of each accepted answer, with retries.
+
+        Nothing is sent before the first item is asked for. ``read`` gets every answer that
+        ``call`` accepts (2xx and ``call.accept``), unread; an httpx error while it reads (a
+        dropped connection) counts as a failed attempt, and the next attempt is sent (with
+        ``call.headers`` asked again, so a ``Range`` can pick up where the bytes stopped) once
+        the retry policy allows it. The response is closed after ``read``. Use the
+        stream, to its end, as a generator: close it to stop early.
+
+        Args:
+            gate: entered around each attempt (a semaphore bounding connections, say), not
+                around the waits between attempts.
+            wait: sleeps between attempts instead of `time.sleep` (one a stop flag can cut
+                short, say).
+        """
+        return self._loop(call, read, retry, release=True, gate=gate, wait=wait)
+
+    def _reader(self, call: Call[T]) -> Callable[[httpx.Response], Generator[T, None, None]]:
+        def read(response: httpx.Response) -> Generator[T, None, None]:
+            yield self._parse(call, response)
+
+        return read
+
+    def _loop(
+        self,
+        call: Call[T],
+        read: Callable[[httpx.Response], Generator[T, None, None]],
+        retry: RetryPolicy | None,
+        *,
+        release: bool,
+        gate: AbstractContextManager[Any] | None = None,
+        wait: Callable[[float], None] | None = None,
+    ) -> Generator[T, None, None]:
+        """The sync retry loop: send, hand a success to ``read``, or let the state decide."""
+        state = self._state(call, retry)
+        while True:
+            mark = call.progress() if call.progress is not None else 0
+            response: httpx.Response | None = None
+            failure: httpx.HTTPError | None = None
+            with gate if gate is not None else nullcontext():
+                started = time.monotonic()
+                try:
+                    response = self._send_once(call)
+                    accepted = call.accepts(response.status_code)
+                    if not accepted and call.stream:
+                        self._drain(response)
+                except httpx.HTTPError as exc:
+                    failure = exc
+                else:
+                    self._log(call, response, started)
+                    if accepted:
+                        try:
+                            yield from read(response)
+                            return
+                        except httpx.HTTPError as exc:
+                            failure = exc
+                        finally:
+                            if release:
+                                response.close()
+            state, step = self._decide(call, state, retry, response, failure, mark)
+            if step.recover_first and call.recover is not None:
+                found = self.run(call.recover, retry=retry)
+                if found is not None:
+                    _recovered(call)
+                    yield found
+                    return
+            if step.action is Action.RAISE:
+                raise self._error(call, step, response, failure) from failure
+            (wait or _sleep)(step.wait)
+
     def _send_once(self, call: Call[Any]) -> httpx.Response:
-        client = self.api.get_httpx_client()
+        client = self.http_client
         kwargs = self._request_kwargs(call)
-        if call.stream:
-            return client.send(client.build_request(**kwargs), stream=True)
-        return client.request(**kwargs)
+        if not call.follow_redirects:
+            if call.stream:
+                return client.send(client.build_request(**kwargs), stream=True)
+            return client.request(**kwargs)
+        request = client.build_request(**kwargs)
+        hops = _Hops(request, kwargs.get("headers"))
+        while True:
+            response = client.send(request, stream=True, auth=hops.auth, follow_redirects=False)
+            following = hops.next(client, response)
+            if following is None:
+                if not call.stream:
+                    self._drain(response)
+                return response
+            response.close()
+            request = following
+
+    @staticmethod
+    def _drain(response: httpx.Response) -> None:
+        """Read an answer that is not handed on (its body tells the error), and close it."""
+        try:
+            response.read()
+        finally:
+            response.close()
 
     def close(self) -> None:
-        """Close the httpx client (a no-op for transports made by `with_options`)."""
+        """Close the httpx client (a no-op for transports made by `with_options` or `over`)."""
         if self._owns_client:
             self.http_client.close()
 
@@ -358,6 +649,9 @@ class AsyncTransport(_TransportCore):
     The twin of `SyncTransport`; see there.
     """
 
+    config: SHConfig
+    http_client: httpx.AsyncClient
+
     def __init__(
         self,
         config: SHConfig,
@@ -366,46 +660,37 @@ class AsyncTransport(_TransportCore):
         retry: RetryPolicy | None = None,
     ) -> None:
         self.config = config
-        self.retry = retry or config.retry
         self.http_client = create_async_http_client(config, http_client=http_client)
         self.api = ApiClient(base_url=config.sh_base_url).set_async_httpx_client(self.http_client)
-        self._owns_client = True
-        self._timeout = None
+        self._setup(config.sh_base_url, retry or config.retry, None, owns=True)
+
+    @classmethod
+    def over(
+        cls,
+        http_client: httpx.AsyncClient,
+        *,
+        retry: RetryPolicy | None = None,
+        timeout: float | None = None,
+    ) -> Self:
+        transport = cls.__new__(cls)
+        transport.http_client = http_client
+        transport.api = ApiClient(base_url=str(http_client.base_url)).set_async_httpx_client(
+            http_client
+        )
+        transport._setup(str(http_client.base_url), retry, timeout, owns=False)
+        return transport
 
     def with_options(
         self, *, retry: RetryPolicy | None = None, timeout: float | None = None
-    ) -> AsyncTransport:
-        """A transport sharing this one's client, with another default policy or timeout."""
+    ) -> Self:
         return self._derive(retry, timeout)
 
     async def run(self, call: Call[T], *, retry: RetryPolicy | None = None) -> T:
-        """Send ``call`` (retrying per the policy) and return its parsed result."""
-        state = self._state(call, retry)
-        while True:
-            response: httpx.Response | None = None
-            failure: httpx.HTTPError | None = None
-            started = time.monotonic()
-            try:
-                response = await self._send_once(call)
-            except httpx.HTTPError as exc:
-                failure = exc
-                step = state.on_exception(exc)
-            else:
-                self._log(call, response, started)
-                step = state.on_status(response.status_code, response.headers)
-                if step.action is Action.RETURN:
-                    return self._parse(call, response)
-                if call.stream:
-                    await response.aread()
-                    await response.aclose()
-            if step.recover_first and call.recover is not None:
-                found = await self.run(call.recover, retry=retry)
-                if found is not None:
-                    logger.info("%s %s had succeeded after all", call.method, call.request["url"])
-                    return found
-            if step.action is Action.RAISE:
-                raise self._error(call, step, response, failure) from failure
-            await _asleep(step.wait)
+        loop = self._loop(call, self._reader(call), retry, release=False)
+        try:
+            return await loop.__anext__()
+        finally:
+            await loop.aclose()
 
     async def send(
         self,
@@ -415,19 +700,104 @@ class AsyncTransport(_TransportCore):
         create: bool = False,
         retry: RetryPolicy | None = None,
     ) -> httpx.Response:
-        """Send one request with retries (see `SyncTransport.send`)."""
         return await self.run(
-            Call(request=request, parse=_identity, stream=stream, create=create), retry=retry
+            Call(request=request, parse=as_response, stream=stream, create=create), retry=retry
         )
 
+    def stream(
+        self,
+        call: Call[Any],
+        read: Callable[[httpx.Response], AsyncGenerator[R, None]],
+        *,
+        retry: RetryPolicy | None = None,
+        gate: AbstractAsyncContextManager[Any] | None = None,
+        wait: Callable[[float], Awaitable[None]] | None = None,
+    ) -> AsyncGenerator[R, None]:
+        return self._loop(call, read, retry, release=True, gate=gate, wait=wait)
+
+    def _reader(self, call: Call[T]) -> Callable[[httpx.Response], AsyncGenerator[T, None]]:
+        async def read(response: httpx.Response) -> AsyncGenerator[T, None]:
+            yield self._parse(call, response)
+
+        return read
+
+    async def _loop(
+        self,
+        call: Call[T],
+        read: Callable[[httpx.Response], AsyncGenerator[T, None]],
+        retry: RetryPolicy | None,
+        *,
+        release: bool,
+        gate: AbstractAsyncContextManager[Any] | None = None,
+        wait: Callable[[float], Awaitable[None]] | None = None,
+    ) -> AsyncGenerator[T, None]:
+        """The async retry loop: send, hand a success to ``read``, or let the state decide."""
+        state = self._state(call, retry)
+        while True:
+            mark = call.progress() if call.progress is not None else 0
+            response: httpx.Response | None = None
+            failure: httpx.HTTPError | None = None
+            async with gate if gate is not None else nullcontext():
+                started = time.monotonic()
+                try:
+                    response = await self._send_once(call)
+                    accepted = call.accepts(response.status_code)
+                    if not accepted and call.stream:
+                        await self._drain(response)
+                except httpx.HTTPError as exc:
+                    failure = exc
+                else:
+                    self._log(call, response, started)
+                    if accepted:
+                        try:
+                            async for item in read(response):
+                                yield item
+                            return
+                        except httpx.HTTPError as exc:
+                            failure = exc
+                        finally:
+                            if release:
+                                await response.aclose()
+            state, step = self._decide(call, state, retry, response, failure, mark)
+            if step.recover_first and call.recover is not None:
+                found = await self.run(call.recover, retry=retry)
+                if found is not None:
+                    _recovered(call)
+                    yield found
+                    return
+            if step.action is Action.RAISE:
+                raise self._error(call, step, response, failure) from failure
+            await (wait or _asleep)(step.wait)
+
     async def _send_once(self, call: Call[Any]) -> httpx.Response:
-        client = self.api.get_async_httpx_client()
+        client = self.http_client
         kwargs = self._request_kwargs(call)
-        if call.stream:
-            return await client.send(client.build_request(**kwargs), stream=True)
-        return await client.request(**kwargs)
+        if not call.follow_redirects:
+            if call.stream:
+                return await client.send(client.build_request(**kwargs), stream=True)
+            return await client.request(**kwargs)
+        request = client.build_request(**kwargs)
+        hops = _Hops(request, kwargs.get("headers"))
+        while True:
+            response = await client.send(
+                request, stream=True, auth=hops.auth, follow_redirects=False
+            )
+            following = hops.next(client, response)
+            if following is None:
+                if not call.stream:
+                    await self._drain(response)
+                return response
+            await response.aclose()
+            request = following
+
+    @staticmethod
+    async def _drain(response: httpx.Response) -> None:
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
 
     async def close(self) -> None:
-        """Close the httpx client (a no-op for transports made by `with_options`)."""
+        """Close the httpx client (a no-op for transports made by `with_options` or `over`)."""
         if self._owns_client:
             await self.http_client.aclose()

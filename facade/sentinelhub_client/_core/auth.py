@@ -1,8 +1,8 @@
 """OAuth 2 client credentials for Sentinel Hub, as one `httpx.Auth` for sync and async clients.
 
 - The token is fetched with a bare client (not the API client), so fetching never recurses into
-  this auth, through the transport's retry loop (`SyncTransport.over`); its request is ``POST`` of the form ``grant_type=client_credentials&client_id=...&
-  client_secret=...``.
+  this auth, through the transport's retry loop (`SyncTransport.over`); its request is ``POST``
+  of the form ``grant_type=client_credentials&client_id=...&client_secret=...``.
 - One token per (client id, token URL) is shared by every client, service and thread of the
   process: a module-level cache under a lock.
 - It is refreshed before it expires (on the monotonic clock): ``refresh_margin`` seconds early,

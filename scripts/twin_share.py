@@ -22,8 +22,9 @@ PAIRS = [
     ("transport", "_core/transport.py:SyncTransport", "_core/transport.py:AsyncTransport"),
     ("downloads", "byoc/files/sync.py", "byoc/files/aio.py"),
 ]
-#: What a retry loop calls to decide.
-ASKS = {"on_status", "on_exception", "decide"}
+#: What a retry loop calls to decide: `RetryState`'s methods, and the helpers that call them
+#: (``decide`` of the download core before, the transport's ``_decide`` after).
+ASKS = {"on_status", "on_exception", "decide", "_decide"}
 _STRIP = re.compile(r"\b(async|await)\s+")
 
 

@@ -34,7 +34,15 @@ import logging
 import math
 import platform
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterator,
+    Mapping,
+)
 from contextlib import AbstractAsyncContextManager, AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -488,9 +496,7 @@ class SyncTransport(_TransportCore):
         """
         transport = cls.__new__(cls)
         transport.http_client = http_client
-        transport.api = ApiClient(base_url=str(http_client.base_url)).set_httpx_client(
-            http_client
-        )
+        transport.api = ApiClient(base_url=str(http_client.base_url)).set_httpx_client(http_client)
         transport._setup(str(http_client.base_url), retry, timeout, owns=False)
         return transport
 
@@ -534,7 +540,7 @@ class SyncTransport(_TransportCore):
     def stream(
         self,
         call: Call[Any],
-        read: Callable[[httpx.Response], Generator[R, None, None]],
+        read: Callable[[httpx.Response], Iterator[R]],
         *,
         retry: RetryPolicy | None = None,
         gate: AbstractContextManager[Any] | None = None,
@@ -566,7 +572,7 @@ class SyncTransport(_TransportCore):
     def _loop(
         self,
         call: Call[T],
-        read: Callable[[httpx.Response], Generator[T, None, None]],
+        read: Callable[[httpx.Response], Iterator[T]],
         retry: RetryPolicy | None,
         *,
         release: bool,
@@ -707,7 +713,7 @@ class AsyncTransport(_TransportCore):
     def stream(
         self,
         call: Call[Any],
-        read: Callable[[httpx.Response], AsyncGenerator[R, None]],
+        read: Callable[[httpx.Response], AsyncIterator[R]],
         *,
         retry: RetryPolicy | None = None,
         gate: AbstractAsyncContextManager[Any] | None = None,
@@ -724,7 +730,7 @@ class AsyncTransport(_TransportCore):
     async def _loop(
         self,
         call: Call[T],
-        read: Callable[[httpx.Response], AsyncGenerator[T, None]],
+        read: Callable[[httpx.Response], AsyncIterator[T]],
         retry: RetryPolicy | None,
         *,
         release: bool,

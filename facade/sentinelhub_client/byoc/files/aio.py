@@ -1,9 +1,10 @@
 """Files of Planet tiles, async: the twins of `sentinelhub_client.byoc.files.sync`.
 
 Each function here is its sync namesake with an ``a`` in front (``alist_tile_files``,
-``adownload_tile_file``, ...), takes an ``httpx.AsyncClient`` and behaves the same; the decisions
-(what to request, whether an answer fits, what to resume, when to retry) are the same code, in
-`sentinelhub_client.byoc.files.core`. Parallel ranges and files run as tasks of an `anyio` task
+``adownload_tile_file``, ...), takes an ``httpx.AsyncClient`` or an `AsyncTransport` and behaves
+the same; the decisions (what to request, whether an answer fits, what to resume) are the same
+code, in `sentinelhub_client.byoc.files.core`, and every request goes through the async
+transport's retry loop. Parallel ranges and files run as tasks of an `anyio` task
 group (so asyncio and trio both work); disk writes run in worker threads so the event loop never
 waits on the disk. The ``progress`` callback is called from the event loop's thread.
 """
@@ -14,22 +15,21 @@ import contextlib
 import logging
 import os
 from collections import deque
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 
 import anyio
 import anyio.to_thread
 import httpx
 
-from sentinelhub_client._core.errors import APIResponseValidationError
-from sentinelhub_client._core.retry import Action, RetryPolicy, RetryState
+from sentinelhub_client._core.retry import RetryPolicy
+from sentinelhub_client._core.transport import AsyncTransport
 from sentinelhub_client.byoc.files import disk as disk
 from sentinelhub_client.byoc.files.core import (
     DEFAULT_BYOC_BASE_PATH,
     DEFAULT_CHUNK_SIZE,
     DEFAULT_CONCURRENCY,
     DEFAULT_PART_SIZE,
-    MAX_REDIRECTS,
     Anomaly,
     FileJob,
     ProgressAggregator,
@@ -39,22 +39,17 @@ from sentinelhub_client.byoc.files.core import (
     Segment,
     Source,
     anomaly_error,
-    decide,
-    file_note,
     file_url,
-    files_url,
-    listing_note,
-    parse_listing,
-    redirect_target,
-    remote_file_from_head,
+    head_call,
+    listing_call,
+    parse_listing_response,
+    range_call,
+    remote_file_of,
     resume_point,
     retry_policy,
-    same_origin,
-    segment_error,
-    status_error,
+    segment_call,
     tile_failure,
     tile_targets,
-    transport_error,
     validate_byte_range,
     validate_options,
 )
@@ -81,79 +76,22 @@ async def _sleep(seconds: float) -> None:
 # ------------------------------------------------------------------------------------- transport
 
 
-async def _send(
-    client: httpx.AsyncClient,
-    method: str,
-    url: str | httpx.URL,
-    headers: Mapping[str, str],
-    *,
-    stream: bool,
-) -> httpx.Response:
-    """Send one request, following redirects here (see the sync twin)."""
-    request = client.build_request(method, url, headers=headers)
-    origin = request.url
-    auth: httpx.Auth | httpx._client.UseClientDefault | None = httpx.USE_CLIENT_DEFAULT
-    for _hop in range(MAX_REDIRECTS + 1):
-        response = await client.send(request, stream=True, auth=auth, follow_redirects=False)
-        target = redirect_target(request.url, response)
-        if target is None:
-            if not stream:
-                try:
-                    await response.aread()
-                finally:
-                    await response.aclose()
-            return response
-        await response.aclose()
-        logger.debug("%s %s redirected to %s", method, request.url.path, target.host)
-        request = client.build_request(method, target, headers=headers)
-        if auth is None or not same_origin(origin, target):
-            request.headers.pop("Authorization", None)
-            auth = None
-    raise httpx.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects", request=request)
+def _transport(client: httpx.AsyncClient | AsyncTransport) -> AsyncTransport:
+    """The transport whose retry loop sends the requests (one over a plain client as it is)."""
+    return client if isinstance(client, AsyncTransport) else AsyncTransport.over(client)
 
 
-async def _request(
-    client: httpx.AsyncClient,
-    method: str,
-    url: str,
-    *,
-    policy: RetryPolicy,
-    note_for: dict[int, str | None] | None = None,
-) -> httpx.Response:
-    """A small request (listing, ``HEAD``) with retries; returns a read 2xx answer."""
-    full_url = str(client.build_request(method, url).url)
-    state = RetryState(policy, method=method, url=full_url)
-    while True:
-        try:
-            response = await _send(
-                client, method, full_url, {"Accept-Encoding": "identity"}, stream=False
-            )
-        except httpx.HTTPError as exc:
-            step = state.on_exception(exc)
-            if step.action is Action.RAISE:
-                raise transport_error(step, exc, method=method, url=full_url) from exc
-        else:
-            step = state.on_status(response.status_code, response.headers)
-            if step.action is Action.RETURN:
-                return response
-            if step.action is Action.RAISE:
-                raise status_error(
-                    step,
-                    method=method,
-                    url=full_url,
-                    status=response.status_code,
-                    headers=response.headers,
-                    content=response.content,
-                    note=(note_for or {}).get(response.status_code),
-                )
-        await _sleep(step.wait)
+def _policy(
+    transport: AsyncTransport, retry: RetryPolicy | None, max_attempts: int | None
+) -> RetryPolicy:
+    return retry_policy(retry if retry is not None else transport.retry, max_attempts)
 
 
 # ---------------------------------------------------------------------------------- small calls
 
 
 async def alist_tile_files(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient | AsyncTransport,
     collection_id: str,
     tile_id: str,
     *,
@@ -161,56 +99,22 @@ async def alist_tile_files(
     retry: RetryPolicy | None = None,
 ) -> list[str]:
     """The paths of a tile's files (async twin of `list_tile_files`)."""
-    url = files_url(byoc_base_path, collection_id, tile_id)
-    response = await _request(
-        client,
-        "GET",
-        url,
-        policy=retry_policy(retry, None),
-        note_for={404: listing_note(404, collection_id, tile_id)},
-    )
-    try:
-        return parse_listing(response.json())
-    except (ValueError, TypeError) as exc:
-        raise APIResponseValidationError(
-            f"the file listing is not a JSON array of paths ({exc})",
-            status=response.status_code,
-            method="GET",
-            url=str(response.request.url),
-            body=response.text[:2000],
-        ) from exc
+    transport = _transport(client)
+    policy = _policy(transport, retry, None)
+    call = listing_call(byoc_base_path, collection_id, tile_id, policy)
+    return parse_listing_response(await transport.run(call))
 
 
 async def _head(
-    client: httpx.AsyncClient,
-    collection_id: str,
-    tile_id: str,
-    path: str,
-    *,
-    byoc_base_path: str,
-    policy: RetryPolicy,
+    transport: AsyncTransport, source: Source, byoc_base_path: str, policy: RetryPolicy
 ) -> RemoteFile:
-    url = file_url(byoc_base_path, collection_id, tile_id, path)
-    response = await _request(
-        client,
-        "HEAD",
-        url,
-        policy=policy,
-        note_for={404: file_note(404, path, collection_id, tile_id)},
+    return remote_file_of(
+        source.path, await transport.run(head_call(byoc_base_path, source, policy))
     )
-    remote = remote_file_from_head(path, response.headers)
-    if remote is None:
-        raise APIResponseValidationError(
-            f"HEAD of {path!r} gave no usable Content-Length",
-            status=response.status_code,
-            method="HEAD",
-            url=str(response.request.url),
-        )
-    return remote
 
 
 async def aget_tile_file_size(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient | AsyncTransport,
     collection_id: str,
     tile_id: str,
     path: str,
@@ -219,19 +123,14 @@ async def aget_tile_file_size(
     retry: RetryPolicy | None = None,
 ) -> int:
     """The size in bytes of one file of a tile (async twin of `get_tile_file_size`)."""
-    remote = await _head(
-        client,
-        collection_id,
-        tile_id,
-        path,
-        byoc_base_path=byoc_base_path,
-        policy=retry_policy(retry, None),
-    )
+    transport = _transport(client)
+    source = Source(str(collection_id), str(tile_id), path)
+    remote = await _head(transport, source, byoc_base_path, _policy(transport, retry, None))
     return remote.size
 
 
 def aiter_tile_file(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient | AsyncTransport,
     collection_id: str,
     tile_id: str,
     path: str,
@@ -250,80 +149,30 @@ def aiter_tile_file(
     url = file_url(byoc_base_path, collection_id, tile_id, path)
     plan = RangeRead(*validate_byte_range(start, end))
     validate_options(concurrency=1, chunk_size=chunk_size, part_size=1, max_attempts=None)
-    policy = retry_policy(retry, None)
-    return _iter_range(client, url, plan, path, chunk_size, policy, (collection_id, tile_id))
+    transport = _transport(client)
+    source = Source(str(collection_id), str(tile_id), path)
+    call = range_call(url, plan, source, _policy(transport, retry, None))
+    return transport.stream(call, _range_reader(plan, path, chunk_size))
 
 
-async def _iter_range(
-    client: httpx.AsyncClient,
-    url: str,
-    plan: RangeRead,
-    path: str,
-    chunk_size: int,
-    policy: RetryPolicy,
-    ids: tuple[str, str],
-) -> AsyncIterator[bytes]:
-    full_url = str(client.build_request("GET", url).url)
-    state = RetryState(policy, method="GET", url=full_url)
-    while not plan.finished:
-        before = plan.pos
-        failure: httpx.HTTPError | None = None
-        try:
-            response = await _send(client, "GET", full_url, plan.request_headers(), stream=True)
-        except httpx.HTTPError as exc:
-            failure = exc
-        else:
-            try:
-                if response.status_code in (200, 206):
-                    skip, limit = plan.accept(response.status_code, response.headers, path)
-                    async for received in response.aiter_bytes(chunk_size):
-                        data = received
-                        if skip:
-                            cut = min(skip, len(data))
-                            data, skip = data[cut:], skip - cut
-                        if limit is not None:
-                            data = data[:limit]
-                            limit -= len(data)
-                        if data:
-                            plan.pos += len(data)
-                            yield data
-                        if limit == 0:
-                            break
-                    if limit is None:
-                        plan.size = plan.pos
-                    elif limit > 0:
-                        failure = httpx.RemoteProtocolError("the body ended early")
-                else:
-                    await response.aread()
-                    step = state.on_status(response.status_code, response.headers)
-                    if step.action is Action.RAISE:
-                        raise status_error(
-                            step,
-                            method="GET",
-                            url=full_url,
-                            status=response.status_code,
-                            headers=response.headers,
-                            content=response.content,
-                            note=file_note(response.status_code, path, *ids),
-                        )
-                    await _sleep(step.wait)
-                    continue
-            except httpx.HTTPError as exc:
-                failure = exc
-            finally:
-                await response.aclose()
-        if failure is None:
-            continue
-        if plan.pos > before:
-            state = RetryState(policy, method="GET", url=full_url)
-        step = state.on_exception(failure)
-        if step.action is Action.RAISE:
-            raise transport_error(step, failure, method="GET", url=full_url) from failure
-        await _sleep(step.wait)
+def _range_reader(
+    plan: RangeRead, path: str, chunk_size: int
+) -> Callable[[httpx.Response], AsyncIterator[bytes]]:
+    async def read(response: httpx.Response) -> AsyncIterator[bytes]:
+        plan.begin(response.status_code, response.headers, path)
+        async for received in response.aiter_bytes(chunk_size):
+            data = plan.take(received)
+            if data:
+                yield data
+            if plan.body_done:
+                break
+        plan.end_body()
+
+    return read
 
 
 async def aread_tile_file(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient | AsyncTransport,
     collection_id: str,
     tile_id: str,
     path: str,
@@ -355,11 +204,12 @@ async def aread_tile_file(
 
 async def _write(
     job: FileJob, writer: disk.PartWriter, segment: Segment, chunks: list[bytes]
-) -> None:
+) -> int:
     with disk.disk_errors(writer.part.path, job.destination):
         count = await anyio.to_thread.run_sync(writer.part.write, segment.pos, chunks)
     job.record(segment, count)
     writer.poke()
+    return count
 
 
 async def _stream_body(
@@ -368,7 +218,7 @@ async def _stream_body(
     writer: disk.PartWriter,
     segment: Segment,
     chunk_size: int,
-) -> None:
+) -> AsyncIterator[int]:
     """Write the body at the segment's position (see the sync twin)."""
     buffered: list[bytes] = []
     size = 0
@@ -381,7 +231,7 @@ async def _stream_body(
             size += len(data)
             if size >= chunk_size:
                 chunks, buffered, size = buffered, [], 0
-                await _write(job, writer, segment, chunks)
+                yield await _write(job, writer, segment, chunks)
     except Anomaly:
         buffered.clear()
         raise
@@ -391,39 +241,23 @@ async def _stream_body(
                 await _write(job, writer, segment, buffered)
 
 
-async def _attempt(
-    client: httpx.AsyncClient,
-    job: FileJob,
-    writer: disk.PartWriter,
-    segment: Segment,
-    chunk_size: int,
-) -> httpx.HTTPError | httpx.Response | None:
-    """One request for what is left of ``segment``: None when it is done, else the failure."""
-    headers = job.request_headers(segment)
-    try:
-        response = await _send(client, "GET", job.url, headers, stream=True)
-    except httpx.HTTPError as exc:
-        return exc
-    try:
-        status = response.status_code
-        if 200 <= status < 300 or status == 416:
-            if status == 416:
-                await response.aread()
-            job.check_response(segment, status, response.headers, "Range" in headers)
-            await _stream_body(response, job, writer, segment, chunk_size)
-            if segment.finished:
-                return None
-            return httpx.RemoteProtocolError("the body ended before the range did")
-        await response.aread()
-        return response
-    except httpx.HTTPError as exc:
-        return exc
-    finally:
-        await response.aclose()
+def _segment_reader(
+    job: FileJob, writer: disk.PartWriter, segment: Segment, chunk_size: int
+) -> Callable[[httpx.Response], AsyncIterator[int]]:
+    async def read(response: httpx.Response) -> AsyncIterator[int]:
+        if response.status_code == 416:
+            await response.aread()
+        sent_range = "Range" in response.request.headers
+        job.check_response(segment, response.status_code, response.headers, sent_range)
+        async for written in _stream_body(response, job, writer, segment, chunk_size):
+            yield written
+        job.check_finished(segment)
+
+    return read
 
 
 async def _fetch_segment(
-    client: httpx.AsyncClient,
+    transport: AsyncTransport,
     job: FileJob,
     writer: disk.PartWriter,
     segment: Segment,
@@ -431,27 +265,15 @@ async def _fetch_segment(
     chunk_size: int,
     limiter: anyio.Semaphore | None,
 ) -> None:
-    """Fetch one segment, retrying it on its own; progress resets its retry budget."""
-    state = job.new_retry_state()
-    while not segment.finished:
-        before = segment.pos
-        if limiter is not None:
-            async with limiter:
-                failure = await _attempt(client, job, writer, segment, chunk_size)
-        else:
-            failure = await _attempt(client, job, writer, segment, chunk_size)
-        if failure is None:
-            continue
-        if segment.pos > before:
-            state = job.new_retry_state()
-        step = decide(state, failure)
-        if step.action is Action.RAISE:
-            raise segment_error(job, step, failure)
-        await _sleep(step.wait)
+    """Fetch one segment, retried on its own by the transport; progress renews its budget."""
+    call = segment_call(job.url, job, segment)
+    reader = _segment_reader(job, writer, segment, chunk_size)
+    async for _written in transport.stream(call, reader, gate=limiter):
+        pass
 
 
 async def _run_segments(
-    client: httpx.AsyncClient,
+    transport: AsyncTransport,
     job: FileJob,
     writer: disk.PartWriter,
     *,
@@ -460,13 +282,21 @@ async def _run_segments(
     part_size: int,
     limiter: anyio.Semaphore | None,
 ) -> None:
-    """Fetch every missing segment, ``concurrency`` at a time; the first failure stops all."""
+    """Fetch every missing segment, ``concurrency`` at a time; the first failure stops all.
+
+    A failure (an ``Exception``) of one segment cancels the others and is raised; cancellation
+    itself is never caught here.
+    """
     segments = job.segments(part_size)
+
+    async def fetch(segment: Segment) -> None:
+        await _fetch_segment(
+            transport, job, writer, segment, chunk_size=chunk_size, limiter=limiter
+        )
+
     if len(segments) <= 1 or concurrency == 1:
         for segment in segments:
-            await _fetch_segment(
-                client, job, writer, segment, chunk_size=chunk_size, limiter=limiter
-            )
+            await fetch(segment)
         return
     pending = deque(segments)
     errors: list[Exception] = []
@@ -475,9 +305,7 @@ async def _run_segments(
         while pending:
             segment = pending.popleft()
             try:
-                await _fetch_segment(
-                    client, job, writer, segment, chunk_size=chunk_size, limiter=limiter
-                )
+                await fetch(segment)
             except Exception as exc:
                 errors.append(exc)
                 scope.cancel()
@@ -491,7 +319,7 @@ async def _run_segments(
 
 
 async def _download_file(
-    client: httpx.AsyncClient,
+    transport: AsyncTransport,
     source: Source,
     destination: Path,
     *,
@@ -509,17 +337,9 @@ async def _download_file(
     """`adownload_tile_file` with the knobs `adownload_tile` needs."""
     await anyio.to_thread.run_sync(lambda: disk.check_destination(destination, overwrite=overwrite))
     url = file_url(byoc_base_path, source.collection_id, source.tile_id, source.path)
-    url = str(client.build_request("GET", url).url)
 
     async def head() -> RemoteFile:
-        return await _head(
-            client,
-            source.collection_id,
-            source.tile_id,
-            source.path,
-            byoc_base_path=byoc_base_path,
-            policy=policy,
-        )
+        return await _head(transport, source, byoc_base_path, policy)
 
     if remote is None:
         remote = await head()
@@ -531,7 +351,7 @@ async def _download_file(
         remote=remote,
         progress=progress,
         policy=policy,
-        url=url,
+        url=transport.full_url(url),
         boot_id=boot,
     )
 
@@ -570,7 +390,7 @@ async def _download_file(
         while True:
             try:
                 await _run_segments(
-                    client,
+                    transport,
                     job,
                     writer,
                     concurrency=concurrency,
@@ -625,7 +445,7 @@ async def _download_file(
 
 
 async def adownload_tile_file(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient | AsyncTransport,
     collection_id: str,
     tile_id: str,
     path: str,
@@ -648,9 +468,10 @@ async def adownload_tile_file(
         part_size=part_size,
         max_attempts=max_attempts,
     )
-    file_url(byoc_base_path, collection_id, tile_id, path)
+    file_url(byoc_base_path, collection_id, tile_id, path)  # validates the ids and the path
+    transport = _transport(client)
     return await _download_file(
-        client,
+        transport,
         Source(str(collection_id), str(tile_id), path),
         Path(destination),
         byoc_base_path=byoc_base_path,
@@ -659,13 +480,13 @@ async def adownload_tile_file(
         concurrency=concurrency,
         chunk_size=chunk_size,
         part_size=part_size,
-        policy=retry_policy(retry, max_attempts),
+        policy=_policy(transport, retry, max_attempts),
         progress=ProgressAggregator(progress),
     )
 
 
 async def adownload_tile(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient | AsyncTransport,
     collection_id: str,
     tile_id: str,
     directory: PathLike,
@@ -688,13 +509,14 @@ async def adownload_tile(
         part_size=part_size,
         max_attempts=max_attempts,
     )
-    policy = retry_policy(retry, max_attempts)
+    transport = _transport(client)
+    policy = _policy(transport, retry, max_attempts)
     folder = Path(directory)
     paths = (
         list(files)
         if files is not None
         else await alist_tile_files(
-            client, collection_id, tile_id, byoc_base_path=byoc_base_path, retry=policy
+            transport, collection_id, tile_id, byoc_base_path=byoc_base_path, retry=policy
         )
     )
     targets = tile_targets(folder, paths)
@@ -706,7 +528,10 @@ async def adownload_tile(
     async def head(index: int, path: str) -> None:
         async with heads:
             remotes[index] = await _head(
-                client, collection_id, tile_id, path, byoc_base_path=byoc_base_path, policy=policy
+                transport,
+                Source(str(collection_id), str(tile_id), path),
+                byoc_base_path,
+                policy,
             )
 
     async with anyio.create_task_group() as group:
@@ -727,7 +552,7 @@ async def adownload_tile(
         async with files_at_once:
             try:
                 await _download_file(
-                    client,
+                    transport,
                     Source(str(collection_id), str(tile_id), path),
                     target,
                     byoc_base_path=byoc_base_path,

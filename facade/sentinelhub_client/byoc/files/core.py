@@ -37,16 +37,13 @@ from urllib.parse import quote
 import httpx
 
 from sentinelhub_client._core.errors import (
-    APIConnectionError,
-    APIError,
+    APIResponseValidationError,
     DownloadError,
-    SentinelHubError,
     SentinelHubValidationError,
     TileDownloadError,
-    connection_error,
-    error_from_response,
 )
-from sentinelhub_client._core.retry import RetryPolicy, RetryState, Step
+from sentinelhub_client._core.retry import RetryPolicy
+from sentinelhub_client._core.transport import Call, as_response
 
 __all__ = [
     "DEFAULT_BYOC_BASE_PATH",
@@ -80,8 +77,6 @@ DEFAULT_PART_SIZE: Final = 32 << 20
 #: Parallel range requests per file (and connections in all for `download_tile`). Four saturates
 #: one link in practice without tripping per-client rate limits.
 DEFAULT_CONCURRENCY: Final = 4
-#: Redirects followed by one request before giving up.
-MAX_REDIRECTS: Final = 5
 #: Least seconds between two writes of the resume sidecar during a transfer. A sidecar write is
 #: cheap (a small file replaced atomically, no fsync): it only has to survive the *process*. Each
 #: checkpoint also starts the kernel's writeback of the ``.part``, so the shorter the interval,
@@ -330,29 +325,6 @@ def remote_file_from_head(path: str, headers: Mapping[str, str]) -> RemoteFile |
     )
 
 
-# ------------------------------------------------------------------------------------ redirects
-
-
-def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
-    default = {"http": 80, "https": 443}.get(url.scheme)
-    return url.scheme, url.host, url.port or default
-
-
-def same_origin(a: httpx.URL, b: httpx.URL) -> bool:
-    """Whether two URLs share scheme, host and port (credentials may go to both)."""
-    return _origin(a) == _origin(b)
-
-
-def redirect_target(request_url: httpx.URL, response: httpx.Response) -> httpx.URL | None:
-    """Where a redirect answer points (None when it is not one we follow)."""
-    if response.status_code not in (301, 302, 303, 307, 308):
-        return None
-    location = response.headers.get("location")
-    if not location:
-        return None
-    return request_url.join(location)
-
-
 # ----------------------------------------------------------------------------------- byte ranges
 
 
@@ -502,6 +474,15 @@ class Source:
     collection_id: str
     tile_id: str
     path: str
+
+    def note(self, status: int | None) -> str | None:
+        """The hint added to an error about this file (see `file_note`)."""
+        return file_note(status, self.path, *self.ids)
+
+    @property
+    def ids(self) -> tuple[str, str]:
+        """``(collection_id, tile_id)``."""
+        return self.collection_id, self.tile_id
 
     def to_json(self) -> dict[str, str]:
         """The JSON form."""
@@ -673,10 +654,6 @@ class FileJob:
             return [Segment(0, self.size)] if self.size else []
         return plan_segments(self.done.missing(self.size), part_size)
 
-    def new_retry_state(self) -> RetryState:
-        """Retry bookkeeping for one segment's requests."""
-        return RetryState(self.policy, method="GET", url=self.url)
-
     def request_headers(self, segment: Segment) -> dict[str, str]:
         """Headers of the request for what is left of ``segment``."""
         headers = {"Accept-Encoding": "identity"}
@@ -747,6 +724,12 @@ class FileJob:
                 raise Anomaly(
                     "changed", f"the file changed on the server (ETag {self.etag} -> {etag})"
                 )
+
+    def check_finished(self, segment: Segment) -> None:
+        """After an answer's body: a segment still missing bytes is a short answer
+        (``httpx.RemoteProtocolError``, so that the transport retries from ``segment.pos``)."""
+        if not segment.finished:
+            raise httpx.RemoteProtocolError("the body ended before the range did")
 
     def check_overrun(self, segment: Segment, received: int) -> None:
         """Raise `Anomaly` when an answer brings more bytes than its segment."""
@@ -872,6 +855,8 @@ class RangeRead:
     pos: int = field(init=False)
     etag: str | None = None
     size: int | None = None
+    _skip: int = field(init=False, default=0, repr=False)
+    _limit: int | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.pos = self.start
@@ -940,6 +925,35 @@ class RangeRead:
             )
         return 0, last - first + 1
 
+    def begin(self, status: int, headers: Mapping[str, str], path: str) -> None:
+        """Check an answer before its body is read (see `accept`) and plan what to keep of it."""
+        self._skip, self._limit = self.accept(status, headers, path)
+
+    def take(self, data: bytes) -> bytes:
+        """What to hand on of a chunk of the body (a skipped head and bytes past ``end`` are
+        dropped); ``pos`` moves past it."""
+        if self._skip:
+            cut = min(self._skip, len(data))
+            data, self._skip = data[cut:], self._skip - cut
+        if self._limit is not None:
+            data = data[: self._limit]
+            self._limit -= len(data)
+        self.pos += len(data)
+        return data
+
+    @property
+    def body_done(self) -> bool:
+        """Whether the answer brought every byte asked for (the rest of its body is not needed)."""
+        return self._limit == 0
+
+    def end_body(self) -> None:
+        """The body ended: the file's end when the read goes to it, else a short answer
+        (``httpx.RemoteProtocolError``, so that the transport retries from ``pos``)."""
+        if self._limit is None:
+            self.size = self.pos
+        elif self._limit > 0:
+            raise httpx.RemoteProtocolError("the body ended early")
+
     def _learn_size(self, size: int, path: str) -> None:
         if self.size is not None and size != self.size:
             raise DownloadError(
@@ -949,7 +963,7 @@ class RangeRead:
         self.size = size
 
 
-def file_note(status: int, path: str, collection_id: object, tile_id: object) -> str | None:
+def file_note(status: int | None, path: str, collection_id: object, tile_id: object) -> str | None:
     """A hint appended to errors about a tile file (404 has several causes)."""
     if status == 404:
         return (
@@ -962,7 +976,7 @@ def file_note(status: int, path: str, collection_id: object, tile_id: object) ->
     return None
 
 
-def listing_note(status: int, collection_id: object, tile_id: object) -> str | None:
+def listing_note(status: int | None, collection_id: object, tile_id: object) -> str | None:
     """A hint for errors of the file listing."""
     if status == 404:
         return (
@@ -977,43 +991,6 @@ def parse_listing(body: Any) -> list[str]:
     if not isinstance(body, list) or not all(isinstance(item, str) for item in body):
         raise TypeError(f"expected a JSON array of file paths, got {type(body).__name__}")
     return list(body)
-
-
-# ----------------------------------------------------------------------------------- error mapping
-
-
-def _join_notes(*notes: str | None) -> str | None:
-    present = [note for note in notes if note]
-    return "; ".join(present) if present else None
-
-
-def status_error(
-    step: Step,
-    *,
-    method: str,
-    url: str,
-    status: int,
-    headers: Mapping[str, str],
-    content: bytes,
-    note: str | None,
-) -> APIError:
-    """The typed error for an error answer the retry policy gave up on."""
-    return error_from_response(
-        status,
-        headers,
-        content,
-        method=method,
-        url=url,
-        note=_join_notes(note, step.note),
-        retry_after=step.retry_after,
-    )
-
-
-def transport_error(
-    step: Step, exc: httpx.HTTPError, *, method: str, url: str
-) -> APIConnectionError:
-    """The typed error for a connection failure the retry policy gave up on."""
-    return connection_error(exc, method=method, url=url, ambiguous=step.ambiguous, note=step.note)
 
 
 # ------------------------------------------------------------------------------------- whole tiles
@@ -1047,28 +1024,96 @@ def tile_targets(directory: Path, files: Iterable[str]) -> list[tuple[str, Path]
     return list(seen.items())
 
 
-def decide(state: RetryState, failure: httpx.HTTPError | httpx.Response) -> Step:
-    """The retry decision after a failed attempt (an exception or an error answer)."""
-    if isinstance(failure, httpx.Response):
-        return state.on_status(failure.status_code, failure.headers)
-    return state.on_exception(failure)
+# ------------------------------------------------------------------------------------- the calls
+#: Every file request asks for the bytes as stored: sizes and ranges are those of the file.
+IDENTITY: Final = {"Accept-Encoding": "identity"}
 
 
-def segment_error(
-    job: FileJob, step: Step, failure: httpx.HTTPError | httpx.Response
-) -> SentinelHubError:
-    """The typed error once a segment's retries are used up (the answer must be read)."""
-    source = job.source
-    if isinstance(failure, httpx.Response):
-        return status_error(
-            step,
+def listing_call(
+    base_path: str, collection_id: object, tile_id: object, policy: RetryPolicy
+) -> Call[httpx.Response]:
+    """The request listing a tile's files (read the answer with `parse_listing_response`)."""
+    return Call(
+        request={
+            "method": "GET",
+            "url": files_url(base_path, collection_id, tile_id),
+            "headers": IDENTITY,
+        },
+        parse=as_response,
+        retry=policy,
+        follow_redirects=True,
+        note=lambda status: listing_note(status, collection_id, tile_id),
+    )
+
+
+def head_call(base_path: str, source: Source, policy: RetryPolicy) -> Call[httpx.Response]:
+    """The ``HEAD`` of one file (read the answer with `remote_file_of`)."""
+    return Call(
+        request={
+            "method": "HEAD",
+            "url": file_url(base_path, source.collection_id, source.tile_id, source.path),
+            "headers": IDENTITY,
+        },
+        parse=as_response,
+        retry=policy,
+        follow_redirects=True,
+        note=source.note,
+    )
+
+
+def range_call(url: str, plan: RangeRead, source: Source, policy: RetryPolicy) -> Call[Any]:
+    """The streamed ``GET`` of a range read: each attempt asks for what is left of the range
+    (``Range``/``If-Range`` from ``plan``), and bytes that arrived renew the retry budget."""
+    return Call(
+        request={"method": "GET", "url": url},
+        parse=as_response,
+        stream=True,
+        retry=policy,
+        headers=plan.request_headers,
+        progress=lambda: plan.pos,
+        follow_redirects=True,
+        note=source.note,
+    )
+
+
+def segment_call(url: str, job: FileJob, segment: Segment) -> Call[Any]:
+    """The streamed ``GET`` of one segment of a download: each attempt asks for what is left of
+    it, a 416 is checked by the reader (the file shrank), and bytes written renew the budget."""
+    return Call(
+        request={"method": "GET", "url": url},
+        parse=as_response,
+        stream=True,
+        retry=job.policy,
+        headers=lambda: job.request_headers(segment),
+        accept=frozenset({416}),
+        progress=lambda: segment.pos,
+        follow_redirects=True,
+        note=job.source.note,
+    )
+
+
+def parse_listing_response(response: httpx.Response) -> list[str]:
+    """The paths of a listing's answer, or `APIResponseValidationError`."""
+    try:
+        return parse_listing(response.json())
+    except (ValueError, TypeError) as exc:
+        raise APIResponseValidationError(
+            f"the file listing is not a JSON array of paths ({exc})",
+            status=response.status_code,
             method="GET",
-            url=str(failure.request.url),
-            status=failure.status_code,
-            headers=failure.headers,
-            content=failure.content,
-            note=file_note(failure.status_code, source.path, source.collection_id, source.tile_id),
+            url=str(response.request.url),
+            body=response.text[:2000],
+        ) from exc
+
+
+def remote_file_of(path: str, response: httpx.Response) -> RemoteFile:
+    """What a ``HEAD`` answer says about a file, or `APIResponseValidationError`."""
+    remote = remote_file_from_head(path, response.headers)
+    if remote is None:
+        raise APIResponseValidationError(
+            f"HEAD of {path!r} gave no usable Content-Length",
+            status=response.status_code,
+            method="HEAD",
+            url=str(response.request.url),
         )
-    error = transport_error(step, failure, method="GET", url=job.url)
-    error.__cause__ = failure
-    return error
+    return remote

@@ -2,10 +2,13 @@
 
 Tiles of collections made by a Planet subscription or order carry their files (the scene's
 GeoTIFFs, metadata JSON, ...); these functions read them. Every function takes an
-``httpx.Client`` whose ``base_url`` is the service host and which authenticates its requests (the
-facade's own client, or any client with an ``Authorization`` header); the BYOC API is expected
-under ``byoc_base_path``. The async twins live in `sentinelhub_client.byoc.files.aio`, under the
-same names with an ``a`` in front, and take an ``httpx.AsyncClient``.
+``httpx.Client`` whose ``base_url`` is the service host and which authenticates its requests (any
+client with an ``Authorization`` header or an auth), or a `SyncTransport` (the BYOC client's own,
+so that its retry policy and timeout apply); the BYOC API is expected under ``byoc_base_path``.
+Every request goes through the transport's retry loop (`SyncTransport.run` and ``stream``); this
+module only reads what the answers bring. The async twins live in
+`sentinelhub_client.byoc.files.aio`, under the same names with an ``a`` in front, and take an
+``httpx.AsyncClient`` or an `AsyncTransport`.
 
 =========================  =====================================================================
 function                   what it does
@@ -26,8 +29,8 @@ interruption (a crash, ``kill -9``, a full disk) fetches only what is missing, g
 than the one asked for, a size or ETag change) make the download start over from zero once, then
 raise `DownloadError`. The complete file is size-checked, fsynced and renamed into place.
 
-Redirects are followed by these functions themselves: the ``Authorization`` header goes only to
-the origin it was meant for, never to another host (a presigned storage URL, say).
+Redirects are followed (by the transport): the ``Authorization`` header goes only to the origin
+it was meant for, never to another host (a presigned storage URL, say).
 """
 
 from __future__ import annotations
@@ -39,19 +42,19 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import httpx
 
 from sentinelhub_client._core.errors import (
-    APIResponseValidationError,
     DownloadDiskError,
     DownloadError,
     DownloadExistsError,
     TileDownloadError,
 )
-from sentinelhub_client._core.retry import Action, RetryPolicy, RetryState
+from sentinelhub_client._core.retry import RetryPolicy
+from sentinelhub_client._core.transport import SyncTransport
 from sentinelhub_client.byoc.files import disk as disk
 from sentinelhub_client.byoc.files.aio import (
     adownload_tile,
@@ -66,7 +69,6 @@ from sentinelhub_client.byoc.files.core import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_CONCURRENCY,
     DEFAULT_PART_SIZE,
-    MAX_REDIRECTS,
     Anomaly,
     FileJob,
     ProgressAggregator,
@@ -76,22 +78,17 @@ from sentinelhub_client.byoc.files.core import (
     Segment,
     Source,
     anomaly_error,
-    decide,
-    file_note,
     file_url,
-    files_url,
-    listing_note,
-    parse_listing,
-    redirect_target,
-    remote_file_from_head,
+    head_call,
+    listing_call,
+    parse_listing_response,
+    range_call,
+    remote_file_of,
     resume_point,
     retry_policy,
-    same_origin,
-    segment_error,
-    status_error,
+    segment_call,
     tile_failure,
     tile_targets,
-    transport_error,
     validate_byte_range,
     validate_options,
 )
@@ -156,84 +153,22 @@ class _Flag:
         raise _Aborted
 
 
-def _send(
-    client: httpx.Client,
-    method: str,
-    url: str | httpx.URL,
-    headers: Mapping[str, str],
-    *,
-    stream: bool,
-) -> httpx.Response:
-    """Send one request, following redirects here: credentials only ever go to their origin.
-
-    A redirect to another scheme, host or port is followed without the ``Authorization`` header
-    and without the client's auth; so is everything after it.
-    """
-    request = client.build_request(method, url, headers=headers)
-    origin = request.url
-    auth: httpx.Auth | httpx._client.UseClientDefault | None = httpx.USE_CLIENT_DEFAULT
-    for _hop in range(MAX_REDIRECTS + 1):
-        response = client.send(request, stream=True, auth=auth, follow_redirects=False)
-        target = redirect_target(request.url, response)
-        if target is None:
-            if not stream:
-                try:
-                    response.read()
-                finally:
-                    response.close()
-            return response
-        response.close()
-        logger.debug("%s %s redirected to %s", method, request.url.path, target.host)
-        request = client.build_request(method, target, headers=headers)
-        if auth is None or not same_origin(origin, target):
-            request.headers.pop("Authorization", None)
-            auth = None
-    raise httpx.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects", request=request)
+def _transport(client: httpx.Client | SyncTransport) -> SyncTransport:
+    """The transport whose retry loop sends the requests (one over a plain client as it is)."""
+    return client if isinstance(client, SyncTransport) else SyncTransport.over(client)
 
 
-def _request(
-    client: httpx.Client,
-    method: str,
-    url: str,
-    *,
-    policy: RetryPolicy,
-    note: str | None = None,
-    note_for: dict[int, str | None] | None = None,
-) -> httpx.Response:
-    """A small request (listing, ``HEAD``) with retries; returns a read 2xx answer."""
-    full_url = str(client.build_request(method, url).url)
-    state = RetryState(policy, method=method, url=full_url)
-    while True:
-        try:
-            response = _send(client, method, url, {"Accept-Encoding": "identity"}, stream=False)
-        except httpx.HTTPError as exc:
-            step = state.on_exception(exc)
-            if step.action is Action.RAISE:
-                raise transport_error(step, exc, method=method, url=full_url) from exc
-        else:
-            step = state.on_status(response.status_code, response.headers)
-            if step.action is Action.RETURN:
-                return response
-            if step.action is Action.RAISE:
-                status_note = (note_for or {}).get(response.status_code, note)
-                raise status_error(
-                    step,
-                    method=method,
-                    url=full_url,
-                    status=response.status_code,
-                    headers=response.headers,
-                    content=response.content,
-                    note=status_note,
-                )
-        if step.wait > 0:
-            time.sleep(step.wait)
+def _policy(
+    transport: SyncTransport, retry: RetryPolicy | None, max_attempts: int | None
+) -> RetryPolicy:
+    return retry_policy(retry if retry is not None else transport.retry, max_attempts)
 
 
 # ---------------------------------------------------------------------------------- small calls
 
 
 def list_tile_files(
-    client: httpx.Client,
+    client: httpx.Client | SyncTransport,
     collection_id: str,
     tile_id: str,
     *,
@@ -245,56 +180,20 @@ def list_tile_files(
     Only tiles of collections made by a Planet subscription or order have files; for any other
     collection the service answers 404 (`NotFoundError`).
     """
-    url = files_url(byoc_base_path, collection_id, tile_id)
-    response = _request(
-        client,
-        "GET",
-        url,
-        policy=retry_policy(retry, None),
-        note_for={404: listing_note(404, collection_id, tile_id)},
-    )
-    try:
-        return parse_listing(response.json())
-    except (ValueError, TypeError) as exc:
-        raise APIResponseValidationError(
-            f"the file listing is not a JSON array of paths ({exc})",
-            status=response.status_code,
-            method="GET",
-            url=str(response.request.url),
-            body=response.text[:2000],
-        ) from exc
+    transport = _transport(client)
+    policy = _policy(transport, retry, None)
+    call = listing_call(byoc_base_path, collection_id, tile_id, policy)
+    return parse_listing_response(transport.run(call))
 
 
 def _head(
-    client: httpx.Client,
-    collection_id: str,
-    tile_id: str,
-    path: str,
-    *,
-    byoc_base_path: str,
-    policy: RetryPolicy,
+    transport: SyncTransport, source: Source, byoc_base_path: str, policy: RetryPolicy
 ) -> RemoteFile:
-    url = file_url(byoc_base_path, collection_id, tile_id, path)
-    response = _request(
-        client,
-        "HEAD",
-        url,
-        policy=policy,
-        note_for={404: file_note(404, path, collection_id, tile_id)},
-    )
-    remote = remote_file_from_head(path, response.headers)
-    if remote is None:
-        raise APIResponseValidationError(
-            f"HEAD of {path!r} gave no usable Content-Length",
-            status=response.status_code,
-            method="HEAD",
-            url=str(response.request.url),
-        )
-    return remote
+    return remote_file_of(source.path, transport.run(head_call(byoc_base_path, source, policy)))
 
 
 def get_tile_file_size(
-    client: httpx.Client,
+    client: httpx.Client | SyncTransport,
     collection_id: str,
     tile_id: str,
     path: str,
@@ -303,18 +202,13 @@ def get_tile_file_size(
     retry: RetryPolicy | None = None,
 ) -> int:
     """The size in bytes of one file of a tile (a ``HEAD`` request)."""
-    return _head(
-        client,
-        collection_id,
-        tile_id,
-        path,
-        byoc_base_path=byoc_base_path,
-        policy=retry_policy(retry, None),
-    ).size
+    transport = _transport(client)
+    source = Source(str(collection_id), str(tile_id), path)
+    return _head(transport, source, byoc_base_path, _policy(transport, retry, None)).size
 
 
 def iter_tile_file(
-    client: httpx.Client,
+    client: httpx.Client | SyncTransport,
     collection_id: str,
     tile_id: str,
     path: str,
@@ -336,79 +230,30 @@ def iter_tile_file(
     url = file_url(byoc_base_path, collection_id, tile_id, path)
     plan = RangeRead(*validate_byte_range(start, end))
     validate_options(concurrency=1, chunk_size=chunk_size, part_size=1, max_attempts=None)
-    policy = retry_policy(retry, None)
-    return _iter_range(client, url, plan, path, chunk_size, policy, (collection_id, tile_id))
+    transport = _transport(client)
+    source = Source(str(collection_id), str(tile_id), path)
+    call = range_call(url, plan, source, _policy(transport, retry, None))
+    return transport.stream(call, _range_reader(plan, path, chunk_size))
 
 
-def _iter_range(
-    client: httpx.Client,
-    url: str,
-    plan: RangeRead,
-    path: str,
-    chunk_size: int,
-    policy: RetryPolicy,
-    ids: tuple[str, str],
-) -> Iterator[bytes]:
-    full_url = str(client.build_request("GET", url).url)
-    state = RetryState(policy, method="GET", url=full_url)
-    while not plan.finished:
-        before = plan.pos
-        failure: httpx.HTTPError | None = None
-        try:
-            response = _send(client, "GET", url, plan.request_headers(), stream=True)
-        except httpx.HTTPError as exc:
-            failure = exc
-        else:
-            try:
-                if response.status_code in (200, 206):
-                    skip, limit = plan.accept(response.status_code, response.headers, path)
-                    for data in response.iter_bytes(chunk_size):
-                        if skip:
-                            cut = min(skip, len(data))
-                            data, skip = data[cut:], skip - cut
-                        if limit is not None:
-                            data = data[:limit]
-                            limit -= len(data)
-                        if data:
-                            plan.pos += len(data)
-                            yield data
-                        if limit == 0:
-                            break
-                    if limit is None:
-                        plan.size = plan.pos  # read to the end of the file
-                    elif limit > 0:
-                        failure = httpx.RemoteProtocolError("the body ended early")
-                else:
-                    response.read()
-                    step = state.on_status(response.status_code, response.headers)
-                    if step.action is Action.RAISE:
-                        raise status_error(
-                            step,
-                            method="GET",
-                            url=full_url,
-                            status=response.status_code,
-                            headers=response.headers,
-                            content=response.content,
-                            note=file_note(response.status_code, path, *ids),
-                        )
-                    time.sleep(step.wait)
-                    continue
-            except httpx.HTTPError as exc:
-                failure = exc
-            finally:
-                response.close()
-        if failure is None:
-            continue
-        if plan.pos > before:
-            state = RetryState(policy, method="GET", url=full_url)  # progress: a fresh budget
-        step = state.on_exception(failure)
-        if step.action is Action.RAISE:
-            raise transport_error(step, failure, method="GET", url=full_url) from failure
-        time.sleep(step.wait)
+def _range_reader(
+    plan: RangeRead, path: str, chunk_size: int
+) -> Callable[[httpx.Response], Iterator[bytes]]:
+    def read(response: httpx.Response) -> Iterator[bytes]:
+        plan.begin(response.status_code, response.headers, path)
+        for received in response.iter_bytes(chunk_size):
+            data = plan.take(received)
+            if data:
+                yield data
+            if plan.body_done:
+                break
+        plan.end_body()
+
+    return read
 
 
 def read_tile_file(
-    client: httpx.Client,
+    client: httpx.Client | SyncTransport,
     collection_id: str,
     tile_id: str,
     path: str,
@@ -422,28 +267,31 @@ def read_tile_file(
 
     For whole large files use `download_tile_file`; see `iter_tile_file` for the details.
     """
-    return b"".join(
-        iter_tile_file(
-            client,
-            collection_id,
-            tile_id,
-            path,
-            start=start,
-            end=end,
-            byoc_base_path=byoc_base_path,
-            retry=retry,
-        )
+    chunks = []
+    iterator = iter_tile_file(
+        client,
+        collection_id,
+        tile_id,
+        path,
+        start=start,
+        end=end,
+        byoc_base_path=byoc_base_path,
+        retry=retry,
     )
+    for chunk in iterator:
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 # -------------------------------------------------------------------------------- downloads
 
 
-def _write(job: FileJob, writer: disk.PartWriter, segment: Segment, chunks: list[bytes]) -> None:
+def _write(job: FileJob, writer: disk.PartWriter, segment: Segment, chunks: list[bytes]) -> int:
     with disk.disk_errors(writer.part.path, job.destination):
         count = writer.part.write(segment.pos, chunks)
     job.record(segment, count)
     writer.poke()
+    return count
 
 
 def _stream_body(
@@ -453,8 +301,9 @@ def _stream_body(
     segment: Segment,
     chunk_size: int,
     stop: _Flag,
-) -> None:
-    """Write the body to the ``.part`` file at the segment's position, ``chunk_size`` at a time.
+) -> Iterator[int]:
+    """Write the body to the ``.part`` file at the segment's position, ``chunk_size`` at a time;
+    yields the bytes of each write.
 
     Bytes that arrived before a transport error are written too (they are good).
     """
@@ -469,7 +318,7 @@ def _stream_body(
             size += len(data)
             if size >= chunk_size:
                 chunks, buffered, size = buffered, [], 0
-                _write(job, writer, segment, chunks)
+                yield _write(job, writer, segment, chunks)
             if stop.is_set():
                 raise _Aborted
     except Anomaly:
@@ -480,40 +329,22 @@ def _stream_body(
             _write(job, writer, segment, buffered)
 
 
-def _attempt(
-    client: httpx.Client,
-    job: FileJob,
-    writer: disk.PartWriter,
-    segment: Segment,
-    chunk_size: int,
-    stop: _Flag,
-) -> httpx.HTTPError | httpx.Response | None:
-    """One request for what is left of ``segment``: None when it is done, else the failure."""
-    headers = job.request_headers(segment)
-    try:
-        response = _send(client, "GET", job.url, headers, stream=True)
-    except httpx.HTTPError as exc:
-        return exc
-    try:
-        status = response.status_code
-        if 200 <= status < 300 or status == 416:
-            if status == 416:
-                response.read()
-            job.check_response(segment, status, response.headers, "Range" in headers)
-            _stream_body(response, job, writer, segment, chunk_size, stop)
-            if segment.finished:
-                return None
-            return httpx.RemoteProtocolError("the body ended before the range did")
-        response.read()
-        return response
-    except httpx.HTTPError as exc:
-        return exc
-    finally:
-        response.close()
+def _segment_reader(
+    job: FileJob, writer: disk.PartWriter, segment: Segment, chunk_size: int, stop: _Flag
+) -> Callable[[httpx.Response], Iterator[int]]:
+    def read(response: httpx.Response) -> Iterator[int]:
+        if response.status_code == 416:
+            response.read()
+        sent_range = "Range" in response.request.headers
+        job.check_response(segment, response.status_code, response.headers, sent_range)
+        yield from _stream_body(response, job, writer, segment, chunk_size, stop)
+        job.check_finished(segment)
+
+    return read
 
 
 def _fetch_segment(
-    client: httpx.Client,
+    transport: SyncTransport,
     job: FileJob,
     writer: disk.PartWriter,
     segment: Segment,
@@ -522,26 +353,17 @@ def _fetch_segment(
     stop: _Flag,
     limiter: threading.Semaphore | None,
 ) -> None:
-    """Fetch one segment, retrying it on its own; progress resets its retry budget."""
-    state = job.new_retry_state()
-    while not segment.finished:
-        if stop.is_set():
-            raise _Aborted
-        before = segment.pos
-        with limiter if limiter is not None else contextlib.nullcontext():
-            failure = _attempt(client, job, writer, segment, chunk_size, stop)
-        if failure is None:
-            continue
-        if segment.pos > before:
-            state = job.new_retry_state()
-        step = decide(state, failure)
-        if step.action is Action.RAISE:
-            raise segment_error(job, step, failure)
-        stop.sleep(step.wait)
+    """Fetch one segment, retried on its own by the transport; progress renews its budget."""
+    if stop.is_set():
+        raise _Aborted
+    call = segment_call(job.url, job, segment)
+    reader = _segment_reader(job, writer, segment, chunk_size, stop)
+    for _written in transport.stream(call, reader, gate=limiter, wait=stop.sleep):
+        pass
 
 
 def _run_segments(
-    client: httpx.Client,
+    transport: SyncTransport,
     job: FileJob,
     writer: disk.PartWriter,
     *,
@@ -551,13 +373,17 @@ def _run_segments(
     limiter: threading.Semaphore | None,
     cancel: _Flag | None,
 ) -> None:
-    """Fetch every missing segment, ``concurrency`` at a time; the first failure stops all."""
+    """Fetch every missing segment, ``concurrency`` at a time; the first failure stops all.
+
+    A failure (an ``Exception``) of one segment stops the others and is raised; anything else
+    (``KeyboardInterrupt``, ``SystemExit``) stops them too and is raised as it is.
+    """
     segments = job.segments(part_size)
     stop = _Flag(cancel)
 
     def fetch(segment: Segment) -> None:
         _fetch_segment(
-            client, job, writer, segment, chunk_size=chunk_size, stop=stop, limiter=limiter
+            transport, job, writer, segment, chunk_size=chunk_size, stop=stop, limiter=limiter
         )
 
     if len(segments) <= 1 or concurrency == 1:
@@ -565,7 +391,7 @@ def _run_segments(
             fetch(segment)
         return
     pending = deque(segments)
-    errors: list[BaseException] = []
+    errors: list[Exception] = []
 
     def worker() -> None:
         while not stop.is_set():
@@ -575,11 +401,14 @@ def _run_segments(
                 return
             try:
                 fetch(segment)
-            except BaseException as exc:
+            except Exception as exc:
                 if not isinstance(exc, _Aborted):
                     errors.append(exc)
                 stop.set()
                 return
+            except BaseException:
+                stop.set()
+                raise  # kept by the worker's future, raised below
 
     workers = min(concurrency, len(segments))
     with concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="shc-download") as pool:
@@ -589,6 +418,8 @@ def _run_segments(
         except BaseException:  # KeyboardInterrupt while waiting: stop the workers, then leave
             stop.set()
             raise
+    for future in futures:
+        future.result()
     if errors:
         raise errors[0]
     if cancel is not None and cancel.is_set():
@@ -596,7 +427,7 @@ def _run_segments(
 
 
 def _download_file(
-    client: httpx.Client,
+    transport: SyncTransport,
     source: Source,
     destination: Path,
     *,
@@ -615,17 +446,9 @@ def _download_file(
     """`download_tile_file` with the knobs `download_tile` needs (known size, shared limits)."""
     disk.check_destination(destination, overwrite=overwrite)
     url = file_url(byoc_base_path, source.collection_id, source.tile_id, source.path)
-    url = str(client.build_request("GET", url).url)
 
     def head() -> RemoteFile:
-        return _head(
-            client,
-            source.collection_id,
-            source.tile_id,
-            source.path,
-            byoc_base_path=byoc_base_path,
-            policy=policy,
-        )
+        return _head(transport, source, byoc_base_path, policy)
 
     if remote is None:
         remote = head()
@@ -637,7 +460,7 @@ def _download_file(
         remote=remote,
         progress=progress,
         policy=policy,
-        url=url,
+        url=transport.full_url(url),
         boot_id=boot,
     )
     with disk.disk_errors(job.part, destination):
@@ -666,7 +489,7 @@ def _download_file(
         while True:
             try:
                 _run_segments(
-                    client,
+                    transport,
                     job,
                     writer,
                     concurrency=concurrency,
@@ -711,7 +534,7 @@ def _download_file(
 
 
 def download_tile_file(
-    client: httpx.Client,
+    client: httpx.Client | SyncTransport,
     collection_id: str,
     tile_id: str,
     path: str,
@@ -757,8 +580,9 @@ def download_tile_file(
         max_attempts=max_attempts,
     )
     file_url(byoc_base_path, collection_id, tile_id, path)  # validates the ids and the path
+    transport = _transport(client)
     return _download_file(
-        client,
+        transport,
         Source(str(collection_id), str(tile_id), path),
         Path(destination),
         byoc_base_path=byoc_base_path,
@@ -767,13 +591,13 @@ def download_tile_file(
         concurrency=concurrency,
         chunk_size=chunk_size,
         part_size=part_size,
-        policy=retry_policy(retry, max_attempts),
+        policy=_policy(transport, retry, max_attempts),
         progress=ProgressAggregator(progress),
     )
 
 
 def download_tile(
-    client: httpx.Client,
+    client: httpx.Client | SyncTransport,
     collection_id: str,
     tile_id: str,
     directory: PathLike,
@@ -806,13 +630,14 @@ def download_tile(
         part_size=part_size,
         max_attempts=max_attempts,
     )
-    policy = retry_policy(retry, max_attempts)
+    transport = _transport(client)
+    policy = _policy(transport, retry, max_attempts)
     folder = Path(directory)
     paths = (
         list(files)
         if files is not None
         else list_tile_files(
-            client, collection_id, tile_id, byoc_base_path=byoc_base_path, retry=policy
+            transport, collection_id, tile_id, byoc_base_path=byoc_base_path, retry=policy
         )
     )
     targets = tile_targets(folder, paths)
@@ -823,12 +648,10 @@ def download_tile(
         remotes = list(
             pool.map(
                 lambda path: _head(
-                    client,
-                    collection_id,
-                    tile_id,
-                    path,
-                    byoc_base_path=byoc_base_path,
-                    policy=policy,
+                    transport,
+                    Source(str(collection_id), str(tile_id), path),
+                    byoc_base_path,
+                    policy,
                 ),
                 [path for path, _ in targets],
             )
@@ -844,7 +667,7 @@ def download_tile(
     def one(path: str, target: Path, remote: RemoteFile) -> None:
         try:
             _download_file(
-                client,
+                transport,
                 Source(str(collection_id), str(tile_id), path),
                 target,
                 byoc_base_path=byoc_base_path,

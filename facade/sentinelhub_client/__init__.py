@@ -10,12 +10,15 @@ Quick start::
         tile = byoc.create_tile(collection, ByocTile(path="2024/scene_(BAND).tif"))
         [tile] = byoc.wait_for_tiles(collection, [tile], timeout=900)
 
-``AsyncSentinelHubBYOC`` has the same methods, awaitable. Errors derive from
+``AsyncSentinelHubBYOC`` has the same methods, awaitable. ``SentinelHub(config)`` (and
+``AsyncSentinelHub``) holds every service of one configuration over one connection pool and
+token: ``sh.byoc`` is a ``SentinelHubBYOC``. Errors derive from
 `SentinelHubError` (the tree is in the docstring of `sentinelhub_client._core.errors`).
 """
 
 from importlib import metadata as _metadata
 
+from sentinelhub_client._client import AsyncSentinelHub, SentinelHub
 from sentinelhub_client._core.auth import clear_token_cache
 from sentinelhub_client._core.config import DEPLOYMENTS, Deployment, SHConfig
 from sentinelhub_client._core.errors import (
@@ -63,6 +66,7 @@ __all__ = [
     "APIResponseValidationError",
     "APITimeoutError",
     "AsyncPaginator",
+    "AsyncSentinelHub",
     "AsyncSentinelHubBYOC",
     "AuthenticationError",
     "BadRequestError",
@@ -82,6 +86,7 @@ __all__ = [
     "RateLimitError",
     "RetryPolicy",
     "SHConfig",
+    "SentinelHub",
     "SentinelHubBYOC",
     "SentinelHubError",
     "SentinelHubValidationError",

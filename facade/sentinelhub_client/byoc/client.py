@@ -558,9 +558,10 @@ def _file_ids(collection: CollectionRef, tile: TileRef) -> tuple[str, str]:
     return str(collection_id_of(collection)), str(tile_id_of(tile))
 
 
-def _file_options(config: SHConfig, retry: RetryPolicy) -> dict[str, Any]:
-    """The settings every file call shares: where the BYOC API is, and the retry policy."""
-    return {"byoc_base_path": config.byoc_base_path, "retry": retry}
+def _file_options(config: SHConfig) -> dict[str, Any]:
+    """The settings every file call shares: where the BYOC API is. The file calls run on the
+    client's transport, so its retry policy and timeout (`with_options`) apply to them too."""
+    return {"byoc_base_path": config.byoc_base_path}
 
 
 class _ByocClientBase:
@@ -599,11 +600,25 @@ class SentinelHubBYOC(_ByocClientBase):
         config = self._setup(config)
         self.transport = SyncTransport(config, http_client=http_client, retry=retry)
 
+    @classmethod
+    def _from_transport(cls, transport: SyncTransport) -> Self:
+        """A client on a transport that another object owns (`SentinelHub`'s): it shares its
+        connections and token, and its `close` leaves them open."""
+        client = cls.__new__(cls)
+        client._setup(transport.config)
+        client.transport = transport.with_options()
+        return client
+
     def with_options(
         self, *, retry: RetryPolicy | None = None, timeout: float | None = None
     ) -> Self:
         """A client sharing this one's connections and token, with another retry policy and/or
-        timeout (seconds per request); closing it does not close this one."""
+        timeout (seconds per request, for every call, file downloads included); closing it does
+        not close this one.
+
+        Raises ``TypeError`` for a ``retry`` that is not a `RetryPolicy`, ``ValueError`` for a
+        ``timeout`` that is not a finite number of seconds above 0.
+        """
         clone = copy.copy(self)
         clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
         return clone
@@ -728,18 +743,18 @@ class SentinelHubBYOC(_ByocClientBase):
         ``/``-separated. Other collections have no files: the service answers 404
         (`NotFoundError`)."""
         return _dl.list_tile_files(
-            self.transport.http_client,
+            self.transport,
             *_file_ids(collection, tile),
-            **_file_options(self.config, self.transport.retry),
+            **_file_options(self.config),
         )
 
     def get_tile_file_size(self, collection: CollectionRef, tile: TileRef, path: str) -> int:
         """Size in bytes of one file of a tile (a ``HEAD`` request)."""
         return _dl.get_tile_file_size(
-            self.transport.http_client,
+            self.transport,
             *_file_ids(collection, tile),
             path,
-            **_file_options(self.config, self.transport.retry),
+            **_file_options(self.config),
         )
 
     def read_tile_file(
@@ -753,12 +768,12 @@ class SentinelHubBYOC(_ByocClientBase):
         """Bytes ``start..end`` of a file (``end`` inclusive, as in HTTP ranges), in memory; for
         whole files use `download_tile_file`, which streams to disk."""
         return _dl.read_tile_file(
-            self.transport.http_client,
+            self.transport,
             *_file_ids(collection, tile),
             path,
             start,
             end,
-            **_file_options(self.config, self.transport.retry),
+            **_file_options(self.config),
         )
 
     def iter_tile_file(
@@ -774,13 +789,13 @@ class SentinelHubBYOC(_ByocClientBase):
         """Stream bytes ``start..end`` of a file in chunks; a dropped connection is resumed
         where it stopped, and a file that changed meanwhile raises `DownloadError`."""
         return _dl.iter_tile_file(
-            self.transport.http_client,
+            self.transport,
             *_file_ids(collection, tile),
             path,
             start=start,
             end=end,
             chunk_size=chunk_size,
-            **_file_options(self.config, self.transport.retry),
+            **_file_options(self.config),
         )
 
     def download_tile_file(
@@ -806,7 +821,7 @@ class SentinelHubBYOC(_ByocClientBase):
         ``progress(done_bytes, total_bytes)`` is called as bytes arrive.
         """
         return _dl.download_tile_file(
-            self.transport.http_client,
+            self.transport,
             *_file_ids(collection, tile),
             path,
             destination,
@@ -816,7 +831,7 @@ class SentinelHubBYOC(_ByocClientBase):
             chunk_size=chunk_size,
             part_size=part_size,
             progress=progress,
-            **_file_options(self.config, self.transport.retry),
+            **_file_options(self.config),
         )
 
     def download_tile(
@@ -835,7 +850,7 @@ class SentinelHubBYOC(_ByocClientBase):
         tile's sub-folders; files already complete there are skipped. ``progress`` sees the
         bytes of all files together."""
         return _dl.download_tile(
-            self.transport.http_client,
+            self.transport,
             *_file_ids(collection, tile),
             directory,
             files=files,
@@ -843,7 +858,7 @@ class SentinelHubBYOC(_ByocClientBase):
             resume=resume,
             concurrency=concurrency,
             progress=progress,
-            **_file_options(self.config, self.transport.retry),
+            **_file_options(self.config),
         )
 
     def wait_for_tiles(
@@ -921,6 +936,13 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
     ) -> None:
         config = self._setup(config)
         self.transport = AsyncTransport(config, http_client=http_client, retry=retry)
+
+    @classmethod
+    def _from_transport(cls, transport: AsyncTransport) -> Self:
+        client = cls.__new__(cls)
+        client._setup(transport.config)
+        client.transport = transport.with_options()
+        return client
 
     def with_options(
         self, *, retry: RetryPolicy | None = None, timeout: float | None = None
@@ -1009,17 +1031,17 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
 
     async def list_tile_files(self, collection: CollectionRef, tile: TileRef) -> list[str]:
         return await _adl.alist_tile_files(
-            self.transport.http_client,
+            self.transport,
             *_file_ids(collection, tile),
-            **_file_options(self.config, self.transport.retry),
+            **_file_options(self.config),
         )
 
     async def get_tile_file_size(self, collection: CollectionRef, tile: TileRef, path: str) -> int:
         return await _adl.aget_tile_file_size(
-            self.transport.http_client,
+            self.transport,
             *_file_ids(collection, tile),
             path,
-            **_file_options(self.config, self.transport.retry),
+            **_file_options(self.config),
         )
 
     async def read_tile_file(
@@ -1031,12 +1053,12 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
         end: int | None = None,
     ) -> bytes:
         return await _adl.aread_tile_file(
-            self.transport.http_client,
+            self.transport,
             *_file_ids(collection, tile),
             path,
             start,
             end,
-            **_file_options(self.config, self.transport.retry),
+            **_file_options(self.config),
         )
 
     def iter_tile_file(
@@ -1050,13 +1072,13 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
         chunk_size: int = DEFAULT_CHUNK_SIZE,
     ) -> AsyncIterator[bytes]:
         return _adl.aiter_tile_file(
-            self.transport.http_client,
+            self.transport,
             *_file_ids(collection, tile),
             path,
             start=start,
             end=end,
             chunk_size=chunk_size,
-            **_file_options(self.config, self.transport.retry),
+            **_file_options(self.config),
         )
 
     async def download_tile_file(
@@ -1074,7 +1096,7 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
         progress: ProgressCallback | None = None,
     ) -> Path:
         return await _adl.adownload_tile_file(
-            self.transport.http_client,
+            self.transport,
             *_file_ids(collection, tile),
             path,
             destination,
@@ -1084,7 +1106,7 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
             chunk_size=chunk_size,
             part_size=part_size,
             progress=progress,
-            **_file_options(self.config, self.transport.retry),
+            **_file_options(self.config),
         )
 
     async def download_tile(
@@ -1100,7 +1122,7 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
         progress: ProgressCallback | None = None,
     ) -> list[Path]:
         return await _adl.adownload_tile(
-            self.transport.http_client,
+            self.transport,
             *_file_ids(collection, tile),
             directory,
             files=files,
@@ -1108,7 +1130,7 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
             resume=resume,
             concurrency=concurrency,
             progress=progress,
-            **_file_options(self.config, self.transport.retry),
+            **_file_options(self.config),
         )
 
     async def wait_for_tiles(

@@ -4,7 +4,8 @@
 Usage: ``scripts/twin_share.py [--root DIR]`` (default: this checkout). For each pair (the two
 transport classes of ``_core/transport.py``, the two download shells of ``byoc/files``) it prints
 the lines of each side, the lines they have in common (difflib's matching blocks) and difflib's
-ratio; then it lists the retry loops (functions with a ``while`` loop that asks a `RetryState`
+ratio, with and without docstrings (they are written once, on the sync side); then it lists
+the retry loops (functions with a ``while`` loop that asks a `RetryState`
 what to do). Blank lines and comment-only lines are left out; indentation is ignored.
 """
 
@@ -40,6 +41,24 @@ def source_of(root: Path, spec: str) -> str:
     raise SystemExit(f"no class {cls} in {name}")
 
 
+def without_docstrings(text: str) -> str:
+    """``text`` with the docstrings of its module, classes and functions blanked out."""
+    lines = text.splitlines()
+    for node in ast.walk(ast.parse(text)):
+        if not isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        first = node.body[0] if node.body else None
+        if (
+            isinstance(first, ast.Expr)
+            and isinstance(first.value, ast.Constant)
+            and isinstance(first.value.value, str)
+            and first.end_lineno is not None
+        ):
+            for number in range(first.lineno - 1, first.end_lineno):
+                lines[number] = ""
+    return "\n".join(lines)
+
+
 def normalised(text: str) -> list[str]:
     """Lines without indentation, blanks, comments, ``async`` and ``await``."""
     out = []
@@ -50,10 +69,14 @@ def normalised(text: str) -> list[str]:
     return out
 
 
-def compare(root: Path, sync_spec: str, async_spec: str) -> tuple[int, int, int, float]:
-    """(sync lines, async lines, identical lines, ratio)."""
-    a = normalised(source_of(root, sync_spec))
-    b = normalised(source_of(root, async_spec))
+def compare(
+    root: Path, sync_spec: str, async_spec: str, *, code_only: bool = False
+) -> tuple[int, int, int, float]:
+    """(sync lines, async lines, identical lines, ratio); ``code_only`` leaves docstrings out."""
+    a_text, b_text = source_of(root, sync_spec), source_of(root, async_spec)
+    if code_only:
+        a_text, b_text = without_docstrings(a_text), without_docstrings(b_text)
+    a, b = normalised(a_text), normalised(b_text)
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     same = sum(block.size for block in matcher.get_matching_blocks())
     return len(a), len(b), same, matcher.ratio()
@@ -87,10 +110,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent)
     args = parser.parse_args()
-    print(f"{'pair':<10} {'sync':>5} {'async':>5} {'same':>5} {'ratio':>6}")
-    for label, sync_spec, async_spec in PAIRS:
-        sync_lines, async_lines, same, ratio = compare(args.root, sync_spec, async_spec)
-        print(f"{label:<10} {sync_lines:>5} {async_lines:>5} {same:>5} {ratio:>6.3f}")
+    print(f"{'pair':<26} {'sync':>5} {'async':>5} {'same':>5} {'ratio':>6}")
+    for code_only in (False, True):
+        for label, sync_spec, async_spec in PAIRS:
+            sync_lines, async_lines, same, ratio = compare(
+                args.root, sync_spec, async_spec, code_only=code_only
+            )
+            name = label + (" (no docstrings)" if code_only else "")
+            print(f"{name:<26} {sync_lines:>5} {async_lines:>5} {same:>5} {ratio:>6.3f}")
     loops = retry_loops(args.root)
     print(f"\nretry loops: {len(loops)}")
     for name in loops:

@@ -807,3 +807,17 @@ class AsyncTransport(_TransportCore):
         """Close the httpx client (a no-op for transports made by `with_options` or `over`)."""
         if self._owns_client:
             await self.http_client.aclose()
+
+
+def _share_docstrings() -> None:
+    """The async transport's methods carry the docstrings of their sync twins (written once)."""
+    for name, member in vars(AsyncTransport).items():
+        function = getattr(member, "__func__", member)  # through classmethod
+        twin = getattr(vars(SyncTransport).get(name), "__func__", None) or vars(SyncTransport).get(
+            name
+        )
+        if callable(function) and not function.__doc__ and twin is not None:
+            function.__doc__ = twin.__doc__
+
+
+_share_docstrings()

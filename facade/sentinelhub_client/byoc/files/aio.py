@@ -68,11 +68,6 @@ logger = logging.getLogger(__name__)
 PathLike = str | os.PathLike[str]
 
 
-async def _sleep(seconds: float) -> None:
-    if seconds > 0:
-        await anyio.sleep(seconds)
-
-
 # ------------------------------------------------------------------------------------- transport
 
 
@@ -108,9 +103,8 @@ async def alist_tile_files(
 async def _head(
     transport: AsyncTransport, source: Source, byoc_base_path: str, policy: RetryPolicy
 ) -> RemoteFile:
-    return remote_file_of(
-        source.path, await transport.run(head_call(byoc_base_path, source, policy))
-    )
+    response = await transport.run(head_call(byoc_base_path, source, policy))
+    return remote_file_of(source.path, response)
 
 
 async def aget_tile_file_size(

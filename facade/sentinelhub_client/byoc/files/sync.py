@@ -189,7 +189,8 @@ def list_tile_files(
 def _head(
     transport: SyncTransport, source: Source, byoc_base_path: str, policy: RetryPolicy
 ) -> RemoteFile:
-    return remote_file_of(source.path, transport.run(head_call(byoc_base_path, source, policy)))
+    response = transport.run(head_call(byoc_base_path, source, policy))
+    return remote_file_of(source.path, response)
 
 
 def get_tile_file_size(
@@ -204,7 +205,8 @@ def get_tile_file_size(
     """The size in bytes of one file of a tile (a ``HEAD`` request)."""
     transport = _transport(client)
     source = Source(str(collection_id), str(tile_id), path)
-    return _head(transport, source, byoc_base_path, _policy(transport, retry, None)).size
+    remote = _head(transport, source, byoc_base_path, _policy(transport, retry, None))
+    return remote.size
 
 
 def iter_tile_file(

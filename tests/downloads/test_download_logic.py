@@ -317,6 +317,63 @@ def test_connection_errors_use_up_the_attempts(api: Api, fake: FakeServer, tmp_p
         api("download_tile_file", C, T, "f.bin", tmp_path / "f.bin", max_attempts=3)
 
 
+def test_a_segment_that_makes_progress_renews_its_attempts(
+    api: Api, fake: FakeServer, tmp_path: Path
+) -> None:
+    data = random_bytes(100_000)
+    fake.add("f.bin", data)
+    fake.cuts = {
+        0: 20_000,
+        1: 20_000,
+        2: 20_000,
+        3: 20_000,
+    }  # four drops in a row, each after bytes
+    out = api("download_tile_file", C, T, "f.bin", tmp_path / "f.bin", max_attempts=2)
+    assert out.read_bytes() == data
+    assert [r.headers.get("range") for r in fake.file_gets] == [
+        None,
+        "bytes=20000-99999",
+        "bytes=40000-99999",
+        "bytes=60000-99999",
+        "bytes=80000-99999",
+    ]
+
+
+def stop_midway(
+    api: Api, fake: FakeServer, destination: Path, failure: type[BaseException]
+) -> None:
+    """A parallel download whose progress callback raises ``failure`` midway: it stops every
+    segment and surfaces unchanged; what was written stays for a resume, which completes."""
+    data = random_bytes(400_000)
+    fake.add("f.bin", data)
+
+    def stop(done: int, total: int) -> None:
+        if done >= 100_000:
+            raise failure("stop")
+
+    options = {"part_size": 50_000, "chunk_size": 25_000, "concurrency": 4}
+    with pytest.raises(failure):
+        api("download_tile_file", C, T, "f.bin", destination, progress=stop, **options)
+    assert (destination.parent / "f.bin.part.json").exists()
+    assert not destination.exists()
+    assert api("download_tile_file", C, T, "f.bin", destination).read_bytes() == data
+
+
+def test_an_error_in_a_parallel_download_surfaces_as_it_is(
+    api: Api, fake: FakeServer, tmp_path: Path
+) -> None:
+    stop_midway(api, fake, tmp_path / "f.bin", RuntimeError)
+
+
+@pytest.mark.parametrize("failure", [KeyboardInterrupt, SystemExit])
+def test_an_interrupt_in_a_download_thread_surfaces_as_it_is(
+    fake: FakeServer, tmp_path: Path, failure: type[BaseException]
+) -> None:
+    """Not collected as a failure of the segment (only ``Exception`` is): it leaves the worker
+    thread through its future and is raised in the caller's thread."""
+    stop_midway(Api("sync"), fake, tmp_path / "f.bin", failure)
+
+
 # ------------------------------------------------------------------------------------- resume
 
 

@@ -4,6 +4,7 @@ closing it closes that pool once; its services are declared one line each."""
 from __future__ import annotations
 
 import importlib
+import inspect
 from pathlib import Path
 
 import httpx
@@ -168,3 +169,18 @@ def test_repr_and_download_through_the_hub(
         path = sh.byoc.download_tile_file(COLLECTION_ID, TILE_ID, "x.tif", tmp_path / "x.tif")
     assert path.read_bytes() == b"abc"
     assert api.routes["token"].call_count == 1
+
+
+def test_the_hubs_are_twins() -> None:
+    def shape(function: object) -> list[tuple[str, object, object]]:
+        parameters = inspect.signature(function).parameters.values()  # type: ignore[arg-type]
+        return [(p.name, p.kind, p.default) for p in parameters]
+
+    def public(cls: type) -> set[str]:
+        return {n for n in dir(cls) if not n.startswith("_")}
+
+    assert public(SentinelHub) == public(AsyncSentinelHub) == {"byoc", "close", "with_options"}
+    assert shape(SentinelHub.__init__) == shape(AsyncSentinelHub.__init__)
+    assert shape(SentinelHub.with_options) == shape(AsyncSentinelHub.with_options)
+    assert inspect.iscoroutinefunction(AsyncSentinelHub.close)
+    assert AsyncSentinelHub.close.__doc__

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sentinelhub_client import NotFoundError, __version__
 from sentinelhub_client.cli import main
 from sentinelhub_client.cli.common import one_line_error, redact, remember_secret, setup_logging
-from sentinelhub_client.cli.main import COMMANDS, ShcGroup, cli
+from sentinelhub_client.cli.root import COMMANDS, ShcGroup, cli
 
 
 @pytest.fixture

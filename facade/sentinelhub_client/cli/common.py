@@ -25,6 +25,7 @@ __all__ = [
     "emit_rows",
     "fail",
     "json_option",
+    "max_items_option",
     "one_line_error",
     "pass_state",
     "setup_logging",
@@ -135,7 +136,7 @@ def one_line_error(exc: BaseException) -> str:
 
 def fail(message: str) -> NoReturn:
     """Stop the command with a one-line error and exit code 1."""
-    from sentinelhub_client.cli.main import ShcError
+    from sentinelhub_client.cli.root import ShcError
 
     raise ShcError(message)
 
@@ -184,6 +185,13 @@ def json_option(function: F) -> F:
     )(function)
 
 
+def max_items_option(function: F) -> F:
+    """``--max-items``: stop after this many (pages are fetched only as needed)."""
+    return click.option("--max-items", type=click.IntRange(min=1), help="Stop after this many.")(
+        function
+    )
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -204,10 +212,10 @@ def emit_object(data: Mapping[str, Any], *, as_json: bool) -> None:
         click.echo(f"{key.ljust(width)}  {_cell(value)}")
 
 
-#: Rows whose cells size the table's columns; later rows are cut to those widths, so a listing of
-#: millions streams in bounded memory.
+#: Rows whose cells size the table's columns (so that a listing of millions streams in bounded
+#: memory); a longer cell, later or over ``_MAX_WIDTH``, is printed whole and shifts its line.
 _SIZING_ROWS = 100
-_MAX_CELL = 60
+_MAX_WIDTH = 60
 
 
 def emit_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *, as_json: bool) -> int:
@@ -225,11 +233,13 @@ def emit_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *, as_j
         return count
     iterator: Iterator[Mapping[str, Any]] = iter(rows)
     head = list(islice(iterator, _SIZING_ROWS))
-    cells = [[_cell(row.get(c))[:_MAX_CELL] for c in columns] for row in head]
-    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    cells = [[_cell(row.get(c)) for c in columns] for row in head]
+    widths = [
+        min(_MAX_WIDTH, max([len(c), *(len(r[i]) for r in cells)])) for i, c in enumerate(columns)
+    ]
 
     def line(values: Sequence[str]) -> str:
-        return "  ".join(v[:w].ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+        return "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
 
     click.echo(line(list(columns)))
     for values in cells:

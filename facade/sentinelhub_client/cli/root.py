@@ -16,6 +16,10 @@ __all__ = ["COMMANDS", "ShcGroup", "cli", "run"]
 #: Every command of ``shc``: name -> (module of this package that defines ``command``, summary).
 #: Add a command group by writing its module and adding one line here.
 COMMANDS: Final[Mapping[str, tuple[str, str]]] = {
+    "config": ("config", "Show the configuration and the sentinelhub-py profiles."),
+    "collections": ("collections", "List, create, update and delete BYOC collections."),
+    "tiles": ("tiles", "List, register, update, reingest and wait for the tiles of a collection."),
+    "files": ("files", "List and download the files of a Planet tile."),
     "emulator": ("emulator", "Start the local emulator (the same flags as sentinelhub-emulator)."),
     "demo": ("demo", "Run the end-to-end demo against an embedded emulator."),
     "version": ("version", "Print the installed version."),

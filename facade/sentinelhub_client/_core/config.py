@@ -581,6 +581,8 @@ class SHConfig:
         byoc_base_path: str | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
+        # The parameters above are the table's settings (a test checks that they match); read
+        # them by name so that nothing below repeats a setting.
         arguments = {
             name: value
             for name, value in locals().items()

@@ -48,21 +48,32 @@ class ShcGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """List the commands from the registry's summaries (no import needed for ``--help``)."""
-        rows = [(name, self.lazy[name][1]) for name in self.list_commands(ctx) if name in self.lazy]
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
+        """List the commands; registered ones by their summary, so ``--help`` imports none."""
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.lazy:
+                rows.append((name, self.lazy[name][1]))
+            elif (command := super().get_command(ctx, name)) is not None:
+                rows.append((name, command.get_short_help_str()))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
-        from sentinelhub_client._core.errors import SentinelHubError
-
         try:
             return super().invoke(ctx)
-        except (SentinelHubError, ValueError, OSError) as exc:
-            if isinstance(exc, click.ClickException):
+        except Exception as exc:
+            if isinstance(exc, click.ClickException) or not _reported_in_one_line(exc):
                 raise
             raise ShcError(one_line_error(exc)) from exc
+
+
+def _reported_in_one_line(exc: Exception) -> bool:
+    """The library's errors, and bad input or a file problem (a `ValueError` naming the field,
+    an `OSError`); anything else is a bug and keeps its traceback."""
+    if isinstance(exc, ValueError | OSError):
+        return True
+    errors = sys.modules.get("sentinelhub_client._core.errors")  # no import for `shc version`
+    return errors is not None and isinstance(exc, errors.SentinelHubError)
 
 
 class ShcError(click.ClickException):

@@ -1,6 +1,6 @@
 """Run every benchmark of the project and write one table to ``docs/benchmarks.md``.
 
-    scripts/bench [--quick] [--only NAME ...] [--output docs/benchmarks.md]
+    scripts/bench [--quick] [--only NAME ...] [--output FILE]
 
 Every ``scripts/bench_*.py`` module is a benchmark: it exposes
 ``rows(quick: bool) -> list[tuple[str, str]]`` (see ``benchlib.py``) returning ``(measure,
@@ -78,18 +78,19 @@ def render(table: list[tuple[str, str, str]], command: str, seconds: float) -> s
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller runs (a few minutes)")
     parser.add_argument(
         "--only",
         nargs="+",
         metavar="NAME",
-        help=f"run only these (of: {', '.join(b.removeprefix('bench_') for b in benchmarks())})",
+        help=f"run only these (of: {', '.join(b.removeprefix('bench_') for b in benchmarks())}); "
+        "the table is then printed, not written, unless --output is given",
     )
     parser.add_argument(
         "--output",
         type=Path,
-        default=ROOT / "docs" / "benchmarks.md",
+        default=None,
         help="where to write the table (default docs/benchmarks.md)",
     )
     args = parser.parse_args()
@@ -104,8 +105,10 @@ def main() -> int:
     table = run(names, args.quick)
     command = "scripts/bench " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     text = render(table, command.strip(), time.monotonic() - started)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text)
+    output = args.output or (None if args.only else ROOT / "docs" / "benchmarks.md")
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text)
     print(text)
     return 0 if all(m != "(did not finish)" for _, m, _ in table) else 1
 

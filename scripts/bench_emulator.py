@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import socket
 import statistics
 import subprocess
@@ -38,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from benchlib import peer_python
+from benchlib import peer_python, sentinelhub_py_listing
 from sentinelhub_client import (
     AsyncSentinelHubBYOC,
     SentinelHubBYOC,
@@ -174,23 +173,6 @@ def async_facade_listing(emu: Endpoint, collection_id: str) -> int:
     return asyncio.run(run())
 
 
-def sentinelhub_py_listing(
-    base_url: str, token_url: str, client_id: str, client_secret: str, collection_id: str
-) -> int:
-    """sentinelhub-py's ``iter_tiles`` over the whole collection (run where it is installed)."""
-    from sentinelhub import SentinelHubBYOC as PyBYOC
-    from sentinelhub import SHConfig as PyConfig
-
-    # requests-oauthlib refuses plain http unless told otherwise; the emulator is on loopback.
-    os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
-    config = PyConfig(use_defaults=True)
-    config.sh_client_id = client_id
-    config.sh_client_secret = client_secret
-    config.sh_base_url = base_url
-    config.sh_token_url = token_url
-    return sum(1 for _ in PyBYOC(config=config).iter_tiles(collection_id, count=100))
-
-
 def peer_listing(emu: Endpoint, collection_id: str) -> tuple[int, float]:
     """sentinelhub-py's listing, in this interpreter when it has sentinelhub-py, else in the
     benchmark environment's (timed inside that process, start-up excluded)."""
@@ -203,7 +185,7 @@ def peer_listing(emu: Endpoint, collection_id: str) -> tuple[int, float]:
     code = (
         "import json, sys, time\n"
         f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
-        "from bench_emulator import sentinelhub_py_listing\n"
+        "from benchlib import sentinelhub_py_listing\n"
         "started = time.perf_counter()\n"
         f"count = sentinelhub_py_listing(*{endpoint!r})\n"
         "print(json.dumps([count, time.perf_counter() - started]))\n"

@@ -8,12 +8,13 @@ peer measured in the same run. ``scripts/bench`` imports each module and writes 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import venv
 from pathlib import Path
 
-__all__ = ["PEER_ENV", "peer_python"]
+__all__ = ["PEER_ENV", "peer_python", "sentinelhub_py_listing"]
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Where sentinelhub-py is installed when this interpreter does not have it (git-ignored).
@@ -27,8 +28,14 @@ def _has_peer(python: str) -> bool:
 
 
 def peer_python() -> str:
-    """An interpreter that can ``import sentinelhub``: this one if it can, else the one of
-    ``.bench-env/``, created and filled on first use (a few minutes, once)."""
+    """An interpreter that can ``import sentinelhub``: ``$BENCH_PEER_PYTHON`` if set, else this
+    one if it can, else the one of ``.bench-env/``, created and filled on first use (a few
+    minutes, once)."""
+    chosen = os.environ.get("BENCH_PEER_PYTHON")
+    if chosen:
+        if not _has_peer(chosen):
+            raise RuntimeError(f"BENCH_PEER_PYTHON={chosen} cannot import {PEER_PACKAGE}")
+        return chosen
     if _has_peer(sys.executable):
         return sys.executable
     python = PEER_ENV / "bin" / "python"
@@ -39,3 +46,20 @@ def peer_python() -> str:
         install = [str(python), "-m", "pip", "install", "-q", PEER_PACKAGE]
         subprocess.run(install, check=True)
     return str(python)
+
+
+def sentinelhub_py_listing(
+    base_url: str, token_url: str, client_id: str, client_secret: str, collection_id: str
+) -> int:
+    """sentinelhub-py's ``iter_tiles`` over the whole collection (run where it is installed)."""
+    from sentinelhub import SentinelHubBYOC as PyBYOC
+    from sentinelhub import SHConfig as PyConfig
+
+    # requests-oauthlib refuses plain http unless told otherwise; the emulator is on loopback.
+    os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
+    config = PyConfig(use_defaults=True)
+    config.sh_client_id = client_id
+    config.sh_client_secret = client_secret
+    config.sh_base_url = base_url
+    config.sh_token_url = token_url
+    return sum(1 for _ in PyBYOC(config=config).iter_tiles(collection_id, count=100))

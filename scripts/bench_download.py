@@ -268,7 +268,7 @@ def _make_source(target: Path, size: int) -> str:
     return digest.hexdigest()
 
 
-def main() -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size-mb", type=int, default=1024, help="file size in MiB (1024)")
     parser.add_argument("--ranges", type=int, default=4, help="parallel ranges (4)")
@@ -287,6 +287,11 @@ def main() -> int:
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-args", nargs=3, help=argparse.SUPPRESS)
+    return parser
+
+
+def main() -> int:
+    parser = _parser()
     args = parser.parse_args()
     if args.child:
         url, path, out = args.child_args
@@ -310,15 +315,21 @@ def main() -> int:
         else:
             _child(args.child, url, path, out, args.ranges, args.part_size_mb)
         return 0
+    if args.pin and len(os.sched_getaffinity(0)) < 2:
+        parser.error("--pin needs at least two CPUs")
+    results = measure(args)
+    print_report(args, results)
+    return 0
 
+
+def measure(args: argparse.Namespace) -> list[Result]:
+    """Run every method of ``args.methods``; the best run of each."""
     import httpx
     from sentinelhub_emulator import Emulator
 
     args.client_cpus = None
     if args.pin:
         available = sorted(os.sched_getaffinity(0))
-        if len(available) < 2:
-            parser.error("--pin needs at least two CPUs")
         os.sched_setaffinity(0, {available[0]})  # threads started from now on inherit it
         args.client_cpus = set(available[1:])
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-download-"))
@@ -384,7 +395,11 @@ def main() -> int:
     finally:
         if owns_workdir:
             shutil.rmtree(workdir, ignore_errors=True)
+    return results
 
+
+def print_report(args: argparse.Namespace, results: list[Result]) -> None:
+    size = args.size_mb * MiB
     curl = next((r for r in results if r.method == "curl" and r.seconds), None)
     print()
     print(
@@ -417,7 +432,34 @@ def main() -> int:
         "is on disk\n(ours fsyncs before renaming; curl's and httpx's outputs get an fsync "
         "afterwards); CPU s: user+sys of\nthe whole process, start-up included; MB = 10^6 bytes."
     )
-    return 0
+
+
+def rows(quick: bool) -> list[tuple[str, str]]:
+    """The ``scripts/bench`` protocol: one (measure, result) per method, curl as the peer."""
+    size_mb = 128 if quick else 1024
+    args = _parser().parse_args(["--size-mb", str(size_mb), "--repeat", "1" if quick else "3"])
+    results = measure(args)
+    size = size_mb * MiB
+    curl = next((r for r in results if r.method == "curl" and r.seconds), None)
+    out: list[tuple[str, str]] = []
+    for r in results:
+        name = f"{size_mb} MiB Planet file download, {r.method}"
+        if r.method.endswith("ranges"):
+            name += f" ({args.ranges} ranges)"
+        if r.seconds is None:
+            out.append((name, r.note or "failed"))
+            continue
+        text = f"{size / 1e6 / r.seconds:,.0f} MB/s"
+        if curl and curl.seconds and r is not curl:
+            text += f": {curl.seconds / r.seconds:.2f}x curl's speed"
+            if curl.durable and r.durable:
+                text += f", {curl.durable / r.durable:.2f}x curl + fsync"
+        if r.peak_rss_mb:
+            text += f"; peak RSS {r.peak_rss_mb:.0f} MB"
+        if r.note:
+            text += f" ({r.note})"
+        out.append((name, text))
+    return out
 
 
 if __name__ == "__main__":

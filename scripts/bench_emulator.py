@@ -6,9 +6,10 @@ Starts an emulator in a temporary folder and prints one table with:
 
 * listing every tile of a collection of ``--tiles`` tiles, 100 per page: pages per second and
   tiles per second, for a bare httpx loop (the floor: nothing but HTTP and JSON), for
-  ``SentinelHubBYOC.iter_tiles``, for ``AsyncSentinelHubBYOC.iter_tiles`` and, when the
-  ``sentinelhub`` package (sentinelhub-py) is installed, for its ``SentinelHubBYOC.iter_tiles``
-  against the same emulator; ratios are against the bare loop;
+  ``SentinelHubBYOC.iter_tiles``, for ``AsyncSentinelHubBYOC.iter_tiles`` and for
+  sentinelhub-py's ``SentinelHubBYOC.iter_tiles`` against the same emulator (from this
+  interpreter when it has the ``sentinelhub`` package, else from ``.bench-env/``, which is made
+  on first use); ratios are against the bare loop;
 * the median time of page 1 and of page 200 (keyset pagination: they should cost the same);
 * tiles ingested per second: ``--ingest`` real three-band COG tiles registered at once, from the
   first create call until the last tile is INGESTED.
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
+import json
 import socket
 import statistics
 import subprocess
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from benchlib import peer_python, sentinelhub_py_listing
 from sentinelhub_client import (
     AsyncSentinelHubBYOC,
     SentinelHubBYOC,
@@ -171,20 +173,26 @@ def async_facade_listing(emu: Endpoint, collection_id: str) -> int:
     return asyncio.run(run())
 
 
-def sentinelhub_py_listing(emu: Endpoint, collection_id: str) -> int | None:
-    try:
-        from sentinelhub import SentinelHubBYOC as PyBYOC
-        from sentinelhub import SHConfig as PyConfig
-    except ImportError:
-        return None
-    # requests-oauthlib refuses plain http unless told otherwise; the emulator is on loopback.
-    os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
-    config = PyConfig(use_defaults=True)
-    config.sh_client_id = emu.client_id
-    config.sh_client_secret = emu.client_secret
-    config.sh_base_url = emu.base_url
-    config.sh_token_url = emu.token_url
-    return sum(1 for _ in PyBYOC(config=config).iter_tiles(collection_id, count=100))
+def peer_listing(emu: Endpoint, collection_id: str) -> tuple[int, float]:
+    """sentinelhub-py's listing, in this interpreter when it has sentinelhub-py, else in the
+    benchmark environment's (timed inside that process, start-up excluded)."""
+    python = peer_python()
+    endpoint = (emu.base_url, emu.token_url, emu.client_id, emu.client_secret, collection_id)
+    if python == sys.executable:
+        started = time.perf_counter()
+        count = sentinelhub_py_listing(*endpoint)
+        return count, time.perf_counter() - started
+    code = (
+        "import json, sys, time\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from benchlib import sentinelhub_py_listing\n"
+        "started = time.perf_counter()\n"
+        f"count = sentinelhub_py_listing(*{endpoint!r})\n"
+        "print(json.dumps([count, time.perf_counter() - started]))\n"
+    )
+    out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
+    count, seconds = json.loads(out.stdout.splitlines()[-1])
+    return int(count), float(seconds)
 
 
 def page_costs(emu: Endpoint, collection_id: str, depth: int, repeat: int) -> tuple[float, float]:
@@ -239,14 +247,28 @@ def ingestion_rate(emu: Endpoint, tiles: int) -> tuple[float, int]:
     return seconds, ingested
 
 
-def main() -> None:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiles", type=int, default=20_000, help="tiles in the listed collection")
     parser.add_argument("--ingest", type=int, default=40, help="tiles to ingest (3 COGs each)")
     parser.add_argument("--repeat", type=int, default=30, help="samples per page-cost median")
     parser.add_argument("--depth", type=int, default=200, help="the deep page to time")
-    args = parser.parse_args()
+    return parser
 
+
+def main() -> None:
+    print_table(run(_parser().parse_args()))
+
+
+def rows(quick: bool) -> list[tuple[str, str]]:
+    """The ``scripts/bench`` protocol: (measure, result) pairs, sentinelhub-py as the peer."""
+    argv = ["--tiles", "5000", "--ingest", "10", "--repeat", "10", "--depth", "50"] if quick else []
+    return [
+        (name, "; ".join(c for c in cells if c)) for name, *cells in run(_parser().parse_args(argv))
+    ]
+
+
+def run(args: argparse.Namespace) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     with tempfile.TemporaryDirectory(prefix="bench-emu-") as tmp:
         data = Path(tmp)
@@ -260,34 +282,32 @@ def main() -> None:
                 status="INGESTED",
             )
         rows += measure(data, collection_id, args)
-    print_table(rows)
+    return rows
 
 
 def measure(data: Path, collection_id: str, args: argparse.Namespace) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     with emulator_process(data) as emu:
         pages = -(-args.tiles // 100)
-        runs: list[tuple[str, Callable[[], int | None]]] = [
+        runs: list[tuple[str, Callable[[], int | tuple[int, float]]]] = [
             ("bare httpx loop", lambda: bare_listing(emu, collection_id)),
             ("bare httpx async loop", lambda: bare_async_listing(emu, collection_id)),
             ("SentinelHubBYOC.iter_tiles", lambda: facade_listing(emu, collection_id)),
             ("AsyncSentinelHubBYOC.iter_tiles", lambda: async_facade_listing(emu, collection_id)),
-            ("sentinelhub-py iter_tiles", lambda: sentinelhub_py_listing(emu, collection_id)),
+            ("sentinelhub-py iter_tiles", lambda: peer_listing(emu, collection_id)),
         ]
-        timings: dict[str, float | None] = {}
-        for label, run in runs:
+        timings: dict[str, float] = {}
+        for label, listing in runs:
             clear_token_cache()
             started = time.perf_counter()
-            count = run()
-            timings[label] = None if count is None else time.perf_counter() - started
-            assert count in (None, args.tiles), (label, count)
+            result = listing()
+            count, seconds = result if isinstance(result, tuple) else (result, 0.0)
+            timings[label] = seconds or time.perf_counter() - started
+            assert count == args.tiles, (label, count)
         floor = timings["bare httpx loop"]
         peer = timings["sentinelhub-py iter_tiles"]
         for label, seconds in timings.items():
             name = f"list {args.tiles} tiles: {label}"
-            if seconds is None:
-                rows.append((name, "skipped", "sentinelhub not installed", ""))
-                continue
             ratio = f"{floor / seconds:.2f}x of bare" if floor else ""
             if peer and label != "sentinelhub-py iter_tiles":
                 ratio += f", {peer / seconds:.1f}x sentinelhub-py's speed"

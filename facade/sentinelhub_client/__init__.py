@@ -16,48 +16,165 @@ token: ``sh.byoc`` is a ``SentinelHubBYOC``. Errors derive from
 `SentinelHubError` (the tree is in the docstring of `sentinelhub_client._core.errors`).
 """
 
-from importlib import metadata as _metadata
+from __future__ import annotations
 
-from sentinelhub_client._client import AsyncSentinelHub, SentinelHub
-from sentinelhub_client._core.auth import clear_token_cache
-from sentinelhub_client._core.config import DEPLOYMENTS, Deployment, SHConfig
-from sentinelhub_client._core.errors import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    DownloadDiskError,
-    DownloadError,
-    DownloadExistsError,
-    IngestionError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    SentinelHubError,
-    SentinelHubValidationError,
-    ServerError,
-    TileDownloadError,
-    Violation,
-    WaitTimeoutError,
-)
-from sentinelhub_client._core.pagination import AsyncPaginator, Page, SyncPaginator
-from sentinelhub_client._core.retry import RetryPolicy
-from sentinelhub_client.byoc.client import AsyncSentinelHubBYOC, SentinelHubBYOC
-from sentinelhub_client.byoc.models import (
-    ByocCollection,
-    ByocCollectionAdditionalData,
-    ByocCollectionBand,
-    ByocTile,
-    TileStatus,
-)
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = _metadata.version("sentinelhub-client")
-except _metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+
+def _defer_httpx_cli() -> None:
+    """Keep httpx from importing its command line (click, rich and pygments: tens of ms) when it
+    is imported by this package, which never uses it.
+
+    httpx runs ``from ._main import main`` on import. A stand-in ``httpx._main`` whose ``main``
+    imports the real module when called keeps ``httpx.main`` working for anyone who calls it.
+    Nothing happens if httpx is already imported.
+    """
+    if "httpx" in sys.modules or "httpx._main" in sys.modules:
+        return
+    stand_in = types.ModuleType("httpx._main", "httpx's command line, imported when called")
+
+    def main(*args: Any, **kwargs: Any) -> Any:
+        if sys.modules.get("httpx._main") is stand_in:
+            del sys.modules["httpx._main"]
+        real = importlib.import_module("httpx._main")
+        httpx = sys.modules.get("httpx")
+        if httpx is not None:
+            httpx.main = real.main  # type: ignore[attr-defined]
+        return real.main(*args, **kwargs)
+
+    stand_in.main = main  # type: ignore[attr-defined]
+    sys.modules["httpx._main"] = stand_in
+
+
+_defer_httpx_cli()
+
+#: Every public name -> the module that defines it. `__getattr__` imports a module the first time
+#: one of its names is used, so ``import sentinelhub_client`` costs almost nothing; the imports
+#: under ``TYPE_CHECKING`` show the same names to type checkers and IDEs. To add a public name,
+#: add it here, to ``__all__`` and to the ``TYPE_CHECKING`` block (tests/unit/test_public_api.py
+#: checks that the three agree).
+_EXPORTS: dict[str, str] = {
+    "SentinelHub": "sentinelhub_client._client",
+    "AsyncSentinelHub": "sentinelhub_client._client",
+    "clear_token_cache": "sentinelhub_client._core.auth",
+    "DEPLOYMENTS": "sentinelhub_client._core.config",
+    "Deployment": "sentinelhub_client._core.config",
+    "SHConfig": "sentinelhub_client._core.config",
+    "APIConnectionError": "sentinelhub_client._core.errors",
+    "APIError": "sentinelhub_client._core.errors",
+    "APIResponseValidationError": "sentinelhub_client._core.errors",
+    "APITimeoutError": "sentinelhub_client._core.errors",
+    "AuthenticationError": "sentinelhub_client._core.errors",
+    "BadRequestError": "sentinelhub_client._core.errors",
+    "ConflictError": "sentinelhub_client._core.errors",
+    "DownloadDiskError": "sentinelhub_client._core.errors",
+    "DownloadError": "sentinelhub_client._core.errors",
+    "DownloadExistsError": "sentinelhub_client._core.errors",
+    "IngestionError": "sentinelhub_client._core.errors",
+    "NotFoundError": "sentinelhub_client._core.errors",
+    "PermissionDeniedError": "sentinelhub_client._core.errors",
+    "RateLimitError": "sentinelhub_client._core.errors",
+    "SentinelHubError": "sentinelhub_client._core.errors",
+    "SentinelHubValidationError": "sentinelhub_client._core.errors",
+    "ServerError": "sentinelhub_client._core.errors",
+    "TileDownloadError": "sentinelhub_client._core.errors",
+    "Violation": "sentinelhub_client._core.errors",
+    "WaitTimeoutError": "sentinelhub_client._core.errors",
+    "AsyncPaginator": "sentinelhub_client._core.pagination",
+    "Page": "sentinelhub_client._core.pagination",
+    "SyncPaginator": "sentinelhub_client._core.pagination",
+    "RetryPolicy": "sentinelhub_client._core.retry",
+    "AsyncSentinelHubBYOC": "sentinelhub_client.byoc.client",
+    "SentinelHubBYOC": "sentinelhub_client.byoc.client",
+    "ByocCollection": "sentinelhub_client.byoc.models",
+    "ByocCollectionAdditionalData": "sentinelhub_client.byoc.models",
+    "ByocCollectionBand": "sentinelhub_client.byoc.models",
+    "ByocTile": "sentinelhub_client.byoc.models",
+    "TileStatus": "sentinelhub_client.byoc.models",
+}
+
+if TYPE_CHECKING:
+    from sentinelhub_client._client import (
+        AsyncSentinelHub,
+        SentinelHub,
+    )
+    from sentinelhub_client._core.auth import (
+        clear_token_cache,
+    )
+    from sentinelhub_client._core.config import (
+        DEPLOYMENTS,
+        Deployment,
+        SHConfig,
+    )
+    from sentinelhub_client._core.errors import (
+        APIConnectionError,
+        APIError,
+        APIResponseValidationError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConflictError,
+        DownloadDiskError,
+        DownloadError,
+        DownloadExistsError,
+        IngestionError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        SentinelHubError,
+        SentinelHubValidationError,
+        ServerError,
+        TileDownloadError,
+        Violation,
+        WaitTimeoutError,
+    )
+    from sentinelhub_client._core.pagination import (
+        AsyncPaginator,
+        Page,
+        SyncPaginator,
+    )
+    from sentinelhub_client._core.retry import (
+        RetryPolicy,
+    )
+    from sentinelhub_client.byoc.client import (
+        AsyncSentinelHubBYOC,
+        SentinelHubBYOC,
+    )
+    from sentinelhub_client.byoc.models import (
+        ByocCollection,
+        ByocCollectionAdditionalData,
+        ByocCollectionBand,
+        ByocTile,
+        TileStatus,
+    )
+
+    __version__: str
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib import metadata
+
+        try:
+            version = metadata.version("sentinelhub-client")
+        except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+            version = "0+unknown"
+        globals()[name] = version
+        return version
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "DEPLOYMENTS",

@@ -3,11 +3,21 @@ auth URL, validation, and secrets kept out of repr. Never touches the real home 
 
 from __future__ import annotations
 
+import inspect
+import os
 from pathlib import Path
 
 import pytest
 from sentinelhub_client import DEPLOYMENTS, RetryPolicy, SHConfig
-from sentinelhub_client._core.config import CDSE_TOKEN_URL, MAIN_TOKEN_URL, config_file_path
+from sentinelhub_client._core.config import (
+    CDSE_TOKEN_URL,
+    MAIN_TOKEN_URL,
+    SENTINELHUB_PY_UNUSED,
+    SETTINGS,
+    Setting,
+    UnknownSettingError,
+    config_file_path,
+)
 
 
 def write_profiles(tmp_path: Path, text: str) -> Path:
@@ -239,3 +249,164 @@ def test_copy_changes_some_settings() -> None:
     assert other.sh_client_secret == "b"
     with pytest.raises(ValueError, match="no such setting"):
         config.copy(colour="blue")
+
+
+# --- the settings table ------------------------------------------------------------------------
+
+
+def test_every_setting_is_in_the_table_and_the_signature_matches_it() -> None:
+    parameters = set(inspect.signature(SHConfig).parameters)
+    takes = {s.name for s in SETTINGS if s.argument}
+    assert takes <= parameters
+    assert parameters - takes == {"use_defaults", "retry", "environ"}
+    assert set(SHConfig.__annotations__) - {"retry"} == {
+        s.name for s in SETTINGS if s.kind in ("value", "profile")
+    }
+
+
+def test_the_table_is_in_the_class_docstring() -> None:
+    doc = SHConfig.__doc__ or ""
+    for setting in SETTINGS:
+        row = next(line for line in doc.splitlines() if line.strip().startswith(setting.name + " "))
+        assert (setting.env or "-") in row
+        assert setting.default_doc in row
+        for key in setting.toml:
+            assert key in row
+        assert f"{setting.name}: {setting.doc.split()[0]}" in doc
+
+
+@pytest.mark.parametrize("setting", [s for s in SETTINGS if s.env], ids=lambda s: s.name)
+def test_every_environment_variable_is_read(
+    setting: Setting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each variable of the table reaches the config; a bad value names the variable."""
+    assert setting.env is not None
+    good = {
+        "sh_client_id": "x",
+        "sh_client_secret": "x",
+        "sh_token": "x",
+        "sh_base_url": "http://h.example",
+        "sh_token_url": "http://h.example/t",
+        "sh_auth_base_url": "http://h.example",
+        "deployment": "cdse",
+        "timeout": "7",
+        "max_retries": "2",
+        "retry_max_wait": "9",
+        "retry_zero_backoff": "yes",
+        "byoc_base_path": "/byoc/v1",
+        "profile": "p",
+    }[setting.name]
+    monkeypatch.setenv(setting.env, good)
+    if setting.name == "profile":
+        write_profiles(Path(os.environ["XDG_CONFIG_HOME"]).parent, '[p]\nsh_client_id = "p-id"\n')
+        assert SHConfig().sh_client_id == "p-id"
+        return
+    if setting.name == "sh_auth_base_url":
+        with pytest.warns(DeprecationWarning, match="sh_token_url"):
+            assert SHConfig().sh_token_url == "http://h.example/oauth/token"
+        return
+    config = SHConfig()
+    assert config != SHConfig(use_defaults=True)
+    if setting.name not in ("sh_client_id", "sh_client_secret", "sh_token", "byoc_base_path"):
+        monkeypatch.setenv(setting.env, "not a value: {}")
+        with pytest.raises(ValueError, match=f"^{setting.env} \\(environment\\)"):
+            SHConfig()
+
+
+# --- sentinelhub-py's names ---------------------------------------------------------------------
+
+
+def test_download_timeout_seconds_is_the_timeout(tmp_path: Path) -> None:
+    assert SHConfig(download_timeout_seconds=12).timeout == 12.0
+    config = SHConfig()
+    config.download_timeout_seconds = 33
+    assert config.timeout == 33.0
+    assert config.download_timeout_seconds == 33.0
+    # Within one source the own name wins over sentinelhub-py's.
+    assert SHConfig(timeout=5, download_timeout_seconds=50).timeout == 5.0
+    write_profiles(tmp_path, "[default-profile]\ndownload_timeout_seconds = 44.5\n")
+    assert SHConfig().timeout == 44.5
+    assert SHConfig(timeout=1).timeout == 1.0
+    with pytest.raises(ValueError, match=r"^download_timeout_seconds "):
+        SHConfig(download_timeout_seconds=0)
+    with pytest.raises(ValueError, match=r"^download_timeout_seconds "):
+        config.download_timeout_seconds = -2
+
+
+def test_max_download_attempts_counts_the_first_attempt(tmp_path: Path) -> None:
+    assert SHConfig(max_download_attempts=3).retry.max_attempts == 3
+    assert SHConfig(max_download_attempts=1).max_retries == 0
+    config = SHConfig()
+    config.max_download_attempts = 2
+    assert config.retry.max_attempts == 2
+    assert config.max_download_attempts == 2
+    assert config.max_retries == 1
+    assert SHConfig(max_retries=6, max_download_attempts=2).retry.max_attempts == 7
+    write_profiles(tmp_path, "[default-profile]\nmax_download_attempts = 6\n")
+    assert SHConfig().retry.max_attempts == 6
+    policy = RetryPolicy(max_attempts=9)
+    assert SHConfig(retry=policy).retry.max_attempts == 9  # the file yields to an explicit policy
+    assert SHConfig(retry=policy, max_download_attempts=2).retry.max_attempts == 2
+    with pytest.raises(ValueError, match=r"^max_download_attempts .*>= 1"):
+        SHConfig(max_download_attempts=0)
+
+
+def test_max_retries_is_settable_everywhere(tmp_path: Path) -> None:
+    config = SHConfig()
+    config.max_retries = 0
+    assert config.retry.max_attempts == 1
+    assert config.copy(max_retries=3).retry.max_attempts == 4
+    assert config.retry.max_attempts == 1
+    with pytest.raises(ValueError, match=r"^max_retries "):
+        config.max_retries = -1
+    write_profiles(tmp_path, "[default-profile]\nmax_retries = 8\n")
+    assert SHConfig().max_retries == 8
+
+
+def test_retry_max_wait_and_deployment_as_attributes() -> None:
+    config = SHConfig(retry_max_wait=7)
+    assert config.retry.max_total_wait == 7.0
+    config.retry_max_wait = 2
+    assert config.retry.max_total_wait == 2.0
+    config.deployment = "cdse"
+    assert config.sh_base_url == DEPLOYMENTS["cdse"].base_url
+    assert config.sh_token_url == CDSE_TOKEN_URL
+    assert config.deployment == "cdse"
+    with pytest.raises(ValueError, match=r"^deployment .*known: cdse"):
+        config.deployment = "mars"
+
+
+@pytest.mark.parametrize("name", sorted(SENTINELHUB_PY_UNUSED))
+def test_sentinelhub_py_settings_without_meaning_here_are_refused(name: str) -> None:
+    config = SHConfig()
+    with pytest.raises(UnknownSettingError, match=f"^{name}: SHConfig does not take"):
+        setattr(config, name, "x")
+    with pytest.raises(ValueError, match=f"^{name}: .*sentinelhub-py"):
+        config.copy(**{name: 1})
+    assert name not in vars(config)
+
+
+def test_unknown_attributes_are_refused_with_the_known_names() -> None:
+    config = SHConfig()
+    with pytest.raises(AttributeError, match=r"^sh_client_idd: SHConfig has no such setting .*"):
+        config.sh_client_idd = "x"  # type: ignore[attr-defined]
+
+
+def test_sentinelhub_py_keys_without_meaning_here_are_skipped_in_the_file(tmp_path: Path) -> None:
+    """The file is shared with sentinelhub-py: its other keys stay there, unread."""
+    lines = [f'{name} = "x"' for name in sorted(SENTINELHUB_PY_UNUSED)]
+    write_profiles(tmp_path, "[default-profile]\n" + "\n".join(lines) + '\nsh_client_id = "k"\n')
+    assert SHConfig().sh_client_id == "k"
+
+
+def test_sentinelhub_py_names_are_its_real_attributes() -> None:
+    """Every name we map or refuse is one sentinelhub-py's SHConfig has (its own field list
+    is the reference; sentinelhub-py is a dev dependency)."""
+    import sentinelhub
+
+    fields = set(vars(sentinelhub.SHConfig(use_defaults=True)))
+    ours = {key for s in SETTINGS for key in s.toml} - {"timeout", "deployment", "retry_max_wait"}
+    ours -= {"byoc_base_path", "sh_token"}
+    assert ours <= fields
+    assert set(SENTINELHUB_PY_UNUSED) <= fields
+    assert fields <= ours | set(SENTINELHUB_PY_UNUSED)

@@ -2,63 +2,43 @@
 
 Each setting is taken from the first of these that gives it:
 
-1. an explicit argument: ``SHConfig(sh_client_id=...)``, or a deployment named by argument;
-2. the environment (table below), read when the object is built;
+1. an explicit argument: ``SHConfig(sh_client_id=...)``, or an attribute set afterwards;
+2. the environment, read when the object is built;
 3. a profile of the TOML file that sentinelhub-py users already have:
    ``$XDG_CONFIG_HOME/sentinelhub/config.toml``, else ``~/.config/sentinelhub/config.toml``; one
    table per profile; the profile is the ``profile`` argument, else ``SH_PROFILE``, else
    ``default-profile``. The file is only read, never created or written;
 4. the default.
 
-==================  =========================  ========================  ==========================
-setting             environment                TOML key                  default
-==================  =========================  ========================  ==========================
-sh_client_id        SH_CLIENT_ID               sh_client_id              ""
-sh_client_secret    SH_CLIENT_SECRET           sh_client_secret          ""
-sh_base_url         SH_BASE_URL                sh_base_url               main deployment (1)
-sh_token_url        SH_TOKEN_URL               sh_token_url              Keycloak URL (2)
-sh_auth_base_url    SH_AUTH_BASE_URL           sh_auth_base_url          legacy (3)
-sh_token            SH_TOKEN                   sh_token                  None (4)
-deployment          SH_DEPLOYMENT              deployment                None (5)
-timeout             SH_TIMEOUT                 timeout,                  120.0 s per request
-                                               download_timeout_seconds
-max_retries         SH_MAX_RETRIES             max_retries               4 (6)
-retry_max_wait      SH_RETRY_MAX_WAIT          retry_max_wait            300.0 s (7)
-(zero backoff)      SH_RETRY_ZERO_BACKOFF      -                         off (8)
-byoc_base_path      SH_BYOC_BASE_PATH          byoc_base_path            /api/v1/byoc (9)
-profile             SH_PROFILE                 -                         default-profile
-==================  =========================  ========================  ==========================
-
-(1) ``https://services.sentinel-hub.com``.
-(2) ``https://services.sentinel-hub.com/auth/realms/main/protocol/openid-connect/token``, or the
-    token URL of the known deployment at ``sh_base_url`` (CDSE has its own identity service).
-(3) The sentinelhub-py < 3.9 form: the token URL becomes ``sh_auth_base_url + "/oauth/token"``.
-(4) A pre-issued access token, sent as is and never refreshed.
-(5) ``main``, ``uswest``, ``creodias``, ``code-de`` or ``cdse``: sets both URLs.
-(6) Retries after the first attempt: ``retry.max_attempts = max_retries + 1``.
-(7) ``retry.max_total_wait``: the waits of one call add up to at most this.
-(8) ``SH_RETRY_ZERO_BACKOFF=1`` sets ``retry.backoff = 0``: no waiting at all (for tests).
-(9) ``/byoc/v1`` also works.
-
-Within one source, an explicit URL beats a deployment name and ``sh_token_url`` beats the legacy
-``sh_auth_base_url``. Unknown TOML keys (sentinelhub-py has many more) are ignored.
+Every setting is described once, in `SETTINGS` (attribute, environment variable, TOML key,
+parser, default, doc); the constructor, the attribute checks, the environment, the file, `to_dict`
+and the table in `SHConfig`'s docstring (``help(SHConfig)``) all read it.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import textwrap
 import tomllib
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
 from sentinelhub_client._core.retry import RetryPolicy
 
-__all__ = ["DEPLOYMENTS", "Deployment", "SHConfig", "config_file_path"]
+__all__ = [
+    "DEPLOYMENTS",
+    "SETTINGS",
+    "Deployment",
+    "SHConfig",
+    "Setting",
+    "UnknownSettingError",
+    "config_file_path",
+]
 
 MAIN_TOKEN_URL: Final = (
     "https://services.sentinel-hub.com/auth/realms/main/protocol/openid-connect/token"  # noqa: S105
@@ -102,39 +82,10 @@ DEPLOYMENTS: Final[Mapping[str, Deployment]] = {
     )
 }
 
-# attribute -> environment variable
-_ENV: Final[Mapping[str, str]] = {
-    "sh_client_id": "SH_CLIENT_ID",
-    "sh_client_secret": "SH_CLIENT_SECRET",
-    "sh_base_url": "SH_BASE_URL",
-    "sh_token_url": "SH_TOKEN_URL",
-    "sh_auth_base_url": "SH_AUTH_BASE_URL",
-    "sh_token": "SH_TOKEN",
-    "deployment": "SH_DEPLOYMENT",
-    "timeout": "SH_TIMEOUT",
-    "max_retries": "SH_MAX_RETRIES",
-    "retry_max_wait": "SH_RETRY_MAX_WAIT",
-    "retry_zero_backoff": "SH_RETRY_ZERO_BACKOFF",
-    "byoc_base_path": "SH_BYOC_BASE_PATH",
-}
-# TOML key -> attribute (sentinelhub-py's names where they exist)
-_TOML: Final[Mapping[str, str]] = {
-    "sh_client_id": "sh_client_id",
-    "sh_client_secret": "sh_client_secret",
-    "sh_base_url": "sh_base_url",
-    "sh_token_url": "sh_token_url",
-    "sh_auth_base_url": "sh_auth_base_url",
-    "sh_token": "sh_token",
-    "deployment": "deployment",
-    "timeout": "timeout",
-    "download_timeout_seconds": "timeout",
-    "max_retries": "max_retries",
-    "retry_max_wait": "retry_max_wait",
-    "byoc_base_path": "byoc_base_path",
-}
-_SECRETS: Final = ("sh_client_secret", "sh_token")
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
+
+Parser = Callable[[Any, str, str], Any]
 
 
 def config_file_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -143,6 +94,9 @@ def config_file_path(environ: Mapping[str, str] | None = None) -> Path:
     xdg = env.get("XDG_CONFIG_HOME")
     base = Path(xdg) if xdg else Path.home() / ".config"
     return base / "sentinelhub" / "config.toml"
+
+
+# --- parsers: (value, label, source) -> checked value; label names the field in errors ---------
 
 
 def _source_error(source: str, name: str, problem: str) -> ValueError:
@@ -155,7 +109,17 @@ def _as_str(value: Any, name: str, source: str) -> str:
     return value
 
 
-def _as_float(value: Any, name: str, source: str) -> float:
+def _text(value: Any, name: str, source: str) -> str:
+    return _as_str(value, name, source).strip()
+
+
+def _optional_text(value: Any, name: str, source: str) -> str | None:
+    if value is None:
+        return None
+    return _text(value, name, source) or None
+
+
+def _seconds(value: Any, name: str, source: str) -> float:
     if isinstance(value, bool):
         raise _source_error(source, name, f"expected a number of seconds, got {value!r}")
     try:
@@ -167,19 +131,27 @@ def _as_float(value: Any, name: str, source: str) -> float:
     return number
 
 
-def _as_int(value: Any, name: str, source: str) -> int:
+def _whole(value: Any, name: str, source: str, minimum: int) -> int:
     if isinstance(value, bool):
         raise _source_error(source, name, f"expected a whole number, got {value!r}")
     try:
         number = int(value)
     except (TypeError, ValueError):
         raise _source_error(source, name, f"expected a whole number, got {value!r}") from None
-    if number < 0 or (isinstance(value, float) and value != number):
-        raise _source_error(source, name, f"must be a whole number >= 0, got {value!r}")
+    if number < minimum or (isinstance(value, float) and value != number):
+        raise _source_error(source, name, f"must be a whole number >= {minimum}, got {value!r}")
     return number
 
 
-def _as_bool(value: Any, name: str, source: str) -> bool:
+def _count(value: Any, name: str, source: str) -> int:
+    return _whole(value, name, source, 0)
+
+
+def _attempts(value: Any, name: str, source: str) -> int:
+    return _whole(value, name, source, 1)
+
+
+def _flag(value: Any, name: str, source: str) -> bool:
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
@@ -190,87 +162,321 @@ def _as_bool(value: Any, name: str, source: str) -> bool:
     raise _source_error(source, name, f"expected a boolean such as 1 or 0, got {value!r}")
 
 
-def _check_url(value: str, name: str, source: str) -> str:
-    url = value.strip().rstrip("/")
+def _url(value: Any, name: str, source: str) -> str:
+    text = _as_str(value, name, source)
+    url = text.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise _source_error(
-            source, name, f"must be an http(s) URL such as 'https://host', got {value!r}"
+            source, name, f"must be an http(s) URL such as 'https://host', got {text!r}"
         )
     return url
 
 
-def _check_base_path(value: str, name: str, source: str) -> str:
-    path = "/" + value.strip().strip("/")
+def _base_path(value: Any, name: str, source: str) -> str:
+    text = _as_str(value, name, source)
+    path = "/" + text.strip().strip("/")
     if "//" in path or "?" in path or "#" in path or " " in path:
-        raise _source_error(source, name, f"must be a URL path such as '/byoc/v1', got {value!r}")
+        raise _source_error(source, name, f"must be a URL path such as '/byoc/v1', got {text!r}")
     return path
 
 
-def _deployment(name: Any, source: str) -> Deployment:
-    key = str(name).strip().lower()
+def _deployment(value: Any, name: str, source: str) -> Deployment:
+    if isinstance(value, Deployment):
+        return value
+    key = _as_str(value, name, source).strip().lower()
     found = DEPLOYMENTS.get(key)
     if found is None:
         raise _source_error(
-            source,
-            "deployment",
-            f"unknown deployment {name!r}; known: {', '.join(sorted(DEPLOYMENTS))}",
+            source, name, f"unknown deployment {value!r}; known: {', '.join(sorted(DEPLOYMENTS))}"
         )
     return found
 
 
-def _normalise(
+# --- what a setting turns into when it is not stored as itself --------------------------------
+
+
+def _legacy_token_url(url: str) -> dict[str, Any]:
+    token_url = url + "/oauth/token"
+    warnings.warn(
+        f"sh_auth_base_url is deprecated: set sh_token_url (it is now {token_url!r})",
+        DeprecationWarning,
+        stacklevel=4,
+    )
+    return {"sh_token_url": token_url}
+
+
+def _deployment_urls(deployment: Deployment) -> dict[str, Any]:
+    return {"sh_base_url": deployment.base_url, "sh_token_url": deployment.token_url}
+
+
+Kind = Literal["value", "alias", "retry", "profile"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row of the settings table.
+
+    Attributes:
+        name: the attribute and constructor argument.
+        env: the environment variable, if any.
+        toml: the keys read from a sentinelhub-py TOML profile (sentinelhub-py's names).
+        parse: ``parse(value, label, source)`` checks a raw value; errors name ``label``.
+        default: the value when no source gives one (``kind == "value"`` only).
+        default_doc: the default as the docs show it.
+        doc: one line for the docs.
+        kind: ``value`` is stored as an attribute; ``alias`` turns into other settings
+            (``into``) within its own source, so an explicit setting of the same source wins;
+            ``retry`` changes the retry policy (``into`` gives the `RetryPolicy` fields);
+            ``profile`` chooses the TOML profile.
+        into: see ``kind``.
+        argument: the constructor takes it.
+        secret: masked in ``repr``, ``str`` and ``to_dict``.
+        over_policy: a ``retry`` setting that applies on top of an explicit ``retry=`` policy from
+            every source (otherwise only its argument does).
+    """
+
+    name: str
+    env: str | None
+    toml: tuple[str, ...]
+    parse: Parser
+    default: Any
+    default_doc: str
+    doc: str
+    kind: Kind = "value"
+    into: Callable[[Any], dict[str, Any]] | None = None
+    argument: bool = True
+    secret: bool = False
+    over_policy: bool = False
+
+
+#: Every setting of `SHConfig`, in the order the docs list them. Within one source, a setting
+#: given as itself beats one derived from an alias (an explicit URL beats a deployment name,
+#: ``sh_token_url`` beats ``sh_auth_base_url``, ``timeout`` beats ``download_timeout_seconds``).
+SETTINGS: Final[tuple[Setting, ...]] = (
+    Setting("sh_client_id", "SH_CLIENT_ID", ("sh_client_id",), _text, "", '""', "OAuth client id."),
+    Setting(
+        "sh_client_secret",
+        "SH_CLIENT_SECRET",
+        ("sh_client_secret",),
+        _text,
+        "",
+        '""',
+        "OAuth client secret; never shown by repr, str or to_dict.",
+        secret=True,
+    ),
+    Setting(
+        "sh_base_url",
+        "SH_BASE_URL",
+        ("sh_base_url",),
+        _url,
+        DEPLOYMENTS["main"].base_url,
+        DEPLOYMENTS["main"].base_url,
+        "Where the services are.",
+    ),
+    Setting(
+        "sh_token_url",
+        "SH_TOKEN_URL",
+        ("sh_token_url",),
+        _url,
+        _MISSING,
+        "by sh_base_url",
+        "The OAuth token endpoint; by default the one of the known deployment at sh_base_url "
+        "(CDSE has its own identity service), else the main deployment's.",
+    ),
+    Setting(
+        "sh_auth_base_url",
+        "SH_AUTH_BASE_URL",
+        ("sh_auth_base_url",),
+        _url,
+        None,
+        "-",
+        "Deprecated (sentinelhub-py < 3.9): sets sh_token_url to this + '/oauth/token'.",
+        kind="alias",
+        into=_legacy_token_url,
+    ),
+    Setting(
+        "sh_token",
+        "SH_TOKEN",
+        ("sh_token",),
+        _optional_text,
+        None,
+        "None",
+        "A pre-issued access token, sent as is and never refreshed; never shown.",
+        secret=True,
+    ),
+    Setting(
+        "deployment",
+        "SH_DEPLOYMENT",
+        ("deployment",),
+        _deployment,
+        None,
+        "-",
+        f"A known deployment by name ({', '.join(DEPLOYMENTS)}): sets both URLs. Reading it "
+        "gives the name of the deployment at sh_base_url, or None.",
+        kind="alias",
+        into=_deployment_urls,
+    ),
+    Setting(
+        "timeout",
+        "SH_TIMEOUT",
+        ("timeout",),
+        _seconds,
+        DEFAULT_TIMEOUT,
+        f"{DEFAULT_TIMEOUT}",
+        "Seconds per request.",
+    ),
+    Setting(
+        "download_timeout_seconds",
+        None,
+        ("download_timeout_seconds",),
+        _seconds,
+        None,
+        "-",
+        "sentinelhub-py's name for timeout.",
+        kind="alias",
+        into=lambda seconds: {"timeout": seconds},
+    ),
+    Setting(
+        "max_retries",
+        "SH_MAX_RETRIES",
+        ("max_retries",),
+        _count,
+        None,
+        f"{RetryPolicy().max_attempts - 1}",
+        "Retries after the first attempt: retry.max_attempts = max_retries + 1.",
+        kind="retry",
+        into=lambda retries: {"max_attempts": retries + 1},
+    ),
+    Setting(
+        "max_download_attempts",
+        None,
+        ("max_download_attempts",),
+        _attempts,
+        None,
+        "-",
+        "sentinelhub-py's name for retry.max_attempts (the first attempt included).",
+        kind="alias",
+        into=lambda attempts: {"max_retries": attempts - 1},
+    ),
+    Setting(
+        "retry_max_wait",
+        "SH_RETRY_MAX_WAIT",
+        ("retry_max_wait",),
+        _seconds,
+        None,
+        f"{RetryPolicy().max_total_wait}",
+        "retry.max_total_wait: the waits of one call add up to at most this many seconds.",
+        kind="retry",
+        into=lambda seconds: {"max_total_wait": seconds},
+    ),
+    Setting(
+        "retry_zero_backoff",
+        "SH_RETRY_ZERO_BACKOFF",
+        (),
+        _flag,
+        None,
+        "off",
+        "1 sets retry.backoff = 0: no waiting between attempts at all (for tests).",
+        kind="retry",
+        into=lambda on: {"backoff": 0.0} if on else {},
+        argument=False,
+        over_policy=True,
+    ),
+    Setting(
+        "byoc_base_path",
+        "SH_BYOC_BASE_PATH",
+        ("byoc_base_path",),
+        _base_path,
+        DEFAULT_BYOC_BASE_PATH,
+        DEFAULT_BYOC_BASE_PATH,
+        "Path of the BYOC API on the host; /byoc/v1 also works.",
+    ),
+    Setting(
+        "profile",
+        "SH_PROFILE",
+        (),
+        _text,
+        DEFAULT_PROFILE,
+        DEFAULT_PROFILE,
+        "The TOML profile to read; naming one that does not exist is an error.",
+        kind="profile",
+    ),
+)
+
+_BY_NAME: Final[Mapping[str, Setting]] = {s.name: s for s in SETTINGS}
+_BY_TOML: Final[Mapping[str, Setting]] = {key: s for s in SETTINGS for key in s.toml}
+
+#: sentinelhub-py settings that have no meaning here, with the reason. A TOML profile may hold
+#: them (sentinelhub-py shares the file) and they are skipped there; setting one on `SHConfig`
+#: is refused with the reason.
+SENTINELHUB_PY_UNUSED: Final[Mapping[str, str]] = {
+    "instance_id": "it configures OGC (WMS/WCS/WFS) requests, which this client does not make",
+    "geopedia_wms_url": "Geopedia is not supported",
+    "geopedia_rest_url": "Geopedia is not supported",
+    "aws_access_key_id": "this client reads no AWS buckets itself",
+    "aws_secret_access_key": "this client reads no AWS buckets itself",
+    "aws_session_token": "this client reads no AWS buckets itself",
+    "aws_metadata_url": "this client reads no AWS buckets itself",
+    "aws_s3_l1c_bucket": "this client reads no AWS buckets itself",
+    "aws_s3_l2a_bucket": "this client reads no AWS buckets itself",
+    "opensearch_url": "OpenSearch is not supported",
+    "max_wfs_records_per_query": "it configures WFS paging; BYOC listings take count=",
+    "max_opensearch_records_per_query": "OpenSearch is not supported",
+    "number_of_download_processes": "downloads take max_workers= per call",
+    "download_sleep_time": "waits come from the retry policy: SHConfig(retry=RetryPolicy("
+    "backoff=...))",
+}
+
+
+class UnknownSettingError(AttributeError, ValueError):
+    """A name that is not a setting of `SHConfig` (an `AttributeError` and a `ValueError`)."""
+
+
+def _unknown(name: str) -> UnknownSettingError:
+    reason = SENTINELHUB_PY_UNUSED.get(name)
+    if reason is not None:
+        return UnknownSettingError(
+            f"{name}: SHConfig does not take this sentinelhub-py setting: {reason}"
+        )
+    known = ", ".join(s.name for s in SETTINGS if s.kind != "profile")
+    return UnknownSettingError(f"{name}: SHConfig has no such setting (settings: {known}, retry)")
+
+
+def _layer(
     raw: Mapping[str, Any], source: str, labels: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
-    """Check the values of one source and expand its shortcuts (deployment, legacy URL).
+    """Check the values of one source and expand its aliases.
 
-    ``labels`` renames settings in error messages (the environment names its variables).
+    ``raw`` maps setting names to values (``None`` means "not given"); ``labels`` names them in
+    errors (the environment names its variables).
     """
     out: dict[str, Any] = {}
-    for key, value in raw.items():
-        if value is None:
-            continue
-        try:
-            _normalise_one(out, key, value, source)
-        except ValueError as exc:
-            if labels is None or key not in labels:
-                raise
-            raise ValueError(str(exc).replace(key, labels[key], 1)) from None
-    if "sh_auth_base_url" in out:
-        legacy = out.pop("sh_auth_base_url")
-        warnings.warn(
-            "sh_auth_base_url is deprecated: set sh_token_url (it is now "
-            f"{legacy + '/oauth/token'!r})",
-            DeprecationWarning,
-            stacklevel=4,
-        )
-        out.setdefault("sh_token_url", legacy + "/oauth/token")
-    deployment = out.pop("deployment", None)
-    if deployment is not None:
-        out.setdefault("sh_base_url", deployment.base_url)
-        out.setdefault("sh_token_url", deployment.token_url)
+    for setting in SETTINGS:
+        value = raw.get(setting.name)
+        if value is not None:
+            label = labels.get(setting.name, setting.name) if labels else setting.name
+            out[setting.name] = setting.parse(value, label, source)
+    for setting in SETTINGS:
+        if setting.kind == "alias" and setting.name in out:
+            assert setting.into is not None
+            for name, value in setting.into(out.pop(setting.name)).items():
+                out.setdefault(name, value)
     return out
 
 
-def _normalise_one(out: dict[str, Any], name: str, value: Any, source: str) -> None:
-    """Check one value and store it in ``out`` (unknown names are ignored)."""
-    if name in ("sh_client_id", "sh_client_secret", "sh_token"):
-        out[name] = _as_str(value, name, source).strip()
-    elif name in ("sh_base_url", "sh_token_url", "sh_auth_base_url"):
-        out[name] = _check_url(_as_str(value, name, source), name, source)
-    elif name == "byoc_base_path":
-        out[name] = _check_base_path(_as_str(value, name, source), name, source)
-    elif name in ("timeout", "retry_max_wait"):
-        out[name] = _as_float(value, name, source)
-    elif name == "max_retries":
-        out[name] = _as_int(value, name, source)
-    elif name == "retry_zero_backoff":
-        out[name] = _as_bool(value, name, source)
-    elif name == "deployment":
-        out[name] = _deployment(value, source)
+def _environment_layer(env: Mapping[str, str]) -> dict[str, Any]:
+    raw: dict[str, Any] = {}
+    labels: dict[str, str] = {}
+    for setting in SETTINGS:
+        if setting.env and setting.kind != "profile" and env.get(setting.env, "").strip():
+            raw[setting.name] = env[setting.env]
+            labels[setting.name] = setting.env
+    return _layer(raw, "environment", labels)
 
 
 def _load_profile(path: Path, profile: str, explicit: bool) -> dict[str, Any]:
+    """The settings of one profile, by setting name (keys this client does not use skipped)."""
     if not path.is_file():
         if explicit:
             raise ValueError(
@@ -293,32 +499,55 @@ def _load_profile(path: Path, profile: str, explicit: bool) -> dict[str, Any]:
         return {}
     if not isinstance(table, dict):
         raise ValueError(f"{path}: [{profile}] must be a table of settings")
-    return {_TOML[key]: value for key, value in table.items() if key in _TOML}
+    return {_BY_TOML[key].name: value for key, value in table.items() if key in _BY_TOML}
+
+
+def _pick(layers: list[dict[str, Any]], name: str, default: Any = None) -> Any:
+    for layer in layers:
+        if name in layer:
+            return layer[name]
+    return default
+
+
+def _render_table() -> str:
+    """The settings table, as ``help(SHConfig)`` shows it."""
+    rows = [("setting", "environment", "TOML key", "default")]
+    rows += [(s.name, s.env or "-", ", ".join(s.toml) or "-", s.default_doc) for s in SETTINGS]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    rule = "  ".join("=" * w for w in widths)
+
+    def line(row: tuple[str, str, str, str]) -> str:
+        return "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+
+    table = [rule, line(rows[0]), rule, *(line(row) for row in rows[1:]), rule]
+    notes = [
+        textwrap.fill(f"{s.name}: {s.doc}", width=92, subsequent_indent="    ") for s in SETTINGS
+    ]
+    return "\n".join(["Settings:", "", *table, "", *notes])
+
+
+def _indent(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line if line else line for line in text.splitlines())
 
 
 class SHConfig:
     """Settings for every Sentinel Hub service client.
 
     ``SHConfig()`` resolves each setting from explicit arguments, the environment, a TOML profile
-    and the defaults, in that order (the module docstring has the table). Attributes can be
-    changed afterwards (``config.sh_client_id = ...``) and are checked when set. Neither ``repr``
-    nor ``str`` shows the secret or the token.
+    and the defaults, in that order. Attributes can be changed afterwards
+    (``config.sh_client_id = ...``) and are checked when set; a name that is not a setting is
+    refused (`UnknownSettingError`). Neither ``repr`` nor ``str`` shows the secret or the token.
 
     Args:
         profile: the TOML profile to read (default: ``SH_PROFILE``, else ``default-profile``).
         use_defaults: ignore the environment and the TOML file (explicit arguments still apply).
-        deployment: a known deployment by name (`DEPLOYMENTS`); sets both URLs unless they are
-            given explicitly too.
-        sh_client_id, sh_client_secret: OAuth client credentials.
-        sh_base_url: where the services are.
-        sh_token_url: the OAuth token endpoint.
-        sh_auth_base_url: legacy form; the token URL becomes ``sh_auth_base_url + "/oauth/token"``.
-        sh_token: a pre-issued access token, sent as is and never refreshed.
-        timeout: seconds per request.
-        max_retries: retries after the first attempt (sets ``retry.max_attempts``).
-        retry: the whole retry policy (`RetryPolicy`); ``max_retries`` applies on top of it.
-        byoc_base_path: path of the BYOC API on the host: ``/api/v1/byoc`` or ``/byoc/v1``.
+        retry: the whole retry policy (`RetryPolicy`); an explicit policy beats the retry
+            settings of the environment and the file, while ``max_retries``,
+            ``max_download_attempts`` and ``retry_max_wait`` given as arguments and
+            ``SH_RETRY_ZERO_BACKOFF`` apply on top of it.
         environ: the environment to read (default ``os.environ``), mostly for tests.
+        others: the settings of the table below.
+
     """
 
     sh_client_id: str
@@ -344,96 +573,75 @@ class SHConfig:
         sh_auth_base_url: str | None = None,
         sh_token: str | None = None,
         timeout: float | None = None,
+        download_timeout_seconds: float | None = None,
         max_retries: int | None = None,
+        max_download_attempts: int | None = None,
+        retry_max_wait: float | None = None,
         retry: RetryPolicy | None = None,
         byoc_base_path: str | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
+        # The parameters above are the table's settings (a test checks that they match); read
+        # them by name so that nothing below repeats a setting.
+        arguments = {
+            name: value
+            for name, value in locals().items()
+            if name in _BY_NAME and name != "profile"
+        }
         env = os.environ if environ is None else environ
         if retry is not None and not isinstance(retry, RetryPolicy):
             raise ValueError(f"retry: expected a RetryPolicy, got {retry!r}")
-        explicit = _normalise(
-            {
-                "deployment": deployment,
-                "sh_client_id": sh_client_id,
-                "sh_client_secret": sh_client_secret,
-                "sh_base_url": sh_base_url,
-                "sh_token_url": sh_token_url,
-                "sh_auth_base_url": sh_auth_base_url,
-                "sh_token": sh_token,
-                "timeout": timeout,
-                "max_retries": max_retries,
-                "byoc_base_path": byoc_base_path,
-            },
-            "argument",
-        )
+        explicit = _layer(arguments, "argument")
         layers = [explicit]
-        chosen_profile = profile or DEFAULT_PROFILE
+        chosen_profile = _text(profile, "profile", "argument") if profile else DEFAULT_PROFILE
         if not use_defaults:
-            env_values = {name: env[var] for name, var in _ENV.items() if env.get(var, "").strip()}
-            layers.append(_normalise(env_values, "environment", _ENV))
-            explicit_profile = profile or env.get("SH_PROFILE") or None
+            layers.append(_environment_layer(env))
+            explicit_profile = profile or env.get("SH_PROFILE", "").strip() or None
             chosen_profile = explicit_profile or DEFAULT_PROFILE
             path = config_file_path(env)
             table = _load_profile(path, chosen_profile, explicit_profile is not None)
-            layers.append(_normalise(table, f"{path} [{chosen_profile}]"))
+            layers.append(_layer(table, f"{path} [{chosen_profile}]"))
 
-        def pick(name: str, default: Any = None) -> Any:
-            for layer in layers:
-                if name in layer:
-                    return layer[name]
-            return default
-
-        base_url = pick("sh_base_url", DEPLOYMENTS["main"].base_url)
-        token_url = pick("sh_token_url", _MISSING)
-        if token_url is _MISSING:
-            known = next((d for d in DEPLOYMENTS.values() if d.base_url == base_url), None)
-            token_url = known.token_url if known else MAIN_TOKEN_URL
-
-        # An explicit policy beats the retry settings of the environment and the file, except
-        # for an explicit max_retries and the zero-backoff test switch, which apply on top.
+        # An explicit policy beats the retry settings of the environment and the file.
         policy = retry if retry is not None else RetryPolicy()
-        retries = explicit.get("max_retries") if retry is not None else pick("max_retries")
-        if retries is not None:
-            policy = policy.replace(max_attempts=retries + 1)
-        total_wait = None if retry is not None else pick("retry_max_wait")
-        if total_wait is not None:
-            policy = policy.replace(max_total_wait=total_wait)
-        if pick("retry_zero_backoff", False):
-            policy = policy.replace(backoff=0.0)
+        for setting in SETTINGS:
+            if setting.kind == "retry":
+                assert setting.into is not None
+                sources = layers if retry is None or setting.over_policy else [explicit]
+                value = _pick(sources, setting.name)
+                if value is not None:
+                    policy = policy.replace(**setting.into(value))
 
-        self.profile = chosen_profile
-        self.sh_client_id = pick("sh_client_id", "")
-        self.sh_client_secret = pick("sh_client_secret", "")
-        self.sh_base_url = base_url
-        self.sh_token_url = token_url
-        self.sh_token = pick("sh_token") or None
-        self.timeout = pick("timeout", DEFAULT_TIMEOUT)
-        self.retry = policy
-        self.byoc_base_path = pick("byoc_base_path", DEFAULT_BYOC_BASE_PATH)
+        object.__setattr__(self, "profile", chosen_profile)
+        object.__setattr__(self, "retry", policy)
+        for setting in SETTINGS:
+            if setting.kind == "value":
+                object.__setattr__(self, setting.name, _pick(layers, setting.name, setting.default))
+        if self.sh_token_url is _MISSING:
+            known = next((d for d in DEPLOYMENTS.values() if d.base_url == self.sh_base_url), None)
+            object.__setattr__(self, "sh_token_url", known.token_url if known else MAIN_TOKEN_URL)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in ("sh_client_id", "sh_client_secret"):
-            value = _as_str(value, name, "attribute").strip()
-        elif name in ("sh_base_url", "sh_token_url"):
-            value = _check_url(_as_str(value, name, "attribute"), name, "attribute")
-        elif name == "sh_token":
-            value = None if value is None else (_as_str(value, name, "attribute").strip() or None)
-        elif name == "timeout":
-            value = _as_float(value, name, "attribute")
-        elif name == "byoc_base_path":
-            value = _check_base_path(_as_str(value, name, "attribute"), name, "attribute")
-        elif name == "retry" and not isinstance(value, RetryPolicy):
-            raise ValueError(f"retry (attribute): expected a RetryPolicy, got {value!r}")
-        elif name == "sh_auth_base_url":
-            url = _check_url(_as_str(value, name, "attribute"), name, "attribute")
-            warnings.warn(
-                "sh_auth_base_url is deprecated: set sh_token_url",
-                DeprecationWarning,
-                stacklevel=2,
-            )
-            name, value = "sh_token_url", url + "/oauth/token"
-        object.__setattr__(self, name, value)
+        if name == "retry":
+            if not isinstance(value, RetryPolicy):
+                raise ValueError(f"retry (attribute): expected a RetryPolicy, got {value!r}")
+            object.__setattr__(self, name, value)
+            return
+        setting = _BY_NAME.get(name)
+        if setting is None:
+            raise _unknown(name)
+        self._assign(setting, setting.parse(value, name, "attribute"))
+
+    def _assign(self, setting: Setting, value: Any) -> None:
+        if setting.kind == "alias":
+            assert setting.into is not None
+            for name, derived in setting.into(value).items():
+                self._assign(_BY_NAME[name], derived)
+        elif setting.kind == "retry":
+            assert setting.into is not None
+            object.__setattr__(self, "retry", self.retry.replace(**setting.into(value)))
+        else:
+            object.__setattr__(self, setting.name, value)
 
     @classmethod
     def for_deployment(cls, name: str, **kwargs: Any) -> SHConfig:
@@ -442,17 +650,53 @@ class SHConfig:
         return cls(deployment=name, **kwargs)
 
     @property
-    def max_retries(self) -> int:
-        """Retries after the first attempt (``retry.max_attempts - 1``)."""
-        return self.retry.max_attempts - 1
-
-    @property
     def deployment(self) -> str | None:
-        """The name of the known deployment at ``sh_base_url``, if it is one."""
+        """The name of the known deployment at ``sh_base_url``, if it is one (setting it sets
+        both URLs)."""
         for known in DEPLOYMENTS.values():
             if known.base_url == self.sh_base_url:
                 return known.name
         return None
+
+    @deployment.setter
+    def deployment(self, value: str) -> None:
+        self.__setattr__("deployment", value)
+
+    @property
+    def max_retries(self) -> int:
+        """Retries after the first attempt (``retry.max_attempts - 1``)."""
+        return self.retry.max_attempts - 1
+
+    @max_retries.setter
+    def max_retries(self, value: int) -> None:
+        self.__setattr__("max_retries", value)
+
+    @property
+    def max_download_attempts(self) -> int:
+        """sentinelhub-py's name for ``retry.max_attempts`` (the first attempt included)."""
+        return self.retry.max_attempts
+
+    @max_download_attempts.setter
+    def max_download_attempts(self, value: int) -> None:
+        self.__setattr__("max_download_attempts", value)
+
+    @property
+    def download_timeout_seconds(self) -> float:
+        """sentinelhub-py's name for ``timeout``."""
+        return self.timeout
+
+    @download_timeout_seconds.setter
+    def download_timeout_seconds(self, value: float) -> None:
+        self.__setattr__("download_timeout_seconds", value)
+
+    @property
+    def retry_max_wait(self) -> float:
+        """``retry.max_total_wait``."""
+        return self.retry.max_total_wait
+
+    @retry_max_wait.setter
+    def retry_max_wait(self, value: float) -> None:
+        self.__setattr__("retry_max_wait", value)
 
     @property
     def has_credentials(self) -> bool:
@@ -460,33 +704,23 @@ class SHConfig:
         return bool(self.sh_token or (self.sh_client_id and self.sh_client_secret))
 
     def copy(self, **changes: Any) -> SHConfig:
-        """A copy, with some attributes changed (checked as when set)."""
+        """A copy, with some settings changed (checked as when set)."""
         new = object.__new__(SHConfig)
         for name, value in vars(self).items():
             object.__setattr__(new, name, value)
         for name, value in changes.items():
-            if name not in vars(self) and name != "sh_auth_base_url":
-                raise ValueError(f"{name}: SHConfig has no such setting")
             setattr(new, name, value)
         return new
 
     def to_dict(self, *, mask_secrets: bool = True) -> dict[str, Any]:
-        """The settings as a dict; the secret and the token are masked unless asked otherwise."""
-        out: dict[str, Any] = {
-            "profile": self.profile,
-            "sh_client_id": self.sh_client_id,
-            "sh_client_secret": self.sh_client_secret,
-            "sh_base_url": self.sh_base_url,
-            "sh_token_url": self.sh_token_url,
-            "sh_token": self.sh_token,
-            "timeout": self.timeout,
-            "retry": self.retry,
-            "byoc_base_path": self.byoc_base_path,
-        }
-        if mask_secrets:
-            for name in _SECRETS:
-                if out[name]:
-                    out[name] = "***"
+        """The stored settings and the retry policy as a dict; the secret and the token are
+        masked unless asked otherwise."""
+        out: dict[str, Any] = {"profile": self.profile}
+        for setting in SETTINGS:
+            if setting.kind == "value":
+                value = getattr(self, setting.name)
+                out[setting.name] = "***" if setting.secret and mask_secrets and value else value
+        out["retry"] = self.retry
         return out
 
     def __repr__(self) -> str:
@@ -501,3 +735,6 @@ class SHConfig:
         return self.to_dict(mask_secrets=False) == other.to_dict(mask_secrets=False)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+SHConfig.__doc__ = (SHConfig.__doc__ or "").rstrip() + "\n\n" + _indent(_render_table(), "    ")

@@ -1,0 +1,146 @@
+"""``shc collections``: BYOC collections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from sentinelhub_client.cli.common import (
+    State,
+    emit_object,
+    emit_rows,
+    json_option,
+    max_items_option,
+    pass_state,
+)
+
+__all__ = ["command"]
+
+COLUMNS = ("id", "name", "s3Bucket", "created")
+
+
+def _band(text: str) -> tuple[str, dict[str, Any]]:
+    """``NAME:BITDEPTH[:FORMAT]``, e.g. ``B02:16:UINT``."""
+    name, _, rest = text.partition(":")
+    depth, _, sample_format = rest.partition(":")
+    if not name or not depth.isdigit():
+        raise click.BadParameter(
+            f"expected NAME:BITDEPTH[:FORMAT] such as B02:16:UINT, got {text!r}"
+        )
+    band: dict[str, Any] = {"bitDepth": int(depth)}
+    if sample_format:
+        band["sampleFormat"] = sample_format.upper()
+    return name, band
+
+
+def _bands_option(function: Any) -> Any:
+    return click.option(
+        "--band",
+        "bands",
+        multiple=True,
+        metavar="NAME:BITDEPTH[:FORMAT]",
+        help="A band (repeatable), e.g. --band B02:16:UINT --band B03:16:UINT.",
+    )(function)
+
+
+@click.group("collections")
+def command() -> None:
+    """List, create, update and delete BYOC collections."""
+
+
+@command.command("list")
+@click.option("--search", help="Only collections whose name or id matches.")
+@max_items_option
+@json_option
+@pass_state
+def list_(state: State, search: str | None, max_items: int | None, as_json: bool) -> None:
+    """The collections of the account (streamed: JSON lines with --json)."""
+    with state.byoc() as byoc:
+        rows = (c.to_dict() for c in byoc.iter_collections(search, max_items=max_items))
+        emit_rows(rows, COLUMNS, as_json=as_json)
+
+
+@command.command("get")
+@click.argument("collection")
+@json_option
+@pass_state
+def get(state: State, collection: str, as_json: bool) -> None:
+    """One collection by id."""
+    with state.byoc() as byoc:
+        emit_object(byoc.get_collection(collection).to_dict(), as_json=as_json)
+
+
+@command.command("create")
+@click.option("--name", required=True, help="Display name.")
+@click.option("--bucket", required=True, help="The S3 bucket holding the COGs.")
+@_bands_option
+@click.option("--no-data", type=float, help="Collection-wide no-data value.")
+@json_option
+@pass_state
+def create(
+    state: State,
+    name: str,
+    bucket: str,
+    bands: tuple[str, ...],
+    no_data: float | None,
+    as_json: bool,
+) -> None:
+    """Create a collection; prints it (with its new id)."""
+    body: dict[str, Any] = {"name": name, "s3Bucket": bucket}
+    if bands:
+        body["additionalData"] = {"bands": dict(_band(b) for b in bands)}
+    if no_data is not None:
+        body["noData"] = no_data
+    with state.byoc() as byoc:
+        emit_object(byoc.create_collection(body).to_dict(), as_json=as_json)
+
+
+@command.command("update")
+@click.argument("collection")
+@click.option("--name", help="New display name.")
+@click.option("--bucket", help="New S3 bucket.")
+@_bands_option
+@json_option
+@pass_state
+def update(
+    state: State,
+    collection: str,
+    name: str | None,
+    bucket: str | None,
+    bands: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Change a collection's name, bucket or bands; prints it as it is afterwards."""
+    with state.byoc() as byoc:
+        current = byoc.get_collection(collection)
+        body = current.to_dict()
+        if name is not None:
+            body["name"] = name
+        if bucket is not None:
+            body["s3Bucket"] = bucket
+        if bands:
+            body.setdefault("additionalData", {})["bands"] = dict(_band(b) for b in bands)
+        byoc.update_collection(body)
+        emit_object(byoc.get_collection(collection).to_dict(), as_json=as_json)
+
+
+@command.command("delete")
+@click.argument("collection")
+@pass_state
+def delete(state: State, collection: str) -> None:
+    """Delete a collection (its tiles go with it)."""
+    with state.byoc() as byoc:
+        byoc.delete_collection(collection)
+    click.echo(f"deleted collection {collection}")
+
+
+@command.command("copy-tiles")
+@click.argument("from_collection")
+@click.argument("to_collection")
+@pass_state
+def copy_tiles(state: State, from_collection: str, to_collection: str) -> None:
+    """Copy every tile of FROM_COLLECTION into TO_COLLECTION."""
+    with state.byoc() as byoc:
+        byoc.copy_tiles(from_collection, to_collection)
+    click.echo(f"copied the tiles of {from_collection} to {to_collection}")

@@ -1,0 +1,251 @@
+"""What every command group shares: the state of one run (profile, verbosity, the config), the
+one-line error text, logging with secrets redacted, and the table / JSON output."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from sentinelhub_client._core.config import SHConfig
+    from sentinelhub_client.byoc.client import SentinelHubBYOC
+
+__all__ = [
+    "RedactingFilter",
+    "State",
+    "emit_object",
+    "emit_rows",
+    "fail",
+    "json_option",
+    "max_items_option",
+    "one_line_error",
+    "pass_state",
+    "setup_logging",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Secret values seen in this process (client secret, tokens); logs and errors never show them.
+_SECRETS: set[str] = set()
+_PATTERNS = (
+    re.compile(r"(?i)(bearer\s+)[^\s\"',;]+"),
+    re.compile(
+        r"(?i)((?:client_secret|access_token|refresh_token|sh_token)[\"']?\s*[=:]\s*[\"']?)[^\s\"'&,;}]+"
+    ),
+)
+
+
+def redact(text: str) -> str:
+    """``text`` with every known secret and every token-looking value replaced by ``***``."""
+    for secret in _SECRETS:
+        text = text.replace(secret, "***")
+    for pattern in _PATTERNS:
+        text = pattern.sub(r"\1***", text)
+    return text
+
+
+def remember_secret(value: str | None) -> None:
+    """Have `redact` hide ``value`` from now on (values shorter than 4 characters are kept: they
+    would blank out ordinary words)."""
+    if value and len(value) >= 4:
+        _SECRETS.add(value)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites each record's message through `redact` before any handler formats it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to the stderr of the moment (click's test runner swaps it), secrets redacted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        self.addFilter(RedactingFilter())
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            click.echo(self.format(record), err=True)
+        except Exception:  # logging must never break the command
+            self.handleError(record)
+
+
+#: The loggers ``-v`` turns on: the library's notes, and httpx's one INFO line per request
+#: (method, URL, status).
+_LOGGERS = ("sentinelhub_client", "httpx")
+
+
+def setup_logging(verbose: int) -> Callable[[], None]:
+    """``-v``: one line per request and the library's notes; ``-vv``: everything (debug).
+
+    Returns the function that undoes it (the root group calls it when the run ends).
+    """
+    if verbose <= 0:
+        return lambda: None
+    handler = _StderrHandler()
+    levels = {"sentinelhub_client": logging.DEBUG if verbose >= 2 else logging.INFO}
+    saved = []
+    for name in _LOGGERS:
+        logger = logging.getLogger(name)
+        saved.append((logger, logger.level))
+        logger.setLevel(levels.get(name, logging.INFO))
+        logger.addHandler(handler)
+
+    def undo() -> None:
+        for logger, level in saved:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+
+    return undo
+
+
+def one_line_error(exc: BaseException) -> str:
+    """One line for a failure: status, code, message and request id for the service's errors."""
+    from sentinelhub_client._core.errors import APIError
+
+    if isinstance(exc, APIError):
+        head = str(exc.status) if exc.status is not None else "no answer"
+        if exc.code:
+            head += f" {exc.code}"
+        text = f"{head}: {exc.message or exc.reason or 'no message'}"
+        if exc.errors:
+            text += " (" + "; ".join(str(v) for v in exc.errors) + ")"
+        if exc.method and exc.url:
+            text += f" [{exc.method.upper()} {exc.url}]"
+        if exc.request_id:
+            text += f" (request id {exc.request_id})"
+    else:
+        text = str(exc) or type(exc).__name__
+    return redact(" ".join(text.split()))
+
+
+def fail(message: str) -> NoReturn:
+    """Stop the command with a one-line error and exit code 1."""
+    from sentinelhub_client.cli.root import ShcError
+
+    raise ShcError(message)
+
+
+@dataclass
+class State:
+    """What the root group parsed, shared by the commands of one run."""
+
+    profile: str | None = None
+    verbose: int = 0
+    _config: SHConfig | None = field(default=None, repr=False)
+
+    def config(self) -> SHConfig:
+        """The configuration of this run, resolved once (arguments, SH_*, profile, defaults)."""
+        if self._config is None:
+            from sentinelhub_client._core.config import SHConfig
+
+            self._config = SHConfig(self.profile)
+            remember_secret(self._config.sh_client_secret)
+            remember_secret(self._config.sh_token)
+        return self._config
+
+    def byoc(self) -> SentinelHubBYOC:
+        """A BYOC client for this run's configuration (use it in a ``with`` block)."""
+        from sentinelhub_client.byoc.client import SentinelHubBYOC
+
+        config = self.config()
+        if not config.has_credentials:
+            fail(
+                "no credentials: set SH_CLIENT_ID and SH_CLIENT_SECRET (or SH_TOKEN), or name a "
+                "sentinelhub-py profile with --profile"
+            )
+        return SentinelHubBYOC(config)
+
+
+pass_state = click.make_pass_decorator(State, ensure=True)
+
+
+def json_option(function: F) -> F:
+    """``--json``: one JSON document for one object, JSON lines for a list."""
+    return click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        help="Print JSON: one document for one object, one object per line for lists.",
+    )(function)
+
+
+def max_items_option(function: F) -> F:
+    """``--max-items``: stop after this many (pages are fetched only as needed)."""
+    return click.option("--max-items", type=click.IntRange(min=1), help="Stop after this many.")(
+        function
+    )
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping | list):
+        return json.dumps(value, separators=(",", ":"), default=str)
+    return str(value)
+
+
+def emit_object(data: Mapping[str, Any], *, as_json: bool) -> None:
+    """One object: a JSON document, or ``key  value`` lines."""
+    if as_json:
+        click.echo(json.dumps(data, indent=2, default=str))
+        return
+    width = max((len(key) for key in data), default=0)
+    for key, value in data.items():
+        click.echo(f"{key.ljust(width)}  {_cell(value)}")
+
+
+#: Rows whose cells size the table's columns (so that a listing of millions streams in bounded
+#: memory); a longer cell, later or over ``_MAX_WIDTH``, is printed whole and shifts its line.
+_SIZING_ROWS = 100
+_MAX_WIDTH = 60
+
+
+def emit_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *, as_json: bool) -> int:
+    """A list of objects, streamed: JSON lines (whole objects), or a table of ``columns``.
+
+    Returns the number of rows written.
+    """
+    count = 0
+    if as_json:
+        out = sys.stdout
+        for row in rows:
+            out.write(json.dumps(row, separators=(",", ":"), default=str) + "\n")
+            count += 1
+        out.flush()
+        return count
+    iterator: Iterator[Mapping[str, Any]] = iter(rows)
+    head = list(islice(iterator, _SIZING_ROWS))
+    cells = [[_cell(row.get(c)) for c in columns] for row in head]
+    widths = [
+        min(_MAX_WIDTH, max([len(c), *(len(r[i]) for r in cells)])) for i, c in enumerate(columns)
+    ]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    click.echo(line(list(columns)))
+    for values in cells:
+        click.echo(line(values))
+        count += 1
+    for row in iterator:
+        click.echo(line([_cell(row.get(c)) for c in columns]))
+        count += 1
+    return count

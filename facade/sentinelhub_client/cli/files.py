@@ -1,0 +1,67 @@
+"""``shc files``: the files of a Planet tile."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from sentinelhub_client.cli.common import State, emit_rows, json_option, pass_state
+
+__all__ = ["command"]
+
+
+@click.group("files")
+def command() -> None:
+    """List and download the files of a Planet tile."""
+
+
+@command.command("list")
+@click.argument("collection")
+@click.argument("tile")
+@json_option
+@pass_state
+def list_(state: State, collection: str, tile: str, as_json: bool) -> None:
+    """The files of TILE."""
+    with state.byoc() as byoc:
+        names = byoc.list_tile_files(collection, tile)
+    emit_rows(({"path": name} for name in names), ["path"], as_json=as_json)
+
+
+@command.command("download")
+@click.argument("collection")
+@click.argument("tile")
+@click.argument(
+    "destination", type=click.Path(file_okay=False, path_type=Path), default=Path(), required=False
+)
+@click.option("--file", "files", multiple=True, help="Only this file (repeatable).")
+@click.option("--overwrite", is_flag=True, help="Replace files that exist.")
+@click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True)
+@json_option
+@pass_state
+def download(
+    state: State,
+    collection: str,
+    tile: str,
+    destination: Path,
+    files: tuple[str, ...],
+    overwrite: bool,
+    concurrency: int,
+    as_json: bool,
+) -> None:
+    """Download the files of TILE into DESTINATION (default: here). Each file is written to
+    ``NAME.part`` and renamed when complete; an interrupted download resumes when run again."""
+    from sentinelhub_client.progress import progress_bar
+
+    with state.byoc() as byoc, progress_bar(disable=not sys.stderr.isatty()) as bar:
+        paths = byoc.download_tile(
+            collection,
+            tile,
+            destination,
+            files=list(files) or None,
+            overwrite=overwrite,
+            concurrency=concurrency,
+            progress=bar,
+        )
+    emit_rows(({"path": str(p)} for p in paths), ["path"], as_json=as_json)

@@ -32,9 +32,7 @@ def _seconds(value: object, name: str, *, optional: bool) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
         accepted = "None (no limit) or a number of seconds >= 0" if optional else "a number >= 0"
-        raise SentinelHubValidationError(
-            f"{name} must be {accepted}, got {value!r}", field=name
-        )
+        raise SentinelHubValidationError(f"{name} must be {accepted}, got {value!r}", field=name)
     return float(value)
 
 
@@ -116,7 +114,7 @@ async def apoll(
     done: Callable[[T], bool],
     *,
     interval: float,
-    timeout: float | None,
+    timeout: float | None,  # noqa: ASYNC109 - the twin of poll's; the deadline is ours
     on_update: Callable[[T], Any] | None = None,
     what: str = "the operation",
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,

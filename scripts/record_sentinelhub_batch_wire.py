@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 
 REQUEST_ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 COLLECTION_ID = "6f0b1e7a-2c4d-4e8f-9a1b-3c5d7e9f1a2b"
-TOKEN_PATH = "/oauth/token"
+TOKEN_PATH = "/oauth/token"  # noqa: S105 - a path, not a secret
 
 PROCESS_PAYLOAD = {
     "input": {
@@ -173,7 +173,13 @@ SCENARIOS: list[dict[str, Any]] = [
         "responses": [NO_CONTENT],
     },
     *(
-        {"name": name, "method": name, "args": [REQUEST_ID], "kwargs": {}, "responses": [NO_CONTENT]}
+        {
+            "name": name,
+            "method": name,
+            "args": [REQUEST_ID],
+            "kwargs": {},
+            "responses": [NO_CONTENT],
+        }
         for name in ("start_analysis", "start_job", "cancel_job", "restart_job")
     ),
     {
@@ -297,7 +303,7 @@ class Recorder(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_DELETE = _handle
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
 
@@ -362,13 +368,16 @@ def main(out: Path) -> None:
     server.shutdown()
 
     helpers = [
-        {**helper, "result": getattr(SentinelHubBatch, helper["method"])(
-            *helper["args"],
-            **{
-                key: tuple(value) if key == "buffer" else value
-                for key, value in helper["kwargs"].items()
-            },
-        )}
+        {
+            **helper,
+            "result": getattr(SentinelHubBatch, helper["method"])(
+                *helper["args"],
+                **{
+                    key: tuple(value) if key == "buffer" else value
+                    for key, value in helper["kwargs"].items()
+                },
+            ),
+        }
         for helper in HELPERS
     ]
     document = {

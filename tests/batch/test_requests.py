@@ -100,6 +100,25 @@ async def test_create_takes_a_request_object_with_a_body(
     }
 
 
+class PyRequest:
+    """sentinelhub-py's SentinelHubRequest: the payload is ``download_list[0].post_values``."""
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        self.download_list = [type("DownloadRequest", (), {"post_values": payload})()]
+
+
+async def test_create_takes_a_sentinelhub_py_request(batch: Twin, api: respx.MockRouter) -> None:
+    route = api.post(f"{BATCH}/process").respond(201, json=request_json())
+    await batch.call(
+        "create", PyRequest(PROCESS_PAYLOAD), {"id": 1, "resolution": 10}, bucket_name="out"
+    )
+    assert body_of(only_call(route)) == {
+        "processRequest": PROCESS_PAYLOAD,
+        "tilingGrid": {"id": 1, "resolution": 10},
+        "bucketName": "out",
+    }
+
+
 async def test_create_is_not_replayed_after_an_ambiguous_failure(
     batch: Twin, api: respx.MockRouter
 ) -> None:

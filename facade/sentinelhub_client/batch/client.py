@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import copy
 import inspect
-import time
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
@@ -477,7 +476,6 @@ class SentinelHubBatch(_BatchClientBase):
             timeout=timeout,
             on_update=callback,
             what=watch.what,
-            sleep=time.sleep,
         )
         return final.request
 
@@ -523,8 +521,7 @@ class SentinelHubBatch(_BatchClientBase):
                 timeout=timeout,
                 on_update=update,
                 what=watch.what,
-                sleep=time.sleep,
-            )
+                )
         return final.request
 
     monitor_batch_analysis = wait_for_analysis

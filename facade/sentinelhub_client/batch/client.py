@@ -521,7 +521,7 @@ class SentinelHubBatch(_BatchClientBase):
                 timeout=timeout,
                 on_update=update,
                 what=watch.what,
-                )
+            )
         return final.request
 
     monitor_batch_analysis = wait_for_analysis

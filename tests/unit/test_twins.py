@@ -13,11 +13,13 @@ from sentinelhub_client import (
     SyncPaginator,
 )
 from sentinelhub_client._core.transport import AsyncTransport, SyncTransport
+from sentinelhub_client.batch import AsyncSentinelHubBatch, SentinelHubBatch
 
 TWINS = [
     (SentinelHubBYOC, AsyncSentinelHubBYOC),
     (SyncTransport, AsyncTransport),
     (SyncPaginator, AsyncPaginator),
+    (SentinelHubBatch, AsyncSentinelHubBatch),
 ]
 
 

@@ -507,3 +507,20 @@ class TileDownloadError(DownloadError):
         super().__init__(message)
         self.failures = dict(failures)
         self.completed = list(completed)
+
+
+class BatchFailedError(SentinelHubError, RuntimeError):
+    """A batch processing request ended ``FAILED`` (also a `RuntimeError`, what sentinelhub-py
+    raised).
+
+    Attributes:
+        request: the request as last seen (a ``BatchRequest``).
+        request_id: its id.
+        error: the service's explanation (the request's ``error``), if it gave one.
+    """
+
+    def __init__(self, message: str, *, request: Any, request_id: str | None, error: str | None):
+        self.request = request
+        self.request_id = request_id
+        self.error = error
+        super().__init__(message)

@@ -1,0 +1,820 @@
+"""The Batch Processing API v1: `SentinelHubBatch` (sync) and `AsyncSentinelHubBatch` (async).
+
+sentinelhub-py 3.11.2 removed its ``SentinelHubBatch``; these clients keep its methods and
+signatures (``create``, ``tiling_grid``, ``output``, ``iter_requests``, ``start_job``,
+``iter_tiles``, the batch collections, ...) over this package's transport: OAuth shared with the
+other services, bounded retries, typed errors, lazy pagination. Both are thin shells over
+`BatchCalls` (requests built and answers parsed without I/O) and `BatchWatch` (the decisions of
+the waits); the only difference between them is ``await``.
+
+A batch request may be given as a `BatchRequest`, a dict with its ``id``, its id, or any object
+with a ``request_id`` (sentinelhub-py's ``BatchRequest``); anything else is refused before a
+request is sent, with an error naming the argument.
+
+Typical use::
+
+    with SentinelHubBatch(config) as batch:
+        request = batch.create(
+            process_payload,
+            tiling_grid=SentinelHubBatch.tiling_grid(grid_id=1, resolution=10, buffer=(5, 5)),
+            output=SentinelHubBatch.output(default_tile_path="s3://bucket/out", cog_output=True),
+        )
+        batch.start_job(request)
+        request = batch.wait_for_job(request, interval=60, progress=True)
+        print(request.status, [tile.name for tile in batch.iter_tiles(request, "FAILED")])
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+from collections.abc import Callable, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from sentinelhub_client._core.config import SHConfig
+from sentinelhub_client._core.errors import SentinelHubValidationError
+from sentinelhub_client._core.pagination import (
+    DEFAULT_PAGE_SIZE,
+    AsyncPaginator,
+    Page,
+    SyncPaginator,
+)
+from sentinelhub_client._core.polling import apoll, poll
+from sentinelhub_client._core.retry import RetryPolicy
+from sentinelhub_client._core.transport import AsyncTransport, SyncTransport
+from sentinelhub_client.batch.calls import (
+    BatchCalls,
+    BatchRequestRef,
+    CollectionRef,
+    build_create_payload,
+    build_output,
+    build_tiling_grid,
+    check_tile_status,
+    query_extras,
+    request_id_of,
+)
+from sentinelhub_client.batch.models import (
+    BatchCollection,
+    BatchRequest,
+    BatchTile,
+    BatchTileStatus,
+    TilingGrid,
+)
+from sentinelhub_client.batch.monitoring import (
+    BatchProgress,
+    BatchWatch,
+    TileTally,
+    progress_display,
+)
+
+__all__ = ["AsyncSentinelHubBatch", "SentinelHubBatch"]
+
+TileIdRef = BatchTile | Mapping[str, Any] | int | str
+GridIdRef = TilingGrid | Mapping[str, Any] | int | str
+ProgressCallback = Callable[[BatchProgress], Any]
+
+#: Seconds between polls when none are given: the analysis takes seconds to minutes, a job
+#: minutes to hours.
+DEFAULT_ANALYSIS_INTERVAL = 5.0
+DEFAULT_JOB_INTERVAL = 30.0
+#: The analysis is short; an hour without an answer means something is wrong.
+DEFAULT_ANALYSIS_TIMEOUT = 3600.0
+
+
+def _optional(value: object, argument: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise SentinelHubValidationError(
+        f"{argument}: expected a string or None, got {type(value).__name__} {value!r}",
+        field=argument,
+    )
+
+
+def _update_body(
+    output: Mapping[str, Any] | None, description: str | None, extra: Mapping[str, Any]
+) -> dict[str, Any]:
+    if output is not None and not isinstance(output, Mapping):
+        raise SentinelHubValidationError(
+            f"output: expected a dict such as SentinelHubBatch.output(...) returns, got {output!r}",
+            field="output",
+        )
+    _optional(description, "description")
+    body = {"output": output, "description": description, **extra}
+    body = {key: value for key, value in body.items() if value is not None}
+    if not body:
+        raise SentinelHubValidationError(
+            "output: nothing to update; give output=... and/or description=...", field="output"
+        )
+    return body
+
+
+def _watch(batch_request: BatchRequestRef, *, job: bool, count_tiles: bool) -> BatchWatch:
+    return BatchWatch(
+        request_id_of(batch_request), job=job, tally=TileTally() if count_tiles else None
+    )
+
+
+class _BatchClientBase:
+    """What the twins share: construction, and the helpers that only build dicts."""
+
+    config: SHConfig
+    _calls: BatchCalls
+
+    def _setup(self, config: SHConfig | None) -> SHConfig:
+        if config is not None and not isinstance(config, SHConfig):
+            raise TypeError(f"config must be an SHConfig, got {type(config).__name__}")
+        self.config = config if config is not None else SHConfig()
+        self._calls = BatchCalls()
+        return self.config
+
+    @classmethod
+    def _from_transport(cls, transport: Any) -> Self:
+        """A client over an existing transport (shared connections and token); closing it
+        closes that transport."""
+        client = cls.__new__(cls)
+        client._setup(transport.config)
+        client.transport = transport
+        return client
+
+    transport: Any
+
+    @staticmethod
+    def tiling_grid(
+        grid_id: int, resolution: float, buffer: tuple[int, int] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """The ``tilingGrid`` of `create`: ``{"id", "resolution", "bufferX", "bufferY"}``.
+
+        Args:
+            grid_id: the grid's id (0 is the 20 km UTM grid; see `iter_tiling_grids`).
+            resolution: the output resolution, one of the grid's ``resolutions``.
+            buffer: ``(buffer_x, buffer_y)``: pixels added on each side of every tile.
+            kwargs: further members, sent as given.
+        """
+        return build_tiling_grid(grid_id, resolution, buffer, kwargs)
+
+    @staticmethod
+    def output(
+        *,
+        default_tile_path: str | None = None,
+        overwrite: bool | None = None,
+        skip_existing: bool | None = None,
+        cog_output: bool | None = None,
+        cog_parameters: Mapping[str, Any] | None = None,
+        create_collection: bool | None = None,
+        collection_id: str | None = None,
+        responses: Sequence[Mapping[str, Any]] | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """The ``output`` of `create` (members left None are not sent).
+
+        Args:
+            default_tile_path: ``s3://bucket/folder`` or a template with ``<tileName>``
+                (or ``<tileId>``), ``<outputId>``, ``<requestId>`` and ``<format>``.
+            overwrite: replace files that exist instead of failing.
+            skip_existing: skip tiles whose outputs all exist.
+            cog_output: write cloud-optimised GeoTIFFs.
+            cog_parameters: their layout (``overviewLevels``, ``blockxsize``, ...).
+            create_collection: make the outputs a new batch collection (needs ``cog_output``).
+            collection_id: add the outputs to this batch collection instead.
+            responses: per-output paths, ``[{"identifier": ..., "tilePath": ...}]``.
+            kwargs: further members, sent as given.
+        """
+        options = {
+            "default_tile_path": default_tile_path,
+            "overwrite": overwrite,
+            "skip_existing": skip_existing,
+            "cog_output": cog_output,
+            "cog_parameters": cog_parameters,
+            "create_collection": create_collection,
+            "collection_id": collection_id,
+            "responses": responses,
+        }
+        return build_output(options, kwargs)
+
+
+class SentinelHubBatch(_BatchClientBase):
+    """Client of the Batch Processing API v1, with sentinelhub-py's methods.
+
+    Args:
+        config: settings; by default ``SHConfig()`` (environment, profile, defaults).
+        http_client: an `httpx.Client` to send through (proxies, TLS); not modified or closed.
+        retry: the default retry policy of this client (else ``config.retry``).
+
+    Use it as a context manager, or call `close`, to release connections.
+    """
+
+    transport: SyncTransport
+
+    def __init__(
+        self,
+        config: SHConfig | None = None,
+        *,
+        http_client: httpx.Client | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        config = self._setup(config)
+        self.transport = SyncTransport(config, http_client=http_client, retry=retry)
+
+    def with_options(
+        self, *, retry: RetryPolicy | None = None, timeout: float | None = None
+    ) -> Self:
+        """A client sharing this one's connections and token, with another retry policy and/or
+        timeout (seconds per request); closing it does not close this one."""
+        clone = copy.copy(self)
+        clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
+        return clone
+
+    # -- batch requests ------------------------------------------------------------------------
+
+    def create(
+        self,
+        sentinelhub_request: Any,
+        tiling_grid: Mapping[str, Any],
+        output: Mapping[str, Any] | None = None,
+        bucket_name: str | None = None,
+        description: str | None = None,
+        **kwargs: Any,
+    ) -> BatchRequest:
+        """Create a batch request (status CREATED) and return it.
+
+        Args:
+            sentinelhub_request: the Process API request each tile runs: a payload dict, or a
+                ``SentinelHubRequest`` (any object with a ``body`` dict).
+            tiling_grid: from `tiling_grid`.
+            output: from `output`; or give ``bucket_name`` (or ``zarrOutput=...``).
+            bucket_name: write to ``s3://<bucket_name>`` with the default layout.
+            description: free text.
+            kwargs: further members of the request, sent as given (camelCase).
+
+        Not replayed after an ambiguous failure (the error says so): look for the request with
+        `get_latest_request` before trying again.
+        """
+        payload = build_create_payload(
+            sentinelhub_request, tiling_grid, output, bucket_name, description, kwargs
+        )
+        return self.transport.run(self._calls.create(payload))
+
+    def iter_requests(
+        self,
+        user_id: str | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        *,
+        count: int = DEFAULT_PAGE_SIZE,
+        max_items: int | None = None,
+        viewtoken: str | None = None,
+        **kwargs: Any,
+    ) -> SyncPaginator[BatchRequest]:
+        """The batch requests, lazily (nothing is sent until iterated).
+
+        Args:
+            user_id: only those of this user (``userid``).
+            search: words to look for.
+            sort: ``created``, ``created:desc``, ``status`` or ``status:desc``.
+            count: page size, 1..100.
+            max_items: stop after this many requests.
+            viewtoken: resume from this page token (a paginator's ``next_token``).
+            kwargs: further query parameters, sent as given.
+        """
+        user_id, search = _optional(user_id, "user_id"), _optional(search, "search")
+        sort, extra = _optional(sort, "sort"), query_extras(kwargs)
+        return SyncPaginator(
+            lambda page: self.transport.run(
+                self._calls.list_requests(
+                    page, user_id=user_id, search=search, sort=sort, extra=extra
+                )
+            ),
+            count=count,
+            max_items=max_items,
+            viewtoken=viewtoken,
+        )
+
+    def get_latest_request(self) -> BatchRequest:
+        """The batch request created last; `SentinelHubValidationError` (a `ValueError`, as in
+        sentinelhub-py) when there is none."""
+        for request in self.iter_requests(sort="created:desc", count=1, max_items=1):
+            return request
+        raise SentinelHubValidationError("no batch request is available: create one first")
+
+    def get_request(self, batch_request: BatchRequestRef) -> BatchRequest:
+        """The batch request as it is now."""
+        return self.transport.run(self._calls.get_request(batch_request))
+
+    def update_request(
+        self,
+        batch_request: BatchRequestRef,
+        output: Mapping[str, Any] | None = None,
+        description: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Change the output and/or description of a request that has not started."""
+        body = _update_body(output, description, kwargs)
+        return self.transport.run(self._calls.update_request(batch_request, body))
+
+    def delete_request(self, batch_request: BatchRequestRef) -> None:
+        """Delete a batch request (cancel it first if it runs); its outputs stay."""
+        return self.transport.run(self._calls.delete_request(batch_request))
+
+    def start_analysis(self, batch_request: BatchRequestRef) -> None:
+        """Ask for the analysis: the evalscript is checked, the tiles listed, the cost
+        estimated (see `wait_for_analysis`)."""
+        return self.transport.run(self._calls.action("start_analysis", batch_request))
+
+    def start_job(self, batch_request: BatchRequestRef) -> None:
+        """Start processing (after analysing, if that was not done); see `wait_for_job`."""
+        return self.transport.run(self._calls.action("start_job", batch_request))
+
+    def cancel_job(self, batch_request: BatchRequestRef) -> None:
+        """Cancel a request that is created, analysed or processing."""
+        return self.transport.run(self._calls.action("cancel_job", batch_request))
+
+    def restart_job(self, batch_request: BatchRequestRef) -> None:
+        """Process again the failed tiles of a PARTIAL request (``restartpartial``)."""
+        return self.transport.run(self._calls.action("restart_job", batch_request))
+
+    # -- tiles -----------------------------------------------------------------------------------
+
+    def iter_tiles(
+        self,
+        batch_request: BatchRequestRef,
+        status: BatchTileStatus | str | None = None,
+        *,
+        count: int = DEFAULT_PAGE_SIZE,
+        max_items: int | None = None,
+        viewtoken: str | None = None,
+        **kwargs: Any,
+    ) -> SyncPaginator[BatchTile]:
+        """The output tiles of an analysed request, lazily (they exist after the analysis).
+
+        Args:
+            batch_request: the request.
+            status: only tiles with this `BatchTileStatus`.
+            count: page size, 1..100.
+            max_items: stop after this many tiles.
+            viewtoken: resume from this page token.
+            kwargs: further query parameters, sent as given.
+        """
+        request_id = request_id_of(batch_request)
+        status_value, extra = check_tile_status(status), query_extras(kwargs)
+        return SyncPaginator(
+            lambda page: self.transport.run(
+                self._calls.list_tiles(request_id, page, status=status_value, extra=extra)
+            ),
+            count=count,
+            max_items=max_items,
+            viewtoken=viewtoken,
+        )
+
+    def get_tile(self, batch_request: BatchRequestRef, tile_id: TileIdRef) -> BatchTile:
+        """One output tile, by its numeric id."""
+        return self.transport.run(self._calls.get_tile(batch_request, tile_id))
+
+    # -- tiling grids ----------------------------------------------------------------------------
+
+    def iter_tiling_grids(
+        self,
+        *,
+        count: int = DEFAULT_PAGE_SIZE,
+        max_items: int | None = None,
+        viewtoken: str | None = None,
+        **kwargs: Any,
+    ) -> SyncPaginator[TilingGrid]:
+        """The tiling grids, lazily (``kwargs``: further query parameters)."""
+        extra = query_extras(kwargs)
+        return SyncPaginator(
+            lambda page: self.transport.run(self._calls.list_tiling_grids(page, extra=extra)),
+            count=count,
+            max_items=max_items,
+            viewtoken=viewtoken,
+        )
+
+    def get_tiling_grid(self, grid_id: GridIdRef) -> TilingGrid:
+        """One tiling grid, by its numeric id (0 is a grid)."""
+        return self.transport.run(self._calls.get_tiling_grid(grid_id))
+
+    # -- batch collections -----------------------------------------------------------------------
+
+    def iter_collections(
+        self,
+        search: str | None = None,
+        *,
+        count: int = DEFAULT_PAGE_SIZE,
+        max_items: int | None = None,
+        viewtoken: str | None = None,
+        **kwargs: Any,
+    ) -> SyncPaginator[BatchCollection]:
+        """The batch collections, lazily (``search``: words to look for)."""
+        search, extra = _optional(search, "search"), query_extras(kwargs)
+        return SyncPaginator(
+            lambda page: self.transport.run(
+                self._calls.list_collections(page, search=search, extra=extra)
+            ),
+            count=count,
+            max_items=max_items,
+            viewtoken=viewtoken,
+        )
+
+    def get_collection(self, collection_id: CollectionRef) -> BatchCollection:
+        """One batch collection (by id, model or dict)."""
+        return self.transport.run(self._calls.get_collection(collection_id))
+
+    def create_collection(self, collection: BatchCollection | Mapping[str, Any]) -> BatchCollection:
+        """Create a batch collection (``name``, ``s3Bucket``) and return it with its id."""
+        return self.transport.run(self._calls.create_collection(collection))
+
+    def update_collection(self, collection: BatchCollection | Mapping[str, Any]) -> None:
+        """Update a batch collection (it must carry its id)."""
+        return self.transport.run(self._calls.update_collection(collection))
+
+    def delete_collection(self, collection: CollectionRef) -> None:
+        """Delete a batch collection."""
+        return self.transport.run(self._calls.delete_collection(collection))
+
+    # -- waiting ---------------------------------------------------------------------------------
+
+    def _fetch(self, watch: BatchWatch) -> BatchProgress:
+        request = self.get_request(watch.request_id)
+        tally = watch.tally
+        if tally is not None:
+            tally.plan(request)
+            while (step := tally.next_page()) is not None:
+                status, page_request = step
+                page: Page[BatchTile] = self.transport.run(
+                    self._calls.list_tiles(watch.request_id, page_request, status=status.value)
+                )
+                tally.accept(status, len(page.items), page.next_token)
+        return watch.progress(request)
+
+    def wait_for_analysis(
+        self,
+        batch_request: BatchRequestRef,
+        *,
+        interval: float = DEFAULT_ANALYSIS_INTERVAL,
+        timeout: float | None = DEFAULT_ANALYSIS_TIMEOUT,
+        callback: ProgressCallback | None = None,
+    ) -> BatchRequest:
+        """Poll until the analysis is over (ANALYSIS_DONE or any later status); return the
+        request.
+
+        Args:
+            batch_request: the request (`start_analysis` or `start_job` called on it).
+            interval: seconds between polls.
+            timeout: seconds to wait at most (None: no limit); then `WaitTimeoutError`.
+            callback: called with a `BatchProgress` after each poll.
+
+        Raises `BatchFailedError` if it FAILED (with the service's ``error``), and
+        `SentinelHubValidationError` at once if no analysis was asked for.
+        """
+        watch = _watch(batch_request, job=False, count_tiles=False)
+        final = poll(
+            lambda: self._fetch(watch),
+            watch.done,
+            interval=interval,
+            timeout=timeout,
+            on_update=callback,
+            what=watch.what,
+        )
+        return final.request
+
+    def wait_for_job(
+        self,
+        batch_request: BatchRequestRef,
+        *,
+        interval: float = DEFAULT_JOB_INTERVAL,
+        timeout: float | None = None,
+        callback: ProgressCallback | None = None,
+        progress: bool = False,
+        count_tiles: bool = False,
+    ) -> BatchRequest:
+        """Poll until the job ends (DONE, PARTIAL or CANCELED); return the request.
+
+        It goes through the analysis when the job was started from CREATED. Each poll reads the
+        request; tiles are counted only for ``progress`` / ``count_tiles``, a few pages per poll
+        (see `sentinelhub_client.batch.monitoring`).
+
+        Args:
+            batch_request: the request (`start_job` called on it).
+            interval: seconds between polls.
+            timeout: seconds to wait at most (None: no limit); then `WaitTimeoutError`.
+            callback: called with a `BatchProgress` after each poll.
+            progress: show a progress bar of processed / failed tiles on standard error.
+            count_tiles: count processed / failed tiles for the callback without a bar.
+
+        Raises `BatchFailedError` if it FAILED (with the service's ``error``), and
+        `SentinelHubValidationError` at once if the job was never started.
+        """
+        watch = _watch(batch_request, job=True, count_tiles=progress or count_tiles)
+        with progress_display(progress, f"batch {str(watch.request_id)[:8]}") as show:
+
+            def update(state: BatchProgress) -> None:
+                show(state)
+                if callback is not None:
+                    callback(state)
+
+            final = poll(
+                lambda: self._fetch(watch),
+                watch.done,
+                interval=interval,
+                timeout=timeout,
+                on_update=update,
+                what=watch.what,
+            )
+        return final.request
+
+    monitor_batch_analysis = wait_for_analysis
+    monitor_batch_job = wait_for_job
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connections (not those of a client passed as ``http_client``)."""
+        self.transport.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.config.sh_base_url!r})"
+
+
+class AsyncSentinelHubBatch(_BatchClientBase):
+    """Async client of the Batch Processing API v1: the methods of `SentinelHubBatch`, awaitable.
+
+    The ``iter_*`` methods return async iterators (``async for tile in batch.iter_tiles(r)``, no
+    ``await``); ``tiling_grid`` and ``output`` are the same plain static helpers;
+    ``http_client`` is an `httpx.AsyncClient`; a ``callback`` of the waits may be a coroutine
+    function.
+    """
+
+    transport: AsyncTransport
+
+    def __init__(
+        self,
+        config: SHConfig | None = None,
+        *,
+        http_client: httpx.AsyncClient | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        config = self._setup(config)
+        self.transport = AsyncTransport(config, http_client=http_client, retry=retry)
+
+    def with_options(
+        self, *, retry: RetryPolicy | None = None, timeout: float | None = None
+    ) -> Self:
+        clone = copy.copy(self)
+        clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
+        return clone
+
+    async def create(
+        self,
+        sentinelhub_request: Any,
+        tiling_grid: Mapping[str, Any],
+        output: Mapping[str, Any] | None = None,
+        bucket_name: str | None = None,
+        description: str | None = None,
+        **kwargs: Any,
+    ) -> BatchRequest:
+        payload = build_create_payload(
+            sentinelhub_request, tiling_grid, output, bucket_name, description, kwargs
+        )
+        return await self.transport.run(self._calls.create(payload))
+
+    def iter_requests(
+        self,
+        user_id: str | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        *,
+        count: int = DEFAULT_PAGE_SIZE,
+        max_items: int | None = None,
+        viewtoken: str | None = None,
+        **kwargs: Any,
+    ) -> AsyncPaginator[BatchRequest]:
+        user_id, search = _optional(user_id, "user_id"), _optional(search, "search")
+        sort, extra = _optional(sort, "sort"), query_extras(kwargs)
+        return AsyncPaginator(
+            lambda page: self.transport.run(
+                self._calls.list_requests(
+                    page, user_id=user_id, search=search, sort=sort, extra=extra
+                )
+            ),
+            count=count,
+            max_items=max_items,
+            viewtoken=viewtoken,
+        )
+
+    async def get_latest_request(self) -> BatchRequest:
+        async for request in self.iter_requests(sort="created:desc", count=1, max_items=1):
+            return request
+        raise SentinelHubValidationError("no batch request is available: create one first")
+
+    async def get_request(self, batch_request: BatchRequestRef) -> BatchRequest:
+        return await self.transport.run(self._calls.get_request(batch_request))
+
+    async def update_request(
+        self,
+        batch_request: BatchRequestRef,
+        output: Mapping[str, Any] | None = None,
+        description: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        body = _update_body(output, description, kwargs)
+        return await self.transport.run(self._calls.update_request(batch_request, body))
+
+    async def delete_request(self, batch_request: BatchRequestRef) -> None:
+        return await self.transport.run(self._calls.delete_request(batch_request))
+
+    async def start_analysis(self, batch_request: BatchRequestRef) -> None:
+        return await self.transport.run(self._calls.action("start_analysis", batch_request))
+
+    async def start_job(self, batch_request: BatchRequestRef) -> None:
+        return await self.transport.run(self._calls.action("start_job", batch_request))
+
+    async def cancel_job(self, batch_request: BatchRequestRef) -> None:
+        return await self.transport.run(self._calls.action("cancel_job", batch_request))
+
+    async def restart_job(self, batch_request: BatchRequestRef) -> None:
+        return await self.transport.run(self._calls.action("restart_job", batch_request))
+
+    def iter_tiles(
+        self,
+        batch_request: BatchRequestRef,
+        status: BatchTileStatus | str | None = None,
+        *,
+        count: int = DEFAULT_PAGE_SIZE,
+        max_items: int | None = None,
+        viewtoken: str | None = None,
+        **kwargs: Any,
+    ) -> AsyncPaginator[BatchTile]:
+        request_id = request_id_of(batch_request)
+        status_value, extra = check_tile_status(status), query_extras(kwargs)
+        return AsyncPaginator(
+            lambda page: self.transport.run(
+                self._calls.list_tiles(request_id, page, status=status_value, extra=extra)
+            ),
+            count=count,
+            max_items=max_items,
+            viewtoken=viewtoken,
+        )
+
+    async def get_tile(self, batch_request: BatchRequestRef, tile_id: TileIdRef) -> BatchTile:
+        return await self.transport.run(self._calls.get_tile(batch_request, tile_id))
+
+    def iter_tiling_grids(
+        self,
+        *,
+        count: int = DEFAULT_PAGE_SIZE,
+        max_items: int | None = None,
+        viewtoken: str | None = None,
+        **kwargs: Any,
+    ) -> AsyncPaginator[TilingGrid]:
+        extra = query_extras(kwargs)
+        return AsyncPaginator(
+            lambda page: self.transport.run(self._calls.list_tiling_grids(page, extra=extra)),
+            count=count,
+            max_items=max_items,
+            viewtoken=viewtoken,
+        )
+
+    async def get_tiling_grid(self, grid_id: GridIdRef) -> TilingGrid:
+        return await self.transport.run(self._calls.get_tiling_grid(grid_id))
+
+    def iter_collections(
+        self,
+        search: str | None = None,
+        *,
+        count: int = DEFAULT_PAGE_SIZE,
+        max_items: int | None = None,
+        viewtoken: str | None = None,
+        **kwargs: Any,
+    ) -> AsyncPaginator[BatchCollection]:
+        search, extra = _optional(search, "search"), query_extras(kwargs)
+        return AsyncPaginator(
+            lambda page: self.transport.run(
+                self._calls.list_collections(page, search=search, extra=extra)
+            ),
+            count=count,
+            max_items=max_items,
+            viewtoken=viewtoken,
+        )
+
+    async def get_collection(self, collection_id: CollectionRef) -> BatchCollection:
+        return await self.transport.run(self._calls.get_collection(collection_id))
+
+    async def create_collection(
+        self, collection: BatchCollection | Mapping[str, Any]
+    ) -> BatchCollection:
+        return await self.transport.run(self._calls.create_collection(collection))
+
+    async def update_collection(self, collection: BatchCollection | Mapping[str, Any]) -> None:
+        return await self.transport.run(self._calls.update_collection(collection))
+
+    async def delete_collection(self, collection: CollectionRef) -> None:
+        return await self.transport.run(self._calls.delete_collection(collection))
+
+    async def _fetch(self, watch: BatchWatch) -> BatchProgress:
+        request = await self.get_request(watch.request_id)
+        tally = watch.tally
+        if tally is not None:
+            tally.plan(request)
+            while (step := tally.next_page()) is not None:
+                status, page_request = step
+                page: Page[BatchTile] = await self.transport.run(
+                    self._calls.list_tiles(watch.request_id, page_request, status=status.value)
+                )
+                tally.accept(status, len(page.items), page.next_token)
+        return watch.progress(request)
+
+    async def wait_for_analysis(
+        self,
+        batch_request: BatchRequestRef,
+        *,
+        interval: float = DEFAULT_ANALYSIS_INTERVAL,
+        timeout: float | None = DEFAULT_ANALYSIS_TIMEOUT,  # noqa: ASYNC109 - the sync twin's
+        callback: ProgressCallback | None = None,
+    ) -> BatchRequest:
+        watch = _watch(batch_request, job=False, count_tiles=False)
+        final = await apoll(
+            lambda: self._fetch(watch),
+            watch.done,
+            interval=interval,
+            timeout=timeout,
+            on_update=callback,
+            what=watch.what,
+        )
+        return final.request
+
+    async def wait_for_job(
+        self,
+        batch_request: BatchRequestRef,
+        *,
+        interval: float = DEFAULT_JOB_INTERVAL,
+        timeout: float | None = None,  # noqa: ASYNC109 - the same signature as the sync twin
+        callback: ProgressCallback | None = None,
+        progress: bool = False,
+        count_tiles: bool = False,
+    ) -> BatchRequest:
+        watch = _watch(batch_request, job=True, count_tiles=progress or count_tiles)
+        with progress_display(progress, f"batch {str(watch.request_id)[:8]}") as show:
+
+            async def update(state: BatchProgress) -> None:
+                show(state)
+                if callback is not None:
+                    result = callback(state)
+                    if inspect.isawaitable(result):
+                        await result
+
+            final = await apoll(
+                lambda: self._fetch(watch),
+                watch.done,
+                interval=interval,
+                timeout=timeout,
+                on_update=update,
+                what=watch.what,
+            )
+        return final.request
+
+    monitor_batch_analysis = wait_for_analysis
+    monitor_batch_job = wait_for_job
+
+    async def close(self) -> None:
+        await self.transport.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.config.sh_base_url!r})"
+
+
+def _share_docstrings(async_cls: type, sync_cls: type) -> None:
+    """Give each undocumented public method of ``async_cls`` its sync twin's docstring (the
+    docs are written once, on the sync class)."""
+    for name, member in vars(async_cls).items():
+        if name.startswith("_") or not callable(member) or member.__doc__:
+            continue
+        twin = getattr(sync_cls, name, None)
+        if twin is not None and twin.__doc__:
+            member.__doc__ = twin.__doc__
+
+
+_share_docstrings(AsyncSentinelHubBatch, SentinelHubBatch)

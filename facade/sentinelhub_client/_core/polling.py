@@ -27,6 +27,11 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+# Indirections, so that tests can replace the clock and the waits of this module alone.
+_now = time.monotonic
+_sleep = time.sleep
+_asleep = asyncio.sleep
+
 
 def _is_number(value: object) -> bool:
     return (
@@ -58,7 +63,7 @@ class _Clock:
         self.interval = float(interval)
         self.timeout = None if timeout is None else float(timeout)
         self.what = what
-        self.started = time.monotonic()
+        self.started = _now()
         self.polls = 0
 
     def next_wait(self, last: Any) -> float:
@@ -66,7 +71,7 @@ class _Clock:
         self.polls += 1
         if self.timeout is None:
             return self.interval
-        left = self.started + self.timeout - time.monotonic()
+        left = self.started + self.timeout - _now()
         if left <= 0:
             raise WaitTimeoutError(
                 f"{self.what} did not finish within {self.timeout:g} s "
@@ -107,7 +112,7 @@ def poll(
         wait = clock.next_wait(value)
         logger.debug("Waiting for %s: next poll in %.3g s", what, wait)
         if wait > 0:
-            time.sleep(wait)
+            _sleep(wait)
 
 
 async def apoll(
@@ -132,4 +137,4 @@ async def apoll(
             return value
         wait = clock.next_wait(value)
         logger.debug("Waiting for %s: next poll in %.3g s", what, wait)
-        await asyncio.sleep(wait)
+        await _asleep(wait)

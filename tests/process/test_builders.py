@@ -551,3 +551,17 @@ def test_async_checks(changes: dict[str, Any], field: str) -> None:
 def test_async_accepts_sizes_up_to_10000() -> None:
     assert make_async(size=(10000, 10000)).payload["output"]["width"] == 10000
     assert Geometry(make_async(geometry=AREA).payload["input"]["bounds"]["geometry"]).bbox == AREA
+
+
+def test_sentinelhub_py_input_dicts_are_taken_as_they_are() -> None:
+    theirs = sentinelhub.SentinelHubRequest.input_data(
+        sentinelhub.DataCollection.define_byoc(COLLECTION_ID),
+        identifier="a",
+        time_interval=("2024-05-01", "2024-05-02"),
+    )
+    request = make(
+        input_data=[theirs, SentinelHubRequest.input_data(COLLECTION_ID, identifier="b")]
+    )
+    assert request.payload["input"]["data"][0] == dict(theirs)
+    assert type(request.payload["input"]["data"][0]) is dict
+    assert request.payload["input"]["data"][1] == {"type": BYOC_TYPE, "id": "b"}

@@ -200,3 +200,18 @@ def test_bounds_checks() -> None:
     only_geometry = SentinelHubRequest.bounds(geometry=SQUARE)
     assert set(only_geometry) == {"properties", "geometry"}
     assert only_geometry["properties"]["crs"] == "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+
+
+@pytest.mark.parametrize(
+    "member",
+    [
+        {"type": "name"},
+        {"type": "name", "properties": None},
+        "EPSG:4326",
+        {"properties": {"name": 5}},
+    ],
+)
+def test_a_malformed_crs_member_is_refused(member: Any) -> None:
+    with pytest.raises(SentinelHubValidationError) as info:
+        Geometry({**SQUARE, "crs": member})
+    assert info.value.field == "geometry.crs"

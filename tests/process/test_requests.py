@@ -371,8 +371,12 @@ async def test_running_status_200_running_404_finished_others_raise(
     api.get(f"{ASYNC}/forbidden").respond(403)
     with pytest.raises(PermissionDeniedError):
         await process.call("get_async_running_status", ["forbidden"])
-    with pytest.raises(SentinelHubValidationError):
-        await process.call("get_async_running_status", [" "])
+    for bad in ([" "], 42):
+        with pytest.raises(SentinelHubValidationError) as info:
+            await process.call("get_async_running_status", bad)
+        assert info.value.field == "ids"
+    # one id may be given alone
+    assert await process.call("get_async_running_status", OTHER_ID) == {OTHER_ID: False}
 
 
 def test_module_function_matches_sentinelhub_py(api: respx.MockRouter, config: SHConfig) -> None:

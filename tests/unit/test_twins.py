@@ -13,11 +13,13 @@ from sentinelhub_client import (
     SyncPaginator,
 )
 from sentinelhub_client._core.transport import AsyncTransport, SyncTransport
+from sentinelhub_client.process import AsyncSentinelHubProcess, SentinelHubProcess
 
 TWINS = [
     (SentinelHubBYOC, AsyncSentinelHubBYOC),
     (SyncTransport, AsyncTransport),
     (SyncPaginator, AsyncPaginator),
+    (SentinelHubProcess, AsyncSentinelHubProcess),
 ]
 
 

@@ -129,11 +129,16 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def _response_path(request: SentinelHubRequest) -> Path:
+    path = request.response_path()
+    assert path is not None  # callers checked the data folder
+    return path
+
+
 def _save(request: SentinelHubRequest, response: ProcessResponse) -> list[Path]:
     """Write ``request.json`` and ``response.<ext>`` into the request's storage folder."""
     folder = _need_folder(request)
-    response_path = request.response_path()
-    assert response_path is not None
+    response_path = _response_path(request)
     record = {
         "url": response.url,
         "payload": request.payload,
@@ -281,14 +286,11 @@ class SentinelHubProcess(_ProcessClientBase):
     ) -> list[Path]:
         """Send a Process request (unless its answer is saved already) and write the answer
         under the request's ``data_folder``; returns the response paths."""
-        folder = _need_folder(request)
+        _need_folder(request)
+        assert isinstance(request, SentinelHubRequest)  # _need_folder refused anything else
         cached = _cached(request, redownload)
         if cached is not None:
-            path = request.response_path()  # type: ignore[union-attr]
-            assert path is not None
-            return [path]
-        assert isinstance(request, SentinelHubRequest)
-        assert folder is not None
+            return [_response_path(request)]
         return _save(request, self.process(request))
 
     def submit(self, request: AsyncProcessRequest | Mapping[str, Any]) -> AsyncProcessStatus:
@@ -436,12 +438,10 @@ class AsyncSentinelHubProcess(_ProcessClientBase):
         self, request: SentinelHubRequest | Mapping[str, Any], *, redownload: bool = False
     ) -> list[Path]:
         _need_folder(request)
+        assert isinstance(request, SentinelHubRequest)  # _need_folder refused anything else
         cached = await asyncio.to_thread(_cached, request, redownload)
         if cached is not None:
-            path = request.response_path()  # type: ignore[union-attr]
-            assert path is not None
-            return [path]
-        assert isinstance(request, SentinelHubRequest)
+            return [_response_path(request)]
         response = await self.process(request)
         return await asyncio.to_thread(_save, request, response)
 

@@ -349,7 +349,8 @@ def _crs_member(value: Mapping[str, Any], field: str) -> Any:
     member = value.get("crs")
     if member is None:
         return None
-    name = member.get("properties", {}).get("name") if isinstance(member, Mapping) else None
+    properties = member.get("properties") if isinstance(member, Mapping) else None
+    name = properties.get("name") if isinstance(properties, Mapping) else None
     if not isinstance(name, str):
         raise _invalid(
             f"{field}.crs",

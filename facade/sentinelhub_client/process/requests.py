@@ -275,11 +275,15 @@ def check_ids(ids: Any) -> list[str]:
     """Async request ids as a list without repeats (one id may be given as a string)."""
     if isinstance(ids, str):
         ids = [ids]
-    if not isinstance(ids, Sequence | set | frozenset) and not hasattr(ids, "__iter__"):
-        raise SentinelHubValidationError(f"ids: expected a list of ids, got {ids!r}", field="ids")
+    try:
+        values = list(ids)
+    except TypeError as exc:
+        raise SentinelHubValidationError(
+            f"ids: expected a list of request ids, got {ids!r}", field="ids"
+        ) from exc
     result: list[str] = []
-    for value in ids:
-        text = str(value) if not isinstance(value, str) else value
+    for value in values:
+        text = value if isinstance(value, str) else str(value)
         if not text.strip():
             raise SentinelHubValidationError(f"ids: {value!r} is not a request id", field="ids")
         if text not in result:

@@ -28,28 +28,25 @@ class Counter:
 
 
 @pytest.fixture
-def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    recorded: list[float] = []
-
-    async def fake_asleep(seconds: float) -> None:
-        recorded.append(seconds)
-
-    monkeypatch.setattr(polling, "_sleep", recorded.append)
-    monkeypatch.setattr(polling, "_asleep", fake_asleep)
-    return recorded
+def waits() -> list[float]:
+    return []
 
 
-async def run(kind: str, counter: Counter, **kwargs: Any) -> int:
+async def run(kind: str, counter: Counter, waits: list[float], **kwargs: Any) -> int:
     if kind == "sync":
-        return polling.poll(counter, counter.done, **kwargs)
-    return await polling.apoll(counter.afetch, counter.done, **kwargs)
+        return polling.poll(counter, counter.done, sleep=waits.append, **kwargs)
+
+    async def asleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    return await polling.apoll(counter.afetch, counter.done, sleep=asleep, **kwargs)
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_polls_until_done_and_reports_each_state(kind: str, waits: list[float]) -> None:
     counter = Counter(finish_at=3)
     seen: list[int] = []
-    result = await run(kind, counter, interval=2.5, timeout=None, on_update=seen.append)
+    result = await run(kind, counter, waits, interval=2.5, timeout=None, on_update=seen.append)
     assert result == 3
     assert seen == [1, 2, 3]
     assert waits == [2.5, 2.5]
@@ -59,7 +56,7 @@ async def test_polls_until_done_and_reports_each_state(kind: str, waits: list[fl
 async def test_times_out_with_the_last_state(kind: str, waits: list[float]) -> None:
     counter = Counter(finish_at=None)
     with pytest.raises(WaitTimeoutError) as info:
-        await run(kind, counter, interval=1, timeout=0, what="the thing")
+        await run(kind, counter, waits, interval=1, timeout=0, what="the thing")
     assert info.value.pending == [1]
     assert info.value.timeout == 0
     assert "the thing did not finish within 0 s" in str(info.value)
@@ -67,14 +64,18 @@ async def test_times_out_with_the_last_state(kind: str, waits: list[float]) -> N
     assert waits == []
 
 
-async def test_waits_are_cut_at_the_deadline(
-    waits: list[float], monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_waits_are_cut_at_the_deadline(waits: list[float]) -> None:
     clock = iter([100.0, 107.0, 109.5, 111.0])
-    monkeypatch.setattr(polling, "_now", lambda: next(clock))
     counter = Counter(finish_at=None)
     with pytest.raises(WaitTimeoutError):
-        polling.poll(counter, counter.done, interval=5, timeout=10)
+        polling.poll(
+            counter,
+            counter.done,
+            interval=5,
+            timeout=10,
+            sleep=waits.append,
+            clock=lambda: next(clock),
+        )
     assert waits == [3.0, 0.5]  # 10 s budget: 3 s left after 7 s, 0.5 s after 9.5 s
     assert counter.calls == 3
 
@@ -85,11 +86,14 @@ async def test_async_on_update_may_be_a_coroutine(waits: list[float]) -> None:
     async def record(value: int) -> None:
         seen.append(value)
 
+    async def asleep(seconds: float) -> None:
+        waits.append(seconds)
+
     counter = Counter(finish_at=2)
-    assert (
-        await polling.apoll(counter.afetch, counter.done, interval=0, timeout=5, on_update=record)
-        == 2
+    result = await polling.apoll(
+        counter.afetch, counter.done, interval=0, timeout=5, on_update=record, sleep=asleep
     )
+    assert result == 2
     assert seen == [1, 2]
 
 

@@ -5,7 +5,8 @@
 passed. `apoll` is its async twin. Services build their ``wait_for_*`` helpers on these, so every
 helper validates its arguments, measures time and reports the timeout the same way.
 
-The clock is monotonic; the last wait is shortened so that the final poll happens right at the
+The clock is monotonic (``clock``, like ``sleep``, can be replaced: tests pass fakes); the last
+wait is shortened so that the final poll happens right at the
 deadline rather than one interval after it.
 """
 
@@ -26,11 +27,6 @@ __all__ = ["apoll", "check_wait_arguments", "poll"]
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-# Indirections, so that tests can replace the clock and the waits of this module alone.
-_now = time.monotonic
-_sleep = time.sleep
-_asleep = asyncio.sleep
 
 
 def _is_number(value: object) -> bool:
@@ -58,12 +54,15 @@ def check_wait_arguments(interval: float, timeout: float | None) -> None:
 class _Clock:
     """The deadline bookkeeping both loops share."""
 
-    def __init__(self, interval: float, timeout: float | None, what: str) -> None:
+    def __init__(
+        self, interval: float, timeout: float | None, what: str, clock: Callable[[], float]
+    ) -> None:
         check_wait_arguments(interval, timeout)
         self.interval = float(interval)
         self.timeout = None if timeout is None else float(timeout)
         self.what = what
-        self.started = _now()
+        self.clock = clock
+        self.started = clock()
         self.polls = 0
 
     def next_wait(self, last: Any) -> float:
@@ -71,7 +70,7 @@ class _Clock:
         self.polls += 1
         if self.timeout is None:
             return self.interval
-        left = self.started + self.timeout - _now()
+        left = self.started + self.timeout - self.clock()
         if left <= 0:
             raise WaitTimeoutError(
                 f"{self.what} did not finish within {self.timeout:g} s "
@@ -90,6 +89,8 @@ def poll(
     timeout: float | None,
     on_update: Callable[[T], None] | None = None,
     what: str = "the operation",
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> T:
     """Call ``fetch`` until ``done`` says its value is final, and return that value.
 
@@ -101,18 +102,18 @@ def poll(
             ``pending`` is ``[last state]``.
         on_update: called with every state fetched (progress), before ``done`` is asked.
         what: how the thing waited for is named in the timeout message.
+        sleep, clock: the sleep function and the monotonic clock (tests pass fakes).
     """
-    clock = _Clock(interval, timeout, what)
+    deadline = _Clock(interval, timeout, what, clock)
     while True:
         value = fetch()
         if on_update is not None:
             on_update(value)
         if done(value):
             return value
-        wait = clock.next_wait(value)
+        wait = deadline.next_wait(value)
         logger.debug("Waiting for %s: next poll in %.3g s", what, wait)
-        if wait > 0:
-            _sleep(wait)
+        sleep(wait)
 
 
 async def apoll(
@@ -123,10 +124,12 @@ async def apoll(
     timeout: float | None,  # noqa: ASYNC109 - the same signature as the sync twin
     on_update: Callable[[T], Any] | None = None,
     what: str = "the operation",
+    sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> T:
     """The async twin of `poll`: ``fetch`` is awaited, and so is what ``on_update`` returns
     when it is awaitable."""
-    clock = _Clock(interval, timeout, what)
+    deadline = _Clock(interval, timeout, what, clock)
     while True:
         value = await fetch()
         if on_update is not None:
@@ -135,6 +138,6 @@ async def apoll(
                 await result
         if done(value):
             return value
-        wait = clock.next_wait(value)
+        wait = deadline.next_wait(value)
         logger.debug("Waiting for %s: next poll in %.3g s", what, wait)
-        await _asleep(wait)
+        await sleep(wait)

@@ -32,7 +32,7 @@ import httpx
 
 from sentinelhub_client._core.config import SHConfig
 from sentinelhub_client._core.errors import NotFoundError, SentinelHubValidationError
-from sentinelhub_client._core.polling import apoll, check_wait_arguments, poll
+from sentinelhub_client._core.polling import apoll, poll
 from sentinelhub_client._core.retry import RetryPolicy
 from sentinelhub_client._core.transport import AsyncTransport, SyncTransport
 from sentinelhub_client.process.builders import MimeType, check_payload
@@ -346,7 +346,6 @@ class SentinelHubProcess(_ProcessClientBase):
 
         Whether a finished request succeeded shows in its delivery location (``error.json``).
         """
-        check_wait_arguments(interval, timeout)
         watch = _StatusWatch(ids, callback, progress)
         return poll(
             lambda: watch.update(self.get_async_running_status(watch.running())),
@@ -473,7 +472,6 @@ class AsyncSentinelHubProcess(_ProcessClientBase):
         callback: Callable[[dict[str, bool]], Any] | None = None,
         progress: Progress | None = None,
     ) -> dict[str, bool]:
-        check_wait_arguments(interval, timeout)
         watch = _StatusWatch(ids, callback, progress)
 
         async def fetch() -> dict[str, bool]:

@@ -565,3 +565,20 @@ def test_sentinelhub_py_input_dicts_are_taken_as_they_are() -> None:
     assert request.payload["input"]["data"][0] == dict(theirs)
     assert type(request.payload["input"]["data"][0]) is dict
     assert request.payload["input"]["data"][1] == {"type": BYOC_TYPE, "id": "b"}
+
+
+def test_numpy_numbers_are_sent_as_plain_json_numbers() -> None:
+    import numpy as np
+
+    request = make(
+        bbox=BBox(np.array([12.44, 41.87, 12.52, 41.93])),
+        size=np.array([64, 32], dtype=np.int64),
+        input_data=[SentinelHubRequest.input_data(COLLECTION_ID, maxcc=np.float32(0.5))],
+    )
+    output = request.payload["output"]
+    assert (output["width"], output["height"]) == (64, 32)
+    assert type(output["width"]) is int
+    assert request.payload["input"]["data"][0]["dataFilter"]["maxCloudCoverage"] == 50
+    json.dumps(request.payload)  # nothing numpy left in the body
+    resolution = make(size=None, resolution=(np.float32(0.001), np.float64(0.001)))
+    assert type(resolution.payload["output"]["resx"]) is float

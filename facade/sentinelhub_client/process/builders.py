@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 import re
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
@@ -359,7 +360,11 @@ def input_data(
 
 
 def _finite(value: Any, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not math.isfinite(float(value))
+    ):
         raise _invalid(field, f"expected a finite number, got {value!r}")
     return float(value)
 
@@ -379,7 +384,7 @@ def bounds(
     if bbox is None and geometry is None:
         raise _invalid("bbox", "give a bbox and/or a geometry (the area to render)")
     box = None if bbox is None else to_bbox(bbox, "bbox")
-    shape = None if geometry is None else to_geometry(geometry, "geometry")
+    shape = None if geometry is None else to_geometry(geometry)
     if (
         box is not None
         and shape is not None
@@ -418,12 +423,30 @@ def output_response(
     return result
 
 
+def _plain(value: Any) -> Any:
+    """A numpy (or other) integer as ``int``, a real as ``float``; anything else unchanged."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return value
+
+
 def _pair(value: Any, field: str) -> tuple[Any, Any]:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value, value
-    if isinstance(value, str | bytes) or not isinstance(value, Sequence) or len(value) != 2:
+    """``(x, y)`` out of a pair (a tuple, a list, a numpy array) or one number for both."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return _plain(value), _plain(value)
+    items: list[Any] | None = None
+    if not isinstance(value, str | bytes | Mapping):
+        try:
+            items = list(value)
+        except TypeError:
+            items = None
+    if items is None or len(items) != 2:
         raise _invalid(field, f"expected a pair (x, y), got {value!r}")
-    return value[0], value[1]
+    return _plain(items[0]), _plain(items[1])
 
 
 def output(

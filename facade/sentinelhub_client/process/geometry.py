@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar
@@ -172,12 +173,22 @@ CRS.POP_WEB = to_crs(3857)
 
 
 def _number(value: Any, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise _invalid(field, f"expected a number, got {value!r}")
     number = float(value)
     if not math.isfinite(number):
         raise _invalid(field, f"expected a finite number, got {value!r}")
     return number
+
+
+def _items(value: Any) -> list[Any] | None:
+    """The elements of a list, a tuple or a numpy array; None for anything else."""
+    if isinstance(value, str | bytes | Mapping):
+        return None
+    try:
+        return list(value)
+    except TypeError:
+        return None
 
 
 def _is_sh_object(value: Any) -> bool:
@@ -210,12 +221,17 @@ class BBox:
         elif hasattr(bbox, "lower_left") and hasattr(bbox, "upper_right"):
             coords = (*bbox.lower_left, *bbox.upper_right)
             own_crs = getattr(bbox, "crs", None)
-        elif isinstance(bbox, str | bytes) or not isinstance(bbox, Sequence):
-            raise _invalid(field, f"expected (min_x, min_y, max_x, max_y) or a BBox, got {bbox!r}")
-        elif len(bbox) == 2 and all(isinstance(c, Sequence) and len(c) == 2 for c in bbox):
-            coords = (*bbox[0], *bbox[1])
         else:
-            coords = bbox
+            items = _items(bbox)
+            if items is None:
+                raise _invalid(
+                    field, f"expected (min_x, min_y, max_x, max_y) or a BBox, got {bbox!r}"
+                )
+            if len(items) == 2:  # ((min_x, min_y), (max_x, max_y))
+                first, second = _items(items[0]), _items(items[1])
+                if first is not None and second is not None and len(first) == len(second) == 2:
+                    items = [*first, *second]
+            coords = items
         if len(coords) != 4:
             raise _invalid(field, f"expected 4 numbers (min_x, min_y, max_x, max_y), got {bbox!r}")
         min_x, min_y, max_x, max_y = (_number(c, field) for c in coords)
@@ -498,7 +514,7 @@ def to_bbox(value: Any, field: str = "bbox") -> BBox:
         raise
 
 
-def to_geometry(value: Any, field: str = "geometry") -> Geometry:
+def to_geometry(value: Any) -> Geometry:
     """``value`` as a `Geometry` (ours is returned as is)."""
     if isinstance(value, Geometry):
         return value

@@ -253,8 +253,9 @@ class ProcessCalls:
             create=True,
         )
 
-    def status(self, request_id: str) -> Call[AsyncProcessStatus]:
-        """``GET /api/v1/async/process/{id}`` (200 while running, 404 once finished)."""
+    def status(self, request_id: str) -> Call[bool]:
+        """``GET /api/v1/async/process/{id}``: True on 200 (running); a finished request
+        answers 404, which the transport raises as `NotFoundError`."""
         if not isinstance(request_id, str) or not request_id.strip():
             raise SentinelHubValidationError(
                 f"ids: {request_id!r} is not an Async Process request id", field="ids"
@@ -263,12 +264,7 @@ class ProcessCalls:
             "method": "get",
             "url": f"{self.async_path}/{quote(request_id.strip(), safe='')}",
         }
-        return Call(
-            request=request,
-            parse=lambda api, response: AsyncProcessStatus.from_dict(
-                response.json() if response.content else {"id": request_id, "status": "RUNNING"}
-            ),
-        )
+        return Call(request=request, parse=lambda api, response: True)
 
 
 def check_ids(ids: Any) -> list[str]:

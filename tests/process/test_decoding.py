@@ -146,3 +146,18 @@ def test_format_of_name() -> None:
     assert format_of_name("userdata.json") is MimeType.JSON
     assert format_of_name("README") is None
     assert format_of_name("x.gif") is None
+
+
+def test_importing_the_package_loads_no_decoder() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sentinelhub_client, sentinelhub_client.process; "
+        "heavy = {'numpy', 'tifffile', 'PIL', 'rasterio', 'shapely'} & set(sys.modules); "
+        "print(sorted(heavy))"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter, a fixed program
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"

@@ -14,12 +14,14 @@ from sentinelhub_client import (
 )
 from sentinelhub_client._core.transport import AsyncTransport, SyncTransport
 from sentinelhub_client.batch import AsyncSentinelHubBatch, SentinelHubBatch
+from sentinelhub_client.process import AsyncSentinelHubProcess, SentinelHubProcess
 
 TWINS = [
     (SentinelHubBYOC, AsyncSentinelHubBYOC),
     (SyncTransport, AsyncTransport),
     (SyncPaginator, AsyncPaginator),
     (SentinelHubBatch, AsyncSentinelHubBatch),
+    (SentinelHubProcess, AsyncSentinelHubProcess),
 ]
 
 

@@ -1,0 +1,534 @@
+"""The Process clients: `SentinelHubProcess` (sync) and `AsyncSentinelHubProcess` (asyncio).
+
+Thin shells over `ProcessCalls` (request building and parsing, no I/O), run on a transport that
+adds OAuth, retries and the typed errors. One client keeps one connection pool::
+
+    with SentinelHubProcess(config) as process:
+        [image] = process.get_data(request)
+        status = process.submit(async_request)
+        process.wait_for_async([status.id], interval=10, timeout=3600)
+
+`get_async_running_status` / `aget_async_running_status` are the module-level functions
+sentinelhub-py users know (200 means running, 404 finished, anything else raises); they check
+many ids concurrently (threads for sync, tasks for asyncio).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import datetime as dt
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from sentinelhub_client._core.config import SHConfig
+from sentinelhub_client._core.errors import NotFoundError, SentinelHubValidationError
+from sentinelhub_client._core.polling import apoll, poll
+from sentinelhub_client._core.retry import RetryPolicy
+from sentinelhub_client._core.transport import AsyncTransport, SyncTransport
+from sentinelhub_client.process.builders import MimeType, check_payload
+from sentinelhub_client.process.requests import (
+    AsyncProcessRequest,
+    AsyncProcessStatus,
+    ProcessCalls,
+    ProcessResponse,
+    SentinelHubRequest,
+    accept_of,
+    check_ids,
+)
+
+__all__ = [
+    "AsyncSentinelHubProcess",
+    "SentinelHubProcess",
+    "aget_async_running_status",
+    "get_async_running_status",
+]
+
+logger = logging.getLogger(__name__)
+
+#: How many status requests run at once in `get_async_running_status`.
+STATUS_CONCURRENCY = 8
+
+#: A progress callback: ``(finished, total)``.
+Progress = Callable[[int, int], Any]
+
+
+# -- shared, I/O-free steps ---------------------------------------------------------------------
+
+
+def _process_parts(
+    request: SentinelHubRequest | Mapping[str, Any],
+) -> tuple[dict[str, Any], MimeType]:
+    """The body and ``Accept`` of a request given as a `SentinelHubRequest` or a body dict."""
+    if isinstance(request, SentinelHubRequest):
+        return request.payload, request.mime_type
+    if isinstance(request, Mapping):
+        payload = dict(request)
+        check_payload(payload)
+        responses = (payload.get("output") or {}).get("responses") or [
+            {"format": {"type": MimeType.PNG.value}}
+        ]
+        return payload, accept_of(responses)
+    raise SentinelHubValidationError(
+        f"request: expected a SentinelHubRequest or a Process body, got {type(request).__name__}",
+        field="request",
+    )
+
+
+def _async_payload(request: AsyncProcessRequest | Mapping[str, Any]) -> Mapping[str, Any]:
+    if isinstance(request, AsyncProcessRequest):
+        return request.payload
+    if isinstance(request, Mapping):
+        check_payload(request, asynchronous=True)
+        return request
+    raise SentinelHubValidationError(
+        f"request: expected an AsyncProcessRequest or its body, got {type(request).__name__}",
+        field="request",
+    )
+
+
+def _cached(request: Any, redownload: bool) -> ProcessResponse | None:
+    """A saved answer of ``request`` (read from its data folder), unless ``redownload``."""
+    if redownload or not isinstance(request, SentinelHubRequest):
+        return None
+    path = request.response_path()
+    if path is None or not path.is_file():
+        return None
+    logger.debug("Reading the saved answer %s instead of sending the request", path)
+    return ProcessResponse(content=path.read_bytes(), mime_type=request.mime_type, url=None)
+
+
+def _need_folder(request: Any) -> Path:
+    folder = request.storage_folder() if isinstance(request, SentinelHubRequest) else None
+    if folder is None:
+        raise SentinelHubValidationError(
+            "data_folder: saving needs SentinelHubRequest(..., data_folder=...)",
+            field="data_folder",
+        )
+    return folder
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _response_path(request: SentinelHubRequest) -> Path:
+    path = request.response_path()
+    assert path is not None  # callers checked the data folder
+    return path
+
+
+def _save(request: SentinelHubRequest, response: ProcessResponse) -> list[Path]:
+    """Write ``request.json`` and ``response.<ext>`` into the request's storage folder."""
+    folder = _need_folder(request)
+    response_path = _response_path(request)
+    record = {
+        "url": response.url,
+        "payload": request.payload,
+        "headers": {"accept": request.mime_type.value, "content-type": "application/json"},
+        "timestamp": dt.datetime.now(dt.UTC).isoformat(),
+        "processing_units": response.processing_units,
+    }
+    _write_atomically(folder / "request.json", json.dumps(record, indent=2).encode("utf-8"))
+    _write_atomically(response_path, response.content)
+    return [response_path]
+
+
+def _result(response: ProcessResponse, decode_data: bool) -> list[Any]:
+    return [response.decode() if decode_data else response]
+
+
+def _remember(request: Any, response: ProcessResponse) -> None:
+    if isinstance(request, SentinelHubRequest) and response.url is not None:
+        request.processing_units = response.processing_units
+
+
+def _done(statuses: Mapping[str, bool]) -> bool:
+    return not any(statuses.values())
+
+
+class _StatusWatch:
+    """The bookkeeping of `wait_for_async`: ids still running, callbacks."""
+
+    def __init__(
+        self,
+        ids: Any,
+        callback: Callable[[dict[str, bool]], Any] | None,
+        progress: Progress | None,
+    ) -> None:
+        self.ids = check_ids(ids)
+        self.latest = dict.fromkeys(self.ids, True)
+        self.callback = callback
+        self.progress = progress
+
+    def running(self) -> list[str]:
+        return [key for key, value in self.latest.items() if value]
+
+    def update(self, statuses: Mapping[str, bool]) -> dict[str, bool]:
+        self.latest.update(statuses)
+        return dict(self.latest)
+
+    def report(self, statuses: dict[str, bool]) -> Any:
+        if self.progress is not None:
+            self.progress(sum(not value for value in statuses.values()), len(statuses))
+        if self.callback is not None:
+            return self.callback(statuses)
+        return None
+
+
+# -- the clients --------------------------------------------------------------------------------
+
+
+class _ProcessClientBase:
+    config: SHConfig
+    _calls: ProcessCalls
+    _owns_transport: bool
+
+    def _setup(self, config: SHConfig | None) -> SHConfig:
+        if config is not None and not isinstance(config, SHConfig):
+            raise TypeError(f"config must be an SHConfig, got {type(config).__name__}")
+        self.config = config if config is not None else SHConfig()
+        self._calls = ProcessCalls(self.config)
+        self._owns_transport = True
+        return self.config
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.config.sh_base_url!r})"
+
+
+class SentinelHubProcess(_ProcessClientBase):
+    """Client of the Process and Async Process APIs.
+
+    Args:
+        config: settings; by default ``SHConfig()`` (environment, profile, defaults).
+        http_client: an `httpx.Client` to send through (proxies, TLS, transport); it is not
+            modified or closed; the facade adds base URL, OAuth, timeout and retries.
+        retry: the default retry policy of this client (else ``config.retry``).
+
+    Use it as a context manager, or call `close`, to release connections.
+    """
+
+    def __init__(
+        self,
+        config: SHConfig | None = None,
+        *,
+        http_client: httpx.Client | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        config = self._setup(config)
+        self.transport = SyncTransport(config, http_client=http_client, retry=retry)
+
+    @classmethod
+    def _from_transport(cls, transport: SyncTransport) -> Self:
+        """A client on an existing transport (its connections, token and policy); closing the
+        client leaves the transport open."""
+        client = cls.__new__(cls)
+        client._setup(transport.config)
+        client._owns_transport = False
+        client.transport = transport
+        return client
+
+    def with_options(
+        self, *, retry: RetryPolicy | None = None, timeout: float | None = None
+    ) -> Self:
+        """A client sharing this one's connections and token, with another retry policy and/or
+        timeout (seconds per request); closing it does not close this one."""
+        clone = copy.copy(self)
+        clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
+        clone._owns_transport = False
+        return clone
+
+    def process(self, request: SentinelHubRequest | Mapping[str, Any]) -> ProcessResponse:
+        """Send a Process request (a `SentinelHubRequest` or a body dict) and return the answer
+        undecoded, with its ``processing_units``."""
+        payload, accept = _process_parts(request)
+        response = self.transport.run(self._calls.process(payload, accept))
+        _remember(request, response)
+        return response
+
+    def get_data(
+        self,
+        request: SentinelHubRequest | Mapping[str, Any],
+        *,
+        save_data: bool = False,
+        redownload: bool = False,
+        decode_data: bool = True,
+    ) -> list[Any]:
+        """Send a Process request and return ``[result]`` (see `SentinelHubRequest.get_data`)."""
+        if save_data:
+            _need_folder(request)
+        response = _cached(request, redownload)
+        if response is None:
+            response = self.process(request)
+            if save_data and isinstance(request, SentinelHubRequest):
+                _save(request, response)
+        return _result(response, decode_data)
+
+    def save_data(
+        self, request: SentinelHubRequest | Mapping[str, Any], *, redownload: bool = False
+    ) -> list[Path]:
+        """Send a Process request (unless its answer is saved already) and write the answer
+        under the request's ``data_folder``; returns the response paths."""
+        _need_folder(request)
+        assert isinstance(request, SentinelHubRequest)  # _need_folder refused anything else
+        cached = _cached(request, redownload)
+        if cached is not None:
+            return [_response_path(request)]
+        return _save(request, self.process(request))
+
+    def submit(self, request: AsyncProcessRequest | Mapping[str, Any]) -> AsyncProcessStatus:
+        """Start an Async Process request; returns its id and status (``RUNNING``).
+
+        The service answers 429 when too many Async Process requests run at once: that is
+        retried per the retry policy (waiting its ``Retry-After``), then raised as
+        `RateLimitError` with ``retry_after`` in seconds.
+        """
+        status = self.transport.run(self._calls.submit(_async_payload(request)))
+        logger.info("Async Process request %s started (%s)", status.id, status.status)
+        return status
+
+    def _running(self, request_id: str) -> bool:
+        try:
+            self.transport.run(self._calls.status(request_id))
+        except NotFoundError:
+            return False
+        return True
+
+    def get_async_running_status(self, ids: Iterable[str]) -> dict[str, bool]:
+        """Which Async Process requests are still running: ``{id: True}`` while running (200),
+        ``{id: False}`` once finished, successfully or not (404). Other answers raise their typed
+        error. The ids are checked concurrently."""
+        checked = check_ids(ids)
+        if len(checked) <= 1:
+            return {request_id: self._running(request_id) for request_id in checked}
+        with ThreadPoolExecutor(
+            max_workers=min(STATUS_CONCURRENCY, len(checked)),
+            thread_name_prefix="sh-async-status",
+        ) as pool:
+            return dict(zip(checked, pool.map(self._running, checked), strict=True))
+
+    def wait_for_async(
+        self,
+        ids: Iterable[str],
+        *,
+        interval: float = 10.0,
+        timeout: float | None = 3600.0,
+        callback: Callable[[dict[str, bool]], Any] | None = None,
+        progress: Progress | None = None,
+    ) -> dict[str, bool]:
+        """Poll until no request of ``ids`` runs; returns ``{id: False, ...}``.
+
+        Args:
+            ids: Async Process request ids.
+            interval: seconds between polls (only the ids still running are asked again).
+            timeout: seconds to wait at most (None: no limit); then `WaitTimeoutError`, whose
+                ``pending`` is ``[{id: still running?}]``.
+            callback: called with ``{id: running}`` after each poll.
+            progress: called with ``(finished, total)`` after each poll (e.g. a
+                `sentinelhub_client.progress.progress_bar`).
+
+        Whether a finished request succeeded shows in its delivery location (``error.json``).
+        """
+        watch = _StatusWatch(ids, callback, progress)
+        return poll(
+            lambda: watch.update(self.get_async_running_status(watch.running())),
+            _done,
+            interval=interval,
+            timeout=timeout,
+            on_update=watch.report,
+            what=f"{len(watch.ids)} Async Process request(s)",
+        )
+
+    def close(self) -> None:
+        """Close the connections (not those of a client passed as ``http_client``, nor a shared
+        transport's)."""
+        if self._owns_transport:
+            self.transport.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncSentinelHubProcess(_ProcessClientBase):
+    """The asyncio twin of `SentinelHubProcess`: the same methods, awaitable.
+
+    ``http_client`` is an `httpx.AsyncClient`. (Not to be confused with `AsyncProcessRequest`,
+    a request of the service's Async Process API, which both clients can ``submit``.)
+    """
+
+    def __init__(
+        self,
+        config: SHConfig | None = None,
+        *,
+        http_client: httpx.AsyncClient | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        config = self._setup(config)
+        self.transport = AsyncTransport(config, http_client=http_client, retry=retry)
+
+    @classmethod
+    def _from_transport(cls, transport: AsyncTransport) -> Self:
+        """A client on an existing transport; closing the client leaves the transport open."""
+        client = cls.__new__(cls)
+        client._setup(transport.config)
+        client._owns_transport = False
+        client.transport = transport
+        return client
+
+    def with_options(
+        self, *, retry: RetryPolicy | None = None, timeout: float | None = None
+    ) -> Self:
+        clone = copy.copy(self)
+        clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
+        clone._owns_transport = False
+        return clone
+
+    async def process(self, request: SentinelHubRequest | Mapping[str, Any]) -> ProcessResponse:
+        payload, accept = _process_parts(request)
+        response = await self.transport.run(self._calls.process(payload, accept))
+        _remember(request, response)
+        return response
+
+    async def get_data(
+        self,
+        request: SentinelHubRequest | Mapping[str, Any],
+        *,
+        save_data: bool = False,
+        redownload: bool = False,
+        decode_data: bool = True,
+    ) -> list[Any]:
+        if save_data:
+            _need_folder(request)
+        response = await asyncio.to_thread(_cached, request, redownload)
+        if response is None:
+            response = await self.process(request)
+            if save_data and isinstance(request, SentinelHubRequest):
+                await asyncio.to_thread(_save, request, response)
+        if not decode_data:
+            return [response]
+        return await asyncio.to_thread(_result, response, decode_data)
+
+    async def save_data(
+        self, request: SentinelHubRequest | Mapping[str, Any], *, redownload: bool = False
+    ) -> list[Path]:
+        _need_folder(request)
+        assert isinstance(request, SentinelHubRequest)  # _need_folder refused anything else
+        cached = await asyncio.to_thread(_cached, request, redownload)
+        if cached is not None:
+            return [_response_path(request)]
+        response = await self.process(request)
+        return await asyncio.to_thread(_save, request, response)
+
+    async def submit(self, request: AsyncProcessRequest | Mapping[str, Any]) -> AsyncProcessStatus:
+        status = await self.transport.run(self._calls.submit(_async_payload(request)))
+        logger.info("Async Process request %s started (%s)", status.id, status.status)
+        return status
+
+    async def _running(self, request_id: str, limit: asyncio.Semaphore) -> bool:
+        async with limit:
+            try:
+                await self.transport.run(self._calls.status(request_id))
+            except NotFoundError:
+                return False
+            return True
+
+    async def get_async_running_status(self, ids: Iterable[str]) -> dict[str, bool]:
+        checked = check_ids(ids)
+        limit = asyncio.Semaphore(STATUS_CONCURRENCY)
+        results = await asyncio.gather(*(self._running(i, limit) for i in checked))
+        return dict(zip(checked, results, strict=True))
+
+    async def wait_for_async(
+        self,
+        ids: Iterable[str],
+        *,
+        interval: float = 10.0,
+        timeout: float | None = 3600.0,  # noqa: ASYNC109 - the same signature as the sync twin
+        callback: Callable[[dict[str, bool]], Any] | None = None,
+        progress: Progress | None = None,
+    ) -> dict[str, bool]:
+        watch = _StatusWatch(ids, callback, progress)
+
+        async def fetch() -> dict[str, bool]:
+            return watch.update(await self.get_async_running_status(watch.running()))
+
+        return await apoll(
+            fetch,
+            _done,
+            interval=interval,
+            timeout=timeout,
+            on_update=watch.report,
+            what=f"{len(watch.ids)} Async Process request(s)",
+        )
+
+    async def close(self) -> None:
+        if self._owns_transport:
+            await self.transport.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+def _share_docstrings(async_cls: type, sync_cls: type) -> None:
+    """Give each undocumented public method of ``async_cls`` its sync twin's docstring."""
+    for name, member in vars(async_cls).items():
+        if name.startswith("_") or not callable(member) or member.__doc__:
+            continue
+        twin = getattr(sync_cls, name, None)
+        if twin is not None and twin.__doc__:
+            member.__doc__ = twin.__doc__
+
+
+_share_docstrings(AsyncSentinelHubProcess, SentinelHubProcess)
+
+
+# -- sentinelhub-py's module-level function, and its asyncio twin -------------------------------
+
+
+def get_async_running_status(ids: Iterable[str], config: SHConfig | None = None) -> dict[str, bool]:
+    """Which Async Process requests are still running, as sentinelhub-py's function of the
+    same name: ``{id: True}`` while running (200), ``{id: False}`` once finished (404); any
+    other answer raises its typed error. The ids are checked concurrently."""
+    with SentinelHubProcess(config) as client:
+        return client.get_async_running_status(ids)
+
+
+async def aget_async_running_status(
+    ids: Iterable[str], config: SHConfig | None = None
+) -> dict[str, bool]:
+    """The asyncio twin of `get_async_running_status`."""
+    async with AsyncSentinelHubProcess(config) as client:
+        return await client.get_async_running_status(ids)

@@ -9,8 +9,8 @@
             print(collection.name)
         size = sh.byoc.with_options(timeout=5).get_tile_file_size(collection, tile, "x.tif")
 
-Every service (``byoc`` today) is a client made on first use on the top-level client's one
-transport: one connection pool, one OAuth token, one default retry policy for all of them. The
+Every service (``byoc``, ``process``, ``batch``) is a client made on first use on the top-level
+client's one transport: one connection pool, one OAuth token, one default retry policy for all of them. The
 services' own ``close`` leaves that pool open; closing the top-level client (or leaving its
 ``with`` block) closes it, once. The seed classes (`SentinelHubBYOC(config)`, ...) keep working on
 their own, each with its own pool.
@@ -34,7 +34,9 @@ from sentinelhub_client._core.retry import RetryPolicy
 from sentinelhub_client._core.transport import AsyncTransport, SyncTransport
 
 if TYPE_CHECKING:
+    from sentinelhub_client.batch.client import AsyncSentinelHubBatch, SentinelHubBatch
     from sentinelhub_client.byoc.client import AsyncSentinelHubBYOC, SentinelHubBYOC
+    from sentinelhub_client.process.client import AsyncSentinelHubProcess, SentinelHubProcess
 
 __all__ = ["AsyncSentinelHub", "SentinelHub"]
 
@@ -117,12 +119,20 @@ class SentinelHub(_Hub):
 
     Attributes:
         byoc: the BYOC API (a `SentinelHubBYOC`), made on first use.
+        process: the Process and Async Process APIs (a `SentinelHubProcess`), made on first use.
+        batch: the Batch Processing API v1 (a `SentinelHubBatch`), made on first use.
 
     Use it as a context manager, or call `close`, to release the connections.
     """
 
     transport: SyncTransport
     byoc: _Service[SentinelHubBYOC] = _Service("sentinelhub_client.byoc.client", "SentinelHubBYOC")
+    process: _Service[SentinelHubProcess] = _Service(
+        "sentinelhub_client.process.client", "SentinelHubProcess"
+    )
+    batch: _Service[SentinelHubBatch] = _Service(
+        "sentinelhub_client.batch.client", "SentinelHubBatch"
+    )
 
     def __init__(
         self,
@@ -160,6 +170,12 @@ class AsyncSentinelHub(_Hub):
     transport: AsyncTransport
     byoc: _Service[AsyncSentinelHubBYOC] = _Service(
         "sentinelhub_client.byoc.client", "AsyncSentinelHubBYOC"
+    )
+    process: _Service[AsyncSentinelHubProcess] = _Service(
+        "sentinelhub_client.process.client", "AsyncSentinelHubProcess"
+    )
+    batch: _Service[AsyncSentinelHubBatch] = _Service(
+        "sentinelhub_client.batch.client", "AsyncSentinelHubBatch"
     )
 
     def __init__(

@@ -145,7 +145,7 @@ def test_every_declared_service_resolves_to_a_client_made_on_a_transport(
     hub: type[SentinelHub],
 ) -> None:
     services = {name: v for name, v in vars(hub).items() if isinstance(v, _Service)}
-    assert "byoc" in services
+    assert {"byoc", "process", "batch"} <= set(services)
     for name, service in services.items():
         cls = getattr(importlib.import_module(service.module), service.name)
         assert callable(getattr(cls, "_from_transport", None)), name
@@ -179,8 +179,37 @@ def test_the_hubs_are_twins() -> None:
     def public(cls: type) -> set[str]:
         return {n for n in dir(cls) if not n.startswith("_")}
 
-    assert public(SentinelHub) == public(AsyncSentinelHub) == {"byoc", "close", "with_options"}
+    assert (
+        public(SentinelHub)
+        == public(AsyncSentinelHub)
+        == {"batch", "byoc", "close", "process", "with_options"}
+    )
     assert shape(SentinelHub.__init__) == shape(AsyncSentinelHub.__init__)
     assert shape(SentinelHub.with_options) == shape(AsyncSentinelHub.with_options)
     assert inspect.iscoroutinefunction(AsyncSentinelHub.close)
     assert AsyncSentinelHub.close.__doc__
+
+
+def test_byoc_batch_and_process_share_the_hubs_pool_and_token(
+    config: SHConfig, api: respx.MockRouter
+) -> None:
+    from sentinelhub_client import SentinelHubBatch, SentinelHubProcess
+
+    tile, _ = serve(api)
+    request_id = "5ee7d5a1-5c5b-4bd2-9d2a-bb4f3e7c1a2e"
+    batch = api.get(f"/api/v1/batch/process/{request_id}").respond(
+        200, json={"id": request_id, "status": "CREATED", "processRequest": {}}
+    )
+    status = api.get(f"/api/v1/async/process/{request_id}").respond(200, json={"id": request_id})
+    with SentinelHub(config) as sh:
+        assert isinstance(sh.batch, SentinelHubBatch)
+        assert isinstance(sh.process, SentinelHubProcess)
+        sh.byoc.get_tile(COLLECTION_ID, TILE_ID)
+        assert sh.batch.get_request(request_id).status == "CREATED"
+        assert sh.process.get_async_running_status([request_id]) == {request_id: True}
+        assert sh.batch.transport.http_client is sh.transport.http_client
+        assert sh.process.transport.http_client is sh.transport.http_client
+    assert api.routes["token"].call_count == 1
+    sent = [*tile.calls, *batch.calls, *status.calls]
+    assert len(sent) == 3
+    assert {c.request.headers["authorization"] for c in sent} == {"Bearer token-1"}

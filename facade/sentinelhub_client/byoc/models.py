@@ -68,7 +68,7 @@ class TileStatus(StrEnum):
 
     @classmethod
     def _missing_(cls, value: object) -> TileStatus | None:
-        if not isinstance(value, str) or not value:
+        if not isinstance(value, str):
             return None
         member = str.__new__(cls, value)
         member._name_ = value
@@ -601,15 +601,26 @@ class _WireModel(Mapping[str, Any]):
 
     @classmethod
     def _refuse_snake_keys(cls, data: Mapping[str, Any]) -> None:
+        """Refuse a snake_case key (``sensing_time``) here and in the nested models."""
         snake = cls._snake_keys
-        if snake.keys().isdisjoint(data.keys()):
-            return
-        for key in data:
-            if key in snake and key not in cls._by_key:
-                raise SentinelHubValidationError(
-                    f"{cls.__name__}: {key!r} is not a wire key; did you mean {snake[key]!r}?",
-                    field=key,
-                )
+        if not snake.keys().isdisjoint(data.keys()):
+            for key in data:
+                if key in snake and key not in cls._by_key:
+                    raise SentinelHubValidationError(
+                        f"{cls.__name__}: {key!r} is not a wire key; did you mean {snake[key]!r}?",
+                        field=key,
+                    )
+        for f in cls._nested:
+            assert f.key is not None
+            assert isinstance(f.converter, _Model)
+            inner = data.get(f.key)
+            if not isinstance(inner, Mapping):
+                continue
+            model = f.converter.model
+            items = inner.values() if isinstance(f.converter, _ModelMap) else [inner]
+            for item in items:
+                if isinstance(item, Mapping):
+                    model._refuse_snake_keys(item)
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Self:

@@ -302,3 +302,26 @@ async def test_recovery_after_a_lost_answer_and_a_conflicting_retry(
     tile = await byoc.call("create_tile", COLLECTION_ID, SENT)
     assert tile.tile_id == TILE_ID
     assert create.call_count == 2
+
+
+async def test_recovery_allows_what_the_service_normalises(
+    byoc: Twin, api: respx.MockRouter
+) -> None:
+    # Fewer digits of a second, and a crs member the service added to the cover geometry.
+    sent = ByocTile(
+        "x/y.tif",
+        sensing_time=dt.datetime(2024, 5, 1, 10, 0, 0, 123456, tzinfo=dt.UTC),
+        cover_geometry={"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]},
+    )
+    crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC::CRS84"}}
+    made = {
+        "path": "x/y.tif",
+        "id": TILE_ID,
+        "created": later(),
+        "sensingTime": "2024-05-01T10:00:00Z",
+        "coverGeometry": {**sent.to_dict()["coverGeometry"], "crs": crs},
+    }
+    api.post(TILES).mock(side_effect=[httpx.ReadTimeout("lost")])
+    api.get(TILES).mock(return_value=page([made]))
+    tile = await byoc.call("create_tile", COLLECTION_ID, sent)
+    assert tile.tile_id == TILE_ID

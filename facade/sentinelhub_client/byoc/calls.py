@@ -453,7 +453,17 @@ class ForeignTile:
 
 
 def _same_instant(a: dt.datetime | None, b: dt.datetime | None) -> bool:
-    return a == b
+    """The same sensing time, up to the service keeping fewer digits of a second."""
+    if a is None or b is None:
+        return a is b
+    return abs(a - b) < dt.timedelta(seconds=1)
+
+
+def _same_geometry(found: Mapping[str, Any], sent: Mapping[str, Any]) -> bool:
+    """The same shape: type and coordinates; ``crs`` only when the service returned one."""
+    if found.get("type") != sent.get("type") or found.get("coordinates") != sent.get("coordinates"):
+        return False
+    return "crs" not in found or found.get("crs") == sent.get("crs", found.get("crs"))
 
 
 class ByocCalls:
@@ -656,7 +666,9 @@ class ByocCalls:
             )
         if not _same_instant(found.sensing_time, sent.sensing_time):
             return ForeignTile(found, "it has another sensingTime")
-        if sent.cover_geometry is not None and found.cover_geometry != sent.cover_geometry:
+        if sent.cover_geometry is not None and not _same_geometry(
+            found.cover_geometry or {}, sent.cover_geometry
+        ):
             return ForeignTile(found, "it has another coverGeometry")
         return found
 

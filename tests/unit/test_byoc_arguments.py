@@ -162,6 +162,10 @@ async def test_bad_tile_content_is_refused_naming_the_field(
             "ByocCollectionBand.no_data",
         ),
         ({"name": "n", "s3Bucket": 5}, "s3_bucket"),
+        (
+            {"name": "n", "s3Bucket": "b", "additionalData": {"bands": {"B1": {"bitDepth": "16"}}}},
+            "ByocCollectionBand.bit_depth",
+        ),
     ],
 )
 async def test_bad_collection_content_is_refused_naming_the_field(

@@ -207,3 +207,13 @@ def test_repr_shows_the_set_fields() -> None:
     assert repr(ByocTile("p", status=TileStatus.WAITING)) == (
         "ByocTile(path='p', status=<TileStatus.WAITING: 'WAITING'>)"
     )
+
+
+def test_dicts_holding_models_are_converted() -> None:
+    band = ByocCollectionBand(source="B02", bit_depth=16)
+    collection = ByocCollection("n", "b", additional_data={"bands": {"B02": band}})  # type: ignore[arg-type]
+    assert collection.to_dict()["additionalData"] == {
+        "bands": {"B02": {"source": "B02", "bandIndex": 1, "bitDepth": 16, "sampleFormat": "UINT"}}
+    }
+    assert collection.additional_data is not None
+    assert collection.additional_data.bands == {"B02": band}

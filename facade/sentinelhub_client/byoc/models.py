@@ -96,11 +96,16 @@ def _invalid(where: str, field: str, problem: str) -> SentinelHubValidationError
 
 
 def _json_copy(value: Any) -> Any:
-    """A copy of a JSON value (dicts and lists new, scalars shared)."""
+    """A copy of a JSON value (dicts and lists new, scalars shared; models and other mappings
+    become their wire dicts)."""
     if isinstance(value, dict):
         return {key: _json_copy(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_json_copy(item) for item in value]
+    if isinstance(value, _WireModel):
+        return value.to_dict()
+    if isinstance(value, Mapping):
+        return {key: _json_copy(item) for key, item in value.items()}
     return value
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,7 +18,11 @@ from sentinelhub_client import (
     ConflictError,
     SentinelHubValidationError,
 )
-from sentinelhub_client.byoc.calls import MAX_TILE_PATH_BYTES, check_file_list
+from sentinelhub_client.byoc.calls import (
+    MAX_TILE_PATH_BYTES,
+    check_destination,
+    check_file_list,
+)
 
 from .conftest import BYOC, COLLECTION_ID, TILE_ID, Twin, envelope, page, tile_json
 
@@ -188,6 +193,14 @@ def test_a_file_list_must_be_a_list() -> None:
         check_file_list(7)
     assert check_file_list(("a.tif", "b/c.tif")) == ["a.tif", "b/c.tif"]
     assert check_file_list(None) is None
+
+
+def test_a_destination_must_be_a_path(tmp_path: Path) -> None:
+    for bad in (None, "", 5, b"a.tif"):
+        with pytest.raises(SentinelHubValidationError, match="destination: expected a file path"):
+            check_destination(bad)
+    assert check_destination(tmp_path / "a.tif") == tmp_path / "a.tif"
+    assert check_destination("a.tif", "directory") == "a.tif"
 
 
 # -- sentinelhub-py's **kwargs on the listings ------------------------------------------------

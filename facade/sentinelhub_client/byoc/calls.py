@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import logging
 import math
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -66,6 +67,7 @@ __all__ = [
     "ForeignTile",
     "IngestionWatch",
     "TileRef",
+    "check_destination",
     "check_file_list",
     "check_tile_path",
     "collection_id_of",
@@ -322,6 +324,16 @@ def check_file_list(files: object, argument: str = "files") -> list[str] | None:
         if not isinstance(item, str):
             raise _refuse(argument, "a list of file paths (strings)", item)
     return out
+
+
+def check_destination(destination: object, argument: str = "destination") -> str | os.PathLike[str]:
+    """``destination`` (or ``directory``) of a download if it is a path: a string or an
+    `os.PathLike`, not empty."""
+    if isinstance(destination, str) and destination:
+        return destination
+    if isinstance(destination, os.PathLike) and not isinstance(destination, bytes):
+        return cast("os.PathLike[str]", destination)
+    raise _refuse(argument, "a file path (a str or a pathlib.Path)", destination)
 
 
 def _finite(value: Any, where: str) -> None:

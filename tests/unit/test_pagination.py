@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from sentinelhub_client import APIResponseValidationError, Page
+from sentinelhub_client import APIResponseValidationError, Page, SentinelHubValidationError
 from sentinelhub_client._core.pagination import PageWalk, SyncPaginator
 
 from .conftest import BYOC, COLLECTION_ID, Twin, page, tile_json
@@ -204,3 +204,8 @@ def test_as_dicts_of_an_exhausted_listing_is_empty() -> None:
     paginator = SyncPaginator(lambda request: Page([1, 2]), wrap=str)
     assert list(paginator) == ["1", "2"]
     assert list(paginator.as_dicts()) == []
+
+
+def test_a_viewtoken_must_be_a_string() -> None:
+    with pytest.raises(SentinelHubValidationError, match="viewtoken: expected a page token"):
+        SyncPaginator(lambda request: Page([]), viewtoken=5)  # type: ignore[arg-type]

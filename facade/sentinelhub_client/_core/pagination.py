@@ -104,6 +104,12 @@ class PageWalk(Generic[T]):
     def __post_init__(self) -> None:
         check_page_size(self.count)
         check_max_items(self.max_items)
+        if self.viewtoken is not None and not isinstance(self.viewtoken, str):
+            raise SentinelHubValidationError(
+                f"viewtoken: expected a page token (a string, a paginator's next_token), got "
+                f"{type(self.viewtoken).__name__}",
+                field="viewtoken",
+            )
         self._upcoming = self._resume = self.viewtoken
         if self.viewtoken is not None:
             self._seen.add(self.viewtoken)

@@ -435,7 +435,16 @@ class WireField:
     default. A descriptor: the first read converts the stored wire value and caches it on the
     instance; later reads are plain attribute reads."""
 
-    __slots__ = ("attr", "converter", "default", "default_factory", "key", "kw_only", "owner")
+    __slots__ = (
+        "attr",
+        "converter",
+        "default",
+        "default_factory",
+        "key",
+        "kw_only",
+        "owner",
+        "where",
+    )
 
     def __init__(
         self,
@@ -452,18 +461,16 @@ class WireField:
         self.kw_only = kw_only
         self.attr = ""
         self.owner = ""
+        self.where = ""  # "Model.attribute", for messages
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.attr = name
         self.owner = owner.__name__
+        self.where = f"{owner.__name__}.{name}"
 
     @property
     def required(self) -> bool:
         return self.default is _NO_DEFAULT and self.default_factory is None
-
-    @property
-    def where(self) -> str:
-        return f"{self.owner}.{self.attr}"
 
     def __get__(self, obj: _WireModel | None, objtype: type | None = None) -> Any:
         if obj is None:

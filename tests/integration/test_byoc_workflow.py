@@ -292,7 +292,8 @@ async def test_server_side_validation_names_the_parameter(byoc: Twin) -> None:
             {
                 "name": _name("bad"),
                 "s3Bucket": BUCKET,
-                "additionalData": {"bands": {"B1": {"bitDepth": "sixteen"}}},
+                # Well typed (the client checks types before sending), refused by the service.
+                "additionalData": {"bands": {"B1": {"bitDepth": 12}}},
             },
         )
     error = caught.value

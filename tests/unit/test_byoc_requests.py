@@ -234,7 +234,7 @@ async def test_update_tile_sends_path_cover_and_sensing_time_only(
         {
             "path": fixture["path"],
             "coverGeometry": fixture["coverGeometry"],
-            "sensingTime": "2019-10-21T14:51:00+00:00",
+            "sensingTime": "2019-10-21T14:51:00Z",
         },
     )
 

@@ -210,7 +210,9 @@ known_tile_keys = {
 
 @given(
     extra=st.dictionaries(
-        st.text(min_size=1, max_size=10).filter(lambda k: k not in known_tile_keys),
+        st.text(min_size=1, max_size=10).filter(
+            lambda k: k not in known_tile_keys and k not in ByocTile._snake_keys
+        ),
         json_values,
         max_size=4,
     ),

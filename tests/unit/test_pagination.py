@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from sentinelhub_client import APIResponseValidationError, Page
+from sentinelhub_client import APIResponseValidationError, Page, SentinelHubValidationError
 from sentinelhub_client._core.pagination import PageWalk, SyncPaginator
 
 from .conftest import BYOC, COLLECTION_ID, Twin, page, tile_json
@@ -173,3 +173,39 @@ def test_an_unparseable_page_is_a_typed_error() -> None:
         ):
             list(byoc.iter_tiles(COLLECTION_ID))
     assert caught.value.status == 200
+
+
+async def test_as_dicts_gives_the_parsed_json_with_the_same_paging(
+    byoc: Twin, api: respx.MockRouter
+) -> None:
+    listed = tiles("a", "b", "c")
+    route = api.get(TILES).mock(side_effect=[page(listed[:2], "t2"), page(listed[2:])])
+    dicts = (await byoc.call("iter_tiles", COLLECTION_ID, count=2, max_items=3)).as_dicts()
+    assert await byoc.collect(dicts) == listed
+    assert sent(route) == [{"count": "2"}, {"count": "1", "viewtoken": "t2"}]
+    assert dicts.exhausted
+
+
+async def test_as_dicts_resumes_where_the_models_stopped(byoc: Twin, api: respx.MockRouter) -> None:
+    listed = tiles("a", "b", "c", "d")
+    pages = {None: page(listed[:2], "t2"), "t2": page(listed[2:], "t3"), "t3": page([])}
+    route = api.get(TILES).mock(
+        side_effect=lambda request: pages[request.url.params.get("viewtoken")]
+    )
+    models = await byoc.call("iter_tiles", COLLECTION_ID, count=2, max_items=3)
+    assert (await byoc.next(models)).path == "a"
+    # Mid-page: that page comes again, and max_items still counts from it.
+    rest = await byoc.collect(models.as_dicts())
+    assert [item["path"] for item in rest] == ["a", "b", "c"]
+    assert sent(route)[1:] == [{"count": "2"}, {"count": "1", "viewtoken": "t2"}]
+
+
+def test_as_dicts_of_an_exhausted_listing_is_empty() -> None:
+    paginator = SyncPaginator(lambda request: Page([1, 2]), wrap=str)
+    assert list(paginator) == ["1", "2"]
+    assert list(paginator.as_dicts()) == []
+
+
+def test_a_viewtoken_must_be_a_string() -> None:
+    with pytest.raises(SentinelHubValidationError, match="viewtoken: expected a page token"):
+        SyncPaginator(lambda request: Page([]), viewtoken=5)  # type: ignore[arg-type]

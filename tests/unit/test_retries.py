@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -239,7 +240,8 @@ async def test_create_tile_after_a_lost_answer_finds_the_tile_instead_of_duplica
     byoc: Twin, api: respx.MockRouter
 ) -> None:
     create = api.post(TILES).mock(side_effect=[httpx.ReadTimeout("lost"), envelope({}, 201)])
-    lookup = api.get(TILES).mock(return_value=page([tile_json("x/y.tif")]))
+    made = tile_json("x/y.tif", created=dt.datetime.now(dt.UTC).isoformat())
+    lookup = api.get(TILES).mock(return_value=page([made]))
     tile = await byoc.call("create_tile", COLLECTION_ID, ByocTile("x/y.tif"))
     assert tile.tile_id == TILE_ID
     assert create.call_count == 1
@@ -264,7 +266,8 @@ async def test_create_tile_conflict_after_a_lost_answer_returns_the_tile(
 ) -> None:
     # The first attempt was still being processed when the lookup ran; the retry then conflicts.
     create = api.post(TILES).mock(side_effect=[httpx.ReadTimeout("lost"), httpx.Response(409)])
-    api.get(TILES).mock(side_effect=[page([]), page([tile_json("x/y.tif")])])
+    made = tile_json("x/y.tif", created=dt.datetime.now(dt.UTC).isoformat())
+    api.get(TILES).mock(side_effect=[page([]), page([made])])
     tile = await byoc.call("create_tile", COLLECTION_ID, ByocTile("x/y.tif"))
     assert tile.path == "x/y.tif"
     assert create.call_count == 2

@@ -11,6 +11,7 @@ also give:
 - ``pages()``: the pages themselves (`Page`: ``items``, ``next_token``, ``token``);
 - ``max_items``: a cap on the items yielded, apart from the page size ``count``; the last page
   asks only for what is missing, so nothing is fetched in vain;
+- ``as_dicts()``: the same listing as the plain dicts ``json.loads`` made, no models;
 - ``next_token``: where to resume later, with ``viewtoken=``. It is the token of the first page
   not yet yielded in full. After a ``break`` in the middle of a page that page comes again (items
   are delivered at least once); ``exhausted`` tells whether anything is left.
@@ -23,7 +24,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from sentinelhub_client._core.errors import APIResponseValidationError, SentinelHubValidationError
 
@@ -103,6 +104,12 @@ class PageWalk(Generic[T]):
     def __post_init__(self) -> None:
         check_page_size(self.count)
         check_max_items(self.max_items)
+        if self.viewtoken is not None and not isinstance(self.viewtoken, str):
+            raise SentinelHubValidationError(
+                f"viewtoken: expected a page token (a string, a paginator's next_token), got "
+                f"{type(self.viewtoken).__name__}",
+                field="viewtoken",
+            )
         self._upcoming = self._resume = self.viewtoken
         if self.viewtoken is not None:
             self._seen.add(self.viewtoken)
@@ -164,11 +171,33 @@ class _PaginatorCore(Generic[T]):
     _walk: PageWalk[T]
     _page: Page[T] | None
     _buffer: deque[T]
+    _wrap: Callable[[Any], T] | None
 
-    def _init(self, count: int, max_items: int | None, viewtoken: str | None) -> None:
+    def _init(
+        self,
+        count: int,
+        max_items: int | None,
+        viewtoken: str | None,
+        wrap: Callable[[Any], T] | None,
+    ) -> None:
         self._walk = PageWalk(count=count, max_items=max_items, viewtoken=viewtoken)
         self._page = None
         self._buffer = deque()
+        self._wrap = wrap
+
+    def _accept(self, page: Page[Any]) -> Page[T]:
+        wrap = self._wrap
+        items = page.items if wrap is None else [wrap(item) for item in page.items]
+        return self._walk.accept(items, page.next_token)
+
+    def _rest(self) -> dict[str, Any]:
+        """Where a twin listing over the same fetch starts: this one's resume point."""
+        remaining = self._walk.remaining
+        if self.exhausted:
+            remaining = 0
+        elif self._buffer and remaining is not None and self._page is not None:
+            remaining += len(self._page.items)  # that page comes again in full
+        return {"count": self.count, "max_items": remaining, "viewtoken": self.next_token}
 
     @property
     def next_token(self) -> str | None:
@@ -209,18 +238,25 @@ class SyncPaginator(_PaginatorCore[T], Iterator[T]):
         count: page size, 1..100.
         max_items: stop after this many items (None: all).
         viewtoken: start from this token (resume an earlier listing).
+        wrap: makes an item of each fetched element (a model from a dict); None keeps them.
     """
 
     def __init__(
         self,
-        fetch: Callable[[PageRequest], Page[T]],
+        fetch: Callable[[PageRequest], Page[Any]],
         *,
         count: int = DEFAULT_PAGE_SIZE,
         max_items: int | None = None,
         viewtoken: str | None = None,
+        wrap: Callable[[Any], T] | None = None,
     ) -> None:
         self._fetch = fetch
-        self._init(count, max_items, viewtoken)
+        self._init(count, max_items, viewtoken, wrap)
+
+    def as_dicts(self) -> SyncPaginator[dict[str, Any]]:
+        """The same listing as the dicts ``json.loads`` made (no models), from where this one
+        would resume (`next_token`) with what is left of ``max_items``."""
+        return cast(SyncPaginator[dict[str, Any]], SyncPaginator(self._fetch, **self._rest()))
 
     def __iter__(self) -> SyncPaginator[T]:
         return self
@@ -246,8 +282,7 @@ class SyncPaginator(_PaginatorCore[T], Iterator[T]):
         request = self._walk.next_request()
         if request is None:
             return None
-        page = self._fetch(request)
-        return self._walk.accept(page.items, page.next_token)
+        return self._accept(self._fetch(request))
 
 
 class AsyncPaginator(_PaginatorCore[T], AsyncIterator[T]):
@@ -255,14 +290,19 @@ class AsyncPaginator(_PaginatorCore[T], AsyncIterator[T]):
 
     def __init__(
         self,
-        fetch: Callable[[PageRequest], Awaitable[Page[T]]],
+        fetch: Callable[[PageRequest], Awaitable[Page[Any]]],
         *,
         count: int = DEFAULT_PAGE_SIZE,
         max_items: int | None = None,
         viewtoken: str | None = None,
+        wrap: Callable[[Any], T] | None = None,
     ) -> None:
         self._fetch = fetch
-        self._init(count, max_items, viewtoken)
+        self._init(count, max_items, viewtoken, wrap)
+
+    def as_dicts(self) -> AsyncPaginator[dict[str, Any]]:
+        """The same listing as plain dicts (see `SyncPaginator.as_dicts`)."""
+        return cast(AsyncPaginator[dict[str, Any]], AsyncPaginator(self._fetch, **self._rest()))
 
     def __aiter__(self) -> AsyncPaginator[T]:
         return self
@@ -288,8 +328,7 @@ class AsyncPaginator(_PaginatorCore[T], AsyncIterator[T]):
         request = self._walk.next_request()
         if request is None:
             return None
-        page = await self._fetch(request)
-        return self._walk.accept(page.items, page.next_token)
+        return self._accept(await self._fetch(request))
 
     async def to_list(self) -> list[T]:
         """All (remaining) items in a list."""

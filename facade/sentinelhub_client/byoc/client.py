@@ -1,10 +1,10 @@
 """The BYOC service: `SentinelHubBYOC` (sync) and `AsyncSentinelHubBYOC` (async).
 
-Both are thin shells over `ByocCalls`, which builds every request with the generated operations
-(``sentinelhub_api.api.byoc_*``) and parses every answer into the facade's models, without I/O.
-The shells only run those calls on their transport (`SyncTransport` / `AsyncTransport`), which adds
-OAuth, retries and the typed errors. The paging and waiting decisions are shared the same way
-(`sentinelhub_client._core.pagination`, `IngestionWatch`).
+Both are thin shells over `ByocCalls` (``byoc/calls.py``), which checks the arguments, builds every
+request and parses every answer without I/O; the shells run those calls on their transport
+(`SyncTransport` / `AsyncTransport`), which adds OAuth, retries and the typed errors. The paging
+and waiting decisions are shared the same way (`sentinelhub_client._core.pagination`,
+`IngestionWatch`). Docstrings are written once, on the sync class.
 
 Collections and tiles can be given as a model, a dict with an ``id`` (as sentinelhub-py returned),
 an id string, or any object with a ``collection_id`` / ``tile_id`` attribute (sentinelhub-py's
@@ -20,64 +20,31 @@ from __future__ import annotations
 import asyncio
 import copy
 import inspect
-import logging
 import os
-import re
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType, TracebackType
-from typing import Any, Self, TypeVar
-from uuid import UUID
+from types import TracebackType
+from typing import Any, Self
 
 import httpx
-from sentinelhub_api import Client as ApiClient
-from sentinelhub_api.api.byoc_collection import (
-    copy_byoc_collection_tiles,
-    create_byoc_collection,
-    delete_byoc_collection_by_id,
-    get_byoc_collection_by_id,
-    get_byoc_collections,
-    update_byoc_collection_by_id,
-)
-from sentinelhub_api.api.byoc_tile import (
-    create_byoc_collection_tile,
-    delete_byoc_collection_tile_by_id,
-    get_byoc_collection_tile_by_id,
-    get_byoc_collection_tiles,
-    reingest_byoc_collection_tile_by_id,
-    update_byoc_collection_tile_by_id,
-)
-from sentinelhub_api.models.byoc_collection import ByocCollection as _GenCollection
-from sentinelhub_api.models.byoc_collection_envelope import ByocCollectionEnvelope
-from sentinelhub_api.models.byoc_collection_page import ByocCollectionPage
-from sentinelhub_api.models.byoc_collection_update import ByocCollectionUpdate
-from sentinelhub_api.models.byoc_tile import ByocTile as _GenTile
-from sentinelhub_api.models.byoc_tile_envelope import ByocTileEnvelope
-from sentinelhub_api.models.byoc_tile_page import ByocTilePage
-from sentinelhub_api.models.byoc_tile_status import ByocTileStatus as GenTileStatus
-from sentinelhub_api.models.byoc_tile_update import ByocTileUpdate
-from sentinelhub_api.models.get_byoc_collection_tiles_sort import GetByocCollectionTilesSort
-from sentinelhub_api.models.page_links import PageLinks
-from sentinelhub_api.types import UNSET, Unset
 
-from sentinelhub_client._core.config import DEFAULT_BYOC_BASE_PATH, SHConfig
-from sentinelhub_client._core.errors import (
-    IngestionError,
-    SentinelHubValidationError,
-    WaitTimeoutError,
-    describe_tiles,
-)
+from sentinelhub_client._core.config import SHConfig
 from sentinelhub_client._core.pagination import (
     DEFAULT_PAGE_SIZE,
     AsyncPaginator,
-    Page,
-    PageRequest,
     SyncPaginator,
 )
 from sentinelhub_client._core.retry import RetryPolicy
-from sentinelhub_client._core.transport import AsyncTransport, Call, SyncTransport, rebase
+from sentinelhub_client._core.transport import AsyncTransport, SyncTransport
+from sentinelhub_client.byoc.calls import (
+    ByocCalls,
+    CollectionRef,
+    IngestionWatch,
+    TileRef,
+    collection_id_of,
+    tile_id_of,
+)
 from sentinelhub_client.byoc.files import aio as _adl
 from sentinelhub_client.byoc.files import sync as _dl
 from sentinelhub_client.byoc.files.core import (
@@ -86,469 +53,9 @@ from sentinelhub_client.byoc.files.core import (
     DEFAULT_PART_SIZE,
     ProgressCallback,
 )
-from sentinelhub_client.byoc.models import ByocCollection, ByocTile, TileStatus, _unset
+from sentinelhub_client.byoc.models import ByocCollection, ByocTile, TileStatus
 
-__all__ = [
-    "AsyncSentinelHubBYOC",
-    "ByocCalls",
-    "CollectionRef",
-    "IngestionWatch",
-    "SentinelHubBYOC",
-    "TileRef",
-]
-
-logger = logging.getLogger(__name__)
-
-E = TypeVar("E")
-
-#: A collection: a model, a dict with ``id``, an id, or an object with ``collection_id``.
-CollectionRef = ByocCollection | Mapping[str, Any] | str | UUID | Any
-#: A tile: a model, a dict with ``id``, an id, or an object with ``tile_id``.
-TileRef = ByocTile | Mapping[str, Any] | str | UUID | Any
-
-#: The BYOC path prefix of the generated operations (the spec's path style).
-SPEC_PREFIX = DEFAULT_BYOC_BASE_PATH
-#: Values of the ``sort`` parameter of the tile listing.
-TILE_SORTS = ("created:asc", "created:desc")
-#: The service's pattern for tile paths: no leading or trailing ``/`` and no ``//``.
-TILE_PATH_PATTERN = re.compile(r"^([^/](/?[^/])*)?$")
-#: Read-only members left out of the body of a create (the service sets them).
-_COLLECTION_READ_ONLY = (
-    "id",
-    "accountId",
-    "userId",
-    "created",
-    "isConfigured",
-    "requiresMetadataUpdate",
-)
-_TILE_READ_ONLY = ("id", "status", "created", "ingestionStart", "tileGeometry", "additionalData")
-
-
-# -- input checks (before anything is sent) --------------------------------------------------
-
-
-def _as_uuid(value: object, what: str, argument: str) -> UUID:
-    if isinstance(value, UUID):
-        return value
-    if isinstance(value, str):
-        try:
-            return UUID(value.strip())
-        except ValueError:
-            pass
-    raise SentinelHubValidationError(
-        f"{argument}: {value!r} is not a valid {what} id; pass a {what} id (a UUID such as "
-        f"'3fa85f64-5717-4562-b3fc-2c963f66afa6'), a model or a dict with its 'id'",
-        field=argument,
-    )
-
-
-def collection_id_of(collection: CollectionRef, argument: str = "collection") -> UUID:
-    """The id of a collection given as a model, a dict, an id, or an object with
-    ``collection_id``."""
-    if isinstance(collection, ByocCollection):
-        value: object = collection.collection_id
-    elif isinstance(collection, Mapping):
-        value = collection.get("id")
-    elif isinstance(collection, str | UUID):
-        value = collection
-    else:
-        value = getattr(collection, "collection_id", collection)
-    if value is None:
-        raise SentinelHubValidationError(
-            f"{argument}: the collection has no id; create it first or pass its id",
-            field=argument,
-        )
-    return _as_uuid(value, "collection", argument)
-
-
-def tile_id_of(tile: TileRef, argument: str = "tile") -> UUID:
-    """The id of a tile given as a model, a dict, an id, or an object with ``tile_id``."""
-    if isinstance(tile, ByocTile):
-        value: object = tile.tile_id
-    elif isinstance(tile, Mapping):
-        value = tile.get("id")
-    elif isinstance(tile, str | UUID):
-        value = tile
-    else:
-        value = getattr(tile, "tile_id", tile)
-    if value is None:
-        raise SentinelHubValidationError(
-            f"{argument}: the tile has no id; create it first or pass its id", field=argument
-        )
-    return _as_uuid(value, "tile", argument)
-
-
-def check_tile_path(path: object, argument: str = "path") -> str:
-    """``path`` if the service would accept it as a tile path."""
-    if not isinstance(path, str):
-        raise SentinelHubValidationError(
-            f"{argument}: a tile path must be a string, got {path!r}", field=argument
-        )
-    if not TILE_PATH_PATTERN.fullmatch(path):
-        fixed = re.sub(r"/{2,}", "/", path).strip("/")
-        raise SentinelHubValidationError(
-            f"{argument}: {path!r} is not a valid tile path: it must not start or end with '/' "
-            f"nor contain '//' (did you mean {fixed!r}?)",
-            field=argument,
-        )
-    return path
-
-
-def check_sort(sort: str | None) -> str | None:
-    """``sort`` if it is None or a value the tile listing accepts."""
-    if sort is None or sort in TILE_SORTS:
-        return sort
-    raise SentinelHubValidationError(
-        f"sort: {sort!r} is not supported; use one of {', '.join(map(repr, TILE_SORTS))}",
-        field="sort",
-    )
-
-
-def check_status(status: TileStatus | str | None) -> str | None:
-    """The wire value of a tile status filter (known statuses only, any letter case)."""
-    if status is None:
-        return None
-    text = str(status).strip().upper()
-    if text not in TileStatus.__members__:
-        known = ", ".join(s.value for s in TileStatus)
-        raise SentinelHubValidationError(
-            f"status: {status!r} is not a tile status; use one of {known}", field="status"
-        )
-    return text
-
-
-def _tile_model(tile: ByocTile | Mapping[str, Any]) -> ByocTile:
-    return tile if isinstance(tile, ByocTile) else ByocTile.from_dict(tile)
-
-
-def _collection_model(collection: ByocCollection | Mapping[str, Any]) -> ByocCollection:
-    if isinstance(collection, ByocCollection):
-        return collection
-    return ByocCollection.from_dict(collection)
-
-
-# -- parsing through the generated operations ------------------------------------------------
-
-
-def _parsed(op: ModuleType, kind: type[E], api: ApiClient, response: httpx.Response) -> E:
-    """The operation's own parse of a 2xx answer, as an instance of ``kind``.
-
-    A success status the spec does not list (200 instead of 201, say) is parsed with ``kind``.
-    """
-    parsed = op._build_response(client=api, response=response).parsed
-    if isinstance(parsed, kind):
-        return parsed
-    result: E = kind.from_dict(response.json())  # type: ignore[attr-defined]
-    return result
-
-
-def _next_token(links: PageLinks | Unset) -> str | None:
-    if isinstance(links, Unset) or isinstance(links.next_token, Unset):
-        return None
-    return links.next_token or None
-
-
-def _no_content(api: ApiClient, response: httpx.Response) -> None:
-    return None
-
-
-class ByocCalls:
-    """Every BYOC request, built with the generated operations, and its parsing; no I/O.
-
-    Args:
-        base_path: the BYOC path on the host (``/api/v1/byoc`` or ``/byoc/v1``).
-    """
-
-    def __init__(self, base_path: str = DEFAULT_BYOC_BASE_PATH) -> None:
-        self.base_path = base_path
-
-    def _request(self, op: ModuleType, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        return rebase(op._get_kwargs(*args, **kwargs), SPEC_PREFIX, self.base_path)
-
-    # -- collections -------------------------------------------------------------------------
-
-    def list_collections(self, search: str | None, page: PageRequest) -> Call[Page[ByocCollection]]:
-        """One page of ``GET /collections``."""
-        op = get_byoc_collections
-
-        def parse(api: ApiClient, response: httpx.Response) -> Page[ByocCollection]:
-            body = _parsed(op, ByocCollectionPage, api, response)
-            items = [ByocCollection._from_generated(item) for item in body.data]
-            return Page(items, next_token=_next_token(body.links), token=page.viewtoken)
-
-        request = self._request(
-            op, count=page.count, viewtoken=_unset(page.viewtoken), search=_unset(search)
-        )
-        return Call(request=request, parse=parse)
-
-    def get_collection(self, collection: CollectionRef) -> Call[ByocCollection]:
-        """``GET /collections/{id}``."""
-        op = get_byoc_collection_by_id
-        return Call(
-            request=self._request(op, collection_id_of(collection)),
-            parse=lambda api, r: ByocCollection._from_generated(
-                _parsed(op, ByocCollectionEnvelope, api, r).data
-            ),
-        )
-
-    def create_collection(
-        self, collection: ByocCollection | Mapping[str, Any]
-    ) -> Call[ByocCollection]:
-        """``POST /collections`` with the collection minus its read-only members."""
-        op = create_byoc_collection
-        body = _collection_model(collection).to_dict()
-        for key in _COLLECTION_READ_ONLY:
-            body.pop(key, None)
-        return Call(
-            request=self._request(op, body=_GenCollection.from_dict(body)),
-            parse=lambda api, r: ByocCollection._from_generated(
-                _parsed(op, ByocCollectionEnvelope, api, r).data
-            ),
-            create=True,
-        )
-
-    def update_collection(self, collection: ByocCollection | Mapping[str, Any]) -> Call[None]:
-        """``PUT /collections/{id}`` with name, s3Bucket, noData, additionalData (and unknown
-        members); the service deletes ``noData`` when it is left out."""
-        op = update_byoc_collection_by_id
-        model = _collection_model(collection)
-        collection_id = collection_id_of(model)
-        body = ByocCollectionUpdate(
-            name=model.name,
-            s_3_bucket=model.s3_bucket,
-            no_data=UNSET if model.no_data is None else model.no_data,
-            additional_data=UNSET
-            if model.additional_data is None
-            else model.additional_data._to_generated(),
-        )
-        body.additional_properties = dict(model.other_data)
-        return Call(request=self._request(op, collection_id, body=body), parse=_no_content)
-
-    def delete_collection(self, collection: CollectionRef) -> Call[None]:
-        """``DELETE /collections/{id}``."""
-        op = delete_byoc_collection_by_id
-        return Call(request=self._request(op, collection_id_of(collection)), parse=_no_content)
-
-    def copy_tiles(
-        self, from_collection: CollectionRef, to_collection: CollectionRef
-    ) -> Call[None]:
-        """``POST /collections/{from}/copyTiles?toCollection={to}`` (no body)."""
-        op = copy_byoc_collection_tiles
-        request = self._request(
-            op,
-            collection_id_of(from_collection, "from_collection"),
-            to_collection=collection_id_of(to_collection, "to_collection"),
-        )
-        return Call(request=request, parse=_no_content)
-
-    # -- tiles -------------------------------------------------------------------------------
-
-    def list_tiles(
-        self,
-        collection_id: UUID,
-        page: PageRequest,
-        *,
-        sort: str | None = None,
-        path: str | None = None,
-        status: str | None = None,
-    ) -> Call[Page[ByocTile]]:
-        """One page of ``GET /collections/{id}/tiles`` (arguments already checked)."""
-        op = get_byoc_collection_tiles
-
-        def parse(api: ApiClient, response: httpx.Response) -> Page[ByocTile]:
-            body = _parsed(op, ByocTilePage, api, response)
-            items = [ByocTile._from_generated(item) for item in body.data]
-            return Page(items, next_token=_next_token(body.links), token=page.viewtoken)
-
-        request = self._request(
-            op,
-            collection_id,
-            count=page.count,
-            viewtoken=_unset(page.viewtoken),
-            sort=UNSET if sort is None else GetByocCollectionTilesSort(sort),
-            path=_unset(path),
-            status=UNSET if status is None else GenTileStatus(status),
-        )
-        return Call(request=request, parse=parse)
-
-    def find_tile(self, collection_id: UUID, path: str) -> Call[ByocTile | None]:
-        """The tile with this exact path, or None (``GET .../tiles?path=...&count=1``)."""
-        listing = self.list_tiles(collection_id, PageRequest(None, 1), path=path)
-
-        def parse(api: ApiClient, response: httpx.Response) -> ByocTile | None:
-            page = listing.parse(api, response)
-            return next((tile for tile in page.items if tile.path == path), None)
-
-        return Call(request=listing.request, parse=parse)
-
-    def get_tile(self, collection: CollectionRef, tile: TileRef) -> Call[ByocTile]:
-        """``GET /collections/{id}/tiles/{tileId}``."""
-        op = get_byoc_collection_tile_by_id
-        return Call(
-            request=self._request(op, collection_id_of(collection), tile_id_of(tile)),
-            parse=lambda api, r: ByocTile._from_generated(
-                _parsed(op, ByocTileEnvelope, api, r).data
-            ),
-        )
-
-    def create_tile(
-        self, collection: CollectionRef, tile: ByocTile | Mapping[str, Any]
-    ) -> Call[ByocTile]:
-        """``POST /collections/{id}/tiles`` with the tile minus its read-only members.
-
-        After an ambiguous failure the tile is looked up by path before any retry.
-        """
-        op = create_byoc_collection_tile
-        collection_id = collection_id_of(collection)
-        model = _tile_model(tile)
-        check_tile_path(model.path, "tile.path")
-        body = model.to_dict()
-        for key in _TILE_READ_ONLY:
-            body.pop(key, None)
-        return Call(
-            request=self._request(op, collection_id, body=_GenTile.from_dict(body)),
-            parse=lambda api, r: ByocTile._from_generated(
-                _parsed(op, ByocTileEnvelope, api, r).data
-            ),
-            create=True,
-            recover=self.find_tile(collection_id, model.path),
-        )
-
-    def update_tile(
-        self, collection: CollectionRef, tile: ByocTile | Mapping[str, Any]
-    ) -> Call[None]:
-        """``PUT /collections/{id}/tiles/{tileId}`` with path, coverGeometry and sensingTime."""
-        op = update_byoc_collection_tile_by_id
-        model = _tile_model(tile)
-        check_tile_path(model.path, "tile.path")
-        update = ByocTileUpdate.from_dict(
-            {
-                key: value
-                for key, value in model.to_dict().items()
-                if key in ("path", "coverGeometry", "sensingTime")
-            }
-        )
-        request = self._request(op, collection_id_of(collection), tile_id_of(model), body=update)
-        return Call(request=request, parse=_no_content)
-
-    def delete_tile(self, collection: CollectionRef, tile: TileRef) -> Call[None]:
-        """``DELETE /collections/{id}/tiles/{tileId}``."""
-        op = delete_byoc_collection_tile_by_id
-        request = self._request(op, collection_id_of(collection), tile_id_of(tile))
-        return Call(request=request, parse=_no_content)
-
-    def reingest_tile(self, collection: CollectionRef, tile: TileRef) -> Call[None]:
-        """``POST /collections/{id}/tiles/{tileId}/reingest`` (no body)."""
-        op = reingest_byoc_collection_tile_by_id
-        request = self._request(op, collection_id_of(collection), tile_id_of(tile))
-        return Call(request=request, parse=_no_content)
-
-
-# -- waiting for ingestion (shared decisions) --------------------------------------------------
-
-
-@dataclass
-class IngestionWatch:
-    """The decisions of ``wait_for_tiles``, without I/O: what to poll, when it is over.
-
-    ``tile_ids`` None watches every tile of the collection (the listing is polled).
-    """
-
-    collection_id: UUID
-    tile_ids: list[UUID] | None
-    interval: float
-    timeout: float | None
-    started: float
-    latest: dict[str, ByocTile] = field(default_factory=dict)
-
-    @classmethod
-    def start(
-        cls,
-        collection: CollectionRef,
-        tiles: Iterable[TileRef] | None,
-        *,
-        interval: float,
-        timeout: float | None,
-        now: float,
-    ) -> IngestionWatch:
-        """Check the arguments and begin."""
-        if isinstance(interval, bool) or not isinstance(interval, int | float) or interval < 0:
-            raise SentinelHubValidationError(
-                f"interval must be a number of seconds >= 0, got {interval!r}", field="interval"
-            )
-        if timeout is not None and (
-            isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout < 0
-        ):
-            raise SentinelHubValidationError(
-                f"timeout must be None (no limit) or a number of seconds >= 0, got {timeout!r}",
-                field="timeout",
-            )
-        if isinstance(tiles, str | Mapping | ByocTile):
-            raise SentinelHubValidationError(
-                "tiles must be a list of tiles (or None for all the collection's tiles)",
-                field="tiles",
-            )
-        ids = None if tiles is None else [tile_id_of(t, "tiles") for t in tiles]
-        return cls(collection_id_of(collection), ids, float(interval), timeout, now)
-
-    def update(self, tiles: Iterable[ByocTile]) -> None:
-        """Record the latest state of some tiles."""
-        for tile in tiles:
-            self.latest[tile.tile_id or tile.path] = tile
-        watched = self.tiles()
-        logger.debug(
-            "Waiting for collection %s: %d of %d tile(s) final",
-            self.collection_id,
-            sum(_final(tile) for tile in watched),
-            len(watched),
-        )
-
-    def to_poll(self) -> list[UUID]:
-        """Tiles (when given explicitly) whose status is not final yet."""
-        assert self.tile_ids is not None
-        return [tid for tid in self.tile_ids if not _final(self.latest.get(str(tid)))]
-
-    def tiles(self) -> list[ByocTile]:
-        """The latest state of the watched tiles, in the order given (or listed)."""
-        if self.tile_ids is None:
-            return list(self.latest.values())
-        return [self.latest[str(tid)] for tid in self.tile_ids if str(tid) in self.latest]
-
-    @property
-    def done(self) -> bool:
-        """True when every watched tile is ``INGESTED`` or ``FAILED``."""
-        if self.tile_ids is not None:
-            return not self.to_poll()
-        return all(_final(tile) for tile in self.latest.values())
-
-    def wait(self, now: float) -> float:
-        """Seconds until the next poll; raises `WaitTimeoutError` when time is up."""
-        if self.timeout is None:
-            return self.interval
-        left = self.started + self.timeout - now
-        if left <= 0:
-            pending = [tile for tile in self.tiles() if not _final(tile)]
-            raise WaitTimeoutError(
-                f"{len(pending) or 'some'} tile(s) of collection {self.collection_id} were not "
-                f"ingested within {self.timeout:g} s: {describe_tiles(pending) or 'not listed'}",
-                timeout=self.timeout,
-                pending=pending,
-            )
-        return min(self.interval, left)
-
-    def finish(self, raise_on_failure: bool) -> list[ByocTile]:
-        """The final tiles; raises `IngestionError` for FAILED ones when asked to."""
-        tiles = self.tiles()
-        failed = [tile for tile in tiles if tile.status == TileStatus.FAILED]
-        if failed and raise_on_failure:
-            raise IngestionError(
-                f"{len(failed)} tile(s) failed ingestion: {describe_tiles(failed)}", tiles=failed
-            )
-        return tiles
-
-
-def _final(tile: ByocTile | None) -> bool:
-    return tile is not None and tile.status is not None and tile.status.is_final
+__all__ = ["AsyncSentinelHubBYOC", "SentinelHubBYOC"]
 
 
 # -- the clients -------------------------------------------------------------------------------
@@ -576,6 +83,18 @@ class _ByocClientBase:
         self.config = config if config is not None else SHConfig()
         self._calls = ByocCalls(self.config.byoc_base_path)
         return self.config
+
+    @staticmethod
+    def _paging(
+        count: int, max_items: int | None, viewtoken: str | None, model: type[Any]
+    ) -> dict[str, Any]:
+        """The paginator settings of a listing whose items are ``model``."""
+        return {
+            "count": count,
+            "max_items": max_items,
+            "viewtoken": viewtoken,
+            "wrap": model._from_wire,
+        }
 
 
 class SentinelHubBYOC(_ByocClientBase):
@@ -632,6 +151,7 @@ class SentinelHubBYOC(_ByocClientBase):
         count: int = DEFAULT_PAGE_SIZE,
         max_items: int | None = None,
         viewtoken: str | None = None,
+        **params: Any,
     ) -> SyncPaginator[ByocCollection]:
         """The collections, lazily (nothing is sent until iterated).
 
@@ -640,12 +160,14 @@ class SentinelHubBYOC(_ByocClientBase):
             count: page size, 1..100.
             max_items: stop after this many collections.
             viewtoken: resume from this page token (a paginator's ``next_token``).
+            params: further query parameters, sent as they are (sentinelhub-py's ``**kwargs``).
+
+        ``.as_dicts()`` on the result gives the plain dicts the service sent instead of models.
         """
+        listing = self._calls.collection_listing(search, params)
         return SyncPaginator(
-            lambda page: self.transport.run(self._calls.list_collections(search, page)),
-            count=count,
-            max_items=max_items,
-            viewtoken=viewtoken,
+            lambda page: self.transport.run(listing(page)),
+            **self._paging(count, max_items, viewtoken, ByocCollection),
         )
 
     def get_collection(self, collection: CollectionRef) -> ByocCollection:
@@ -684,6 +206,7 @@ class SentinelHubBYOC(_ByocClientBase):
         count: int = DEFAULT_PAGE_SIZE,
         max_items: int | None = None,
         viewtoken: str | None = None,
+        **params: Any,
     ) -> SyncPaginator[ByocTile]:
         """The tiles of a collection, lazily (nothing is sent until iterated).
 
@@ -695,19 +218,14 @@ class SentinelHubBYOC(_ByocClientBase):
             count: page size, 1..100.
             max_items: stop after this many tiles.
             viewtoken: resume from this page token (a paginator's ``next_token``).
+            params: further query parameters, sent as they are (sentinelhub-py's ``**kwargs``).
+
+        ``.as_dicts()`` on the result gives the plain dicts the service sent instead of models.
         """
-        collection_id = collection_id_of(collection)
-        sort, status_value = check_sort(sort), check_status(status)
-        path = None if path is None else check_tile_path(path)
+        listing = self._calls.tile_listing(collection, sort, path, status, params)
         return SyncPaginator(
-            lambda page: self.transport.run(
-                self._calls.list_tiles(
-                    collection_id, page, sort=sort, path=path, status=status_value
-                )
-            ),
-            count=count,
-            max_items=max_items,
-            viewtoken=viewtoken,
+            lambda page: self.transport.run(listing(page)),
+            **self._paging(count, max_items, viewtoken, ByocTile),
         )
 
     def get_tile(self, collection: CollectionRef, tile: TileRef) -> ByocTile:
@@ -720,9 +238,12 @@ class SentinelHubBYOC(_ByocClientBase):
         """Register a tile for ingestion and return it (status ``WAITING``).
 
         After an ambiguous failure (timeout, dropped connection, 5xx) the tile is looked up by
-        its path before any retry, so a retry never creates a duplicate.
+        its path before any retry, so a retry never creates a duplicate. It counts as created by
+        this call only if it was created after the call started, with the fields sent; a tile
+        that was already there raises `ConflictError`, as it would without the failure.
         """
-        return self.transport.run(self._calls.create_tile(collection, tile))
+        call = self._calls.create_tile(collection, tile)
+        return self._calls.created_tile(self.transport.run(call), collection)
 
     def update_tile(self, collection: CollectionRef, tile: ByocTile | Mapping[str, Any]) -> None:
         """Update a tile's path, cover geometry and sensing time."""
@@ -884,7 +405,12 @@ class SentinelHubBYOC(_ByocClientBase):
             raise_on_failure: raise `IngestionError` if any tile ``FAILED``.
         """
         watch = IngestionWatch.start(
-            collection, tiles, interval=interval, timeout=timeout, now=time.monotonic()
+            collection,
+            tiles,
+            interval=interval,
+            timeout=timeout,
+            now=time.monotonic(),
+            callback=callback,
         )
         while True:
             if watch.tile_ids is None:
@@ -958,12 +484,12 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
         count: int = DEFAULT_PAGE_SIZE,
         max_items: int | None = None,
         viewtoken: str | None = None,
+        **params: Any,
     ) -> AsyncPaginator[ByocCollection]:
+        listing = self._calls.collection_listing(search, params)
         return AsyncPaginator(
-            lambda page: self.transport.run(self._calls.list_collections(search, page)),
-            count=count,
-            max_items=max_items,
-            viewtoken=viewtoken,
+            lambda page: self.transport.run(listing(page)),
+            **self._paging(count, max_items, viewtoken, ByocCollection),
         )
 
     async def get_collection(self, collection: CollectionRef) -> ByocCollection:
@@ -995,19 +521,12 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
         count: int = DEFAULT_PAGE_SIZE,
         max_items: int | None = None,
         viewtoken: str | None = None,
+        **params: Any,
     ) -> AsyncPaginator[ByocTile]:
-        collection_id = collection_id_of(collection)
-        sort, status_value = check_sort(sort), check_status(status)
-        path = None if path is None else check_tile_path(path)
+        listing = self._calls.tile_listing(collection, sort, path, status, params)
         return AsyncPaginator(
-            lambda page: self.transport.run(
-                self._calls.list_tiles(
-                    collection_id, page, sort=sort, path=path, status=status_value
-                )
-            ),
-            count=count,
-            max_items=max_items,
-            viewtoken=viewtoken,
+            lambda page: self.transport.run(listing(page)),
+            **self._paging(count, max_items, viewtoken, ByocTile),
         )
 
     async def get_tile(self, collection: CollectionRef, tile: TileRef) -> ByocTile:
@@ -1016,7 +535,8 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
     async def create_tile(
         self, collection: CollectionRef, tile: ByocTile | Mapping[str, Any]
     ) -> ByocTile:
-        return await self.transport.run(self._calls.create_tile(collection, tile))
+        call = self._calls.create_tile(collection, tile)
+        return self._calls.created_tile(await self.transport.run(call), collection)
 
     async def update_tile(
         self, collection: CollectionRef, tile: ByocTile | Mapping[str, Any]
@@ -1144,7 +664,12 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
         raise_on_failure: bool = False,
     ) -> list[ByocTile]:
         watch = IngestionWatch.start(
-            collection, tiles, interval=interval, timeout=timeout, now=time.monotonic()
+            collection,
+            tiles,
+            interval=interval,
+            timeout=timeout,
+            now=time.monotonic(),
+            callback=callback,
         )
         while True:
             if watch.tile_ids is None:

@@ -10,10 +10,10 @@
         size = sh.byoc.with_options(timeout=5).get_tile_file_size(collection, tile, "x.tif")
 
 Every service (``byoc``, ``process``, ``batch``) is a client made on first use on the top-level
-client's one transport: one connection pool, one OAuth token, one default retry policy for all of them. The
-services' own ``close`` leaves that pool open; closing the top-level client (or leaving its
-``with`` block) closes it, once. The seed classes (`SentinelHubBYOC(config)`, ...) keep working on
-their own, each with its own pool.
+client's one transport: one connection pool, one OAuth token, one default retry policy for all of
+them. The services' own ``close`` leaves that pool open; closing the top-level client (or
+leaving its ``with`` block) closes it, once. The seed classes (`SentinelHubBYOC(config)`, ...)
+keep working on their own, each with its own pool.
 
 A service is one line per class below: an attribute ``name = _Service("module", "ClientClass")``,
 where the client class offers ``_from_transport(transport)``. Its module is imported on first use.

@@ -16,7 +16,9 @@ from sentinelhub_client import (
     ByocCollection,
     ByocTile,
     ConflictError,
+    SentinelHubBYOC,
     SentinelHubValidationError,
+    SHConfig,
 )
 from sentinelhub_client.byoc.calls import (
     MAX_TILE_PATH_BYTES,
@@ -342,3 +344,20 @@ async def test_recovery_allows_what_the_service_normalises(
     api.get(TILES).mock(return_value=page([made]))
     tile = await byoc.call("create_tile", COLLECTION_ID, sent)
     assert tile.tile_id == TILE_ID
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda c: c.download_tile(COLLECTION_ID, TILE_ID, "out", files="a.tif"), "files"),
+        (lambda c: c.download_tile(COLLECTION_ID, TILE_ID, None), "directory"),
+        (lambda c: c.download_tile_file(COLLECTION_ID, TILE_ID, "a.tif", None), "destination"),
+        (lambda c: c.download_tile_file(COLLECTION_ID, TILE_ID, "a.tif", ""), "destination"),
+    ],
+)
+def test_download_arguments_are_refused_before_sending(
+    config: SHConfig, api: respx.MockRouter, call: Any, message: str
+) -> None:
+    with SentinelHubBYOC(config) as byoc, pytest.raises(SentinelHubValidationError, match=message):
+        call(byoc)
+    assert not [r for r in api.calls if "/files" in str(r.request.url)]

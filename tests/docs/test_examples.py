@@ -9,6 +9,7 @@ for the skip and setup conventions.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,6 +50,7 @@ def _prepare(emu: Emulator, example: Example) -> None:
 
 @pytest.fixture
 def emulator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
+    saved_environment = dict(os.environ)  # an example may set variables (OAUTHLIB_...)
     monkeypatch.chdir(tmp_path)
     for name in ("SH_PROFILE", "SH_TOKEN", "SH_DEPLOYMENT", "SH_BYOC_BASE_PATH", "SH_TIMEOUT"):
         monkeypatch.delenv(name, raising=False)
@@ -61,6 +63,8 @@ def emulator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulat
         monkeypatch.setenv("SH_RETRY_ZERO_BACKOFF", "1")
         yield emu
     clear_token_cache()
+    os.environ.clear()
+    os.environ.update(saved_environment)
 
 
 def test_examples_are_found() -> None:

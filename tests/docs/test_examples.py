@@ -40,6 +40,13 @@ def _prepare(emu: Emulator, example: Example) -> None:
     for action, *args in example.setup:
         if action == "cogs" and len(args) == 2:
             _write_cogs(emu.data_dir / "buckets" / args[0], args[1])
+        elif action == "cogs-many" and len(args) == 3:
+            for number in range(int(args[2])):
+                _write_cogs(emu.data_dir / "buckets" / args[0], args[1].format(number))
+        elif action == "broken" and len(args) == 3:
+            from sentinelhub_emulator.samples import write_broken_file
+
+            write_broken_file(emu.data_dir / "buckets" / args[0] / args[1], args[2])
         elif action == "planet-tile" and len(args) == 2:
             from sentinelhub_client.demo import write_planet_tile
 

@@ -10,8 +10,9 @@ the Markdown source:
   ``cogs BUCKET PATH`` writes one small COG per band B02, B03, B04 for a tile path with
   ``(BAND)``; ``cogs-many BUCKET PATTERN N`` does so for ``PATTERN.format(i)``, i < N;
   ``broken BUCKET PATH KIND`` writes one file that breaks one ingestion rule
-  (``sentinelhub_emulator.samples.write_broken_file``); ``planet-tile BUCKET FOLDER`` writes the
-  files of a Planet tile into a folder.
+  (``sentinelhub_emulator.samples.write_broken_file``); ``profile NAME`` adds a sentinelhub-py
+  profile with the emulator's settings to the test's configuration file; ``planet-tile BUCKET
+  FOLDER`` writes the files of a Planet tile into a folder.
 """
 
 from __future__ import annotations

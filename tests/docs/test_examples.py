@@ -36,6 +36,18 @@ def _write_cogs(bucket: Path, tile_path: str) -> None:
         )
 
 
+def _write_profile(emu: Emulator, name: str) -> None:
+    """A sentinelhub-py profile with the emulator's settings, in the test's XDG_CONFIG_HOME."""
+    path = Path(os.environ["XDG_CONFIG_HOME"]) / "sentinelhub" / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as file:
+        file.write(
+            f'[{name}]\nsh_client_id = "{emu.client_id}"\n'
+            f'sh_client_secret = "{emu.client_secret}"\nsh_base_url = "{emu.base_url}"\n'
+            f'sh_token_url = "{emu.token_url}"\nmax_download_attempts = 3\n'
+        )
+
+
 def _prepare(emu: Emulator, example: Example) -> None:
     for action, *args in example.setup:
         if action == "cogs" and len(args) == 2:
@@ -47,6 +59,8 @@ def _prepare(emu: Emulator, example: Example) -> None:
             from sentinelhub_emulator.samples import write_broken_file
 
             write_broken_file(emu.data_dir / "buckets" / args[0] / args[1], args[2])
+        elif action == "profile" and len(args) == 1:
+            _write_profile(emu, args[0])
         elif action == "planet-tile" and len(args) == 2:
             from sentinelhub_client.demo import write_planet_tile
 

@@ -105,8 +105,14 @@ def test_the_settings_table_is_generated_from_the_code(site: Path) -> None:
             assert f"<code>{setting.env}</code>" in page, setting.env
         first_words = " ".join(setting.doc.split()[:4])
         assert first_words in page, setting.name
-    for name in SENTINELHUB_PY_UNUSED:
-        assert f"<code>{name}</code>" in page, name
+
+
+def test_the_refused_settings_are_generated_from_the_code(site: Path) -> None:
+    source = (DOCS / "migrating.md").read_text(encoding="utf-8")
+    assert _hook().REFUSED_MARKER in source, "docs/migrating.md lost its refused-settings marker"
+    page = html.unescape((site / "migrating.html").read_text(encoding="utf-8"))
+    for name, reason in SENTINELHUB_PY_UNUSED.items():
+        assert f"<code>{name}</code>: {reason.split('(')[0].split(':')[0]}" in page, name
 
 
 def test_the_table_has_one_row_per_setting() -> None:

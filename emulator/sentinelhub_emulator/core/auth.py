@@ -77,7 +77,7 @@ async def token_endpoint(request: Request) -> Response:
         client_id, client_secret = credentials
     if not client_id or client_secret is None:
         return _oauth_error(401, "invalid_client", "Client credentials are missing.")
-    client = context_of(request).store.verify_client(client_id, client_secret)
+    client = context_of(request).clients.verify_client(client_id, client_secret)
     if client is None:
         return _oauth_error(401, "invalid_client", "Invalid client or Invalid client credentials")
     grant_type = field("grant_type")

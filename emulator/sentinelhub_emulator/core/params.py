@@ -12,7 +12,15 @@ from starlette.requests import Request
 from sentinelhub_emulator.core.errors import BAD_PAYLOAD, ApiError, bad_payload
 from sentinelhub_emulator.core.spec import validate_body
 
-__all__ = ["MAX_BODY_BYTES", "json_body", "parse_json", "path_uuid", "query_uuid", "read_body"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "drop_nulls",
+    "json_body",
+    "parse_json",
+    "path_uuid",
+    "query_uuid",
+    "read_body",
+]
 
 #: Request bodies above this size are refused (413): no real request comes near it.
 MAX_BODY_BYTES = 1024 * 1024
@@ -59,12 +67,31 @@ def parse_json(raw: bytes) -> Any:
         ) from None
 
 
+def drop_nulls(value: Any) -> Any:
+    """``value`` without the object members whose value is null, at every depth.
+
+    The service takes a null member as an absent one (sentinelhub-py sends ``null`` for every
+    unset field, bands included), so the emulator does too. Array items are kept as they are:
+    a null coordinate is still refused.
+    """
+    if isinstance(value, dict):
+        return {key: drop_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [drop_nulls(item) for item in value]
+    return value
+
+
 async def json_body(request: Request, schema_name: str) -> dict[str, Any]:
-    """The request's JSON object body, checked against the named schema of the spec."""
+    """The request's JSON object body, checked against the named schema of the spec.
+
+    Null members count as absent (`drop_nulls`); read-only members that a client sends back
+    (``id``, ``created``, computed ``additionalData``) are ignored, as the spec's request schemas
+    leave them out (see `spec`).
+    """
     raw = await read_body(request)
     if not raw.strip():
         raise bad_payload("body", "must not be empty", "Request body should be non-empty.")
-    body = parse_json(raw)
+    body = drop_nulls(parse_json(raw))
     validate_body(schema_name, body)
     if not isinstance(body, dict):  # the schemas say so already; this tells the type checker
         raise bad_payload("body", "must be a JSON object")

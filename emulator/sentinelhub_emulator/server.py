@@ -15,6 +15,7 @@ server down gracefully, runs the services' stop hooks in reverse order and close
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import secrets
 import socket
@@ -25,6 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import h11
 import uvicorn
 from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -37,6 +39,7 @@ from sentinelhub_emulator.core.app import build_app
 from sentinelhub_emulator.core.clients import ClientStore
 from sentinelhub_emulator.core.context import EmulatorContext, EmulatorSettings
 from sentinelhub_emulator.core.db import DATABASE_FILENAME, Database
+from sentinelhub_emulator.core.errors import BAD_PAYLOAD, error_body
 from sentinelhub_emulator.core.faults import CONNECTION_EXTENSION, FaultConfig, FaultPlan
 from sentinelhub_emulator.core.service import Service
 from sentinelhub_emulator.core.tokens import TokenIssuer
@@ -78,6 +81,27 @@ class _ClosableH11Protocol(H11Protocol):
             await inner(scope, receive, send)
 
         self.app = app_with_close_hook
+
+    def send_400_response(self, msg: str) -> None:
+        """A request h11 cannot parse (a raw NUL in the target, say): 400 in the API envelope,
+        where uvicorn would answer plain text."""
+        body = json.dumps(
+            error_body(
+                400, f"{msg.rstrip('.')}: the request line or headers are malformed.", BAD_PAYLOAD
+            )
+        ).encode()
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+        ]
+        for event in (
+            h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
+            h11.Data(data=body),
+            h11.EndOfMessage(),
+        ):
+            self.transport.write(self.conn.send(event))
+        self.transport.close()
 
     def _close_connection(self) -> None:
         transport = getattr(self, "transport", None)

@@ -51,6 +51,8 @@ __all__ = [
     "ALLOWED_EPSG_CODES",
     "BAND_PLACEHOLDER",
     "MAX_HEADER_BYTES",
+    "MAX_NAME_BYTES",
+    "MAX_PATH_CHARS",
     "BandSpec",
     "DetectedBand",
     "IngestionFailure",
@@ -65,6 +67,12 @@ __all__ = [
 
 #: The placeholder in a tile path that each band's ``source`` replaces.
 BAND_PLACEHOLDER = "(BAND)"
+
+#: Longest accepted tile (or file) path inside a bucket, in characters.
+MAX_PATH_CHARS = 1024
+
+#: Longest folder or file name in a path, in UTF-8 bytes (what file systems and S3 tools allow).
+MAX_NAME_BYTES = 255
 
 #: The CRSs a BYOC file may use.
 ALLOWED_EPSG_CODES: frozenset[int] = frozenset(
@@ -174,7 +182,10 @@ class IngestionFailure(Exception):
 
 
 def check_relative_path(rel: str, what: str) -> None:
-    """Reject paths that are absolute, empty, or could climb out of the bucket.
+    """Reject paths that are absolute, empty, too long, or could climb out of the bucket.
+
+    Limits: at most `MAX_PATH_CHARS` characters, and `MAX_NAME_BYTES` UTF-8 bytes per folder or
+    file name.
 
     ``rel`` is a path relative to the bucket root with ``/`` between folders; ``what`` names it in
     the message (``"tile path"``, ``"file path"``). Raises `IngestionFailure`, whose ``cause``
@@ -183,6 +194,11 @@ def check_relative_path(rel: str, what: str) -> None:
     """
     if not rel:
         raise IngestionFailure(f"The {what} is empty; give a path inside the bucket.")
+    if len(rel) > MAX_PATH_CHARS:
+        raise IngestionFailure(
+            f"The {what} is {len(rel)} characters long, above the limit of {MAX_PATH_CHARS}; "
+            "use a shorter path."
+        )
     if "\x00" in rel or "\\" in rel:
         raise IngestionFailure(
             f"The {what} '{rel}' contains a backslash or NUL character; "
@@ -203,6 +219,13 @@ def check_relative_path(rel: str, what: str) -> None:
         raise IngestionFailure(
             f"The {what} '{rel}' has an empty folder name (a trailing '/' or '//'); remove it."
         )
+    for part in parts:
+        size = len(part.encode("utf-8", "surrogatepass"))
+        if size > MAX_NAME_BYTES:
+            raise IngestionFailure(
+                f"The {what} has a folder or file name of {size} bytes ('{part[:40]}...'), "
+                f"above the limit of {MAX_NAME_BYTES} bytes per name; use shorter names."
+            )
 
 
 def _resolve_inside(bucket: Path, rel: str) -> Path:

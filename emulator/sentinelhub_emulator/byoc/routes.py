@@ -40,7 +40,7 @@ from sentinelhub_emulator.core.routing import resource
 from sentinelhub_emulator.core.times import parse_timestamp, sortable_timestamp
 from sentinelhub_emulator.core.tokens import Principal
 
-__all__ = ["owned_collection", "owned_tile", "routes"]
+__all__ = ["MAX_SEARCH_CHARS", "MAX_SEARCH_WORDS", "owned_collection", "owned_tile", "routes"]
 
 _SORTS = {"created:asc": False, "created:desc": True}
 
@@ -127,12 +127,33 @@ async def create_collection(request: Request, principal: Principal) -> Response:
     return JSONResponse({"data": collection.to_wire()}, status_code=201)
 
 
+#: Most words a ``search`` may hold, over all its ``|`` groups.
+MAX_SEARCH_WORDS = 32
+
+#: Longest ``search`` accepted, in characters.
+MAX_SEARCH_CHARS = 4096
+
+
 def _search_groups(text: str | None) -> list[list[str]]:
-    """``a|b&c`` -> ``[["a"], ["b", "c"]]``: any group may match, all words of a group must."""
+    """``a|b&c`` -> ``[["a"], ["b", "c"]]``: any group may match, all words of a group must.
+
+    At most `MAX_SEARCH_CHARS` characters and `MAX_SEARCH_WORDS` words; more is a 400.
+    """
     if not text:
         return []
+    if len(text) > MAX_SEARCH_CHARS:
+        raise bad_payload(
+            "search", f"must be at most {MAX_SEARCH_CHARS} characters, not {len(text)}"
+        )
     groups = [[word.strip() for word in group.split("&")] for group in text.split("|")]
-    return [[word for word in group if word] for group in groups if any(group)]
+    kept = [[word for word in group if word] for group in groups if any(group)]
+    words = sum(len(group) for group in kept)
+    if words > MAX_SEARCH_WORDS:
+        raise bad_payload(
+            "search",
+            f"holds {words} words; at most {MAX_SEARCH_WORDS} are allowed over all '|' groups",
+        )
+    return kept
 
 
 @authenticated

@@ -65,6 +65,8 @@ async def token_endpoint(request: Request) -> Response:
         form = parse_qs((await read_body(request)).decode("utf-8"), keep_blank_values=True)
     except UnicodeDecodeError:
         return _oauth_error(400, "invalid_request", "The body is not valid UTF-8.")
+    except ApiError as exc:  # the body is too large: answered in OAuth's shape here
+        return _oauth_error(exc.status, "invalid_request", exc.message)
 
     def field(name: str) -> str | None:
         values = form.get(name)

@@ -35,6 +35,8 @@ BROKEN_KINDS = (
     "not_tiff",
     "pole",
     "big_header",
+    "truncated",
+    "damaged_tile",
 )
 
 # A 512 x 512 footprint of 10 m pixels in UTM zone 33N, used by the broken samples.
@@ -157,7 +159,10 @@ def write_broken_file(path: Path, kind: str) -> Path:
     - ``uneven_blocks``: a tiled GeoTIFF with 512 px tiles whose overviews use 256 px tiles;
     - ``not_tiff``: bytes that are not a TIFF at all;
     - ``pole``: a COG in EPSG:4326 whose bounds reach the South Pole (latitude -90);
-    - ``big_header``: a COG whose header holds more than 1 MB of GDAL metadata.
+    - ``big_header``: a COG whose header holds more than 1 MB of GDAL metadata;
+    - ``truncated``: a valid COG cut to half its size (an interrupted upload);
+    - ``damaged_tile``: a COG whose full-resolution internal tile at block column 1, row 1 has
+      its compressed bytes zeroed, so that it no longer decodes.
     """
     if kind == "striped":
         _write_gtiff(path, tiled=False)
@@ -193,6 +198,18 @@ def write_broken_file(path: Path, kind: str) -> Path:
             height=512,
             tags={"PADDING": "0123456789abcdef" * 70_000},  # 1.12 MB of metadata
         )
+    elif kind == "truncated":
+        write_cog(path, crs_epsg=_UTM_EPSG, bounds=_UTM_BOUNDS, width=512, height=512, fill="noise")
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+    elif kind == "damaged_tile":
+        write_cog(path, crs_epsg=_UTM_EPSG, bounds=_UTM_BOUNDS, width=512, height=512, fill="noise")
+        with rasterio.open(path) as src:
+            offset = int(src.get_tag_item("BLOCK_OFFSET_1_1", "TIFF", bidx=1))
+            size = int(src.get_tag_item("BLOCK_SIZE_1_1", "TIFF", bidx=1))
+        with path.open("r+b") as fh:
+            fh.seek(offset)
+            fh.write(bytes(min(size, 64)))
     else:
         raise ValueError(f"unknown broken file kind {kind!r}; choose one of {BROKEN_KINDS}")
     return path

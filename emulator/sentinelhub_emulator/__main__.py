@@ -43,6 +43,16 @@ def _optional_int(text: str) -> int | None:
         raise argparse.ArgumentTypeError(f"expected an integer or 'none', got {text!r}") from None
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sentinelhub-emulator",
@@ -72,6 +82,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--admin-token", default=None, help="default: a random one")
     parser.add_argument(
         "--ingestion-delay", type=float, default=0.0, help="seconds before each tile state change"
+    )
+    parser.add_argument(
+        "--ingestion-workers",
+        type=_positive_int,
+        default=4,
+        metavar="N",
+        help="tiles ingested at once (default 4)",
     )
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
     faults = parser.add_argument_group("fault injection (see POST /_emulator/faults)")
@@ -138,6 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         client_secret=args.client_secret,
         faults=args.faults,
         ingestion_delay=args.ingestion_delay,
+        ingestion_workers=args.ingestion_workers,
         admin_token=args.admin_token,
         access_log=args.log_level == "debug",
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, TypeVar
 
 from sentinelhub_emulator.byoc.records import (
@@ -451,13 +451,17 @@ class Store:
             )
             return cursor.rowcount
 
-    def next_pending_tile(self) -> TileRecord | None:
-        """The oldest tile that waits for the worker (WAITING or QUEUED)."""
+    def next_pending_tile(self, exclude: Collection[str] = ()) -> TileRecord | None:
+        """The oldest tile that waits for a worker (WAITING or QUEUED), leaving out the tiles
+        whose ids are in ``exclude`` (those other workers hold)."""
+        excluded = list(exclude)
+        not_in = f" AND id NOT IN ({', '.join('?' * len(excluded))})" if excluded else ""
         row = (
             self.db.connection()
             .execute(
-                f"SELECT {_TILE_COLUMNS} FROM tiles WHERE status IN ('WAITING', 'QUEUED') "  # noqa: S608
-                "ORDER BY seq LIMIT 1"
+                f"SELECT {_TILE_COLUMNS} FROM tiles WHERE status IN ('WAITING', 'QUEUED')"  # noqa: S608
+                f"{not_in} ORDER BY seq LIMIT 1",
+                excluded,
             )
             .fetchone()
         )
@@ -474,13 +478,14 @@ class Store:
         return int(row["n"])
 
     def advance_tile(self, tile: TileRecord, status: str) -> bool:
-        """Move a tile to QUEUED or INGESTING unless it changed meanwhile; whether it moved."""
+        """Move a tile from ``tile.status`` to QUEUED or INGESTING unless it changed meanwhile
+        (another generation or another status); whether it moved."""
         start = now_timestamp() if status == "INGESTING" else None
         with self.db.transaction() as conn:
             cursor = conn.execute(
                 "UPDATE tiles SET status = ?, ingestion_start = COALESCE(?, ingestion_start) "
-                "WHERE id = ? AND generation = ?",
-                (status, start, tile.id, tile.generation),
+                "WHERE id = ? AND generation = ? AND status = ?",
+                (status, start, tile.id, tile.generation, tile.status),
             )
             return cursor.rowcount > 0
 

@@ -550,28 +550,32 @@ def _gdal_detail(exc: BaseException, target: Path) -> str:
     return "" if not detail or str(target) in detail else f": {detail}"
 
 
-def _check_decodes(target: Path, rel: str) -> None:
-    """Decode every internal tile of every band, overview and mask, one block of one band at a
-    time (memory stays within one block, at most 2048 x 2048 samples)."""
-    with _open_raster(target, rel) as src:
-        levels = len(src.overviews(1)) if src.count else 0
-    for level in (None, *range(levels)):
-        label = "full-resolution image" if level is None else f"overview {level + 1}"
-        with _open_raster(target, rel, overview_level=level) as src:
-            has_mask = any(MaskFlags.per_dataset in flags for flags in src.mask_flag_enums)
-            for _, window in src.block_windows(1):
-                try:
-                    for band in range(1, src.count + 1):
-                        src.read(band, window=window)
-                    if has_mask:
-                        src.read_masks(1, window=window)
-                except RasterioError as exc:
-                    raise IngestionFailure(
-                        f"File '{rel}' has an internal tile that does not decode (the one at "
-                        f"pixel column {int(window.col_off)}, row {int(window.row_off)} of its "
-                        f"{label}{_gdal_detail(exc, target)}); the file is damaged, so upload "
-                        f"it again or {_REWRITE_HINT}."
-                    ) from exc
+def _check_blocks(src: Any, target: Path, rel: str, label: str) -> None:
+    """Decode every block of every band (and of the mask) of one open image, one block of one
+    band at a time, so that memory stays within one block (at most 2048 x 2048 samples)."""
+    has_mask = any(MaskFlags.per_dataset in flags for flags in src.mask_flag_enums)
+    for _, window in src.block_windows(1):
+        try:
+            for band in range(1, src.count + 1):
+                src.read(band, window=window)
+            if has_mask:
+                src.read_masks(1, window=window)
+        except RasterioError as exc:
+            raise IngestionFailure(
+                f"File '{rel}' has an internal tile that does not decode (the one at pixel "
+                f"column {int(window.col_off)}, row {int(window.row_off)} of its "
+                f"{label}{_gdal_detail(exc, target)}); the file is damaged, so upload it again "
+                f"or {_REWRITE_HINT}."
+            ) from exc
+
+
+def _check_decodes(src: Any, target: Path, rel: str, overviews: int) -> None:
+    """Decode every internal tile of the open full-resolution image ``src`` and of its
+    ``overviews`` overviews (each opened in turn)."""
+    _check_blocks(src, target, rel, "full-resolution image")
+    for level in range(overviews):
+        with _open_raster(target, rel, overview_level=level) as overview:
+            _check_blocks(overview, target, rel, f"overview {level + 1}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -658,7 +662,7 @@ def _inspect_file(bucket: Path, rel: str) -> _FileInfo:
             dtypes=tuple(str(d) for d in src.dtypes),
         )
         _check_pole(info, src.crs)
-    _check_decodes(target, rel)
+        _check_decodes(src, target, rel, len(info.overview_sizes))
     return info
 
 

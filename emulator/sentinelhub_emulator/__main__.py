@@ -6,6 +6,8 @@ Example::
         --bucket scenes=/data/scenes --fault-rate-429 0.1 --fault-retry-after-ms 500
 
 Buckets are folders: ``DATA_DIR/buckets/NAME`` unless ``--bucket NAME=PATH`` maps one elsewhere.
+``--samples BUCKET`` writes ready sample COGs into a bucket first and prints the tile paths to
+register (``2024/05/tile_(BAND).tif`` and more).
 Collections whose bucket is named by ``--planet-bucket`` count as Planet collections and serve
 their tiles' files. On start the base URL, the token URL, the client credentials and the admin
 token are printed.
@@ -22,6 +24,7 @@ from pathlib import Path
 from types import FrameType
 
 from sentinelhub_emulator.core.faults import FaultConfig
+from sentinelhub_emulator.samples import write_samples
 from sentinelhub_emulator.server import Emulator
 
 __all__ = ["main", "parse_args"]
@@ -90,6 +93,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="tiles ingested at once (default 4)",
     )
+    parser.add_argument(
+        "--samples",
+        action="append",
+        default=[],
+        metavar="BUCKET",
+        help="write ready sample COGs into bucket BUCKET and print the tile paths to register "
+        "(repeatable)",
+    )
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
     faults = parser.add_argument_group("fault injection (see POST /_emulator/faults)")
     faults.add_argument("--fault-seed", type=int, default=0)
@@ -138,6 +149,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def _write_samples(emulator: Emulator, buckets: Sequence[str]) -> None:
+    for bucket in buckets:
+        folder = emulator.settings.bucket_dir(bucket)
+        if folder is None:
+            raise SystemExit(f"--samples: {bucket!r} is not a valid bucket name")
+        tiles = write_samples(folder)
+        print(f"Sample tiles in bucket '{bucket}' ({folder}); register these paths:", flush=True)
+        for tile in tiles:
+            print(f"  {tile.path:<28} -> {tile.expect}", flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run until SIGINT or SIGTERM; the exit status."""
     args = parse_args(argv)
@@ -166,6 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    _write_samples(emulator, args.samples)
     emulator.start()
     try:
         print(f"Sentinel Hub emulator at {emulator.base_url}", flush=True)

@@ -3,6 +3,7 @@ ends FAILED with a cause that says what is wrong."""
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections import Counter
@@ -20,6 +21,7 @@ from tests.support.emulator import fetch_token
 
 from .conftest import byoc_client, new_collection
 from .test_ingestion import add_tile, cog
+from .test_restart import cli
 
 IN_FLIGHT = ("QUEUED", "INGESTING")
 DONE = ("INGESTED", "FAILED")
@@ -132,3 +134,37 @@ def test_cli_flag(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         parse_args(["--data-dir", "x", "--ingestion-workers", "0"])
     assert "--ingestion-workers: must be at least 1, got 0" in capsys.readouterr().err
+
+
+def test_kill_9_with_several_tiles_in_flight(tmp_path: Path) -> None:
+    """Tiles that several workers held when the process died are re-queued and ingested after
+    a restart."""
+    for n in range(4):
+        cog(tmp_path / "buckets" / "pool" / f"t{n}" / "B1.tif")
+    args = ("--ingestion-delay", "0.5", "--ingestion-workers", "4")
+    with cli(tmp_path, *args) as (process, banner):
+        token = httpx.post(
+            banner["token URL"],
+            data={
+                "grant_type": "client_credentials",
+                "client_id": "emulator-client",
+                "client_secret": "emulator-secret",
+            },
+        ).json()["access_token"]
+        with httpx.Client(
+            base_url=banner["base_url"] + "/api/v1/byoc",
+            headers={"Authorization": f"Bearer {token}"},
+        ) as client:
+            collection = new_collection(client, s3Bucket="pool")
+            for n in range(4):
+                add_tile(client, collection, path=f"t{n}/(BAND).tif")
+            deadline = time.monotonic() + 10
+            while _statuses(client, collection).count("INGESTING") < 2:
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+
+    with Emulator(tmp_path, ingestion_workers=4) as emu, byoc_client(emu, token) as client:
+        emu.wait_for_ingestion()
+        assert _statuses(client, collection) == ["INGESTED"] * 4

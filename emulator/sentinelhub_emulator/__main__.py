@@ -3,7 +3,8 @@
 Example::
 
     sentinelhub-emulator --data-dir ./emu --port 8000 --planet-bucket planet \\
-        --bucket scenes=/data/scenes --fault-rate-429 0.1 --fault-retry-after-ms 500
+        --bucket scenes=/data/scenes --fault-rate-429 0.1 --fault-retry-after-ms 500 \\
+        --ingestion-workers 8 --samples my-bucket
 
 Buckets are folders: ``DATA_DIR/buckets/NAME`` unless ``--bucket NAME=PATH`` maps one elsewhere.
 ``--samples BUCKET`` writes ready sample COGs into a bucket first and prints the tile paths to

@@ -110,7 +110,12 @@ class _ClosableH11Protocol(H11Protocol):
 
 
 class Emulator:
-    """A local Sentinel Hub BYOC service on a real socket."""
+    """A local Sentinel Hub BYOC service on a real socket.
+
+    ``ingestion_workers`` tiles are ingested at once (``--ingestion-workers``); each step of a
+    tile waits ``ingestion_delay`` seconds. ``services`` are the services served
+    (`sentinelhub_emulator.services.SERVICES` by default; see `Service`).
+    """
 
     def __init__(
         self,

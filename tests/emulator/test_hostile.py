@@ -21,6 +21,9 @@ from .conftest import PLANET_BUCKET, assert_error, new_collection
 
 LONG_NAME = "n" * (MAX_NAME_BYTES + 1)
 LONG_PATH = "/".join(["d" * 250] * 20)  # 5,019 bytes, every name short enough
+# 1,023 characters (within the tile path limit) of 4-byte characters: 4,047 bytes, which with
+# the bucket folder in front is past what a file system path may hold (4,096 bytes).
+LONG_UTF8_FOLDER = "/".join(["\U00010348" * 63] * 16)
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +34,21 @@ def planet(emulator: Emulator, api: httpx.Client, bucket_root: Path) -> dict[str
     item.mkdir(parents=True)
     (item / "a.bin").write_bytes(b"abc")
     collection = new_collection(api, s3Bucket=PLANET_BUCKET, name="hostile planet")
-    tile, long_tile = emulator.store.create_tiles(
+    tile, long_tile, deep_tile = emulator.store.create_tiles(
         collection["id"],
-        [("hostile/item", None, None), (f"hostile/{LONG_NAME}", None, None)],
+        [
+            ("hostile/item", None, None),
+            (f"hostile/{LONG_NAME}", None, None),
+            (LONG_UTF8_FOLDER, None, None),
+        ],
         status="INGESTED",
     )
-    return {"collection": collection["id"], "tile": tile.id, "long_tile": long_tile.id}
+    return {
+        "collection": collection["id"],
+        "tile": tile.id,
+        "long_tile": long_tile.id,
+        "deep_tile": deep_tile.id,
+    }
 
 
 def _files(planet: dict[str, Any], tile: str = "tile") -> str:
@@ -59,11 +71,13 @@ def test_file_names_too_long_for_a_file_system(
     assert api.get(f"{_files(planet)}/a.bin").content == b"abc"
 
 
-def test_listing_a_tile_whose_folder_name_is_too_long(
-    api: httpx.Client, planet: dict[str, Any]
+@pytest.mark.parametrize("tile", ["long_tile", "deep_tile"])
+def test_listing_a_tile_whose_folder_cannot_exist(
+    api: httpx.Client, planet: dict[str, Any], tile: str
 ) -> None:
-    assert_error(api.get(_files(planet, "long_tile")), 404, "COMMON_NOT_FOUND")
-    assert_error(api.get(f"{_files(planet, 'long_tile')}/a.bin"), 404, "COMMON_NOT_FOUND")
+    assert_error(api.get(_files(planet, tile)), 404, "COMMON_NOT_FOUND")
+    assert_error(api.get(f"{_files(planet, tile)}/a.bin"), 404, "COMMON_NOT_FOUND")
+    assert api.head(f"{_files(planet, tile)}/a.bin").status_code == 404
     assert api.get(_files(planet)).json() == ["a.bin"]
 
 

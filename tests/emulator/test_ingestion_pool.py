@@ -33,9 +33,9 @@ def _statuses(client: httpx.Client, collection: dict[str, Any]) -> list[str]:
 
 
 def _watch(client: httpx.Client, collection: dict[str, Any], tiles: int) -> list[list[str]]:
-    """Every distinct list of statuses seen until all tiles are done (10 s at most)."""
+    """Every distinct list of statuses seen until all tiles are done (30 s at most)."""
     seen: list[list[str]] = []
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         statuses = _statuses(client, collection)
         if not seen or statuses != seen[-1]:
@@ -69,7 +69,7 @@ def test_tiles_are_ingested_side_by_side(tmp_path: Path) -> None:
 
 def test_one_worker_takes_one_tile_at_a_time(tmp_path: Path) -> None:
     with (
-        Emulator(tmp_path, ingestion_delay=0.1, ingestion_workers=1) as emu,
+        Emulator(tmp_path, ingestion_delay=0.3, ingestion_workers=1) as emu,
         byoc_client(emu, fetch_token(emu)) as client,
     ):
         collection = _start_tiles(emu, client, 3)

@@ -209,7 +209,7 @@ def _tile_dir(context: EmulatorContext, collection: CollectionRecord, tile: Tile
 
 
 def _name_fits(rel: str) -> bool:
-    """Whether every name of ``rel`` fits a file system and the whole path fits a request."""
+    """Whether every name of ``rel`` and the whole of it fit what a file system can hold."""
     if len(rel.encode("utf-8", "surrogatepass")) > MAX_FILE_PATH_BYTES:
         return False
     return all(

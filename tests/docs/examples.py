@@ -8,7 +8,8 @@ the Markdown source:
 - HTML comments right above a block, ``<!-- test-setup: ACTION ARGS -->``, prepare what the
   example assumes exists in the emulator's buckets (the reader has their own files there):
   ``cogs BUCKET PATH`` writes one small COG per band B02, B03, B04 for a tile path with
-  ``(BAND)``; ``cogs-many BUCKET PATTERN N`` does so for ``PATTERN.format(i)``, i < N;
+  ``(BAND)``; ``samples BUCKET`` writes what ``sentinelhub-emulator --samples BUCKET`` writes;
+  ``cogs-many BUCKET PATTERN N`` does so for ``PATTERN.format(i)``, i < N;
   ``broken BUCKET PATH KIND`` writes one file that breaks one ingestion rule
   (``sentinelhub_emulator.samples.write_broken_file``); ``profile NAME`` adds a sentinelhub-py
   profile with the emulator's settings to the test's configuration file; ``planet-tile BUCKET

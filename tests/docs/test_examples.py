@@ -59,6 +59,10 @@ def _prepare(emu: Emulator, example: Example) -> None:
             from sentinelhub_emulator.samples import write_broken_file
 
             write_broken_file(emu.data_dir / "buckets" / args[0] / args[1], args[2])
+        elif action == "samples" and len(args) == 1:  # what `--samples BUCKET` writes
+            from sentinelhub_emulator.samples import write_samples
+
+            write_samples(emu.data_dir / "buckets" / args[0])
         elif action == "profile" and len(args) == 1:
             _write_profile(emu, args[0])
         elif action == "planet-tile" and len(args) == 2:

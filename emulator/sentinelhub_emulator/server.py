@@ -37,6 +37,7 @@ from sentinelhub_emulator.core.context import EmulatorContext, EmulatorSettings
 from sentinelhub_emulator.core.db import DATABASE_FILENAME, Database
 from sentinelhub_emulator.core.faults import CONNECTION_EXTENSION, FaultConfig, FaultPlan
 from sentinelhub_emulator.core.tokens import TokenIssuer
+from sentinelhub_emulator.process import service as process_service
 
 __all__ = ["Emulator"]
 
@@ -209,6 +210,7 @@ class Emulator:
         self.port = int(sock.getsockname()[1])
         self._server = uvicorn.Server(config)
         self._worker.start()
+        process_service.start(self._context)
         self._thread = threading.Thread(
             target=self._server.run,
             kwargs={"sockets": [sock]},
@@ -233,6 +235,8 @@ class Emulator:
                 logger.warning("the HTTP server did not stop within %.0f s", _SHUTDOWN_TIMEOUT)
         if self._worker is not None:
             self._worker.stop()
+        if self._context is not None:
+            process_service.stop(self._context)
         if self._db is not None:
             self._db.close()
         self._server = self._thread = self._worker = self._db = self._context = None

@@ -65,9 +65,7 @@ def write_array_cog(
         with memfile.open(**profile) as staging:
             staging.write(data)
         with memfile.open() as staged:
-            rasterio.shutil.copy(
-                staged, str(path), driver="COG", BLOCKSIZE=256, OVERVIEWS="NONE"
-            )
+            rasterio.shutil.copy(staged, str(path), driver="COG", BLOCKSIZE=256, OVERVIEWS="NONE")
     return path
 
 
@@ -214,9 +212,7 @@ def process_body(
     out: dict[str, Any] = dict(output)
     if size is not None:
         out["width"], out["height"] = size
-    out["responses"] = responses or [
-        {"identifier": "default", "format": {"type": "image/tiff"}}
-    ]
+    out["responses"] = responses or [{"identifier": "default", "format": {"type": "image/tiff"}}]
     return {
         "input": {
             "bounds": {"bbox": list(bbox), "properties": {"crs": crs}},

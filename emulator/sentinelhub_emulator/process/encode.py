@@ -28,7 +28,7 @@ from sentinelhub_emulator.process.request import FORMATS, Grid
 
 __all__ = ["convert_samples", "encode_image", "encode_json", "encode_tar"]
 
-_INTEGER_TYPES = {
+_INTEGER_TYPES: dict[str, type[np.integer[Any]]] = {
     "INT8": np.int8,
     "UINT8": np.uint8,
     "INT16": np.int16,
@@ -38,15 +38,18 @@ _INTEGER_TYPES = {
 
 def convert_samples(values: npt.NDArray[np.float64], sample_type: str) -> npt.NDArray[Any]:
     """Evalscript results (any float) in the output's sample type."""
+    result: npt.NDArray[Any]
     if sample_type == "FLOAT32":
-        return values.astype(np.float32)
-    if sample_type == "AUTO":
+        result = values.astype(np.float32)
+    elif sample_type == "AUTO":
         scaled = np.floor(values * 255.0 + 0.5)
-        return np.nan_to_num(np.clip(scaled, 0, 255), nan=0.0).astype(np.uint8)
-    dtype = _INTEGER_TYPES[sample_type]
-    info = np.iinfo(dtype)
-    rounded = np.floor(values + 0.5)
-    return np.nan_to_num(np.clip(rounded, info.min, info.max), nan=0.0).astype(dtype)
+        result = np.nan_to_num(np.clip(scaled, 0, 255), nan=0.0).astype(np.uint8)
+    else:
+        dtype = _INTEGER_TYPES[sample_type]
+        info = np.iinfo(dtype)
+        rounded = np.floor(values + 0.5)
+        result = np.nan_to_num(np.clip(rounded, info.min, info.max), nan=0.0).astype(dtype)
+    return result
 
 
 def _tiff(bands: npt.NDArray[Any], grid: Grid, nodata: float | None) -> bytes:
@@ -109,9 +112,7 @@ def encode_image(
             "bands of UINT8 or AUTO; use image/png or image/tiff",
         )
     pixels = bands[0] if count == 1 else np.moveaxis(bands, 0, -1)
-    Image.fromarray(np.ascontiguousarray(pixels)).save(
-        buffer, format="JPEG", quality=quality
-    )
+    Image.fromarray(np.ascontiguousarray(pixels)).save(buffer, format="JPEG", quality=quality)
     return buffer.getvalue()
 
 

@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from sentinelhub_emulator.byoc.records import CollectionRecord
 from sentinelhub_emulator.core.context import EmulatorContext
-from sentinelhub_emulator.core.errors import ApiError, bad_payload
+from sentinelhub_emulator.core.errors import bad_payload
 from sentinelhub_emulator.process.encode import (
     convert_samples,
     encode_image,
@@ -247,9 +247,7 @@ def _orbit_meta(day: str, index: int, tiles: list[dict[str, Any]] | None) -> dic
     return meta
 
 
-def _pre_process(
-    runtime: EvalscriptRuntime, source: _Source, parsed: ParsedRequest
-) -> None:
+def _pre_process(runtime: EvalscriptRuntime, source: _Source, parsed: ParsedRequest) -> None:
     """Offer the scenes to ``preProcessScenes`` and keep the ones it returns."""
     if source.mosaicking == "TILE":
         argument: dict[str, Any] = {
@@ -374,8 +372,8 @@ def _pixel_loop(
     for k, source in enumerate(sources):
         layer_arrays = []
         for layer in range(len(source.layers)):
-            bands = ", ".join(f'B["s{k}l{layer}b{i}"]' for i in range(len(source.reads)))
-            layer_arrays.append(f"[{bands}]")
+            arrays = ", ".join(f'B["s{k}l{layer}b{i}"]' for i in range(len(source.reads)))
+            layer_arrays.append(f"[{arrays}]")
         lines.append(f"const A{k} = [{', '.join(layer_arrays)}];")
         masks = ", ".join(f'B["s{k}l{layer}m"]' for layer in range(len(source.layers)))
         lines.append(f"const M{k} = [{masks}];")
@@ -394,25 +392,19 @@ def _pixel_loop(
                 f" for (let l = 0; l < {layers}; l++) s[l] = mk{k}(l, i); return s; }}"
             )
         sample_parts.append(f"{_js_str(source.key or '0')}: sm{k}(i)")
-    if len(sources) == 1:
-        sample_expr = "sm0(i)"
-    else:
-        sample_expr = "{" + ", ".join(sample_parts) + "}"
+    sample_expr = "sm0(i)" if len(sources) == 1 else "{" + ", ".join(sample_parts) + "}"
     for slot, output, bands in outputs:
-        name = _js_str(output.id)
+        label = _js_str(repr(output.id))
         lines.append(
             f'const O{slot} = B["o{slot}"];'
             f" function w{slot}(v, i) {{"
             f" if (v == null || v.length !== {bands}) __sh.fail('evaluatePixel returned ' +"
-            f" (v == null ? 'nothing' : v.length + ' value(s)') + ' for output ' + {_js_str(repr(output.id))}"
+            f" (v == null ? 'nothing' : v.length + ' value(s)') + ' for output ' + {label}"
             f" + ', which has {bands} band(s)');"
             f" const o = i * {bands}; for (let b = 0; b < {bands}; b++) O{slot}[o + b] = +v[b]; }}"
         )
-        del name
     need = bool(outputs)
-    direct = (
-        " ".join(f"w{slot}(r, i);" for slot, _, _ in outputs) if setup_outputs == 1 else None
-    )
+    direct = " ".join(f"w{slot}(r, i);" for slot, _, _ in outputs) if setup_outputs == 1 else None
     keyed = " ".join(f"w{slot}(r[{_js_str(o.id)}], i);" for slot, o, _ in outputs)
     lines.append(f"for (let i = 0; i < {pixel_count}; i++) {{")
     lines.append(f"const r = ep({sample_expr}, scenes, im, cd, om);")
@@ -533,17 +525,15 @@ def _render(
     runtime.set_json("inputMetadata", INPUT_METADATA)
 
     # Bands of every layer, warped straight into V8's typed arrays.
-    geometry_mask = None if grid.area is None else area_mask(
-        grid, grid.area, (0, grid.height, 0, grid.width)
+    geometry_mask = (
+        None if grid.area is None else area_mask(grid, grid.area, (0, grid.height, 0, grid.width))
     )
     for k, source in enumerate(sources):
         for layer, tiles in enumerate(source.layers):
             _fill_layer(runtime, grid, source, f"s{k}l{layer}", tiles, geometry_mask)
 
     pixel_count = grid.width * grid.height
-    required = [
-        r.identifier for r in parsed.responses if r.identifier != "userdata"
-    ]
+    required = [r.identifier for r in parsed.responses if r.identifier != "userdata"]
     slots = []
     results: dict[str, npt.NDArray[np.float64]] = {}
     for slot, oid in enumerate(required):
@@ -596,5 +586,3 @@ def _render(
         inputs=len(sources),
     )
     return RenderResult(rendered, units)
-
-

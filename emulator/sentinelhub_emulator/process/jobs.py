@@ -27,7 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from sentinelhub_emulator.core.context import EmulatorContext
-from sentinelhub_emulator.core.errors import RATE_LIMIT_EXCEEDED, ApiError, bad_payload, error_body
+from sentinelhub_emulator.core.errors import (
+    EXCEPTION,
+    RATE_LIMIT_EXCEEDED,
+    ApiError,
+    bad_payload,
+    error_body,
+)
 from sentinelhub_emulator.core.spec import validate_body
 from sentinelhub_emulator.process.engine import render
 from sentinelhub_emulator.process.request import FORMATS, MAX_ASYNC_SIZE, parse_request, unsupported
@@ -241,7 +247,7 @@ class AsyncJobs:
             return
         except Exception:
             logger.exception("rendering async process request %s failed", job.id)
-            body = error_body(500, "The emulator failed to render the request.", "RENDERER_EXCEPTION")
+            body = error_body(500, "The emulator failed to render the request.", EXCEPTION)
             _write(job.delivery.path(job.id, "error.json"), _json(body))
             return
         for output in result.outputs:

@@ -96,7 +96,9 @@ class Layer:
     mask: npt.NDArray[np.uint8]
 
 
-def band_reads(collection: CollectionRecord, names: Sequence[str], parameter: str) -> list[BandRead]:
+def band_reads(
+    collection: CollectionRecord, names: Sequence[str], parameter: str
+) -> list[BandRead]:
     """The collection's definitions of the requested bands; 400 on an unknown one."""
     reads = []
     for name in names:

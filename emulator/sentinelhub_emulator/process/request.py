@@ -136,7 +136,7 @@ def _crs(properties: Any) -> tuple[CRS, int]:
             code = int(match.group(1))
             try:
                 return CRS.from_epsg(code), code
-            except Exception:  # noqa: BLE001 - rasterio raises its own CRSError subclasses
+            except Exception:  # rasterio raises its own CRSError subclasses
                 raise bad_payload(parameter, f"EPSG:{code} is not a known CRS") from None
     raise bad_payload(
         parameter,
@@ -229,7 +229,8 @@ def _grid(body: Mapping[str, Any], max_size: int) -> Grid:
         bbox = tuple(_number(v, "input->bounds->bbox") for v in raw_bbox)
         if not (bbox[0] < bbox[2] and bbox[1] < bbox[3]):
             raise bad_payload(
-                "input->bounds->bbox", "needs xmin < xmax and ymin < ymax ([xmin, ymin, xmax, ymax])"
+                "input->bounds->bbox",
+                "needs xmin < xmax and ymin < ymax ([xmin, ymin, xmax, ymax])",
             )
     elif area is not None:
         bbox = tuple(float(v) for v in area.bounds)
@@ -239,9 +240,7 @@ def _grid(body: Mapping[str, Any], max_size: int) -> Grid:
         raise bad_payload("input->bounds", "give a bbox, a geometry or both")
     xmin, ymin, xmax, ymax = bbox
     width, height = _size(body.get("output") or {}, bbox, max_size)
-    transform = Affine(
-        (xmax - xmin) / width, 0.0, xmin, 0.0, -(ymax - ymin) / height, ymax
-    )
+    transform = Affine((xmax - xmin) / width, 0.0, xmin, 0.0, -(ymax - ymin) / height, ymax)
     return Grid(crs, epsg, transform, width, height, (xmin, ymin, xmax, ymax), area)
 
 

@@ -94,7 +94,8 @@ def _accept(header: str | None) -> str | None:
 
 def _apply_accept(body: dict[str, Any], accept: str | None) -> tuple[dict[str, Any], str | None]:
     """The body with the Accept type applied, and the packing: a tar type, octet or None."""
-    responses = (body.get("output") or {}).get("responses") if isinstance(body.get("output"), Mapping) else None
+    output = body.get("output")
+    responses = output.get("responses") if isinstance(output, Mapping) else None
     count = len(responses) if isinstance(responses, list) else 1
     if accept == "multipart/mixed":
         raise unsupported("Accept", "multipart/mixed (ask for application/x-tar)")

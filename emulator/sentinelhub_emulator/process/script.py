@@ -12,6 +12,7 @@ the evalscript where it happened.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
@@ -202,7 +203,9 @@ def parse_setup(raw: Any) -> SetupInfo:
     outputs_list = _as_list(raw_outputs)
     if not outputs_list:
         raise renderer_error("setup().output must not be empty.")
-    outputs = tuple(_parse_output(item, i, len(outputs_list)) for i, item in enumerate(outputs_list))
+    outputs = tuple(
+        _parse_output(item, i, len(outputs_list)) for i, item in enumerate(outputs_list)
+    )
     ids = [o.id for o in outputs]
     if len(set(ids)) != len(ids):
         raise renderer_error("setup().output ids must be unique.")
@@ -212,9 +215,7 @@ def parse_setup(raw: Any) -> SetupInfo:
     if mosaicking is None:
         mosaicking = "SIMPLE"
     if mosaicking not in MOSAICKINGS:
-        raise renderer_error(
-            f"setup().mosaicking {mosaicking!r} is not SIMPLE, ORBIT or TILE."
-        )
+        raise renderer_error(f"setup().mosaicking {mosaicking!r} is not SIMPLE, ORBIT or TILE.")
     return SetupInfo(inputs, outputs, str(mosaicking))
 
 
@@ -300,10 +301,8 @@ class EvalscriptRuntime:
         # Callers copy what they keep before closing; a view still exported by a numpy array
         # is only dropped here, never released under it.
         for view in self._views:
-            try:
+            with contextlib.suppress(BufferError):
                 view.release()
-            except BufferError:
-                pass
         self._views.clear()
         if self._ctx is not None:
             self._ctx.close()

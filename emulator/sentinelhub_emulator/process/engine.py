@@ -435,12 +435,22 @@ def _pixel_loop(
 
 
 def processing_units(
-    width: int, height: int, input_bands: int, *, float_tiff: bool, samples: int, inputs: int
+    width: int,
+    height: int,
+    input_bands: int,
+    *,
+    float_tiff: bool,
+    samples: int,
+    inputs: int,
+    format_factor: float = 1.0,
 ) -> float:
-    """PU = area x bands x format x samples x fusion, at least 0.005 (the documented formula)."""
+    """PU = area x bands x format x samples x fusion, at least 0.005 (the documented formula).
+
+    The format factor is 2 for FLOAT32 TIFF, else ``format_factor`` (1.4 for octet-stream).
+    """
     area = max(0.01, width * height / (512 * 512))
     bands = max(1, input_bands) / 3
-    fmt = 2.0 if float_tiff else 1.0
+    fmt = 2.0 if float_tiff else format_factor
     fusion = inputs if inputs > 1 else 1
     return max(0.005, area * bands * fmt * max(1, samples) * fusion)
 
@@ -456,19 +466,26 @@ def render(
     *,
     max_size: int = MAX_SIZE,
     schema: str | None = "ProcessRequest",
+    format_factor: float = 1.0,
 ) -> RenderResult:
     """Render a Process API request body for ``account_id``; ApiError (400) on bad input.
 
     ``max_size`` is the largest width or height (2500 for Process, 10000 for Async); ``schema``
-    names the spec schema the body is checked against first (None: no schema check).
+    names the spec schema the body is checked against first (None: no schema check);
+    ``format_factor`` is the processing-unit factor of the answer's format when it is not a
+    FLOAT32 TIFF (1.4 when the caller answers ``application/octet-stream``).
     """
     parsed = parse_request(request, max_size=max_size, schema=schema)
     with EvalscriptRuntime(parsed.evalscript, limits_for(ctx)) as runtime:
-        return _render(ctx, account_id, parsed, runtime)
+        return _render(ctx, account_id, parsed, runtime, format_factor)
 
 
 def _render(
-    ctx: EmulatorContext, account_id: str, parsed: ParsedRequest, runtime: EvalscriptRuntime
+    ctx: EmulatorContext,
+    account_id: str,
+    parsed: ParsedRequest,
+    runtime: EvalscriptRuntime,
+    format_factor: float,
 ) -> RenderResult:
     setup = runtime.setup()
     setup_ids = {output.id: output for output in setup.outputs}
@@ -584,5 +601,6 @@ def _render(
         float_tiff=float_tiff,
         samples=samples,
         inputs=len(sources),
+        format_factor=format_factor,
     )
     return RenderResult(rendered, units)

@@ -15,6 +15,7 @@ The routes carry their full paths; the application adds them as they are.
 from __future__ import annotations
 
 import email.parser
+import functools
 import email.policy
 from collections.abc import Mapping
 from typing import Any
@@ -131,7 +132,10 @@ async def process(request: Request, principal: Principal) -> Response:
     body = await _body(request)
     body, packing = _apply_accept(body, _accept(request.headers.get("accept")))
     ctx = context_of(request)
-    result = await run_in_threadpool(render, ctx, principal.account_id, body)
+    factor = OCTET_STREAM_FACTOR if packing == "application/octet-stream" else 1.0
+    result = await run_in_threadpool(
+        functools.partial(render, ctx, principal.account_id, body, format_factor=factor)
+    )
     units = result.processing_units
     if packing in TAR_TYPES:
         content = encode_tar([(o.identifier, o.mime_type, o.data) for o in result.outputs])
@@ -141,7 +145,6 @@ async def process(request: Request, principal: Principal) -> Response:
         content, media_type = output.data, output.mime_type
         if packing == "application/octet-stream":
             media_type = packing
-            units *= OCTET_STREAM_FACTOR
     return Response(content, media_type=media_type, headers={PU_HEADER: repr(float(units))})
 
 

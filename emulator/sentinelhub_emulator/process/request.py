@@ -239,8 +239,16 @@ def _grid(body: Mapping[str, Any], max_size: int) -> Grid:
     else:
         raise bad_payload("input->bounds", "give a bbox, a geometry or both")
     xmin, ymin, xmax, ymax = bbox
-    width, height = _size(body.get("output") or {}, bbox, max_size)
-    transform = Affine((xmax - xmin) / width, 0.0, xmin, 0.0, -(ymax - ymin) / height, ymax)
+    output = body.get("output") or {}
+    width, height = _size(output, bbox, max_size)
+    if output.get("resx") is not None:
+        # Pixels of exactly resx x resy from the bbox's top-left corner: the image covers
+        # round(extent / res) of them, so its right and bottom edges may move by half a pixel.
+        size_x, size_y = float(output["resx"]), float(output["resy"])
+    else:
+        size_x, size_y = (xmax - xmin) / width, (ymax - ymin) / height
+    transform = Affine(size_x, 0.0, xmin, 0.0, -size_y, ymax)
+    xmax, ymin = xmin + size_x * width, ymax - size_y * height
     return Grid(crs, epsg, transform, width, height, (xmin, ymin, xmax, ymax), area)
 
 

@@ -15,8 +15,8 @@ The routes carry their full paths; the application adds them as they are.
 from __future__ import annotations
 
 import email.parser
-import functools
 import email.policy
+import functools
 from collections.abc import Mapping
 from typing import Any
 

@@ -213,3 +213,14 @@ def test_evalscripts_run_with_time_and_memory_limits(
     assert expected in error["message"]
     # The emulator still renders afterwards.
     assert _post(limited, process_body(OK_SCRIPT, collection=limited.main_id)).status_code == 200
+
+
+def test_requests_beyond_the_raster_budget_are_refused(world: World) -> None:
+    script = (
+        '//VERSION=3\nfunction setup() { return {input: ["B1"], output: {bands: 1}}; }\n'
+        "function updateOutput(outputs) { outputs.default.bands = 1000; }\n"
+        "function evaluatePixel(s) { return [1]; }\n"
+    )
+    body = process_body(script, collection=world.main_id, size=(2500, 2500))
+    error = assert_error(_post(world, body), 400, "COMMON_BAD_PAYLOAD", "output")
+    assert "MB of rasters" in error["message"]

@@ -224,3 +224,14 @@ def test_requests_beyond_the_raster_budget_are_refused(world: World) -> None:
     body = process_body(script, collection=world.main_id, size=(2500, 2500))
     error = assert_error(_post(world, body), 400, "COMMON_BAD_PAYLOAD", "output")
     assert "MB of rasters" in error["message"]
+
+
+@pytest.mark.parametrize("use", ["valueMap(s.B1, [1], [2])", "blueRed[0]"])
+def test_unsupported_helpers_say_so(world: World, use: str) -> None:
+    script = (
+        '//VERSION=3\nfunction setup() { return {input: ["B1"], output: {bands: 1}}; }\n'
+        f"function evaluatePixel(s) {{ return [{use}]; }}\n"
+    )
+    body = process_body(script, collection=world.main_id, size=(4, 4))
+    error = assert_error(_post(world, body), 400, "RENDERER_EXCEPTION")
+    assert "is not supported by the emulator" in error["message"]

@@ -121,7 +121,9 @@ function ColorMapVisualizer(pairs) {
   for (const name of ["blueRed", "redTemperature", "greenWhite", "oceanColor"]) {
     Object.defineProperty(globalThis, name, {
       configurable: true,
-      get() { throw new Error("__SH__:" + name + " is not supported by the emulator (see its docs)"); },
+      get() {
+        throw new Error("__SH__:" + name + " is not supported by the emulator (see its docs)");
+      },
     });
   }
 })();

@@ -135,6 +135,7 @@ def _peer(folders: list[Path], size: int, bands: int) -> bytes:
         "crs": f"EPSG:{EPSG}",
         "transform": transform,
         "compress": "deflate",
+        "zlevel": 1,
         "tiled": True,
     }
     with MemoryFile() as memfile:

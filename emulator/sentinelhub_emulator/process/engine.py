@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import rasterio
 
 from sentinelhub_emulator.byoc.records import CollectionRecord
 from sentinelhub_emulator.core.context import EmulatorContext
@@ -483,7 +484,8 @@ def render(
     """
     parsed = parse_request(request, max_size=max_size, schema=schema)
     try:
-        with EvalscriptRuntime(parsed.evalscript, limits_for(ctx)) as runtime:
+        # One GDAL environment for the whole request: each rasterio call would set up its own.
+        with rasterio.Env(), EvalscriptRuntime(parsed.evalscript, limits_for(ctx)) as runtime:
             return _render(ctx, account_id, parsed, runtime, format_factor)
     except ApiError:
         raise

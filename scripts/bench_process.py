@@ -112,6 +112,13 @@ def _peer(folders: list[Path], size: int, bands: int) -> bytes:
     top = Y0 + SIDE * RES
     transform = Affine(RES, 0.0, X0, 0.0, -RES, top)
     out = np.zeros((bands, size, size), dtype=np.uint16)
+    with rasterio.Env():
+        _warp_all(folders, out, transform, size, bands)
+    return _geotiff(out, transform, size, bands)
+
+
+def _warp_all(folders: list[Path], out: Any, transform: Affine, size: int, bands: int) -> None:
+    top = transform.f
     for folder in folders:
         for index, band in enumerate(BANDS[:bands]):
             with rasterio.open(folder / f"{band}.tif") as src:
@@ -126,6 +133,9 @@ def _peer(folders: list[Path], size: int, bands: int) -> bytes:
                     resampling=Resampling.nearest,
                     init_dest_nodata=False,
                 )
+
+
+def _geotiff(out: Any, transform: Affine, size: int, bands: int) -> bytes:
     profile = {
         "driver": "GTiff",
         "width": size,

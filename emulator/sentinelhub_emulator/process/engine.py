@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import rasterio
+from shapely.geometry import box, mapping, shape
 
 from sentinelhub_emulator.byoc.records import CollectionRecord
 from sentinelhub_emulator.core.context import EmulatorContext
@@ -227,8 +228,6 @@ def _tile_meta(source: _Source, scene: SceneTile) -> dict[str, Any]:
         cover = scene.tile.cover_geometry or scene.tile.tile_geometry
         meta["dataGeometry"] = cover
         if cover is not None:
-            from shapely.geometry import box, mapping, shape
-
             envelope = dict(mapping(box(*shape(cover).bounds)))
             if "crs" in cover:
                 envelope["crs"] = cover["crs"]

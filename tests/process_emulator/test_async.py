@@ -182,3 +182,5 @@ def test_bad_requests_are_refused_at_once(world: World) -> None:
         unknown = client.get(f"{ASYNC_PATHS[0]}/{uuid.uuid4()}")
         assert_error(unknown, 404, "COMMON_NOT_FOUND")
         assert_error(client.get(f"{ASYNC_PATHS[0]}/not-a-uuid"), 400, "COMMON_BAD_PAYLOAD")
+    anonymous = httpx.post(world.emulator.base_url + ASYNC_PATHS[0], json=body)
+    assert_error(anonymous, 401, "COMMON_UNAUTHORIZED")

@@ -171,3 +171,31 @@ function updateOutputMetadata(scenes, inputMetadata, outputMetadata) {
         }
         for tile in world.tiles
     ]
+
+
+def test_pre_process_scenes_filters_orbits(world: World) -> None:
+    script = """//VERSION=3
+function setup() {
+  return {input: ["B1"], output: {bands: 2, sampleType: "FLOAT32"}, mosaicking: "ORBIT"};
+}
+function preProcessScenes(collections) {
+  if (!(collections.from instanceof Date) || collections.from.getUTCDate() !== 1) {
+    throw new Error("from should be the start of the time range as a Date");
+  }
+  collections.scenes.orbits = collections.scenes.orbits.filter(
+    (o) => o.dateFrom === "2024-01-02T00:00:00Z");
+  return collections;
+}
+function evaluatePixel(samples) { return [samples.length, samples[0].B1]; }
+"""
+    body = process_body(script, collection=world.main_id)
+    body["input"]["data"][0]["dataFilter"] = {
+        "timeRange": {"from": "2024-01-01T00:00:00Z", "to": "2024-01-31T00:00:00Z"}
+    }
+    with world.client() as client:
+        response = client.post("/api/v1/process", json=body)
+    assert response.status_code == 200, response.text
+    pixels, _ = read_tiff(response.content)
+    assert (pixels[0] == 1).all()
+    day2, _ = simple_mosaic(world.tiles[:2], "B1")
+    np.testing.assert_array_equal(pixels[1], day2)

@@ -214,3 +214,27 @@ function evaluatePixel(s) { return [1]; }
     assert response.status_code == 200, response.text
     # 20 x 20 px counts as the 0.01 minimum area; two bands: 0.01 x 2 / 3.
     assert float(response.headers["x-processingunits-spent"]) == pytest.approx(0.01 * 2 / 3)
+
+
+def test_documented_helpers(world: World) -> None:
+    script = """//VERSION=3
+function setup() { return {input: ["B1", "B2"], output: {bands: 5, sampleType: "FLOAT32"}}; }
+const ramp = new ColorRampVisualizer([[0, 0x000000], [1000, 0xff0000]]);
+function evaluatePixel(s) {
+  return [index(s.B1, s.B2), valueInterpolate(s.B1, [100, 600], [-1, 1]), ...ramp.process(s.B1)];
+}
+"""
+    with world.client() as client:
+        response = client.post(
+            "/api/v1/process", json=process_body(script, collection=world.main_id)
+        )
+    assert response.status_code == 200, response.text
+    pixels, _ = read_tiff(response.content)
+    b1, _ = simple_mosaic(world.tiles, "B1")
+    b2, _ = simple_mosaic(world.tiles, "B2")
+    total = b1 + b2
+    ndi = np.divide(b1 - b2, total, out=np.zeros_like(total), where=total != 0)
+    np.testing.assert_allclose(pixels[0], ndi, rtol=1e-6)
+    np.testing.assert_allclose(pixels[1], np.interp(b1, [100, 600], [-1, 1]), rtol=1e-6)
+    np.testing.assert_allclose(pixels[2], b1 / 1000, rtol=1e-6)
+    np.testing.assert_array_equal(pixels[3:], 0)

@@ -199,3 +199,42 @@ function evaluatePixel(samples) { return [samples.length, samples[0].B1]; }
     assert (pixels[0] == 1).all()
     day2, _ = simple_mosaic(world.tiles[:2], "B1")
     np.testing.assert_array_equal(pixels[1], day2)
+
+
+def test_band_no_data_gives_data_mask_zero(world: World) -> None:
+    t1 = world.tiles[2]
+    no_data = int(t1.bands["B1"][100, 100])
+    with world.client("/api/v1/byoc") as byoc:
+        created = byoc.post(
+            "/collections",
+            json={
+                "name": "band no data",
+                "s3Bucket": "data",
+                "additionalData": {
+                    "bands": {
+                        "B1": {"bitDepth": 16, "sampleFormat": "UINT", "noData": no_data},
+                        "B2": {"bitDepth": 16, "sampleFormat": "UINT"},
+                    }
+                },
+            },
+        )
+        assert created.status_code == 201, created.text
+        collection_id = created.json()["data"]["id"]
+        tile = byoc.post(f"/collections/{collection_id}/tiles", json={"path": "t1/(BAND).tif"})
+        assert tile.status_code == 201, tile.text
+    world.emulator.wait_for_ingestion()
+    with world.client() as client:
+        response = client.post(
+            "/api/v1/process", json=process_body(BANDS_AND_MASK, collection=collection_id)
+        )
+    assert response.status_code == 200, response.text
+    pixels, _ = read_tiff(response.content)
+    rows, cols = t1.footprint()
+    valid = t1.bands["B1"] != no_data  # this collection has no noData 0: the hole has data
+    assert (~valid).sum() >= 1
+    expected_mask = np.zeros((384, 512), dtype=np.float32)
+    expected_mask[rows, cols] = valid
+    np.testing.assert_array_equal(pixels[2], expected_mask)
+    expected_b2 = np.zeros((384, 512), dtype=np.float32)
+    expected_b2[rows, cols] = np.where(valid, t1.bands["B2"], 0)
+    np.testing.assert_array_equal(pixels[1], expected_b2)

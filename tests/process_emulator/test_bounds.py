@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import rasterio
 import shapely
 from affine import Affine
 from rasterio.enums import Resampling
 from rasterio.warp import reproject, transform_bounds
+from sentinelhub_emulator.samples import write_cog
 
 from tests.process_emulator.conftest import (
     CANVAS,
@@ -183,3 +185,38 @@ function evaluatePixel(samples) {
     # Two local collections: x2; two bands in all (dataMask does not count), FLOAT32 TIFF x2.
     units = float(response.headers["x-processingunits-spent"])
     assert units == pytest.approx(0.75 * (2 / 3) * 2 * 2)
+
+
+def test_coarser_requests_read_the_overview(world: World) -> None:
+    bounds = (510_000.0, 5_000_000.0, 515_120.0, 5_005_120.0)
+    path = write_cog(
+        world.data_dir / "ov" / "B1.tif",
+        crs_epsg=UTM,
+        bounds=bounds,
+        width=512,
+        height=512,
+        fill="noise",
+        overviews=True,
+    )
+    with rasterio.open(path, OVERVIEW_LEVEL=0) as overview:
+        assert overview.width == 256
+        expected = overview.read(1).astype(np.float32)
+    with rasterio.open(path) as full:
+        subsampled = full.read(1)[::2, ::2].astype(np.float32)
+    assert not np.array_equal(expected, subsampled)
+    with world.client("/api/v1/byoc") as byoc:
+        created = byoc.post("/collections", json={"name": "ov", "s3Bucket": "data"})
+        collection_id = created.json()["data"]["id"]
+        tile = byoc.post(f"/collections/{collection_id}/tiles", json={"path": "ov/(BAND).tif"})
+        assert tile.status_code == 201, tile.text
+    world.emulator.wait_for_ingestion()
+    script = """//VERSION=3
+function setup() { return {input: ["B1"], output: {bands: 1, sampleType: "FLOAT32"}}; }
+function evaluatePixel(s) { return [s.B1]; }
+"""
+    body = process_body(script, collection=collection_id, bbox=bounds, size=(256, 256))
+    with world.client() as client:
+        response = client.post("/api/v1/process", json=body)
+    assert response.status_code == 200, response.text
+    pixels, _ = read_tiff(response.content)
+    np.testing.assert_array_equal(pixels[0], expected)

@@ -25,6 +25,7 @@ What it supports
 - Inputs ``byoc-<collectionId>`` of the caller's account, several with ``id`` for data fusion;
   ``dataFilter.timeRange`` (inclusive) and ``mosaickingOrder`` (mostRecent, leastRecent);
   ``processing.upsampling`` / ``downsampling`` (NEAREST, BILINEAR, BICUBIC).
+- Reads use the coarsest internal overview still at least as fine as the output.
 - Bounds: ``bbox`` and/or ``geometry`` (Polygon, MultiPolygon) in CRS84 or any EPSG CRS;
   ``width`` / ``height`` (one of them alone keeps the bbox's aspect ratio) or ``resx`` / ``resy``.
 - Outputs: TIFF (any band count and sample type, georeferenced), PNG (1-4 bands of UINT8/AUTO,
@@ -73,7 +74,6 @@ up/downsampling; units other than DN; evalscripts V1/V2; ``setup().processing``;
 delivery or references. Documented helpers not implemented (calling one answers a 400
 ``RENDERER_EXCEPTION`` saying so): ``valueMap``, ``ColorGradientVisualizer``,
 ``HighlightCompressVisualizer``, ``decodeS3OLCIQualityFlags``, ``decodeL8C2Qa`` and the colour
-tables (``blueRed``, ``redTemperature``, ``greenWhite``, ``oceanColor``). Overviews are not used
-when downsampling (the full-resolution data is warped), and the collection's resolution limit is
-not enforced.
+tables (``blueRed``, ``redTemperature``, ``greenWhite``, ``oceanColor``). The collection's
+resolution limit (``maxMetersPerPixel``) is not enforced.
 """

@@ -2,10 +2,12 @@
 
 Pixel centres are sampled: the output grid spans the request bbox edge to edge and each output
 pixel takes the source value at its centre (NEAREST), so a request aligned with the source grid at
-native resolution returns the source values exactly. Reprojection and resampling go through
-rasterio's warp (GDAL) with the input's ``upsampling`` method when the output pixels are smaller
-than the source's, ``downsampling`` otherwise. Resampled values are computed in floating point
-(float32, float64 for 32-bit integer bands) and not rounded back to the band's type.
+native resolution returns the source values exactly. When the output is coarser than the source,
+reads use the coarsest internal overview that is still at least as fine as the output.
+Reprojection and resampling go through rasterio's warp (GDAL) with the input's ``upsampling``
+method when the output pixels are no larger than the source's, ``downsampling`` otherwise.
+Resampled values are computed in floating point (float32, float64 for 32-bit integer bands) and
+not rounded back to the band's type.
 
 A pixel has data (``dataMask`` 1) when it lies inside the request geometry (if any), its centre
 lies inside the tile's cover geometry, and every requested band of the tile has a value there that
@@ -242,8 +244,8 @@ def _band_file(bucket: Path, tile_path: str, source: str) -> Path:
     return target
 
 
-def _resampling(src: Any, grid: Grid, window_transform: Any, spec: InputSpec) -> Resampling:
-    """Upsampling when output pixels are no larger than the source's, else downsampling."""
+def _scale(src: Any, grid: Grid, window_transform: Any) -> float:
+    """How many source pixels (linearly) one output pixel spans, in the source's CRS."""
     a, _, c, _, e, f = window_transform[:6]
     corners = [(c, f), (c + a, f), (c, f + e)]
     if grid.crs != src.crs:
@@ -252,8 +254,16 @@ def _resampling(src: Any, grid: Grid, window_transform: Any, spec: InputSpec) ->
     (x0, y0), (x1, y1), (x2, y2) = corners
     out_area = abs((x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0))
     src_area = abs(src.transform.a * src.transform.e)
-    method = spec.upsampling if out_area <= src_area * (1 + 1e-9) else spec.downsampling
-    return _RESAMPLING[method]
+    return math.sqrt(out_area / src_area) if src_area > 0 else 1.0
+
+
+def _overview_level(src: Any, band_index: int, scale: float) -> int | None:
+    """The coarsest overview still at least as fine as the output (None: full resolution)."""
+    level = None
+    for index, factor in enumerate(src.overviews(band_index)):
+        if factor <= scale * (1 + 1e-9):
+            level = index
+    return level
 
 
 def read_tile(
@@ -272,31 +282,37 @@ def read_tile(
     for source, reads in by_file.items():
         path = _band_file(bucket, scene.tile.path, source)
         try:
-            with rasterio.open(path) as src:
-                resampling = _resampling(src, grid, dst_transform, spec)
+            with rasterio.open(path) as full:
+                scale = _scale(full, grid, dst_transform)
+                method = spec.upsampling if scale <= 1 + 1e-9 else spec.downsampling
+                count = full.count
+                level = _overview_level(full, reads[0].band_index, scale)
+                dtypes = full.dtypes
+            for band in reads:
+                if band.band_index > count:
+                    raise bad_payload(
+                        "input->data",
+                        f"band {band.name!r} reads band {band.band_index} of a file with {count}",
+                    )
+            # Reads use the coarsest overview finer than the output, as the service does.
+            options = {} if level is None else {"OVERVIEW_LEVEL": level}
+            with rasterio.open(path, **options) as src:
                 for band in reads:
-                    if band.band_index > src.count:
-                        raise bad_payload(
-                            "input->data",
-                            f"band {band.name!r} reads band {band.band_index} of a file with "
-                            f"{src.count}",
-                        )
                     out = np.empty(shape_, dtype=band.dtype)
                     src_nodata = band.no_data
-                    if src_nodata is None and np.dtype(src.dtypes[band.band_index - 1]).kind == "f":
+                    if src_nodata is None and np.dtype(dtypes[band.band_index - 1]).kind == "f":
                         src_nodata = float("nan")
                     reproject(
                         source=rasterio.band(src, band.band_index),
                         destination=out,
                         dst_transform=dst_transform,
                         dst_crs=grid.crs,
-                        resampling=resampling,
+                        resampling=_RESAMPLING[method],
                         src_nodata=src_nodata,
                         dst_nodata=float("nan"),
                         init_dest_nodata=True,
                     )
-                    good = ~np.isnan(out)
-                    valid &= good
+                    valid &= ~np.isnan(out)
                     values[band.name] = out
         except RasterioError as exc:
             raise bad_payload(

@@ -36,20 +36,30 @@ _INTEGER_TYPES: dict[str, type[np.integer[Any]]] = {
 }
 
 
-def convert_samples(values: npt.NDArray[np.float64], sample_type: str) -> npt.NDArray[Any]:
-    """Evalscript results (any float) in the output's sample type."""
-    result: npt.NDArray[Any]
+def convert_samples(
+    values: npt.NDArray[np.float64], sample_type: str, *, in_place: bool = False
+) -> npt.NDArray[Any]:
+    """Evalscript results (any float) in the output's sample type, as a new array.
+
+    With ``in_place`` the computation overwrites ``values`` instead of allocating temporaries
+    (for large rasters the temporaries cost more than the evalscript).
+    """
     if sample_type == "FLOAT32":
-        result = values.astype(np.float32)
-    elif sample_type == "AUTO":
-        scaled = np.floor(values * 255.0 + 0.5)
-        result = np.nan_to_num(np.clip(scaled, 0, 255), nan=0.0).astype(np.uint8)
+        return values.astype(np.float32)
+    work = values if in_place else values.copy()
+    dtype: np.dtype[Any]
+    if sample_type == "AUTO":
+        work *= 255.0
+        low, high, dtype = 0, 255, np.dtype(np.uint8)
     else:
-        dtype = _INTEGER_TYPES[sample_type]
+        dtype = np.dtype(_INTEGER_TYPES[sample_type])
         info = np.iinfo(dtype)
-        rounded = np.floor(values + 0.5)
-        result = np.nan_to_num(np.clip(rounded, info.min, info.max), nan=0.0).astype(dtype)
-    return result
+        low, high = info.min, info.max
+    work += 0.5
+    np.floor(work, out=work)
+    np.clip(work, low, high, out=work)
+    np.nan_to_num(work, copy=False, nan=0.0)
+    return work.astype(dtype)
 
 
 def _tiff(bands: npt.NDArray[Any], grid: Grid, nodata: float | None) -> bytes:

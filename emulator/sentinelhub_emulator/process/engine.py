@@ -617,7 +617,10 @@ def _render(
         output = setup_ids[response.identifier]
         bands = bands_of[output.id]
         raw = results[output.id].reshape(grid.height, grid.width, bands)
-        converted = convert_samples(np.moveaxis(raw, -1, 0), output.sample_type)
+        # Converted in place in V8's buffer, pixel-interleaved, then turned band-first.
+        converted = np.ascontiguousarray(
+            np.moveaxis(convert_samples(raw, output.sample_type, in_place=True), -1, 0)
+        )
         if response.mime_type == "image/tiff" and output.sample_type == "FLOAT32":
             float_tiff = True
         data = encode_image(

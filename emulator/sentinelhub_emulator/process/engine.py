@@ -253,7 +253,7 @@ def _orbit_meta(day: str, index: int, tiles: list[dict[str, Any]] | None) -> dic
     return meta
 
 
-def _pre_process(runtime: EvalscriptRuntime, source: _Source, parsed: ParsedRequest) -> None:
+def _pre_process(runtime: EvalscriptRuntime, source: _Source) -> None:
     """Offer the scenes to ``preProcessScenes`` and keep the ones it returns."""
     if source.mosaicking == "TILE":
         argument: dict[str, Any] = {
@@ -292,6 +292,8 @@ def _pre_process(runtime: EvalscriptRuntime, source: _Source, parsed: ParsedRequ
 
 def _plan_layers(source: _Source) -> None:
     """Split the (filtered) tiles into layers and describe them as the evalscript sees them."""
+    for position, scene in enumerate(source.tiles):
+        scene.index = position  # ``__idx``: the position in the list the evalscript sees
     if source.mosaicking == "SIMPLE":
         source.layers = [source.tiles]
         source.metas = [_tile_meta(source, t) for t in source.tiles]
@@ -539,7 +541,7 @@ def _render(
         if has_pre and source.mosaicking != "SIMPLE":
             if len(sources) > 1:
                 raise unsupported("evalscript", "preProcessScenes with several inputs")
-            _pre_process(runtime, source, parsed)
+            _pre_process(runtime, source)
         _plan_layers(source)
 
     # updateOutput may change the band counts.

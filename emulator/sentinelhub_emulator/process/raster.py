@@ -32,6 +32,7 @@ from rasterio.enums import Resampling
 from rasterio.errors import RasterioError
 from rasterio.features import geometry_mask
 from rasterio.warp import reproject, transform_geom
+from rasterio.windows import Window
 from shapely.geometry import box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -266,6 +267,43 @@ def _overview_level(src: Any, band_index: int, scale: float) -> int | None:
     return level
 
 
+def _aligned_read(
+    src: Any,
+    band_index: int,
+    dst_transform: Any,
+    shape: tuple[int, int],
+    dtype: np.dtype[Any],
+    src_nodata: float | None,
+    dst_crs: CRS,
+) -> npt.NDArray[Any] | None:
+    """The window read directly when the output grid is the source's own (same CRS, same
+    pixel size, whole-pixel offset): the values warping with NEAREST gives, much faster.
+    NaN marks pixels without data. None when the grids are not aligned."""
+    if src.crs != dst_crs:
+        return None
+    sa, _, sc, _, se, sf = src.transform[:6]
+    a, b, c, d, e, f = dst_transform[:6]
+    if b != 0 or d != 0 or src.transform.b != 0 or src.transform.d != 0:
+        return None
+    if abs(a - sa) > 1e-9 * abs(sa) or abs(e - se) > 1e-9 * abs(se):
+        return None
+    col_f, row_f = (c - sc) / sa, (f - sf) / se
+    col_off, row_off = round(col_f), round(row_f)
+    if abs(col_f - col_off) > 1e-6 or abs(row_f - row_off) > 1e-6:
+        return None
+    height, width = shape
+    out = np.full(shape, np.nan, dtype=dtype)
+    r0, r1 = max(row_off, 0), min(row_off + height, src.height)
+    c0, c1 = max(col_off, 0), min(col_off + width, src.width)
+    if r0 >= r1 or c0 >= c1:
+        return out
+    data = src.read(band_index, window=Window(c0, r0, c1 - c0, r1 - r0)).astype(dtype)
+    if src_nodata is not None and not math.isnan(src_nodata):
+        data[data == src_nodata] = np.nan
+    out[r0 - row_off : r1 - row_off, c0 - col_off : c1 - col_off] = data
+    return out
+
+
 def read_tile(
     bucket: Path, scene: SceneTile, bands: Sequence[BandRead], grid: Grid, spec: InputSpec
 ) -> tuple[dict[str, npt.NDArray[Any]], npt.NDArray[np.bool_]]:
@@ -298,10 +336,24 @@ def read_tile(
             options = {} if level is None else {"OVERVIEW_LEVEL": level}
             with rasterio.open(path, **options) as src:
                 for band in reads:
-                    out = np.empty(shape_, dtype=band.dtype)
                     src_nodata = band.no_data
                     if src_nodata is None and np.dtype(dtypes[band.band_index - 1]).kind == "f":
                         src_nodata = float("nan")
+                    # Pixel centres on source pixel centres: every method gives the values.
+                    direct = _aligned_read(
+                        src,
+                        band.band_index,
+                        dst_transform,
+                        shape_,
+                        band.dtype,
+                        src_nodata,
+                        grid.crs,
+                    )
+                    if direct is not None:
+                        valid &= ~np.isnan(direct)
+                        values[band.name] = direct
+                        continue
+                    out = np.empty(shape_, dtype=band.dtype)
                     reproject(
                         source=rasterio.band(src, band.band_index),
                         destination=out,

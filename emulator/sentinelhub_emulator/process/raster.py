@@ -30,7 +30,7 @@ import shapely
 from rasterio.crs import CRS
 from rasterio.enums import Resampling
 from rasterio.errors import RasterioError
-from rasterio.features import geometry_mask
+from rasterio.io import MemoryFile
 from rasterio.warp import reproject, transform_geom
 from rasterio.windows import Window
 from shapely.geometry import box, mapping, shape
@@ -217,19 +217,51 @@ def select_tiles(store: Store, spec: InputSpec, grid: Grid) -> list[SceneTile]:
     return chosen
 
 
-def area_mask(grid: Grid, geometry: BaseGeometry | None, window: tuple[int, int, int, int]) -> Any:
-    """Pixels of the window whose centre lies inside ``geometry`` (all if None)."""
+def _rings(geometry: BaseGeometry) -> list[npt.NDArray[np.float64]]:
+    polygons = list(getattr(geometry, "geoms", [geometry]))
+    rings = []
+    for polygon in polygons:
+        if polygon.geom_type != "Polygon" or polygon.is_empty:
+            continue
+        rings.append(np.asarray(polygon.exterior.coords, dtype=np.float64))
+        rings.extend(np.asarray(ring.coords, dtype=np.float64) for ring in polygon.interiors)
+    return rings
+
+
+def area_mask(
+    grid: Grid, geometry: BaseGeometry | None, window: tuple[int, int, int, int]
+) -> npt.NDArray[np.bool_]:
+    """Pixels of the window whose centre lies inside ``geometry`` (all if None).
+
+    A scanline fill with the even-odd rule over every ring (holes and multipolygons included),
+    in numpy: GDAL's rasterizer is avoided because concurrent requests make rasterio warn
+    spuriously from its in-memory datasets.
+    """
     row0, row1, col0, col1 = window
-    shape_ = (row1 - row0, col1 - col0)
+    height, width = row1 - row0, col1 - col0
     if geometry is None:
-        return np.ones(shape_, dtype=bool)
-    return geometry_mask(
-        [mapping(geometry)],
-        out_shape=shape_,
-        transform=grid.window_transform(row0, col0),
-        invert=True,
-        all_touched=False,
-    )
+        return np.ones((height, width), dtype=bool)
+    a, _, c, _, e, f = grid.window_transform(row0, col0)[:6]
+    centres_y = f + (np.arange(height) + 0.5) * e  # one per row
+    crossings = np.zeros((height, width + 1), dtype=np.int32)
+    for ring in _rings(geometry):
+        x1, y1 = ring[:-1, 0], ring[:-1, 1]
+        x2, y2 = ring[1:, 0], ring[1:, 1]
+        keep = y1 != y2
+        x1, y1, x2, y2 = x1[keep], y1[keep], x2[keep], y2[keep]
+        if x1.size == 0:
+            continue
+        low, high = np.minimum(y1, y2), np.maximum(y1, y2)
+        y = centres_y[:, None]
+        hit = (low[None, :] <= y) & (y < high[None, :])  # half-open: vertices count once
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = x1[None, :] + (y - y1[None, :]) * ((x2 - x1) / (y2 - y1))[None, :]
+        # A crossing at x toggles every pixel whose centre lies right of it.
+        first = np.ceil((x - c) / a - 0.5)
+        first = np.clip(np.nan_to_num(first, nan=width), 0, width).astype(np.int64)
+        hit_rows, hit_edges = np.nonzero(hit)
+        np.add.at(crossings, (hit_rows, first[hit_rows, hit_edges]), 1)
+    return (np.cumsum(crossings[:, :width], axis=1) % 2).astype(bool)
 
 
 def _band_file(bucket: Path, tile_path: str, source: str) -> Path:
@@ -304,6 +336,44 @@ def _aligned_read(
     return out
 
 
+def _warp(
+    src: Any,
+    band: BandRead,
+    src_nodata: float | None,
+    crs: CRS,
+    transform: Any,
+    shape: tuple[int, int],
+    method: str,
+) -> npt.NDArray[Any]:
+    """One band warped onto the window, NaN where there is no data.
+
+    The destination is an in-memory GeoTIFF rather than a numpy array: with arrays rasterio
+    creates GDAL MEM datasets under a warnings filter that concurrent requests race on, which
+    surfaces as spurious NotGeoreferencedWarnings (the values are the same either way).
+    """
+    height, width = shape
+    profile = {
+        "driver": "GTiff",
+        "width": width,
+        "height": height,
+        "count": 1,
+        "dtype": band.dtype.name,
+        "crs": crs,
+        "transform": transform,
+        "nodata": float("nan"),
+    }
+    with MemoryFile() as memfile, memfile.open(**profile) as target:
+        reproject(
+            source=rasterio.band(src, band.band_index),
+            destination=rasterio.band(target, 1),
+            resampling=_RESAMPLING[method],
+            src_nodata=src_nodata,
+            dst_nodata=float("nan"),
+            init_dest_nodata=True,
+        )
+        return np.asarray(target.read(1))
+
+
 def read_tile(
     bucket: Path, scene: SceneTile, bands: Sequence[BandRead], grid: Grid, spec: InputSpec
 ) -> tuple[dict[str, npt.NDArray[Any]], npt.NDArray[np.bool_]]:
@@ -353,17 +423,7 @@ def read_tile(
                         valid &= ~np.isnan(direct)
                         values[band.name] = direct
                         continue
-                    out = np.empty(shape_, dtype=band.dtype)
-                    reproject(
-                        source=rasterio.band(src, band.band_index),
-                        destination=out,
-                        dst_transform=dst_transform,
-                        dst_crs=grid.crs,
-                        resampling=_RESAMPLING[method],
-                        src_nodata=src_nodata,
-                        dst_nodata=float("nan"),
-                        init_dest_nodata=True,
-                    )
+                    out = _warp(src, band, src_nodata, grid.crs, dst_transform, shape_, method)
                     valid &= ~np.isnan(out)
                     values[band.name] = out
         except RasterioError as exc:

@@ -257,7 +257,7 @@ class SentinelHubBatch(_BatchClientBase):
 
         Returns:
             The request as created (`BatchRequest`, status ``CREATED``, with its
-            ``request_id``).
+                ``request_id``).
 
         Raises:
             SentinelHubValidationError: a missing or malformed member (nothing is sent).
@@ -295,7 +295,7 @@ class SentinelHubBatch(_BatchClientBase):
 
         Returns:
             A `SyncPaginator` of `BatchRequest`; iterating it sends ``GET
-            /api/v1/batch/process`` once per page.
+                /api/v1/batch/process`` once per page.
 
         Raises:
             SentinelHubValidationError: a malformed argument, at once; errors of the requests
@@ -445,7 +445,7 @@ class SentinelHubBatch(_BatchClientBase):
 
         Returns:
             A `SyncPaginator` of `BatchTile`; iterating it sends ``GET
-            /api/v1/batch/process/{id}/tiles`` once per page.
+                /api/v1/batch/process/{id}/tiles`` once per page.
 
         Raises:
             SentinelHubValidationError: a malformed id, status or paging argument, at once;
@@ -491,7 +491,7 @@ class SentinelHubBatch(_BatchClientBase):
 
         Returns:
             A `SyncPaginator` of `TilingGrid`; iterating it sends ``GET
-            /api/v1/batch/tilinggrids`` once per page.
+                /api/v1/batch/tilinggrids`` once per page.
 
         Raises:
             SentinelHubValidationError: a malformed paging argument, at once; errors of the
@@ -534,7 +534,7 @@ class SentinelHubBatch(_BatchClientBase):
 
         Returns:
             A `SyncPaginator` of `BatchCollection`; iterating it sends ``GET
-            /api/v1/batch/collections`` once per page.
+                /api/v1/batch/collections`` once per page.
 
         Raises:
             SentinelHubValidationError: a malformed argument, at once; errors of the requests

@@ -166,8 +166,8 @@ class SentinelHubBYOC(_ByocClientBase):
 
         Returns:
             A `SyncPaginator` of `ByocCollection`; iterating it sends ``GET
-            {byoc_base_path}/collections`` once per page. ``.as_dicts()`` gives the plain dicts
-            the service sent instead of models.
+                {byoc_base_path}/collections`` once per page. ``.as_dicts()`` gives the plain dicts
+                the service sent instead of models.
 
         Raises:
             SentinelHubValidationError: a ``count``, ``max_items`` or ``viewtoken`` out of range,
@@ -292,8 +292,8 @@ class SentinelHubBYOC(_ByocClientBase):
 
         Returns:
             A `SyncPaginator` of `ByocTile`; iterating it sends ``GET
-            {byoc_base_path}/collections/{id}/tiles`` once per page. ``.as_dicts()`` gives the
-            plain dicts the service sent instead of models.
+                {byoc_base_path}/collections/{id}/tiles`` once per page. ``.as_dicts()`` gives the
+                plain dicts the service sent instead of models.
 
         Raises:
             SentinelHubValidationError: a malformed collection id, ``sort``, ``status``,
@@ -316,7 +316,7 @@ class SentinelHubBYOC(_ByocClientBase):
 
         Returns:
             The tile as it is now: status, geometry, ``additional_data`` (with
-            ``failedIngestionCause`` when it FAILED).
+                ``failedIngestionCause`` when it FAILED).
 
         Raises:
             SentinelHubValidationError: a malformed id (nothing is sent).

@@ -268,7 +268,7 @@ class SentinelHubProcess(_ProcessClientBase):
 
         Returns:
             The answer, undecoded (`ProcessResponse`: ``content``, ``mime_type``,
-            ``processing_units``; ``decode()`` turns it into arrays).
+                ``processing_units``; ``decode()`` turns it into arrays).
 
         Raises:
             SentinelHubValidationError: a body the API rules out (nothing is sent).
@@ -370,7 +370,7 @@ class SentinelHubProcess(_ProcessClientBase):
 
         Returns:
             ``{id: True}`` while running (200), ``{id: False}`` once finished, successfully or
-            not (404).
+                not (404).
 
         Raises:
             SentinelHubValidationError: an empty or blank id (nothing is sent).

@@ -87,12 +87,28 @@ def test_reference_directives_name_the_defining_module() -> None:
 
 
 def test_the_site_builds_strictly_with_every_page(site: Path) -> None:
-    for page in ["index", "getting-started", "migrating", "configuration", "errors"]:
+    for page in [
+        "index",
+        "getting-started",
+        "migrating",
+        "byoc-ingestion",
+        "downloads",
+        "process",
+        "batch",
+        "configuration",
+        "errors",
+        "emulator",
+        "benchmarks",
+        "architecture",
+        "changelog",
+    ]:
         assert (site / f"{page}.html").is_file(), page
     clients = (site / "reference/clients.html").read_text(encoding="utf-8")
     # mkdocstrings rendered the docstrings themselves, not only the headings
     assert "Register a tile for ingestion" in clients
     assert "Send a Process request" in clients
+    changelog = (site / "changelog.html").read_text(encoding="utf-8")
+    assert "Unreleased" in changelog  # CHANGELOG.md is included, not copied
 
 
 def test_the_settings_table_is_generated_from_the_code(site: Path) -> None:

@@ -64,9 +64,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize(
-    "module", [sentinelhub_client, sentinelhub_client.process, sentinelhub_client.batch]
-)
+def _public_modules() -> list[ModuleType]:
+    """The package and its subpackages with their own public names (``cog`` once it exists)."""
+    modules = [sentinelhub_client, sentinelhub_client.process, sentinelhub_client.batch]
+    if importlib.util.find_spec("sentinelhub_client.cog") is not None:
+        modules.append(importlib.import_module("sentinelhub_client.cog"))
+    return modules
+
+
+@pytest.mark.parametrize("module", _public_modules(), ids=lambda module: module.__name__)
 def test_every_public_name_is_in_the_reference(module: ModuleType) -> None:
     documented = _documented()
     missing = [name for name in module.__all__ if name not in documented]
@@ -80,10 +86,9 @@ def test_reference_directives_name_the_defining_module() -> None:
             continue
         module_name, _, attribute = path.rpartition(".")
         module = importlib.import_module(module_name)
-        exported = getattr(sentinelhub_client, name, None)
-        if exported is None:
-            exported = getattr(sentinelhub_client.process, name)
-        assert getattr(module, attribute) is exported, path
+        exported = [getattr(m, name) for m in _public_modules() if name in m.__all__]
+        assert exported, f"{path} is not a public name"
+        assert all(getattr(module, attribute) is value for value in exported), path
 
 
 def test_the_site_builds_strictly_with_every_page(site: Path) -> None:

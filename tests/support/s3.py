@@ -38,12 +38,14 @@ __all__ = ["ACCESS_KEY_ID", "REGION", "SECRET_ACCESS_KEY", "S3Server", "running_
 
 #: Credentials the server accepts while authentication is off (any would do then).
 ACCESS_KEY_ID = "AKIATESTUPLOADER000"
-SECRET_ACCESS_KEY = "test-secret-key-never-printed-0123456789"  # noqa: S105 - a test value
+SECRET_ACCESS_KEY = "test-secret-key-never-printed-0123456789"
 REGION = "us-east-1"
 #: Smallest part the server accepts (AWS: 5 MiB); small, so that tests stay fast.
 TEST_MIN_PART_SIZE = 64 * 1024
 
 _counter = itertools.count()
+#: One botocore session for the helpers' clients: it loads the service models once.
+_SESSION = boto3.session.Session()
 
 
 def _free_port() -> int:
@@ -63,22 +65,32 @@ class S3Server:
     region: str = REGION
     access_key_id: str = ACCESS_KEY_ID
     secret_access_key: str = SECRET_ACCESS_KEY
-    _iam_users: list[str] = field(default_factory=list)
+    _clients: dict[tuple[str, str], S3Client] = field(default_factory=dict)
 
     def client(self, **credentials: str) -> S3Client:
-        """A boto3 S3 client for the server (the test credentials unless others are given)."""
-        s3: S3Client = boto3.session.Session().client(
+        """A boto3 S3 client for the server (the test credentials unless others are given);
+        made once per pair of keys (making one costs a few hundred milliseconds)."""
+        pair = (
+            credentials.get("access_key_id", self.access_key_id),
+            credentials.get("secret_access_key", self.secret_access_key),
+        )
+        if pair not in self._clients:
+            self._clients[pair] = self._new_client(*pair)
+        return self._clients[pair]
+
+    def _new_client(self, access_key_id: str, secret_access_key: str) -> S3Client:
+        s3: S3Client = _SESSION.client(
             "s3",
             endpoint_url=self.endpoint_url,
             region_name=self.region,
-            aws_access_key_id=credentials.get("access_key_id", self.access_key_id),
-            aws_secret_access_key=credentials.get("secret_access_key", self.secret_access_key),
+            aws_access_key_id=access_key_id,
+            aws_secret_access_key=secret_access_key,
             config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
         )
         return s3
 
     def iam(self) -> Any:
-        iam: Any = boto3.session.Session().client(
+        iam: Any = _SESSION.client(
             "iam",
             endpoint_url=self.endpoint_url,
             region_name=self.region,

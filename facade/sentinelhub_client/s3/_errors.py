@@ -68,9 +68,16 @@ def s3_error(
         return exc
     if isinstance(exc, NoCredentialsError):
         return S3CredentialsError(f"{NO_CREDENTIALS} (for {where})", bucket=bucket, key=key)
-    if isinstance(exc, PartialCredentialsError | ProfileNotFound):
+    if isinstance(exc, ProfileNotFound):
         return S3CredentialsError(
-            f"AWS credentials are incomplete ({exc}); fix the environment variables or the"
+            f"{exc}: name a profile defined in ~/.aws/config or ~/.aws/credentials (or"
+            f" AWS_CONFIG_FILE), or leave profile / AWS_PROFILE unset (for {where})",
+            bucket=bucket,
+            key=key,
+        )
+    if isinstance(exc, PartialCredentialsError):
+        return S3CredentialsError(
+            f"AWS credentials are incomplete ({exc}); set both keys in the environment or the"
             f" profile (for {where})",
             bucket=bucket,
             key=key,
@@ -111,7 +118,8 @@ def s3_error(
             )
         if code in ("PermanentRedirect", "AuthorizationHeaderMalformed", "301"):
             return S3Error(
-                f"Bucket {bucket!r} is in another region ({code}): pass its region",
+                f"Bucket {bucket!r} is in another region than the one asked ({where}, {code}):"
+                " pass its region",
                 bucket=bucket,
                 key=key,
                 code=code,

@@ -18,6 +18,7 @@ from sentinelhub_client.s3 import (
     S3Error,
     S3Uploader,
     S3UploadError,
+    _redact,
 )
 from sentinelhub_client.s3._errors import s3_error
 
@@ -174,13 +175,22 @@ def test_a_stubbed_expired_token_surfaces_from_check(aws_env: S3Server) -> None:
     assert isinstance(caught.value.__cause__, ClientError)
 
 
+def test_the_token_filter_covers_the_shapes_botocore_logs() -> None:
+    canonical = "host:127.0.0.1\nx-amz-security-token:abc/DEF+123=\n\nhost;x-amz-date"
+    headers = "headers={'X-Amz-Security-Token': b'abc/DEF+123=', 'Content-Length': '5'}"
+    assert "abc/DEF+123=" not in _redact.redact(canonical)
+    assert _redact.redact(headers) == (
+        "headers={'X-Amz-Security-Token': b'***', 'Content-Length': '5'}"
+    )
+
+
 def test_secrets_never_appear_in_repr_errors_or_logs(
     aws_env: S3Server, s3_bucket: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     secret = "SECRET-never-in-a-log-0123456789abcdef"
     token = "TOKEN-never-in-a-log-fedcba9876543210"
     tile = make_tile(tmp_path / "tile")
-    caplog.set_level(logging.DEBUG, logger="sentinelhub_client")
+    caplog.set_level(logging.DEBUG)  # botocore's debug logs too: they hold request headers
     uploader = S3Uploader(
         endpoint_url=aws_env.endpoint_url,
         access_key_id="AKIAEXPLICIT00000000",
@@ -203,6 +213,8 @@ def test_secrets_never_appear_in_repr_errors_or_logs(
     texts += [record.getMessage() for record in caplog.records]
     assert any("explicit" in text for text in texts)  # the repr says where keys come from
     assert len(texts) > 6
+    # botocore logged the header; its value was replaced
+    assert any("x-amz-security-token:***" in text for text in texts)
     for text in texts:
         assert secret not in text
         assert token not in text

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sentinelhub_client._core.errors import S3Error, S3UploadError, SentinelHubError
 from sentinelhub_client.byoc.files.core import ProgressAggregator, ProgressCallback
+from sentinelhub_client.s3 import _redact
 from sentinelhub_client.s3._errors import s3_error
 from sentinelhub_client.s3._plan import (
     SHA256_METADATA_KEY,
@@ -109,6 +110,7 @@ class S3Uploader:
         config: TransferConfig | None = None,
         client: S3Client | None = None,
     ) -> None:
+        _redact.install()
         self.config = config if config is not None else TransferConfig()
         if not isinstance(self.config, TransferConfig):
             raise SentinelHubError(f"config must be a TransferConfig, got {config!r}")

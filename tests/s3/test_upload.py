@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 from typing import Any
 
+import anyio
+import anyio.to_thread
 import pytest
 from sentinelhub_client.s3 import (
     S3Uploader,
@@ -248,3 +251,45 @@ def test_a_file_changed_during_the_upload_is_not_stored_with_a_wrong_checksum(
         uploader.upload_tile([small], f"s3://{s3_bucket}/t")
     assert "changed while it was being uploaded" in str(caught.value.failures["t/small.tif"])
     assert remote_files(aws_env, s3_bucket, "t") == {}
+
+
+async def test_cancelling_the_async_upload_stops_at_a_part_boundary_and_a_rerun_resumes(
+    aws_env: S3Server, s3_bucket: str, tmp_path: Path
+) -> None:
+    tile = make_tile(tmp_path / "tile")
+    large = tile / "large.tif"
+    started, release = threading.Event(), threading.Event()
+    one_at_a_time = TransferConfig(
+        multipart_threshold=CONFIG.multipart_threshold, part_size=PART, max_concurrency=1
+    )
+    uploader = make_uploader(aws_env, "async", config=one_at_a_time)
+
+    def hold_first_part(**_: Any) -> None:
+        if not started.is_set():
+            started.set()
+            release.wait(timeout=30)
+
+    uploader.client.meta.events.register("before-call.s3.UploadPart", hold_first_part)
+    async with anyio.create_task_group() as group:
+        group.start_soon(upload, uploader, [large], f"s3://{s3_bucket}/t")
+        await anyio.to_thread.run_sync(started.wait)
+        group.cancel_scope.cancel()
+    release.set()
+    # the worker finishes the part in flight, then starts nothing more
+    for thread in threading.enumerate():
+        if thread.name.startswith("shc-s3"):
+            await anyio.to_thread.run_sync(thread.join, 30)
+
+    [pending] = aws_env.multipart_uploads(s3_bucket)
+    client = aws_env.client()
+    listed = client.list_parts(Bucket=s3_bucket, Key="t/large.tif", UploadId=pending["UploadId"])
+    assert [part["PartNumber"] for part in listed["Parts"]] == [1]
+    assert remote_files(aws_env, s3_bucket, "t") == {}
+
+    second = make_uploader(aws_env, "async")
+    log = RequestLog(second.client)
+    report = await upload(second, [large], f"s3://{s3_bucket}/t")
+    assert [o.status for o in report.objects] == ["resumed"]
+    assert log.calls["UploadPart"] == parts_of(SIZES["large.tif"]) - 1
+    assert aws_env.read(s3_bucket, "t/large.tif") == large.read_bytes()
+    assert aws_env.multipart_uploads(s3_bucket) == []

@@ -293,3 +293,35 @@ async def test_cancelling_the_async_upload_stops_at_a_part_boundary_and_a_rerun_
     assert log.calls["UploadPart"] == parts_of(SIZES["large.tif"]) - 1
     assert aws_env.read(s3_bucket, "t/large.tif") == large.read_bytes()
     assert aws_env.multipart_uploads(s3_bucket) == []
+
+
+def test_a_resumed_upload_of_a_file_changed_after_the_interruption_ends_right(
+    aws_env: S3Server, s3_bucket: str, tmp_path: Path
+) -> None:
+    tile = make_tile(tmp_path / "tile")
+    large = tile / "large.tif"
+    one_at_a_time = TransferConfig(
+        multipart_threshold=CONFIG.multipart_threshold, part_size=PART, max_concurrency=1
+    )
+    first = make_uploader(aws_env, "sync", config=one_at_a_time)
+    _FailAfter(first.client, allowed=2)
+    with pytest.raises(S3UploadError):
+        first.upload_tile([large], f"s3://{s3_bucket}/t")  # type: ignore[union-attr]
+
+    # the change lies in a part not sent yet: the two parts in the bucket still match, but the
+    # unfinished upload was started with the old file's SHA-256
+    data = bytearray(large.read_bytes())
+    data[-1] ^= 0xFF
+    large.write_bytes(bytes(data))
+
+    uploader = make_uploader(aws_env, "sync")
+    report = uploader.upload_tile([large], f"s3://{s3_bucket}/t")  # type: ignore[union-attr]
+
+    assert aws_env.read(s3_bucket, "t/large.tif") == bytes(data)
+    head = aws_env.client().head_object(Bucket=s3_bucket, Key="t/large.tif")
+    assert head["Metadata"]["sha256"] == hashlib.sha256(data).hexdigest()
+    assert [o.status for o in report.objects] == ["uploaded"]
+    assert aws_env.multipart_uploads(s3_bucket) == []
+    # and now it is in place: a re-run skips it
+    again = uploader.upload_tile([large], f"s3://{s3_bucket}/t")  # type: ignore[union-attr]
+    assert [o.status for o in again.objects] == ["skipped"]

@@ -291,45 +291,11 @@ class S3Uploader:
         with ThreadPoolExecutor(
             max_workers=self.config.max_concurrency, thread_name_prefix="shc-s3"
         ) as pool:
-            planned = [
-                pool.submit(self._guarded, job, cancel, self._plan, job, location, aggregator)
-                for job in jobs
-            ]
-            for future in planned:
-                future.result()
-            transfers: list[Future[None]] = []
-            for job in jobs:
-                if job.error is not None or job.status == "skipped":
-                    continue
-                if not job.multipart:
-                    transfers.append(
-                        pool.submit(
-                            self._guarded, job, cancel, self._put, job, location, aggregator, sent
-                        )
-                    )
-                    continue
-                missing = [p for p in job.parts if p.number not in job.done]
-                job.remaining = len(missing)
-                if not missing:
-                    transfers.append(
-                        pool.submit(self._guarded, job, cancel, self._complete, job, location)
-                    )
-                for part in missing:
-                    transfers.append(
-                        pool.submit(
-                            self._guarded,
-                            job,
-                            cancel,
-                            self._send_part,
-                            job,
-                            part,
-                            location,
-                            aggregator,
-                            sent,
-                        )
-                    )
-            for transfer in transfers:
-                transfer.result()
+            try:
+                self._run(pool, jobs, location, aggregator, sent, cancel)
+            except BaseException:
+                cancel.set()  # e.g. Ctrl-C: start nothing more, let requests in flight end
+                raise
         if cancel.is_set():
             raise _Cancelled
         failures = {job.key: job.error for job in jobs if job.error is not None}
@@ -360,6 +326,56 @@ class S3Uploader:
             report.bytes_sent,
         )
         return report
+
+    def _run(
+        self,
+        pool: ThreadPoolExecutor,
+        jobs: list[_FileJob],
+        location: S3Location,
+        aggregator: ProgressAggregator,
+        sent: _Counter,
+        cancel: threading.Event,
+    ) -> None:
+        """Plan every file (concurrently), then send the small files and the missing parts."""
+        planned = [
+            pool.submit(self._guarded, job, cancel, self._plan, job, location, aggregator)
+            for job in jobs
+        ]
+        for future in planned:
+            future.result()
+        transfers: list[Future[None]] = []
+        for job in jobs:
+            if job.error is not None or job.status == "skipped":
+                continue
+            if not job.multipart:
+                transfers.append(
+                    pool.submit(
+                        self._guarded, job, cancel, self._put, job, location, aggregator, sent
+                    )
+                )
+                continue
+            missing = [p for p in job.parts if p.number not in job.done]
+            job.remaining = len(missing)
+            if not missing:
+                transfers.append(
+                    pool.submit(self._guarded, job, cancel, self._complete, job, location, sent)
+                )
+            for part in missing:
+                transfers.append(
+                    pool.submit(
+                        self._guarded,
+                        job,
+                        cancel,
+                        self._send_part,
+                        job,
+                        part,
+                        location,
+                        aggregator,
+                        sent,
+                    )
+                )
+        for transfer in transfers:
+            transfer.result()
 
     def _guarded(
         self, job: _FileJob, cancel: threading.Event, step: Callable[..., None], *args: Any
@@ -538,9 +554,9 @@ class S3Uploader:
             job.remaining -= 1
             last = job.remaining == 0 and job.error is None
         if last:
-            self._complete(job, location)
+            self._complete(job, location, sent)
 
-    def _complete(self, job: _FileJob, location: S3Location) -> None:
+    def _complete(self, job: _FileJob, location: S3Location, sent: _Counter) -> None:
         """Assemble the parts into the object (it becomes visible only now)."""
         assert job.upload_id is not None
         self._client.complete_multipart_upload(
@@ -559,7 +575,7 @@ class S3Uploader:
                 self._create(job, location)
                 job.remaining = len(job.parts)
                 for part in job.parts:
-                    self._send_part(job, part, location, ProgressAggregator(None), _Counter())
+                    self._send_part(job, part, location, ProgressAggregator(None), sent)
 
 
 def _bucket_of(args: tuple[Any, ...]) -> str | None:

@@ -84,3 +84,9 @@ async def test_the_async_uploader_repr_and_context(aws_env: S3Server, s3_bucket:
     async with AsyncS3Uploader(endpoint_url=aws_env.endpoint_url, profile=None) as uploader:
         assert repr(uploader).startswith("AsyncS3Uploader(endpoint_url=")
         await uploader.check(f"s3://{s3_bucket}/x")
+
+
+def test_config_must_be_a_transfer_config(aws_env: S3Server) -> None:
+    with pytest.raises(SentinelHubValidationError) as caught:
+        S3Uploader(endpoint_url=aws_env.endpoint_url, config={"part_size": 1})  # type: ignore[arg-type]
+    assert caught.value.field == "config"

@@ -138,6 +138,19 @@ class S3Server:
                 f"{self.endpoint_url}/moto-api/reset-auth", content=previous.encode()
             ).raise_for_status()
 
+    def gdal_options(self) -> dict[str, str]:
+        """GDAL configuration options that make ``/vsis3/BUCKET/KEY`` read from this server
+        (``rasterio.Env(**server.gdal_options())``). The keys come from the environment
+        (``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY``, see the ``aws_env`` fixture):
+        rasterio refuses them as options."""
+        return {
+            "AWS_S3_ENDPOINT": self.endpoint_url.removeprefix("http://"),
+            "AWS_HTTPS": "NO",
+            "AWS_VIRTUAL_HOSTING": "FALSE",
+            "AWS_REGION": self.region,
+            "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
+        }
+
     def multipart_uploads(self, bucket: str) -> list[dict[str, Any]]:
         """The unfinished multipart uploads in ``bucket``."""
         return list(self.client().list_multipart_uploads(Bucket=bucket).get("Uploads", []))

@@ -46,6 +46,8 @@ _DENIED_CODES: Final = {"AccessDenied", "AllAccessDisabled", "Forbidden", "403"}
 
 
 def _where(bucket: str | None, key: str | None, endpoint: str | None) -> str:
+    if bucket is None:
+        return f"S3 at {endpoint}" if endpoint else "AWS S3"
     place = f"s3://{bucket}/{key}" if key else f"s3://{bucket}"
     return f"{place} at {endpoint}" if endpoint else place
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from sentinelhub_client._core.errors import S3Error, S3UploadError, SentinelHubError
+from sentinelhub_client._core.errors import S3Error, S3UploadError, SentinelHubValidationError
 from sentinelhub_client.byoc.files.core import ProgressAggregator, ProgressCallback
 from sentinelhub_client.s3 import _redact
 from sentinelhub_client.s3._errors import s3_error
@@ -113,14 +113,12 @@ class S3Uploader:
         _redact.install()
         self.config = config if config is not None else TransferConfig()
         if not isinstance(self.config, TransferConfig):
-            raise SentinelHubError(f"config must be a TransferConfig, got {config!r}")
+            raise SentinelHubValidationError(
+                f"config must be a TransferConfig, got {config!r}", field="config"
+            )
         self.profile = profile
         self._explicit = access_key_id is not None
         if (access_key_id is None) != (secret_access_key is None):
-            from sentinelhub_client._core.errors import (
-                SentinelHubValidationError,
-            )
-
             raise SentinelHubValidationError(
                 "pass both access_key_id and secret_access_key, or neither (to use the"
                 " environment, a profile or a role)",
@@ -128,10 +126,6 @@ class S3Uploader:
             )
         if client is not None:
             if any(v is not None for v in (endpoint_url, region, profile, access_key_id)):
-                from sentinelhub_client._core.errors import (
-                    SentinelHubValidationError,
-                )
-
                 raise SentinelHubValidationError(
                     "client= comes with its own endpoint, region and credentials; leave"
                     " endpoint_url, region, profile and the keys out",
@@ -182,13 +176,12 @@ class S3Uploader:
         return client
 
     def __repr__(self) -> str:
-        credentials = (
-            "explicit"
-            if self._explicit
-            else f"profile {self.profile!r}"
-            if (self.profile)
-            else "default chain"
-        )
+        if self._explicit:
+            credentials = "explicit"
+        elif self.profile:
+            credentials = f"profile {self.profile!r}"
+        else:
+            credentials = "default chain"
         return (
             f"{type(self).__name__}(endpoint_url={self.endpoint_url!r}, region={self.region!r},"
             f" credentials={credentials}, config={self.config!r})"

@@ -325,3 +325,38 @@ def test_a_resumed_upload_of_a_file_changed_after_the_interruption_ends_right(
     # and now it is in place: a re-run skips it
     again = uploader.upload_tile([large], f"s3://{s3_bucket}/t")  # type: ignore[union-attr]
     assert [o.status for o in again.objects] == ["skipped"]
+
+
+def test_requests_overlap_up_to_max_concurrency(
+    aws_env: S3Server, s3_bucket: str, tmp_path: Path
+) -> None:
+    tile = make_tile(tmp_path / "tile")
+    uploader = make_uploader(aws_env, "sync")
+    assert isinstance(uploader, S3Uploader)
+    # the first two writes wait for each other: a sequential uploader would break the barrier
+    barrier = threading.Barrier(2, timeout=30)
+    lock = threading.Lock()
+    state = {"in_flight": 0, "most": 0, "writes": 0}
+
+    def before(model: Any, **_: Any) -> None:
+        if model.name not in ("PutObject", "UploadPart"):
+            return
+        with lock:
+            state["in_flight"] += 1
+            state["most"] = max(state["most"], state["in_flight"])
+            state["writes"] += 1
+            first_two = state["writes"] <= 2
+        if first_two:
+            barrier.wait()
+
+    def after(model: Any, **_: Any) -> None:
+        if model.name in ("PutObject", "UploadPart"):
+            with lock:
+                state["in_flight"] -= 1
+
+    uploader.client.meta.events.register("before-call.s3.*", before)
+    uploader.client.meta.events.register("after-call.s3.*", after)
+    uploader.upload_tile(tile, f"s3://{s3_bucket}/c")
+
+    assert 2 <= state["most"] <= CONFIG.max_concurrency
+    assert remote_files(aws_env, s3_bucket, "c") == local_files(tile)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from sentinelhub_client._core.errors import S3Error, S3UploadError, SentinelHubValidationError
 from sentinelhub_client.byoc.files.core import ProgressAggregator, ProgressCallback
@@ -39,6 +39,7 @@ __all__ = ["S3Uploader"]
 logger = logging.getLogger("sentinelhub_client.s3")
 
 Source = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
+Status = Literal["uploaded", "resumed", "skipped"]
 
 
 class _Cancelled(Exception):
@@ -64,7 +65,7 @@ class _FileJob:
     sha256: str = ""
     parts: list[Part] = field(default_factory=list)
     md5s: list[str] = field(default_factory=list)
-    status: str = "uploaded"  # "uploaded" | "resumed" | "skipped"
+    status: Status = "uploaded"
     upload_id: str | None = None
     done: dict[int, dict[str, Any]] = field(default_factory=dict)
     remaining: int = 0
@@ -306,8 +307,7 @@ class S3Uploader:
         report = UploadReport(
             location,
             tuple(
-                UploadedObject(j.local.path, j.key, j.local.size, j.sha256, j.status)  # type: ignore[arg-type]
-                for j in jobs
+                UploadedObject(j.local.path, j.key, j.local.size, j.sha256, j.status) for j in jobs
             ),
             sent.value,
         )

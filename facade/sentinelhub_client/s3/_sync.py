@@ -70,7 +70,6 @@ class _FileJob:
     done: dict[int, dict[str, Any]] = field(default_factory=dict)
     remaining: int = 0
     error: BaseException | None = None
-    finished: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property

@@ -67,8 +67,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _public_modules() -> list[ModuleType]:
     """The package and its subpackages with their own public names (``cog`` once it exists)."""
     modules = [sentinelhub_client, sentinelhub_client.process, sentinelhub_client.batch]
-    if importlib.util.find_spec("sentinelhub_client.cog") is not None:
-        modules.append(importlib.import_module("sentinelhub_client.cog"))
+    for optional in ("sentinelhub_client.cog", "sentinelhub_client.s3"):
+        if importlib.util.find_spec(optional) is not None:
+            modules.append(importlib.import_module(optional))
     return modules
 
 

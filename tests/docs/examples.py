@@ -12,7 +12,9 @@ the Markdown source:
   ``cogs-many BUCKET PATTERN N`` does so for ``PATTERN.format(i)``, i < N;
   ``broken BUCKET PATH KIND`` writes one file that breaks one ingestion rule
   (``sentinelhub_emulator.samples.write_broken_file``); ``profile NAME`` adds a sentinelhub-py
-  profile with the emulator's settings to the test's configuration file; ``planet-tile BUCKET
+  profile with the emulator's settings to the test's configuration file; ``s3-server BUCKET``
+  starts a local S3-compatible server with that bucket and sets ``AWS_ENDPOINT_URL`` and the
+  ``AWS_*`` credentials for it; ``planet-tile BUCKET
   FOLDER`` writes the files of a Planet tile into a folder.
 """
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,26 @@ def _write_profile(emu: Emulator, name: str) -> None:
         )
 
 
-def _prepare(emu: Emulator, example: Example) -> None:
+def _start_s3(stack: ExitStack, tmp_path: Path, bucket: str) -> None:
+    """A local S3-compatible server (moto) with ``bucket``, and the AWS_* variables for it."""
+    from tests.support.s3 import (
+        ACCESS_KEY_ID,
+        REGION,
+        SECRET_ACCESS_KEY,
+        running_s3_server,
+    )
+
+    server = stack.enter_context(running_s3_server(tmp_path))
+    server.client().create_bucket(Bucket=bucket)
+    os.environ.update(
+        AWS_ENDPOINT_URL=server.endpoint_url,
+        AWS_ACCESS_KEY_ID=ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY=SECRET_ACCESS_KEY,
+        AWS_REGION=REGION,
+    )
+
+
+def _prepare(emu: Emulator, example: Example, stack: ExitStack, tmp_path: Path) -> None:
     for action, *args in example.setup:
         if action == "cogs" and len(args) == 2:
             _write_cogs(emu.data_dir / "buckets" / args[0], args[1])
@@ -63,6 +83,8 @@ def _prepare(emu: Emulator, example: Example) -> None:
             from sentinelhub_emulator.samples import write_samples
 
             write_samples(emu.data_dir / "buckets" / args[0])
+        elif action == "s3-server" and len(args) == 1:
+            _start_s3(stack, tmp_path, args[0])
         elif action == "profile" and len(args) == 1:
             _write_profile(emu, args[0])
         elif action == "planet-tile" and len(args) == 2:
@@ -100,13 +122,14 @@ def test_examples_are_found() -> None:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
-def test_page_examples_run(page: Path, emulator: Emulator) -> None:
+def test_page_examples_run(page: Path, emulator: Emulator, tmp_path: Path) -> None:
     namespace: dict[str, object] = {"__name__": "__docs_example__"}
-    for example in examples(page):
-        reason = example.skip_reason
-        if reason is not None:
-            assert len(reason) > 10, f"{example.where}: say why this example is not run"
-            continue
-        _prepare(emulator, example)
-        code = compile(example.code, example.where, "exec")
-        exec(code, namespace)  # noqa: S102 - our own documentation's examples
+    with ExitStack() as stack:
+        for example in examples(page):
+            reason = example.skip_reason
+            if reason is not None:
+                assert len(reason) > 10, f"{example.where}: say why this example is not run"
+                continue
+            _prepare(emulator, example, stack, tmp_path)
+            code = compile(example.code, example.where, "exec")
+            exec(code, namespace)  # noqa: S102 - our own documentation's examples

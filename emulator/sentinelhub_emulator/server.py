@@ -28,6 +28,7 @@ import uvicorn
 from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from sentinelhub_emulator.batch.service import BatchService
 from sentinelhub_emulator.byoc.store import Store
 from sentinelhub_emulator.byoc.worker import IngestionWorker
 from sentinelhub_emulator.core import admin as admin
@@ -119,6 +120,7 @@ class Emulator:
         self._db: Database | None = None
         self._context: EmulatorContext | None = None
         self._worker: IngestionWorker | None = None
+        self._batch: BatchService | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -209,6 +211,8 @@ class Emulator:
         self.port = int(sock.getsockname()[1])
         self._server = uvicorn.Server(config)
         self._worker.start()
+        self._batch = BatchService(self._context, self._db)
+        self._batch.start()
         self._thread = threading.Thread(
             target=self._server.run,
             kwargs={"sockets": [sock]},
@@ -233,6 +237,9 @@ class Emulator:
                 logger.warning("the HTTP server did not stop within %.0f s", _SHUTDOWN_TIMEOUT)
         if self._worker is not None:
             self._worker.stop()
+        if self._batch is not None:
+            self._batch.stop()
+            self._batch = None
         if self._db is not None:
             self._db.close()
         self._server = self._thread = self._worker = self._db = self._context = None

@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp
 
+from sentinelhub_emulator.batch import routes as batch
 from sentinelhub_emulator.byoc import files as files
 from sentinelhub_emulator.byoc import routes as byoc
 from sentinelhub_emulator.core import admin as admin
@@ -52,7 +53,11 @@ def _byoc_routes() -> list[BaseRoute]:
     return [*byoc.routes(), *files.routes()]
 
 
-SERVICES: tuple[Service, ...] = (Service("byoc", ("/api/v1/byoc", "/byoc/v1"), _byoc_routes),)
+SERVICES: tuple[Service, ...] = (
+    Service("byoc", ("/api/v1/byoc", "/byoc/v1"), _byoc_routes),
+    Service("batch", ("/api/v1/batch",), batch.routes),
+    Service("batch-admin", ("/_emulator/batch",), batch.admin_routes),
+)
 
 _HTTP_CODES = {404: NOT_FOUND, 405: METHOD_NOT_ALLOWED}
 

@@ -51,7 +51,6 @@ from typing import Any
 
 import shapely
 import shapely.geometry
-import shapely.ops
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
@@ -193,8 +192,12 @@ def _transformer(source: int, target: int) -> Transformer:
 def _project(geometry: BaseGeometry, source: int, target: int) -> BaseGeometry:
     if source == target:
         return geometry
-    transform = _transformer(source, target).transform
-    return shapely.ops.transform(transform, geometry)
+    transformer = _transformer(source, target)
+
+    def transform(x: Any, y: Any) -> Any:
+        return transformer.transform(x, y)
+
+    return shapely.transform(geometry, transform, interleaved=False)
 
 
 def to_wgs84(geometry: BaseGeometry, epsg: int) -> BaseGeometry:
@@ -237,7 +240,23 @@ def _is_tile(part: Any, cell: BaseGeometry) -> bool:
 # ---------------------------------------------------------------------- enumeration
 
 
-def _utm_cells(grid: TilingGrid, area: BaseGeometry, limit: int) -> Iterator[GridTile]:
+def _utm_part(
+    part_wgs84: BaseGeometry, half: BaseGeometry, epsg: int, source: tuple[BaseGeometry, int] | None
+) -> BaseGeometry:
+    """The part of the area in one zone and hemisphere, in that zone's UTM CRS.
+
+    An area given in this very CRS is used as given (only clipped to the zone), so that edges on
+    cell lines stay exactly on them instead of moving by the projection round trip.
+    """
+    if source is not None and source[1] == epsg:
+        zone = _project(shapely.segmentize(half, _DENSIFY_DEGREES), WGS84_EPSG, epsg)
+        return source[0] if zone.covers(source[0]) else source[0].intersection(zone)
+    return _project(shapely.segmentize(part_wgs84, _DENSIFY_DEGREES), WGS84_EPSG, epsg)
+
+
+def _utm_cells(
+    grid: TilingGrid, area: BaseGeometry, limit: int, source: tuple[BaseGeometry, int] | None
+) -> Iterator[GridTile]:
     size = grid.tile_width
     k = grid.cells_per_square
     west, _, east, _ = area.bounds
@@ -257,7 +276,9 @@ def _utm_cells(grid: TilingGrid, area: BaseGeometry, limit: int) -> Iterator[Gri
             if part_wgs84.is_empty or part_wgs84.area == 0:
                 continue
             epsg = _utm_epsg(zone, is_south)
-            part = _project(shapely.segmentize(part_wgs84, _DENSIFY_DEGREES), WGS84_EPSG, epsg)
+            part = _utm_part(part_wgs84, half, epsg, source)
+            if part.is_empty or part.area == 0:
+                continue
             shapely.prepare(part)
             min_x, min_y, max_x, max_y = part.bounds
             for e in range(math.floor(min_x / _SQUARE) - 1, math.floor(max_x / _SQUARE) + 1):
@@ -344,12 +365,22 @@ def _wgs84_cells(grid: TilingGrid, area: BaseGeometry, limit: int) -> Iterator[G
             )
 
 
-def grid_tiles(grid: TilingGrid, area_wgs84: BaseGeometry, limit: int) -> list[GridTile]:
+def grid_tiles(
+    grid: TilingGrid,
+    area_wgs84: BaseGeometry,
+    limit: int,
+    *,
+    source: tuple[BaseGeometry, int] | None = None,
+) -> list[GridTile]:
     """The cells of ``grid`` that share area with ``area_wgs84`` (lon/lat), in a stable order.
 
-    Raises `TooManyTilesError` when there are more than ``limit``.
+    ``source`` is the area as the request gave it, with its EPSG code: parts of it in a tile CRS
+    that equals its own are tiled from it directly. Raises `TooManyTilesError` when there are
+    more than ``limit``.
     """
     area = shapely.make_valid(area_wgs84) if not area_wgs84.is_valid else area_wgs84
     if grid.is_utm:
-        return list(_utm_cells(grid, area, limit))
+        return list(_utm_cells(grid, area, limit, source))
+    if source is not None and source[1] == WGS84_EPSG:
+        area = source[0]
     return list(_wgs84_cells(grid, area, limit))

@@ -21,7 +21,7 @@ from shapely.geometry.base import BaseGeometry
 from sentinelhub_emulator.core.context import EmulatorSettings
 from sentinelhub_emulator.core.errors import bad_payload
 
-from .grids import GRIDS, WGS84_EPSG, TilingGrid, to_wgs84
+from .grids import GRIDS, WGS84_EPSG, GridTile, TilingGrid, grid_tiles, to_wgs84
 
 __all__ = [
     "FORMAT_EXTENSIONS",
@@ -94,12 +94,21 @@ class ParsedRequest:
     buffer_x: int
     buffer_y: int
     area_wgs84: BaseGeometry
+    #: The area as the request gave it, and its CRS.
+    source_area: BaseGeometry
+    source_epsg: int
     outputs: tuple[OutputSpec, ...]
     cog: CogSettings | None
     overwrite: bool
     skip_existing: bool
     create_collection: bool
     collection_id: str | None
+
+    def tiles(self, limit: int) -> list[GridTile]:
+        """The grid cells the request covers (`TooManyTilesError` above ``limit``)."""
+        return grid_tiles(
+            self.grid, self.area_wgs84, limit, source=(self.source_area, self.source_epsg)
+        )
 
     @property
     def tile_size_px(self) -> tuple[int, int]:
@@ -132,7 +141,7 @@ def crs_epsg(value: Any, parameter: str) -> int:
     return code
 
 
-def _area(process_request: dict[str, Any]) -> BaseGeometry:
+def _area(process_request: dict[str, Any]) -> tuple[BaseGeometry, BaseGeometry, int]:
     bounds = process_request["input"]["bounds"]
     prefix = "processRequest->input->bounds"
     epsg = crs_epsg((bounds.get("properties") or {}).get("crs"), prefix + "->properties->crs")
@@ -160,14 +169,14 @@ def _area(process_request: dict[str, Any]) -> BaseGeometry:
         raise bad_payload(prefix, "the bbox and the geometry do not overlap")
     try:
         wgs84 = to_wgs84(area, epsg)
-    except Exception:
+    except Exception:  # pyproj raises several kinds for impossible input
         raise bad_payload(prefix, "could not be transformed to WGS84") from None
     west, south, east, north = wgs84.bounds
     if not all(math.isfinite(v) for v in wgs84.bounds) or west < -180.5 or east > 180.5:
         raise bad_payload(prefix, "lies outside the valid area of its CRS")
     if south < -90.5 or north > 90.5:
         raise bad_payload(prefix, "lies outside the valid area of its CRS")
-    return wgs84
+    return wgs84, area, epsg
 
 
 def _grid(body: dict[str, Any]) -> tuple[TilingGrid, float, int, int, dict[str, Any]]:
@@ -400,7 +409,7 @@ def parse_request(
     if not str(process_request.get("evalscript") or "").strip():
         raise bad_payload("processRequest->evalscript", "must not be empty")
     grid, resolution, buffer_x, buffer_y, grid_wire = _grid(body)
-    area = _area(process_request)
+    area, source_area, source_epsg = _area(process_request)
     responses = _responses(process_request)
     outputs, output_wire = _outputs(body, responses, settings)
     cog = _cog(output_wire)
@@ -410,6 +419,8 @@ def parse_request(
         buffer_x=buffer_x,
         buffer_y=buffer_y,
         area_wgs84=area,
+        source_area=source_area,
+        source_epsg=source_epsg,
         outputs=outputs,
         cog=cog,
         overwrite=bool(output_wire.get("overwrite")),

@@ -151,8 +151,8 @@ def render_tile(
     tiffs = {o.identifier for o in parsed.outputs if o.mime_type == "image/tiff"}
     for row0, row1 in _spans(height):
         for col0, col1 in _spans(width):
-            west, north = transform * (col0, row0)
-            east, south = transform * (col1, row1)
+            west, north = transform.c + col0 * transform.a, transform.f + row0 * transform.e
+            east, south = transform.c + col1 * transform.a, transform.f + row1 * transform.e
             request = engine_request(
                 process_request, tile.epsg, (west, south, east, north), col1 - col0, row1 - row0
             )

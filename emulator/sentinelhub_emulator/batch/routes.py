@@ -31,7 +31,7 @@ from sentinelhub_emulator.core.params import json_body, parse_json, path_uuid, r
 from sentinelhub_emulator.core.routing import resource
 from sentinelhub_emulator.core.tokens import Principal
 
-from .grids import GRIDS, TilingGrid, TooManyTilesError, grid_tiles
+from .grids import GRIDS, TilingGrid, TooManyTilesError
 from .parsing import parse_request
 from .service import MAX_TILES, BatchFaults, BatchService, service_of
 from .store import TILE_STATUSES, BatchCollectionRecord, RequestRecord
@@ -109,7 +109,7 @@ async def create_request(request: Request, principal: Principal) -> Response:
     parsed, stored = parse_request(body, service.context.settings)
     _check_collection_id(service, principal, stored)
     try:
-        tiles = grid_tiles(parsed.grid, parsed.area_wgs84, MAX_TILES)
+        tiles = parsed.tiles(MAX_TILES)
     except TooManyTilesError as exc:
         raise bad_payload(
             "processRequest->input->bounds",

@@ -30,14 +30,13 @@ set them with `BatchService.set_faults` or ``POST /_emulator/batch/faults``.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import logging
 import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 from rasterio.io import MemoryFile
@@ -45,8 +44,9 @@ from rasterio.io import MemoryFile
 from sentinelhub_emulator.core.context import EmulatorContext
 from sentinelhub_emulator.core.db import Database
 from sentinelhub_emulator.core.errors import BAD_PAYLOAD, ApiError
+from sentinelhub_emulator.process import engine
 
-from .grids import GridTile, TooManyTilesError, grid_tiles
+from .grids import GridTile, TooManyTilesError
 from .parsing import ParsedRequest, parse_stored
 from .processing import (
     Renderer,
@@ -120,12 +120,6 @@ class BatchOptions:
 
 class AnalysisFailure(Exception):
     """The request cannot run; the message becomes its ``error``."""
-
-
-def _engine_renderer() -> Renderer:
-    """The Process engine's ``render``, looked up when first needed."""
-    module = importlib.import_module("sentinelhub_emulator.process.engine")
-    return cast(Renderer, module.render)
 
 
 def service_of(context: EmulatorContext) -> BatchService:
@@ -221,7 +215,7 @@ class BatchService:
         self._renderer = renderer
 
     def renderer(self) -> Renderer:
-        return self._renderer or _engine_renderer()
+        return self._renderer or engine.render
 
     # ------------------------------------------------------------------ user actions
 
@@ -265,9 +259,7 @@ class BatchService:
                 "Only requests with status CREATED, ANALYSING, ANALYSIS_DONE or PROCESSING can "
                 f"be canceled; this one is {request.status}."
             )
-        if not self.store.set_action(
-            request.id, expected_status=request.status, status="CANCELED", user_action="CANCEL"
-        ):
+        if not self.store.cancel(request.id, expected_status=request.status):
             raise _illegal("The request changed meanwhile; read it again.")
 
     def restart_partial(self, request: RequestRecord) -> None:
@@ -369,7 +361,7 @@ class BatchService:
                 "tile. Choose a coarser resolution."
             )
         try:
-            tiles = grid_tiles(parsed.grid, parsed.area_wgs84, MAX_TILES)
+            tiles = parsed.tiles(MAX_TILES)
         except TooManyTilesError as exc:
             raise AnalysisFailure(f"The request is too large for the emulator: {exc}.") from None
         if not tiles:
@@ -518,11 +510,10 @@ class BatchService:
             paths = output_paths(settings, request.id, tile.name, tile.id, parsed.outputs)
         except (ApiError, RenderFailure) as exc:
             return str(exc), None
-        present = [p.exists() for p in paths.values()]
-        if parsed.skip_existing and all(present):
+        # Existing files were checked at analysis; files present now come from an earlier
+        # attempt of this request (a restart), so they are replaced.
+        if parsed.skip_existing and all(p.exists() for p in paths.values()):
             return None, 0.0
-        if any(present) and not parsed.overwrite:
-            return "Output files of this tile already exist; set output.overwrite.", None
         if self._faults.fails(request.id, tile):
             return "Injected failure (emulator batch faults).", None
         try:
@@ -539,7 +530,7 @@ class BatchService:
         except RenderFailure as failure:
             return str(failure), None
         current = self.store.get_request(request.id)
-        if current is None or current.status != "PROCESSING":
+        if self._stop.is_set() or current is None or current.status != "PROCESSING":
             return "The request was canceled.", None
         try:
             write_outputs(raster, paths, tile, parsed)

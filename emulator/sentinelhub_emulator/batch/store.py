@@ -407,6 +407,23 @@ class BatchStore:
             )
             return cursor.rowcount == 1
 
+    def cancel(self, request_id: str, *, expected_status: str) -> bool:
+        """``expected_status`` -> CANCELED; tiles not yet done go back to PENDING."""
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE batch_requests SET status = 'CANCELED', user_action = 'CANCEL',"
+                " user_action_updated = ? WHERE id = ? AND status = ?",
+                (now_timestamp(), request_id, expected_status),
+            )
+            if cursor.rowcount != 1:
+                return False
+            conn.execute(
+                "UPDATE batch_tiles SET status = 'PENDING' WHERE request_id = ?"
+                " AND status IN ('SCHEDULED', 'QUEUED', 'PROCESSING')",
+                (request_id,),
+            )
+            return True
+
     def set_status(
         self, request_id: str, *, expected: str, status: str, error: str | None = None
     ) -> bool:
@@ -547,7 +564,8 @@ class BatchStore:
         rows = (
             self.db.connection()
             .execute(
-                f"SELECT * FROM batch_tiles WHERE {where} ORDER BY seq LIMIT ?",  # noqa: S608 (*args, count + 1)
+                f"SELECT * FROM batch_tiles WHERE {where} ORDER BY seq LIMIT ?",  # noqa: S608
+                (*args, count + 1),
             )
             .fetchall()
         )

@@ -26,6 +26,7 @@ from .grids import GRIDS, WGS84_EPSG, GridTile, TilingGrid, grid_tiles, to_wgs84
 __all__ = [
     "FORMAT_EXTENSIONS",
     "MAX_BUFFER",
+    "MAX_TILE_PIXELS",
     "CogSettings",
     "OutputSpec",
     "ParsedRequest",
@@ -36,6 +37,9 @@ __all__ = [
 
 #: Largest bufferX / bufferY accepted (pixels per side).
 MAX_BUFFER = 1000
+#: Largest raster (pixels, buffer included) of one tile the emulator renders: grid 2 at 30 m
+#: (3336 px a side) fits, the WGS84 grid at 0.0001 or 0.0002 degrees (10000 or 5000 px) does not.
+MAX_TILE_PIXELS = 3400 * 3400
 FORMAT_EXTENSIONS = {"image/tiff": "tif", "application/json": "json"}
 PLACEHOLDERS = ("requestId", "tileName", "tileId", "outputId", "format")
 DEFAULT_LAYOUT = "<requestId>/<tileName>/<outputId>.<format>"
@@ -113,6 +117,17 @@ class ParsedRequest:
     @property
     def tile_size_px(self) -> tuple[int, int]:
         return self.grid.pixels(self.resolution)
+
+    def check_renderable(self) -> None:
+        """400 unless the emulator can render tiles of this size (`MAX_TILE_PIXELS`)."""
+        width, height = self.raster_size_px
+        if width * height > MAX_TILE_PIXELS:
+            raise bad_payload(
+                "tilingGrid->resolution",
+                f"tiles of grid {self.grid.id} at {self.resolution:g} are {width}x{height} px; "
+                f"the emulator renders at most {MAX_TILE_PIXELS} px per tile (it can analyse "
+                "this request, not process it)",
+            )
 
     @property
     def raster_size_px(self) -> tuple[int, int]:

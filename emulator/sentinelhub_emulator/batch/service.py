@@ -72,8 +72,6 @@ logger = logging.getLogger(__name__)
 
 #: Most tiles one request may have in the emulator.
 MAX_TILES = 2000
-#: Largest raster (pixels, buffer included) of one tile the emulator renders.
-MAX_TILE_PIXELS = 5100 * 5100
 _PROBE_PX = 16
 INTERNAL_ERROR = "The emulator failed on an internal error; see its log."
 
@@ -232,6 +230,8 @@ class BatchService:
 
     def start_request(self, request: RequestRecord) -> None:
         status = request.status
+        if status in ("CREATED", "ANALYSING", "ANALYSIS_DONE"):
+            parse_stored(request.body, self.context.settings).check_renderable()
         if status == "CREATED":
             changed = self.store.set_action(
                 request.id, expected_status="CREATED", status="ANALYSING", user_action="START"
@@ -353,13 +353,6 @@ class BatchService:
     def _analyse(self, request: RequestRecord) -> None:
         settings = self.context.settings
         parsed = parse_stored(request.body, settings)
-        width, height = parsed.raster_size_px
-        if width * height > MAX_TILE_PIXELS:
-            raise AnalysisFailure(
-                f"Tiles of grid {parsed.grid.id} at resolution {parsed.resolution:g} are "
-                f"{width}x{height} px; the emulator renders at most {MAX_TILE_PIXELS} px per "
-                "tile. Choose a coarser resolution."
-            )
         try:
             tiles = parsed.tiles(MAX_TILES)
         except TooManyTilesError as exc:

@@ -315,12 +315,13 @@ def _cog(output: dict[str, Any]) -> CogSettings | None:
         raise bad_payload(prefix, "with collection output only resamplingAlgorithm may be set")
     block_x = int(params.get("blockxsize") or 1024)
     block_y = int(params.get("blockysize") or 1024)
+    for name, size in (("blockxsize", block_x), ("blockysize", block_y)):
+        if size % 16 or not 16 <= size <= 4096:
+            raise bad_payload(f"{prefix}->{name}", "must be a multiple of 16 from 16 to 4096")
     if block_x != block_y:
         raise bad_payload(
             prefix + "->blockysize", "the emulator writes square blocks; make it equal blockxsize"
         )
-    if block_x % 16 or not 16 <= block_x <= 4096:
-        raise bad_payload(prefix + "->blockxsize", "must be a multiple of 16 from 16 to 4096")
     levels = params.get("overviewLevels")
     if levels is not None:
         expected = [2 ** (i + 1) for i in range(len(levels))]

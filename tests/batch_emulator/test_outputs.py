@@ -49,7 +49,8 @@ def test_every_pixel_is_where_the_file_says(
             x, y = pixel_centres(ds)
             data = ds.read()
             ox, oy = tile["origin"]["coordinates"]
-            assert ds.bounds.left == ox - 80 and ds.bounds.top == oy + 80
+            assert ds.bounds.left == ox - 80
+            assert ds.bounds.top == oy + 80
         np.testing.assert_allclose(data[0], x, rtol=0, atol=1e-6)
         np.testing.assert_allclose(data[1], y, rtol=0, atol=1e-6)
 

@@ -38,6 +38,7 @@ from sentinelhub_emulator.core.context import EmulatorContext, EmulatorSettings
 from sentinelhub_emulator.core.db import DATABASE_FILENAME, Database
 from sentinelhub_emulator.core.faults import CONNECTION_EXTENSION, FaultConfig, FaultPlan
 from sentinelhub_emulator.core.tokens import TokenIssuer
+from sentinelhub_emulator.process import service as process_service
 
 __all__ = ["Emulator"]
 
@@ -213,6 +214,7 @@ class Emulator:
         self._worker.start()
         self._batch = BatchService(self._context, self._db)
         self._batch.start()
+        process_service.start(self._context)
         self._thread = threading.Thread(
             target=self._server.run,
             kwargs={"sockets": [sock]},
@@ -240,6 +242,8 @@ class Emulator:
         if self._batch is not None:
             self._batch.stop()
             self._batch = None
+        if self._context is not None:
+            process_service.stop(self._context)
         if self._db is not None:
             self._db.close()
         self._server = self._thread = self._worker = self._db = self._context = None

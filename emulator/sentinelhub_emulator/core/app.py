@@ -34,6 +34,7 @@ from sentinelhub_emulator.core.errors import (
     error_response,
 )
 from sentinelhub_emulator.core.faults import FaultMiddleware
+from sentinelhub_emulator.process import routes as process
 
 __all__ = ["SERVICES", "Service", "build_app"]
 
@@ -57,6 +58,7 @@ SERVICES: tuple[Service, ...] = (
     Service("byoc", ("/api/v1/byoc", "/byoc/v1"), _byoc_routes),
     Service("batch", ("/api/v1/batch",), batch.routes),
     Service("batch-admin", ("/_emulator/batch",), batch.admin_routes),
+    Service("process", ("",), process.routes),
 )
 
 _HTTP_CODES = {404: NOT_FOUND, 405: METHOD_NOT_ALLOWED}
@@ -87,6 +89,9 @@ def build_app(context: EmulatorContext) -> ASGIApp:
     routes: list[BaseRoute] = [*auth.routes(), *admin.routes()]
     for service in SERVICES:
         for base_path in service.base_paths:
+            if not base_path:  # the service's routes carry their full paths
+                routes.extend(service.routes())
+                continue
             routes.append(
                 Mount(base_path, routes=service.routes(), name=f"{service.name}{base_path}")
             )

@@ -4,6 +4,7 @@ renderer (`renderers.CoordinateRenderer`), an authorised client, request bodies,
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -103,25 +104,48 @@ def all_tiles(client: httpx.Client, request_id: str, **params: Any) -> list[dict
     return tiles
 
 
-@pytest.fixture
-def renderer(monkeypatch: pytest.MonkeyPatch) -> CoordinateRenderer:
-    """The stand-in renderer, in place of the engine for every emulator of the test."""
+@pytest.fixture(scope="module")
+def renderer() -> Iterator[CoordinateRenderer]:
+    """The stand-in renderer, in place of the engine for every emulator of the module."""
     stand_in = CoordinateRenderer()
-    monkeypatch.setattr(engine, "render", stand_in)
-    return stand_in
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "render", stand_in)
+        yield stand_in
 
 
-@pytest.fixture
-def emulator(tmp_path: Path, renderer: CoordinateRenderer) -> Iterator[Emulator]:
-    (tmp_path / "emu" / "buckets" / BUCKET).mkdir(parents=True)
-    with Emulator(tmp_path / "emu") as emu:
+@pytest.fixture(scope="module")
+def emulator(
+    tmp_path_factory: pytest.TempPathFactory, renderer: CoordinateRenderer
+) -> Iterator[Emulator]:
+    """One emulator per module; tests isolate themselves by their own requests (and accounts
+    where they list)."""
+    root = tmp_path_factory.mktemp("batch")
+    (root / "buckets" / BUCKET).mkdir(parents=True)
+    with Emulator(root) as emu:
         yield emu
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def client(emulator: Emulator) -> Iterator[httpx.Client]:
     with batch_client(emulator, fetch_token(emulator)) as http:
         yield http
+
+
+@pytest.fixture
+def fresh_client(emulator: Emulator) -> Iterator[httpx.Client]:
+    """A client of a new account, which owns nothing yet."""
+    client_id = f"client-{uuid.uuid4().hex[:12]}"
+    emulator.add_client(client_id, "secret-of-" + client_id)
+    with batch_client(emulator, fetch_token(emulator, client_id, "secret-of-" + client_id)) as http:
+        yield http
+
+
+@pytest.fixture
+def faults(emulator: Emulator) -> Iterator[httpx.Client]:
+    """The admin client for batch faults; the faults are cleared after the test."""
+    with admin(emulator) as control:
+        yield control
+        control.delete("/faults")
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ arbitrary path segments, checking that every answer is a success or a 4xx error 
 from __future__ import annotations
 
 import copy
-from urllib.parse import quote
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest

@@ -23,7 +23,8 @@ def _new(client: httpx.Client, **fields: Any) -> dict[str, Any]:
     return data
 
 
-def test_collection_crud(emulator: Emulator, client: httpx.Client) -> None:
+def test_collection_crud(emulator: Emulator, fresh_client: httpx.Client) -> None:
+    client = fresh_client
     created = _new(client, name="crops 2024")
     assert created["name"] == "crops 2024"
     assert created["s3Bucket"] == BUCKET

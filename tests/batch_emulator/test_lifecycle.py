@@ -14,7 +14,7 @@ from sentinelhub_emulator import Emulator
 
 from tests.support.emulator import fetch_token
 
-from .conftest import admin, all_tiles, batch_client, create, request_body, wait_for
+from .conftest import all_tiles, batch_client, create, request_body, wait_for
 from .renderers import CoordinateRenderer
 
 FINAL = ("DONE", "PARTIAL", "FAILED", "CANCELED")
@@ -101,12 +101,11 @@ def test_illegal_transitions_are_400(client: httpx.Client) -> None:
 
 
 def test_named_tiles_fail_partial_then_restartpartial_reruns_only_them(
-    emulator: Emulator, client: httpx.Client, renderer: CoordinateRenderer
+    faults: httpx.Client, client: httpx.Client, renderer: CoordinateRenderer
 ) -> None:
-    with admin(emulator) as control:
-        answer = control.post("/faults", json={"failTiles": ["33TVM_5_4", "33TVM_6_5"]})
-        assert answer.status_code == 200, answer.text
-        assert answer.json()["failTiles"] == ["33TVM_5_4", "33TVM_6_5"]
+    answer = faults.post("/faults", json={"failTiles": ["33TVM_5_4", "33TVM_6_5"]})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["failTiles"] == ["33TVM_5_4", "33TVM_6_5"]
     created = create(client, request_body())
     client.post(f"/process/{created['id']}/start")
     partial = wait_for(client, created["id"], FINAL)
@@ -115,8 +114,7 @@ def test_named_tiles_fail_partial_then_restartpartial_reruns_only_them(
     assert sorted(t["name"] for t in failed) == ["33TVM_5_4", "33TVM_6_5"]
     assert all("Injected failure" in t["error"] for t in failed)
 
-    with admin(emulator) as control:
-        assert control.delete("/faults").json()["failTiles"] == []
+    assert faults.delete("/faults").json()["failTiles"] == []
     rendered_before = len(renderer.calls)
     assert client.post(f"/process/{created['id']}/restartpartial").status_code == 204
     done = wait_for(client, created["id"], FINAL)
@@ -131,9 +129,8 @@ def test_named_tiles_fail_partial_then_restartpartial_reruns_only_them(
     }
 
 
-def test_all_tiles_failing_fails_the_request(emulator: Emulator, client: httpx.Client) -> None:
-    with admin(emulator) as control:
-        control.post("/faults", json={"failFraction": 1.0, "seed": 3})
+def test_all_tiles_failing_fails_the_request(faults: httpx.Client, client: httpx.Client) -> None:
+    faults.post("/faults", json={"failFraction": 1.0, "seed": 3})
     created = create(client, request_body())
     client.post(f"/process/{created['id']}/start")
     failed = wait_for(client, created["id"], FINAL)
@@ -143,11 +140,10 @@ def test_all_tiles_failing_fails_the_request(emulator: Emulator, client: httpx.C
 
 
 def test_a_fraction_of_tiles_fails_deterministically(
-    emulator: Emulator, client: httpx.Client
+    faults: httpx.Client, client: httpx.Client
 ) -> None:
     body = request_body(bbox=(440_000.0, 5_120_000.0, 500_000.0, 5_160_000.0))
-    with admin(emulator) as control:
-        control.post("/faults", json={"failFraction": 0.3, "seed": 7})
+    faults.post("/faults", json={"failFraction": 0.3, "seed": 7})
     created = create(client, body)
     assert created["tileCount"] == 24
     client.post(f"/process/{created['id']}/start")
@@ -225,7 +221,10 @@ def test_update_request(client: httpx.Client) -> None:
     assert bad.json()["error"]["errors"][0]["parameter"] == "output->defaultTilePath"
 
 
-def test_list_requests_sort_search_and_pages(emulator: Emulator, client: httpx.Client) -> None:
+def test_list_requests_sort_search_and_pages(
+    emulator: Emulator, fresh_client: httpx.Client
+) -> None:
+    client = fresh_client
     ids = [
         create(client, request_body(description=f"run {i} {'odd' if i % 2 else 'even'}"))["id"]
         for i in range(5)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
+import rasterio
 from sentinelhub_emulator import Emulator
+from sentinelhub_emulator.batch.collections import byoc_view
+from sentinelhub_emulator.batch.service import find_service
 
 from tests.support.emulator import fetch_token
 
@@ -140,3 +144,29 @@ def test_collection_output_rules(client: httpx.Client) -> None:
     failed = wait_for(client, created["id"], FINAL)
     assert failed["status"] == "FAILED"
     assert "single-band" in failed["error"]
+
+
+def test_a_batch_collection_reads_as_byoc_records_over_its_output_files(
+    emulator: Emulator, client: httpx.Client
+) -> None:
+    body = request_body(
+        responses=SINGLE_BAND,
+        output={"defaultTilePath": f"s3://{BUCKET}/v", "cogOutput": True, "createCollection": True},
+    )
+    created = create(client, body)
+    client.post(f"/process/{created['id']}/start")
+    done = wait_for(client, created["id"], FINAL)
+    service = find_service(emulator.data_dir)
+    view = byoc_view(service.store, service.context.settings, done["output"]["collectionId"])
+    assert view is not None
+    collection, tiles = view
+    assert collection.bands["x"]["source"] == "x"
+    assert len(tiles) == 4
+    bucket = emulator.data_dir / "buckets" / BUCKET
+    for tile in tiles:
+        assert tile.path.startswith(f"v/{created['id']}/33TVM_")
+        with rasterio.open(bucket / tile.path.replace("(BAND)", "x")) as ds:
+            assert tile.crs_epsg == ds.crs.to_epsg() == 32633
+            ring = tile.tile_geometry["coordinates"][0] if tile.tile_geometry else []
+            assert (ring[0][0], ring[0][1], ring[2][0], ring[2][1]) == tuple(ds.bounds)
+    assert byoc_view(service.store, service.context.settings, str(uuid.uuid4())) is None

@@ -743,6 +743,19 @@ class BatchStore:
                 (tiling_grid_id, _dump(bands), collection_id),
             )
 
+    def requests_using(self, collection_id: str) -> list[RequestRecord]:
+        """Requests that write into the collection (not FAILED or CANCELED), oldest first."""
+        rows = (
+            self.db.connection()
+            .execute(
+                "SELECT * FROM batch_requests WHERE collection_id = ?"
+                " AND status NOT IN ('FAILED', 'CANCELED') ORDER BY seq",
+                (collection_id,),
+            )
+            .fetchall()
+        )
+        return [_request(row) for row in rows]
+
     def collection_in_use(self, collection_id: str) -> bool:
         """Whether a request other than FAILED or CANCELED writes into the collection."""
         row = (

@@ -54,8 +54,11 @@ def _write_source(path: Path, data: Any) -> None:
             rasterio.shutil.copy(staged, str(path), driver="COG", BLOCKSIZE=256)
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[tuple[Emulator, httpx.Client, str, Any]]:
+@pytest.fixture(scope="module")
+def world(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Emulator, httpx.Client, str, Any]]:
+    tmp_path = tmp_path_factory.mktemp("engine")
     source = np.random.default_rng(5).integers(1, 60_000, size=SRC_SHAPE, dtype=np.uint16)
     _write_source(tmp_path / "buckets" / DATA / "scene" / "B1.tif", source)
     (tmp_path / "buckets" / OUT).mkdir(parents=True)
@@ -76,7 +79,7 @@ def world(tmp_path: Path) -> Iterator[tuple[Emulator, httpx.Client, str, Any]]:
             yield emu, client, collection_id, source
 
 
-def _body(collection_id: str, **tiling: Any) -> dict[str, Any]:
+def _body(collection_id: str, cog: bool = True, **tiling: Any) -> dict[str, Any]:
     return {
         "processRequest": {
             "input": {
@@ -105,15 +108,16 @@ def _body(collection_id: str, **tiling: Any) -> dict[str, Any]:
             "evalscript": EVALSCRIPT,
         },
         "tilingGrid": {"id": 1, "resolution": 20.0, **tiling},
-        "output": {"defaultTilePath": f"s3://{OUT}/run", "cogOutput": True},
+        "output": {"defaultTilePath": f"s3://{OUT}/run-{int(cog)}", "cogOutput": cog},
     }
 
 
+@pytest.mark.parametrize("cog", [True, False], ids=["cog", "engine-tiff-as-is"])
 def test_output_pixels_equal_the_source_under_each_pixel(
-    world: tuple[Emulator, httpx.Client, str, Any],
+    world: tuple[Emulator, httpx.Client, str, Any], cog: bool
 ) -> None:
     emu, client, collection_id, source = world
-    created = create(client, _body(collection_id, bufferX=2, bufferY=3))
+    created = create(client, _body(collection_id, cog, bufferX=2, bufferY=3))
     client.post(f"/process/{created['id']}/start")
     done = wait_for(client, created["id"], ("DONE", "PARTIAL", "FAILED"), timeout=60)
     assert done["status"] == "DONE", (done["error"], all_tiles(client, created["id"]))
@@ -121,11 +125,15 @@ def test_output_pixels_equal_the_source_under_each_pixel(
     assert len(tiles) == 4
     covered = 0
     for tile in tiles:
-        folder = emu.data_dir / "buckets" / OUT / "run" / created["id"] / tile["name"]
+        folder = emu.data_dir / "buckets" / OUT / f"run-{int(cog)}" / created["id"] / tile["name"]
         with rasterio.open(folder / "value.tif") as ds:
             value = ds.read(1)
             assert ds.dtypes[0] == "uint16"
             assert (ds.width, ds.height) == (504, 506)
+            assert ds.crs.to_epsg() == 32633
+            ox, oy = tile["origin"]["coordinates"]
+            assert tuple(ds.bounds) == (ox - 40, oy - 10_000 - 60, ox + 10_040, oy + 60)
+            assert (ds.tags(ns="IMAGE_STRUCTURE").get("LAYOUT") == "COG") == cog
         with rasterio.open(folder / "double.tif") as ds:
             double = ds.read(1)
             assert ds.dtypes[0] == "float32"

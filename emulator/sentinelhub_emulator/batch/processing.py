@@ -16,7 +16,7 @@ import math
 import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -74,12 +74,16 @@ class RenderFailure(Exception):
 
 @dataclass
 class TileRaster:
-    """A tile's outputs: TIFF arrays (bands, rows, cols) and JSON bytes."""
+    """A tile's outputs: TIFF arrays (bands, rows, cols), TIFF files the engine made that are
+    already right as they are (``ready``), JSON bytes, and per TIFF output its band count and
+    data type."""
 
-    arrays: dict[str, npt.NDArray[Any]]
-    nodata: dict[str, float | None]
-    documents: dict[str, bytes]
-    processing_units: float
+    arrays: dict[str, npt.NDArray[Any]] = field(default_factory=dict)
+    nodata: dict[str, float | None] = field(default_factory=dict)
+    ready: dict[str, bytes] = field(default_factory=dict)
+    documents: dict[str, bytes] = field(default_factory=dict)
+    bands: dict[str, tuple[int, str]] = field(default_factory=dict)
+    processing_units: float = 0.0
 
 
 def crs_url(epsg: int) -> str:
@@ -136,6 +140,25 @@ def _read_tiff(data: bytes, identifier: str) -> tuple[npt.NDArray[Any], float | 
         raise RenderFailure(f"output {identifier!r} is not a readable TIFF ({exc})") from None
 
 
+def _as_is(
+    data: bytes, transform: Affine, epsg: int, width: int, height: int
+) -> tuple[int, str] | None:
+    """(bands, dtype) if the engine's TIFF already has the tile's size, CRS and transform."""
+    try:
+        with MemoryFile(data) as memory, memory.open() as dataset:
+            crs = dataset.crs
+            if (
+                (dataset.width, dataset.height) == (width, height)
+                and crs is not None
+                and crs.to_epsg() == epsg
+                and dataset.transform.almost_equals(transform, precision=abs(transform.a) * 1e-6)
+            ):
+                return dataset.count, str(dataset.dtypes[0])
+    except RasterioError:
+        return None
+    return None
+
+
 def render_tile(
     renderer: Renderer,
     context: EmulatorContext,
@@ -147,10 +170,14 @@ def render_tile(
     """Render every output of one tile. Raises `RenderFailure` or the engine's `ApiError`."""
     width, height = parsed.raster_size_px
     transform = tile_transform(tile, parsed)
-    raster = TileRaster({}, {}, {}, 0.0)
+    raster = TileRaster()
     tiffs = {o.identifier for o in parsed.outputs if o.mime_type == "image/tiff"}
-    for row0, row1 in _spans(height):
-        for col0, col1 in _spans(width):
+    rows, cols = _spans(height), _spans(width)
+    # One chunk and no COG layout asked: a TIFF the engine georeferenced like the tile is
+    # written as it came, without decoding and encoding it again.
+    whole = len(rows) == len(cols) == 1 and parsed.cog is None
+    for row0, row1 in rows:
+        for col0, col1 in cols:
             west, north = transform.c + col0 * transform.a, transform.f + row0 * transform.e
             east, south = transform.c + col1 * transform.a, transform.f + row1 * transform.e
             request = engine_request(
@@ -169,6 +196,12 @@ def render_tile(
                 if spec.identifier not in tiffs:
                     raster.documents.setdefault(spec.identifier, bytes(rendered.data))
                     continue
+                if whole:
+                    info = _as_is(bytes(rendered.data), transform, tile.epsg, width, height)
+                    if info is not None:
+                        raster.ready[spec.identifier] = bytes(rendered.data)
+                        raster.bands[spec.identifier] = info
+                        continue
                 array, nodata = _read_tiff(bytes(rendered.data), spec.identifier)
                 if array.shape[1:] != (row1 - row0, col1 - col0):
                     raise RenderFailure(
@@ -180,6 +213,7 @@ def render_tile(
                     full = np.zeros((array.shape[0], height, width), dtype=array.dtype)
                     raster.arrays[spec.identifier] = full
                     raster.nodata[spec.identifier] = nodata
+                    raster.bands[spec.identifier] = (int(array.shape[0]), array.dtype.name)
                 elif full.shape[0] != array.shape[0] or full.dtype != array.dtype:
                     raise RenderFailure(f"output {spec.identifier!r} changed shape between chunks")
                 full[:, row0:row1, col0:col1] = array
@@ -253,7 +287,7 @@ def _profile(
     if nodata is not None:
         profile["nodata"] = nodata
     if cog is None:
-        profile.update(driver="GTiff", tiled=True, blockxsize=256, blockysize=256)
+        profile.update(driver="GTiff", tiled=True, blockxsize=256, blockysize=256, zlevel=1)
         if width < 256 or height < 256:
             profile.update(tiled=False)
             del profile["blockxsize"], profile["blockysize"]
@@ -298,8 +332,9 @@ def write_outputs(
     transform = tile_transform(tile, parsed)
     for spec in parsed.outputs:
         path = paths[spec.identifier]
-        if spec.identifier in raster.documents:
-            _atomic_write(path, _bytes_writer(raster.documents[spec.identifier]))
+        document = raster.documents.get(spec.identifier, raster.ready.get(spec.identifier))
+        if document is not None:
+            _atomic_write(path, _bytes_writer(document))
             continue
         array = raster.arrays[spec.identifier]
         if parsed.cog is not None and array.dtype == np.int8:

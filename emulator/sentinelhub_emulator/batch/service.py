@@ -532,8 +532,8 @@ class BatchService:
         except OSError as exc:
             return f"Writing the outputs failed ({exc.strerror or exc}).", None
         width, height = parsed.tile_size_px
-        bands = sum(int(a.shape[0]) for a in raster.arrays.values())
-        floating = any(a.dtype.kind == "f" for a in raster.arrays.values())
+        bands = sum(count for count, _ in raster.bands.values())
+        floating = any(np.dtype(dtype).kind == "f" for _, dtype in raster.bands.values())
         return None, tile_cost(width, height, bands, floating)
 
 

@@ -11,10 +11,12 @@ from typing import Any
 
 import httpx
 import pytest
+from jsonschema import Draft202012Validator
 from sentinelhub_emulator import Emulator
 from sentinelhub_emulator.process import engine
 
 from tests.support.emulator import fetch_token
+from tests.support.spec import json_schema
 
 from .renderers import CoordinateRenderer
 
@@ -68,11 +70,18 @@ def request_body(
     return body
 
 
+def assert_matches(schema_name: str, body: Any) -> None:
+    """The body fits the spec's (response) schema ``schema_name``."""
+    errors = list(Draft202012Validator(json_schema(schema_name)).iter_errors(body))
+    assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors]
+
+
 def create(client: httpx.Client, body: dict[str, Any]) -> dict[str, Any]:
     response = client.post("/process", json=body)
     assert response.status_code == 201, response.text
     created = response.json()
     assert isinstance(created, dict)
+    assert_matches("BatchRequest", created)
     return created
 
 
@@ -83,6 +92,7 @@ def wait_for(
     deadline = time.monotonic() + timeout
     while True:
         body = client.get(f"/process/{request_id}").json()
+        assert_matches("BatchRequest", body)
         if body["status"] in statuses:
             assert isinstance(body, dict)
             return body
@@ -98,6 +108,7 @@ def all_tiles(client: httpx.Client, request_id: str, **params: Any) -> list[dict
         response = client.get(url, params=query)
         assert response.status_code == 200, response.text
         page = response.json()
+        assert_matches("BatchTilePage", page)
         tiles.extend(page["data"])
         token = page["links"].get("nextToken")
         url, query = (url, {**query, "viewtoken": token}) if token else (None, {})

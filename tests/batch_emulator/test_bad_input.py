@@ -17,7 +17,7 @@ from sentinelhub_emulator import Emulator
 
 from tests.support.emulator import fetch_token
 
-from .conftest import BUCKET, batch_client, request_body
+from .conftest import BUCKET, assert_matches, batch_client, request_body
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
@@ -25,6 +25,7 @@ CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 def _assert_client_error(response: httpx.Response) -> None:
     assert response.status_code < 500, response.text
     if response.status_code >= 400:
+        assert_matches("ErrorEnvelope", response.json())
         error = response.json()["error"]
         assert error["status"] == response.status_code
         assert error["message"]

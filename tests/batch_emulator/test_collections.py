@@ -13,7 +13,7 @@ from sentinelhub_emulator.batch.service import find_service
 
 from tests.support.emulator import fetch_token
 
-from .conftest import BUCKET, batch_client, create, request_body, wait_for
+from .conftest import BUCKET, assert_matches, batch_client, create, request_body, wait_for
 
 FINAL = ("DONE", "PARTIAL", "FAILED", "CANCELED")
 SINGLE_BAND = [{"identifier": "x", "format": {"type": "image/tiff"}}]
@@ -22,6 +22,7 @@ SINGLE_BAND = [{"identifier": "x", "format": {"type": "image/tiff"}}]
 def _new(client: httpx.Client, **fields: Any) -> dict[str, Any]:
     response = client.post("/collections", json={"name": "fields", "s3Bucket": BUCKET, **fields})
     assert response.status_code == 201, response.text
+    assert_matches("BatchCollectionEnvelope", response.json())
     data = response.json()["data"]
     assert isinstance(data, dict)
     return data
@@ -32,7 +33,7 @@ def test_collection_crud(emulator: Emulator, fresh_client: httpx.Client) -> None
     created = _new(client, name="crops 2024")
     assert created["name"] == "crops 2024"
     assert created["s3Bucket"] == BUCKET
-    assert created["batchData"] == {"tilingGridId": None}
+    assert created["batchData"] == {}
     assert created["additionalData"] == {"bands": {}}
     assert created["created"].endswith("Z")
     other = _new(client, name="forest")
@@ -40,6 +41,7 @@ def test_collection_crud(emulator: Emulator, fresh_client: httpx.Client) -> None
     assert client.get(f"/collections/{cid}").json() == {"data": created}
 
     listed = client.get("/collections", params={"count": 1}).json()
+    assert_matches("BatchCollectionPage", listed)
     assert [c["id"] for c in listed["data"]] == [cid]
     rest = client.get("/collections", params={"viewtoken": listed["links"]["nextToken"]}).json()
     assert [c["id"] for c in rest["data"]] == [other["id"]]

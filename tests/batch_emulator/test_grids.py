@@ -15,7 +15,7 @@ import shapely
 import shapely.geometry
 from sentinelhub_emulator.batch.grids import band_letter, mgrs_square_letters
 
-from .conftest import all_tiles, create, request_body, wait_for
+from .conftest import all_tiles, assert_matches, create, request_body, wait_for
 
 UTM33 = "http://www.opengis.net/def/crs/EPSG/0/32633"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -71,6 +71,7 @@ def _cells_of_squares(
 
 def test_tiling_grid_endpoints(client: httpx.Client) -> None:
     listed = client.get("/tilinggrids").json()
+    assert_matches("TilingGridPage", listed)
     assert [g["id"] for g in listed["data"]] == [0, 1, 2, 3]
     assert listed["data"][1] == {
         "id": 1,
@@ -86,6 +87,7 @@ def test_tiling_grid_endpoints(client: httpx.Client) -> None:
     rest = client.get("/tilinggrids", params={"viewtoken": first["links"]["nextToken"]}).json()
     assert [g["id"] for g in first["data"] + rest["data"]] == [0, 1, 2, 3]
     zero = client.get("/tilinggrids/0").json()
+    assert_matches("TilingGrid", zero)
     assert zero["name"] == "20km grid"
     assert zero["properties"]["tileWidth"] == 20040.0
     assert client.get("/tilinggrids/3").json()["properties"]["unit"] == "DEGREE"

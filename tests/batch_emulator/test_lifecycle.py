@@ -4,6 +4,8 @@ restartpartial, cancel, delete, and the 400 for every action the state machine r
 from __future__ import annotations
 
 import threading
+import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ from sentinelhub_emulator import Emulator
 
 from tests.support.emulator import fetch_token
 
-from .conftest import all_tiles, batch_client, create, request_body, wait_for
+from .conftest import all_tiles, assert_matches, batch_client, create, request_body, wait_for
 from .renderers import CoordinateRenderer
 
 FINAL = ("DONE", "PARTIAL", "FAILED", "CANCELED")
@@ -22,6 +24,7 @@ FINAL = ("DONE", "PARTIAL", "FAILED", "CANCELED")
 
 def _assert_bad_action(response: httpx.Response, phrase: str) -> None:
     assert response.status_code == 400, response.text
+    assert_matches("ErrorEnvelope", response.json())
     error = response.json()["error"]
     assert error["code"] == "COMMON_BAD_PAYLOAD"
     assert phrase in error["message"]
@@ -33,8 +36,8 @@ def test_create_analyse_start_done(client: httpx.Client, bucket: Path) -> None:
     assert created["userAction"] == "NONE"
     assert created["tileCount"] == 4
     assert (created["tileWidthPx"], created["tileHeightPx"]) == (500, 500)
-    assert created["valueEstimate"] is None
-    assert created["tilingGrid"] == {"id": 1, "resolution": 20.0, "bufferX": None, "bufferY": None}
+    assert "valueEstimate" not in created
+    assert created["tilingGrid"] == {"id": 1, "resolution": 20.0}
     assert client.get(f"/process/{created['id']}/tiles").json()["data"] == []
 
     assert client.post(f"/process/{created['id']}/analyse").status_code == 204
@@ -174,6 +177,14 @@ def test_cancel_while_processing_stops_the_request(
         client.post(f"/process/{created['id']}/start")
         assert stand_in.waiting.wait(10)
         assert client.get(f"/process/{created['id']}").json()["status"] == "PROCESSING"
+        # Two workers render (held by the gate), two more tiles are taken, the rest wait.
+        deadline = time.monotonic() + 10
+        while True:
+            counts = Counter(t["status"] for t in all_tiles(client, created["id"]))
+            if counts["PROCESSING"] == 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
+        assert counts == Counter(PROCESSING=2, QUEUED=2, SCHEDULED=20)
         assert client.post(f"/process/{created['id']}/cancel").status_code == 204
         gate.set()
         canceled = client.get(f"/process/{created['id']}").json()
@@ -233,6 +244,7 @@ def test_list_requests_sort_search_and_pages(
     query: dict[str, Any] = {"count": 2}
     while True:
         page = client.get("/process", params=query).json()
+        assert_matches("BatchRequestPage", page)
         seen.extend(item["id"] for item in page["data"])
         if "nextToken" not in page["links"]:
             break

@@ -138,6 +138,12 @@ class RequestRecord:
             "status": self.status,
             "error": self.error,
         }
+        # Fields our spec does not declare nullable are left out while they have no value
+        # (the service sends some of them as null; clients accept both).
+        for key in ("bucketName", "description", "valueEstimate"):
+            if wire[key] is None:
+                del wire[key]
+        wire["tilingGrid"] = {k: v for k, v in grid.items() if v is not None}
         return wire
 
 
@@ -166,7 +172,7 @@ class BatchTileRecord:
             "requestId": self.request_id,
             "name": self.name,
             "status": self.status,
-            "cost": self.cost,
+            "cost": self.cost or 0.0,
             "geometry": self.geometry,
             "origin": {
                 "type": "Point",
@@ -204,7 +210,9 @@ class BatchCollectionRecord:
             "name": self.name,
             "s3Bucket": self.s3_bucket,
             "created": _wire_time(self.created),
-            "batchData": {"tilingGridId": self.tiling_grid_id},
+            "batchData": {}
+            if self.tiling_grid_id is None
+            else {"tilingGridId": self.tiling_grid_id},
             "additionalData": {"bands": self.bands},
         }
         if self.no_data is not None:

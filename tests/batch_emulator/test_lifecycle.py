@@ -185,6 +185,10 @@ def test_cancel_while_processing_stops_the_request(
                 break
             time.sleep(0.02)
         assert counts == Counter(PROCESSING=2, QUEUED=2, SCHEDULED=20)
+        # A running request can be neither changed nor deleted.
+        busy = client.put(f"/process/{created['id']}", json={"description": "x"})
+        assert busy.status_code == 409
+        assert client.delete(f"/process/{created['id']}").status_code == 409
         assert client.post(f"/process/{created['id']}/cancel").status_code == 204
         gate.set()
         canceled = client.get(f"/process/{created['id']}").json()

@@ -289,3 +289,29 @@ def test_no_token_is_401(emulator: Emulator) -> None:
             response = anonymous.get(path)
             assert response.status_code == 401
             assert response.json()["error"]["code"] == "COMMON_UNAUTHORIZED"
+
+
+def test_an_unexpected_engine_error_fails_cleanly_and_reveals_nothing(
+    client: httpx.Client, renderer: CoordinateRenderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sentinelhub_emulator.process import engine
+
+    created = create(client, request_body())
+    client.post(f"/process/{created['id']}/analyse")
+    wait_for(client, created["id"], ("ANALYSIS_DONE",))
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("boom in /srv/secret/path")
+
+    monkeypatch.setattr(engine, "render", broken)
+    client.post(f"/process/{created['id']}/start")
+    failed = wait_for(client, created["id"], FINAL)
+    assert failed["status"] == "FAILED"
+    tiles = all_tiles(client, created["id"])
+    assert {t["status"] for t in tiles} == {"FAILED"}
+    assert all("internal error" in t["error"] and "secret" not in t["error"] for t in tiles)
+    # The service carries on: the next request is analysed with the engine back.
+    monkeypatch.setattr(engine, "render", renderer)
+    again = create(client, request_body())
+    client.post(f"/process/{again['id']}/start")
+    assert wait_for(client, again["id"], FINAL)["status"] == "DONE"

@@ -236,7 +236,9 @@ class BatchService:
             changed = self.store.set_action(
                 request.id, expected_status="CREATED", status="ANALYSING", user_action="START"
             )
-        elif status == "ANALYSING" and request.user_action != "START":
+        elif status == "ANALYSING" and request.user_action == "START":
+            raise _illegal("The request is already starting: it is analysed, then processed.")
+        elif status == "ANALYSING":
             changed = self.store.set_action(
                 request.id, expected_status="ANALYSING", status="ANALYSING", user_action="START"
             )
@@ -381,7 +383,6 @@ class BatchService:
             value_estimate=round(cost * len(tiles), 6),
             tile_size_px=(tile_w, tile_h),
             collection_id=collection_id,
-            then_process=False,
         )
         if not done:
             logger.info("batch request %s changed during its analysis; result dropped", request.id)
@@ -468,9 +469,10 @@ class BatchService:
             self._process_tile(tile)
         except Exception:
             logger.exception("batch tile %s of %s failed unexpectedly", tile.id, tile.request_id)
-            self.store.advance_tile(
-                tile, expected="PROCESSING", status="FAILED", error=INTERNAL_ERROR
-            )
+            for expected in ("PROCESSING", "QUEUED"):
+                self.store.advance_tile(
+                    tile, expected=expected, status="FAILED", error=INTERNAL_ERROR
+                )
         finally:
             with self._lock:
                 self._busy_tiles.discard((tile.request_id, tile.id))

@@ -451,18 +451,16 @@ class BatchStore:
         value_estimate: float,
         tile_size_px: tuple[int, int],
         collection_id: str | None,
-        then_process: bool,
     ) -> bool:
-        """Store the tiles and the estimate; ANALYSING -> ANALYSIS_DONE (or PROCESSING with its
-        tiles SCHEDULED). False if the request is no longer ANALYSING."""
-        tile_status = "SCHEDULED" if then_process else "PENDING"
+        """Store the tiles and the estimate; ANALYSING -> ANALYSIS_DONE, or PROCESSING with its
+        tiles SCHEDULED when the user asked to start. False if it is no longer ANALYSING."""
         with self.db.transaction() as conn:
             row = conn.execute(
                 "SELECT status, user_action FROM batch_requests WHERE id = ?", (request_id,)
             ).fetchone()
             if row is None or row["status"] != "ANALYSING":
                 return False
-            process = then_process or row["user_action"] == "START"
+            process = row["user_action"] == "START"
             tile_status = "SCHEDULED" if process else "PENDING"
             conn.execute("DELETE FROM batch_tiles WHERE request_id = ?", (request_id,))
             count = 0
@@ -597,18 +595,6 @@ class BatchStore:
             .fetchall()
         )
         return [_tile(row) for row in rows]
-
-    def tile_counts(self, request_id: str) -> dict[str, int]:
-        rows = (
-            self.db.connection()
-            .execute(
-                "SELECT status, count(*) AS n FROM batch_tiles WHERE request_id = ?"
-                " GROUP BY status",
-                (request_id,),
-            )
-            .fetchall()
-        )
-        return {row["status"]: row["n"] for row in rows}
 
     def scheduled_tiles(
         self, limit: int, exclude: Iterable[tuple[str, int]]

@@ -143,3 +143,31 @@ function evaluatePixel(samples) {
     assert (pixels[1] == 1).all()
     b1, _ = simple_mosaic([world.tiles[2]], "B1")
     np.testing.assert_array_equal(pixels[0], b1)
+
+
+def test_scenes_describe_the_tiles(world: World) -> None:
+    script = """//VERSION=3
+function setup() {
+  return {input: [{bands: ["B1"], metadata: ["bounds"]}], output: {bands: 1}, mosaicking: "TILE"};
+}
+function evaluatePixel(samples) { return [0]; }
+function updateOutputMetadata(scenes, inputMetadata, outputMetadata) {
+  outputMetadata.userData = scenes.tiles.map((t) => ({
+    date: t.date, path: t.dataPath, geometry: t.dataGeometry.type, envelope: t.dataEnvelope.type,
+  }));
+}
+"""
+    responses = [{"identifier": "userdata", "format": {"type": "application/json"}}]
+    body = process_body(script, collection=world.main_id, responses=responses, size=(8, 8))
+    with world.client() as client:
+        response = client.post("/api/v1/process", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json() == [
+        {
+            "date": tile.sensing,
+            "path": f"s3://data/{tile.name}/(BAND).tif",
+            "geometry": "Polygon",
+            "envelope": "Polygon",
+        }
+        for tile in world.tiles
+    ]

@@ -63,6 +63,7 @@ def _tiff(bands: npt.NDArray[Any], grid: Grid, nodata: float | None) -> bytes:
         "crs": grid.crs,
         "transform": grid.transform,
         "compress": "deflate",
+        "zlevel": 1,  # fast: level 6 costs more than rendering the pixels
         "tiled": width >= 256 and height >= 256,
     }
     if nodata is not None:

@@ -15,6 +15,7 @@ and encode each response (`encode`).
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,10 +23,12 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import rasterio
+from shapely.geometry import box, mapping, shape
 
 from sentinelhub_emulator.byoc.records import CollectionRecord
 from sentinelhub_emulator.core.context import EmulatorContext
-from sentinelhub_emulator.core.errors import bad_payload
+from sentinelhub_emulator.core.errors import ApiError, bad_payload
 from sentinelhub_emulator.process.encode import (
     convert_samples,
     encode_image,
@@ -66,6 +69,11 @@ __all__ = [
 ]
 
 INPUT_METADATA = {"serviceVersion": "emulator", "normalizationFactor": 1}
+
+#: Largest total size of the rasters one request holds (input layers and outputs).
+MAX_RASTER_BYTES = 1536 * 1024 * 1024
+
+logger = logging.getLogger(__name__)
 
 _LIMITS: dict[int, ScriptLimits] = {}
 
@@ -220,8 +228,6 @@ def _tile_meta(source: _Source, scene: SceneTile) -> dict[str, Any]:
         cover = scene.tile.cover_geometry or scene.tile.tile_geometry
         meta["dataGeometry"] = cover
         if cover is not None:
-            from shapely.geometry import box, mapping, shape
-
             envelope = dict(mapping(box(*shape(cover).bounds)))
             if "crs" in cover:
                 envelope["crs"] = cover["crs"]
@@ -476,8 +482,37 @@ def render(
     FLOAT32 TIFF (1.4 when the caller answers ``application/octet-stream``).
     """
     parsed = parse_request(request, max_size=max_size, schema=schema)
-    with EvalscriptRuntime(parsed.evalscript, limits_for(ctx)) as runtime:
-        return _render(ctx, account_id, parsed, runtime, format_factor)
+    try:
+        # One GDAL environment for the whole request: each rasterio call would set up its own.
+        with rasterio.Env(), EvalscriptRuntime(parsed.evalscript, limits_for(ctx)) as runtime:
+            return _render(ctx, account_id, parsed, runtime, format_factor)
+    except ApiError:
+        raise
+    except Exception as exc:
+        # No input may make the emulator answer 5xx: what slipped through every check above
+        # (a CRS GDAL cannot transform, coordinates out of any range, ...) is a bad request.
+        logger.warning("rendering failed unexpectedly", exc_info=True)
+        raise renderer_error(
+            f"The emulator could not render this request ({type(exc).__name__}: {exc}); "
+            "check its bounds and collections."
+        ) from None
+
+
+def _check_budget(
+    sources: list[_Source], bands_of: Mapping[str, int], required: list[str], pixels: int
+) -> None:
+    per_pixel = sum(
+        len(source.layers) * (sum(read.dtype.itemsize for read in source.reads) + 1)
+        for source in sources
+    ) + sum(8 * bands_of[oid] for oid in required)
+    needed = per_pixel * pixels
+    if needed > MAX_RASTER_BYTES:
+        raise bad_payload(
+            "output",
+            f"the request needs {needed // 2**20} MB of rasters (pixels x bands x tiles); the "
+            f"emulator allows {MAX_RASTER_BYTES // 2**20} MB: ask for fewer pixels, bands or "
+            "scenes",
+        )
 
 
 def _render(
@@ -529,8 +564,14 @@ def _render(
         )
         for oid in bands_of:
             value = (updated or {}).get(oid, {}).get("bands")
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 1:
-                raise renderer_error(f"updateOutput left output {oid!r} without a band count.")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not 1 <= value <= 1000
+            ):
+                raise renderer_error(
+                    f"updateOutput left output {oid!r} without a band count from 1 to 1000."
+                )
             bands_of[oid] = int(value)
 
     # Scenes and metadata as evaluatePixel sees them.
@@ -541,6 +582,10 @@ def _render(
     runtime.set_json("scenes", scenes)
     runtime.set_json("inputMetadata", INPUT_METADATA)
 
+    pixel_count = grid.width * grid.height
+    required = [r.identifier for r in parsed.responses if r.identifier != "userdata"]
+    _check_budget(sources, bands_of, required, pixel_count)
+
     # Bands of every layer, warped straight into V8's typed arrays.
     geometry_mask = (
         None if grid.area is None else area_mask(grid, grid.area, (0, grid.height, 0, grid.width))
@@ -549,8 +594,6 @@ def _render(
         for layer, tiles in enumerate(source.layers):
             _fill_layer(runtime, grid, source, f"s{k}l{layer}", tiles, geometry_mask)
 
-    pixel_count = grid.width * grid.height
-    required = [r.identifier for r in parsed.responses if r.identifier != "userdata"]
     slots = []
     results: dict[str, npt.NDArray[np.float64]] = {}
     for slot, oid in enumerate(required):

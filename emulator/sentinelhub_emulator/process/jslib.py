@@ -110,6 +110,23 @@ ColorRampVisualizer.prototype.process = function (value) {
 function ColorMapVisualizer(pairs) {
   this.pairs = pairs.map(function (p) { return [p[0], __shColor(p[1])]; });
 }
+(function () {
+  const missing = ["valueMap", "ColorGradientVisualizer", "HighlightCompressVisualizer",
+    "decodeS3OLCIQualityFlags", "decodeL8C2Qa"];
+  for (const name of missing) {
+    globalThis[name] = function () {
+      throw new Error("__SH__:" + name + " is not supported by the emulator (see its docs)");
+    };
+  }
+  for (const name of ["blueRed", "redTemperature", "greenWhite", "oceanColor"]) {
+    Object.defineProperty(globalThis, name, {
+      configurable: true,
+      get() {
+        throw new Error("__SH__:" + name + " is not supported by the emulator (see its docs)");
+      },
+    });
+  }
+})();
 ColorMapVisualizer.prototype.process = function (value) {
   let color = this.pairs[0][1];
   for (const pair of this.pairs) { if (pair[0] <= value) color = pair[1]; }

@@ -372,6 +372,10 @@ def parse_request(
     evalscript = body.get("evalscript")
     if not isinstance(evalscript, str) or not evalscript.strip():
         raise bad_payload("evalscript", "is required and must be a non-empty string")
+    if evalscript.lstrip().splitlines()[0].replace(" ", "") != "//VERSION=3":
+        raise unsupported(
+            "evalscript", "an evalscript without //VERSION=3 on its first line (V1 or V2)"
+        )
     raw_input = body.get("input")
     if not isinstance(raw_input, Mapping) or "bounds" not in raw_input:
         raise bad_payload("input->bounds", "is required")

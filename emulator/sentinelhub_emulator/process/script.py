@@ -246,6 +246,7 @@ class EvalscriptRuntime:
         try:
             return self._ctx.eval(code, timeout_sec=remaining)
         except JSTimeoutException:
+            self._settle()
             raise self._timeout() from None
         except JSOOMException:
             raise renderer_error(
@@ -256,6 +257,18 @@ class EvalscriptRuntime:
             raise renderer_error(f"Evalscript syntax error: {_js_message(str(exc))}") from None
         except JSEvalException as exc:
             raise renderer_error(f"Evalscript failed: {_js_message(str(exc))}") from None
+
+    def _settle(self) -> None:
+        """Wait for V8 to finish terminating a timed-out script before anything else runs.
+
+        mini-racer reports the timeout at once but V8 stops the script a moment later and then
+        calls back into the context; closing the context before that callback would leave V8
+        calling into a closed event loop. A trivial evaluation queues behind the termination.
+        """
+        if self._ctx is None:
+            return
+        with contextlib.suppress(JSEvalException, JSTimeoutException, JSOOMException):
+            self._ctx.eval("0", timeout_sec=5.0)
 
     def _timeout(self) -> ApiError:
         return renderer_error(

@@ -143,8 +143,13 @@ class GridTile:
     north: float
     width: float
     height: float
-    #: The unbuffered cell in WGS84 as a GeoJSON polygon.
-    geometry: dict[str, Any]
+
+    @property
+    def geometry(self) -> dict[str, Any]:
+        """The unbuffered cell in WGS84 as a GeoJSON polygon (edges densified)."""
+        return _cell_geometry(
+            self.epsg, self.west, self.north - self.height, self.west + self.width, self.north
+        )
 
     def bounds(self, buffer_x: float = 0.0, buffer_y: float = 0.0) -> tuple[float, ...]:
         """``(west, south, east, north)`` in the tile CRS, grown by the buffers (CRS units)."""
@@ -213,7 +218,9 @@ def _utm_epsg(zone: int, south: bool) -> int:
     return (32700 if south else 32600) + zone
 
 
-def _cell_geometry(epsg: int, west: float, south: float, east: float, north: float) -> Any:
+def _cell_geometry(
+    epsg: int, west: float, south: float, east: float, north: float
+) -> dict[str, Any]:
     ring = []
     for i in range(_EDGE_POINTS):
         ring.append((west + (east - west) * i / _EDGE_POINTS, north))
@@ -225,11 +232,13 @@ def _cell_geometry(epsg: int, west: float, south: float, east: float, north: flo
         ring.append((west, south + (north - south) * i / _EDGE_POINTS))
     ring.append(ring[0])
     if epsg != WGS84_EPSG:
-        transform = _transformer(epsg, WGS84_EPSG).transform
-        ring = [tuple(transform(x, y)) for x, y in ring]
+        xs, ys = _transformer(epsg, WGS84_EPSG).transform(
+            [x for x, _ in ring], [y for _, y in ring]
+        )
+        ring = list(zip(xs, ys, strict=True))
     # Counter-clockwise exterior ring, as GeoJSON (RFC 7946) recommends.
     polygon = shapely.geometry.polygon.orient(shapely.geometry.Polygon(ring), sign=1.0)
-    return shapely.geometry.mapping(polygon)
+    return dict(shapely.geometry.mapping(polygon))
 
 
 def _is_tile(part: Any, cell: BaseGeometry) -> bool:
@@ -318,9 +327,6 @@ def _utm_cells(
                                 north=cell_north,
                                 width=size,
                                 height=size,
-                                geometry=_cell_geometry(
-                                    epsg, cell_west, cell_north - size, cell_west + size, cell_north
-                                ),
                             )
 
 
@@ -361,7 +367,6 @@ def _wgs84_cells(grid: TilingGrid, area: BaseGeometry, limit: int) -> Iterator[G
                 north=float(lat + 1),
                 width=1.0,
                 height=1.0,
-                geometry=_cell_geometry(WGS84_EPSG, lon, lat, lon + 1, lat + 1),
             )
 
 

@@ -12,6 +12,7 @@ import hmac
 import ipaddress
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
@@ -109,7 +110,7 @@ async def create_request(request: Request, principal: Principal) -> Response:
     parsed, stored = parse_request(body, service.context.settings)
     _check_collection_id(service, principal, stored)
     try:
-        tiles = parsed.tiles(MAX_TILES)
+        tiles = await run_in_threadpool(parsed.tiles, MAX_TILES)
     except TooManyTilesError as exc:
         raise bad_payload(
             "processRequest->input->bounds",

@@ -50,9 +50,14 @@ from sentinelhub_api.types import UNSET
 
 from sentinelhub_client._core.config import DEFAULT_BYOC_BASE_PATH
 from sentinelhub_client._core.errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
     ConflictError,
     IngestionError,
+    RateLimitError,
     SentinelHubValidationError,
+    ServerError,
     WaitTimeoutError,
     describe_tiles,
 )
@@ -71,6 +76,7 @@ __all__ = [
     "check_file_list",
     "check_tile_path",
     "collection_id_of",
+    "is_transient",
     "tile_id_of",
 ]
 
@@ -727,11 +733,29 @@ class ByocCalls:
 # -- waiting for ingestion (shared decisions) --------------------------------------------------
 
 
+def is_transient(exc: BaseException) -> bool:
+    """Whether a call that raised ``exc`` may succeed if tried again later (429, 408, 5xx,
+    connection failures and timeouts, a truncated answer)."""
+    if isinstance(exc, RateLimitError | ServerError | APIConnectionError):
+        return True
+    if isinstance(exc, APIResponseValidationError):
+        return True
+    return isinstance(exc, APIError) and exc.status == 408
+
+
 @dataclass
 class IngestionWatch:
-    """The decisions of ``wait_for_tiles``, without I/O: what to poll, when it is over.
+    """The decisions of ``wait_for_tiles``, without I/O.
 
-    ``tile_ids`` None watches every tile of the collection (the listing is polled).
+    Each poll is one listing of the collection's tiles, newest first (``sort=created:desc``),
+    paged; it stops as soon as every watched tile that is not final yet has been seen, so
+    waiting for the tiles just registered reads only the first pages. ``tile_ids`` None
+    watches every tile of the collection (the whole listing each poll). A poll whose request
+    runs out of retries on a transient failure keeps what its pages already told and the wait
+    goes on (only the timeout ends it); other errors end it.
+
+    Shells: ``begin_pass``, ``see`` each listed tile until ``enough``, ``end_pass`` (or
+    ``poll_failed``); `sentinelhub_client._core.polling` does the sleeping and the deadline.
     """
 
     collection_id: UUID
@@ -740,6 +764,13 @@ class IngestionWatch:
     timeout: float | None
     started: float
     latest: dict[str, ByocTile] = field(default_factory=dict)
+    seen: set[str] = field(default_factory=set)
+    polls: int = 0
+    failed_polls: int = 0
+    last_error: BaseException | None = None
+
+    #: The listing's order: newest first, where freshly registered tiles are.
+    sort = "created:desc"
 
     @classmethod
     def start(
@@ -774,25 +805,75 @@ class IngestionWatch:
                 field="tiles",
             )
         collection_id = collection_id_of(collection)
-        ids = None if tiles is None else [tile_id_of(t, "tiles") for t in tiles]
+        ids = None if tiles is None else list(dict.fromkeys(tile_id_of(t, "tiles") for t in tiles))
         return cls(collection_id, ids, float(interval), timeout, now)
 
-    def update(self, tiles: Iterable[ByocTile]) -> None:
-        """Record the latest state of some tiles."""
-        for tile in tiles:
-            self.latest[tile.tile_id or tile.path] = tile
+    @property
+    def what(self) -> str:
+        return f"ingestion of tiles of collection {self.collection_id}"
+
+    def begin_pass(self) -> None:
+        """A new poll begins."""
+        self.polls += 1
+        self.seen = set()
+
+    def see(self, tile: ByocTile) -> None:
+        """Record the latest state of one listed tile."""
+        key = tile.tile_id or tile.path
+        if self.tile_ids is None or key in self._watched:
+            self.latest[key] = tile
+        self.seen.add(key)
+
+    @property
+    def _watched(self) -> set[str]:
+        return {str(tid) for tid in self.tile_ids or ()}
+
+    @property
+    def enough(self) -> bool:
+        """True once this poll has seen every watched tile that was not final (explicit
+        tiles only: the whole collection needs the whole listing)."""
+        if self.tile_ids is None:
+            return False
+        return all(
+            str(tid) in self.seen or _final(self.latest.get(str(tid))) for tid in self.tile_ids
+        )
+
+    def end_pass(self, complete: bool) -> None:
+        """The poll's listing ended (``complete``: it reached the last page). A watched tile
+        that a complete listing does not hold was deleted: `IngestionError`."""
+        self.last_error = None
+        if complete and self.tile_ids is not None:
+            missing = [
+                str(tid)
+                for tid in self.tile_ids
+                if str(tid) not in self.seen and not _final(self.latest.get(str(tid)))
+            ]
+            if missing:
+                raise IngestionError(
+                    f"{len(missing)} tile(s) are not in collection {self.collection_id} (deleted "
+                    f"while waiting?): {', '.join(missing)}",
+                    tiles=self.tiles(),
+                )
+        if self.tile_ids is None:  # tiles deleted from the collection are no longer watched
+            for key in set(self.latest) - self.seen:
+                del self.latest[key]
         watched = self.tiles()
         logger.debug(
-            "Waiting for collection %s: %d of %d tile(s) final",
+            "Waiting for collection %s: %d of %d tile(s) final after poll %d",
             self.collection_id,
             sum(_final(tile) for tile in watched),
             len(watched),
+            self.polls,
         )
 
-    def to_poll(self) -> list[UUID]:
-        """Tiles (when given explicitly) whose status is not final yet."""
-        assert self.tile_ids is not None
-        return [tid for tid in self.tile_ids if not _final(self.latest.get(str(tid)))]
+    def poll_failed(self, exc: BaseException) -> None:
+        """A request of this poll ran out of retries. Transient failures are kept (the state so
+        far stays and the next poll tries again); anything else is raised again."""
+        if not is_transient(exc):
+            raise exc
+        self.failed_polls += 1
+        self.last_error = exc
+        logger.info("Poll %d of collection %s failed: %s", self.polls, self.collection_id, exc)
 
     def tiles(self) -> list[ByocTile]:
         """The latest state of the watched tiles, in the order given (or listed)."""
@@ -804,31 +885,39 @@ class IngestionWatch:
     def done(self) -> bool:
         """True when every watched tile is ``INGESTED`` or ``FAILED``."""
         if self.tile_ids is not None:
-            return not self.to_poll()
-        return all(_final(tile) for tile in self.latest.values())
+            return all(_final(self.latest.get(str(tid))) for tid in self.tile_ids)
+        return (
+            self.polls > 0
+            and self.last_error is None
+            and all(_final(tile) for tile in self.latest.values())
+        )
 
-    def wait(self, now: float) -> float:
-        """Seconds until the next poll; raises `WaitTimeoutError` when time is up."""
-        if self.timeout is None:
-            return self.interval
-        left = self.started + self.timeout - now
-        if left <= 0:
-            pending = [tile for tile in self.tiles() if not _final(tile)]
-            raise WaitTimeoutError(
-                f"{len(pending) or 'some'} tile(s) of collection {self.collection_id} were not "
-                f"ingested within {self.timeout:g} s: {describe_tiles(pending) or 'not listed'}",
-                timeout=self.timeout,
-                pending=pending,
-            )
-        return min(self.interval, left)
+    def timed_out(self, timeout: float) -> WaitTimeoutError:
+        """The error for a wait past its timeout: ``pending`` holds the unfinished tiles as
+        last seen (tiles never seen are named by id in the message)."""
+        pending = [tile for tile in self.tiles() if not _final(tile)]
+        unseen = [str(tid) for tid in self.tile_ids or () if str(tid) not in self.latest]
+        described = describe_tiles(pending)
+        if unseen:
+            described = ", ".join(filter(None, [described, *unseen]))
+        error = f"; the last poll failed: {self.last_error}" if self.last_error else ""
+        return WaitTimeoutError(
+            f"{len(pending) + len(unseen) or 'some'} tile(s) of collection {self.collection_id} "
+            f"were not ingested within {timeout:g} s: {described or 'not listed'}{error}",
+            timeout=timeout,
+            pending=pending,
+        )
 
     def finish(self, raise_on_failure: bool) -> list[ByocTile]:
-        """The final tiles; raises `IngestionError` for FAILED ones when asked to."""
+        """The final tiles; raises `IngestionError` for FAILED ones when asked to (its
+        ``tiles`` are the failed ones, ``results`` all of them)."""
         tiles = self.tiles()
         failed = [tile for tile in tiles if tile.status == TileStatus.FAILED]
         if failed and raise_on_failure:
             raise IngestionError(
-                f"{len(failed)} tile(s) failed ingestion: {describe_tiles(failed)}", tiles=failed
+                f"{len(failed)} tile(s) failed ingestion: {describe_tiles(failed)}",
+                tiles=failed,
+                results=tiles,
             )
         return tiles
 

@@ -149,9 +149,7 @@ async def test_a_timeout_after_failed_polls_says_why(byoc: Twin, api: respx.Mock
 
 async def test_failures_can_raise_with_every_result(byoc: Twin, api: respx.MockRouter) -> None:
     failed = tile_json("a", "FAILED", additionalData={"failedIngestionCause": "not a COG"})
-    api.get(TILES).mock(
-        return_value=page([failed, tile_json("b", "INGESTED", id=OTHER_TILE_ID)])
-    )
+    api.get(TILES).mock(return_value=page([failed, tile_json("b", "INGESTED", id=OTHER_TILE_ID)]))
     with pytest.raises(IngestionError, match="not a COG") as caught:
         await byoc.call(
             "wait_for_tiles", COLLECTION_ID, [TILE_ID, OTHER_TILE_ID], raise_on_failure=True

@@ -116,7 +116,7 @@ def trace_cover(
         factor = max(1, math.ceil(max(width, height) / max_size))
         out_w, out_h = math.ceil(width / factor), math.ceil(height / factor)
         mask = src.dataset_mask(out_shape=(out_h, out_w))
-        transform = src.transform * src.transform.scale(width / out_w, height / out_h)
+        transform = src.transform @ src.transform.scale(width / out_w, height / out_h)
         pixel = math.sqrt(
             abs(src.transform.a * src.transform.e - src.transform.b * src.transform.d)
         )

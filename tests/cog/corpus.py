@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import rasterio
+from affine import Affine
 from rasterio.io import MemoryFile
 from rasterio.shutil import copy as gdal_copy
-from affine import Affine
 
 #: 10 m pixels in UTM 33N, 45 N.
 UTM = 32633
@@ -85,19 +85,18 @@ def write_cog(
     if nodata is not None:
         meta["nodata"] = nodata
     values = pixels(count, height, width, dtype) if data is None else data
-    with MemoryFile() as memory:
-        with memory.open(**meta) as mem:
-            mem.write(values if values.ndim == 3 else values[None])
-            if tags:
-                mem.update_tags(**tags)
-            gdal_copy(
-                mem,
-                str(path),
-                driver="COG",
-                BLOCKSIZE=blocksize,
-                OVERVIEWS=overviews,
-                COMPRESS="DEFLATE",
-            )
+    with MemoryFile() as memory, memory.open(**meta) as mem:
+        mem.write(values if values.ndim == 3 else values[None])
+        if tags:
+            mem.update_tags(**tags)
+        gdal_copy(
+            mem,
+            str(path),
+            driver="COG",
+            BLOCKSIZE=blocksize,
+            OVERVIEWS=overviews,
+            COMPRESS="DEFLATE",
+        )
     return path
 
 

@@ -90,7 +90,8 @@ def test_a_ring_of_valid_pixels_is_a_polygon_with_a_hole_exactly(tmp_path: Path)
     assert got.area == pytest.approx(valid.sum() * PIXEL * PIXEL)
     # GeoJSON orientation: exterior counter-clockwise, hole clockwise.
     outer, hole = (shapely.LinearRing(ring) for ring in cover["coordinates"])
-    assert outer.is_ccw and not hole.is_ccw
+    assert outer.is_ccw
+    assert not hole.is_ccw
 
 
 def test_separate_areas_make_a_multipolygon(tmp_path: Path) -> None:
@@ -153,7 +154,8 @@ def test_reprojected_to_wgs84(tmp_path: Path) -> None:
     assert got.is_valid
     assert got.symmetric_difference(exact).area / exact.area < 1e-3
     lon, lat = got.centroid.x, got.centroid.y
-    assert 14.9 < lon < 15.1 and 45.0 < lat < 45.2
+    assert 14.9 < lon < 15.1
+    assert 45.0 < lat < 45.2
 
 
 def test_crs_urn_from_file_and_codes(tmp_path: Path) -> None:

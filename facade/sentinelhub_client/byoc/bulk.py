@@ -336,7 +336,8 @@ def register_tiles(
     )
     job.existing(_list_sync(byoc, job.collection_id))
     backoff = byoc.transport.retry.backoff > 0
-    with ThreadPoolExecutor(max_workers=job.concurrency, thread_name_prefix="shc-bulk") as pool:
+    pool = ThreadPoolExecutor(max_workers=job.concurrency, thread_name_prefix="shc-bulk")
+    try:
         while True:
             sleep(job.pause(backoff))
             futures = {
@@ -346,12 +347,18 @@ def register_tiles(
             for future in as_completed(futures):
                 path = futures[future]
                 try:
-                    job.created(path, future.result())
+                    tile = future.result()
                 except Exception as exc:
                     job.refused(path, exc)
+                else:
+                    job.created(path, tile)
             _settle_sync(byoc, job)
             if not job.next_round():
                 return job.report()
+    finally:
+        # On an interruption (Ctrl-C, an error in ``progress``) creates not started yet are
+        # dropped; those in flight finish. A re-run skips whatever they created.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # -- the async shell -------------------------------------------------------------------------
@@ -409,15 +416,25 @@ async def aregister_tiles(
         while queue:
             tile = queue.pop()
             try:
-                job.created(tile.path, await byoc.create_tile(job.collection_id, tile))
+                stored = await byoc.create_tile(job.collection_id, tile)
             except Exception as exc:
                 job.refused(tile.path, exc)
+            else:
+                job.created(tile.path, stored)
 
     while True:
         await sleep(job.pause(backoff))
         queue: list[ByocTile] = list(reversed(job.to_create()))
         workers = min(job.concurrency, len(queue))
-        await asyncio.gather(*(worker(queue) for _ in range(workers)))
+        tasks = [asyncio.ensure_future(worker(queue)) for _ in range(workers)]
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException:
+            # Interrupted (cancelled, an error in ``progress``): stop the other workers too.
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
         await _settle_async(byoc, job)
         if not job.next_round():
             return job.report()

@@ -59,6 +59,7 @@ __all__ = [
     "band_name_findings",
     "check_file",
     "crs_findings",
+    "decode_findings",
     "dtype_findings",
     "dtype_format",
     "is_band_name",
@@ -101,7 +102,7 @@ DTYPE_FORMATS: dict[str, tuple[int, str]] = {
 
 REWRITE_HINT = (
     "rewrite it as a Cloud Optimized GeoTIFF, e.g. with "
-    "`gdal_translate -of COG -co BLOCKSIZE=512 in.tif out.tif` or `shc cog convert`"
+    "`gdal_translate -of COG -co BLOCKSIZE=512 in.tif out.tif`"
 )
 
 _ALLOWED_TEXT = (
@@ -188,6 +189,9 @@ class TiffImage:
     block: tuple[int, int] | None
     is_mask: bool
     is_overview: bool
+    #: The first block (internal tile or strip) whose bytes run past the end of the file:
+    #: (index, first byte, end byte); None when every block lies within the file.
+    overrun: tuple[int, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -195,13 +199,11 @@ class TiffLayout:
     """The images of a TIFF and the sizes that the rules look at.
 
     ``header_bytes``: the larger of the offset of the first byte of image data and the total
-    size of the file header, IFDs and out-of-line tag values. ``data_end``: the end of the last
-    block of image data (past ``file_size`` when the file is truncated).
+    size of the file header, IFDs and out-of-line tag values.
     """
 
     images: tuple[TiffImage, ...]
     header_bytes: int
-    data_end: int
     file_size: int
 
     @property
@@ -306,7 +308,6 @@ def _read_layout(fh: IO[bytes], size: int, name: str) -> TiffLayout:
     count_size, entry_size, next_size = (8, 20, 8) if reader.big else (2, 12, 4)
     metadata_bytes = reader.file_header
     first_data: int | None = None
-    data_end = 0
     images: list[TiffImage] = []
     seen: set[int] = set()
     offset = reader.first_ifd
@@ -362,6 +363,18 @@ def _read_layout(fh: IO[bytes], size: int, name: str) -> TiffLayout:
             label = f"overview {overview_number}"
         if is_mask:
             label = "mask" if not is_overview else f"mask of overview {overview_number}"
+        offsets = tags.get(_TAG_TILE_OFFSETS if tiled else _TAG_STRIP_OFFSETS, ())
+        counts = tags.get(_TAG_TILE_BYTE_COUNTS if tiled else _TAG_STRIP_BYTE_COUNTS, ())
+        overrun: tuple[int, int, int] | None = None
+        if len(offsets) == len(counts):
+            present = [(o, c) for o, c in zip(offsets, counts, strict=True) if o > 0 and c > 0]
+            if present:
+                lowest = min(o for o, _ in present)
+                first_data = lowest if first_data is None else min(first_data, lowest)
+            for index, (start, length) in enumerate(zip(offsets, counts, strict=True)):
+                if length > 0 and start + length > size:
+                    overrun = (index, start, start + length)
+                    break
         images.append(
             TiffImage(
                 label=label,
@@ -370,23 +383,15 @@ def _read_layout(fh: IO[bytes], size: int, name: str) -> TiffLayout:
                 block=(tile_w, tile_h) if tiled and tile_w and tile_h else None,
                 is_mask=is_mask,
                 is_overview=is_overview,
+                overrun=overrun,
             )
         )
-        offsets = tags.get(_TAG_TILE_OFFSETS if tiled else _TAG_STRIP_OFFSETS, ())
-        counts = tags.get(_TAG_TILE_BYTE_COUNTS if tiled else _TAG_STRIP_BYTE_COUNTS, ())
-        if len(offsets) == len(counts):
-            present = [(o, c) for o, c in zip(offsets, counts, strict=True) if o > 0 and c > 0]
-            if present:
-                lowest = min(o for o, _ in present)
-                first_data = lowest if first_data is None else min(first_data, lowest)
-                data_end = max(data_end, max(o + c for o, c in present))
         offset = reader.unpack_uint(table[-next_size:])
     if not images and metadata_bytes <= _MAX_SCANNED_METADATA:
         raise reader.corrupt("it has no image directory")
     return TiffLayout(
         images=tuple(images),
         header_bytes=max(metadata_bytes, first_data or 0),
-        data_end=data_end,
         file_size=size,
     )
 
@@ -442,15 +447,24 @@ def layout_findings(layout: TiffLayout, name: str) -> list[Finding]:
                     )
                 )
                 break
-    if layout.data_end > layout.file_size:
-        found.append(
-            Finding(
-                "data-readable",
-                f"File '{name}' is truncated: its image data runs to byte {layout.data_end} but "
-                f"the file has {layout.file_size} bytes; upload it again.",
+    for image in layout.images:
+        if image.overrun is not None:
+            index, start, end = image.overrun
+            kind = "internal tile" if image.block is not None else "strip"
+            found.append(
+                Finding(
+                    "data-readable",
+                    f"File '{name}' is truncated: {kind} {index} of its "
+                    f"{_image_name(image.label)} occupies bytes {start}-{end - 1} but the file "
+                    f"has only {layout.file_size} bytes; upload the whole file again.",
+                )
             )
-        )
+            break
     return found
+
+
+def _image_name(label: str) -> str:
+    return "full-resolution image" if label == "full resolution" else label
 
 
 def overview_findings(layout: TiffLayout, name: str) -> list[Finding]:
@@ -626,17 +640,21 @@ class FileCheck:
 
 
 @contextmanager
-def open_raster(target: str | Path, name: str) -> Iterator[Any]:
+def open_raster(
+    target: str | Path, name: str, *, overview_level: int | None = None
+) -> Iterator[Any]:
     """Open with rasterio, ignoring sibling files (.ovr, .aux.xml, .msk) that could hold
-    anything. Raises `RuleError` (rule ``geotiff``) when GDAL cannot open it."""
+    anything; ``overview_level`` (0 = the first overview) opens one overview as a dataset.
+    Raises `RuleError` (rule ``geotiff``) when GDAL cannot open it."""
     import rasterio
     from rasterio.errors import NotGeoreferencedWarning, RasterioError
 
+    options = {} if overview_level is None else {"overview_level": overview_level}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NotGeoreferencedWarning)
             with rasterio.Env(GDAL_DISABLE_READDIR_ON_OPEN="EMPTY_DIR", GDAL_PAM_ENABLED="NO"):
-                src = rasterio.open(target)
+                src = rasterio.open(target, **options)
     except RasterioError as exc:
         raise RuleError(
             Finding(
@@ -663,47 +681,50 @@ def _latitudes(src: Any, epsg: int, bounds: tuple[float, float, float, float]) -
     return float(south), float(north)
 
 
-def _readable_findings(src: Any, name: str, layout: TiffLayout) -> list[Finding]:
-    """Decode the first and last internal tile of every level (full resolution and overviews):
-    a damaged or truncated tile makes GDAL raise."""
-    from rasterio.errors import RasterioError
-    from rasterio.windows import Window
+def _gdal_detail(exc: BaseException, target: str | Path) -> str:
+    """GDAL's own words for a read error, without the path to the file."""
+    cause = exc.__cause__ or exc
+    detail = str(cause).rsplit(": ", 1)[-1].strip().rstrip(".")
+    return "" if not detail or str(target) in detail else f": {detail}"
 
-    full = layout.images[0]
-    block = full.block or (min(full.width, 512), min(full.height, 512))
-    levels = [1, *(src.overviews(1) or [])]
-    try:
-        for factor in levels:
-            width = max(1, math.ceil(src.width / factor))
-            height = max(1, math.ceil(src.height / factor))
-            w, h = min(block[0], width), min(block[1], height)
-            last = Window(
-                (math.ceil(width / block[0]) - 1) * block[0],
-                (math.ceil(height / block[1]) - 1) * block[1],
-                width - (math.ceil(width / block[0]) - 1) * block[0],
-                height - (math.ceil(height / block[1]) - 1) * block[1],
-            )
-            for window in (Window(0, 0, w, h), last):
-                if factor == 1:
-                    src.read(window=window)
-                else:  # read the overview level through a decimated read of the whole window
-                    scaled = Window(
-                        window.col_off * factor,
-                        window.row_off * factor,
-                        min(window.width * factor, src.width - window.col_off * factor),
-                        min(window.height * factor, src.height - window.row_off * factor),
-                    )
-                    out = (src.count, int(window.height), int(window.width))
-                    src.read(window=scaled, out_shape=out)
-    except (RasterioError, ValueError) as exc:
-        return [
-            Finding(
-                "data-readable",
-                f"File '{name}' has image data that cannot be decoded ({exc}); it may be "
-                f"truncated or damaged, so upload it again or {REWRITE_HINT}.",
-            )
-        ]
+
+def _block_findings(src: Any, target: str | Path, name: str, label: str) -> list[Finding]:
+    """Decode every block of every band (and of the mask) of one open image, one block of one
+    band at a time, so that memory stays within one block (at most 2048 x 2048 samples)."""
+    from rasterio.enums import MaskFlags
+    from rasterio.errors import RasterioError
+
+    has_mask = any(MaskFlags.per_dataset in flags for flags in src.mask_flag_enums)
+    for _, window in src.block_windows(1):
+        try:
+            for band in range(1, src.count + 1):
+                src.read(band, window=window)
+            if has_mask:
+                src.read_masks(1, window=window)
+        except RasterioError as exc:
+            return [
+                Finding(
+                    "data-readable",
+                    f"File '{name}' has an internal tile that does not decode (the one at pixel "
+                    f"column {int(window.col_off)}, row {int(window.row_off)} of its "
+                    f"{label}{_gdal_detail(exc, target)}); the file is damaged, so upload it "
+                    f"again or {REWRITE_HINT}.",
+                )
+            ]
     return []
+
+
+def decode_findings(src: Any, target: str | Path, name: str, overviews: int) -> list[Finding]:
+    """The ``data-readable`` rule on the data itself: every internal tile of the open
+    full-resolution image ``src`` and of its ``overviews`` overviews (each opened in turn)
+    decodes."""
+    found = _block_findings(src, target, name, "full-resolution image")
+    for level in range(overviews):
+        if found:
+            break
+        with open_raster(target, name, overview_level=level) as overview:
+            found = _block_findings(overview, target, name, f"overview {level + 1}")
+    return found
 
 
 def check_file(
@@ -720,7 +741,8 @@ def check_file(
         name: how messages name the file (default: ``path``).
         opener: a function returning ``(binary file, size)`` for the TIFF structure reader
             (default: the local file); lets `validate_cog` read remote headers by range.
-        read_data: also decode the first and last tile of every level (``data-readable``).
+        read_data: also decode every internal tile of every level, one block of one band at a
+            time (``data-readable``; the emulator's ingestion does, like the service).
 
     Findings come in rule order; the first error is what the emulator reports as the tile's
     ``failedIngestionCause``. Rules after a file that is not a TIFF, or that GDAL cannot
@@ -760,7 +782,8 @@ def check_file(
             check.findings.extend(dtype_findings(dtypes, label))
             truncated = any(f.rule == "data-readable" for f in check.findings)
             if read_data and not truncated and not check.errors:
-                check.findings.extend(_readable_findings(src, label, layout))
+                overviews = len(layout.overview_sizes)
+                check.findings.extend(decode_findings(src, path, label, overviews))
             check.findings.extend(overview_findings(layout, label))
             check.facts = FileFacts(
                 crs_epsg=epsg or 0,

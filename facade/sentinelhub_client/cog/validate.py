@@ -126,10 +126,10 @@ def validate_cog(
     """Check one file against every BYOC rule and say what to fix.
 
     Args:
-        path_or_url: a local GeoTIFF, or an ``http(s)://`` URL (only the header and a few
-            tiles are fetched, by range requests).
-        read_data: also decode the first and last tile of every level (rule
-            ``data-readable``; catches truncated and damaged files).
+        path_or_url: a local GeoTIFF, or an ``http(s)://`` URL (read by range requests: the
+            header, then the tiles when ``read_data``).
+        read_data: also decode every internal tile of every level (rule ``data-readable``;
+            catches truncated and damaged files; reads the whole file, one block at a time).
         name: how messages name the file (default: the path as given).
 
     Returns a `CogReport`: ``is_valid``, ``errors`` and ``warnings``, each a `Finding` with a

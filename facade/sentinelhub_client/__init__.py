@@ -123,6 +123,13 @@ _EXPORTS: dict[str, str] = {
     "ByocCollectionBand": "sentinelhub_client.byoc.models",
     "ByocTile": "sentinelhub_client.byoc.models",
     "TileStatus": "sentinelhub_client.byoc.models",
+    "RegistrationReport": "sentinelhub_client.byoc.bulk",
+    "CogReport": "sentinelhub_client.cog",
+    "bands_from_files": "sentinelhub_client.cog",
+    "cover_geometry": "sentinelhub_client.cog",
+    "crs_urn": "sentinelhub_client.cog",
+    "to_cog": "sentinelhub_client.cog",
+    "validate_cog": "sentinelhub_client.cog",
 }
 
 if TYPE_CHECKING:
@@ -183,6 +190,9 @@ if TYPE_CHECKING:
         SentinelHubBatch,
         TilingGrid,
     )
+    from sentinelhub_client.byoc.bulk import (
+        RegistrationReport,
+    )
     from sentinelhub_client.byoc.client import (
         AsyncSentinelHubBYOC,
         SentinelHubBYOC,
@@ -193,6 +203,14 @@ if TYPE_CHECKING:
         ByocCollectionBand,
         ByocTile,
         TileStatus,
+    )
+    from sentinelhub_client.cog import (
+        CogReport,
+        bands_from_files,
+        cover_geometry,
+        crs_urn,
+        to_cog,
+        validate_cog,
     )
     from sentinelhub_client.process import (
         CRS,
@@ -269,6 +287,7 @@ __all__ = [
     "ByocCollectionAdditionalData",
     "ByocCollectionBand",
     "ByocTile",
+    "CogReport",
     "ConflictError",
     "DecodingError",
     "Deployment",
@@ -284,6 +303,7 @@ __all__ = [
     "PermissionDeniedError",
     "ProcessResponse",
     "RateLimitError",
+    "RegistrationReport",
     "ResamplingType",
     "RetryPolicy",
     "S3Specification",
@@ -304,6 +324,11 @@ __all__ = [
     "WaitTimeoutError",
     "__version__",
     "aget_async_running_status",
+    "bands_from_files",
     "clear_token_cache",
+    "cover_geometry",
+    "crs_urn",
     "get_async_running_status",
+    "to_cog",
+    "validate_cog",
 ]

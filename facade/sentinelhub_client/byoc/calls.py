@@ -768,6 +768,8 @@ class IngestionWatch:
     polls: int = 0
     failed_polls: int = 0
     last_error: BaseException | None = None
+    #: Watched tiles (as strings) not final and not yet seen in this poll.
+    unseen: set[str] = field(default_factory=set)
 
     #: The listing's order: newest first, where freshly registered tiles are.
     sort = "created:desc"
@@ -816,38 +818,30 @@ class IngestionWatch:
         """A new poll begins."""
         self.polls += 1
         self.seen = set()
+        self.unseen = {
+            str(tid) for tid in self.tile_ids or () if not _final(self.latest.get(str(tid)))
+        }
 
     def see(self, tile: ByocTile) -> None:
         """Record the latest state of one listed tile."""
         key = tile.tile_id or tile.path
-        if self.tile_ids is None or key in self._watched:
+        if self.tile_ids is None or key in self.unseen:
             self.latest[key] = tile
+            self.unseen.discard(key)
         self.seen.add(key)
-
-    @property
-    def _watched(self) -> set[str]:
-        return {str(tid) for tid in self.tile_ids or ()}
 
     @property
     def enough(self) -> bool:
         """True once this poll has seen every watched tile that was not final (explicit
         tiles only: the whole collection needs the whole listing)."""
-        if self.tile_ids is None:
-            return False
-        return all(
-            str(tid) in self.seen or _final(self.latest.get(str(tid))) for tid in self.tile_ids
-        )
+        return self.tile_ids is not None and not self.unseen
 
     def end_pass(self, complete: bool) -> None:
         """The poll's listing ended (``complete``: it reached the last page). A watched tile
         that a complete listing does not hold was deleted: `IngestionError`."""
         self.last_error = None
         if complete and self.tile_ids is not None:
-            missing = [
-                str(tid)
-                for tid in self.tile_ids
-                if str(tid) not in self.seen and not _final(self.latest.get(str(tid)))
-            ]
+            missing = sorted(self.unseen)
             if missing:
                 raise IngestionError(
                     f"{len(missing)} tile(s) are not in collection {self.collection_id} (deleted "

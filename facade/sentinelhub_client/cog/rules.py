@@ -8,20 +8,18 @@ message that names the file and says how to fix it.
 
 Rule ids (errors unless noted):
 
-==================  ====================================================================
-``tiff``            the file is a TIFF whose image directories can be read
-``header-size``     image directories and tag data take at most 1 MB
-``tiled``           every level stores pixels in internal tiles, not strips
-``block-size``      internal tiles between 256 x 256 and 2048 x 2048 px
-``block-size-equal`` the same tile size on every overview level
-``geotiff``         GDAL opens it as a GeoTIFF
-``crs``             a CRS, and one of EPSG:4326, 3857, 3035, 32601-32660, 32701-32760
-``pole``            the footprint stays clear of both poles
-``data-type``       every band is 8/16/32-bit integer or 32-bit float
-``data-readable``   every internal tile lies inside the file and decodes
-``band-name``       band names are JavaScript identifiers (`band_name_findings`)
-``overviews``       warning: a large file without overviews
-==================  ====================================================================
+- ``tiff``: the file is a TIFF whose image directories can be read;
+- ``header-size``: image directories and tag data take at most 1 MB;
+- ``tiled``: every level stores pixels in internal tiles, not strips;
+- ``block-size``: internal tiles between 256 x 256 and 2048 x 2048 px;
+- ``block-size-equal``: the same tile size on every overview level;
+- ``geotiff``: GDAL opens it as a GeoTIFF;
+- ``crs``: a CRS, and one of EPSG:4326, 3857, 3035, 32601-32660, 32701-32760;
+- ``pole``: the footprint stays clear of both poles;
+- ``data-type``: every band is 8/16/32-bit integer or 32-bit float;
+- ``data-readable``: every internal tile lies inside the file and decodes;
+- ``band-name``: band names are JavaScript identifiers (`band_name_findings`);
+- ``overviews`` (warning): a file larger than 2048 px on a side without overviews.
 
 The TIFF structure (IFDs and their tag values) is parsed here with plain file reads, so a
 file with a huge header is judged without loading it into GDAL; georeferencing comes from

@@ -71,24 +71,51 @@ async def test_a_poll_stops_paging_once_every_pending_tile_was_seen(
     assert [c.request.url.params.get("viewtoken") for c in route.calls] == [None]
 
 
-async def test_without_tiles_it_reads_the_whole_listing_each_poll(
+async def test_without_tiles_each_poll_lists_only_pending_tiles_by_status(
     byoc: Twin, api: respx.MockRouter
 ) -> None:
-    def answer(request: httpx.Request) -> httpx.Response:
-        done = answer.polls >= 1  # type: ignore[attr-defined]
-        if request.url.params.get("viewtoken") == "p2":
-            answer.polls += 1  # type: ignore[attr-defined]
-            return page([tile_json("b", "INGESTED", id=OTHER_TILE_ID)])
-        return page([tile_json("a", "INGESTED" if done else "QUEUED")], next_token="p2")
+    """Polls ask for WAITING, QUEUED and INGESTING tiles only; once all three are empty, one
+    full listing gives the final states."""
+    polls = {"QUEUED": 0}
 
-    answer.polls = 0  # type: ignore[attr-defined]
+    def answer(request: httpx.Request) -> httpx.Response:
+        status = request.url.params.get("status")
+        if status == "QUEUED":
+            polls["QUEUED"] += 1
+            return page([tile_json("a", "QUEUED")] if polls["QUEUED"] == 1 else [])
+        if status is not None:
+            return page([])
+        if request.url.params.get("viewtoken") == "p2":
+            return page([tile_json("b", "FAILED", id=OTHER_TILE_ID)])
+        return page([tile_json("a", "INGESTED")], next_token="p2")
+
     route = api.get(TILES).mock(side_effect=answer)
-    tiles = await byoc.call("wait_for_ingestion", COLLECTION_ID, interval=0)
+    updates: list[list[tuple[str, Any]]] = []
+    tiles = await byoc.call(
+        "wait_for_ingestion",
+        COLLECTION_ID,
+        interval=0,
+        callback=lambda current: updates.append([(t.path, t.status) for t in current]),
+    )
     assert [(t.path, t.status) for t in tiles] == [
         ("a", TileStatus.INGESTED),
-        ("b", TileStatus.INGESTED),
+        ("b", TileStatus.FAILED),
     ]
-    assert [c.request.url.params.get("viewtoken") for c in route.calls] == [None, "p2"] * 2
+    asked = [
+        (c.request.url.params.get("status"), c.request.url.params.get("viewtoken"))
+        for c in route.calls
+    ]
+    pending = [("WAITING", None), ("QUEUED", None), ("INGESTING", None)]
+    assert asked == [*pending, *pending, (None, None), (None, "p2")]
+    assert updates[0] == [("a", TileStatus.QUEUED)]
+
+
+async def test_an_empty_collection_is_done_after_one_poll(
+    byoc: Twin, api: respx.MockRouter
+) -> None:
+    route = api.get(TILES).mock(return_value=page([]))
+    assert await byoc.call("wait_for_ingestion", COLLECTION_ID, interval=0) == []
+    assert route.call_count == 4
 
 
 async def test_a_poll_that_runs_out_of_retries_keeps_its_pages_and_the_wait_goes_on(

@@ -743,19 +743,29 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, APIError) and exc.status == 408
 
 
+#: The statuses of a tile whose ingestion is not over, in the order a tile moves through them.
+PENDING_STATUSES = ("WAITING", "QUEUED", "INGESTING")
+
+
 @dataclass
 class IngestionWatch:
-    """The decisions of ``wait_for_tiles``, without I/O.
+    """The decisions of ``wait_for_tiles``, without I/O: which listings a poll sends, what they
+    tell, when the wait is over.
 
-    Each poll is one listing of the collection's tiles, newest first (``sort=created:desc``),
-    paged; it stops as soon as every watched tile that is not final yet has been seen, so
-    waiting for the tiles just registered reads only the first pages. ``tile_ids`` None
-    watches every tile of the collection (the whole listing each poll). A poll whose request
-    runs out of retries on a transient failure keeps what its pages already told and the wait
-    goes on (only the timeout ends it); other errors end it.
+    - Given tiles: each poll is one paged listing of the collection, newest first
+      (``sort=created:desc``), that stops as soon as every watched tile not final yet has
+      been seen; waiting for tiles just registered reads only the first pages.
+    - The whole collection (``tile_ids`` None): each poll lists the pending tiles only, with
+      the ``status`` filter (WAITING, then QUEUED, then INGESTING: the order tiles move in, so
+      none slips between two listings); once all three are empty, one full listing gives the
+      final states. A mostly ingested collection of 20,000 tiles costs 3 requests a poll.
 
-    Shells: ``begin_pass``, ``see`` each listed tile until ``enough``, ``end_pass`` (or
-    ``poll_failed``); `sentinelhub_client._core.polling` does the sleeping and the deadline.
+    A poll whose request runs out of retries on a transient failure keeps what its pages
+    already told and the wait goes on (only the timeout ends it); other errors end it.
+
+    Shells, per poll: ``begin_pass``; then for each query of ``next_listing()``: list, ``see``
+    each tile until ``enough``, ``listing_done``; ``poll_failed`` on an error.
+    `sentinelhub_client._core.polling` does the sleeping and the deadline.
     """
 
     collection_id: UUID
@@ -764,15 +774,17 @@ class IngestionWatch:
     timeout: float | None
     started: float
     latest: dict[str, ByocTile] = field(default_factory=dict)
-    seen: set[str] = field(default_factory=set)
     polls: int = 0
     failed_polls: int = 0
     last_error: BaseException | None = None
     #: Watched tiles (as strings) not final and not yet seen in this poll.
     unseen: set[str] = field(default_factory=set)
-
-    #: The listing's order: newest first, where freshly registered tiles are.
-    sort = "created:desc"
+    #: The listings this poll still has to send, as (sort, status) of ``iter_tiles``.
+    queue: list[tuple[str | None, str | None]] = field(default_factory=list)
+    #: Whole collection: pending tiles seen this poll; the final listing being read, if any.
+    pending_seen: int = 0
+    final: dict[str, ByocTile] | None = None
+    collection_done: bool = False
 
     @classmethod
     def start(
@@ -817,52 +829,77 @@ class IngestionWatch:
     def begin_pass(self) -> None:
         """A new poll begins."""
         self.polls += 1
-        self.seen = set()
-        self.unseen = {
-            str(tid) for tid in self.tile_ids or () if not _final(self.latest.get(str(tid)))
-        }
+        self.final = None
+        self.pending_seen = 0
+        if self.tile_ids is None:
+            self.queue = [(None, status) for status in PENDING_STATUSES]
+        else:
+            self.queue = [("created:desc", None)]
+            self.unseen = {
+                str(tid) for tid in self.tile_ids if not _final(self.latest.get(str(tid)))
+            }
+
+    def next_listing(self) -> tuple[str | None, str | None] | None:
+        """(sort, status) of the next listing of this poll, or None when the poll is over."""
+        return self.queue.pop(0) if self.queue else None
 
     def see(self, tile: ByocTile) -> None:
         """Record the latest state of one listed tile."""
         key = tile.tile_id or tile.path
-        if self.tile_ids is None or key in self.unseen:
+        if self.tile_ids is None:
+            if self.final is not None:
+                self.final[key] = tile
+            else:
+                self.latest[key] = tile
+                self.pending_seen += 1
+        elif key in self.unseen:
             self.latest[key] = tile
             self.unseen.discard(key)
-        self.seen.add(key)
 
     @property
     def enough(self) -> bool:
-        """True once this poll has seen every watched tile that was not final (explicit
-        tiles only: the whole collection needs the whole listing)."""
+        """True once this poll has seen every watched tile that was not final (given tiles
+        only: a listing of the whole collection is read to its end)."""
         return self.tile_ids is not None and not self.unseen
 
-    def end_pass(self, complete: bool) -> None:
-        """The poll's listing ended (``complete``: it reached the last page). A watched tile
-        that a complete listing does not hold was deleted: `IngestionError`."""
+    def listing_done(self, complete: bool) -> None:
+        """A listing of this poll ended (``complete``: it reached its last page).
+
+        Given tiles: one that a complete listing does not hold was deleted (`IngestionError`).
+        Whole collection: after the three pending listings came back empty, the final listing
+        is queued; once it is read, the wait is over.
+        """
         self.last_error = None
-        if complete and self.tile_ids is not None:
-            missing = sorted(self.unseen)
+        if self.tile_ids is not None:
+            missing = sorted(self.unseen) if complete else []
             if missing:
                 raise IngestionError(
                     f"{len(missing)} tile(s) are not in collection {self.collection_id} (deleted "
                     f"while waiting?): {', '.join(missing)}",
                     tiles=self.tiles(),
+                    results=self.tiles(),
                 )
-        if self.tile_ids is None:  # tiles deleted from the collection are no longer watched
-            for key in set(self.latest) - self.seen:
-                del self.latest[key]
-        watched = self.tiles()
-        logger.debug(
-            "Waiting for collection %s: %d of %d tile(s) final after poll %d",
-            self.collection_id,
-            sum(_final(tile) for tile in watched),
-            len(watched),
-            self.polls,
-        )
+        elif self.final is not None:
+            self.latest, self.final = self.final, None
+            self.collection_done = True
+        elif not self.queue and self.pending_seen == 0:
+            self.final = {}
+            self.queue = [("created:asc", None)]
+        if not self.queue:
+            watched = self.tiles()
+            logger.debug(
+                "Waiting for collection %s: %d of %d tile(s) final after poll %d",
+                self.collection_id,
+                sum(_final(tile) for tile in watched),
+                len(watched),
+                self.polls,
+            )
 
     def poll_failed(self, exc: BaseException) -> None:
         """A request of this poll ran out of retries. Transient failures are kept (the state so
         far stays and the next poll tries again); anything else is raised again."""
+        self.queue = []
+        self.final = None
         if not is_transient(exc):
             raise exc
         self.failed_polls += 1
@@ -880,11 +917,7 @@ class IngestionWatch:
         """True when every watched tile is ``INGESTED`` or ``FAILED``."""
         if self.tile_ids is not None:
             return all(_final(self.latest.get(str(tid))) for tid in self.tile_ids)
-        return (
-            self.polls > 0
-            and self.last_error is None
-            and all(_final(tile) for tile in self.latest.values())
-        )
+        return self.collection_done
 
     def timed_out(self, timeout: float) -> WaitTimeoutError:
         """The error for a wait past its timeout: ``pending`` holds the unfinished tiles as

@@ -408,8 +408,9 @@ class SentinelHubBYOC(_ByocClientBase):
 
         Args:
             collection: the collection.
-            tiles: the tiles to watch (models, dicts or ids); None watches every tile of the
-                collection (the whole listing is read each poll).
+            tiles: the tiles to watch (models, dicts or ids); None waits until no tile of the
+                collection is pending (each poll lists only WAITING, QUEUED and INGESTING
+                tiles, with the ``status`` filter; the full listing is read once, at the end).
             interval: seconds between polls.
             timeout: seconds to wait at most (None: no limit); then `WaitTimeoutError`, whose
                 ``pending`` holds the unfinished tiles.
@@ -425,16 +426,17 @@ class SentinelHubBYOC(_ByocClientBase):
 
         def fetch() -> IngestionWatch:
             watch.begin_pass()
-            listing = self.iter_tiles(watch.collection_id, sort=watch.sort)
             try:
-                for tile in listing:
-                    watch.see(tile)
-                    if watch.enough:
-                        break
+                while (query := watch.next_listing()) is not None:
+                    sort, status = query
+                    listing = self.iter_tiles(watch.collection_id, sort=sort, status=status)
+                    for tile in listing:
+                        watch.see(tile)
+                        if watch.enough:
+                            break
+                    watch.listing_done(listing.exhausted)
             except SentinelHubError as exc:
                 watch.poll_failed(exc)
-            else:
-                watch.end_pass(listing.exhausted)
             return watch
 
         try:
@@ -733,16 +735,17 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
 
         async def fetch() -> IngestionWatch:
             watch.begin_pass()
-            listing = self.iter_tiles(watch.collection_id, sort=watch.sort)
             try:
-                async for tile in listing:
-                    watch.see(tile)
-                    if watch.enough:
-                        break
+                while (query := watch.next_listing()) is not None:
+                    sort, status = query
+                    listing = self.iter_tiles(watch.collection_id, sort=sort, status=status)
+                    async for tile in listing:
+                        watch.see(tile)
+                        if watch.enough:
+                            break
+                    watch.listing_done(listing.exhausted)
             except SentinelHubError as exc:
                 watch.poll_failed(exc)
-            else:
-                watch.end_pass(listing.exhausted)
             return watch
 
         try:

@@ -163,6 +163,50 @@ def waiting_rows(tiles: int) -> list[tuple[str, str]]:
     ]
 
 
+def collection_rows(tiles: int) -> list[tuple[str, str]]:
+    """Waiting for a whole collection: status-filtered polls against a full listing per poll."""
+    from sentinelhub_client import SentinelHubBYOC
+    from sentinelhub_emulator import Emulator
+
+    with tempfile.TemporaryDirectory(prefix="bench-cog-") as tmp, Emulator(Path(tmp)) as emu:
+        counting = _Counting()
+        http = httpx.Client(event_hooks={"request": [counting.hook]})
+        with SentinelHubBYOC(_config(emu), http_client=http) as byoc:
+            collection = byoc.create_collection({"name": "all", "s3Bucket": BUCKET})
+            cid = str(collection.collection_id)
+            emu.store.create_tiles(
+                cid, [(f"done/{i:05d}", None, None) for i in range(tiles)], status="INGESTED"
+            )
+            # A few pending tiles: the emulator's worker fails them (no bucket) within polls.
+            emu.store.create_tiles(cid, [(f"new/{i:03d}", None, None) for i in range(20)])
+            counting.requests.clear()
+            polls: list[int] = []
+            started = time.perf_counter()
+            final = byoc.wait_for_tiles(
+                collection, None, interval=0.2, timeout=600, callback=lambda t: polls.append(1)
+            )
+            ours = time.perf_counter() - started
+            ours_requests = sum(counting.requests.values())
+            assert len(final) == tiles + 20
+            counting.requests.clear()
+            started = time.perf_counter()
+            listed = sum(1 for _ in byoc.iter_tiles(collection))
+            one_full = time.perf_counter() - started
+            full_pages = sum(counting.requests.values())
+            assert listed == tiles + 20
+        http.close()
+    peer_requests = full_pages * len(polls)
+    return [
+        (
+            f"wait for a whole collection of {tiles + 20} tiles (20 pending), {len(polls)} polls",
+            f"{ours_requests} requests ({(ours_requests - full_pages) / len(polls):.0f} per "
+            f"poll + one final listing) vs {peer_requests} listing every tile each poll "
+            f"({peer_requests / ours_requests:.1f}x fewer); {ours:.1f} s vs about "
+            f"{one_full * len(polls):.1f} s of full listings",
+        )
+    ]
+
+
 def _annulus_cog(path: Path, size: int) -> None:
     from rasterio.io import MemoryFile
     from rasterio.shutil import copy as gdal_copy
@@ -224,6 +268,7 @@ def rows(quick: bool) -> list[tuple[str, str]]:
     return [
         *registration_rows(300 if quick else 2000),
         *waiting_rows(200 if quick else 1000),
+        *collection_rows(2000 if quick else 20000),
         *cover_rows(5490 if quick else 10980),
     ]
 

@@ -14,7 +14,9 @@ the Markdown source:
   (``sentinelhub_emulator.samples.write_broken_file``); ``profile NAME`` adds a sentinelhub-py
   profile with the emulator's settings to the test's configuration file; ``s3-server BUCKET``
   starts a local S3-compatible server with that bucket and sets ``AWS_ENDPOINT_URL`` and the
-  ``AWS_*`` credentials for it; ``planet-tile BUCKET
+  ``AWS_*`` credentials for it; ``s3-endpoint URL`` does the same without a bucket for an
+  example written for a store at ``URL`` (such as ``http://127.0.0.1:9000``), and points that
+  URL in the code at the server; ``planet-tile BUCKET
   FOLDER`` writes the files of a Planet tile into a folder.
 """
 

@@ -49,8 +49,9 @@ def _write_profile(emu: Emulator, name: str) -> None:
         )
 
 
-def _start_s3(stack: ExitStack, tmp_path: Path, bucket: str) -> None:
-    """A local S3-compatible server (moto) with ``bucket``, and the AWS_* variables for it."""
+def _start_s3(stack: ExitStack, tmp_path: Path, bucket: str | None) -> str:
+    """A local S3-compatible server (moto), with ``bucket`` if given, and the AWS_* variables
+    for it; returns its endpoint URL."""
     from tests.support.s3 import (
         ACCESS_KEY_ID,
         REGION,
@@ -59,16 +60,21 @@ def _start_s3(stack: ExitStack, tmp_path: Path, bucket: str) -> None:
     )
 
     server = stack.enter_context(running_s3_server(tmp_path))
-    server.client().create_bucket(Bucket=bucket)
+    if bucket is not None:
+        server.client().create_bucket(Bucket=bucket)
     os.environ.update(
         AWS_ENDPOINT_URL=server.endpoint_url,
         AWS_ACCESS_KEY_ID=ACCESS_KEY_ID,
         AWS_SECRET_ACCESS_KEY=SECRET_ACCESS_KEY,
         AWS_REGION=REGION,
+        AWS_DEFAULT_REGION=REGION,
     )
+    return server.endpoint_url
 
 
-def _prepare(emu: Emulator, example: Example, stack: ExitStack, tmp_path: Path) -> None:
+def _prepare(emu: Emulator, example: Example, stack: ExitStack, tmp_path: Path) -> str:
+    """Do what the example's setup comments ask; return its code, ready to run."""
+    code = example.code
     for action, *args in example.setup:
         if action == "cogs" and len(args) == 2:
             _write_cogs(emu.data_dir / "buckets" / args[0], args[1])
@@ -85,6 +91,9 @@ def _prepare(emu: Emulator, example: Example, stack: ExitStack, tmp_path: Path) 
             write_samples(emu.data_dir / "buckets" / args[0])
         elif action == "s3-server" and len(args) == 1:
             _start_s3(stack, tmp_path, args[0])
+        elif action == "s3-endpoint" and len(args) == 1:
+            assert args[0] in code, f"{example.where}: the example does not use {args[0]}"
+            code = code.replace(args[0], _start_s3(stack, tmp_path, None))
         elif action == "profile" and len(args) == 1:
             _write_profile(emu, args[0])
         elif action == "planet-tile" and len(args) == 2:
@@ -93,6 +102,7 @@ def _prepare(emu: Emulator, example: Example, stack: ExitStack, tmp_path: Path) 
             write_planet_tile(emu.data_dir / "buckets" / args[0], args[1])
         else:
             raise AssertionError(f"{example.where}: unknown test-setup {[action, *args]}")
+    return code
 
 
 @pytest.fixture
@@ -130,6 +140,5 @@ def test_page_examples_run(page: Path, emulator: Emulator, tmp_path: Path) -> No
             if reason is not None:
                 assert len(reason) > 10, f"{example.where}: say why this example is not run"
                 continue
-            _prepare(emulator, example, stack, tmp_path)
-            code = compile(example.code, example.where, "exec")
+            code = compile(_prepare(emulator, example, stack, tmp_path), example.where, "exec")
             exec(code, namespace)  # noqa: S102 - our own documentation's examples

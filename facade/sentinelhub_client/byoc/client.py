@@ -696,8 +696,18 @@ class SentinelHubBYOC(_ByocClientBase):
             max_rounds: rounds of creation before a tile that keeps failing is reported.
             progress: called as ``progress(done, total)`` each time a tile is settled.
 
+        Sends one paged ``GET {byoc_base_path}/collections/{id}/tiles`` listing per round, and
+        one ``POST .../tiles`` (`create_tile`) per tile not yet in the collection.
+
         Returns a `RegistrationReport`: ``created``, ``skipped`` and ``failed`` (with reasons);
-        together they hold every tile given.
+        together they hold every tile given. A tile refused by the service is in ``failed``,
+        not raised.
+
+        Raises:
+            SentinelHubValidationError: malformed tiles, a path given twice, or a bad option
+                (nothing is sent).
+            APIError, APIConnectionError: a listing that still fails after its retries (e.g.
+                `NotFoundError` for an unknown collection).
         """
         return _bulk.register_tiles(
             self,

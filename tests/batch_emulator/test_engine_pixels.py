@@ -224,3 +224,79 @@ def test_the_engine_refuses_a_broken_evalscript_at_analysis(world: World) -> Non
     assert failed["status"] == "FAILED"
     assert "evalscript" in failed["error"].lower() or "syntax" in failed["error"].lower()
     assert client.get(f"/process/{created['id']}/tiles").json()["data"] == []
+
+
+SINGLE = """//VERSION=3
+function setup() {
+  return {input: ["B1"], output: [{id: "value", bands: 1, sampleType: "UINT16"}]};
+}
+function evaluatePixel(s) { return {value: [s.B1]}; }
+"""
+
+
+def test_a_batch_collection_is_read_back_as_batch_input_by_process(world: World) -> None:
+    """``createCollection`` makes the outputs a batch collection; a Process request with
+    ``batch-<collectionId>`` reads them: at native resolution on the output lattice it returns
+    the written pixels exactly."""
+    emu, client = world.emulator, world.client
+    body = _body(world.collection_id, cog=True, resolution=10.0)
+    body["processRequest"]["evalscript"] = SINGLE
+    body["processRequest"]["output"] = {
+        "responses": [{"identifier": "value", "format": {"type": "image/tiff"}}]
+    }
+    body["output"] = {
+        "defaultTilePath": f"s3://{OUT}/coll",
+        "cogOutput": True,
+        "createCollection": True,
+    }
+    created = create(client, body)
+    client.post(f"/process/{created['id']}/start")
+    done = wait_for(client, created["id"], ("DONE", "PARTIAL", "FAILED"), timeout=60)
+    assert done["status"] == "DONE", done["error"]
+    collection_id = done["output"]["collectionId"]
+    tile = next(t for t in all_tiles(client, created["id"]) if t["name"].endswith("_5_4"))
+    ox, oy = tile["origin"]["coordinates"]
+    written_path = emu.data_dir / "buckets" / OUT / "coll" / created["id"] / tile["name"]
+    with rasterio.open(written_path / "value.tif") as ds:
+        written = ds.read(1, window=ds.window(ox + 1000, oy - 3000, ox + 3000, oy - 1000))
+
+    request = {
+        "input": {
+            "bounds": {
+                "bbox": [ox + 1000, oy - 3000, ox + 3000, oy - 1000],
+                "properties": {"crs": "http://www.opengis.net/def/crs/EPSG/0/32633"},
+            },
+            "data": [{"type": f"batch-{collection_id}"}],
+        },
+        "output": {
+            "width": 200,
+            "height": 200,
+            "responses": [{"identifier": "default", "format": {"type": "image/tiff"}}],
+        },
+        "evalscript": "//VERSION=3\nfunction setup() { return {input: ['value'], "
+        "output: {bands: 1, sampleType: 'UINT16'}}; }\n"
+        "function evaluatePixel(s) { return [s.value]; }\n",
+    }
+    answer = httpx.post(
+        emu.base_url + "/api/v1/process",
+        json=request,
+        headers={"Authorization": client.headers["Authorization"]},
+        timeout=60,
+    )
+    assert answer.status_code == 200, answer.text
+    with MemoryFile(answer.content) as memory, memory.open() as rendered:
+        np.testing.assert_array_equal(rendered.read(1), written)
+    assert written.any()
+
+    unknown = {
+        **request,
+        "input": {**request["input"], "data": [{"type": f"batch-{created['id']}"}]},
+    }
+    refused = httpx.post(
+        emu.base_url + "/api/v1/process",
+        json=unknown,
+        headers={"Authorization": client.headers["Authorization"]},
+        timeout=60,
+    )
+    assert refused.status_code == 400
+    assert "input->data->0->type" in refused.text

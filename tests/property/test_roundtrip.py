@@ -60,6 +60,15 @@ def bounded(schema: Any) -> Any:
     return out
 
 
+def _instant(moment: dt.datetime) -> tuple[int, int]:
+    """Microseconds since 0001-01-01 UTC, computed without `astimezone`, which overflows for an
+    offset that moves year 1 or year 9999 out of range."""
+    naive = moment.replace(tzinfo=None)
+    offset = moment.utcoffset() or dt.timedelta(0)
+    seconds = naive.toordinal() * 86_400 + naive.hour * 3600 + naive.minute * 60 + naive.second
+    return (seconds - int(offset.total_seconds()), naive.microsecond)
+
+
 def normalise(value: Any) -> Any:
     """Compare datetimes as instants and UUIDs case-insensitively; everything else as is."""
     if isinstance(value, dict):
@@ -69,7 +78,7 @@ def normalise(value: Any) -> Any:
     if isinstance(value, str):
         if _DATETIME.match(value):
             parsed = dt.datetime.fromisoformat(value.replace("z", "+00:00").replace("Z", "+00:00"))
-            return ("instant", parsed.astimezone(dt.UTC))
+            return ("instant", _instant(parsed))
         if _UUID.match(value):
             return ("uuid", uuid.UUID(value))
     return value

@@ -22,7 +22,8 @@ What it supports
   ``SampleType``, ``JAVA_DOUBLE_MAX_VAL``, ``index``, ``inverse``, ``int2rgb``, ``rgb2int``,
   ``normalizeRGB``, ``combine``, ``valueInterpolate``, ``colorBlend``, ``ColorRampVisualizer``,
   ``ColorMapVisualizer``.
-- Inputs ``byoc-<collectionId>`` of the caller's account, several with ``id`` for data fusion;
+- Inputs ``byoc-<collectionId>`` (and ``batch-<collectionId>``, the outputs of batch requests
+  made with ``createCollection``) of the caller's account, several with ``id`` for data fusion;
   ``dataFilter.timeRange`` (inclusive) and ``mosaickingOrder`` (mostRecent, leastRecent);
   ``processing.upsampling`` / ``downsampling`` (NEAREST, BILINEAR, BICUBIC).
 - Reads use the coarsest internal overview still at least as fine as the output.
@@ -67,7 +68,7 @@ Choices where the service's behaviour is not documented
 Not supported (a 400 naming the field, never a guess)
 =====================================================
 
-Collections other than ``byoc-<id>`` (Sentinel, Landsat, ``batch-``, ``zarr-``, ...); data
+Collections other than ``byoc-<id>`` and ``batch-<id>`` (Sentinel, Landsat, ``zarr-``, ...); data
 filter members other than ``timeRange`` / ``mosaickingOrder``; processing options other than
 up/downsampling; units other than DN; evalscripts V1/V2; ``setup().processing``;
 ``preProcessScenes`` with several inputs; ``multipart/mixed`` answers; Google Cloud Storage

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,10 +26,10 @@ import numpy.typing as npt
 import rasterio
 from shapely.geometry import box, mapping, shape
 
-from sentinelhub_emulator.byoc.records import CollectionRecord
-from sentinelhub_emulator.byoc.state import byoc_state
+from sentinelhub_emulator.byoc.records import CollectionRecord, TileRecord
 from sentinelhub_emulator.core.context import EmulatorContext
 from sentinelhub_emulator.core.errors import ApiError, bad_payload
+from sentinelhub_emulator.process import sources as sources_of
 from sentinelhub_emulator.process.encode import (
     convert_samples,
     encode_image,
@@ -115,6 +115,7 @@ class _Source:
     key: str | None
     spec: InputSpec
     collection: CollectionRecord
+    candidates: Iterable[TileRecord]
     bucket: Path
     reads: list[BandRead]
     wants_mask: bool
@@ -129,16 +130,18 @@ class _Source:
 # Binding setup inputs to request inputs
 
 
-def _collection(ctx: EmulatorContext, account_id: str, spec: InputSpec) -> CollectionRecord:
-    collection = byoc_state(ctx).store.get_collection(spec.collection_id)
+def _collection(
+    ctx: EmulatorContext, account_id: str, spec: InputSpec
+) -> tuple[CollectionRecord, Iterable[TileRecord]]:
+    found = sources_of.resolve(ctx, spec.kind, spec.collection_id)
     parameter = f"input->data->{spec.position}->type"
-    if collection is None or collection.account_id != account_id:
+    if found is None or found[0].account_id != account_id:
         raise bad_payload(
             parameter,
             f"collection {spec.collection_id} does not exist or is not yours",
             f"Collection {spec.collection_id} not found.",
         )
-    return collection
+    return found
 
 
 def _merge_objects(objects: Sequence[InputObject]) -> tuple[list[str], bool]:
@@ -178,7 +181,7 @@ def _bind(
         pairs.extend((key, keys[key], objs) for key, objs in bound.items())
     sources = []
     for key, spec, objects in pairs:
-        collection = _collection(ctx, account_id, spec)
+        collection, candidates = _collection(ctx, account_id, spec)
         bucket_dir = ctx.settings.bucket_dir(collection.s3_bucket)
         if bucket_dir is None or not bucket_dir.is_dir():
             raise bad_payload(
@@ -197,6 +200,7 @@ def _bind(
                 key=key,
                 spec=spec,
                 collection=collection,
+                candidates=candidates,
                 bucket=bucket_dir.resolve(),
                 reads=reads,
                 wants_mask="dataMask" in names,
@@ -538,7 +542,7 @@ def _render(
     grid = parsed.grid
     has_pre = runtime.has_function("preProcessScenes")
     for source in sources:
-        source.tiles = select_tiles(byoc_state(ctx).store, source.spec, grid)
+        source.tiles = select_tiles(source.candidates, source.spec, grid)
         if has_pre and source.mosaicking != "SIMPLE":
             if len(sources) > 1:
                 raise unsupported("evalscript", "preProcessScenes with several inputs")

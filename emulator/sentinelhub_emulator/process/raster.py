@@ -17,7 +17,7 @@ is neither the band's (or collection's) ``noData`` nor NaN. Band values of no-da
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -38,7 +38,6 @@ from shapely.geometry.base import BaseGeometry
 
 from sentinelhub_emulator.byoc.ingest import BAND_PLACEHOLDER
 from sentinelhub_emulator.byoc.records import CollectionRecord, TileRecord
-from sentinelhub_emulator.byoc.store import Store
 from sentinelhub_emulator.core.errors import bad_payload
 from sentinelhub_emulator.core.times import parse_timestamp
 from sentinelhub_emulator.process.request import Grid, InputSpec
@@ -58,7 +57,6 @@ _RESAMPLING = {
     "BILINEAR": Resampling.bilinear,
     "BICUBIC": Resampling.cubic,
 }
-_PAGE = 500
 # Warp a window this many pixels wider than the tile's footprint, so that resampling kernels
 # near the edges see their neighbours.
 _MARGIN = 3
@@ -164,18 +162,8 @@ def _window(grid: Grid, geometry: BaseGeometry) -> tuple[int, int, int, int] | N
     return row0, row1, col0, col1
 
 
-def _all_tiles(store: Store, collection_id: str) -> Iterator[TileRecord]:
-    after = None
-    while True:
-        page = store.list_tiles(collection_id, after=after, count=_PAGE, status="INGESTED")
-        yield from page.items
-        if page.next_after is None:
-            return
-        after = page.next_after
-
-
-def select_tiles(store: Store, spec: InputSpec, grid: Grid) -> list[SceneTile]:
-    """The collection's ingested tiles in the time range that touch the grid, in mosaicking
+def select_tiles(tiles: Iterable[TileRecord], spec: InputSpec, grid: Grid) -> list[SceneTile]:
+    """The tiles (a collection's readable ones) in the time range that touch the grid, in mosaicking
     order (``mostRecent``: latest sensing time first; ties: the tile created later first).
 
     Tiles without a sensing time are used only when the request has no time range, and then
@@ -183,7 +171,7 @@ def select_tiles(store: Store, spec: InputSpec, grid: Grid) -> list[SceneTile]:
     """
     chosen = []
     frame = box(*grid.bounds)
-    for tile in _all_tiles(store, spec.collection_id):
+    for tile in tiles:
         sensing = None if tile.sensing_time is None else parse_timestamp(tile.sensing_time)
         if spec.time_from is not None or spec.time_to is not None:
             if sensing is None:

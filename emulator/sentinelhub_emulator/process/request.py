@@ -60,7 +60,8 @@ _CRS84_NAMES = (
     "CRS84",
 )
 _BYOC_TYPE = re.compile(
-    r"^byoc-([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+    r"^(byoc|batch)-"
+    r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
 )
 
 
@@ -102,6 +103,8 @@ class InputSpec:
     order: str
     upsampling: str
     downsampling: str
+    #: ``byoc`` or ``batch``: which service holds the collection.
+    kind: str = "byoc"
 
 
 @dataclass(frozen=True)
@@ -278,7 +281,8 @@ def _input(index: int, raw: Any) -> InputSpec:
     if match is None:
         raise unsupported(
             f"{base}->type",
-            f"collection type {kind!r} (only byoc-<collectionId> collections of the emulator)",
+            f"collection type {kind!r} (only byoc-<collectionId> and batch-<collectionId> "
+            "collections of the emulator)",
         )
     alias = raw.get("id")
     if alias is not None and (not isinstance(alias, str) or not alias):
@@ -319,7 +323,15 @@ def _input(index: int, raw: Any) -> InputSpec:
             raise bad_payload(f"{base}->processing->{key}", "must be NEAREST, BILINEAR or BICUBIC")
         methods.append(method)
     return InputSpec(
-        index, match.group(1).lower(), alias, time_from, time_to, order, methods[0], methods[1]
+        index,
+        match.group(2).lower(),
+        alias,
+        time_from,
+        time_to,
+        order,
+        methods[0],
+        methods[1],
+        kind=match.group(1),
     )
 
 

@@ -17,6 +17,9 @@ __all__ = ["COMMANDS", "ShcGroup", "cli", "run"]
 #: Add a command group by writing its module and adding one line here.
 COMMANDS: Final[Mapping[str, tuple[str, str]]] = {
     "config": ("config", "Show the configuration and the sentinelhub-py profiles."),
+    "process": ("process", "Run Process API requests and follow Async Process requests."),
+    "batch": ("batch", "Create, run and follow Batch Processing (v1) requests."),
+    "completion": ("completion", "Print the shell completion script of shc (bash, zsh, fish)."),
     "collections": ("collections", "List, create, update and delete BYOC collections."),
     "tiles": ("tiles", "List, register, update, reingest and wait for the tiles of a collection."),
     "files": ("files", "List and download the files of a Planet tile."),
@@ -108,8 +111,8 @@ class ShcError(click.ClickException):
 )
 @click.pass_context
 def cli(ctx: click.Context, verbose: int, profile: str | None) -> None:
-    """Sentinel Hub from the shell: BYOC collections, tiles and Planet files, the local
-    emulator and the demo.
+    """Sentinel Hub from the shell: BYOC collections, tiles and Planet files, Process and Async
+    Process requests, Batch Processing, the local emulator and the demo.
 
     Settings come from the same places as the library's SHConfig: SH_* environment variables,
     then the sentinelhub-py profile (~/.config/sentinelhub/config.toml), then the defaults.

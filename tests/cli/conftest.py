@@ -48,6 +48,15 @@ class Shc:
 
 
 @pytest.fixture
+def terminal_stderr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Standard error of click's test runner claims to be a terminal (standard output does not),
+    as when a user runs ``shc ... > out.json`` in a terminal."""
+    from click import testing
+
+    monkeypatch.setattr(testing._NamedTextIOWrapper, "isatty", lambda self: self.name == "<stderr>")
+
+
+@pytest.fixture
 def shc(emulator: Emulator) -> Shc:
     return Shc(emulator)
 

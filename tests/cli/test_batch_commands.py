@@ -75,14 +75,6 @@ def script(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def terminal_stderr(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Standard error of click's test runner claims to be a terminal (standard output does not)."""
-    from click import testing
-
-    monkeypatch.setattr(testing._NamedTextIOWrapper, "isatty", lambda self: self.name == "<stderr>")
-
-
 def test_create_sends_the_file_with_the_evalscript(
     mocked: MockedShc, api: respx.MockRouter, request_file: Path, script: Path
 ) -> None:

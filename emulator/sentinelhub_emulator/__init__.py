@@ -31,6 +31,21 @@ Where the reference leaves a choice, the emulator decides as follows:
 - Tokens are HMAC-signed JWTs whose key lives in the database, so they survive a restart;
   ``expires_in`` is the lifetime rounded up to whole seconds.
 - Emulator-only endpoints live under ``/_emulator`` (see `admin`).
+- A null member of a request body counts as absent, at any depth (sentinelhub-py sends ``null``
+  for every unset field); read-only members sent back (``id``, ``accountId``, ``userId``,
+  ``created``, ``status``, computed ``additionalData``) are ignored.
+
+Limits (no input gets a 5xx; each of these is a 4xx in the API's error envelope, the token
+endpoint answering in OAuth's ``{"error", "error_description"}`` shape):
+
+- request bodies: at most 1 MiB (``MAX_BODY_BYTES``; 413), JSON nested at most 32 arrays or
+  objects deep (``MAX_JSON_DEPTH``; 400), text without lone surrogates such as ``\\ud800`` (400);
+- tile paths: at most 1,024 characters (``MAX_PATH_CHARS``) and 255 UTF-8 bytes per folder or
+  file name (``MAX_NAME_BYTES``); 400 naming ``path``;
+- ``search``: at most 32 words over all its ``|`` groups (``MAX_SEARCH_WORDS``) and 4,096
+  characters; 400 naming ``search``;
+- Planet file paths: a name above 255 bytes or a path above 4,096 bytes names no file (404);
+- a request h11 cannot parse (a raw NUL in the target, say) is a 400 in the API envelope.
 """
 
 from sentinelhub_emulator.core.faults import FaultConfig

@@ -3,9 +3,12 @@
 Example::
 
     sentinelhub-emulator --data-dir ./emu --port 8000 --planet-bucket planet \\
-        --bucket scenes=/data/scenes --fault-rate-429 0.1 --fault-retry-after-ms 500
+        --bucket scenes=/data/scenes --fault-rate-429 0.1 --fault-retry-after-ms 500 \\
+        --ingestion-workers 8 --samples my-bucket
 
 Buckets are folders: ``DATA_DIR/buckets/NAME`` unless ``--bucket NAME=PATH`` maps one elsewhere.
+``--samples BUCKET`` writes ready sample COGs into a bucket first and prints the tile paths to
+register (``2024/05/tile_(BAND).tif`` and more).
 Collections whose bucket is named by ``--planet-bucket`` count as Planet collections and serve
 their tiles' files. On start the base URL, the token URL, the client credentials and the admin
 token are printed.
@@ -22,6 +25,7 @@ from pathlib import Path
 from types import FrameType
 
 from sentinelhub_emulator.core.faults import FaultConfig
+from sentinelhub_emulator.samples import write_samples
 from sentinelhub_emulator.server import Emulator
 
 __all__ = ["main", "parse_args"]
@@ -41,6 +45,16 @@ def _optional_int(text: str) -> int | None:
         return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected an integer or 'none', got {text!r}") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,6 +86,21 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--admin-token", default=None, help="default: a random one")
     parser.add_argument(
         "--ingestion-delay", type=float, default=0.0, help="seconds before each tile state change"
+    )
+    parser.add_argument(
+        "--ingestion-workers",
+        type=_positive_int,
+        default=4,
+        metavar="N",
+        help="tiles ingested at once (default 4)",
+    )
+    parser.add_argument(
+        "--samples",
+        action="append",
+        default=[],
+        metavar="BUCKET",
+        help="write ready sample COGs into bucket BUCKET and print the tile paths to register "
+        "(repeatable)",
     )
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
     faults = parser.add_argument_group("fault injection (see POST /_emulator/faults)")
@@ -121,6 +150,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def _write_samples(emulator: Emulator, buckets: Sequence[str]) -> None:
+    for bucket in buckets:
+        folder = emulator.settings.bucket_dir(bucket)
+        if folder is None:
+            raise SystemExit(f"--samples: {bucket!r} is not a valid bucket name")
+        tiles = write_samples(folder)
+        print(f"Sample tiles in bucket '{bucket}' ({folder}); register these paths:", flush=True)
+        for tile in tiles:
+            print(f"  {tile.path:<28} -> {tile.expect}", flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run until SIGINT or SIGTERM; the exit status."""
     args = parse_args(argv)
@@ -138,6 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         client_secret=args.client_secret,
         faults=args.faults,
         ingestion_delay=args.ingestion_delay,
+        ingestion_workers=args.ingestion_workers,
         admin_token=args.admin_token,
         access_log=args.log_level == "debug",
     )
@@ -148,6 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    _write_samples(emulator, args.samples)
     emulator.start()
     try:
         print(f"Sentinel Hub emulator at {emulator.base_url}", flush=True)

@@ -11,6 +11,7 @@ a 512 x 512 file takes about ten milliseconds to write.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,15 @@ import rasterio.shutil
 from affine import Affine
 from rasterio.io import MemoryFile
 
-__all__ = ["BROKEN_KINDS", "FILLS", "write_broken_file", "write_cog"]
+__all__ = [
+    "BROKEN_KINDS",
+    "FILLS",
+    "SAMPLE_BANDS",
+    "SampleTile",
+    "write_broken_file",
+    "write_cog",
+    "write_samples",
+]
 
 #: Pixel patterns accepted by `write_cog(fill=...)`.
 FILLS = ("gradient", "zeros", "checkerboard", "noise")
@@ -35,6 +44,8 @@ BROKEN_KINDS = (
     "not_tiff",
     "pole",
     "big_header",
+    "truncated",
+    "damaged_tile",
 )
 
 # A 512 x 512 footprint of 10 m pixels in UTM zone 33N, used by the broken samples.
@@ -157,7 +168,10 @@ def write_broken_file(path: Path, kind: str) -> Path:
     - ``uneven_blocks``: a tiled GeoTIFF with 512 px tiles whose overviews use 256 px tiles;
     - ``not_tiff``: bytes that are not a TIFF at all;
     - ``pole``: a COG in EPSG:4326 whose bounds reach the South Pole (latitude -90);
-    - ``big_header``: a COG whose header holds more than 1 MB of GDAL metadata.
+    - ``big_header``: a COG whose header holds more than 1 MB of GDAL metadata;
+    - ``truncated``: a valid COG cut to half its size (an interrupted upload);
+    - ``damaged_tile``: a COG whose full-resolution internal tile at block column 1, row 1 has
+      its compressed bytes zeroed, so that it no longer decodes.
     """
     if kind == "striped":
         _write_gtiff(path, tiled=False)
@@ -193,6 +207,62 @@ def write_broken_file(path: Path, kind: str) -> Path:
             height=512,
             tags={"PADDING": "0123456789abcdef" * 70_000},  # 1.12 MB of metadata
         )
+    elif kind == "truncated":
+        write_cog(path, crs_epsg=_UTM_EPSG, bounds=_UTM_BOUNDS, width=512, height=512, fill="noise")
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+    elif kind == "damaged_tile":
+        write_cog(path, crs_epsg=_UTM_EPSG, bounds=_UTM_BOUNDS, width=512, height=512, fill="noise")
+        with rasterio.open(path) as src:
+            offset = int(src.get_tag_item("BLOCK_OFFSET_1_1", "TIFF", bidx=1))
+            size = int(src.get_tag_item("BLOCK_SIZE_1_1", "TIFF", bidx=1))
+        with path.open("r+b") as fh:
+            fh.seek(offset)
+            fh.write(bytes(min(size, 64)))
     else:
         raise ValueError(f"unknown broken file kind {kind!r}; choose one of {BROKEN_KINDS}")
     return path
+
+
+#: The bands of the sample tiles: one single-band uint16 file each.
+SAMPLE_BANDS = ("B02", "B03", "B04")
+
+
+@dataclass(frozen=True)
+class SampleTile:
+    """A tile `write_samples` wrote: the path to register and what to expect of it."""
+
+    path: str
+    expect: str
+
+
+def write_samples(bucket_dir: Path) -> list[SampleTile]:
+    """Write ready sample tiles into a bucket folder; the tiles to register.
+
+    Three tiles of three bands (``B02``, ``B03``, ``B04``: 512 x 512 uint16 COGs at 10 m in UTM
+    zone 33N), one per month from ``2024/05/tile_(BAND).tif`` (the README's example path), and
+    ``broken/tile_(BAND).tif``, whose files are not internally tiled, so that its ingestion
+    fails on purpose. Files are rewritten when present (the same bytes every time).
+    """
+    tiles = []
+    for month, (east, north) in zip(
+        ("05", "06", "07"),
+        ((500_000.0, 5_000_000.0), (505_120.0, 5_000_000.0), (500_000.0, 5_005_120.0)),
+        strict=True,
+    ):
+        path = f"2024/{month}/tile_(BAND).tif"
+        for index, band in enumerate(SAMPLE_BANDS):
+            write_cog(
+                bucket_dir / path.replace("(BAND)", band),
+                crs_epsg=_UTM_EPSG,
+                bounds=(east, north, east + 5_120.0, north + 5_120.0),
+                width=512,
+                height=512,
+                fill=("gradient", "checkerboard", "noise")[index],
+            )
+        tiles.append(SampleTile(path, "INGESTED"))
+    broken = "broken/tile_(BAND).tif"
+    for band in SAMPLE_BANDS:
+        write_broken_file(bucket_dir / broken.replace("(BAND)", band), "striped")
+    tiles.append(SampleTile(broken, "FAILED (its files are stored in strips, not tiles)"))
+    return tiles

@@ -5,38 +5,45 @@
     with Emulator(tmp_path) as emu:
         httpx.post(emu.token_url, data={...})
 
-`start` opens (or creates) the database in ``data_dir``, registers the configured client, re-queues
-tiles a crash left INGESTING, starts the ingestion worker and serves on ``host:port`` (port 0
+`start` opens (or creates) the database in ``data_dir`` with every service's tables, registers
+the configured client, creates each service's state and runs its start hook (BYOC re-queues tiles
+a crash left INGESTING and starts its ingestion workers), then serves on ``host:port`` (port 0
 picks a free one) with uvicorn in a thread; it returns once the socket listens. `stop` shuts the
-server down gracefully, stops the worker and closes the database.
+server down gracefully, runs the services' stop hooks in reverse order and closes the database.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import secrets
 import socket
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import h11
 import uvicorn
 from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from sentinelhub_emulator.byoc.state import byoc_state
 from sentinelhub_emulator.byoc.store import Store
-from sentinelhub_emulator.byoc.worker import IngestionWorker
 from sentinelhub_emulator.core import admin as admin
 from sentinelhub_emulator.core import auth as auth
 from sentinelhub_emulator.core.app import build_app
+from sentinelhub_emulator.core.clients import ClientStore
 from sentinelhub_emulator.core.context import EmulatorContext, EmulatorSettings
 from sentinelhub_emulator.core.db import DATABASE_FILENAME, Database
+from sentinelhub_emulator.core.errors import BAD_PAYLOAD, error_body
 from sentinelhub_emulator.core.faults import CONNECTION_EXTENSION, FaultConfig, FaultPlan
+from sentinelhub_emulator.core.service import Service
 from sentinelhub_emulator.core.tokens import TokenIssuer
+from sentinelhub_emulator.services import SERVICES
 
 __all__ = ["Emulator"]
 
@@ -75,6 +82,27 @@ class _ClosableH11Protocol(H11Protocol):
 
         self.app = app_with_close_hook
 
+    def send_400_response(self, msg: str) -> None:
+        """A request h11 cannot parse (a raw NUL in the target, say): 400 in the API envelope,
+        where uvicorn would answer plain text."""
+        body = json.dumps(
+            error_body(
+                400, f"{msg.rstrip('.')}: the request line or headers are malformed.", BAD_PAYLOAD
+            )
+        ).encode()
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+        ]
+        for event in (
+            h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
+            h11.Data(data=body),
+            h11.EndOfMessage(),
+        ):
+            self.transport.write(self.conn.send(event))
+        self.transport.close()
+
     def _close_connection(self) -> None:
         transport = getattr(self, "transport", None)
         if transport is not None and not transport.is_closing():
@@ -82,7 +110,12 @@ class _ClosableH11Protocol(H11Protocol):
 
 
 class Emulator:
-    """A local Sentinel Hub BYOC service on a real socket."""
+    """A local Sentinel Hub BYOC service on a real socket.
+
+    ``ingestion_workers`` tiles are ingested at once (``--ingestion-workers``); each step of a
+    tile waits ``ingestion_delay`` seconds. ``services`` are the services served
+    (`sentinelhub_emulator.services.SERVICES` by default; see `Service`).
+    """
 
     def __init__(
         self,
@@ -97,9 +130,15 @@ class Emulator:
         client_secret: str = "emulator-secret",  # noqa: S107 - a documented demo credential
         faults: FaultConfig | None = None,
         ingestion_delay: float = 0.0,
+        ingestion_workers: int = 4,
         admin_token: str | None = None,
         access_log: bool = False,
+        services: Sequence[Service] = SERVICES,
     ) -> None:
+        if isinstance(ingestion_workers, bool) or not isinstance(ingestion_workers, int):
+            raise TypeError(f"ingestion_workers: expected an int, got {ingestion_workers!r}")
+        if ingestion_workers < 1:
+            raise ValueError(f"ingestion_workers must be at least 1, not {ingestion_workers}")
         self.data_dir = Path(data_dir)
         self.host = host
         self.settings = EmulatorSettings(
@@ -111,14 +150,16 @@ class Emulator:
             client_secret=client_secret,
             admin_token=admin_token or secrets.token_urlsafe(24),
             ingestion_delay=float(ingestion_delay),
+            ingestion_workers=ingestion_workers,
         )
+        self.services = tuple(services)
         self._requested_port = port
         self._initial_faults = faults
         self._access_log = access_log
         self.port: int | None = None
         self._db: Database | None = None
         self._context: EmulatorContext | None = None
-        self._worker: IngestionWorker | None = None
+        self._started: list[Service] = []
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -149,8 +190,8 @@ class Emulator:
 
     @property
     def store(self) -> Store:
-        """Direct access to the data, for tests that need to seed it quickly."""
-        return self._running_context().store
+        """Direct access to BYOC's data, for tests that need to seed it quickly."""
+        return byoc_state(self._running_context()).store
 
     def _running_context(self) -> EmulatorContext:
         if self._context is None:
@@ -177,23 +218,28 @@ class Emulator:
     def _start(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         (self.data_dir / "buckets").mkdir(exist_ok=True)
-        self._db = Database(self.data_dir / DATABASE_FILENAME)
-        store = Store(self._db)
-        store.upsert_client(self.settings.client_id, self.settings.client_secret)
-        self._worker = IngestionWorker(store, self.settings)
-        self._context = EmulatorContext(
+        self._db = Database(
+            self.data_dir / DATABASE_FILENAME,
+            [service.schema for service in self.services if service.schema],
+        )
+        clients = ClientStore(self._db)
+        clients.upsert_client(self.settings.client_id, self.settings.client_secret)
+        self._context = context = EmulatorContext(
             settings=self.settings,
-            store=store,
-            tokens=TokenIssuer(store, self.settings.token_ttl),
+            db=self._db,
+            clients=clients,
+            tokens=TokenIssuer(clients, self.settings.token_ttl),
             faults=FaultPlan(
                 self._initial_faults,
                 token_paths=auth.TOKEN_PATHS,
                 exempt_prefixes=(admin.ADMIN_PREFIX,),
             ),
-            wake_worker=self._worker.wake,
         )
+        for service in self.services:
+            if service.state is not None:
+                context.states[service.name] = service.state(context)
         config = uvicorn.Config(
-            build_app(self._context),
+            build_app(context, self.services),
             host=self.host,
             port=self._requested_port,
             http=_ClosableH11Protocol,
@@ -208,7 +254,9 @@ class Emulator:
         sock = socket.create_server((self.host, self._requested_port), family=family)
         self.port = int(sock.getsockname()[1])
         self._server = uvicorn.Server(config)
-        self._worker.start()
+        for service in self.services:
+            self._started.append(service)
+            service.start(context)
         self._thread = threading.Thread(
             target=self._server.run,
             kwargs={"sockets": [sock]},
@@ -224,18 +272,25 @@ class Emulator:
             time.sleep(0.01)
 
     def stop(self) -> None:
-        """Stop serving, stop the worker, close the database. Safe to call twice."""
+        """Stop serving, stop the services' background work, close the database. Safe to call
+        twice."""
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(_SHUTDOWN_TIMEOUT)
             if self._thread.is_alive():
                 logger.warning("the HTTP server did not stop within %.0f s", _SHUTDOWN_TIMEOUT)
-        if self._worker is not None:
-            self._worker.stop()
+        context = self._context
+        while self._started:
+            service = self._started.pop()
+            if context is not None:
+                try:
+                    service.stop(context)
+                except Exception:
+                    logger.exception("service %s did not stop cleanly", service.name)
         if self._db is not None:
             self._db.close()
-        self._server = self._thread = self._worker = self._db = self._context = None
+        self._server = self._thread = self._db = self._context = None
         self.port = None
 
     def __enter__(self) -> Emulator:
@@ -269,13 +324,13 @@ class Emulator:
         """Register another OAuth client (its own account unless ``account_id``); its account id."""
         return (
             self._running_context()
-            .store.upsert_client(client_id, client_secret, account_id)
+            .clients.upsert_client(client_id, client_secret, account_id)
             .account_id
         )
 
     def wait_for_ingestion(self, timeout: float = 30.0) -> None:
         """Block until no tile is WAITING, QUEUED or INGESTING; TimeoutError after ``timeout``."""
-        store = self._running_context().store
+        store = self.store
         deadline = time.monotonic() + timeout
         while (pending := store.pending_count()) > 0:
             if time.monotonic() > deadline:

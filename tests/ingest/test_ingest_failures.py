@@ -277,3 +277,74 @@ def test_file_without_crs(bucket: Path) -> None:
             dst.write(np.zeros((1, 256, 256), dtype="uint8"))
     cause = cause_of(bucket, "t.tif", [BandSpec("B01")])
     assert "File 't.tif' has no coordinate reference system" in cause
+
+
+# ------------------------------------------------------------------ the data must be readable
+
+
+def test_cog_cut_to_half_its_size(bucket: Path) -> None:
+    """An interrupted upload: headers intact, data missing. The cause says which tile lies
+    past the end of the file."""
+    write_broken_file(bucket / "t" / "B01.tif", "truncated")
+    size = (bucket / "t" / "B01.tif").stat().st_size
+    cause = cause_of(bucket, "t/(BAND).tif", [BandSpec("B01")])
+    assert cause.startswith("File 't/B01.tif' is truncated: internal tile ")
+    assert "of its full-resolution image occupies bytes" in cause
+    assert f"but the file has only {size} bytes; upload the whole file again." in cause
+
+
+def test_cog_one_byte_short(bucket: Path, make_cog: MakeCog) -> None:
+    path = make_cog("t/B01.tif", fill="noise")
+    data = path.read_bytes()
+    with rasterio.open(path) as src:
+        blocks = {
+            (x, y): (
+                int(src.get_tag_item(f"BLOCK_OFFSET_{x}_{y}", "TIFF", bidx=1)),
+                int(src.get_tag_item(f"BLOCK_SIZE_{x}_{y}", "TIFF", bidx=1)),
+            )
+            for x in range(2)
+            for y in range(2)
+        }
+    (x, y), (offset, size) = max(blocks.items(), key=lambda item: sum(item[1]))
+    end = offset + size
+    assert len(data) - 8 <= end <= len(data)  # GDAL may add a few trailer bytes
+    path.write_bytes(data[: end - 1])  # one byte short of the last tile's end
+    cause = cause_of(bucket, "t/(BAND).tif", [BandSpec("B01")])
+    assert (
+        f"is truncated: internal tile {y * 2 + x} of its full-resolution image occupies bytes "
+        f"{offset}-{end - 1} but the file has only {end - 1} bytes" in cause
+    )
+
+
+def test_damaged_internal_tile(bucket: Path) -> None:
+    write_broken_file(bucket / "t" / "B01.tif", "damaged_tile")
+    cause = cause_of(bucket, "t/(BAND).tif", [BandSpec("B01")])
+    assert cause.startswith(
+        "File 't/B01.tif' has an internal tile that does not decode (the one at pixel column "
+        "256, row 256 of its full-resolution image"
+    )
+    assert str(bucket) not in cause
+    assert "upload it again" in cause
+
+
+def test_damaged_overview_tile(bucket: Path, make_cog: MakeCog) -> None:
+    path = make_cog("t/B01.tif", fill="noise")
+    with rasterio.open(path, overview_level=0) as src:
+        offset = int(src.get_tag_item("BLOCK_OFFSET_0_0", "TIFF", bidx=1))
+    with path.open("r+b") as fh:
+        fh.seek(offset)
+        fh.write(bytes(64))
+    cause = cause_of(bucket, "t/(BAND).tif", [BandSpec("B01")])
+    assert "(the one at pixel column 0, row 0 of its overview 1" in cause
+
+
+def test_damaged_tile_of_a_multiband_file(bucket: Path, make_cog: MakeCog) -> None:
+    """Pixel-interleaved: the damaged tile holds every band, so reading band 1 finds it."""
+    path = make_cog("t/all.tif", count=3, fill="noise")
+    with rasterio.open(path) as src:
+        offset = int(src.get_tag_item("BLOCK_OFFSET_1_0", "TIFF", bidx=1))
+    with path.open("r+b") as fh:
+        fh.seek(offset)
+        fh.write(bytes(64))
+    cause = cause_of(bucket, "t/all.tif", [BandSpec("B1", band_index=2)])
+    assert "(the one at pixel column 256, row 0 of its full-resolution image" in cause

@@ -111,3 +111,17 @@ def test_broken_files_are_what_they_claim(tmp_path: Path) -> None:
     with rasterio.open(paths["big_header"]) as src:
         assert len(src.tags()["PADDING"]) > 1_048_576
     assert not paths["not_tiff"].read_bytes().startswith((b"II", b"MM"))
+    whole = write_cog(
+        tmp_path / "whole.tif",
+        crs_epsg=32633,
+        bounds=(500_000.0, 5_000_000.0, 505_120.0, 5_005_120.0),
+        width=512,
+        height=512,
+        fill="noise",
+    )
+    assert paths["truncated"].read_bytes() == whole.read_bytes()[: whole.stat().st_size // 2]
+    damaged, intact = paths["damaged_tile"].read_bytes(), whole.read_bytes()
+    assert len(damaged) == len(intact)
+    differing = [i for i in range(len(intact)) if damaged[i] != intact[i]]
+    assert differing
+    assert differing[-1] - differing[0] < 64

@@ -8,7 +8,8 @@ of the bucket.
 Downloads stream from disk in 1 MiB chunks and support one byte range per request (``bytes=a-b``,
 ``bytes=a-``, ``bytes=-n``), with ``If-Range`` against a strong ETag built from the file's size,
 modification time and inode. A path from a request never leaves the tile's folder: ``..``,
-absolute paths, and symbolic links that lead outside all answer 404.
+absolute paths, symbolic links that lead outside, and names no file system can hold (a name above
+255 bytes, a path above 4,096 bytes) all answer 404.
 
 These routes answer only 401, 403 and 404 (and 416 for a range outside the file), as the reference
 and the spec list for them: a collection or tile id that is not a UUID names nothing, so it is a 404
@@ -32,6 +33,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
+from sentinelhub_emulator.byoc.ingest import (
+    MAX_NAME_BYTES,
+    IngestionFailure,
+    check_relative_path,
+)
 from sentinelhub_emulator.byoc.records import CollectionRecord, TileRecord
 from sentinelhub_emulator.byoc.routes import owned_tile
 from sentinelhub_emulator.core.auth import authenticated
@@ -48,6 +54,10 @@ from sentinelhub_emulator.core.tokens import Principal
 __all__ = ["CHUNK_SIZE", "TileFileResponse", "list_tile_files", "parse_range", "routes"]
 
 CHUNK_SIZE = 1 << 20
+
+#: Longest file path inside a tile folder, in UTF-8 bytes (Linux's PATH_MAX); a longer one, or
+#: a name above `MAX_NAME_BYTES`, names no file: 404.
+MAX_FILE_PATH_BYTES = 4096
 
 _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
 
@@ -186,29 +196,50 @@ def _tile_dir(context: EmulatorContext, collection: CollectionRecord, tile: Tile
     bucket = context.settings.bucket_dir(collection.s3_bucket)
     if bucket is None:
         raise not_found("Bucket")
-    root = bucket.resolve()
-    folder = (root / tile.path).resolve()
+    try:
+        check_relative_path(tile.path, "tile path")
+        root = bucket.resolve()
+        folder = (root / tile.path).resolve()
+    except (IngestionFailure, OSError):
+        # A folder name no file system can hold (over 255 bytes, say) names no folder.
+        raise not_found("Tile folder") from None
     if not folder.is_relative_to(root):
         raise not_found("Tile folder")
     return folder
+
+
+def _name_fits(rel: str) -> bool:
+    """Whether every name of ``rel`` and the whole of it fit what a file system can hold."""
+    if len(rel.encode("utf-8", "surrogatepass")) > MAX_FILE_PATH_BYTES:
+        return False
+    return all(
+        len(part.encode("utf-8", "surrogatepass")) <= MAX_NAME_BYTES for part in rel.split("/")
+    )
 
 
 def _resolve_file(folder: Path, rel: str) -> Path | None:
     """The real file ``rel`` names inside ``folder``, or None if it is not a file in there."""
     if not rel or rel.startswith("/") or "\\" in rel or "\x00" in rel:
         return None
-    if any(part in ("", ".", "..") for part in rel.split("/")):
+    if any(part in ("", ".", "..") for part in rel.split("/")) or not _name_fits(rel):
         return None
-    target = (folder / rel).resolve()
-    if not target.is_relative_to(folder) or not target.is_file():
+    try:
+        target = (folder / rel).resolve()
+        if not target.is_relative_to(folder) or not target.is_file():
+            return None
+    except (OSError, ValueError):  # a name the file system refuses names no file
         return None
     return target
 
 
-def list_tile_files(folder: Path) -> list[str]:
-    """Every file under ``folder`` that `_resolve_file` would serve, ``/``-separated, sorted."""
-    if not folder.is_dir():
-        return []
+def list_tile_files(folder: Path) -> list[str] | None:
+    """Every file under ``folder`` that `_resolve_file` would serve, ``/``-separated, sorted;
+    None when the folder cannot exist (its path is too long for the file system)."""
+    try:
+        if not folder.is_dir():
+            return []
+    except OSError:
+        return None
     found = []
     for root, _dirs, names in os.walk(folder):
         for name in names:
@@ -234,6 +265,8 @@ async def list_files(request: Request, principal: Principal) -> Response:
     collection, tile = _planet_tile(request, principal)
     folder = _tile_dir(context_of(request), collection, tile)
     files = await anyio.to_thread.run_sync(list_tile_files, folder)
+    if files is None:
+        raise not_found("Tile folder")
     return JSONResponse(files)
 
 

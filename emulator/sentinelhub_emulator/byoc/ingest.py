@@ -4,8 +4,13 @@ This module is a pure library. It knows nothing of HTTP or of the database; the 
 calls `ingest_tile` when a tile moves to INGESTING and stores either the `IngestionResult` or the
 `IngestionFailure.cause` (the tile's ``failedIngestionCause``).
 
-Only metadata is read, never whole rasters: the TIFF structure (IFDs and their tag values) is
-parsed here with plain file reads, and georeferencing comes from rasterio/GDAL opening the file.
+The TIFF structure (IFDs and their tag values) is parsed here with plain file reads, and
+georeferencing comes from rasterio/GDAL opening the file. The data is then checked as the service
+checks it: every internal tile (of every image: full resolution, overviews, masks) must lie
+within the file, and every block of every band must decode. Blocks are read one at a time, one
+band at a time, so memory stays within one block whatever the file's size; never a whole raster.
+
+The rule checks are pure functions of the file: no I/O beyond reading it, no HTTP, no database.
 
 Conventions:
 
@@ -40,6 +45,7 @@ import rasterio
 import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
+from rasterio.enums import MaskFlags
 from rasterio.errors import NotGeoreferencedWarning, RasterioError
 from rasterio.warp import transform_bounds
 from shapely.geometry import MultiPolygon, Polygon, shape
@@ -51,6 +57,8 @@ __all__ = [
     "ALLOWED_EPSG_CODES",
     "BAND_PLACEHOLDER",
     "MAX_HEADER_BYTES",
+    "MAX_NAME_BYTES",
+    "MAX_PATH_CHARS",
     "BandSpec",
     "DetectedBand",
     "IngestionFailure",
@@ -65,6 +73,12 @@ __all__ = [
 
 #: The placeholder in a tile path that each band's ``source`` replaces.
 BAND_PLACEHOLDER = "(BAND)"
+
+#: Longest accepted tile (or file) path inside a bucket, in characters.
+MAX_PATH_CHARS = 1024
+
+#: Longest folder or file name in a path, in UTF-8 bytes (what file systems and S3 tools allow).
+MAX_NAME_BYTES = 255
 
 #: The CRSs a BYOC file may use.
 ALLOWED_EPSG_CODES: frozenset[int] = frozenset(
@@ -174,7 +188,10 @@ class IngestionFailure(Exception):
 
 
 def check_relative_path(rel: str, what: str) -> None:
-    """Reject paths that are absolute, empty, or could climb out of the bucket.
+    """Reject paths that are absolute, empty, too long, or could climb out of the bucket.
+
+    Limits: at most `MAX_PATH_CHARS` characters, and `MAX_NAME_BYTES` UTF-8 bytes per folder or
+    file name.
 
     ``rel`` is a path relative to the bucket root with ``/`` between folders; ``what`` names it in
     the message (``"tile path"``, ``"file path"``). Raises `IngestionFailure`, whose ``cause``
@@ -183,6 +200,11 @@ def check_relative_path(rel: str, what: str) -> None:
     """
     if not rel:
         raise IngestionFailure(f"The {what} is empty; give a path inside the bucket.")
+    if len(rel) > MAX_PATH_CHARS:
+        raise IngestionFailure(
+            f"The {what} is {len(rel)} characters long, above the limit of {MAX_PATH_CHARS}; "
+            "use a shorter path."
+        )
     if "\x00" in rel or "\\" in rel:
         raise IngestionFailure(
             f"The {what} '{rel}' contains a backslash or NUL character; "
@@ -203,6 +225,13 @@ def check_relative_path(rel: str, what: str) -> None:
         raise IngestionFailure(
             f"The {what} '{rel}' has an empty folder name (a trailing '/' or '//'); remove it."
         )
+    for part in parts:
+        size = len(part.encode("utf-8", "surrogatepass"))
+        if size > MAX_NAME_BYTES:
+            raise IngestionFailure(
+                f"The {what} has a folder or file name of {size} bytes ('{part[:40]}...'), "
+                f"above the limit of {MAX_NAME_BYTES} bytes per name; use shorter names."
+            )
 
 
 def _resolve_inside(bucket: Path, rel: str) -> Path:
@@ -286,12 +315,16 @@ class _TiffImage:
     block: tuple[int, int] | None  # (width, height) of internal tiles; None when striped
     is_mask: bool
     is_overview: bool
+    # The first block (internal tile or strip) whose bytes run past the end of the file:
+    # (index, first byte, end byte); None when every block lies within the file.
+    overrun: tuple[int, int, int] | None = None
 
 
 @dataclass(frozen=True)
 class _TiffLayout:
     images: tuple[_TiffImage, ...]
     header_bytes: int
+    file_size: int = 0
 
 
 class _TiffReader:
@@ -420,18 +453,9 @@ def _read_tiff_layout(path: Path, rel: str) -> _TiffLayout:
                 label = f"overview {overview_number}"
             if is_mask:
                 label = "mask" if not is_overview else f"mask of overview {overview_number}"
-            images.append(
-                _TiffImage(
-                    label=label,
-                    width=width,
-                    height=height,
-                    block=(tile_w, tile_h) if tiled and tile_w and tile_h else None,
-                    is_mask=is_mask,
-                    is_overview=is_overview,
-                )
-            )
             data_offsets = tags.get(_TAG_TILE_OFFSETS if tiled else _TAG_STRIP_OFFSETS)
             byte_counts = tags.get(_TAG_TILE_BYTE_COUNTS if tiled else _TAG_STRIP_BYTE_COUNTS)
+            overrun: tuple[int, int, int] | None = None
             if (
                 data_offsets is not None
                 and byte_counts is not None
@@ -441,11 +465,27 @@ def _read_tiff_layout(path: Path, rel: str) -> _TiffLayout:
                 if present.size:
                     lowest = int(present.min())
                     first_data = lowest if first_data is None else min(first_data, lowest)
+                ends = data_offsets + byte_counts
+                past = np.flatnonzero((byte_counts > 0) & (ends > np.uint64(size)))
+                if past.size:
+                    index = int(past[0])
+                    overrun = (index, int(data_offsets[index]), int(ends[index]))
+            images.append(
+                _TiffImage(
+                    label=label,
+                    width=width,
+                    height=height,
+                    block=(tile_w, tile_h) if tiled and tile_w and tile_h else None,
+                    is_mask=is_mask,
+                    is_overview=is_overview,
+                    overrun=overrun,
+                )
+            )
             offset = reader.unpack_uint(table[-next_size:])
     if not images and metadata_bytes <= _MAX_SCANNED_METADATA:
         raise reader.corrupt("it has no image directory")
     header_bytes = max(metadata_bytes, first_data or 0)
-    return _TiffLayout(images=tuple(images), header_bytes=header_bytes)
+    return _TiffLayout(images=tuple(images), header_bytes=header_bytes, file_size=size)
 
 
 def _check_layout(layout: _TiffLayout, rel: str) -> None:
@@ -484,6 +524,60 @@ def _check_layout(layout: _TiffLayout, rel: str) -> None:
             )
 
 
+def _check_data_ranges(layout: _TiffLayout, rel: str) -> None:
+    """Every block of every image must lie within the file (a cut upload fails here)."""
+    for image in layout.images:
+        if image.overrun is None:
+            continue
+        index, start, end = image.overrun
+        kind = "internal tile" if image.block is not None else "strip"
+        raise IngestionFailure(
+            f"File '{rel}' is truncated: {kind} {index} of its {_image_name(image.label)} "
+            f"occupies bytes "
+            f"{start}-{end - 1} but the file has only {layout.file_size} bytes; upload the "
+            "whole file again."
+        )
+
+
+def _image_name(label: str) -> str:
+    return "full-resolution image" if label == "full resolution" else label
+
+
+def _gdal_detail(exc: BaseException, target: Path) -> str:
+    """GDAL's own words for a read error, without the server's path to the file."""
+    cause = exc.__cause__ or exc
+    detail = str(cause).rsplit(": ", 1)[-1].strip().rstrip(".")
+    return "" if not detail or str(target) in detail else f": {detail}"
+
+
+def _check_blocks(src: Any, target: Path, rel: str, label: str) -> None:
+    """Decode every block of every band (and of the mask) of one open image, one block of one
+    band at a time, so that memory stays within one block (at most 2048 x 2048 samples)."""
+    has_mask = any(MaskFlags.per_dataset in flags for flags in src.mask_flag_enums)
+    for _, window in src.block_windows(1):
+        try:
+            for band in range(1, src.count + 1):
+                src.read(band, window=window)
+            if has_mask:
+                src.read_masks(1, window=window)
+        except RasterioError as exc:
+            raise IngestionFailure(
+                f"File '{rel}' has an internal tile that does not decode (the one at pixel "
+                f"column {int(window.col_off)}, row {int(window.row_off)} of its "
+                f"{label}{_gdal_detail(exc, target)}); the file is damaged, so upload it again "
+                f"or {_REWRITE_HINT}."
+            ) from exc
+
+
+def _check_decodes(src: Any, target: Path, rel: str, overviews: int) -> None:
+    """Decode every internal tile of the open full-resolution image ``src`` and of its
+    ``overviews`` overviews (each opened in turn)."""
+    _check_blocks(src, target, rel, "full-resolution image")
+    for level in range(overviews):
+        with _open_raster(target, rel, overview_level=level) as overview:
+            _check_blocks(overview, target, rel, f"overview {level + 1}")
+
+
 # --------------------------------------------------------------------------------------------
 # One file's georeferencing
 
@@ -500,13 +594,15 @@ class _FileInfo:
     dtypes: tuple[str, ...]
 
 
-def _open_raster(target: Path, rel: str) -> Any:
-    """Open with GDAL, ignoring sibling files (.ovr, .aux.xml, .msk) that could hold anything."""
+def _open_raster(target: Path, rel: str, *, overview_level: int | None = None) -> Any:
+    """Open with GDAL, ignoring sibling files (.ovr, .aux.xml, .msk) that could hold anything;
+    ``overview_level`` (0 = the first overview) opens one overview as a dataset."""
+    options = {} if overview_level is None else {"overview_level": overview_level}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NotGeoreferencedWarning)
             with rasterio.Env(GDAL_DISABLE_READDIR_ON_OPEN="EMPTY_DIR", GDAL_PAM_ENABLED="NO"):
-                return rasterio.open(target)
+                return rasterio.open(target, **options)
     except RasterioError as exc:
         raise IngestionFailure(
             f"File '{rel}' could not be read as a GeoTIFF ({exc}); {_REWRITE_HINT}."
@@ -529,6 +625,7 @@ def _inspect_file(bucket: Path, rel: str) -> _FileInfo:
     target = _open_existing(bucket, rel)
     layout = _read_tiff_layout(target, rel)
     _check_layout(layout, rel)
+    _check_data_ranges(layout, rel)
     with _open_raster(target, rel) as src:
         if src.driver != "GTiff":
             raise IngestionFailure(
@@ -565,6 +662,7 @@ def _inspect_file(bucket: Path, rel: str) -> _FileInfo:
             dtypes=tuple(str(d) for d in src.dtypes),
         )
         _check_pole(info, src.crs)
+        _check_decodes(src, target, rel, len(info.overview_sizes))
     return info
 
 
@@ -768,7 +866,8 @@ def ingest_tile(
     footprints.
 
     Raises `IngestionFailure` with the ``failedIngestionCause`` text on the first broken rule.
-    Only file headers are read.
+    Every block of every file is read and decoded (one block of one band at a time), so a
+    truncated or damaged file fails with a cause that says where.
     """
     if not bands:
         raise IngestionFailure(

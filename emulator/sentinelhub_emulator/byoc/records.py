@@ -1,4 +1,4 @@
-"""The emulator's records (clients, collections, tiles, pages) and their wire form.
+"""BYOC's records (collections, tiles) and their wire form.
 
 Records are frozen dataclasses built by `store` from database rows; ``to_wire`` gives the JSON
 object the service answers with, so the HTTP layer never touches rows and the database never
@@ -7,15 +7,13 @@ sees wire names.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
 
+from sentinelhub_emulator.core.pagination import JsonObject, Page, WireRecord
 from sentinelhub_emulator.core.times import format_timestamp, parse_timestamp
 
 __all__ = [
     "TILE_STATUSES",
-    "ClientRecord",
     "CollectionRecord",
     "IngestionOutcome",
     "JsonObject",
@@ -26,27 +24,9 @@ __all__ = [
 
 TILE_STATUSES = ("WAITING", "QUEUED", "INGESTING", "INGESTED", "FAILED")
 
-_T_co = TypeVar("_T_co", covariant=True)
-
-JsonObject = dict[str, Any]
-
-
-class WireRecord(Protocol):
-    """A record that can say how it looks on the wire."""
-
-    def to_wire(self) -> JsonObject: ...
-
 
 def _wire_time(stored: str | None) -> str | None:
     return None if stored is None else format_timestamp(parse_timestamp(stored))
-
-
-@dataclass(frozen=True)
-class ClientRecord:
-    """An OAuth client and the account whose collections it may use."""
-
-    client_id: str
-    account_id: str
 
 
 @dataclass(frozen=True)
@@ -128,14 +108,6 @@ class TileRecord:
         if self.tile_geometry is not None:
             data["tileGeometry"] = self.tile_geometry
         return data
-
-
-@dataclass(frozen=True)
-class Page(Generic[_T_co]):
-    """One page of a list; ``next_after`` is the key to continue from, None on the last page."""
-
-    items: Sequence[_T_co]
-    next_after: int | None
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from sentinelhub_emulator.byoc.bands import (
 )
 from sentinelhub_emulator.byoc.ingest import IngestionFailure, check_relative_path
 from sentinelhub_emulator.byoc.records import TILE_STATUSES, CollectionRecord, TileRecord
+from sentinelhub_emulator.byoc.state import byoc_state
 from sentinelhub_emulator.byoc.store import DuplicateTilePathError
 from sentinelhub_emulator.core.auth import authenticated
 from sentinelhub_emulator.core.context import EmulatorContext, context_of
@@ -39,7 +40,7 @@ from sentinelhub_emulator.core.routing import resource
 from sentinelhub_emulator.core.times import parse_timestamp, sortable_timestamp
 from sentinelhub_emulator.core.tokens import Principal
 
-__all__ = ["owned_collection", "owned_tile", "routes"]
+__all__ = ["MAX_SEARCH_CHARS", "MAX_SEARCH_WORDS", "owned_collection", "owned_tile", "routes"]
 
 _SORTS = {"created:asc": False, "created:desc": True}
 
@@ -48,7 +49,7 @@ def owned_collection(
     context: EmulatorContext, principal: Principal, collection_id: str
 ) -> CollectionRecord:
     """The collection, if it exists (else 404) and the principal's account owns it (else 403)."""
-    collection = context.store.get_collection(collection_id)
+    collection = byoc_state(context).store.get_collection(collection_id)
     if collection is None:
         raise not_found(f"Collection {collection_id}")
     if collection.account_id != principal.account_id:
@@ -66,7 +67,7 @@ def owned_tile(request: Request, principal: Principal) -> tuple[CollectionRecord
     collection_id = path_uuid(request, "collectionId")
     tile_id = path_uuid(request, "tileId")
     collection = owned_collection(context, principal, collection_id)
-    tile = context.store.get_tile(collection_id, tile_id)
+    tile = byoc_state(context).store.get_tile(collection_id, tile_id)
     if tile is None:
         raise not_found(f"Tile {tile_id}")
     return collection, tile
@@ -116,7 +117,7 @@ async def create_collection(request: Request, principal: Principal) -> Response:
     _check_bucket(context, body["s3Bucket"])
     bands = _requested_bands(body)
     check_no_data(body.get("noData"), bands)
-    collection = context.store.create_collection(
+    collection = byoc_state(context).store.create_collection(
         account_id=principal.account_id,
         name=body["name"],
         s3_bucket=body["s3Bucket"],
@@ -126,19 +127,40 @@ async def create_collection(request: Request, principal: Principal) -> Response:
     return JSONResponse({"data": collection.to_wire()}, status_code=201)
 
 
+#: Most words a ``search`` may hold, over all its ``|`` groups.
+MAX_SEARCH_WORDS = 32
+
+#: Longest ``search`` accepted, in characters.
+MAX_SEARCH_CHARS = 4096
+
+
 def _search_groups(text: str | None) -> list[list[str]]:
-    """``a|b&c`` -> ``[["a"], ["b", "c"]]``: any group may match, all words of a group must."""
+    """``a|b&c`` -> ``[["a"], ["b", "c"]]``: any group may match, all words of a group must.
+
+    At most `MAX_SEARCH_CHARS` characters and `MAX_SEARCH_WORDS` words; more is a 400.
+    """
     if not text:
         return []
+    if len(text) > MAX_SEARCH_CHARS:
+        raise bad_payload(
+            "search", f"must be at most {MAX_SEARCH_CHARS} characters, not {len(text)}"
+        )
     groups = [[word.strip() for word in group.split("&")] for group in text.split("|")]
-    return [[word for word in group if word] for group in groups if any(group)]
+    kept = [[word for word in group if word] for group in groups if any(group)]
+    words = sum(len(group) for group in kept)
+    if words > MAX_SEARCH_WORDS:
+        raise bad_payload(
+            "search",
+            f"holds {words} words; at most {MAX_SEARCH_WORDS} are allowed over all '|' groups",
+        )
+    return kept
 
 
 @authenticated
 async def list_collections(request: Request, principal: Principal) -> Response:
     context = context_of(request)
     count, after = parse_page(request)
-    page = context.store.list_collections(
+    page = byoc_state(context).store.list_collections(
         principal.account_id,
         search=_search_groups(request.query_params.get("search")),
         after=after,
@@ -162,7 +184,7 @@ async def update_collection(request: Request, principal: Principal) -> Response:
     collection = owned_collection(context, principal, collection_id)
     body = await json_body(request, "ByocCollectionUpdate")
     _check_name(body["name"])
-    has_tiles = context.store.has_tiles(collection_id)
+    has_tiles = byoc_state(context).store.has_tiles(collection_id)
     if body["s3Bucket"] != collection.s3_bucket:
         if has_tiles:
             raise bad_payload("s3Bucket", "can only be changed while the collection has no tiles")
@@ -171,7 +193,7 @@ async def update_collection(request: Request, principal: Principal) -> Response:
     if "additionalData" in body:
         bands = updated_bands(collection.bands, _requested_bands(body), has_tiles=has_tiles)
     check_no_data(body.get("noData"), bands)
-    context.store.update_collection(
+    byoc_state(context).store.update_collection(
         collection_id,
         name=body["name"],
         s3_bucket=body["s3Bucket"],
@@ -185,7 +207,7 @@ async def update_collection(request: Request, principal: Principal) -> Response:
 async def delete_collection(request: Request, principal: Principal) -> Response:
     context = context_of(request)
     collection = owned_collection(context, principal, path_uuid(request, "collectionId"))
-    context.store.delete_collection(collection.id)
+    byoc_state(context).store.delete_collection(collection.id)
     return Response(status_code=204)
 
 
@@ -203,7 +225,7 @@ async def copy_tiles(request: Request, principal: Principal) -> Response:
             "sampleFormat) as the source",
         )
     target_bands = source.bands if not target.bands and source.bands else None
-    context.store.copy_tiles(source.id, target.id, target_bands=target_bands)
+    byoc_state(context).store.copy_tiles(source.id, target.id, target_bands=target_bands)
     return Response(status_code=204)
 
 
@@ -219,7 +241,7 @@ async def create_tile(request: Request, principal: Principal) -> Response:
     _check_tile_path(path)
     sensing_time = _sensing_time(body)
     try:
-        [tile] = context.store.create_tiles(
+        [tile] = byoc_state(context).store.create_tiles(
             collection.id, [(path, body.get("coverGeometry"), sensing_time)]
         )
     except DuplicateTilePathError:
@@ -229,7 +251,7 @@ async def create_tile(request: Request, principal: Principal) -> Response:
             UNIQUE_KEY_VIOLATION,
             (Violation("path", "already exists in the collection"),),
         ) from None
-    context.wake_worker()
+    byoc_state(context).wake_worker()
     return JSONResponse({"data": tile.to_wire()}, status_code=201)
 
 
@@ -252,7 +274,7 @@ async def list_tiles(request: Request, principal: Principal) -> Response:
     sort = request.query_params.get("sort") or "created:asc"
     if sort not in _SORTS:
         raise bad_payload("sort", f"must be one of {', '.join(_SORTS)}")
-    page = context.store.list_tiles(
+    page = byoc_state(context).store.list_tiles(
         collection.id,
         after=after,
         count=count,
@@ -288,14 +310,14 @@ async def update_tile(request: Request, principal: Principal) -> Response:
     sensing_time = _sensing_time(body)
     cover = body.get("coverGeometry")
     changed = _cover_changed(tile, cover)
-    context.store.update_tile(
+    byoc_state(context).store.update_tile(
         tile,
         sensing_time=sensing_time,
         requested_cover=cover if changed else tile.requested_cover,
         reingest=changed and tile.status != "FAILED",
     )
     if changed:
-        context.wake_worker()
+        byoc_state(context).wake_worker()
     return Response(status_code=204)
 
 
@@ -303,7 +325,7 @@ async def update_tile(request: Request, principal: Principal) -> Response:
 async def delete_tile(request: Request, principal: Principal) -> Response:
     context = context_of(request)
     collection, tile = owned_tile(request, principal)
-    context.store.delete_tile(collection.id, tile.id)
+    byoc_state(context).store.delete_tile(collection.id, tile.id)
     return Response(status_code=204)
 
 
@@ -317,8 +339,8 @@ async def reingest_tile(request: Request, principal: Principal) -> Response:
             f"the tile is {tile.status}; only INGESTED or FAILED tiles can be re-ingested",
             f"Tile {tile.id} is already waiting for ingestion.",
         )
-    context.store.reingest_tile(tile)
-    context.wake_worker()
+    byoc_state(context).store.reingest_tile(tile)
+    byoc_state(context).wake_worker()
     return Response(status_code=204)
 
 

@@ -1,4 +1,4 @@
-"""Typed access to the emulator's data: OAuth clients, collections and tiles.
+"""Typed access to BYOC's data: collections and tiles, and their tables (`SCHEMA`).
 
 Every value reaches SQL as a bound parameter; the only text pasted into statements is this
 module's own constant column lists and WHERE fragments. Rows leave as `records`. Lists are
@@ -8,17 +8,13 @@ first one costs.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import secrets
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, TypeVar
 
 from sentinelhub_emulator.byoc.records import (
-    ClientRecord,
     CollectionRecord,
     IngestionOutcome,
     JsonObject,
@@ -29,7 +25,7 @@ from sentinelhub_emulator.byoc.summary import TileAggregates, collection_summary
 from sentinelhub_emulator.core.db import Database
 from sentinelhub_emulator.core.times import now_timestamp
 
-__all__ = ["DuplicateTilePathError", "Store"]
+__all__ = ["SCHEMA", "DuplicateTilePathError", "Store"]
 
 _T = TypeVar("_T")
 
@@ -46,8 +42,49 @@ def _load(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
-def _hash_secret(salt: str, secret: str) -> str:
-    return hashlib.sha256(f"{salt}:{secret}".encode()).hexdigest()
+#: BYOC's tables in the emulator's database.
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS collections (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    account_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    s3_bucket TEXT NOT NULL,
+    created TEXT NOT NULL,
+    no_data TEXT,
+    bands TEXT NOT NULL DEFAULT '{}',
+    summary TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS collections_by_account ON collections (account_id, seq);
+
+CREATE TABLE IF NOT EXISTS tiles (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    collection_id TEXT NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    status TEXT NOT NULL,
+    generation INTEGER NOT NULL DEFAULT 0,
+    created TEXT NOT NULL,
+    ingestion_start TEXT,
+    sensing_time TEXT,
+    requested_cover TEXT,
+    cover_geometry TEXT,
+    tile_geometry TEXT,
+    crs_epsg INTEGER,
+    west REAL,
+    south REAL,
+    east REAL,
+    north REAL,
+    min_mpp REAL,
+    max_mpp REAL,
+    failed_cause TEXT,
+    warnings TEXT,
+    UNIQUE (collection_id, path)
+);
+CREATE INDEX IF NOT EXISTS tiles_by_collection ON tiles (collection_id, seq);
+CREATE INDEX IF NOT EXISTS tiles_by_collection_status ON tiles (collection_id, status, seq);
+CREATE INDEX IF NOT EXISTS tiles_by_status ON tiles (status, seq);
+"""
 
 
 _COLLECTION_COLUMNS = """
@@ -113,75 +150,6 @@ class Store:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-
-    # ------------------------------------------------------------------ meta
-
-    def meta_value(self, key: str, default_factory: Callable[[], str]) -> str:
-        """The value stored under ``key``; on first use, ``default_factory()`` is stored."""
-        with self.db.transaction() as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-            if row is not None:
-                return str(row["value"])
-            value = default_factory()
-            conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
-            return value
-
-    # ------------------------------------------------------------------ clients
-
-    def upsert_client(
-        self, client_id: str, client_secret: str, account_id: str | None = None
-    ) -> ClientRecord:
-        """Register a client, or give an existing one a new secret (its account stays)."""
-        salt = secrets.token_hex(16)
-        digest = _hash_secret(salt, client_secret)
-        with self.db.transaction() as conn:
-            row = conn.execute(
-                "SELECT account_id FROM clients WHERE client_id = ?", (client_id,)
-            ).fetchone()
-            if row is not None:
-                account = account_id or row["account_id"]
-                conn.execute(
-                    "UPDATE clients SET secret_salt = ?, secret_hash = ?, account_id = ? "
-                    "WHERE client_id = ?",
-                    (salt, digest, account, client_id),
-                )
-            else:
-                account = account_id or str(uuid.uuid4())
-                conn.execute(
-                    "INSERT INTO clients "
-                    "(client_id, secret_salt, secret_hash, account_id, created) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (client_id, salt, digest, account, now_timestamp()),
-                )
-        return ClientRecord(client_id, account)
-
-    def verify_client(self, client_id: str, client_secret: str) -> ClientRecord | None:
-        """The client if the secret is right, else None."""
-        row = (
-            self.db.connection()
-            .execute(
-                "SELECT account_id, secret_salt, secret_hash FROM clients WHERE client_id = ?",
-                (client_id,),
-            )
-            .fetchone()
-        )
-        if row is None:
-            # Spend the same time as a real check, so that ids cannot be probed by timing.
-            hmac.compare_digest(_hash_secret("x", client_secret), "0" * 64)
-            return None
-        if not hmac.compare_digest(
-            _hash_secret(row["secret_salt"], client_secret), row["secret_hash"]
-        ):
-            return None
-        return ClientRecord(client_id, row["account_id"])
-
-    def get_client(self, client_id: str) -> ClientRecord | None:
-        row = (
-            self.db.connection()
-            .execute("SELECT account_id FROM clients WHERE client_id = ?", (client_id,))
-            .fetchone()
-        )
-        return None if row is None else ClientRecord(client_id, row["account_id"])
 
     # ------------------------------------------------------------------ collections
 
@@ -483,13 +451,17 @@ class Store:
             )
             return cursor.rowcount
 
-    def next_pending_tile(self) -> TileRecord | None:
-        """The oldest tile that waits for the worker (WAITING or QUEUED)."""
+    def next_pending_tile(self, exclude: Collection[str] = ()) -> TileRecord | None:
+        """The oldest tile that waits for a worker (WAITING or QUEUED), leaving out the tiles
+        whose ids are in ``exclude`` (those other workers hold)."""
+        excluded = list(exclude)
+        not_in = f" AND id NOT IN ({', '.join('?' * len(excluded))})" if excluded else ""
         row = (
             self.db.connection()
             .execute(
-                f"SELECT {_TILE_COLUMNS} FROM tiles WHERE status IN ('WAITING', 'QUEUED') "  # noqa: S608
-                "ORDER BY seq LIMIT 1"
+                f"SELECT {_TILE_COLUMNS} FROM tiles WHERE status IN ('WAITING', 'QUEUED')"  # noqa: S608
+                f"{not_in} ORDER BY seq LIMIT 1",
+                excluded,
             )
             .fetchone()
         )
@@ -506,13 +478,14 @@ class Store:
         return int(row["n"])
 
     def advance_tile(self, tile: TileRecord, status: str) -> bool:
-        """Move a tile to QUEUED or INGESTING unless it changed meanwhile; whether it moved."""
+        """Move a tile from ``tile.status`` to QUEUED or INGESTING unless it changed meanwhile
+        (another generation or another status); whether it moved."""
         start = now_timestamp() if status == "INGESTING" else None
         with self.db.transaction() as conn:
             cursor = conn.execute(
                 "UPDATE tiles SET status = ?, ingestion_start = COALESCE(?, ingestion_start) "
-                "WHERE id = ? AND generation = ?",
-                (status, start, tile.id, tile.generation),
+                "WHERE id = ? AND generation = ? AND status = ?",
+                (status, start, tile.id, tile.generation, tile.status),
             )
             return cursor.rowcount > 0
 

@@ -1,10 +1,16 @@
-"""The ingestion worker: one background thread that moves tiles through their states.
+"""The ingestion workers: a pool of background threads that move tiles through their states.
 
 A tile goes WAITING -> QUEUED -> INGESTING -> INGESTED or FAILED. Each step is a committed
-database change guarded by the tile's generation, so a tile deleted, re-ingested or given a new
-cover geometry meanwhile is never overwritten by a stale attempt. On start, tiles that a crash left
-INGESTING go back to QUEUED. ``ingestion_delay`` seconds pass before each step, so that tests can
-watch the intermediate states.
+database change guarded by the tile's generation and current status, so a tile deleted,
+re-ingested or given a new cover geometry meanwhile is never overwritten by a stale attempt. On
+start, tiles that a crash left INGESTING go back to QUEUED. ``ingestion_delay`` seconds pass before
+each step, so that tests can watch the intermediate states.
+
+``ingestion_workers`` threads (``--ingestion-workers``, default 4) work at once, each on its own
+tile: a thread claims the oldest pending tile that no other thread holds, takes it through every
+state, and lets it go. Claims live in memory only: after a crash the database alone says what is
+pending, and a restart re-queues it. Reading and decoding files happens in rasterio/GDAL, which
+releases the interpreter lock, so the threads really run side by side.
 
 The worker never dies of a tile: an `IngestionFailure` becomes the tile's
 ``failedIngestionCause``; any other exception is logged and the tile fails with a generic cause
@@ -16,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+import time
 from pathlib import Path
 
 import shapely.geometry
@@ -54,7 +61,7 @@ def _outcome(result: IngestionResult) -> IngestionOutcome:
 
 
 class IngestionWorker:
-    """Ingests pending tiles, one at a time, until stopped."""
+    """Ingests pending tiles on ``settings.ingestion_workers`` threads, until stopped."""
 
     def __init__(
         self, store: Store, settings: EmulatorSettings, *, poll_interval: float = 0.5
@@ -62,65 +69,103 @@ class IngestionWorker:
         self._store = store
         self._settings = settings
         self._poll_interval = poll_interval
-        self._wake = threading.Event()
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._signal = threading.Condition()
+        self._wakes = 0  # bumped by every wake, so that no wake between two looks is lost
+        self._claimed: set[str] = set()  # ids of the tiles a thread is working on
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def size(self) -> int:
+        """How many threads ingest at once."""
+        return max(1, self._settings.ingestion_workers)
 
     def start(self) -> None:
-        """Re-queue what a crash interrupted, then start the thread."""
+        """Re-queue what a crash interrupted, then start the threads."""
         requeued = self._store.requeue_interrupted()
         if requeued:
             logger.info("re-queued %d tile(s) left INGESTING by an earlier run", requeued)
         self._stop.clear()
-        self._thread = threading.Thread(
-            target=self._run, name="sentinelhub-emulator-ingestion", daemon=True
-        )
-        self._thread.start()
+        self._threads = [
+            threading.Thread(
+                target=self._run, name=f"sentinelhub-emulator-ingestion-{n}", daemon=True
+            )
+            for n in range(self.size)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def wake(self) -> None:
         """Look for pending tiles now rather than at the next poll."""
-        self._wake.set()
+        with self._signal:
+            self._wakes += 1
+            self._signal.notify_all()
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Stop after the current step and wait for the thread."""
+        """Stop after the current steps and wait for the threads."""
         self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            if self._thread.is_alive():
-                logger.warning("the ingestion worker did not stop within %.0f s", timeout)
-            self._thread = None
+        self.wake()
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                logger.warning("an ingestion worker did not stop within %.0f s", timeout)
+        self._threads = []
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            with self._signal:
+                seen = self._wakes
             try:
                 worked = self._step()
             except Exception:
                 logger.exception("the ingestion worker hit an unexpected error; it carries on")
                 worked = False
             if not worked:
-                self._wake.wait(self._poll_interval)
-                self._wake.clear()
+                with self._signal:
+                    if self._wakes == seen and not self._stop.is_set():
+                        self._signal.wait(self._poll_interval)
 
     def _pause(self) -> bool:
         """Wait ``ingestion_delay``; False if asked to stop meanwhile."""
         delay = self._settings.ingestion_delay
         return not (self._stop.wait(delay) if delay > 0 else self._stop.is_set())
 
+    def _claim(self) -> TileRecord | None:
+        """The oldest pending tile no other thread holds, now held by this one."""
+        with self._signal:
+            tile = self._store.next_pending_tile(exclude=self._claimed)
+            if tile is not None:
+                self._claimed.add(tile.id)
+            return tile
+
+    def _release(self, tile: TileRecord) -> None:
+        with self._signal:
+            self._claimed.discard(tile.id)
+            # Another thread may have passed the tile over while it was held.
+            self._wakes += 1
+            self._signal.notify_all()
+
     def _step(self) -> bool:
-        """Take the oldest pending tile one state further; False if there was none."""
-        tile = self._store.next_pending_tile()
+        """Take one pending tile through its states; False if there was none."""
+        tile = self._claim()
         if tile is None:
             return False
-        if tile.status == "WAITING" and (
-            not self._pause() or not self._store.advance_tile(tile, "QUEUED")
-        ):
-            return True
+        try:
+            self._advance(tile)
+        finally:
+            self._release(tile)
+        return True
+
+    def _advance(self, tile: TileRecord) -> None:
+        if tile.status == "WAITING":
+            if not self._pause() or not self._store.advance_tile(tile, "QUEUED"):
+                return
+            tile = dataclasses.replace(tile, status="QUEUED")
         if not self._pause() or not self._store.advance_tile(tile, "INGESTING"):
-            return True
+            return
         if self._pause():
             self._ingest(dataclasses.replace(tile, status="INGESTING"))
-        return True
 
     def _ingest(self, tile: TileRecord) -> None:
         collection = self._store.get_collection(tile.collection_id)

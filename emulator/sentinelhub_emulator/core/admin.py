@@ -114,7 +114,7 @@ async def register_client(request: Request) -> Response:
             account = str(uuid.UUID(str(account)))
         except ValueError:
             raise bad_payload("accountId", "must be a UUID") from None
-    client = context_of(request).store.upsert_client(client_id, secret, account)
+    client = context_of(request).clients.upsert_client(client_id, secret, account)
     return JSONResponse(
         {"clientId": client.client_id, "accountId": client.account_id}, status_code=201
     )

@@ -1,16 +1,16 @@
 """The emulator's ASGI application: services mounted under their base paths, one error shape.
 
-Each service contributes a list of routes and the base paths to mount them under; BYOC is served
-under both ``/api/v1/byoc`` (the style clients use) and ``/byoc/v1`` (the reference's style).
-A later service (Batch v1) is one more entry in `SERVICES`. The fault-injection middleware wraps
-the whole application, outside Starlette's own error handling, so that it can drop connections.
+Each `Service` contributes a list of routes and the base paths to mount them under (BYOC, for
+one, is served under both ``/api/v1/byoc`` and ``/byoc/v1``); the list of services is passed in
+(`sentinelhub_emulator.services.SERVICES`), so the core imports none. The fault-injection
+middleware wraps the whole application, outside Starlette's own error handling, so that it can
+drop connections.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -19,8 +19,6 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp
 
-from sentinelhub_emulator.byoc import files as files
-from sentinelhub_emulator.byoc import routes as byoc
 from sentinelhub_emulator.core import admin as admin
 from sentinelhub_emulator.core import auth as auth
 from sentinelhub_emulator.core.context import EmulatorContext
@@ -33,26 +31,12 @@ from sentinelhub_emulator.core.errors import (
     error_response,
 )
 from sentinelhub_emulator.core.faults import FaultMiddleware
+from sentinelhub_emulator.core.service import Service
 
-__all__ = ["SERVICES", "Service", "build_app"]
+__all__ = ["build_app"]
 
 logger = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class Service:
-    """A group of routes served under one or more base paths."""
-
-    name: str
-    base_paths: tuple[str, ...]
-    routes: Callable[[], list[BaseRoute]]
-
-
-def _byoc_routes() -> list[BaseRoute]:
-    return [*byoc.routes(), *files.routes()]
-
-
-SERVICES: tuple[Service, ...] = (Service("byoc", ("/api/v1/byoc", "/byoc/v1"), _byoc_routes),)
 
 _HTTP_CODES = {404: NOT_FOUND, 405: METHOD_NOT_ALLOWED}
 
@@ -77,13 +61,13 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
     return error_response(500, "The emulator failed unexpectedly; see its log.", EXCEPTION)
 
 
-def build_app(context: EmulatorContext) -> ASGIApp:
-    """The full application for one emulator context."""
+def build_app(context: EmulatorContext, services: Sequence[Service]) -> ASGIApp:
+    """The full application for one emulator context serving ``services``."""
     routes: list[BaseRoute] = [*auth.routes(), *admin.routes()]
-    for service in SERVICES:
+    for service in services:
         for base_path in service.base_paths:
             routes.append(
-                Mount(base_path, routes=service.routes(), name=f"{service.name}{base_path}")
+                Mount(base_path, routes=list(service.routes()), name=f"{service.name}{base_path}")
             )
     app = Starlette(
         routes=routes,

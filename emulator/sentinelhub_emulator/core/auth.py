@@ -65,6 +65,8 @@ async def token_endpoint(request: Request) -> Response:
         form = parse_qs((await read_body(request)).decode("utf-8"), keep_blank_values=True)
     except UnicodeDecodeError:
         return _oauth_error(400, "invalid_request", "The body is not valid UTF-8.")
+    except ApiError as exc:  # the body is too large: answered in OAuth's shape here
+        return _oauth_error(exc.status, "invalid_request", exc.message)
 
     def field(name: str) -> str | None:
         values = form.get(name)
@@ -77,7 +79,7 @@ async def token_endpoint(request: Request) -> Response:
         client_id, client_secret = credentials
     if not client_id or client_secret is None:
         return _oauth_error(401, "invalid_client", "Client credentials are missing.")
-    client = context_of(request).store.verify_client(client_id, client_secret)
+    client = context_of(request).clients.verify_client(client_id, client_secret)
     if client is None:
         return _oauth_error(401, "invalid_client", "Invalid client or Invalid client credentials")
     grant_type = field("grant_type")

@@ -1,23 +1,29 @@
-"""What route handlers share: settings, the store, the token issuer, the fault plan, the worker.
+"""What route handlers share: settings, the database, OAuth clients, tokens, faults, and the
+state of each service.
 
 The application keeps one `EmulatorContext` in ``app.state.emulator``; handlers reach it through
-`context_of(request)`.
+`context_of(request)`, and a service's own state (its store, its worker) through
+``context.state(name, Type)``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from starlette.requests import Request
 
-from sentinelhub_emulator.byoc.store import Store
+from sentinelhub_emulator.core.clients import ClientStore
+from sentinelhub_emulator.core.db import Database
 from sentinelhub_emulator.core.faults import FaultPlan
 from sentinelhub_emulator.core.tokens import TokenIssuer
 
 __all__ = ["BUCKET_NAME", "EmulatorContext", "EmulatorSettings", "context_of"]
+
+_S = TypeVar("_S")
 
 #: Bucket names the emulator accepts: S3's rules, loosened to allow upper case and underscores.
 BUCKET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$")
@@ -35,6 +41,7 @@ class EmulatorSettings:
     client_secret: str = "emulator-secret"  # noqa: S105 - a documented demo credential
     admin_token: str = ""
     ingestion_delay: float = 0.0
+    ingestion_workers: int = 4
 
     def bucket_dir(self, bucket: str) -> Path | None:
         """The folder that holds a bucket's objects, or None for a name that is not allowed.
@@ -56,10 +63,18 @@ class EmulatorContext:
     """The live state behind one emulator application."""
 
     settings: EmulatorSettings
-    store: Store
+    db: Database
+    clients: ClientStore
     tokens: TokenIssuer
     faults: FaultPlan
-    wake_worker: Callable[[], None] = lambda: None
+    states: dict[str, object] = field(default_factory=dict)
+
+    def state(self, name: str, kind: type[_S]) -> _S:
+        """The per-application state of service ``name``, which must be a ``kind``."""
+        value = self.states.get(name)
+        if not isinstance(value, kind):
+            raise LookupError(f"service {name!r} has no state of type {kind.__name__} here")
+        return value
 
 
 def context_of(request: Request) -> EmulatorContext:

@@ -1,10 +1,11 @@
 """The emulator's SQLite database: one file, WAL mode, one connection per thread.
 
-The schema lives here and nowhere else. Writes go through `Database.transaction`, which takes the
-write lock up front (``BEGIN IMMEDIATE``) and commits before the caller answers the request, so
-that a crash (even ``kill -9``) never loses an acknowledged change. WAL with ``synchronous=NORMAL``
-is durable across process crashes; only an operating-system crash or power loss could drop the
-last commits, which is fine for an emulator.
+The core's tables (`CORE_SCHEMA`) live here; each service passes its own idempotent schema
+script (``CREATE ... IF NOT EXISTS``) when the database is opened. Writes go through
+`Database.transaction`, which takes the write lock up front (``BEGIN IMMEDIATE``) and commits
+before the caller answers the request, so that a crash (even ``kill -9``) never loses an
+acknowledged change. WAL with ``synchronous=NORMAL`` is durable across process crashes; only an
+operating-system crash or power loss could drop the last commits, which is fine for an emulator.
 """
 
 from __future__ import annotations
@@ -12,18 +13,20 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["DATABASE_FILENAME", "SCHEMA_VERSION", "Database"]
+__all__ = ["CORE_SCHEMA", "DATABASE_FILENAME", "SCHEMA_VERSION", "Database"]
 
 logger = logging.getLogger(__name__)
 
 DATABASE_FILENAME = "emulator.sqlite3"
 SCHEMA_VERSION = 1
 
-_SCHEMA = """
+#: The tables of the core: metadata (schema version, token signing key) and OAuth clients.
+#: Each service brings its own tables (`Service.schema`).
+CORE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -36,47 +39,6 @@ CREATE TABLE IF NOT EXISTS clients (
     account_id TEXT NOT NULL,
     created TEXT NOT NULL
 );
-
-CREATE TABLE IF NOT EXISTS collections (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    account_id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    s3_bucket TEXT NOT NULL,
-    created TEXT NOT NULL,
-    no_data TEXT,
-    bands TEXT NOT NULL DEFAULT '{}',
-    summary TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX IF NOT EXISTS collections_by_account ON collections (account_id, seq);
-
-CREATE TABLE IF NOT EXISTS tiles (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    collection_id TEXT NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
-    path TEXT NOT NULL,
-    status TEXT NOT NULL,
-    generation INTEGER NOT NULL DEFAULT 0,
-    created TEXT NOT NULL,
-    ingestion_start TEXT,
-    sensing_time TEXT,
-    requested_cover TEXT,
-    cover_geometry TEXT,
-    tile_geometry TEXT,
-    crs_epsg INTEGER,
-    west REAL,
-    south REAL,
-    east REAL,
-    north REAL,
-    min_mpp REAL,
-    max_mpp REAL,
-    failed_cause TEXT,
-    warnings TEXT,
-    UNIQUE (collection_id, path)
-);
-CREATE INDEX IF NOT EXISTS tiles_by_collection ON tiles (collection_id, seq);
-CREATE INDEX IF NOT EXISTS tiles_by_collection_status ON tiles (collection_id, status, seq);
-CREATE INDEX IF NOT EXISTS tiles_by_status ON tiles (status, seq);
 """
 
 
@@ -87,8 +49,9 @@ def _casefold(value: object) -> str | None:
 class Database:
     """Connections to one SQLite file, created lazily per thread and closed together."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, schemas: Sequence[str] = ()) -> None:
         self.path = path
+        self._schemas = (CORE_SCHEMA, *schemas)
         self._lock = threading.Lock()
         self._connections: dict[int, sqlite3.Connection] = {}
         self._closed = False
@@ -107,7 +70,8 @@ class Database:
 
     def _create_schema(self) -> None:
         # Every statement is idempotent (IF NOT EXISTS), so the script needs no transaction.
-        self.connection().executescript(_SCHEMA)
+        for script in self._schemas:
+            self.connection().executescript(script)
         with self.transaction() as conn:
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None:
@@ -144,6 +108,16 @@ class Database:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+    def meta_value(self, key: str, default_factory: Callable[[], str]) -> str:
+        """The value stored under ``key``; on first use, ``default_factory()`` is stored."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                return str(row["value"])
+            value = default_factory()
+            conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+            return value
 
     def close(self) -> None:
         """Close every connection; later use raises."""

@@ -10,16 +10,20 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from sentinelhub_emulator.byoc.records import Page, WireRecord
 from sentinelhub_emulator.core.errors import bad_payload
 
 __all__ = [
     "MAX_COUNT",
+    "JsonObject",
+    "Page",
+    "WireRecord",
     "decode_token",
     "encode_token",
     "page_links",
@@ -29,6 +33,26 @@ __all__ = [
 ]
 
 MAX_COUNT = 100
+
+_T_co = TypeVar("_T_co", covariant=True)
+
+JsonObject = dict[str, Any]
+
+
+class WireRecord(Protocol):
+    """A record that can say how it looks on the wire."""
+
+    def to_wire(self) -> JsonObject: ...
+
+
+@dataclass(frozen=True)
+class Page(Generic[_T_co]):
+    """One page of a list; ``next_after`` is the key to continue from, None on the last page."""
+
+    items: Sequence[_T_co]
+    next_after: int | None
+
+
 _PREFIX = "v1:"
 _START = "start"
 _KEY = re.compile(r"^(0|[1-9][0-9]{0,18})$")

@@ -1,4 +1,9 @@
-"""Reading request inputs: JSON bodies, ids in the path, query parameters. Bad input is a 400."""
+"""Reading request inputs: JSON bodies, ids in the path, query parameters. Bad input is a 400.
+
+Limits on bodies, documented in the package docstring: at most `MAX_BODY_BYTES` (413 above),
+JSON nested at most `MAX_JSON_DEPTH` arrays and objects deep, and text that is valid Unicode
+(a lone surrogate such as ``"\\ud800"`` cannot be stored or answered, so it is a 400).
+"""
 
 from __future__ import annotations
 
@@ -12,10 +17,24 @@ from starlette.requests import Request
 from sentinelhub_emulator.core.errors import BAD_PAYLOAD, ApiError, bad_payload
 from sentinelhub_emulator.core.spec import validate_body
 
-__all__ = ["MAX_BODY_BYTES", "json_body", "parse_json", "path_uuid", "query_uuid", "read_body"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "MAX_JSON_DEPTH",
+    "check_json_value",
+    "drop_nulls",
+    "json_body",
+    "parse_json",
+    "path_uuid",
+    "query_uuid",
+    "read_body",
+]
 
 #: Request bodies above this size are refused (413): no real request comes near it.
 MAX_BODY_BYTES = 1024 * 1024
+
+#: Deepest nesting of arrays and objects accepted in a JSON body (a MultiPolygon with a ``crs``
+#: member inside a tile is 7 deep).
+MAX_JSON_DEPTH = 32
 
 
 def _too_large() -> ApiError:
@@ -48,23 +67,86 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 
 
+def _too_deep() -> ApiError:
+    return bad_payload(
+        "body",
+        f"nested more than {MAX_JSON_DEPTH} arrays or objects deep",
+        f"Request body is nested deeper than {MAX_JSON_DEPTH} levels.",
+    )
+
+
+def _check_text(text: str, where: list[str]) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        parameter = "->".join(where) or "body"
+        raise bad_payload(
+            parameter,
+            "contains a lone UTF-16 surrogate (such as \\ud800), which is not text",
+            f"Invalid {parameter}: not valid Unicode text.",
+        ) from None
+
+
+def check_json_value(value: Any) -> None:
+    """Refuse (400) a parsed body nested deeper than MAX_JSON_DEPTH or holding text that is not
+    valid Unicode. Iterative, so that no input can exhaust the stack."""
+    stack: list[tuple[Any, int, list[str]]] = [(value, 0, [])]
+    while stack:
+        item, depth, where = stack.pop()
+        if isinstance(item, str):
+            _check_text(item, where)
+        elif isinstance(item, dict | list):
+            if depth >= MAX_JSON_DEPTH:
+                raise _too_deep()
+            if isinstance(item, dict):
+                for key, member in item.items():
+                    _check_text(key, where)
+                    stack.append((member, depth + 1, [*where, key]))
+            else:
+                stack.extend((member, depth + 1, where) for member in item)
+
+
 def parse_json(raw: bytes) -> Any:
     """Strict JSON: NaN, Infinity and numbers that overflow a double are refused (400), so
-    that nothing stored can later fail to serialise."""
+    that nothing stored can later fail to serialise; so are bodies nested too deep and text
+    with lone surrogates (`check_json_value`)."""
     try:
-        return json.loads(raw, parse_float=_finite, parse_constant=_no_constant)
+        value = json.loads(raw, parse_float=_finite, parse_constant=_no_constant)
+    except RecursionError:
+        raise _too_deep() from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise bad_payload(
             "body", f"not valid JSON ({exc})", "Request body is not valid JSON."
         ) from None
+    check_json_value(value)
+    return value
+
+
+def drop_nulls(value: Any) -> Any:
+    """``value`` without the object members whose value is null, at every depth.
+
+    The service takes a null member as an absent one (sentinelhub-py sends ``null`` for every
+    unset field, bands included), so the emulator does too. Array items are kept as they are:
+    a null coordinate is still refused.
+    """
+    if isinstance(value, dict):
+        return {key: drop_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [drop_nulls(item) for item in value]
+    return value
 
 
 async def json_body(request: Request, schema_name: str) -> dict[str, Any]:
-    """The request's JSON object body, checked against the named schema of the spec."""
+    """The request's JSON object body, checked against the named schema of the spec.
+
+    Null members count as absent (`drop_nulls`); read-only members that a client sends back
+    (``id``, ``created``, computed ``additionalData``) are ignored, as the spec's request schemas
+    leave them out (see `spec`).
+    """
     raw = await read_body(request)
     if not raw.strip():
         raise bad_payload("body", "must not be empty", "Request body should be non-empty.")
-    body = parse_json(raw)
+    body = drop_nulls(parse_json(raw))
     validate_body(schema_name, body)
     if not isinstance(body, dict):  # the schemas say so already; this tells the type checker
         raise bad_payload("body", "must be a JSON object")

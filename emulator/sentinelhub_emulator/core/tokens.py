@@ -18,8 +18,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from sentinelhub_emulator.byoc.records import ClientRecord
-from sentinelhub_emulator.byoc.store import Store
+from sentinelhub_emulator.core.clients import ClientRecord, ClientStore
 
 __all__ = ["IssuedToken", "Principal", "TokenIssuer"]
 
@@ -51,10 +50,12 @@ class IssuedToken:
 class TokenIssuer:
     """Mints and checks access tokens of a given lifetime."""
 
-    def __init__(self, store: Store, ttl: float) -> None:
-        self._store = store
+    def __init__(self, clients: ClientStore, ttl: float) -> None:
+        self._clients = clients
         self._ttl = ttl
-        self._key = store.meta_value("token_signing_key", lambda: secrets.token_hex(32)).encode()
+        self._key = clients.db.meta_value(
+            "token_signing_key", lambda: secrets.token_hex(32)
+        ).encode()
 
     def _sign(self, signing_input: str) -> str:
         return _b64encode(hmac.new(self._key, signing_input.encode(), hashlib.sha256).digest())
@@ -98,7 +99,7 @@ class TokenIssuer:
             return None
         if expires <= time.time():
             return None
-        client = self._store.get_client(client_id)
+        client = self._clients.get_client(client_id)
         if client is None:
             return None
         return Principal(client.client_id, client.account_id)

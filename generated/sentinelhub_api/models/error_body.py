@@ -22,7 +22,7 @@ class ErrorBody:
     Attributes:
         status (int | Unset): The HTTP status again.
         reason (str | Unset): The HTTP reason phrase, such as "Bad Request".
-        message (str | Unset): What went wrong
+        message (str | Unset): What went wrong, for people.
         code (str | Unset): A service-wide code such as COMMON_BAD_PAYLOAD, COMMON_NOT_FOUND,
             COMMON_UNIQUE_KEY_VIOLATION, COMMON_UNAUTHORIZED, COMMON_INSUFFICIENT_PERMISSIONS,
             RATE_LIMIT_EXCEEDED or RENDERER_EXCEPTION. Kept open: the list grows.

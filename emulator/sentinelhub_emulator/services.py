@@ -1,0 +1,28 @@
+"""The services this emulator serves: one `Service` entry each.
+
+A service lives in its own folder (``byoc/``, later ``process/`` and ``batch/``) and describes
+itself in one `Service` value, conventionally ``SERVICE`` in its ``service.py``; adding a service is
+one more line in `SERVICES`. The core (``core/``) never imports a service: `Emulator` hands this
+list to it. What a `Service` gives (``byoc/service.py`` and ``byoc/state.py`` are the example):
+
+- ``routes``: a function returning its Starlette routes, relative to each of its ``base_paths``
+  (BYOC: ``("/api/v1/byoc", "/byoc/v1")``); handlers use ``core.auth.authenticated``,
+  ``core.params.json_body`` and raise ``core.errors.ApiError``, so the envelope is shared;
+- ``schema``: its tables as an idempotent SQL script (``CREATE TABLE IF NOT EXISTS``), created
+  in the emulator's one SQLite file when it opens (``context.db``; OAuth clients and ``meta``
+  belong to the core);
+- ``state``: ``state(context) -> object`` makes its per-application state once per start (a
+  store, a worker); handlers read it back with ``context_of(request).state(name, Type)``;
+- ``start`` / ``stop``: ``hook(context)`` starts and stops its background work (BYOC's ingestion
+  workers); ``start`` runs after every state exists and before the server listens, ``stop`` after
+  the server stopped, in reverse order.
+"""
+
+from __future__ import annotations
+
+from sentinelhub_emulator.byoc.service import SERVICE as BYOC
+from sentinelhub_emulator.core.service import Service
+
+__all__ = ["SERVICES", "Service"]
+
+SERVICES: tuple[Service, ...] = (BYOC,)

@@ -1,0 +1,189 @@
+"""Benchmark the emulator's ingestion: tiles per second on a pool of 1 and of 4 workers.
+
+    .venv/bin/python scripts/bench_ingest.py [--quick]
+
+Writes real three-band COG tiles (three 512 x 512 uint16 files each) into one bucket folder, then
+for each setting starts ``python -m sentinelhub_emulator`` in its own process with a fresh
+database (``--ingestion-workers N``, with and without ``--ingestion-delay``), registers every
+tile through the HTTP API and times from the first create call until no tile is pending. All
+settings run in the same invocation, on the same files, so their ratios compare like with like.
+
+``--ingestion-delay D`` makes each of a tile's three state changes wait D seconds, as a slow
+service would: there the pool's effect is plain (N workers wait side by side). Without it the
+rate is what reading, checking and decoding the files costs on this machine.
+
+`rows(quick)` returns ``(measure, result)`` pairs for a combined benchmark table; running the
+script prints them as a markdown table. A benchmark, not a test: it prints numbers of this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from sentinelhub_emulator.samples import write_cog
+
+__all__ = ["rows"]
+
+BANDS = ("B02", "B03", "B04")
+BUCKET = "bench"
+
+
+@dataclass(frozen=True)
+class Setting:
+    workers: int
+    delay: float
+    tiles: int
+
+    @property
+    def label(self) -> str:
+        delay = f", --ingestion-delay {self.delay:g}" if self.delay else ""
+        return f"ingestion, {self.tiles} tiles x {len(BANDS)} COGs, {self.workers} worker(s){delay}"
+
+
+def write_tiles(bucket: Path, tiles: int) -> list[str]:
+    """The bucket-relative tile paths of ``tiles`` tiles, their files written."""
+    paths = [f"scenes/{i:04d}/scene_(BAND).tif" for i in range(tiles)]
+    for path in paths:
+        for band in BANDS:
+            write_cog(
+                bucket / path.replace("(BAND)", band),
+                crs_epsg=32633,
+                bounds=(500_000.0, 5_000_000.0, 505_120.0, 5_005_120.0),
+                width=512,
+                height=512,
+                fill="noise",
+            )
+    return paths
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def emulator_process(data_dir: Path, bucket: Path, setting: Setting) -> Iterator[str]:
+    """``python -m sentinelhub_emulator`` with ``setting`` until the block ends; its base URL."""
+    port = _free_port()
+    command = [sys.executable, "-m", "sentinelhub_emulator", "--data-dir", str(data_dir)]
+    command += ["--port", str(port), "--log-level", "warning", "--bucket", f"{BUCKET}={bucket}"]
+    command += ["--ingestion-workers", str(setting.workers)]
+    command += ["--ingestion-delay", str(setting.delay)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/_emulator/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("the emulator process did not start")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def _client(base: str) -> httpx.Client:
+    response = httpx.post(
+        f"{base}/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "emulator-client",
+            "client_secret": "emulator-secret",
+        },
+    )
+    response.raise_for_status()
+    token = response.json()["access_token"]
+    return httpx.Client(
+        base_url=f"{base}/api/v1/byoc", headers={"Authorization": f"Bearer {token}"}, timeout=60
+    )
+
+
+def measure(work: Path, bucket: Path, paths: list[str], setting: Setting) -> tuple[float, int]:
+    """(seconds from the first create until nothing is pending, tiles INGESTED)."""
+    data_dir = Path(tempfile.mkdtemp(dir=work, prefix=f"run-{setting.workers}-"))
+    with emulator_process(data_dir, bucket, setting) as base, _client(base) as client:
+        bands = {band: {"bitDepth": 16, "sampleFormat": "UINT"} for band in BANDS}
+        response = client.post(
+            "/collections",
+            json={"name": "bench", "s3Bucket": BUCKET, "additionalData": {"bands": bands}},
+        )
+        response.raise_for_status()
+        collection = response.json()["data"]["id"]
+        started = time.perf_counter()
+        for path in paths[: setting.tiles]:
+            client.post(f"/collections/{collection}/tiles", json={"path": path}).raise_for_status()
+        while client.get(f"/collections/{collection}").json()["data"]["requiresMetadataUpdate"]:
+            time.sleep(0.01)
+        seconds = time.perf_counter() - started
+        ingested = 0
+        params = {"count": 100, "status": "INGESTED"}
+        while True:
+            page = client.get(f"/collections/{collection}/tiles", params=params).json()
+            ingested += len(page["data"])
+            token = page.get("links", {}).get("nextToken")
+            if not token:
+                break
+            params["viewtoken"] = token
+    return seconds, ingested
+
+
+def rows(quick: bool) -> list[tuple[str, str]]:
+    """The benchmark's table rows: (measure, result)."""
+    tiles = 40 if quick else 200
+    delayed = 16 if quick else 60
+    delay = 0.05
+    settings = [
+        Setting(1, 0.0, tiles),
+        Setting(4, 0.0, tiles),
+        Setting(1, delay, delayed),
+        Setting(4, delay, delayed),
+    ]
+    results: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        work = Path(tmp)
+        bucket = work / "bucket"
+        paths = write_tiles(bucket, tiles)
+        rates: dict[tuple[int, float], float] = {}
+        for setting in settings:
+            seconds, ingested = measure(work, bucket, paths, setting)
+            rate = ingested / seconds
+            rates[(setting.workers, setting.delay)] = rate
+            base = rates.get((1, setting.delay))
+            ratio = f", {rate / base:.1f}x 1 worker" if base and setting.workers != 1 else ""
+            failed = "" if ingested == setting.tiles else f" ({setting.tiles - ingested} not)"
+            results.append(
+                (setting.label, f"{rate:.1f} tiles/s ({ingested} INGESTED{failed}{ratio})")
+            )
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer tiles, for a smoke run")
+    args = parser.parse_args(argv)
+    print("| measure | result |")
+    print("|---|---|")
+    for name, result in rows(args.quick):
+        print(f"| {name} | {result} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

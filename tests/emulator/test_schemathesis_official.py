@@ -1,0 +1,151 @@
+"""Schemathesis against a running emulator with the provider's published spec: BYOC operations.
+
+The spec is read at test time from ``../shared/reference`` (beside the project checkout); it is
+never copied into the project. Every BYOC operation under ``/byoc/v1`` gets schemathesis's
+coverage cases and a bounded number of fuzzed cases, aimed at seeded data as in
+`test_schemathesis`. Every answer must be no 5xx, of a documented content type, with documented
+headers, and (2xx) of the published response schema.
+
+Where the project's own spec documents a deliberate difference, that is what is checked instead:
+
+- a status code the published spec does not list for an operation (the 400 of a malformed id or
+  ``count``, the 404 of an unknown collection's tiles, the 416 of a range outside a file) passes
+  when ``openapi/sentinelhub.yaml`` lists it for the same operation;
+- error bodies carry ``errors`` as a list of ``{parameter, violation}`` (the published schema
+  says object; live answers and our spec say list): an error body is checked against the
+  published schema without ``errors``, and against our ``ErrorEnvelope`` whole.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+import yaml
+from hypothesis import HealthCheck, settings
+from jsonschema import Draft202012Validator
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.transport import Response
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from sentinelhub_emulator import Emulator
+
+from tests.support.spec import json_schema
+
+from .test_schemathesis import SPEC_PATH, aim, fill_in_refused
+from .test_schemathesis import emulator as emulator  # the module's fixture
+from .test_schemathesis import seeded as seeded  # the module's fixture
+
+ROOT = Path(__file__).resolve().parents[2]
+#: shared/ sits beside the checkout (CI, the main checkout) or beside its worktree folder.
+_CANDIDATES = [
+    base / "shared" / "reference" / "sentinel-hub-openapi.official.yaml"
+    for base in (ROOT.parent, ROOT.parent.parent)
+]
+OFFICIAL = next((path for path in _CANDIDATES if path.is_file()), _CANDIDATES[0])
+if not OFFICIAL.is_file():
+    pytest.fail(f"the published spec is missing at {OFFICIAL}", pytrace=False)
+
+OFFICIAL_PREFIX = "/byoc/v1"
+OUR_PREFIX = "/api/v1/byoc"
+
+#: Fuzzed cases per operation (the coverage cases come on top, a fixed set).
+MAX_EXAMPLES = 15
+
+_CONFIG = schemathesis.Config.from_dict({"generation": {"deterministic": True, "database": "none"}})
+schema = schemathesis.openapi.from_path(OFFICIAL, config=_CONFIG).include(
+    path_regex=rf"^{OFFICIAL_PREFIX}/"
+)
+
+
+@cache
+def _our_statuses() -> dict[tuple[str, str], frozenset[int]]:
+    """(method, path relative to the BYOC prefix) -> status codes our spec documents."""
+    spec = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    found = {}
+    for path, item in spec["paths"].items():
+        if not path.startswith(OUR_PREFIX + "/"):
+            continue
+        for method, operation in item.items():
+            if isinstance(operation, dict) and "responses" in operation:
+                codes = frozenset(int(code) for code in operation["responses"] if code.isdigit())
+                found[(method.upper(), path.removeprefix(OUR_PREFIX))] = codes
+    return found
+
+
+def status_code_documented(ctx: Any, response: Response, case: schemathesis.Case) -> None:
+    """The published spec's status codes, plus those our spec documents for the operation."""
+    relative = case.operation.path.removeprefix(OFFICIAL_PREFIX)
+    ours = _our_statuses()[(case.operation.method.upper(), relative)]
+    if response.status_code in ours:
+        return
+    status_code_conformance(ctx, response, case)
+
+
+def _without_errors(response: Response) -> Response:
+    body = json.loads(response.content)
+    body["error"].pop("errors", None)
+    content = json.dumps(body).encode()
+    return Response(
+        status_code=response.status_code,
+        headers=dict(response.headers),
+        content=content,
+        request=response.request,
+        elapsed=response.elapsed,
+        verify=response.verify,
+        message=response.message,
+        http_version=response.http_version,
+        encoding=response.encoding,
+    )
+
+
+def response_schema_documented(ctx: Any, response: Response, case: schemathesis.Case) -> None:
+    """2xx: the published schema. Errors: the published schema without ``errors`` (a list on the
+    wire, an object in the published spec), and our ErrorEnvelope with it."""
+    if response.status_code < 400 or not response.content:
+        response_schema_conformance(ctx, response, case)
+        return
+    body = json.loads(response.content)
+    problems = [
+        e.message for e in Draft202012Validator(json_schema("ErrorEnvelope")).iter_errors(body)
+    ]
+    assert not problems, problems
+    response_schema_conformance(ctx, _without_errors(response), case)
+
+
+CHECKS = [
+    not_a_server_error,
+    status_code_documented,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_documented,
+]
+
+
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_published_byoc_operation(
+    case: schemathesis.Case, emulator: Emulator, token: str, seeded: dict[str, str]
+) -> None:
+    aim(case, seeded)
+    fill_in_refused(case)
+    case.call_and_validate(
+        base_url=emulator.base_url,
+        headers={"Authorization": f"Bearer {token}"},
+        checks=CHECKS,
+        timeout=30,
+    )

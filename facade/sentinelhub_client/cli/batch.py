@@ -33,7 +33,7 @@ def command() -> None:
     """Create, run and follow Batch Processing (v1) requests."""
 
 
-@command.command("create")
+@command.command("create", short_help="Create a batch request from a JSON file.")
 @click.option(
     "--request",
     "request",
@@ -84,7 +84,7 @@ def create(
     emit_object(created.to_dict(), as_json=as_json)
 
 
-@command.command("list")
+@command.command("list", short_help="The batch requests.")
 @click.option("--search", help="Only requests matching these words.")
 @click.option("--sort", help="created, created:desc, status or status:desc.")
 @click.option("--user-id", help="Only the requests of this user.")
@@ -116,7 +116,9 @@ def get(state: State, request_id: str, as_json: bool) -> None:
 
 
 def _action(name: str, method: str, done: str, help_text: str) -> None:
-    @command.command(name, help=help_text)
+    short = help_text.split(":")[0].split(" (")[0].rstrip(".") + "."
+
+    @command.command(name, help=help_text, short_help=short)
     @click.argument("request_id")
     @pass_state
     def action(state: State, request_id: str) -> None:
@@ -154,7 +156,7 @@ _action(
 )
 
 
-@command.command("tiles")
+@command.command("tiles", short_help="The output tiles of a request.")
 @click.argument("request_id")
 @click.option("--status", help="Only tiles in this state (PROCESSED, FAILED, PENDING, ...).")
 @max_items_option
@@ -169,7 +171,7 @@ def tiles(
         emit_rows((t.to_dict() for t in found), TILE_COLUMNS, as_json=as_json)
 
 
-@command.command("wait")
+@command.command("wait", short_help="Wait for a request's job (or analysis) to end.")
 @click.argument("request_id")
 @click.option(
     "--analysis", is_flag=True, help="Wait for the analysis only (ANALYSIS_DONE or later)."
@@ -207,7 +209,7 @@ def wait(
         fail(f"batch request {request_id} ended {status}{reason}")
 
 
-@command.command("grids")
+@command.command("grids", short_help="The tiling grids, or one of them.")
 @click.argument("grid_id", required=False, type=int)
 @json_option
 @pass_state

@@ -94,7 +94,9 @@ def command() -> None:
     """Run Process API requests and follow Async Process requests."""
 
 
-@command.command("run")
+@command.command(
+    "run", short_help="Run a Process request from JSON and evalscript files; save outputs."
+)
 @click.option("--request", "request", type=_FILE, required=True, help="The request body (JSON).")
 @click.option(
     "--evalscript",
@@ -152,7 +154,7 @@ def async_() -> None:
     """Submit Async Process requests, check them and wait for them."""
 
 
-@async_.command("submit")
+@async_.command("submit", short_help="Start an Async Process request; print its id.")
 @click.option("--request", "request", type=_FILE, required=True, help="The request body (JSON).")
 @click.option(
     "--evalscript",
@@ -196,7 +198,7 @@ def _status_rows(statuses: dict[str, bool]) -> list[dict[str, Any]]:
     ]
 
 
-@async_.command("status")
+@async_.command("status", short_help="Whether Async Process requests still run.")
 @click.argument("ids", nargs=-1, required=True)
 @json_option
 @pass_state
@@ -208,7 +210,7 @@ def status(state: State, ids: tuple[str, ...], as_json: bool) -> None:
     emit_rows(_status_rows(statuses), ("id", "status"), as_json=as_json)
 
 
-@async_.command("wait")
+@async_.command("wait", short_help="Wait until Async Process requests finish.")
 @click.argument("ids", nargs=-1, required=True)
 @click.option(
     "--interval", type=float, default=10.0, show_default=True, help="Seconds between polls."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -64,10 +65,27 @@ class ShcGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            # The reader of standard output left (``shc tiles list --json | head``): stop
+            # quietly, with the status a shell gives a process killed by SIGPIPE.
+            _silence_stdout()
+            raise click.exceptions.Exit(141) from exc
         except Exception as exc:
             if isinstance(exc, click.ClickException) or not _reported_in_one_line(exc):
                 raise
             raise ShcError(one_line_error(exc)) from exc
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that the interpreter's last flush does not
+    fail again on the closed pipe."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):  # not a real file (click's test runner)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _reported_in_one_line(exc: Exception) -> bool:
@@ -127,8 +145,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run ``shc`` as a program would; returns the exit code instead of exiting."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        cli.main(args=args, prog_name="shc", standalone_mode=False)
-    except click.exceptions.Exit as stop:
+        # Without standalone mode, click returns the code of a `click.exceptions.Exit` (and
+        # a command's own return value, None for every shc command).
+        result = cli.main(args=args, prog_name="shc", standalone_mode=False)
+    except click.exceptions.Exit as stop:  # pragma: no cover - click returns it instead
         return stop.exit_code
     except click.ClickException as exc:
         exc.show()
@@ -136,4 +156,4 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click.Abort:
         click.echo("interrupted", err=True)
         return 130
-    return 0
+    return result if isinstance(result, int) else 0

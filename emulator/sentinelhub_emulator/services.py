@@ -1,6 +1,6 @@
 """The services this emulator serves: one `Service` entry each.
 
-A service lives in its own folder (``byoc/``, later ``process/`` and ``batch/``) and describes
+A service lives in its own folder (``byoc/``, ``process/``, ``batch/``) and describes
 itself in one `Service` value, conventionally ``SERVICE`` in its ``service.py``; adding a service is
 one more line in `SERVICES`. The core (``core/``) never imports a service: `Emulator` hands this
 list to it. What a `Service` gives (``byoc/service.py`` and ``byoc/state.py`` are the example):
@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from sentinelhub_emulator.byoc.service import SERVICE as BYOC
 from sentinelhub_emulator.core.service import Service
+from sentinelhub_emulator.process.service import SERVICE as PROCESS
 
 __all__ = ["SERVICES", "Service"]
 
-SERVICES: tuple[Service, ...] = (BYOC,)
+SERVICES: tuple[Service, ...] = (BYOC, PROCESS)

@@ -21,7 +21,8 @@ from sentinelhub_client import (
     SHConfig,
 )
 from sentinelhub_client.byoc.calls import (
-    MAX_TILE_PATH_BYTES,
+    MAX_TILE_NAME_BYTES,
+    MAX_TILE_PATH_CHARS,
     check_destination,
     check_file_list,
 )
@@ -105,8 +106,9 @@ async def test_a_callback_that_is_not_callable_is_refused(
         ("a//b.tif", "did you mean 'a/b.tif'"),
         ("a/", "did you mean 'a'"),
         ("C:/data/b.tif", "absolute"),
-        ("x" * (MAX_TILE_PATH_BYTES + 1), f"at most {MAX_TILE_PATH_BYTES}"),
-        ("é" * (MAX_TILE_PATH_BYTES // 2 + 1), "bytes long"),
+        ("a/" * (MAX_TILE_PATH_CHARS // 2) + "b", f"at most {MAX_TILE_PATH_CHARS}"),
+        ("é" * (MAX_TILE_NAME_BYTES // 2 + 1), "bytes long"),
+        ("x" * (MAX_TILE_NAME_BYTES + 1) + "/b.tif", f"at most {MAX_TILE_NAME_BYTES}"),
     ],
 )
 async def test_tile_paths_are_checked_by_the_emulators_rule(
@@ -122,7 +124,8 @@ async def test_tile_paths_are_checked_by_the_emulators_rule(
 
 
 async def test_the_longest_path_is_sent(byoc: Twin, api: respx.MockRouter) -> None:
-    path = "x" * MAX_TILE_PATH_BYTES
+    path = "/".join([*["x" * MAX_TILE_NAME_BYTES] * 3, "x" * (MAX_TILE_NAME_BYTES - 1), "y"])
+    assert len(path) == MAX_TILE_PATH_CHARS
     route = api.post(TILES).respond(201, json={"data": tile_json(path)})
     tile = await byoc.call("create_tile", COLLECTION_ID, ByocTile(path))
     assert tile.path == path

@@ -66,6 +66,9 @@ def build_app(context: EmulatorContext, services: Sequence[Service]) -> ASGIApp:
     routes: list[BaseRoute] = [*auth.routes(), *admin.routes()]
     for service in services:
         for base_path in service.base_paths:
+            if not base_path:  # the service's routes carry their full paths
+                routes.extend(service.routes())
+                continue
             routes.append(
                 Mount(base_path, routes=list(service.routes()), name=f"{service.name}{base_path}")
             )

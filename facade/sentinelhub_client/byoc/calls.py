@@ -61,7 +61,8 @@ from sentinelhub_client._core.transport import Call, rebase
 from sentinelhub_client.byoc.models import ByocCollection, ByocTile, TileStatus, _WireModel
 
 __all__ = [
-    "MAX_TILE_PATH_BYTES",
+    "MAX_TILE_NAME_BYTES",
+    "MAX_TILE_PATH_CHARS",
     "ByocCalls",
     "CollectionRef",
     "ForeignTile",
@@ -100,8 +101,10 @@ TileRef: TypeAlias = ByocTile | Mapping[str, Any] | str | UUID | HasTileId
 SPEC_PREFIX = DEFAULT_BYOC_BASE_PATH
 #: Values of the ``sort`` parameter of the tile listing.
 TILE_SORTS = ("created:asc", "created:desc")
-#: The longest tile path, in UTF-8 bytes (an object key in a bucket is at most 1,024 bytes).
-MAX_TILE_PATH_BYTES = 1024
+#: The longest tile path, in characters (the emulator's limit; an object key is at most 1,024).
+MAX_TILE_PATH_CHARS = 1024
+#: The longest folder or file name in a tile path, in UTF-8 bytes (what file systems allow).
+MAX_TILE_NAME_BYTES = 255
 #: How much earlier than this client's clock a tile's ``created`` may be and still count as made
 #: by this call when a create is recovered (clocks of client and service differ a little).
 CLOCK_SKEW = dt.timedelta(seconds=2)
@@ -212,8 +215,10 @@ def tile_id_of(tile: TileRef, argument: str = "tile") -> UUID:
 
 def check_tile_path(path: object, argument: str = "path") -> str:
     """``path`` if the service would accept it as a tile path, by the rule the emulator applies:
-    not empty, at most `MAX_TILE_PATH_BYTES`, no NUL or backslash, not absolute (no leading
-    ``/`` nor drive letter), no ``..`` folder, no empty folder (``//`` or a trailing ``/``)."""
+    not empty, at most `MAX_TILE_PATH_CHARS` characters and `MAX_TILE_NAME_BYTES` UTF-8 bytes a
+    name, no NUL or backslash, not absolute (no leading ``/`` nor drive letter), no ``..``
+    folder, no empty folder (``//`` or a trailing ``/``). A test holds it to the emulator's
+    rule on random paths."""
     if not isinstance(path, str):
         raise _refuse(argument, "a tile path (a string)", path)
 
@@ -224,10 +229,10 @@ def check_tile_path(path: object, argument: str = "path") -> str:
 
     if not path:
         raise bad("it is empty; give a path inside the bucket")
-    if len(path.encode("utf-8", "surrogatepass")) > MAX_TILE_PATH_BYTES:
+    if len(path) > MAX_TILE_PATH_CHARS:
         raise SentinelHubValidationError(
-            f"{argument}: the tile path is {len(path.encode('utf-8', 'surrogatepass'))} bytes "
-            f"long; at most {MAX_TILE_PATH_BYTES} are allowed",
+            f"{argument}: the tile path is {len(path)} characters long; at most "
+            f"{MAX_TILE_PATH_CHARS} are allowed",
             field=argument,
         )
     if "\x00" in path or "\\" in path:
@@ -240,6 +245,13 @@ def check_tile_path(path: object, argument: str = "path") -> str:
     if "" in parts:
         fixed = "/".join(part for part in parts if part)
         raise bad(f"it must not start or end with '/' nor contain '//' (did you mean {fixed!r}?)")
+    for part in parts:
+        size = len(part.encode("utf-8", "surrogatepass"))
+        if size > MAX_TILE_NAME_BYTES:
+            raise bad(
+                f"the name {part[:40]!r}... is {size} bytes long; at most {MAX_TILE_NAME_BYTES} "
+                "bytes are allowed per folder or file name"
+            )
     return path
 
 

@@ -1,0 +1,655 @@
+"""The rendering entry point shared by Process, Async Process and Batch.
+
+`render` takes a Process API request body (``input`` with ``bounds`` and ``data``, ``evalscript``,
+``output`` with ``width``/``height`` or ``resx``/``resy`` and ``responses``) and returns the
+encoded responses with the processing units the request costs. Every problem with the request or
+the evalscript raises `ApiError` (400), never anything else.
+
+The steps: check the body (`request`), run ``setup()`` in a fresh V8 context (`script`), bind its
+inputs to the request's collections, choose and order the tiles (`raster`), offer the scenes to
+``preProcessScenes`` and the outputs to ``updateOutput``, warp the tiles' bands straight into typed
+arrays shared with V8, run the whole pixel loop in V8, call ``updateOutputMetadata``, then convert
+and encode each response (`encode`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import rasterio
+from shapely.geometry import box, mapping, shape
+
+from sentinelhub_emulator.byoc.records import CollectionRecord
+from sentinelhub_emulator.byoc.state import byoc_state
+from sentinelhub_emulator.core.context import EmulatorContext
+from sentinelhub_emulator.core.errors import ApiError, bad_payload
+from sentinelhub_emulator.process.encode import (
+    convert_samples,
+    encode_image,
+    encode_json,
+)
+from sentinelhub_emulator.process.raster import (
+    BandRead,
+    SceneTile,
+    area_mask,
+    band_reads,
+    read_tile,
+    select_tiles,
+)
+from sentinelhub_emulator.process.request import (
+    MAX_SIZE,
+    Grid,
+    InputSpec,
+    ParsedRequest,
+    parse_request,
+    unsupported,
+)
+from sentinelhub_emulator.process.script import (
+    EvalscriptRuntime,
+    InputObject,
+    OutputObject,
+    ScriptLimits,
+    SetupInfo,
+    renderer_error,
+)
+
+__all__ = [
+    "RenderResult",
+    "RenderedOutput",
+    "configure_limits",
+    "limits_for",
+    "processing_units",
+    "render",
+]
+
+INPUT_METADATA = {"serviceVersion": "emulator", "normalizationFactor": 1}
+
+#: Largest total size of the rasters one request holds (input layers and outputs).
+MAX_RASTER_BYTES = 1536 * 1024 * 1024
+
+logger = logging.getLogger(__name__)
+
+_LIMITS: dict[int, ScriptLimits] = {}
+
+
+def configure_limits(ctx: EmulatorContext, limits: ScriptLimits | None) -> None:
+    """Set (None: reset) the evalscript limits of one emulator."""
+    if limits is None:
+        _LIMITS.pop(id(ctx), None)
+    else:
+        _LIMITS[id(ctx)] = limits
+
+
+def limits_for(ctx: EmulatorContext) -> ScriptLimits:
+    return _LIMITS.get(id(ctx), ScriptLimits())
+
+
+@dataclass(frozen=True)
+class RenderedOutput:
+    """One encoded response: its identifier (``default``, ``userdata``, ...), type and bytes."""
+
+    identifier: str
+    mime_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """Every response of a request, in request order, and the processing units spent."""
+
+    outputs: list[RenderedOutput]
+    processing_units: float
+
+
+@dataclass
+class _Source:
+    """One request input bound to its setup input object(s)."""
+
+    key: str | None
+    spec: InputSpec
+    collection: CollectionRecord
+    bucket: Path
+    reads: list[BandRead]
+    wants_mask: bool
+    bounds_metadata: bool
+    mosaicking: str
+    tiles: list[SceneTile] = field(default_factory=list)
+    layers: list[list[SceneTile]] = field(default_factory=list)
+    metas: list[dict[str, Any]] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Binding setup inputs to request inputs
+
+
+def _collection(ctx: EmulatorContext, account_id: str, spec: InputSpec) -> CollectionRecord:
+    collection = byoc_state(ctx).store.get_collection(spec.collection_id)
+    parameter = f"input->data->{spec.position}->type"
+    if collection is None or collection.account_id != account_id:
+        raise bad_payload(
+            parameter,
+            f"collection {spec.collection_id} does not exist or is not yours",
+            f"Collection {spec.collection_id} not found.",
+        )
+    return collection
+
+
+def _merge_objects(objects: Sequence[InputObject]) -> tuple[list[str], bool]:
+    bands: list[str] = []
+    for obj in objects:
+        for band in obj.bands:
+            if band not in bands:
+                bands.append(band)
+    return bands, any(obj.bounds_metadata for obj in objects)
+
+
+def _bind(
+    ctx: EmulatorContext, account_id: str, parsed: ParsedRequest, setup: SetupInfo
+) -> list[_Source]:
+    pairs: list[tuple[str | None, InputSpec, list[InputObject]]] = []
+    if len(parsed.inputs) == 1:
+        pairs.append((None, parsed.inputs[0], list(setup.inputs)))
+    else:
+        keys = {spec.alias or str(spec.position): spec for spec in parsed.inputs}
+        bound: dict[str, list[InputObject]] = {key: [] for key in keys}
+        ordered = list(keys)
+        for position, obj in enumerate(setup.inputs):
+            if obj.datasource is not None:
+                if obj.datasource not in keys:
+                    raise renderer_error(
+                        f"setup().input[{position}].datasource {obj.datasource!r} is not the id "
+                        f"of an input of the request ({', '.join(ordered)})."
+                    )
+                bound[obj.datasource].append(obj)
+            elif position < len(ordered):
+                bound[ordered[position]].append(obj)
+            else:
+                raise renderer_error(
+                    f"setup().input[{position}] has no datasource and no request input at its "
+                    "position."
+                )
+        pairs.extend((key, keys[key], objs) for key, objs in bound.items())
+    sources = []
+    for key, spec, objects in pairs:
+        collection = _collection(ctx, account_id, spec)
+        bucket_dir = ctx.settings.bucket_dir(collection.s3_bucket)
+        if bucket_dir is None or not bucket_dir.is_dir():
+            raise bad_payload(
+                f"input->data->{spec.position}->type",
+                f"the bucket {collection.s3_bucket!r} of the collection is not accessible",
+            )
+        names, bounds_metadata = _merge_objects(objects)
+        data_bands = [name for name in names if name != "dataMask"]
+        reads = band_reads(collection, data_bands, f"input->data->{spec.position}->type")
+        modes = {obj.mosaicking for obj in objects if obj.mosaicking is not None}
+        if len(modes) > 1:
+            raise renderer_error(f"setup() gives input {key or 0} more than one mosaicking.")
+        mosaicking = modes.pop() if modes else setup.mosaicking
+        sources.append(
+            _Source(
+                key=key,
+                spec=spec,
+                collection=collection,
+                bucket=bucket_dir.resolve(),
+                reads=reads,
+                wants_mask="dataMask" in names,
+                bounds_metadata=bounds_metadata,
+                mosaicking=mosaicking,
+            )
+        )
+    return sources
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenes
+
+
+def _iso(scene: SceneTile) -> str | None:
+    if scene.sensing is None:
+        return None
+    return scene.sensing.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _tile_meta(source: _Source, scene: SceneTile) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "date": _iso(scene),
+        "shId": scene.tile.seq,
+        "tileId": scene.tile.id,
+        "dataPath": f"s3://{source.collection.s3_bucket}/{scene.tile.path}",
+        "__idx": scene.index,
+    }
+    if source.bounds_metadata:
+        cover = scene.tile.cover_geometry or scene.tile.tile_geometry
+        meta["dataGeometry"] = cover
+        if cover is not None:
+            envelope = dict(mapping(box(*shape(cover).bounds)))
+            if "crs" in cover:
+                envelope["crs"] = cover["crs"]
+            meta["dataEnvelope"] = json.loads(json.dumps(envelope))
+    return meta
+
+
+def _orbits(source: _Source) -> list[tuple[str, list[SceneTile]]]:
+    groups: dict[str, list[SceneTile]] = {}
+    for scene in source.tiles:
+        groups.setdefault(scene.day, []).append(scene)
+    return list(groups.items())
+
+
+def _orbit_meta(day: str, index: int, tiles: list[dict[str, Any]] | None) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "dateFrom": f"{day}T00:00:00Z" if day else None,
+        "dateTo": f"{day}T23:59:59Z" if day else None,
+        "__idx": index,
+    }
+    if tiles is not None:
+        meta["tiles"] = tiles
+    return meta
+
+
+def _pre_process(runtime: EvalscriptRuntime, source: _Source) -> None:
+    """Offer the scenes to ``preProcessScenes`` and keep the ones it returns."""
+    if source.mosaicking == "TILE":
+        argument: dict[str, Any] = {
+            "scenes": {"tiles": [_tile_meta(source, t) for t in source.tiles]}
+        }
+    else:
+        orbits = _orbits(source)
+        spec = source.spec
+        argument = {
+            "from": None if spec.time_from is None else spec.time_from.isoformat(),
+            "to": None if spec.time_to is None else spec.time_to.isoformat(),
+            "scenes": {"orbits": [_orbit_meta(day, i, None) for i, (day, _) in enumerate(orbits)]},
+        }
+    runtime.set_json("preIn", argument)
+    result = runtime.call_json(
+        "(function () { const c = __sh.preIn;"
+        " if (c.from) c.from = new Date(c.from); if (c.to) c.to = new Date(c.to);"
+        " return preProcessScenes(c); })()"
+    )
+    member = "tiles" if source.mosaicking == "TILE" else "orbits"
+    try:
+        kept = result["scenes"][member]
+        indices = [int(item["__idx"]) for item in kept]
+    except (TypeError, KeyError, ValueError):
+        raise renderer_error(
+            f"preProcessScenes must return its argument's shape, with scenes.{member} "
+            "holding (some of) the scenes it was given."
+        ) from None
+    if source.mosaicking == "TILE":
+        by_index = {t.index: t for t in source.tiles}
+        source.tiles = [by_index[i] for i in indices if i in by_index]
+    else:
+        orbits = _orbits(source)
+        source.tiles = [t for i in indices if 0 <= i < len(orbits) for t in orbits[i][1]]
+
+
+def _plan_layers(source: _Source) -> None:
+    """Split the (filtered) tiles into layers and describe them as the evalscript sees them."""
+    for position, scene in enumerate(source.tiles):
+        scene.index = position  # ``__idx``: the position in the list the evalscript sees
+    if source.mosaicking == "SIMPLE":
+        source.layers = [source.tiles]
+        source.metas = [_tile_meta(source, t) for t in source.tiles]
+    elif source.mosaicking == "TILE":
+        source.layers = [[t] for t in source.tiles]
+        source.metas = [_tile_meta(source, t) for t in source.tiles]
+    else:
+        orbits = _orbits(source)
+        source.layers = [tiles for _, tiles in orbits]
+        source.metas = [
+            _orbit_meta(day, i, [_tile_meta(source, t) for t in tiles])
+            for i, (day, tiles) in enumerate(orbits)
+        ]
+
+
+def _scenes_value(source: _Source) -> Any:
+    if source.mosaicking == "SIMPLE":
+        return {}
+    member = "tiles" if source.mosaicking == "TILE" else "orbits"
+    return {member: source.metas}
+
+
+# ---------------------------------------------------------------------------------------------
+# Filling the shared buffers
+
+
+def _fill_layer(
+    runtime: EvalscriptRuntime,
+    grid: Grid,
+    source: _Source,
+    prefix: str,
+    tiles: list[SceneTile],
+    geometry_mask: npt.NDArray[np.bool_] | None,
+) -> None:
+    shape = (grid.height, grid.width)
+    count = grid.height * grid.width
+    arrays = {
+        read.name: runtime.alloc(f"{prefix}b{i}", read.dtype, count).reshape(shape)
+        for i, read in enumerate(source.reads)
+    }
+    mask = runtime.alloc(f"{prefix}m", np.uint8, count).reshape(shape)
+    claimed = np.zeros(shape, dtype=bool)
+    for scene in tiles:
+        row0, row1, col0, col1 = scene.window
+        inside = area_mask(grid, scene.cover, scene.window) & ~claimed[row0:row1, col0:col1]
+        if geometry_mask is not None:
+            inside &= geometry_mask[row0:row1, col0:col1]
+        if not inside.any():
+            continue
+        claimed[row0:row1, col0:col1] |= inside
+        if source.reads:
+            values, valid = read_tile(source.bucket, scene, source.reads, grid, source.spec)
+            take = inside & valid
+            for name, target in arrays.items():
+                window = target[row0:row1, col0:col1]
+                window[take] = values[name][take]
+        else:
+            take = inside
+        mask[row0:row1, col0:col1][take] = 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The generated pixel loop
+
+
+def _js_str(text: str) -> str:
+    return json.dumps(text)
+
+
+def _pixel_loop(
+    sources: list[_Source],
+    outputs: list[tuple[int, OutputObject, int]],
+    setup_outputs: int,
+    pixel_count: int,
+) -> str:
+    """JavaScript that runs evaluatePixel over every pixel, reading and writing shared arrays."""
+    lines = [
+        "(function () {",
+        "const B = __sh.bufs; const ep = globalThis.evaluatePixel;",
+        "const scenes = __sh.scenes; const im = __sh.inputMetadata; const cd = {};",
+        "const om = __sh.outputMetadata;",
+    ]
+    sample_parts = []
+    for k, source in enumerate(sources):
+        layer_arrays = []
+        for layer in range(len(source.layers)):
+            arrays = ", ".join(f'B["s{k}l{layer}b{i}"]' for i in range(len(source.reads)))
+            layer_arrays.append(f"[{arrays}]")
+        lines.append(f"const A{k} = [{', '.join(layer_arrays)}];")
+        masks = ", ".join(f'B["s{k}l{layer}m"]' for layer in range(len(source.layers)))
+        lines.append(f"const M{k} = [{masks}];")
+        members = [f"{read.name}: a[{i}][i]" for i, read in enumerate(source.reads)]
+        if source.wants_mask:
+            members.append(f"dataMask: M{k}[l][i]")
+        lines.append(
+            f"function mk{k}(l, i) {{ const a = A{k}[l]; return {{{', '.join(members)}}}; }}"
+        )
+        layers = len(source.layers)
+        if source.mosaicking == "SIMPLE" and len(sources) == 1:
+            lines.append(f"function sm{k}(i) {{ return mk{k}(0, i); }}")
+        else:
+            lines.append(
+                f"function sm{k}(i) {{ const s = new Array({layers});"
+                f" for (let l = 0; l < {layers}; l++) s[l] = mk{k}(l, i); return s; }}"
+            )
+        sample_parts.append(f"{_js_str(source.key or '0')}: sm{k}(i)")
+    sample_expr = "sm0(i)" if len(sources) == 1 else "{" + ", ".join(sample_parts) + "}"
+    for slot, output, bands in outputs:
+        label = _js_str(repr(output.id))
+        lines.append(
+            f'const O{slot} = B["o{slot}"];'
+            f" function w{slot}(v, i) {{"
+            f" if (v == null || v.length !== {bands}) __sh.fail('evaluatePixel returned ' +"
+            f" (v == null ? 'nothing' : v.length + ' value(s)') + ' for output ' + {label}"
+            f" + ', which has {bands} band(s)');"
+            f" const o = i * {bands}; for (let b = 0; b < {bands}; b++) O{slot}[o + b] = +v[b]; }}"
+        )
+    need = bool(outputs)
+    direct = " ".join(f"w{slot}(r, i);" for slot, _, _ in outputs) if setup_outputs == 1 else None
+    keyed = " ".join(f"w{slot}(r[{_js_str(o.id)}], i);" for slot, o, _ in outputs)
+    lines.append(f"for (let i = 0; i < {pixel_count}; i++) {{")
+    lines.append(f"const r = ep({sample_expr}, scenes, im, cd, om);")
+    if need:
+        branches = []
+        if direct is not None:
+            branches.append(
+                f"if (r != null && (Array.isArray(r) || ArrayBuffer.isView(r))) {{ {direct} }}"
+            )
+        else:
+            branches.append(
+                "if (Array.isArray(r)) __sh.fail('evaluatePixel returned an array, but setup()"
+                " declares several outputs: return an object keyed by output id');"
+            )
+        branches.append(f"else if (r != null && typeof r === 'object') {{ {keyed} }}")
+        branches.append(
+            "else __sh.fail('evaluatePixel must return an array of numbers or an object keyed"
+            " by output id, not ' + (r === undefined ? 'undefined' : JSON.stringify(r)));"
+        )
+        lines.append(" ".join(branches))
+    lines.append("}")
+    lines.append("})();")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Processing units
+
+
+def processing_units(
+    width: int,
+    height: int,
+    input_bands: int,
+    *,
+    float_tiff: bool,
+    samples: int,
+    inputs: int,
+    format_factor: float = 1.0,
+) -> float:
+    """PU = area x bands x format x samples x fusion, at least 0.005 (the documented formula).
+
+    The format factor is 2 for FLOAT32 TIFF, else ``format_factor`` (1.4 for octet-stream).
+    """
+    area = max(0.01, width * height / (512 * 512))
+    bands = max(1, input_bands) / 3
+    fmt = 2.0 if float_tiff else format_factor
+    fusion = inputs if inputs > 1 else 1
+    return max(0.005, area * bands * fmt * max(1, samples) * fusion)
+
+
+# ---------------------------------------------------------------------------------------------
+# render
+
+
+def render(
+    ctx: EmulatorContext,
+    account_id: str,
+    request: Mapping[str, Any],
+    *,
+    max_size: int = MAX_SIZE,
+    schema: str | None = "ProcessRequest",
+    format_factor: float = 1.0,
+) -> RenderResult:
+    """Render a Process API request body for ``account_id``; ApiError (400) on bad input.
+
+    ``max_size`` is the largest width or height (2500 for Process, 10000 for Async); ``schema``
+    names the spec schema the body is checked against first (None: no schema check);
+    ``format_factor`` is the processing-unit factor of the answer's format when it is not a
+    FLOAT32 TIFF (1.4 when the caller answers ``application/octet-stream``).
+    """
+    parsed = parse_request(request, max_size=max_size, schema=schema)
+    try:
+        # One GDAL environment for the whole request: each rasterio call would set up its own.
+        with rasterio.Env(), EvalscriptRuntime(parsed.evalscript, limits_for(ctx)) as runtime:
+            return _render(ctx, account_id, parsed, runtime, format_factor)
+    except ApiError:
+        raise
+    except Exception as exc:
+        # No input may make the emulator answer 5xx: what slipped through every check above
+        # (a CRS GDAL cannot transform, coordinates out of any range, ...) is a bad request.
+        logger.warning("rendering failed unexpectedly", exc_info=True)
+        raise renderer_error(
+            f"The emulator could not render this request ({type(exc).__name__}: {exc}); "
+            "check its bounds and collections."
+        ) from None
+
+
+def _check_budget(
+    sources: list[_Source], bands_of: Mapping[str, int], required: list[str], pixels: int
+) -> None:
+    per_pixel = sum(
+        len(source.layers) * (sum(read.dtype.itemsize for read in source.reads) + 1)
+        for source in sources
+    ) + sum(8 * bands_of[oid] for oid in required)
+    needed = per_pixel * pixels
+    if needed > MAX_RASTER_BYTES:
+        raise bad_payload(
+            "output",
+            f"the request needs {needed // 2**20} MB of rasters (pixels x bands x tiles); the "
+            f"emulator allows {MAX_RASTER_BYTES // 2**20} MB: ask for fewer pixels, bands or "
+            "scenes",
+        )
+
+
+def _render(
+    ctx: EmulatorContext,
+    account_id: str,
+    parsed: ParsedRequest,
+    runtime: EvalscriptRuntime,
+    format_factor: float,
+) -> RenderResult:
+    setup = runtime.setup()
+    setup_ids = {output.id: output for output in setup.outputs}
+    for index, response in enumerate(parsed.responses):
+        if response.identifier != "userdata" and response.identifier not in setup_ids:
+            raise bad_payload(
+                f"output->responses->{index}->identifier",
+                f"{response.identifier!r} is not an output of the evalscript "
+                f"({', '.join(setup_ids)}) nor userdata",
+            )
+    sources = _bind(ctx, account_id, parsed, setup)
+    grid = parsed.grid
+    has_pre = runtime.has_function("preProcessScenes")
+    for source in sources:
+        source.tiles = select_tiles(byoc_state(ctx).store, source.spec, grid)
+        if has_pre and source.mosaicking != "SIMPLE":
+            if len(sources) > 1:
+                raise unsupported("evalscript", "preProcessScenes with several inputs")
+            _pre_process(runtime, source)
+        _plan_layers(source)
+
+    # updateOutput may change the band counts.
+    bands_of = {output.id: output.bands for output in setup.outputs}
+    if runtime.has_function("updateOutput"):
+        runtime.set_json("uoOut", {oid: {"bands": n} for oid, n in bands_of.items()})
+        if len(sources) == 1:
+            collection: Any = {"scenes": sources[0].metas}
+        else:
+            collection = {s.key: {"scenes": s.metas} for s in sources}
+        runtime.set_json("uoIn", collection)
+        updated = runtime.call_json(
+            "(function () { const fix = (list) => list.forEach((s) => {"
+            " if (s.date) s.date = new Date(s.date); if (s.dateFrom) s.date = new Date(s.dateFrom);"
+            " }); const c = __sh.uoIn;"
+            + (
+                " fix(c.scenes);"
+                if len(sources) == 1
+                else " Object.keys(c).forEach((k) => fix(c[k].scenes));"
+            )
+            + " updateOutput(__sh.uoOut, c); return __sh.uoOut; })()"
+        )
+        for oid in bands_of:
+            value = (updated or {}).get(oid, {}).get("bands")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not 1 <= value <= 1000
+            ):
+                raise renderer_error(
+                    f"updateOutput left output {oid!r} without a band count from 1 to 1000."
+                )
+            bands_of[oid] = int(value)
+
+    # Scenes and metadata as evaluatePixel sees them.
+    if len(sources) == 1:
+        scenes: Any = _scenes_value(sources[0])
+    else:
+        scenes = {s.key: {"scenes": s.metas} for s in sources}
+    runtime.set_json("scenes", scenes)
+    runtime.set_json("inputMetadata", INPUT_METADATA)
+
+    pixel_count = grid.width * grid.height
+    required = [r.identifier for r in parsed.responses if r.identifier != "userdata"]
+    _check_budget(sources, bands_of, required, pixel_count)
+
+    # Bands of every layer, warped straight into V8's typed arrays.
+    geometry_mask = (
+        None if grid.area is None else area_mask(grid, grid.area, (0, grid.height, 0, grid.width))
+    )
+    for k, source in enumerate(sources):
+        for layer, tiles in enumerate(source.layers):
+            _fill_layer(runtime, grid, source, f"s{k}l{layer}", tiles, geometry_mask)
+
+    slots = []
+    results: dict[str, npt.NDArray[np.float64]] = {}
+    for slot, oid in enumerate(required):
+        bands = bands_of[oid]
+        results[oid] = runtime.alloc(f"o{slot}", np.float64, pixel_count * bands)
+        slots.append((slot, setup_ids[oid], bands))
+    runtime.run(_pixel_loop(sources, slots, len(setup.outputs), pixel_count))
+
+    user_data: Any = None
+    if runtime.has_function("updateOutputMetadata"):
+        runtime.run("updateOutputMetadata(__sh.scenes, __sh.inputMetadata, __sh.outputMetadata);")
+    if any(r.identifier == "userdata" for r in parsed.responses):
+        user_data = runtime.call_json("__sh.outputMetadata.userData")
+
+    rendered = []
+    float_tiff = False
+    for index, response in enumerate(parsed.responses):
+        if response.identifier == "userdata":
+            rendered.append(RenderedOutput("userdata", response.mime_type, encode_json(user_data)))
+            continue
+        output = setup_ids[response.identifier]
+        bands = bands_of[output.id]
+        raw = results[output.id].reshape(grid.height, grid.width, bands)
+        # Converted in place in V8's buffer, pixel-interleaved, then turned band-first.
+        converted = np.ascontiguousarray(
+            np.moveaxis(convert_samples(raw, output.sample_type, in_place=True), -1, 0)
+        )
+        if response.mime_type == "image/tiff" and output.sample_type == "FLOAT32":
+            float_tiff = True
+        data = encode_image(
+            converted,
+            response.mime_type,
+            grid=grid,
+            identifier=output.id,
+            sample_type=output.sample_type,
+            quality=response.quality,
+            nodata=output.nodata,
+            parameter=f"output->responses->{index}->format->type",
+        )
+        rendered.append(RenderedOutput(output.id, response.mime_type, data))
+    del results
+
+    input_bands = sum(len(s.reads) for s in sources)
+    if input_bands == 0 and any(s.wants_mask for s in sources):
+        input_bands = 1
+    samples = max(len(s.layers) if s.mosaicking != "SIMPLE" else 1 for s in sources)
+    units = processing_units(
+        grid.width,
+        grid.height,
+        input_bands,
+        float_tiff=float_tiff,
+        samples=samples,
+        inputs=len(sources),
+        format_factor=format_factor,
+    )
+    return RenderResult(rendered, units)

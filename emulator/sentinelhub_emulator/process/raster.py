@@ -1,0 +1,438 @@
+"""Reading BYOC tiles onto the request's grid: tile selection, cover masks, warping, mosaics.
+
+Pixel centres are sampled: the output grid spans the request bbox edge to edge and each output
+pixel takes the source value at its centre (NEAREST), so a request aligned with the source grid at
+native resolution returns the source values exactly. When the output is coarser than the source,
+reads use the coarsest internal overview that is still at least as fine as the output.
+Reprojection and resampling go through rasterio's warp (GDAL) with the input's ``upsampling``
+method when the output pixels are no larger than the source's, ``downsampling`` otherwise.
+Resampled values are computed in floating point (float32, float64 for 32-bit integer bands) and
+not rounded back to the band's type.
+
+A pixel has data (``dataMask`` 1) when it lies inside the request geometry (if any), its centre
+lies inside the tile's cover geometry, and every requested band of the tile has a value there that
+is neither the band's (or collection's) ``noData`` nor NaN. Band values of no-data pixels are 0.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import rasterio
+import shapely
+from rasterio.crs import CRS
+from rasterio.enums import Resampling
+from rasterio.errors import RasterioError
+from rasterio.io import MemoryFile
+from rasterio.warp import reproject, transform_geom
+from rasterio.windows import Window
+from shapely.geometry import box, mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+from sentinelhub_emulator.byoc.ingest import BAND_PLACEHOLDER
+from sentinelhub_emulator.byoc.records import CollectionRecord, TileRecord
+from sentinelhub_emulator.byoc.store import Store
+from sentinelhub_emulator.core.errors import bad_payload
+from sentinelhub_emulator.core.times import parse_timestamp
+from sentinelhub_emulator.process.request import Grid, InputSpec
+
+__all__ = [
+    "BandRead",
+    "Layer",
+    "SceneTile",
+    "area_mask",
+    "band_reads",
+    "read_tile",
+    "select_tiles",
+]
+
+_RESAMPLING = {
+    "NEAREST": Resampling.nearest,
+    "BILINEAR": Resampling.bilinear,
+    "BICUBIC": Resampling.cubic,
+}
+_PAGE = 500
+# Warp a window this many pixels wider than the tile's footprint, so that resampling kernels
+# near the edges see their neighbours.
+_MARGIN = 3
+
+
+@dataclass(frozen=True)
+class BandRead:
+    """How to read one requested band of a collection."""
+
+    name: str
+    source: str
+    band_index: int
+    no_data: float | None
+    dtype: np.dtype[Any]
+
+
+@dataclass
+class SceneTile:
+    """A tile chosen for a request, with its cover in the grid's CRS."""
+
+    tile: TileRecord
+    sensing: datetime | None
+    created: str
+    cover: BaseGeometry
+    window: tuple[int, int, int, int]  # row0, row1, col0, col1 on the request grid
+    index: int = 0
+
+    @property
+    def day(self) -> str:
+        return "" if self.sensing is None else self.sensing.date().isoformat()
+
+
+@dataclass
+class Layer:
+    """One plane of samples: a value array per band and a data mask, over the whole grid."""
+
+    values: dict[str, npt.NDArray[Any]]
+    mask: npt.NDArray[np.uint8]
+
+
+def band_reads(
+    collection: CollectionRecord, names: Sequence[str], parameter: str
+) -> list[BandRead]:
+    """The collection's definitions of the requested bands; 400 on an unknown one."""
+    reads = []
+    for name in names:
+        band = collection.bands.get(name)
+        if band is None:
+            known = ", ".join(sorted(collection.bands)) or "none yet"
+            raise bad_payload(
+                parameter,
+                f"band {name!r} is not a band of collection {collection.id} (its bands: {known})",
+                f"The evalscript requests band {name!r}, which collection {collection.id} "
+                f"does not have (its bands: {known}).",
+            )
+        no_data = band.get("noData", collection.no_data)
+        depth, fmt = band.get("bitDepth"), band.get("sampleFormat")
+        wide = depth == 32 and fmt in ("UINT", "INT")
+        reads.append(
+            BandRead(
+                name=name,
+                source=str(band.get("source") or name),
+                band_index=int(band.get("bandIndex", 1)),
+                no_data=None if no_data is None else float(no_data),
+                dtype=np.dtype(np.float64 if wide else np.float32),
+            )
+        )
+    return reads
+
+
+def _crs_of(geojson: Mapping[str, Any], fallback: int | None) -> CRS:
+    member = geojson.get("crs")
+    if isinstance(member, Mapping):
+        name = (member.get("properties") or {}).get("name")
+        if isinstance(name, str):
+            if name.endswith("CRS84"):
+                return CRS.from_epsg(4326)
+            return CRS.from_user_input(name.replace("urn:ogc:def:crs:EPSG::", "EPSG:"))
+    return CRS.from_epsg(fallback if fallback is not None else 4326)
+
+
+def _to_grid_crs(geojson: Mapping[str, Any], source: CRS, grid: Grid) -> BaseGeometry:
+    geometry = shape({"type": geojson["type"], "coordinates": geojson["coordinates"]})
+    if source == grid.crs:
+        return geometry
+    xmin, ymin, xmax, ymax = geometry.bounds
+    geometry = shapely.segmentize(geometry, max(xmax - xmin, ymax - ymin) / 64 or 1.0)
+    moved = transform_geom(source, grid.crs, mapping(geometry))
+    return shape(moved)
+
+
+def _window(grid: Grid, geometry: BaseGeometry) -> tuple[int, int, int, int] | None:
+    xmin, ymin, xmax, ymax = geometry.bounds
+    a, _, c, _, e, f = grid.transform[:6]
+    col0 = math.floor((xmin - c) / a) - _MARGIN
+    col1 = math.ceil((xmax - c) / a) + _MARGIN
+    row0 = math.floor((ymax - f) / e) - _MARGIN
+    row1 = math.ceil((ymin - f) / e) + _MARGIN
+    col0, col1 = max(col0, 0), min(col1, grid.width)
+    row0, row1 = max(row0, 0), min(row1, grid.height)
+    if col0 >= col1 or row0 >= row1:
+        return None
+    return row0, row1, col0, col1
+
+
+def _all_tiles(store: Store, collection_id: str) -> Iterator[TileRecord]:
+    after = None
+    while True:
+        page = store.list_tiles(collection_id, after=after, count=_PAGE, status="INGESTED")
+        yield from page.items
+        if page.next_after is None:
+            return
+        after = page.next_after
+
+
+def select_tiles(store: Store, spec: InputSpec, grid: Grid) -> list[SceneTile]:
+    """The collection's ingested tiles in the time range that touch the grid, in mosaicking
+    order (``mostRecent``: latest sensing time first; ties: the tile created later first).
+
+    Tiles without a sensing time are used only when the request has no time range, and then
+    count as older than any sensed tile.
+    """
+    chosen = []
+    frame = box(*grid.bounds)
+    for tile in _all_tiles(store, spec.collection_id):
+        sensing = None if tile.sensing_time is None else parse_timestamp(tile.sensing_time)
+        if spec.time_from is not None or spec.time_to is not None:
+            if sensing is None:
+                continue
+            if spec.time_from is not None and sensing < spec.time_from:
+                continue
+            if spec.time_to is not None and sensing > spec.time_to:
+                continue
+        raw_cover = tile.cover_geometry or tile.tile_geometry
+        if raw_cover is None:
+            continue
+        try:
+            cover = _to_grid_crs(raw_cover, _crs_of(raw_cover, tile.crs_epsg), grid)
+        except (RasterioError, ValueError, KeyError, shapely.errors.GEOSException):
+            continue
+        if cover.is_empty or not cover.intersects(frame):
+            continue
+        window = _window(grid, cover)
+        if window is None:
+            continue
+        chosen.append(SceneTile(tile, sensing, tile.created, cover, window))
+
+    def when(item: SceneTile) -> float:
+        return -math.inf if item.sensing is None else item.sensing.timestamp()
+
+    # Ties in sensing time go to the tile created later, in both orders.
+    chosen.sort(key=lambda t: (t.created, t.tile.seq), reverse=True)
+    chosen.sort(key=when, reverse=spec.order == "mostRecent")
+    for position, item in enumerate(chosen):
+        item.index = position
+    return chosen
+
+
+def _rings(geometry: BaseGeometry) -> list[npt.NDArray[np.float64]]:
+    polygons = list(getattr(geometry, "geoms", [geometry]))
+    rings = []
+    for polygon in polygons:
+        if polygon.geom_type != "Polygon" or polygon.is_empty:
+            continue
+        rings.append(np.asarray(polygon.exterior.coords, dtype=np.float64))
+        rings.extend(np.asarray(ring.coords, dtype=np.float64) for ring in polygon.interiors)
+    return rings
+
+
+def area_mask(
+    grid: Grid, geometry: BaseGeometry | None, window: tuple[int, int, int, int]
+) -> npt.NDArray[np.bool_]:
+    """Pixels of the window whose centre lies inside ``geometry`` (all if None).
+
+    A scanline fill with the even-odd rule over every ring (holes and multipolygons included),
+    in numpy: GDAL's rasterizer is avoided because concurrent requests make rasterio warn
+    spuriously from its in-memory datasets.
+    """
+    row0, row1, col0, col1 = window
+    height, width = row1 - row0, col1 - col0
+    if geometry is None:
+        return np.ones((height, width), dtype=bool)
+    a, _, c, _, e, f = grid.window_transform(row0, col0)[:6]
+    centres_y = f + (np.arange(height) + 0.5) * e  # one per row
+    crossings = np.zeros((height, width + 1), dtype=np.int32)
+    for ring in _rings(geometry):
+        x1, y1 = ring[:-1, 0], ring[:-1, 1]
+        x2, y2 = ring[1:, 0], ring[1:, 1]
+        keep = y1 != y2
+        x1, y1, x2, y2 = x1[keep], y1[keep], x2[keep], y2[keep]
+        if x1.size == 0:
+            continue
+        low, high = np.minimum(y1, y2), np.maximum(y1, y2)
+        y = centres_y[:, None]
+        hit = (low[None, :] <= y) & (y < high[None, :])  # half-open: vertices count once
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = x1[None, :] + (y - y1[None, :]) * ((x2 - x1) / (y2 - y1))[None, :]
+        # A crossing at x toggles every pixel whose centre lies right of it.
+        first = np.ceil((x - c) / a - 0.5)
+        first = np.clip(np.nan_to_num(first, nan=width), 0, width).astype(np.int64)
+        hit_rows, hit_edges = np.nonzero(hit)
+        np.add.at(crossings, (hit_rows, first[hit_rows, hit_edges]), 1)
+    return (np.cumsum(crossings[:, :width], axis=1) % 2).astype(bool)
+
+
+def _band_file(bucket: Path, tile_path: str, source: str) -> Path:
+    rel = tile_path.replace(BAND_PLACEHOLDER, source)
+    target = (bucket / rel).resolve()
+    if not target.is_relative_to(bucket) or not target.is_file():
+        raise bad_payload(
+            "input->data",
+            f"file {rel!r} of tile {tile_path!r} is missing from its bucket",
+            f"The file '{rel}' of an ingested tile is no longer in its bucket; upload it again "
+            "or delete the tile.",
+        )
+    return target
+
+
+def _scale(src: Any, grid: Grid, window_transform: Any) -> float:
+    """How many source pixels (linearly) one output pixel spans, in the source's CRS."""
+    a, _, c, _, e, f = window_transform[:6]
+    corners = [(c, f), (c + a, f), (c, f + e)]
+    if grid.crs != src.crs:
+        xs, ys = rasterio.warp.transform(grid.crs, src.crs, *zip(*corners, strict=True))
+        corners = list(zip(xs, ys, strict=True))
+    (x0, y0), (x1, y1), (x2, y2) = corners
+    out_area = abs((x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0))
+    src_area = abs(src.transform.a * src.transform.e)
+    return math.sqrt(out_area / src_area) if src_area > 0 else 1.0
+
+
+def _overview_level(src: Any, band_index: int, scale: float) -> int | None:
+    """The coarsest overview still at least as fine as the output (None: full resolution)."""
+    level = None
+    for index, factor in enumerate(src.overviews(band_index)):
+        if factor <= scale * (1 + 1e-9):
+            level = index
+    return level
+
+
+def _aligned_read(
+    src: Any,
+    band_index: int,
+    dst_transform: Any,
+    shape: tuple[int, int],
+    dtype: np.dtype[Any],
+    src_nodata: float | None,
+    dst_crs: CRS,
+) -> npt.NDArray[Any] | None:
+    """The window read directly when the output grid is the source's own (same CRS, same
+    pixel size, whole-pixel offset): the values warping with NEAREST gives, much faster.
+    NaN marks pixels without data. None when the grids are not aligned."""
+    if src.crs != dst_crs:
+        return None
+    sa, _, sc, _, se, sf = src.transform[:6]
+    a, b, c, d, e, f = dst_transform[:6]
+    if b != 0 or d != 0 or src.transform.b != 0 or src.transform.d != 0:
+        return None
+    if abs(a - sa) > 1e-9 * abs(sa) or abs(e - se) > 1e-9 * abs(se):
+        return None
+    col_f, row_f = (c - sc) / sa, (f - sf) / se
+    col_off, row_off = round(col_f), round(row_f)
+    if abs(col_f - col_off) > 1e-6 or abs(row_f - row_off) > 1e-6:
+        return None
+    height, width = shape
+    out = np.full(shape, np.nan, dtype=dtype)
+    r0, r1 = max(row_off, 0), min(row_off + height, src.height)
+    c0, c1 = max(col_off, 0), min(col_off + width, src.width)
+    if r0 >= r1 or c0 >= c1:
+        return out
+    data = src.read(band_index, window=Window(c0, r0, c1 - c0, r1 - r0)).astype(dtype)
+    if src_nodata is not None and not math.isnan(src_nodata):
+        data[data == src_nodata] = np.nan
+    out[r0 - row_off : r1 - row_off, c0 - col_off : c1 - col_off] = data
+    return out
+
+
+def _warp(
+    src: Any,
+    band: BandRead,
+    src_nodata: float | None,
+    crs: CRS,
+    transform: Any,
+    shape: tuple[int, int],
+    method: str,
+) -> npt.NDArray[Any]:
+    """One band warped onto the window, NaN where there is no data.
+
+    The destination is an in-memory GeoTIFF rather than a numpy array: with arrays rasterio
+    creates GDAL MEM datasets under a warnings filter that concurrent requests race on, which
+    surfaces as spurious NotGeoreferencedWarnings (the values are the same either way).
+    """
+    height, width = shape
+    profile = {
+        "driver": "GTiff",
+        "width": width,
+        "height": height,
+        "count": 1,
+        "dtype": band.dtype.name,
+        "crs": crs,
+        "transform": transform,
+        "nodata": float("nan"),
+    }
+    with MemoryFile() as memfile, memfile.open(**profile) as target:
+        reproject(
+            source=rasterio.band(src, band.band_index),
+            destination=rasterio.band(target, 1),
+            resampling=_RESAMPLING[method],
+            src_nodata=src_nodata,
+            dst_nodata=float("nan"),
+            init_dest_nodata=True,
+        )
+        return np.asarray(target.read(1))
+
+
+def read_tile(
+    bucket: Path, scene: SceneTile, bands: Sequence[BandRead], grid: Grid, spec: InputSpec
+) -> tuple[dict[str, npt.NDArray[Any]], npt.NDArray[np.bool_]]:
+    """The tile's bands warped onto its window of the grid, and where all of them have data
+    (cover geometry not applied here)."""
+    row0, row1, col0, col1 = scene.window
+    shape_ = (row1 - row0, col1 - col0)
+    dst_transform = grid.window_transform(row0, col0)
+    values: dict[str, npt.NDArray[Any]] = {}
+    valid = np.ones(shape_, dtype=bool)
+    by_file: dict[str, list[BandRead]] = {}
+    for band in bands:
+        by_file.setdefault(band.source, []).append(band)
+    for source, reads in by_file.items():
+        path = _band_file(bucket, scene.tile.path, source)
+        try:
+            with rasterio.open(path) as full:
+                scale = _scale(full, grid, dst_transform)
+                method = spec.upsampling if scale <= 1 + 1e-9 else spec.downsampling
+                count = full.count
+                level = _overview_level(full, reads[0].band_index, scale)
+                dtypes = full.dtypes
+            for band in reads:
+                if band.band_index > count:
+                    raise bad_payload(
+                        "input->data",
+                        f"band {band.name!r} reads band {band.band_index} of a file with {count}",
+                    )
+            # Reads use the coarsest overview finer than the output, as the service does.
+            options = {} if level is None else {"OVERVIEW_LEVEL": level}
+            with rasterio.open(path, **options) as src:
+                for band in reads:
+                    src_nodata = band.no_data
+                    if src_nodata is None and np.dtype(dtypes[band.band_index - 1]).kind == "f":
+                        src_nodata = float("nan")
+                    # Pixel centres on source pixel centres: every method gives the values.
+                    direct = _aligned_read(
+                        src,
+                        band.band_index,
+                        dst_transform,
+                        shape_,
+                        band.dtype,
+                        src_nodata,
+                        grid.crs,
+                    )
+                    if direct is not None:
+                        valid &= ~np.isnan(direct)
+                        values[band.name] = direct
+                        continue
+                    out = _warp(src, band, src_nodata, grid.crs, dst_transform, shape_, method)
+                    valid &= ~np.isnan(out)
+                    values[band.name] = out
+        except RasterioError as exc:
+            raise bad_payload(
+                "input->data",
+                f"tile {scene.tile.path!r} could not be read ({exc})",
+                f"A file of tile '{scene.tile.path}' could not be read: {exc}",
+            ) from None
+    for name, out in values.items():
+        out[~valid] = 0
+        values[name] = out
+    return values, valid

@@ -1,0 +1,393 @@
+"""Reading a Process API request body into checked, typed parts.
+
+Everything the body can get wrong is a 400 ``COMMON_BAD_PAYLOAD`` naming the field as a path
+(``input->bounds->bbox``, ``output->width``, ...). The evalscript itself is checked later, when it
+runs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import shapely
+from affine import Affine
+from rasterio.crs import CRS
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from sentinelhub_emulator.core.errors import ApiError, bad_payload
+from sentinelhub_emulator.core.spec import validate_body
+from sentinelhub_emulator.core.times import parse_timestamp
+
+__all__ = [
+    "CRS84_URL",
+    "MAX_ASYNC_SIZE",
+    "MAX_SIZE",
+    "Grid",
+    "InputSpec",
+    "ParsedRequest",
+    "ResponseSpec",
+    "parse_request",
+    "unsupported",
+]
+
+CRS84_URL = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+MAX_SIZE = 2500
+MAX_ASYNC_SIZE = 10000
+DEFAULT_SIZE = 256
+RESAMPLINGS = ("NEAREST", "BILINEAR", "BICUBIC")
+ORDERS = ("mostRecent", "leastRecent")
+FORMATS = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/tiff": "tif",
+    "application/json": "json",
+}
+_CRS_PATTERNS = (
+    re.compile(r"^https?://www\.opengis\.net/def/crs/EPSG/0/(\d+)$"),
+    re.compile(r"^urn:ogc:def:crs:EPSG::(\d+)$"),
+    re.compile(r"^EPSG:(\d+)$", re.IGNORECASE),
+)
+_CRS84_NAMES = (
+    CRS84_URL,
+    "https://www.opengis.net/def/crs/OGC/1.3/CRS84",
+    "urn:ogc:def:crs:OGC:1.3:CRS84",
+    "CRS84",
+)
+_BYOC_TYPE = re.compile(
+    r"^byoc-([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+)
+
+
+def unsupported(parameter: str, what: str) -> ApiError:
+    """A 400 for something the service supports and the emulator does not."""
+    return bad_payload(
+        parameter,
+        f"{what} is not supported by the emulator (see the emulator's docs for what is)",
+    )
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The output raster: its CRS, north-up transform and size; ``area`` is the request
+    geometry in the grid's CRS (None: the whole bbox)."""
+
+    crs: CRS
+    epsg: int
+    transform: Affine
+    width: int
+    height: int
+    bounds: tuple[float, float, float, float]
+    area: BaseGeometry | None
+
+    def window_transform(self, row0: int, col0: int) -> Affine:
+        a, _, c, _, e, f = self.transform[:6]
+        return Affine(a, 0.0, c + col0 * a, 0.0, e, f + row0 * e)
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """One entry of ``input.data``."""
+
+    position: int
+    collection_id: str
+    alias: str | None
+    time_from: datetime | None
+    time_to: datetime | None
+    order: str
+    upsampling: str
+    downsampling: str
+
+
+@dataclass(frozen=True)
+class ResponseSpec:
+    """One entry of ``output.responses``."""
+
+    identifier: str
+    mime_type: str
+    quality: int
+
+
+@dataclass(frozen=True)
+class ParsedRequest:
+    grid: Grid
+    inputs: tuple[InputSpec, ...]
+    responses: tuple[ResponseSpec, ...]
+    evalscript: str
+
+
+def _crs(properties: Any) -> tuple[CRS, int]:
+    name: Any = CRS84_URL
+    if isinstance(properties, Mapping) and properties.get("crs") is not None:
+        name = properties["crs"]
+    parameter = "input->bounds->properties->crs"
+    if not isinstance(name, str):
+        raise bad_payload(parameter, "must be a string such as " + CRS84_URL)
+    if name in _CRS84_NAMES:
+        return CRS.from_epsg(4326), 4326
+    for pattern in _CRS_PATTERNS:
+        match = pattern.match(name)
+        if match:
+            code = int(match.group(1))
+            try:
+                return CRS.from_epsg(code), code
+            except Exception:  # rasterio raises its own CRSError subclasses
+                raise bad_payload(parameter, f"EPSG:{code} is not a known CRS") from None
+    raise bad_payload(
+        parameter,
+        f"{name!r} is not a CRS the service reads; use {CRS84_URL} or "
+        "http://www.opengis.net/def/crs/EPSG/0/<code>",
+    )
+
+
+def _geometry(raw: Any) -> BaseGeometry:
+    parameter = "input->bounds->geometry"
+    if not isinstance(raw, Mapping) or raw.get("type") not in ("Polygon", "MultiPolygon"):
+        raise bad_payload(parameter, "must be a GeoJSON Polygon or MultiPolygon")
+    try:
+        geometry = shape({"type": raw["type"], "coordinates": raw.get("coordinates")})
+    except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException):
+        raise bad_payload(parameter, "has malformed coordinates") from None
+    if geometry.is_empty or not geometry.is_valid:
+        raise bad_payload(parameter, "is empty or not a valid polygon (crossing rings?)")
+    if not all(math.isfinite(v) for v in geometry.bounds):
+        raise bad_payload(parameter, "has coordinates that are not finite numbers")
+    return geometry
+
+
+def _number(value: Any, parameter: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise bad_payload(parameter, "must be a finite number")
+    return float(value)
+
+
+def _size(output: Mapping[str, Any], bounds: Sequence[float], max_size: int) -> tuple[int, int]:
+    xmin, ymin, xmax, ymax = bounds
+    width, height = output.get("width"), output.get("height")
+    resx, resy = output.get("resx"), output.get("resy")
+    has_size = width is not None or height is not None
+    has_res = resx is not None or resy is not None
+    if has_size and has_res:
+        raise bad_payload(
+            "output->resx",
+            "give width and height, or resx and resy, not both",
+            "Only width and height or resx and resy can be set at the same time.",
+        )
+
+    def check(value: Any, name: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= max_size:
+            raise bad_payload(f"output->{name}", f"must be an integer from 1 to {max_size}")
+        return int(value)
+
+    if has_res:
+        if resx is None or resy is None:
+            raise bad_payload("output->resx" if resx is None else "output->resy", "is required")
+        rx, ry = _number(resx, "output->resx"), _number(resy, "output->resy")
+        for value, name in ((rx, "resx"), (ry, "resy")):
+            if value <= 0:
+                raise bad_payload(f"output->{name}", "must be positive")
+        result = []
+        for extent, res, name in ((xmax - xmin, rx, "resx"), (ymax - ymin, ry, "resy")):
+            pixels = max(1, round(extent / res))
+            if pixels > max_size:
+                side = "width" if name == "resx" else "height"
+                raise bad_payload(
+                    f"output->{name}",
+                    f"gives {side} {pixels}, larger than the allowed {max_size}",
+                    f"`{side} = {pixels}`, calculated from {name}, is larger than allowed "
+                    f"{max_size}.",
+                )
+            result.append(pixels)
+        return result[0], result[1]
+    if width is None and height is None:
+        return DEFAULT_SIZE, DEFAULT_SIZE
+    if width is not None and height is not None:
+        return check(width, "width"), check(height, "height")
+    # One side given: the other keeps the bbox's aspect ratio.
+    if width is not None:
+        w = check(width, "width")
+        return w, min(max_size, max(1, round(w * (ymax - ymin) / (xmax - xmin))))
+    h = check(height, "height")
+    return min(max_size, max(1, round(h * (xmax - xmin) / (ymax - ymin)))), h
+
+
+def _grid(body: Mapping[str, Any], max_size: int) -> Grid:
+    bounds = body["input"]["bounds"]
+    if not isinstance(bounds, Mapping):
+        raise bad_payload("input->bounds", "must be an object")
+    crs, epsg = _crs(bounds.get("properties"))
+    area = _geometry(bounds["geometry"]) if bounds.get("geometry") is not None else None
+    raw_bbox = bounds.get("bbox")
+    if raw_bbox is not None:
+        if not isinstance(raw_bbox, Sequence) or len(raw_bbox) != 4:
+            raise bad_payload("input->bounds->bbox", "must be [xmin, ymin, xmax, ymax]")
+        bbox = tuple(_number(v, "input->bounds->bbox") for v in raw_bbox)
+        if not (bbox[0] < bbox[2] and bbox[1] < bbox[3]):
+            raise bad_payload(
+                "input->bounds->bbox",
+                "needs xmin < xmax and ymin < ymax ([xmin, ymin, xmax, ymax])",
+            )
+    elif area is not None:
+        bbox = tuple(float(v) for v in area.bounds)
+        if not (bbox[0] < bbox[2] and bbox[1] < bbox[3]):
+            raise bad_payload("input->bounds->geometry", "has an empty extent")
+    else:
+        raise bad_payload("input->bounds", "give a bbox, a geometry or both")
+    xmin, ymin, xmax, ymax = bbox
+    output = body.get("output") or {}
+    width, height = _size(output, bbox, max_size)
+    if output.get("resx") is not None:
+        # Pixels of exactly resx x resy from the bbox's top-left corner: the image covers
+        # round(extent / res) of them, so its right and bottom edges may move by half a pixel.
+        size_x, size_y = float(output["resx"]), float(output["resy"])
+    else:
+        size_x, size_y = (xmax - xmin) / width, (ymax - ymin) / height
+    transform = Affine(size_x, 0.0, xmin, 0.0, -size_y, ymax)
+    xmax, ymin = xmin + size_x * width, ymax - size_y * height
+    return Grid(crs, epsg, transform, width, height, (xmin, ymin, xmax, ymax), area)
+
+
+def _time(value: Any, parameter: str) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise bad_payload(parameter, "must be an RFC 3339 date-time string")
+    try:
+        return parse_timestamp(value)
+    except ValueError:
+        raise bad_payload(
+            parameter, f"{value!r} is not an RFC 3339 date-time such as 2024-05-01T00:00:00Z"
+        ) from None
+
+
+_KNOWN_FILTER = frozenset({"timeRange", "mosaickingOrder", "maxCloudCoverage"})
+_KNOWN_PROCESSING = frozenset({"upsampling", "downsampling"})
+
+
+def _input(index: int, raw: Any) -> InputSpec:
+    base = f"input->data->{index}"
+    if not isinstance(raw, Mapping):
+        raise bad_payload(base, "must be an object")
+    kind = raw.get("type")
+    match = _BYOC_TYPE.match(kind) if isinstance(kind, str) else None
+    if match is None:
+        raise unsupported(
+            f"{base}->type",
+            f"collection type {kind!r} (only byoc-<collectionId> collections of the emulator)",
+        )
+    alias = raw.get("id")
+    if alias is not None and (not isinstance(alias, str) or not alias):
+        raise bad_payload(f"{base}->id", "must be a non-empty string")
+    data_filter = raw.get("dataFilter") or {}
+    if not isinstance(data_filter, Mapping):
+        raise bad_payload(f"{base}->dataFilter", "must be an object")
+    for key, value in data_filter.items():
+        if key not in _KNOWN_FILTER and value is not None:
+            raise unsupported(f"{base}->dataFilter->{key}", f"dataFilter member {key!r} on BYOC")
+    time_range = data_filter.get("timeRange") or {}
+    if not isinstance(time_range, Mapping):
+        raise bad_payload(f"{base}->dataFilter->timeRange", "must be an object with from and to")
+    time_from = _time(time_range.get("from"), f"{base}->dataFilter->timeRange->from")
+    time_to = _time(time_range.get("to"), f"{base}->dataFilter->timeRange->to")
+    if time_from is not None and time_to is not None and time_from > time_to:
+        raise bad_payload(f"{base}->dataFilter->timeRange", "from must not be after to")
+    order = data_filter.get("mosaickingOrder") or "mostRecent"
+    if order not in ORDERS:
+        if order == "leastCC":
+            raise bad_payload(
+                f"{base}->dataFilter->mosaickingOrder",
+                "leastCC does not apply to BYOC collections; use mostRecent or leastRecent",
+            )
+        raise bad_payload(
+            f"{base}->dataFilter->mosaickingOrder", "must be mostRecent or leastRecent"
+        )
+    processing = raw.get("processing") or {}
+    if not isinstance(processing, Mapping):
+        raise bad_payload(f"{base}->processing", "must be an object")
+    for key, value in processing.items():
+        if key not in _KNOWN_PROCESSING and value is not None:
+            raise unsupported(f"{base}->processing->{key}", f"processing member {key!r} on BYOC")
+    methods = []
+    for key in ("upsampling", "downsampling"):
+        method = processing.get(key) or "NEAREST"
+        if method not in RESAMPLINGS:
+            raise bad_payload(f"{base}->processing->{key}", "must be NEAREST, BILINEAR or BICUBIC")
+        methods.append(method)
+    return InputSpec(
+        index, match.group(1).lower(), alias, time_from, time_to, order, methods[0], methods[1]
+    )
+
+
+def _responses(output: Mapping[str, Any]) -> tuple[ResponseSpec, ...]:
+    raw = output.get("responses")
+    if raw is None:
+        return (ResponseSpec("default", "image/png", 90),)
+    if not isinstance(raw, Sequence) or not raw:
+        raise bad_payload("output->responses", "must be a non-empty list")
+    result = []
+    seen = set()
+    for index, item in enumerate(raw):
+        base = f"output->responses->{index}"
+        if not isinstance(item, Mapping):
+            raise bad_payload(base, "must be an object")
+        identifier = item.get("identifier") or "default"
+        if not isinstance(identifier, str):
+            raise bad_payload(f"{base}->identifier", "must be a string")
+        if identifier in seen:
+            raise bad_payload(f"{base}->identifier", f"{identifier!r} is requested twice")
+        seen.add(identifier)
+        fmt = item.get("format") or {}
+        if not isinstance(fmt, Mapping):
+            raise bad_payload(f"{base}->format", "must be an object")
+        mime = fmt.get("type") or "image/png"
+        if mime not in FORMATS:
+            raise unsupported(f"{base}->format->type", f"format {mime!r}")
+        if (identifier == "userdata") != (mime == "application/json"):
+            raise bad_payload(
+                f"{base}->format->type",
+                "the userdata response is application/json, and only it is",
+            )
+        quality = fmt.get("quality", 90)
+        if quality is None:
+            quality = 90
+        if isinstance(quality, bool) or not isinstance(quality, int) or not 0 <= quality <= 100:
+            raise bad_payload(f"{base}->format->quality", "must be an integer from 0 to 100")
+        result.append(ResponseSpec(identifier, mime, int(quality)))
+    return tuple(result)
+
+
+def parse_request(
+    body: Mapping[str, Any], *, max_size: int = MAX_SIZE, schema: str | None = "ProcessRequest"
+) -> ParsedRequest:
+    """Check a Process request body; 400 naming the field on the first problem."""
+    if schema is not None:
+        validate_body(schema, body)
+    if not isinstance(body, Mapping):
+        raise bad_payload("body", "must be a JSON object")
+    evalscript = body.get("evalscript")
+    if not isinstance(evalscript, str) or not evalscript.strip():
+        raise bad_payload("evalscript", "is required and must be a non-empty string")
+    if evalscript.lstrip().splitlines()[0].replace(" ", "") != "//VERSION=3":
+        raise unsupported(
+            "evalscript", "an evalscript without //VERSION=3 on its first line (V1 or V2)"
+        )
+    raw_input = body.get("input")
+    if not isinstance(raw_input, Mapping) or "bounds" not in raw_input:
+        raise bad_payload("input->bounds", "is required")
+    data = raw_input.get("data")
+    if not isinstance(data, Sequence) or not data:
+        raise bad_payload("input->data", "needs at least one input")
+    output = body.get("output") or {}
+    if not isinstance(output, Mapping):
+        raise bad_payload("output", "must be an object")
+    grid = _grid(body, max_size)
+    inputs = tuple(_input(i, item) for i, item in enumerate(data))
+    aliases = [spec.alias for spec in inputs if spec.alias is not None]
+    if len(set(aliases)) != len(aliases):
+        raise bad_payload("input->data", "input ids must be unique")
+    return ParsedRequest(grid, inputs, _responses(output), evalscript)

@@ -1,0 +1,333 @@
+"""An evalscript in its own V8 context (mini-racer), with a time and a memory limit.
+
+One `EvalscriptRuntime` per request: global state persists from ``setup`` through every
+``evaluatePixel`` call to ``updateOutputMetadata``, as on the service. Pixel data never crosses
+the Python/JavaScript boundary value by value: `EvalscriptRuntime.alloc` makes a typed array in
+V8 and hands Python a numpy view of the same memory, so rasters are written in and results read
+out in bulk, and the per-pixel loop runs entirely in V8.
+
+Every JavaScript problem becomes a 400 ``RENDERER_EXCEPTION`` with V8's message and the line of
+the evalscript where it happened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from py_mini_racer import (
+    JSEvalException,
+    JSOOMException,
+    JSParseException,
+    JSTimeoutException,
+    MiniRacer,
+)
+
+from sentinelhub_emulator.core.errors import ApiError
+from sentinelhub_emulator.process.jslib import DRIVER_ERROR_PREFIX, PRELUDE
+
+__all__ = [
+    "RENDERER_EXCEPTION",
+    "SAMPLE_TYPES",
+    "EvalscriptRuntime",
+    "InputObject",
+    "OutputObject",
+    "ScriptLimits",
+    "SetupInfo",
+    "renderer_error",
+]
+
+RENDERER_EXCEPTION = "RENDERER_EXCEPTION"
+SAMPLE_TYPES = ("INT8", "UINT8", "INT16", "UINT16", "FLOAT32", "AUTO")
+MOSAICKINGS = ("SIMPLE", "ORBIT", "TILE")
+_IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
+_LOCATION = re.compile(r"^<anonymous>:(\d+): (.*)$")
+
+_JS_TYPES = {
+    np.dtype(np.uint8): "u8",
+    np.dtype(np.int8): "i8",
+    np.dtype(np.uint16): "u16",
+    np.dtype(np.int16): "i16",
+    np.dtype(np.uint32): "u32",
+    np.dtype(np.int32): "i32",
+    np.dtype(np.float32): "f32",
+    np.dtype(np.float64): "f64",
+}
+
+
+def renderer_error(message: str) -> ApiError:
+    return ApiError(400, message, RENDERER_EXCEPTION)
+
+
+@dataclass(frozen=True)
+class ScriptLimits:
+    """How long an evalscript may run in total (seconds) and how much V8 heap it may use."""
+
+    time_s: float = 30.0
+    memory_bytes: int = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class InputObject:
+    """One object of ``setup().input``."""
+
+    bands: tuple[str, ...]
+    units: tuple[str | None, ...]
+    bounds_metadata: bool
+    datasource: str | None
+    mosaicking: str | None
+
+
+@dataclass(frozen=True)
+class OutputObject:
+    """One object of ``setup().output``."""
+
+    id: str
+    bands: int
+    sample_type: str
+    nodata: float | None
+
+
+@dataclass(frozen=True)
+class SetupInfo:
+    inputs: tuple[InputObject, ...]
+    outputs: tuple[OutputObject, ...]
+    mosaicking: str
+
+
+def _js_message(text: str) -> str:
+    """V8's exception text as one line: ``TypeError: ... (evalscript line N)``."""
+    first = text.strip().splitlines()[0] if text.strip() else "unknown error"
+    if DRIVER_ERROR_PREFIX in text:
+        return text.split(DRIVER_ERROR_PREFIX, 1)[1].splitlines()[0].strip()
+    match = _LOCATION.match(first)
+    if match:
+        return f"{match.group(2)} (evalscript line {match.group(1)})"
+    return first
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _parse_input(raw: Any, position: int) -> InputObject:
+    where = f"setup().input[{position}]"
+    if isinstance(raw, str):
+        raw = {"bands": [raw]}
+    if not isinstance(raw, Mapping):
+        raise renderer_error(f"{where} must be a band name or an object with bands.")
+    bands = raw.get("bands")
+    if isinstance(bands, str):
+        bands = [bands]
+    if not isinstance(bands, list) or not all(isinstance(b, str) for b in bands):
+        raise renderer_error(f"{where}.bands must be a list of band names.")
+    for band in bands:
+        if not _IDENTIFIER.match(band):
+            raise renderer_error(f"{where}.bands has {band!r}, which is not a band name.")
+    units_raw = raw.get("units")
+    units: list[str | None]
+    if units_raw is None:
+        units = [None] * len(bands)
+    elif isinstance(units_raw, str):
+        units = [units_raw] * len(bands)
+    elif isinstance(units_raw, list) and len(units_raw) == len(bands):
+        units = [u if isinstance(u, str) else None for u in units_raw]
+    else:
+        raise renderer_error(f"{where}.units must be one unit or one per band.")
+    for band, unit in zip(bands, units, strict=True):
+        if unit not in (None, "DN") and band != "dataMask":
+            raise renderer_error(
+                f"{where}.units: unit {unit!r} of band {band!r} is not supported; BYOC bands "
+                "are read in DN only."
+            )
+    metadata = raw.get("metadata") or []
+    if not isinstance(metadata, list) or any(m != "bounds" for m in metadata):
+        raise renderer_error(f'{where}.metadata supports only ["bounds"].')
+    datasource = raw.get("datasource")
+    if datasource is not None and not isinstance(datasource, str):
+        raise renderer_error(f"{where}.datasource must be the id of an input.")
+    mosaicking = raw.get("mosaicking")
+    if mosaicking is not None and mosaicking not in MOSAICKINGS:
+        raise renderer_error(f"{where}.mosaicking must be SIMPLE, ORBIT or TILE.")
+    return InputObject(tuple(bands), tuple(units), bool(metadata), datasource, mosaicking)
+
+
+def _parse_output(raw: Any, position: int, count: int) -> OutputObject:
+    where = f"setup().output[{position}]" if count > 1 else "setup().output"
+    if not isinstance(raw, Mapping):
+        raise renderer_error(f"{where} must be an object with bands.")
+    identifier = raw.get("id", "default")
+    if not isinstance(identifier, str) or not identifier:
+        raise renderer_error(f"{where}.id must be a non-empty string.")
+    bands = raw.get("bands")
+    if isinstance(bands, bool) or not isinstance(bands, int | float) or bands != int(bands):
+        raise renderer_error(f"{where}.bands must be a whole number of bands.")
+    if not 1 <= int(bands) <= 1000:
+        raise renderer_error(f"{where}.bands must be from 1 to 1000.")
+    sample_type = raw.get("sampleType", "AUTO")
+    if sample_type not in SAMPLE_TYPES:
+        raise renderer_error(
+            f"{where}.sampleType {sample_type!r} is not one of {', '.join(SAMPLE_TYPES)}."
+        )
+    nodata = raw.get("nodataValue")
+    if nodata is not None and (isinstance(nodata, bool) or not isinstance(nodata, int | float)):
+        raise renderer_error(f"{where}.nodataValue must be a number.")
+    return OutputObject(identifier, int(bands), str(sample_type), nodata)
+
+
+def parse_setup(raw: Any) -> SetupInfo:
+    """Check what ``setup()`` returned."""
+    if not isinstance(raw, Mapping):
+        raise renderer_error("setup() must return an object with input and output.")
+    if "processing" in raw:
+        raise renderer_error("setup().processing is not supported by the emulator.")
+    raw_inputs = raw.get("input")
+    if raw_inputs is None:
+        raise renderer_error("setup() must return input (band names or input objects).")
+    raw_list = _as_list(raw_inputs)
+    if all(isinstance(item, str) for item in raw_list):
+        inputs: tuple[InputObject, ...] = (_parse_input({"bands": raw_list}, 0),)
+    else:
+        inputs = tuple(_parse_input(item, i) for i, item in enumerate(raw_list))
+    raw_outputs = raw.get("output")
+    if raw_outputs is None:
+        raise renderer_error("setup() must return output (an object or a list of them).")
+    outputs_list = _as_list(raw_outputs)
+    if not outputs_list:
+        raise renderer_error("setup().output must not be empty.")
+    outputs = tuple(
+        _parse_output(item, i, len(outputs_list)) for i, item in enumerate(outputs_list)
+    )
+    ids = [o.id for o in outputs]
+    if len(set(ids)) != len(ids):
+        raise renderer_error("setup().output ids must be unique.")
+    if "userdata" in ids:
+        raise renderer_error("setup().output id 'userdata' is reserved for the metadata output.")
+    mosaicking = raw.get("mosaicking", "SIMPLE")
+    if mosaicking is None:
+        mosaicking = "SIMPLE"
+    if mosaicking not in MOSAICKINGS:
+        raise renderer_error(f"setup().mosaicking {mosaicking!r} is not SIMPLE, ORBIT or TILE.")
+    return SetupInfo(inputs, outputs, str(mosaicking))
+
+
+class EvalscriptRuntime:
+    """A V8 context holding one evalscript; use as a context manager."""
+
+    def __init__(self, source: str, limits: ScriptLimits) -> None:
+        self._limits = limits
+        self._deadline = time.monotonic() + limits.time_s
+        self._views: list[memoryview] = []
+        self._ctx: MiniRacer | None = MiniRacer()
+        try:
+            self._ctx.set_hard_memory_limit(limits.memory_bytes)
+            self._eval(PRELUDE)
+            self._eval(f"__sh.setAllocLimit({int(limits.memory_bytes)})")
+            self._eval(source)
+        except BaseException:
+            self.close()
+            raise
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _eval(self, code: str) -> Any:
+        assert self._ctx is not None
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise self._timeout()
+        try:
+            return self._ctx.eval(code, timeout_sec=remaining)
+        except JSTimeoutException:
+            self._settle()
+            raise self._timeout() from None
+        except JSOOMException:
+            raise renderer_error(
+                "The evalscript used more memory than the emulator allows "
+                f"({self._limits.memory_bytes // (1024 * 1024)} MB)."
+            ) from None
+        except JSParseException as exc:
+            raise renderer_error(f"Evalscript syntax error: {_js_message(str(exc))}") from None
+        except JSEvalException as exc:
+            raise renderer_error(f"Evalscript failed: {_js_message(str(exc))}") from None
+
+    def _settle(self) -> None:
+        """Wait for V8 to finish terminating a timed-out script before anything else runs.
+
+        mini-racer reports the timeout at once but V8 stops the script a moment later and then
+        calls back into the context; closing the context before that callback would leave V8
+        calling into a closed event loop. A trivial evaluation queues behind the termination.
+        """
+        if self._ctx is None:
+            return
+        with contextlib.suppress(JSEvalException, JSTimeoutException, JSOOMException):
+            self._ctx.eval("0", timeout_sec=5.0)
+
+    def _timeout(self) -> ApiError:
+        return renderer_error(
+            f"The evalscript ran longer than the emulator allows ({self._limits.time_s:g} s)."
+        )
+
+    def call_json(self, code: str) -> Any:
+        """Evaluate an expression and bring its value back through JSON."""
+        text = self._eval(f"__sh.json({code})")
+        return json.loads(text) if isinstance(text, str) else None
+
+    def run(self, code: str) -> None:
+        self._eval(code)
+
+    def set_json(self, name: str, value: Any) -> None:
+        """``__sh.<name> = value`` (a JSON value)."""
+        literal = json.dumps(json.dumps(value, allow_nan=False))
+        self._eval(f"__sh.{name} = JSON.parse({literal});")
+
+    def has_function(self, name: str) -> bool:
+        return bool(self._eval(f"typeof globalThis.{name} === 'function'"))
+
+    def alloc(self, key: str, dtype: npt.DTypeLike, count: int) -> npt.NDArray[Any]:
+        """A zeroed typed array ``__sh.bufs[key]`` in V8, seen from Python as a numpy array."""
+        np_dtype = np.dtype(dtype)
+        view = self._eval(f"__sh.alloc({json.dumps(key)}, '{_JS_TYPES[np_dtype]}', {count})")
+        assert isinstance(view, memoryview)
+        self._views.append(view)
+        return np.frombuffer(view, dtype=np_dtype, count=count)
+
+    # ------------------------------------------------------------------ hooks
+
+    def setup(self) -> SetupInfo:
+        if not self.has_function("setup"):
+            raise renderer_error("The evalscript defines no setup() function.")
+        if not self.has_function("evaluatePixel"):
+            raise renderer_error("The evalscript defines no evaluatePixel() function.")
+        return parse_setup(self.call_json("setup()"))
+
+    # ------------------------------------------------------------------ life cycle
+
+    def close(self) -> None:
+        # Callers copy what they keep before closing; a view still exported by a numpy array
+        # is only dropped here, never released under it.
+        for view in self._views:
+            with contextlib.suppress(BufferError):
+                view.release()
+        self._views.clear()
+        if self._ctx is not None:
+            self._ctx.close()
+            self._ctx = None
+
+    def __enter__(self) -> EvalscriptRuntime:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

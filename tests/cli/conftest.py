@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -45,6 +46,14 @@ class Shc:
 
     def bucket(self, name: str = BUCKET) -> Path:
         return self.emu.data_dir / "buckets" / name
+
+
+@pytest.fixture(scope="module")
+def world(emulator: Emulator) -> dict[str, Any]:
+    """A collection with one ingested tile of known B1 pixels (see `tests.cli.world`)."""
+    from tests.cli.world import build_world
+
+    return build_world(emulator)
 
 
 @pytest.fixture

@@ -315,3 +315,23 @@ def test_async_wait_timeout_is_one_line(mocked: MockedShc, api: respx.MockRouter
     assert result.stderr.startswith("error: ")
     assert len(result.stderr.splitlines()) == 1
     assert "Async Process" in result.stderr
+
+
+def test_async_wait_draws_a_bar_on_a_terminal_only_on_stderr(
+    mocked: MockedShc, api: respx.MockRouter, terminal_stderr: None
+) -> None:
+    api.get(f"{ASYNC}/{ASYNC_ID}").mock(
+        side_effect=[
+            httpx.Response(200, json={"id": ASYNC_ID, "status": "RUNNING"}),
+            httpx.Response(404, json={"error": {"status": 404}}),
+        ]
+    )
+    api.get(f"{ASYNC}/{OTHER_ID}").respond(404, json={"error": {"status": 404}})
+    result = mocked("process", "async", "wait", ASYNC_ID, OTHER_ID, "--interval", "0", "--json")
+    assert [json.loads(line)["status"] for line in result.stdout.splitlines()] == [
+        "FINISHED",
+        "FINISHED",
+    ]
+    assert "async requests" in result.stderr
+    assert "2/2" in result.stderr
+    assert "\x1b[" not in result.stdout

@@ -20,10 +20,12 @@ list to it. What a `Service` gives (``byoc/service.py`` and ``byoc/state.py`` ar
 
 from __future__ import annotations
 
+from sentinelhub_emulator.batch.registration import ADMIN_SERVICE as BATCH_ADMIN
+from sentinelhub_emulator.batch.registration import SERVICE as BATCH
 from sentinelhub_emulator.byoc.service import SERVICE as BYOC
 from sentinelhub_emulator.core.service import Service
 from sentinelhub_emulator.process.service import SERVICE as PROCESS
 
 __all__ = ["SERVICES", "Service"]
 
-SERVICES: tuple[Service, ...] = (BYOC, PROCESS)
+SERVICES: tuple[Service, ...] = (BYOC, PROCESS, BATCH, BATCH_ADMIN)

@@ -57,6 +57,13 @@ _defer_httpx_cli()
 #: add it here, to ``__all__`` and to the ``TYPE_CHECKING`` block (tests/unit/test_public_api.py
 #: checks that the three agree).
 _EXPORTS: dict[str, str] = {
+    "S3Uploader": "sentinelhub_client.s3",
+    "AsyncS3Uploader": "sentinelhub_client.s3",
+    "S3Error": "sentinelhub_client._core.errors",
+    "S3CredentialsError": "sentinelhub_client._core.errors",
+    "S3BucketNotFoundError": "sentinelhub_client._core.errors",
+    "S3AccessDeniedError": "sentinelhub_client._core.errors",
+    "S3UploadError": "sentinelhub_client._core.errors",
     "SentinelHubRequest": "sentinelhub_client.process",
     "AsyncProcessRequest": "sentinelhub_client.process",
     "SentinelHubProcess": "sentinelhub_client.process",
@@ -153,6 +160,11 @@ if TYPE_CHECKING:
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
+        S3AccessDeniedError,
+        S3BucketNotFoundError,
+        S3CredentialsError,
+        S3Error,
+        S3UploadError,
         SentinelHubError,
         SentinelHubValidationError,
         ServerError,
@@ -212,6 +224,10 @@ if TYPE_CHECKING:
         aget_async_running_status,
         get_async_running_status,
     )
+    from sentinelhub_client.s3 import (
+        AsyncS3Uploader,
+        S3Uploader,
+    )
 
     __version__: str
 
@@ -248,6 +264,7 @@ __all__ = [
     "AsyncPaginator",
     "AsyncProcessRequest",
     "AsyncProcessStatus",
+    "AsyncS3Uploader",
     "AsyncSentinelHub",
     "AsyncSentinelHubBYOC",
     "AsyncSentinelHubBatch",
@@ -286,7 +303,13 @@ __all__ = [
     "RateLimitError",
     "ResamplingType",
     "RetryPolicy",
+    "S3AccessDeniedError",
+    "S3BucketNotFoundError",
+    "S3CredentialsError",
+    "S3Error",
     "S3Specification",
+    "S3UploadError",
+    "S3Uploader",
     "SHConfig",
     "SentinelHub",
     "SentinelHubBYOC",

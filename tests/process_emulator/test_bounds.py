@@ -220,3 +220,73 @@ function evaluatePixel(s) { return [s.B1]; }
     assert response.status_code == 200, response.text
     pixels, _ = read_tiff(response.content)
     np.testing.assert_array_equal(pixels[0], expected)
+
+
+def _under_centres(
+    data: np.ndarray, transform: Affine, bbox: tuple[float, ...], size: int
+) -> np.ndarray:
+    """The values of ``data`` under each pixel centre of a ``size`` x ``size`` output over
+    ``bbox`` (every centre lies inside ``data``)."""
+    west, _, east, north = bbox[:4]
+    res = (east - west) / size
+    xs = west + (np.arange(size) + 0.5) * res
+    ys = north - (np.arange(size) + 0.5) * res
+    cols = np.floor((xs - transform.c) / transform.a).astype(int)
+    rows = np.floor((ys - transform.f) / transform.e).astype(int)
+    assert cols.min() >= 0
+    assert cols.max() < data.shape[1]
+    assert rows.min() >= 0
+    assert rows.max() < data.shape[0]
+    return np.asarray(data[rows[:, None], cols[None, :]])
+
+
+@pytest.mark.parametrize(
+    ("res", "level"),
+    [(20.0, 0), (15.0, None)],
+    ids=["overview-resolution", "between-full-and-overview"],
+)
+def test_unaligned_coarser_requests_sample_the_level_read(
+    world: World, res: float, level: int | None
+) -> None:
+    """A request off the source's lattice (16 m past a 20 m overview pixel edge, as a batch tile
+    grid is over a COG of its own origin) warps from the level the engine reads: the 20 m
+    overview at 20 m, full resolution at 15 m (the overview would be coarser than the output).
+    Each output pixel is the value of that level under its centre."""
+    bounds = (520_000.0, 5_000_000.0, 525_120.0, 5_005_120.0)
+    path = write_cog(
+        world.data_dir / f"ov-{res:g}" / "B1.tif",
+        crs_epsg=UTM,
+        bounds=bounds,
+        width=512,
+        height=512,
+        fill="noise",
+        overviews=True,
+    )
+    with rasterio.open(path) if level is None else rasterio.open(path, OVERVIEW_LEVEL=level) as src:
+        data, transform = src.read(1).astype(np.float32), src.transform
+    size = 200
+    west, north = bounds[0] + 46.0, bounds[3] - 46.0
+    bbox = (west, north - size * res, west + size * res, north)
+    expected = _under_centres(data, transform, bbox, size)
+    with rasterio.open(path) as full:
+        at_full = _under_centres(full.read(1).astype(np.float32), full.transform, bbox, size)
+    if level is not None:
+        assert np.mean(expected != at_full) > 0.9  # reading the wrong level shows
+    with world.client("/api/v1/byoc") as byoc:
+        created = byoc.post("/collections", json={"name": f"ov-{res:g}", "s3Bucket": "data"})
+        collection_id = created.json()["data"]["id"]
+        tile = byoc.post(
+            f"/collections/{collection_id}/tiles", json={"path": f"ov-{res:g}/(BAND).tif"}
+        )
+        assert tile.status_code == 201, tile.text
+    world.emulator.wait_for_ingestion()
+    script = """//VERSION=3
+function setup() { return {input: ["B1"], output: {bands: 1, sampleType: "FLOAT32"}}; }
+function evaluatePixel(s) { return [s.B1]; }
+"""
+    body = process_body(script, collection=collection_id, bbox=bbox, size=(size, size))
+    with world.client() as client:
+        response = client.post("/api/v1/process", json=body)
+    assert response.status_code == 200, response.text
+    pixels, _ = read_tiff(response.content)
+    np.testing.assert_array_equal(pixels[0], expected)

@@ -35,7 +35,7 @@ from sentinelhub_emulator.core.errors import (
     error_body,
 )
 from sentinelhub_emulator.core.spec import validate_body
-from sentinelhub_emulator.process.engine import render
+from sentinelhub_emulator.process import engine
 from sentinelhub_emulator.process.request import FORMATS, MAX_ASYNC_SIZE, parse_request, unsupported
 
 __all__ = ["AsyncJobs", "AsyncSettings", "Delivery", "parse_delivery", "resolve_evalscript"]
@@ -238,7 +238,7 @@ class AsyncJobs:
 
     def _process(self, job: _Job) -> None:
         try:
-            result = render(
+            result = engine.render(
                 self._ctx, job.account_id, job.body, max_size=MAX_ASYNC_SIZE, schema=None
             )
         except ApiError as error:

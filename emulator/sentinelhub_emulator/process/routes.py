@@ -31,8 +31,8 @@ from sentinelhub_emulator.core.errors import bad_payload, not_found
 from sentinelhub_emulator.core.params import parse_json, path_uuid, read_body
 from sentinelhub_emulator.core.routing import resource
 from sentinelhub_emulator.core.tokens import Principal
+from sentinelhub_emulator.process import engine
 from sentinelhub_emulator.process.encode import encode_tar
-from sentinelhub_emulator.process.engine import render
 from sentinelhub_emulator.process.request import FORMATS, unsupported
 from sentinelhub_emulator.process.service import jobs_for
 
@@ -134,7 +134,7 @@ async def process(request: Request, principal: Principal) -> Response:
     ctx = context_of(request)
     factor = OCTET_STREAM_FACTOR if packing == "application/octet-stream" else 1.0
     result = await run_in_threadpool(
-        functools.partial(render, ctx, principal.account_id, body, format_factor=factor)
+        functools.partial(engine.render, ctx, principal.account_id, body, format_factor=factor)
     )
     units = result.processing_units
     if packing in TAR_TYPES:

@@ -17,7 +17,12 @@
     ├── SentinelHubValidationError    bad input, caught before anything is sent (also a ValueError)
     ├── DownloadError                 a file download failed
     ├── IngestionError                tiles ended in FAILED
-    └── WaitTimeoutError              a ``wait_for_*`` helper ran out of time (also a TimeoutError)
+    ├── WaitTimeoutError              a ``wait_for_*`` helper ran out of time (also a TimeoutError)
+    └── S3Error                       an S3 store refused or failed (``sentinelhub_client.s3``)
+        ├── S3CredentialsError        no credentials, or the store does not accept them
+        ├── S3BucketNotFoundError     no such bucket at that endpoint
+        ├── S3AccessDeniedError       valid credentials, missing permission (also a PermissionError)
+        └── S3UploadError             some files of an upload failed (``failures``)
 
 `error_from_response` turns any non-2xx answer into the right class. It copes with a missing
 body, a body that is not JSON (an HTML page from a proxy), the service's ``{"error": {...}}``
@@ -58,6 +63,11 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "S3AccessDeniedError",
+    "S3BucketNotFoundError",
+    "S3CredentialsError",
+    "S3Error",
+    "S3UploadError",
     "SentinelHubError",
     "SentinelHubValidationError",
     "ServerError",
@@ -524,3 +534,64 @@ class BatchFailedError(SentinelHubError, RuntimeError):
         self.request_id = request_id
         self.error = error
         super().__init__(message)
+
+
+# ------------------------------------------------------------------------------ S3 (the s3 extra)
+
+
+class S3Error(SentinelHubError):
+    """Something went wrong with an S3 (or S3-compatible) object store.
+
+    Attributes:
+        bucket: the bucket concerned, if one.
+        key: the object key concerned, if one.
+        code: the store's error code (``NoSuchBucket``, ``AccessDenied``, ...), if it gave one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        bucket: str | None = None,
+        key: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        self.bucket = bucket
+        self.key = key
+        self.code = code
+        super().__init__(message)
+
+
+class S3CredentialsError(S3Error):
+    """No AWS credentials were found, or the store does not accept them (unknown access key,
+    wrong secret, expired session token). Nothing was uploaded."""
+
+
+class S3BucketNotFoundError(S3Error):
+    """The bucket does not exist at this endpoint (or in this region). Nothing was uploaded."""
+
+
+class S3AccessDeniedError(S3Error, PermissionError):
+    """The credentials are valid but lack a permission on the bucket (also a `PermissionError`)."""
+
+
+class S3UploadError(S3Error):
+    """Some files failed to upload; the others are in place, and a re-run uploads only the rest.
+
+    Attributes:
+        failures: the object key of each failed file and its error (an `S3Error` where the
+            cause is known).
+        completed: the keys that are in place (uploaded now or found already there).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        bucket: str,
+        failures: Mapping[str, BaseException],
+        completed: Sequence[str],
+    ) -> None:
+        super().__init__(message, bucket=bucket)
+        self.failures = dict(failures)
+        self.completed = list(completed)

@@ -1,0 +1,45 @@
+"""Batch v1 as the emulator registers it (see `sentinelhub_emulator.services`).
+
+Two entries: the API under ``/api/v1/batch`` and the test-only fault endpoint under
+``/_emulator/batch`` (admin token). The `BatchService` (store, scheduler, worker pool) is the
+service's per-application state: made when the emulator starts, started before it listens,
+stopped after it stops.
+"""
+
+from __future__ import annotations
+
+from sentinelhub_emulator.batch import routes
+from sentinelhub_emulator.batch.service import BatchService
+from sentinelhub_emulator.batch.store import SCHEMA
+from sentinelhub_emulator.core.context import EmulatorContext
+from sentinelhub_emulator.core.service import Service
+
+__all__ = ["ADMIN_SERVICE", "SERVICE"]
+
+NAME = "batch"
+
+
+def _create(context: EmulatorContext) -> BatchService:
+    return BatchService(context, context.db)
+
+
+def _start(context: EmulatorContext) -> None:
+    context.state(NAME, BatchService).start()
+
+
+def _stop(context: EmulatorContext) -> None:
+    context.state(NAME, BatchService).stop()
+
+
+SERVICE = Service(
+    name=NAME,
+    base_paths=("/api/v1/batch",),
+    routes=routes.routes,
+    schema=SCHEMA,
+    state=_create,
+    start=_start,
+    stop=_stop,
+)
+ADMIN_SERVICE = Service(
+    name="batch-admin", base_paths=("/_emulator/batch",), routes=routes.admin_routes
+)

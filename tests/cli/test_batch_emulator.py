@@ -1,10 +1,5 @@
 """``shc batch`` end to end on the emulator: a batch request's whole life (create, analyse, tiles,
-start, wait, outputs, cancel, refused actions, delete, grids).
-
-PENDING: named so that pytest does not collect it until main has the emulator's Batch service
-(branch emu-batch); then rename it to ``test_batch_emulator.py``. It passes against emu-batch's
-emulator: ``PYTHONPATH=../emu-batch/emulator pytest tests/cli/pending_batch_emulator.py``.
-"""
+start, wait, outputs, cancel, refused actions, delete, grids)."""
 
 from __future__ import annotations
 

@@ -130,6 +130,13 @@ _EXPORTS: dict[str, str] = {
     "ByocCollectionBand": "sentinelhub_client.byoc.models",
     "ByocTile": "sentinelhub_client.byoc.models",
     "TileStatus": "sentinelhub_client.byoc.models",
+    "RegistrationReport": "sentinelhub_client.byoc.bulk",
+    "CogReport": "sentinelhub_client.cog",
+    "bands_from_files": "sentinelhub_client.cog",
+    "cover_geometry": "sentinelhub_client.cog",
+    "crs_urn": "sentinelhub_client.cog",
+    "to_cog": "sentinelhub_client.cog",
+    "validate_cog": "sentinelhub_client.cog",
 }
 
 if TYPE_CHECKING:
@@ -195,6 +202,9 @@ if TYPE_CHECKING:
         SentinelHubBatch,
         TilingGrid,
     )
+    from sentinelhub_client.byoc.bulk import (
+        RegistrationReport,
+    )
     from sentinelhub_client.byoc.client import (
         AsyncSentinelHubBYOC,
         SentinelHubBYOC,
@@ -205,6 +215,14 @@ if TYPE_CHECKING:
         ByocCollectionBand,
         ByocTile,
         TileStatus,
+    )
+    from sentinelhub_client.cog import (
+        CogReport,
+        bands_from_files,
+        cover_geometry,
+        crs_urn,
+        to_cog,
+        validate_cog,
     )
     from sentinelhub_client.process import (
         CRS,
@@ -286,6 +304,7 @@ __all__ = [
     "ByocCollectionAdditionalData",
     "ByocCollectionBand",
     "ByocTile",
+    "CogReport",
     "ConflictError",
     "DecodingError",
     "Deployment",
@@ -301,6 +320,7 @@ __all__ = [
     "PermissionDeniedError",
     "ProcessResponse",
     "RateLimitError",
+    "RegistrationReport",
     "ResamplingType",
     "RetryPolicy",
     "S3AccessDeniedError",
@@ -327,6 +347,11 @@ __all__ = [
     "WaitTimeoutError",
     "__version__",
     "aget_async_running_status",
+    "bands_from_files",
     "clear_token_cache",
+    "cover_geometry",
+    "crs_urn",
     "get_async_running_status",
+    "to_cog",
+    "validate_cog",
 ]

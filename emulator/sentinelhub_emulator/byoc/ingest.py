@@ -4,13 +4,13 @@ This module is a pure library. It knows nothing of HTTP or of the database; the 
 calls `ingest_tile` when a tile moves to INGESTING and stores either the `IngestionResult` or the
 `IngestionFailure.cause` (the tile's ``failedIngestionCause``).
 
-The TIFF structure (IFDs and their tag values) is parsed here with plain file reads, and
-georeferencing comes from rasterio/GDAL opening the file. The data is then checked as the service
-checks it: every internal tile (of every image: full resolution, overviews, masks) must lie
-within the file, and every block of every band must decode. Blocks are read one at a time, one
-band at a time, so memory stays within one block whatever the file's size; never a whole raster.
-
-The rule checks are pure functions of the file: no I/O beyond reading it, no HTTP, no database.
+The per-file COG rules (TIFF structure, header size, tiling and block sizes, CRS, poles, data
+types, data readable) are not written here: they are `sentinelhub_client.cog.rules`, the one
+module of the facade that the emulator imports, so that the facade's `validate_cog` and this
+ingestion can never disagree. Those rules parse the TIFF structure with plain file reads, take
+georeferencing from rasterio/GDAL, and decode every block of every band of every image (one
+block of one band at a time, so memory stays within one block whatever the file's size). This
+module adds what is about tiles: paths in the bucket, bands, cover geometry, resolutions.
 
 Conventions:
 
@@ -32,22 +32,16 @@ import glob
 import math
 import re
 import statistics
-import struct
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
-import numpy.typing as npt
-import rasterio
 import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
-from rasterio.enums import MaskFlags
-from rasterio.errors import NotGeoreferencedWarning, RasterioError
-from rasterio.warp import transform_bounds
+from sentinelhub_client.cog import rules
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
@@ -80,19 +74,12 @@ MAX_PATH_CHARS = 1024
 #: Longest folder or file name in a path, in UTF-8 bytes (what file systems and S3 tools allow).
 MAX_NAME_BYTES = 255
 
-#: The CRSs a BYOC file may use.
-ALLOWED_EPSG_CODES: frozenset[int] = frozenset(
-    {4326, 3857, 3035, *range(32601, 32661), *range(32701, 32761)}
-)
-
-#: Largest accepted TIFF header: IFDs plus the tag values they point to.
-MAX_HEADER_BYTES = 1_048_576
-
-MIN_BLOCK_SIZE = 256
-MAX_BLOCK_SIZE = 2048
-
-#: A collection holds at most this many bands.
-MAX_BANDS = 100
+# The COG rules and their limits are shared with the facade's `validate_cog`.
+ALLOWED_EPSG_CODES = rules.ALLOWED_EPSG_CODES
+MAX_HEADER_BYTES = rules.MAX_HEADER_BYTES
+MIN_BLOCK_SIZE = rules.MIN_BLOCK_SIZE
+MAX_BLOCK_SIZE = rules.MAX_BLOCK_SIZE
+MAX_BANDS = rules.MAX_BANDS
 
 #: Overviews narrower and lower than this do not count towards ``maxMetersPerPixel``.
 MIN_OVERVIEW_SIZE = 256
@@ -101,23 +88,6 @@ MIN_OVERVIEW_SIZE = 256
 MIN_COLLECTION_MAX_METERS_PER_PIXEL = 500.0
 
 _CRS84 = "urn:ogc:def:crs:OGC:1.3:CRS84"
-
-# numpy dtype name -> (bitDepth, sampleFormat) as the BYOC API names them.
-_DTYPE_FORMATS: dict[str, tuple[int, str]] = {
-    "uint8": (8, "UINT"),
-    "int8": (8, "INT"),
-    "uint16": (16, "UINT"),
-    "int16": (16, "INT"),
-    "uint32": (32, "UINT"),
-    "int32": (32, "INT"),
-    "float32": (32, "FLOAT"),
-}
-
-_REWRITE_HINT = (
-    "rewrite it as a Cloud Optimized GeoTIFF, e.g. with "
-    "`gdal_translate -of COG -co BLOCKSIZE=512 in.tif out.tif`"
-)
-
 
 # --------------------------------------------------------------------------------------------
 # Public data types
@@ -266,319 +236,6 @@ def _band_path(tile_path: str, band: BandSpec) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# TIFF structure (read from the file's IFDs, never from its pixels)
-
-# TIFF field type -> size in bytes of one value.
-_TYPE_SIZES = {
-    **{1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4},
-    **{16: 8, 17: 8, 18: 8},  # BigTIFF's 64-bit types
-}
-# Unsigned integer field types -> numpy type code.
-_UINT_CODES = {1: "u1", 3: "u2", 4: "u4", 13: "u4", 16: "u8", 18: "u8"}
-
-_TAG_SUBFILE_TYPE = 254
-_TAG_WIDTH = 256
-_TAG_HEIGHT = 257
-_TAG_STRIP_OFFSETS = 273
-_TAG_STRIP_BYTE_COUNTS = 279
-_TAG_TILE_WIDTH = 322
-_TAG_TILE_HEIGHT = 323
-_TAG_TILE_OFFSETS = 324
-_TAG_TILE_BYTE_COUNTS = 325
-_WANTED_TAGS = frozenset(
-    {
-        _TAG_SUBFILE_TYPE,
-        _TAG_WIDTH,
-        _TAG_HEIGHT,
-        _TAG_STRIP_OFFSETS,
-        _TAG_STRIP_BYTE_COUNTS,
-        _TAG_TILE_WIDTH,
-        _TAG_TILE_HEIGHT,
-        _TAG_TILE_OFFSETS,
-        _TAG_TILE_BYTE_COUNTS,
-    }
-)
-
-_MAX_IFDS = 256
-_MAX_IFD_ENTRIES = 4096
-# Stop scanning metadata well past the limit: the verdict is known and memory stays bounded.
-_MAX_SCANNED_METADATA = 32 * MAX_HEADER_BYTES
-
-
-@dataclass(frozen=True)
-class _TiffImage:
-    """One image (IFD) of a TIFF: the full-resolution image, an overview or a mask."""
-
-    label: str
-    width: int
-    height: int
-    block: tuple[int, int] | None  # (width, height) of internal tiles; None when striped
-    is_mask: bool
-    is_overview: bool
-    # The first block (internal tile or strip) whose bytes run past the end of the file:
-    # (index, first byte, end byte); None when every block lies within the file.
-    overrun: tuple[int, int, int] | None = None
-
-
-@dataclass(frozen=True)
-class _TiffLayout:
-    images: tuple[_TiffImage, ...]
-    header_bytes: int
-    file_size: int = 0
-
-
-class _TiffReader:
-    """Bounds-checked reads of TIFF structures from an open file."""
-
-    def __init__(self, fh: BinaryIO, size: int, rel: str) -> None:
-        self.fh = fh
-        self.size = size
-        self.rel = rel
-        head = fh.read(16)
-        if head[:2] == b"II":
-            self.order = "<"
-        elif head[:2] == b"MM":
-            self.order = ">"
-        else:
-            raise self._not_tiff()
-        (magic,) = struct.unpack(self.order + "H", head[2:4])
-        if magic == 42 and len(head) >= 8:
-            self.big = False
-            (self.first_ifd,) = struct.unpack(self.order + "I", head[4:8])
-            self.file_header = 8
-        elif magic == 43 and len(head) == 16:
-            self.big = True
-            (self.first_ifd,) = struct.unpack(self.order + "Q", head[8:16])
-            self.file_header = 16
-        else:
-            raise self._not_tiff()
-
-    def _not_tiff(self) -> IngestionFailure:
-        return IngestionFailure(
-            f"File '{self.rel}' is not a TIFF file (its first bytes are not a TIFF signature); "
-            "upload the band as a Cloud Optimized GeoTIFF."
-        )
-
-    def corrupt(self, detail: str) -> IngestionFailure:
-        return IngestionFailure(
-            f"File '{self.rel}' is not a readable TIFF ({detail}); it may be truncated or "
-            f"damaged, so upload it again or {_REWRITE_HINT}."
-        )
-
-    def read_at(self, offset: int, length: int) -> bytes:
-        if offset < 0 or offset + length > self.size:
-            raise self.corrupt(f"a structure at byte {offset} runs past the end of the file")
-        self.fh.seek(offset)
-        data = self.fh.read(length)
-        if len(data) != length:
-            raise self.corrupt("the file ended early")
-        return data
-
-    def unpack_uint(self, raw: bytes) -> int:
-        return int(struct.unpack(self.order + ("Q" if self.big else "I"), raw)[0])
-
-
-def _first_value(tags: dict[int, npt.NDArray[np.uint64]], tag: int) -> int | None:
-    values = tags.get(tag)
-    return int(values[0]) if values is not None and values.size else None
-
-
-def _read_tiff_layout(path: Path, rel: str) -> _TiffLayout:
-    """Walk the IFD chain of a TIFF and measure its header.
-
-    The header size is the larger of (a) the offset of the first byte of image data and (b) the
-    total size of the file header, IFDs and out-of-line tag values. In a COG both agree (all
-    metadata comes first); (b) also catches files whose IFDs sit after the image data.
-    """
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        reader = _TiffReader(fh, size, rel)
-        count_size, entry_size, next_size = (8, 20, 8) if reader.big else (2, 12, 4)
-        metadata_bytes = reader.file_header
-        first_data: int | None = None
-        images: list[_TiffImage] = []
-        seen: set[int] = set()
-        offset = reader.first_ifd
-        overview_number = 0
-        while offset:
-            if offset in seen or len(seen) >= _MAX_IFDS:
-                raise reader.corrupt("its chain of image directories loops or is too long")
-            seen.add(offset)
-            (entries,) = struct.unpack(
-                reader.order + ("Q" if reader.big else "H"), reader.read_at(offset, count_size)
-            )
-            if not 0 < entries <= _MAX_IFD_ENTRIES:
-                raise reader.corrupt(f"an image directory claims {entries} entries")
-            table = reader.read_at(offset + count_size, entries * entry_size + next_size)
-            metadata_bytes += count_size + entries * entry_size + next_size
-            tags: dict[int, npt.NDArray[np.uint64]] = {}
-            for i in range(entries):
-                entry = table[i * entry_size : (i + 1) * entry_size]
-                tag, field_type = struct.unpack(reader.order + "HH", entry[:4])
-                value_count = reader.unpack_uint(entry[4 : 4 + (entry_size - 4) // 2])
-                value_field = entry[4 + (entry_size - 4) // 2 :]
-                type_size = _TYPE_SIZES.get(field_type)
-                if type_size is None:
-                    continue  # an unknown field type: its size cannot be known, skip it
-                nbytes = type_size * value_count
-                inline = nbytes <= len(value_field)
-                if not inline:
-                    metadata_bytes += nbytes
-                    if metadata_bytes > _MAX_SCANNED_METADATA:
-                        break
-                if tag in _WANTED_TAGS and field_type in _UINT_CODES:
-                    raw = (
-                        value_field[:nbytes]
-                        if inline
-                        else reader.read_at(reader.unpack_uint(value_field), nbytes)
-                    )
-                    code = reader.order + _UINT_CODES[field_type]
-                    tags[tag] = np.frombuffer(raw, dtype=code).astype(np.uint64)
-            if metadata_bytes > _MAX_SCANNED_METADATA:
-                break
-
-            width, height = _first_value(tags, _TAG_WIDTH), _first_value(tags, _TAG_HEIGHT)
-            if width is None or height is None:
-                raise reader.corrupt("an image directory has no image width or height")
-            subfile = _first_value(tags, _TAG_SUBFILE_TYPE) or 0
-            is_mask, is_overview = bool(subfile & 4), bool(subfile & 1)
-            tile_w = _first_value(tags, _TAG_TILE_WIDTH)
-            tile_h = _first_value(tags, _TAG_TILE_HEIGHT)
-            tiled = tile_w is not None and tile_h is not None and _TAG_TILE_OFFSETS in tags
-            # GDAL writes an overview's mask right after the overview itself.
-            if is_overview and not is_mask:
-                overview_number += 1
-            label = "full resolution"
-            if is_overview:
-                label = f"overview {overview_number}"
-            if is_mask:
-                label = "mask" if not is_overview else f"mask of overview {overview_number}"
-            data_offsets = tags.get(_TAG_TILE_OFFSETS if tiled else _TAG_STRIP_OFFSETS)
-            byte_counts = tags.get(_TAG_TILE_BYTE_COUNTS if tiled else _TAG_STRIP_BYTE_COUNTS)
-            overrun: tuple[int, int, int] | None = None
-            if (
-                data_offsets is not None
-                and byte_counts is not None
-                and data_offsets.shape == byte_counts.shape
-            ):
-                present = data_offsets[(data_offsets > 0) & (byte_counts > 0)]
-                if present.size:
-                    lowest = int(present.min())
-                    first_data = lowest if first_data is None else min(first_data, lowest)
-                ends = data_offsets + byte_counts
-                past = np.flatnonzero((byte_counts > 0) & (ends > np.uint64(size)))
-                if past.size:
-                    index = int(past[0])
-                    overrun = (index, int(data_offsets[index]), int(ends[index]))
-            images.append(
-                _TiffImage(
-                    label=label,
-                    width=width,
-                    height=height,
-                    block=(tile_w, tile_h) if tiled and tile_w and tile_h else None,
-                    is_mask=is_mask,
-                    is_overview=is_overview,
-                    overrun=overrun,
-                )
-            )
-            offset = reader.unpack_uint(table[-next_size:])
-    if not images and metadata_bytes <= _MAX_SCANNED_METADATA:
-        raise reader.corrupt("it has no image directory")
-    header_bytes = max(metadata_bytes, first_data or 0)
-    return _TiffLayout(images=tuple(images), header_bytes=header_bytes, file_size=size)
-
-
-def _check_layout(layout: _TiffLayout, rel: str) -> None:
-    """Header size, tiling and block size rules."""
-    if layout.header_bytes > MAX_HEADER_BYTES:
-        raise IngestionFailure(
-            f"File '{rel}' has a {layout.header_bytes} byte header (image directories and tag "
-            f"data), above the {MAX_HEADER_BYTES} byte (1 MB) limit; remove large metadata tags "
-            "or split the raster into smaller files."
-        )
-    for image in layout.images:
-        if image.block is None:
-            where = "" if image.label == "full resolution" else f" (its {image.label})"
-            raise IngestionFailure(
-                f"File '{rel}' is not internally tiled{where}: it stores pixels in strips; "
-                f"{_REWRITE_HINT}."
-            )
-    full = layout.images[0]
-    assert full.block is not None  # checked above
-    block_w, block_h = full.block
-    if not (
-        MIN_BLOCK_SIZE <= block_w <= MAX_BLOCK_SIZE and MIN_BLOCK_SIZE <= block_h <= MAX_BLOCK_SIZE
-    ):
-        raise IngestionFailure(
-            f"File '{rel}' has {block_w}x{block_h} px internal tiles; they must be between "
-            f"{MIN_BLOCK_SIZE}x{MIN_BLOCK_SIZE} and {MAX_BLOCK_SIZE}x{MAX_BLOCK_SIZE} px, so "
-            f"{_REWRITE_HINT}."
-        )
-    for image in layout.images[1:]:
-        if image.block != full.block:
-            assert image.block is not None
-            raise IngestionFailure(
-                f"File '{rel}' has {block_w}x{block_h} px internal tiles at full resolution but "
-                f"{image.block[0]}x{image.block[1]} px in its {image.label}; every level needs "
-                f"the same tile size, so {_REWRITE_HINT}."
-            )
-
-
-def _check_data_ranges(layout: _TiffLayout, rel: str) -> None:
-    """Every block of every image must lie within the file (a cut upload fails here)."""
-    for image in layout.images:
-        if image.overrun is None:
-            continue
-        index, start, end = image.overrun
-        kind = "internal tile" if image.block is not None else "strip"
-        raise IngestionFailure(
-            f"File '{rel}' is truncated: {kind} {index} of its {_image_name(image.label)} "
-            f"occupies bytes "
-            f"{start}-{end - 1} but the file has only {layout.file_size} bytes; upload the "
-            "whole file again."
-        )
-
-
-def _image_name(label: str) -> str:
-    return "full-resolution image" if label == "full resolution" else label
-
-
-def _gdal_detail(exc: BaseException, target: Path) -> str:
-    """GDAL's own words for a read error, without the server's path to the file."""
-    cause = exc.__cause__ or exc
-    detail = str(cause).rsplit(": ", 1)[-1].strip().rstrip(".")
-    return "" if not detail or str(target) in detail else f": {detail}"
-
-
-def _check_blocks(src: Any, target: Path, rel: str, label: str) -> None:
-    """Decode every block of every band (and of the mask) of one open image, one block of one
-    band at a time, so that memory stays within one block (at most 2048 x 2048 samples)."""
-    has_mask = any(MaskFlags.per_dataset in flags for flags in src.mask_flag_enums)
-    for _, window in src.block_windows(1):
-        try:
-            for band in range(1, src.count + 1):
-                src.read(band, window=window)
-            if has_mask:
-                src.read_masks(1, window=window)
-        except RasterioError as exc:
-            raise IngestionFailure(
-                f"File '{rel}' has an internal tile that does not decode (the one at pixel "
-                f"column {int(window.col_off)}, row {int(window.row_off)} of its "
-                f"{label}{_gdal_detail(exc, target)}); the file is damaged, so upload it again "
-                f"or {_REWRITE_HINT}."
-            ) from exc
-
-
-def _check_decodes(src: Any, target: Path, rel: str, overviews: int) -> None:
-    """Decode every internal tile of the open full-resolution image ``src`` and of its
-    ``overviews`` overviews (each opened in turn)."""
-    _check_blocks(src, target, rel, "full-resolution image")
-    for level in range(overviews):
-        with _open_raster(target, rel, overview_level=level) as overview:
-            _check_blocks(overview, target, rel, f"overview {level + 1}")
-
-
-# --------------------------------------------------------------------------------------------
 # One file's georeferencing
 
 
@@ -594,97 +251,33 @@ class _FileInfo:
     dtypes: tuple[str, ...]
 
 
-def _open_raster(target: Path, rel: str, *, overview_level: int | None = None) -> Any:
-    """Open with GDAL, ignoring sibling files (.ovr, .aux.xml, .msk) that could hold anything;
-    ``overview_level`` (0 = the first overview) opens one overview as a dataset."""
-    options = {} if overview_level is None else {"overview_level": overview_level}
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", NotGeoreferencedWarning)
-            with rasterio.Env(GDAL_DISABLE_READDIR_ON_OPEN="EMPTY_DIR", GDAL_PAM_ENABLED="NO"):
-                return rasterio.open(target, **options)
-    except RasterioError as exc:
-        raise IngestionFailure(
-            f"File '{rel}' could not be read as a GeoTIFF ({exc}); {_REWRITE_HINT}."
-        ) from exc
-
-
 def _dtype_format(dtype: str, rel: str, band_index: int) -> tuple[int, str]:
-    fmt = _DTYPE_FORMATS.get(dtype)
+    fmt = rules.dtype_format(dtype)
     if fmt is None:
-        raise IngestionFailure(
-            f"File '{rel}' stores band {band_index} as {dtype}, which BYOC does not support; "
-            "convert it to 8, 16 or 32-bit integers or 32-bit floats "
-            "(e.g. `gdal_translate -ot Float32 -of COG`)."
-        )
+        [finding] = rules.dtype_findings([dtype], rel)
+        raise IngestionFailure(finding.message.replace("band 1 ", f"band {band_index} ", 1))
     return fmt
 
 
 def _inspect_file(bucket: Path, rel: str) -> _FileInfo:
-    """Run every per-file rule on ``rel`` and return its georeferencing."""
+    """Run every per-file rule (the shared `sentinelhub_client.cog.rules`) on ``rel`` and
+    return its georeferencing; the first broken rule is the tile's cause."""
     target = _open_existing(bucket, rel)
-    layout = _read_tiff_layout(target, rel)
-    _check_layout(layout, rel)
-    _check_data_ranges(layout, rel)
-    with _open_raster(target, rel) as src:
-        if src.driver != "GTiff":
-            raise IngestionFailure(
-                f"File '{rel}' opens as {src.driver}, not as a GeoTIFF; {_REWRITE_HINT}."
-            )
-        if src.crs is None:
-            raise IngestionFailure(
-                f"File '{rel}' has no coordinate reference system; georeference it in one of "
-                "EPSG:4326, EPSG:3857, EPSG:3035 or a WGS84 UTM zone (EPSG:326xx/327xx)."
-            )
-        epsg = src.crs.to_epsg()
-        if epsg not in ALLOWED_EPSG_CODES:
-            shown = f"EPSG:{epsg}" if epsg else "a CRS without an EPSG code"
-            raise IngestionFailure(
-                f"File '{rel}' is in {shown}, which BYOC does not accept; reproject it to "
-                "EPSG:4326, EPSG:3857, EPSG:3035 or a WGS84 UTM zone (EPSG:32601-32660, "
-                "EPSG:32701-32760), e.g. with `gdalwarp -t_srs EPSG:4326`."
-            )
-        left, bottom, right, top = (float(v) for v in src.bounds)
-        transform = src.transform
-        res = (math.hypot(transform.a, transform.d), math.hypot(transform.b, transform.e))
-        info = _FileInfo(
-            rel=rel,
-            crs_epsg=epsg,
-            bounds=(min(left, right), min(bottom, top), max(left, right), max(bottom, top)),
-            res=res,
-            width=int(src.width),
-            height=int(src.height),
-            overview_sizes=tuple(
-                (image.width, image.height)
-                for image in layout.images
-                if image.is_overview and not image.is_mask
-            ),
-            dtypes=tuple(str(d) for d in src.dtypes),
-        )
-        _check_pole(info, src.crs)
-        _check_decodes(src, target, rel, len(info.overview_sizes))
-    return info
-
-
-def _check_pole(info: _FileInfo, crs: Any) -> None:
-    """The footprint must stay strictly between the poles."""
-    left, bottom, right, top = info.bounds
-    if info.crs_epsg == 4326:
-        south, north = bottom, top
-    else:
-        try:
-            _, south, _, north = transform_bounds(crs, "EPSG:4326", left, bottom, right, top)
-        except (RasterioError, ValueError) as exc:
-            raise IngestionFailure(
-                f"File '{info.rel}' has bounds that cannot be placed on the globe ({exc}); "
-                "check its georeferencing."
-            ) from exc
-    if not (math.isfinite(south) and math.isfinite(north)) or south <= -90.0 or north >= 90.0:
-        raise IngestionFailure(
-            f"File '{info.rel}' reaches or crosses a pole (latitudes {south:g} to {north:g}); "
-            "BYOC files must stay clear of the poles, so crop it to end short of latitude "
-            "90 north or south."
-        )
+    check = rules.check_file(target, rel)
+    if check.errors:
+        raise IngestionFailure(check.errors[0].message)
+    facts = check.facts
+    assert facts is not None  # no error: the file opened
+    return _FileInfo(
+        rel=rel,
+        crs_epsg=facts.crs_epsg,
+        bounds=facts.bounds,
+        res=facts.res,
+        width=facts.width,
+        height=facts.height,
+        overview_sizes=facts.overview_sizes,
+        dtypes=facts.dtypes,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -976,34 +569,9 @@ def ingest_tile(
 # --------------------------------------------------------------------------------------------
 # Band discovery
 
-# Reserved words and a few globals that a band name must not shadow in an evalscript.
-_JS_RESERVED_WORDS = """
-    await break case catch class const continue debugger default delete do else enum export
-    extends false finally for function if implements import in instanceof interface let new
-    null package private protected public return static super switch this throw true try
-    typeof var void while with yield arguments eval undefined NaN Infinity
-"""
-_JS_RESERVED = frozenset(_JS_RESERVED_WORDS.split())
-
-
-def js_identifier(text: str) -> str:
-    """Turn text into a valid JavaScript identifier (ASCII letters, digits, ``_`` and ``$``).
-
-    Other characters become ``_``, a leading digit gets a ``B`` prefix, a reserved word (or a
-    global such as ``NaN``) gets a trailing ``_``, and empty text becomes ``band``. This is how
-    the ingestion engine names the bands it discovers.
-    """
-    name = re.sub(r"[^A-Za-z0-9_$]", "_", text) or "band"
-    if name[0].isdigit():
-        name = "B" + name
-    if name in _JS_RESERVED:
-        name += "_"
-    return name
-
-
-def is_band_name(name: str) -> bool:
-    """Whether ``name`` is a valid band name: an identifier that `js_identifier` leaves alone."""
-    return js_identifier(name) == name
+#: Band names: the shared rule (valid JavaScript identifiers, as evalscripts use them).
+js_identifier = rules.js_identifier
+is_band_name = rules.is_band_name
 
 
 def _natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
@@ -1041,8 +609,11 @@ def _match_band_files(bucket: Path, tile_path: str) -> list[tuple[str, str]]:
 
 def _file_dtypes(bucket: Path, rel: str) -> tuple[str, ...]:
     target = _open_existing(bucket, rel)
-    with _open_raster(target, rel) as src:
-        return tuple(str(d) for d in src.dtypes)
+    try:
+        with rules.open_raster(target, rel) as src:
+            return tuple(str(d) for d in src.dtypes)
+    except rules.RuleError as failure:
+        raise IngestionFailure(failure.finding.message) from None
 
 
 def _identifier_names(raw_names: Sequence[str]) -> list[str]:

@@ -254,10 +254,14 @@ class DownloadError(SentinelHubError):
 
 
 class IngestionError(SentinelHubError):
-    """Tiles ended in ``FAILED``; ``tiles`` holds them, each with its ``failed_ingestion_cause``."""
+    """Tiles ended in ``FAILED``; ``tiles`` holds them, each with its ``failed_ingestion_cause``;
+    ``results`` holds every watched tile as last seen (the partial results of a wait)."""
 
-    def __init__(self, message: str, *, tiles: Sequence[ByocTile] = ()) -> None:
+    def __init__(
+        self, message: str, *, tiles: Sequence[ByocTile] = (), results: Sequence[ByocTile] = ()
+    ) -> None:
         self.tiles = list(tiles)
+        self.results = list(results)
         super().__init__(message)
 
 

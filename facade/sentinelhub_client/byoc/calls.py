@@ -50,9 +50,14 @@ from sentinelhub_api.types import UNSET
 
 from sentinelhub_client._core.config import DEFAULT_BYOC_BASE_PATH
 from sentinelhub_client._core.errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
     ConflictError,
     IngestionError,
+    RateLimitError,
     SentinelHubValidationError,
+    ServerError,
     WaitTimeoutError,
     describe_tiles,
 )
@@ -72,6 +77,7 @@ __all__ = [
     "check_file_list",
     "check_tile_path",
     "collection_id_of",
+    "is_transient",
     "tile_id_of",
 ]
 
@@ -739,11 +745,39 @@ class ByocCalls:
 # -- waiting for ingestion (shared decisions) --------------------------------------------------
 
 
+def is_transient(exc: BaseException) -> bool:
+    """Whether a call that raised ``exc`` may succeed if tried again later (429, 408, 5xx,
+    connection failures and timeouts, a truncated answer)."""
+    if isinstance(exc, RateLimitError | ServerError | APIConnectionError):
+        return True
+    if isinstance(exc, APIResponseValidationError):
+        return True
+    return isinstance(exc, APIError) and exc.status == 408
+
+
+#: The statuses of a tile whose ingestion is not over, in the order a tile moves through them.
+PENDING_STATUSES = ("WAITING", "QUEUED", "INGESTING")
+
+
 @dataclass
 class IngestionWatch:
-    """The decisions of ``wait_for_tiles``, without I/O: what to poll, when it is over.
+    """The decisions of ``wait_for_tiles``, without I/O: which listings a poll sends, what they
+    tell, when the wait is over.
 
-    ``tile_ids`` None watches every tile of the collection (the listing is polled).
+    - Given tiles: each poll is one paged listing of the collection, newest first
+      (``sort=created:desc``), that stops as soon as every watched tile not final yet has
+      been seen; waiting for tiles just registered reads only the first pages.
+    - The whole collection (``tile_ids`` None): each poll lists the pending tiles only, with
+      the ``status`` filter (WAITING, then QUEUED, then INGESTING: the order tiles move in, so
+      none slips between two listings); once all three are empty, one full listing gives the
+      final states. A mostly ingested collection of 20,000 tiles costs 3 requests a poll.
+
+    A poll whose request runs out of retries on a transient failure keeps what its pages
+    already told and the wait goes on (only the timeout ends it); other errors end it.
+
+    Shells, per poll: ``begin_pass``; then for each query of ``next_listing()``: list, ``see``
+    each tile until ``enough``, ``listing_done``; ``poll_failed`` on an error.
+    `sentinelhub_client._core.polling` does the sleeping and the deadline.
     """
 
     collection_id: UUID
@@ -752,6 +786,17 @@ class IngestionWatch:
     timeout: float | None
     started: float
     latest: dict[str, ByocTile] = field(default_factory=dict)
+    polls: int = 0
+    failed_polls: int = 0
+    last_error: BaseException | None = None
+    #: Watched tiles (as strings) not final and not yet seen in this poll.
+    unseen: set[str] = field(default_factory=set)
+    #: The listings this poll still has to send, as (sort, status) of ``iter_tiles``.
+    queue: list[tuple[str | None, str | None]] = field(default_factory=list)
+    #: Whole collection: pending tiles seen this poll; the final listing being read, if any.
+    pending_seen: int = 0
+    final: dict[str, ByocTile] | None = None
+    collection_done: bool = False
 
     @classmethod
     def start(
@@ -786,25 +831,92 @@ class IngestionWatch:
                 field="tiles",
             )
         collection_id = collection_id_of(collection)
-        ids = None if tiles is None else [tile_id_of(t, "tiles") for t in tiles]
+        ids = None if tiles is None else list(dict.fromkeys(tile_id_of(t, "tiles") for t in tiles))
         return cls(collection_id, ids, float(interval), timeout, now)
 
-    def update(self, tiles: Iterable[ByocTile]) -> None:
-        """Record the latest state of some tiles."""
-        for tile in tiles:
-            self.latest[tile.tile_id or tile.path] = tile
-        watched = self.tiles()
-        logger.debug(
-            "Waiting for collection %s: %d of %d tile(s) final",
-            self.collection_id,
-            sum(_final(tile) for tile in watched),
-            len(watched),
-        )
+    @property
+    def what(self) -> str:
+        return f"ingestion of tiles of collection {self.collection_id}"
 
-    def to_poll(self) -> list[UUID]:
-        """Tiles (when given explicitly) whose status is not final yet."""
-        assert self.tile_ids is not None
-        return [tid for tid in self.tile_ids if not _final(self.latest.get(str(tid)))]
+    def begin_pass(self) -> None:
+        """A new poll begins."""
+        self.polls += 1
+        self.final = None
+        self.pending_seen = 0
+        if self.tile_ids is None:
+            self.queue = [(None, status) for status in PENDING_STATUSES]
+        else:
+            self.queue = [("created:desc", None)]
+            self.unseen = {
+                str(tid) for tid in self.tile_ids if not _final(self.latest.get(str(tid)))
+            }
+
+    def next_listing(self) -> tuple[str | None, str | None] | None:
+        """(sort, status) of the next listing of this poll, or None when the poll is over."""
+        return self.queue.pop(0) if self.queue else None
+
+    def see(self, tile: ByocTile) -> None:
+        """Record the latest state of one listed tile."""
+        key = tile.tile_id or tile.path
+        if self.tile_ids is None:
+            if self.final is not None:
+                self.final[key] = tile
+            else:
+                self.latest[key] = tile
+                self.pending_seen += 1
+        elif key in self.unseen:
+            self.latest[key] = tile
+            self.unseen.discard(key)
+
+    @property
+    def enough(self) -> bool:
+        """True once this poll has seen every watched tile that was not final (given tiles
+        only: a listing of the whole collection is read to its end)."""
+        return self.tile_ids is not None and not self.unseen
+
+    def listing_done(self, complete: bool) -> None:
+        """A listing of this poll ended (``complete``: it reached its last page).
+
+        Given tiles: one that a complete listing does not hold was deleted (`IngestionError`).
+        Whole collection: after the three pending listings came back empty, the final listing
+        is queued; once it is read, the wait is over.
+        """
+        self.last_error = None
+        if self.tile_ids is not None:
+            missing = sorted(self.unseen) if complete else []
+            if missing:
+                raise IngestionError(
+                    f"{len(missing)} tile(s) are not in collection {self.collection_id} (deleted "
+                    f"while waiting?): {', '.join(missing)}",
+                    tiles=self.tiles(),
+                    results=self.tiles(),
+                )
+        elif self.final is not None:
+            self.latest, self.final = self.final, None
+            self.collection_done = True
+        elif not self.queue and self.pending_seen == 0:
+            self.final = {}
+            self.queue = [("created:asc", None)]
+        if not self.queue:
+            watched = self.tiles()
+            logger.debug(
+                "Waiting for collection %s: %d of %d tile(s) final after poll %d",
+                self.collection_id,
+                sum(_final(tile) for tile in watched),
+                len(watched),
+                self.polls,
+            )
+
+    def poll_failed(self, exc: BaseException) -> None:
+        """A request of this poll ran out of retries. Transient failures are kept (the state so
+        far stays and the next poll tries again); anything else is raised again."""
+        self.queue = []
+        self.final = None
+        if not is_transient(exc):
+            raise exc
+        self.failed_polls += 1
+        self.last_error = exc
+        logger.info("Poll %d of collection %s failed: %s", self.polls, self.collection_id, exc)
 
     def tiles(self) -> list[ByocTile]:
         """The latest state of the watched tiles, in the order given (or listed)."""
@@ -816,31 +928,35 @@ class IngestionWatch:
     def done(self) -> bool:
         """True when every watched tile is ``INGESTED`` or ``FAILED``."""
         if self.tile_ids is not None:
-            return not self.to_poll()
-        return all(_final(tile) for tile in self.latest.values())
+            return all(_final(self.latest.get(str(tid))) for tid in self.tile_ids)
+        return self.collection_done
 
-    def wait(self, now: float) -> float:
-        """Seconds until the next poll; raises `WaitTimeoutError` when time is up."""
-        if self.timeout is None:
-            return self.interval
-        left = self.started + self.timeout - now
-        if left <= 0:
-            pending = [tile for tile in self.tiles() if not _final(tile)]
-            raise WaitTimeoutError(
-                f"{len(pending) or 'some'} tile(s) of collection {self.collection_id} were not "
-                f"ingested within {self.timeout:g} s: {describe_tiles(pending) or 'not listed'}",
-                timeout=self.timeout,
-                pending=pending,
-            )
-        return min(self.interval, left)
+    def timed_out(self, timeout: float) -> WaitTimeoutError:
+        """The error for a wait past its timeout: ``pending`` holds the unfinished tiles as
+        last seen (tiles never seen are named by id in the message)."""
+        pending = [tile for tile in self.tiles() if not _final(tile)]
+        unseen = [str(tid) for tid in self.tile_ids or () if str(tid) not in self.latest]
+        described = describe_tiles(pending)
+        if unseen:
+            described = ", ".join(filter(None, [described, *unseen]))
+        error = f"; the last poll failed: {self.last_error}" if self.last_error else ""
+        return WaitTimeoutError(
+            f"{len(pending) + len(unseen) or 'some'} tile(s) of collection {self.collection_id} "
+            f"were not ingested within {timeout:g} s: {described or 'not listed'}{error}",
+            timeout=timeout,
+            pending=pending,
+        )
 
     def finish(self, raise_on_failure: bool) -> list[ByocTile]:
-        """The final tiles; raises `IngestionError` for FAILED ones when asked to."""
+        """The final tiles; raises `IngestionError` for FAILED ones when asked to (its
+        ``tiles`` are the failed ones, ``results`` all of them)."""
         tiles = self.tiles()
         failed = [tile for tile in tiles if tile.status == TileStatus.FAILED]
         if failed and raise_on_failure:
             raise IngestionError(
-                f"{len(failed)} tile(s) failed ingestion: {describe_tiles(failed)}", tiles=failed
+                f"{len(failed)} tile(s) failed ingestion: {describe_tiles(failed)}",
+                tiles=failed,
+                results=tiles,
             )
         return tiles
 

@@ -17,11 +17,8 @@ once (``byoc.with_options(...).get_tile(...)``) or kept, or used as a context ma
 
 from __future__ import annotations
 
-import asyncio
 import copy
-import inspect
 import os
-import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -30,13 +27,21 @@ from typing import Any, Self
 import httpx
 
 from sentinelhub_client._core.config import SHConfig
+from sentinelhub_client._core.errors import SentinelHubError, WaitTimeoutError
 from sentinelhub_client._core.pagination import (
     DEFAULT_PAGE_SIZE,
     AsyncPaginator,
     SyncPaginator,
 )
+from sentinelhub_client._core.polling import apoll, poll
 from sentinelhub_client._core.retry import RetryPolicy
 from sentinelhub_client._core.transport import AsyncTransport, SyncTransport
+from sentinelhub_client.byoc import bulk as _bulk
+from sentinelhub_client.byoc.bulk import (
+    DEFAULT_BULK_CONCURRENCY,
+    DEFAULT_MAX_ROUNDS,
+    RegistrationReport,
+)
 from sentinelhub_client.byoc.calls import (
     ByocCalls,
     CollectionRef,
@@ -396,36 +401,95 @@ class SentinelHubBYOC(_ByocClientBase):
     ) -> list[ByocTile]:
         """Poll until every tile is ``INGESTED`` or ``FAILED``; return their final state.
 
+        Each poll is one paged listing of the collection's tiles, newest first, that stops as
+        soon as every watched tile still pending has been seen: 1,000 fresh tiles cost 10
+        requests a poll, not 1,000. A poll whose request runs out of retries (429, 5xx, dropped
+        connection) keeps what it learnt and the wait goes on; only ``timeout`` ends it.
+
         Args:
             collection: the collection.
-            tiles: the tiles to watch (models, dicts or ids); None watches every tile of the
-                collection (the whole listing is polled each time).
+            tiles: the tiles to watch (models, dicts or ids); None waits until no tile of the
+                collection is pending (each poll lists only WAITING, QUEUED and INGESTING
+                tiles, with the ``status`` filter; the full listing is read once, at the end).
             interval: seconds between polls.
             timeout: seconds to wait at most (None: no limit); then `WaitTimeoutError`, whose
                 ``pending`` holds the unfinished tiles.
             callback: called with the latest tiles after each poll (for progress).
-            raise_on_failure: raise `IngestionError` if any tile ``FAILED``.
+            raise_on_failure: raise `IngestionError` if any tile ``FAILED`` (its ``tiles``: the
+                failed ones with their ``failed_ingestion_cause``; ``results``: every tile).
+
+        A watched tile deleted meanwhile raises `IngestionError`.
         """
         watch = IngestionWatch.start(
-            collection,
-            tiles,
-            interval=interval,
-            timeout=timeout,
-            now=time.monotonic(),
-            callback=callback,
+            collection, tiles, interval=interval, timeout=timeout, now=0.0, callback=callback
         )
-        while True:
-            if watch.tile_ids is None:
-                watch.update(self.iter_tiles(watch.collection_id))
-            else:
-                watch.update(self.get_tile(watch.collection_id, t) for t in watch.to_poll())
-            if callback is not None:
-                callback(watch.tiles())
-            if watch.done:
-                return watch.finish(raise_on_failure)
-            time.sleep(watch.wait(time.monotonic()))
+
+        def fetch() -> IngestionWatch:
+            watch.begin_pass()
+            try:
+                while (query := watch.next_listing()) is not None:
+                    sort, status = query
+                    listing = self.iter_tiles(watch.collection_id, sort=sort, status=status)
+                    for tile in listing:
+                        watch.see(tile)
+                        if watch.enough:
+                            break
+                    watch.listing_done(listing.exhausted)
+            except SentinelHubError as exc:
+                watch.poll_failed(exc)
+            return watch
+
+        try:
+            poll(
+                fetch,
+                lambda w: w.done,
+                interval=interval,
+                timeout=timeout,
+                on_update=None if callback is None else lambda w: callback(w.tiles()),
+                what=watch.what,
+            )
+        except WaitTimeoutError as exc:
+            raise watch.timed_out(exc.timeout) from exc
+        return watch.finish(raise_on_failure)
 
     wait_for_ingestion = wait_for_tiles
+
+    def register_tiles(
+        self,
+        collection: CollectionRef,
+        tiles: Iterable[ByocTile | Mapping[str, Any]],
+        *,
+        concurrency: int = DEFAULT_BULK_CONCURRENCY,
+        max_rounds: int = DEFAULT_MAX_ROUNDS,
+        progress: Callable[[int, int], Any] | None = None,
+    ) -> RegistrationReport:
+        """Register many tiles, ``concurrency`` at a time; safe to run again.
+
+        Paths already in the collection are skipped (found by one listing, not one request
+        per tile), so a run after an interruption, even ``kill -9``, creates no duplicates. A
+        create that gave up under the retry policy (429, 5xx, dropped connections) is settled by
+        listing and tried again in a later round (at most ``max_rounds``, pausing longer each
+        round); a tile refused for good (400...) is reported with the service's reason.
+
+        Args:
+            collection: the collection.
+            tiles: `ByocTile` models or dicts, each with its path and optionally its
+                ``coverGeometry`` and ``sensingTime``; each path once.
+            concurrency: creates in flight at once.
+            max_rounds: rounds of creation before a tile that keeps failing is reported.
+            progress: called as ``progress(done, total)`` each time a tile is settled.
+
+        Returns a `RegistrationReport`: ``created``, ``skipped`` and ``failed`` (with reasons);
+        together they hold every tile given.
+        """
+        return _bulk.register_tiles(
+            self,
+            collection,
+            tiles,
+            concurrency=concurrency,
+            max_rounds=max_rounds,
+            progress=progress,
+        )
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -666,31 +730,56 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
         raise_on_failure: bool = False,
     ) -> list[ByocTile]:
         watch = IngestionWatch.start(
-            collection,
-            tiles,
-            interval=interval,
-            timeout=timeout,
-            now=time.monotonic(),
-            callback=callback,
+            collection, tiles, interval=interval, timeout=timeout, now=0.0, callback=callback
         )
-        while True:
-            if watch.tile_ids is None:
-                watch.update([tile async for tile in self.iter_tiles(watch.collection_id)])
-            else:
-                watch.update(
-                    await asyncio.gather(
-                        *(self.get_tile(watch.collection_id, t) for t in watch.to_poll())
-                    )
-                )
-            if callback is not None:
-                result = callback(watch.tiles())
-                if inspect.isawaitable(result):
-                    await result
-            if watch.done:
-                return watch.finish(raise_on_failure)
-            await asyncio.sleep(watch.wait(time.monotonic()))
+
+        async def fetch() -> IngestionWatch:
+            watch.begin_pass()
+            try:
+                while (query := watch.next_listing()) is not None:
+                    sort, status = query
+                    listing = self.iter_tiles(watch.collection_id, sort=sort, status=status)
+                    async for tile in listing:
+                        watch.see(tile)
+                        if watch.enough:
+                            break
+                    watch.listing_done(listing.exhausted)
+            except SentinelHubError as exc:
+                watch.poll_failed(exc)
+            return watch
+
+        try:
+            await apoll(
+                fetch,
+                lambda w: w.done,
+                interval=interval,
+                timeout=timeout,
+                on_update=None if callback is None else lambda w: callback(w.tiles()),
+                what=watch.what,
+            )
+        except WaitTimeoutError as exc:
+            raise watch.timed_out(exc.timeout) from exc
+        return watch.finish(raise_on_failure)
 
     wait_for_ingestion = wait_for_tiles
+
+    async def register_tiles(
+        self,
+        collection: CollectionRef,
+        tiles: Iterable[ByocTile | Mapping[str, Any]],
+        *,
+        concurrency: int = DEFAULT_BULK_CONCURRENCY,
+        max_rounds: int = DEFAULT_MAX_ROUNDS,
+        progress: Callable[[int, int], Any] | None = None,
+    ) -> RegistrationReport:
+        return await _bulk.aregister_tiles(
+            self,
+            collection,
+            tiles,
+            concurrency=concurrency,
+            max_rounds=max_rounds,
+            progress=progress,
+        )
 
     async def close(self) -> None:
         await self.transport.close()

@@ -1,0 +1,75 @@
+"""COG toolkit: check files against the BYOC rules, convert them, trace cover geometries, read
+band definitions and CRS URNs from files.
+
+Needs the ``geo`` extra (``pip install "sentinelhub-client[geo]"``: rasterio, shapely, pyproj,
+numpy). Names are imported lazily, so ``import sentinelhub_client`` never imports rasterio.
+
+- `validate_cog`, `CogReport`, `Finding`, `validate_band_names`: the rules (shared with the
+  emulator's ingestion, in `sentinelhub_client.cog.rules`).
+- `to_cog`: GDAL's COG driver with BYOC-compliant options, result validated.
+- `cover_geometry` (`trace_cover` with its error bound).
+- `crs_urn`, `crs_from_urn`, `bands_from_files`.
+
+Bulk registration and waiting for ingestion are methods of the BYOC clients
+(``register_tiles``, ``wait_for_tiles``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "CogReport": "validate",
+    "validate_cog": "validate",
+    "validate_band_names": "validate",
+    "Finding": "rules",
+    "to_cog": "convert",
+    "cover_geometry": "cover",
+    "trace_cover": "cover",
+    "CoverResult": "cover",
+    "crs_urn": "crs",
+    "crs_from_urn": "crs",
+    "bands_from_files": "bands",
+}
+
+__all__ = [
+    "CogReport",
+    "CoverResult",
+    "Finding",
+    "bands_from_files",
+    "cover_geometry",
+    "crs_from_urn",
+    "crs_urn",
+    "to_cog",
+    "trace_cover",
+    "validate_band_names",
+    "validate_cog",
+]
+
+if TYPE_CHECKING:
+    from sentinelhub_client.cog.bands import bands_from_files
+    from sentinelhub_client.cog.convert import to_cog
+    from sentinelhub_client.cog.cover import CoverResult, cover_geometry, trace_cover
+    from sentinelhub_client.cog.crs import crs_from_urn, crs_urn
+    from sentinelhub_client.cog.rules import Finding
+    from sentinelhub_client.cog.validate import CogReport, validate_band_names, validate_cog
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    try:
+        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        raise ImportError(
+            f"sentinelhub_client.cog.{name} needs the geo extra: "
+            'pip install "sentinelhub-client[geo]"'
+        ) from exc
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -305,7 +305,7 @@ def _complete(mocked: MockedShc, words: str) -> list[str]:
 
 
 def test_bash_completion_of_commands_and_options(mocked: MockedShc) -> None:
-    assert _complete(mocked, "shc co") == ["collections", "completion", "config"]
+    assert _complete(mocked, "shc co") == ["cog", "collections", "completion", "config"]
     assert _complete(mocked, "shc batch ") == [
         "analyse", "cancel", "create", "delete", "get", "grids", "list", "restart", "start",
         "tiles", "wait",

@@ -130,8 +130,8 @@ class ShcError(click.ClickException):
 )
 @click.pass_context
 def cli(ctx: click.Context, verbose: int, profile: str | None) -> None:
-    """Sentinel Hub from the shell: BYOC collections, tiles and Planet files, Process and Async
-    Process requests, Batch Processing, the local emulator and the demo.
+    """Sentinel Hub from the shell: BYOC collections, tiles and Planet files, COGs, Process and
+    Async Process requests, Batch Processing, the local emulator and the demo.
 
     Settings come from the same places as the library's SHConfig: SH_* environment variables,
     then the sentinelhub-py profile (~/.config/sentinelhub/config.toml), then the defaults.

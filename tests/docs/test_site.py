@@ -104,6 +104,7 @@ def test_the_site_builds_strictly_with_every_page(site: Path) -> None:
         "configuration",
         "errors",
         "emulator",
+        "cli",
         "benchmarks",
         "architecture",
         "changelog",

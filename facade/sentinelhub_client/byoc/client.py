@@ -45,6 +45,7 @@ from sentinelhub_client.byoc.bulk import (
 from sentinelhub_client.byoc.calls import (
     ByocCalls,
     CollectionRef,
+    IngestionSummary,
     IngestionWatch,
     TileRef,
     check_destination,
@@ -669,7 +670,33 @@ class SentinelHubBYOC(_ByocClientBase):
             raise watch.timed_out(exc.timeout) from exc
         return watch.finish(raise_on_failure)
 
-    wait_for_ingestion = wait_for_tiles
+    def wait_for_ingestion(
+        self,
+        collection: CollectionRef,
+        tiles: Iterable[TileRef] | None = None,
+        *,
+        interval: float = 5.0,
+        timeout: float | None = 600.0,
+        on_update: Callable[[IngestionSummary], Any] | None = None,
+    ) -> IngestionSummary:
+        """Wait until every given tile (or every tile of the collection) is INGESTED or FAILED,
+        by listing (see `wait_for_tiles`, which does the polling), and summarise.
+
+        Returns an `IngestionSummary` (``ingested``, ``failed``, ``counts``) when every tile was
+        ingested. ``on_update`` gets a summary after each poll. Raises `IngestionError` if any
+        tile FAILED (``tiles``: the failed ones, each with its ``failedIngestionCause``;
+        ``results``: every tile) and `WaitTimeoutError` after ``timeout`` seconds (``pending``:
+        the unfinished tiles).
+        """
+        final = self.wait_for_tiles(
+            collection,
+            tiles,
+            interval=interval,
+            timeout=timeout,
+            callback=None if on_update is None else lambda now: on_update(IngestionSummary(now)),
+            raise_on_failure=True,
+        )
+        return IngestionSummary(final)
 
     def register_tiles(
         self,
@@ -989,7 +1016,24 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
             raise watch.timed_out(exc.timeout) from exc
         return watch.finish(raise_on_failure)
 
-    wait_for_ingestion = wait_for_tiles
+    async def wait_for_ingestion(
+        self,
+        collection: CollectionRef,
+        tiles: Iterable[TileRef] | None = None,
+        *,
+        interval: float = 5.0,
+        timeout: float | None = 600.0,  # noqa: ASYNC109 - the same signature as the sync twin
+        on_update: Callable[[IngestionSummary], Any] | None = None,
+    ) -> IngestionSummary:
+        final = await self.wait_for_tiles(
+            collection,
+            tiles,
+            interval=interval,
+            timeout=timeout,
+            callback=None if on_update is None else lambda now: on_update(IngestionSummary(now)),
+            raise_on_failure=True,
+        )
+        return IngestionSummary(final)
 
     async def register_tiles(
         self,

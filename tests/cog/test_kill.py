@@ -69,7 +69,8 @@ def _kill_and_rerun(
         "SH_TOKEN_URL": emulator.token_url,
         "SH_RETRY_ZERO_BACKOFF": "1",
     }
-    with SentinelHubBYOC(config_for(emulator)) as byoc:
+    # The observer lists through the same faults: many attempts, so it never gives up first.
+    with SentinelHubBYOC(config_for(emulator, max_attempts=50)) as byoc:
         collection = byoc.create_collection({"name": uuid.uuid4().hex, "s3Bucket": BUCKET})
         command = [
             sys.executable,

@@ -325,3 +325,33 @@ def test_unreachable_bucket_is_a_400(s3_world: S3World) -> None:
         response = client.post("/api/v1/async/process", json=body)
     assert response.status_code == 400, response.text
     assert "no-such-emulator-bucket" in response.text
+
+
+def test_the_local_folder_form_still_serves_a_folder_bucket(
+    s3_world: S3World, ingested: dict[str, Any]
+) -> None:
+    folder = s3_world.emulator.data_dir / "buckets" / "local"
+    folder.mkdir(parents=True)
+    with s3_world.client("/api/v1/byoc") as byoc:
+        response = byoc.post("/collections", json={"name": "local", "s3Bucket": "local"})
+        assert response.status_code == 201, response.text
+        collection = response.json()["data"]["id"]
+    args = ["ingest", str(ingested["folder"]), "--bucket-dir", str(folder)]
+    result = _shc(s3_world, *args, "--collection", collection, "--json")
+    assert result.exit_code == 0, (result.output, result.exception)
+    rows = _json_lines(result.stdout)
+    assert {(r["path"], r["upload"], r["status"]) for r in rows} == {
+        (f"scenes/scene_{day}.tif", "copied", "INGESTED") for day in ORIGINS
+    }
+    with rasterio.open(folder / "scenes" / "scene_20240501.tif") as ds:
+        np.testing.assert_array_equal(ds.read(1), ingested["arrays"]["20240501"])
+    again = _shc(s3_world, *args, "--collection", collection, "--json")
+    assert {(r["upload"], r["registration"]) for r in _json_lines(again.stdout)} == {
+        ("skipped", "existing")
+    }
+
+
+def test_bucket_and_bucket_dir_are_exclusive(s3_world: S3World, tmp_path: Path) -> None:
+    result = _shc(s3_world, "ingest", str(tmp_path), "--collection", "x")
+    assert result.exit_code != 0
+    assert "--bucket" in result.output

@@ -14,6 +14,7 @@ group) holds an ISO 8601 time or a compact one (``20240501``, ``20240501T100000`
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -25,13 +26,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+import anyio.to_thread
+
 from sentinelhub_client._core.errors import SentinelHubValidationError
 
 if TYPE_CHECKING:
-    from sentinelhub_client import SentinelHubBYOC
+    from sentinelhub_client import AsyncSentinelHubBYOC, ByocTile, SentinelHubBYOC
+    from sentinelhub_client.byoc.bulk import RegistrationReport
     from sentinelhub_client.s3 import S3Uploader
 
-__all__ = ["IngestReport", "IngestedFile", "ingest_folder", "parse_sensing_time"]
+__all__ = [
+    "IngestReport",
+    "IngestedFile",
+    "aingest_folder",
+    "ingest_folder",
+    "parse_sensing_time",
+]
 
 _TIFF_SUFFIXES = (".tif", ".tiff")
 _COMPACT = ("%Y%m%dT%H%M%S", "%Y%m%dT%H%M", "%Y%m%d")
@@ -134,6 +144,120 @@ def _place(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
+def _prepare_and_send(
+    folder: str | os.PathLike[str],
+    bucket: str | None,
+    bucket_dir: str | os.PathLike[str] | None,
+    uploader: S3Uploader | None,
+    convert: bool,
+    cover: bool,
+    sensing_pattern: str | None,
+    say: Callable[[str], Any],
+) -> tuple[IngestReport, list[dict[str, Any]], dict[str, IngestedFile]]:
+    """Validate, convert, trace and send every file (blocking: GDAL and uploads)."""
+    from sentinelhub_client.cog.convert import to_cog
+    from sentinelhub_client.cog.cover import cover_geometry
+    from sentinelhub_client.cog.validate import validate_cog
+
+    if (bucket is None) == (bucket_dir is None):
+        raise SentinelHubValidationError(
+            "give bucket='s3://BUCKET[/PREFIX]' or bucket_dir=FOLDER (exactly one)",
+            field="bucket",
+        )
+    prefix = ""
+    if bucket is not None:
+        from sentinelhub_client.s3 import S3Location
+
+        prefix = S3Location.parse(bucket).prefix.strip("/")
+    pattern = re.compile(sensing_pattern) if sensing_pattern else None
+    root = Path(folder)
+    base = root if root.is_dir() else root.parent
+    report = IngestReport()
+    tiles: list[dict[str, Any]] = []
+    by_path: dict[str, IngestedFile] = {}
+    with tempfile.TemporaryDirectory(prefix="shc-ingest-") as tmp:
+        staging = Path(tmp) / "stage"
+        staging.mkdir()
+        for path in _files(root):
+            rel = path.relative_to(base).as_posix()
+            item = IngestedFile(path, "/".join(p for p in (prefix, rel) if p))
+            report.files.append(item)
+            sensing = _sensing_time(path, rel, pattern)
+            staged = staging / rel
+            checked = validate_cog(path)
+            if checked.is_valid:
+                _place(path, staged)
+            elif convert:
+                staged.parent.mkdir(parents=True, exist_ok=True)
+                result = to_cog(path, staged, overwrite=True)
+                if not result.is_valid:
+                    item.status, item.reason = "REFUSED", result.errors[0].message
+                    continue
+                item.converted = True
+                say(f"converted {rel}")
+            else:
+                item.status, item.reason = "REFUSED", checked.errors[0].message
+                continue
+            tile: dict[str, Any] = {"path": item.tile_path}
+            if cover:
+                tile["coverGeometry"] = cover_geometry(staged)
+            if sensing is not None:
+                tile["sensingTime"] = sensing
+            tiles.append(tile)
+            by_path[item.tile_path] = item
+        if not tiles:
+            return report, tiles, by_path
+        if bucket is not None:
+            own = uploader is None
+            if uploader is None:
+                from sentinelhub_client.s3 import S3Uploader
+
+                uploader = S3Uploader()
+            try:
+                sent = uploader.upload_tile(staging, bucket)
+            finally:
+                if own:
+                    uploader.close()
+            for obj in sent.objects:
+                rel_key = obj.key[len(prefix) + 1 :] if prefix else obj.key
+                target = by_path.get("/".join(p for p in (prefix, rel_key) if p))
+                if target is not None:
+                    target.upload = obj.status
+        else:
+            assert bucket_dir is not None
+            destination = Path(bucket_dir)
+            for tile in tiles:
+                rel = tile["path"]
+                source = staging / rel
+                target_path = destination / rel
+                if not (target_path.is_file() and target_path.read_bytes() == source.read_bytes()):
+                    target_path.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(source, target_path)
+                    by_path[rel].upload = "copied"
+                else:
+                    by_path[rel].upload = "skipped"
+    return report, tiles, by_path
+
+
+def _record(
+    by_path: dict[str, IngestedFile],
+    registration: RegistrationReport,
+    final: list[ByocTile],
+    wait: bool,
+) -> None:
+    for created in registration.created:
+        by_path[created.path].registration = "created"
+    for skipped in registration.skipped:
+        by_path[skipped.path].registration = "existing"
+    for failure in registration.failed:
+        item = by_path[failure.tile.path]
+        item.status, item.reason = "NOT REGISTERED", failure.reason
+    for state in final:
+        item = by_path[state.path]
+        item.status = str(state.status) if wait and state.status is not None else "REGISTERED"
+        item.reason = state.failed_ingestion_cause or ""
+
+
 def ingest_folder(
     byoc: SentinelHubBYOC,
     folder: str | os.PathLike[str],
@@ -179,103 +303,61 @@ def ingest_folder(
         S3CredentialsError, S3BucketNotFoundError, S3AccessDeniedError: before any tile is
             registered.
     """
-    from sentinelhub_client.cog.convert import to_cog
-    from sentinelhub_client.cog.cover import cover_geometry
-    from sentinelhub_client.cog.validate import validate_cog
-
-    if (bucket is None) == (bucket_dir is None):
-        raise SentinelHubValidationError(
-            "give bucket='s3://BUCKET[/PREFIX]' or bucket_dir=FOLDER (exactly one)",
-            field="bucket",
-        )
-    prefix = ""
-    if bucket is not None:
-        from sentinelhub_client.s3 import S3Location
-
-        prefix = S3Location.parse(bucket).prefix.strip("/")
-    pattern = re.compile(sensing_pattern) if sensing_pattern else None
     say = progress or (lambda _line: None)
-    root = Path(folder)
-    base = root if root.is_dir() else root.parent
-    report = IngestReport()
-    tiles: list[dict[str, Any]] = []
-    by_path: dict[str, IngestedFile] = {}
-    with tempfile.TemporaryDirectory(prefix="shc-ingest-") as tmp:
-        staging = Path(tmp) / "stage"
-        staging.mkdir()
-        for path in _files(root):
-            rel = path.relative_to(base).as_posix()
-            item = IngestedFile(path, "/".join(p for p in (prefix, rel) if p))
-            report.files.append(item)
-            sensing = _sensing_time(path, rel, pattern)
-            staged = staging / rel
-            checked = validate_cog(path)
-            if checked.is_valid:
-                _place(path, staged)
-            elif convert:
-                staged.parent.mkdir(parents=True, exist_ok=True)
-                result = to_cog(path, staged, overwrite=True)
-                if not result.is_valid:
-                    item.status, item.reason = "REFUSED", result.errors[0].message
-                    continue
-                item.converted = True
-                say(f"converted {rel}")
-            else:
-                item.status, item.reason = "REFUSED", checked.errors[0].message
-                continue
-            tile: dict[str, Any] = {"path": item.tile_path}
-            if cover:
-                tile["coverGeometry"] = cover_geometry(staged)
-            if sensing is not None:
-                tile["sensingTime"] = sensing
-            tiles.append(tile)
-            by_path[item.tile_path] = item
-        if not tiles:
-            return report
-        if bucket is not None:
-            own = uploader is None
-            if uploader is None:
-                from sentinelhub_client.s3 import S3Uploader
-
-                uploader = S3Uploader()
-            try:
-                sent = uploader.upload_tile(staging, bucket)
-            finally:
-                if own:
-                    uploader.close()
-            for obj in sent.objects:
-                rel_key = obj.key[len(prefix) + 1 :] if prefix else obj.key
-                target = by_path.get("/".join(p for p in (prefix, rel_key) if p))
-                if target is not None:
-                    target.upload = obj.status
-        else:
-            assert bucket_dir is not None
-            destination = Path(bucket_dir)
-            for tile in tiles:
-                rel = tile["path"]
-                source = staging / rel
-                target_path = destination / rel
-                if not (target_path.is_file() and target_path.read_bytes() == source.read_bytes()):
-                    target_path.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(source, target_path)
-                    by_path[rel].upload = "copied"
-                else:
-                    by_path[rel].upload = "skipped"
+    report, tiles, by_path = _prepare_and_send(
+        folder, bucket, bucket_dir, uploader, convert, cover, sensing_pattern, say
+    )
+    if not tiles:
+        return report
     say(f"registering {len(tiles)} tiles")
     registration = byoc.register_tiles(collection, tiles, concurrency=concurrency)
-    for created in registration.created:
-        by_path[created.path].registration = "created"
-    for skipped in registration.skipped:
-        by_path[skipped.path].registration = "existing"
-    for failure in registration.failed:
-        item = by_path[failure.tile.path]
-        item.status, item.reason = "NOT REGISTERED", failure.reason
     final = registration.tiles
     if wait and final:
         say(f"waiting for {len(final)} tiles")
         final = byoc.wait_for_tiles(collection, final, interval=interval, timeout=timeout)
-    for state in final:
-        item = by_path[state.path]
-        item.status = str(state.status) if wait and state.status is not None else "REGISTERED"
-        item.reason = state.failed_ingestion_cause or ""
+    _record(by_path, registration, final, wait)
+    return report
+
+
+async def aingest_folder(
+    byoc: AsyncSentinelHubBYOC,
+    folder: str | os.PathLike[str],
+    collection: str,
+    *,
+    bucket: str | None = None,
+    bucket_dir: str | os.PathLike[str] | None = None,
+    uploader: S3Uploader | None = None,
+    convert: bool = True,
+    cover: bool = True,
+    sensing_pattern: str | None = None,
+    wait: bool = True,
+    timeout: float = 1800.0,  # noqa: ASYNC109 - the same signature as the sync twin
+    interval: float = 2.0,
+    concurrency: int = 8,
+    progress: Callable[[str], Any] | None = None,
+) -> IngestReport:
+    """The async twin of `ingest_folder` (conversion and upload run in a worker thread)."""
+    say = progress or (lambda _line: None)
+    report, tiles, by_path = await anyio.to_thread.run_sync(
+        functools.partial(
+            _prepare_and_send,
+            folder,
+            bucket,
+            bucket_dir,
+            uploader,
+            convert,
+            cover,
+            sensing_pattern,
+            say,
+        )
+    )
+    if not tiles:
+        return report
+    say(f"registering {len(tiles)} tiles")
+    registration = await byoc.register_tiles(collection, tiles, concurrency=concurrency)
+    final = registration.tiles
+    if wait and final:
+        say(f"waiting for {len(final)} tiles")
+        final = await byoc.wait_for_tiles(collection, final, interval=interval, timeout=timeout)
+    _record(by_path, registration, final, wait)
     return report

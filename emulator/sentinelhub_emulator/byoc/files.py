@@ -41,7 +41,12 @@ from sentinelhub_emulator.byoc.ingest import (
 from sentinelhub_emulator.byoc.records import CollectionRecord, TileRecord
 from sentinelhub_emulator.byoc.routes import owned_tile
 from sentinelhub_emulator.core.auth import authenticated
-from sentinelhub_emulator.core.buckets import BucketPathError, S3Bucket, check_key
+from sentinelhub_emulator.core.buckets import (
+    BucketPathError,
+    BucketUnavailableError,
+    S3Bucket,
+    check_key,
+)
 from sentinelhub_emulator.core.context import EmulatorContext, context_of
 from sentinelhub_emulator.core.errors import (
     BAD_PAYLOAD,
@@ -205,7 +210,10 @@ class S3FileResponse(Response):
         self.range_header, self.if_range, self.head = range_header, if_range, head
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        info = await anyio.to_thread.run_sync(self.store.stat, self.key)
+        try:
+            info = await anyio.to_thread.run_sync(self.store.stat, self.key)
+        except BucketUnavailableError:
+            info = None  # these routes answer 404 for a file they cannot serve
         if info is None:
             await error_response(404, "File not found.", NOT_FOUND)(scope, receive, send)
             return
@@ -249,7 +257,10 @@ class S3FileResponse(Response):
         position, stop = start, start + length
         while position < stop:
             upto = min(stop, position + CHUNK_SIZE)
-            chunk = await anyio.to_thread.run_sync(self.store.read, self.key, position, upto)
+            try:
+                chunk = await anyio.to_thread.run_sync(self.store.read, self.key, position, upto)
+            except BucketUnavailableError:
+                return  # the server closes the connection on the short body
             if not chunk:  # the object shrank after its size was announced
                 return
             position += len(chunk)
@@ -360,7 +371,10 @@ async def list_files(request: Request, principal: Principal) -> Response:
     on_s3 = _s3_tile(context_of(request), collection, tile)
     if on_s3 is not None:
         store, prefix = on_s3
-        keys = await anyio.to_thread.run_sync(store.list, prefix)
+        try:
+            keys = await anyio.to_thread.run_sync(store.list, prefix)
+        except BucketUnavailableError:
+            raise not_found("Tile folder") from None
         return JSONResponse(sorted(key[len(prefix) + 1 :] for key in keys))
     folder = _tile_dir(context_of(request), collection, tile)
     files = await anyio.to_thread.run_sync(list_tile_files, folder)

@@ -35,7 +35,7 @@ from sentinelhub_emulator.byoc.ingest import (
 )
 from sentinelhub_emulator.byoc.records import IngestionOutcome, TileRecord
 from sentinelhub_emulator.byoc.store import Store
-from sentinelhub_emulator.core.buckets import FolderBucket, S3Bucket
+from sentinelhub_emulator.core.buckets import BucketUnavailableError, FolderBucket, S3Bucket
 from sentinelhub_emulator.core.context import EmulatorSettings
 
 __all__ = ["INTERNAL_FAILURE_CAUSE", "IngestionWorker"]
@@ -201,5 +201,11 @@ class IngestionWorker:
                 f"Bucket '{bucket}' is not accessible to the service; create it (or map it with "
                 "--bucket NAME=PATH) and re-ingest the tile."
             )
-        specs = band_specs(bands) or list(discover_bands(store, tile.path))
-        return ingest_tile(store, tile.path, specs, tile.requested_cover)
+        try:
+            specs = band_specs(bands) or list(discover_bands(store, tile.path))
+            return ingest_tile(store, tile.path, specs, tile.requested_cover)
+        except BucketUnavailableError as exc:
+            raise IngestionFailure(
+                f"Bucket '{bucket}' could not be read ({exc}); check the emulator's S3 endpoint "
+                "and credentials, then reingest the tile."
+            ) from None

@@ -20,6 +20,7 @@ import io
 import os
 import threading
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
@@ -27,6 +28,7 @@ from typing import Any, BinaryIO, Protocol
 __all__ = [
     "Bucket",
     "BucketPathError",
+    "BucketUnavailableError",
     "FolderBucket",
     "ObjectInfo",
     "S3Bucket",
@@ -39,6 +41,11 @@ __all__ = [
 
 class BucketPathError(ValueError):
     """A key that could leave its bucket (or its prefix)."""
+
+
+class BucketUnavailableError(OSError):
+    """The S3 endpoint could not be reached or refused the request (what and where, never a
+    credential)."""
 
 
 @dataclass(frozen=True)
@@ -247,9 +254,30 @@ class S3Bucket:
                 self._clients["s3"] = session.client(
                     "s3",
                     endpoint_url=self.endpoint_url,
-                    config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 3}),
+                    config=Config(
+                        s3={"addressing_style": "path"},
+                        retries={"max_attempts": 3},
+                        connect_timeout=10,
+                        read_timeout=60,
+                    ),
                 )
             return self._clients["s3"]
+
+    @contextlib.contextmanager
+    def _calling(self, what: str, key: str = "") -> Iterator[None]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            yield
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "?")
+            raise BucketUnavailableError(
+                f"{what} {key!r} in {self.describe()} failed: {code}"
+            ) from None
+        except BotoCoreError as exc:
+            raise BucketUnavailableError(
+                f"{what} {key!r} in {self.describe()} failed: {type(exc).__name__}"
+            ) from None
 
     def object_key(self, key: str) -> str:
         check_key(key)
@@ -304,10 +332,14 @@ class S3Bucket:
     def stat(self, key: str) -> ObjectInfo | None:
         from botocore.exceptions import ClientError
 
-        try:
-            head = self.client().head_object(Bucket=self.location.bucket, Key=self.object_key(key))
-        except ClientError:
-            return None
+        name = self.object_key(key)
+        with self._calling("HEAD", key):
+            try:
+                head = self.client().head_object(Bucket=self.location.bucket, Key=name)
+            except ClientError as exc:
+                if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404:
+                    return None
+                raise
         return ObjectInfo(
             int(head["ContentLength"]),
             str(head.get("ETag", "")).strip('"'),
@@ -320,10 +352,10 @@ class S3Bucket:
             if end is not None and end <= start:
                 return b""
             extra["Range"] = f"bytes={start}-{'' if end is None else end - 1}"
-        answer = self.client().get_object(
-            Bucket=self.location.bucket, Key=self.object_key(key), **extra
-        )
-        data: bytes = answer["Body"].read()
+        name = self.object_key(key)
+        with self._calling("GET", key):
+            answer = self.client().get_object(Bucket=self.location.bucket, Key=name, **extra)
+            data: bytes = answer["Body"].read()
         return data
 
     def open_reader(self, key: str) -> tuple[BinaryIO, int]:
@@ -339,22 +371,27 @@ class S3Bucket:
         full = root + (f"{check_key(prefix)}/" if prefix else "")
         found = []
         pages = self.client().get_paginator("list_objects_v2")
-        for page in pages.paginate(Bucket=self.location.bucket, Prefix=full):
-            for item in page.get("Contents", []):
-                rel = str(item["Key"])[len(root) :]
-                try:
-                    check_key(rel)
-                except BucketPathError:
-                    continue  # a key no relative path could name
-                found.append(rel)
+        with self._calling("LIST", prefix):
+            for page in pages.paginate(Bucket=self.location.bucket, Prefix=full):
+                for item in page.get("Contents", []):
+                    rel = str(item["Key"])[len(root) :]
+                    try:
+                        check_key(rel)
+                    except BucketPathError:
+                        continue  # a key no relative path could name
+                    found.append(rel)
         return sorted(found)
 
     def write(self, key: str, data: bytes) -> None:
         # One PUT: S3 makes the object visible whole or not at all.
-        self.client().put_object(Bucket=self.location.bucket, Key=self.object_key(key), Body=data)
+        name = self.object_key(key)
+        with self._calling("PUT", key):
+            self.client().put_object(Bucket=self.location.bucket, Key=name, Body=data)
 
     def delete(self, key: str) -> None:
-        self.client().delete_object(Bucket=self.location.bucket, Key=self.object_key(key))
+        name = self.object_key(key)
+        with self._calling("DELETE", key):
+            self.client().delete_object(Bucket=self.location.bucket, Key=name)
 
 
 def open_bucket(

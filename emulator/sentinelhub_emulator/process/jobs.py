@@ -24,7 +24,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sentinelhub_emulator.core.buckets import BucketPathError, FolderBucket, S3Bucket
+from sentinelhub_emulator.core.buckets import (
+    BucketPathError,
+    BucketUnavailableError,
+    FolderBucket,
+    S3Bucket,
+)
 from sentinelhub_emulator.core.context import EmulatorContext
 from sentinelhub_emulator.core.errors import (
     EXCEPTION,
@@ -135,13 +140,17 @@ def resolve_evalscript(ctx: EmulatorContext, body: Mapping[str, Any]) -> str:
         raise bad_payload("evalscript", "give evalscript or evalscriptReference")
     store, key = _s3_location(ctx, reference, "evalscriptReference")
     key = _inside(store, key, "evalscriptReference->s3->url")
-    info = store.stat(key)
-    if info is None or info.size > _MAX_SCRIPT_BYTES:
+    try:
+        info = store.stat(key)
+        text = store.read(key) if info is not None and info.size <= _MAX_SCRIPT_BYTES else None
+    except BucketUnavailableError as exc:
+        raise bad_payload("evalscriptReference->s3->url", str(exc)) from None
+    if info is None or text is None:
         raise bad_payload(
             "evalscriptReference->s3->url", "no evalscript file (of at most 1 MB) at that key"
         )
     try:
-        return store.read(key).decode("utf-8")
+        return text.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         raise bad_payload("evalscriptReference->s3->url", "the file is not UTF-8 text") from None
 

@@ -38,7 +38,12 @@ from shapely.geometry.base import BaseGeometry
 
 from sentinelhub_emulator.byoc.ingest import BAND_PLACEHOLDER
 from sentinelhub_emulator.byoc.records import CollectionRecord, TileRecord
-from sentinelhub_emulator.core.buckets import BucketPathError, FolderBucket, S3Bucket
+from sentinelhub_emulator.core.buckets import (
+    BucketPathError,
+    BucketUnavailableError,
+    FolderBucket,
+    S3Bucket,
+)
 from sentinelhub_emulator.core.errors import bad_payload
 from sentinelhub_emulator.core.times import parse_timestamp
 from sentinelhub_emulator.process.request import Grid, InputSpec
@@ -259,6 +264,12 @@ def _band_file(store: FolderBucket | S3Bucket, tile_path: str, source: str) -> s
         found = store.stat(rel) is not None
     except BucketPathError:
         found = False
+    except BucketUnavailableError as exc:
+        raise bad_payload(
+            "input->data",
+            f"the bucket of tile {tile_path!r} could not be read ({exc})",
+            f"The bucket of tile '{tile_path}' could not be read: {exc}",
+        ) from None
     if not found:
         raise bad_payload(
             "input->data",

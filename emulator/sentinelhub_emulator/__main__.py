@@ -21,17 +21,23 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from sentinelhub_emulator.core.buckets import parse_s3_location
+from sentinelhub_emulator.core.buckets import (
+    BucketUnavailableError,
+    FolderBucket,
+    S3Bucket,
+    parse_s3_location,
+)
 from sentinelhub_emulator.core.faults import FaultConfig
-from sentinelhub_emulator.samples import write_samples
+from sentinelhub_emulator.samples import SampleTile, write_samples
 from sentinelhub_emulator.server import Emulator
 
-__all__ = ["main", "parse_args"]
+__all__ = ["main", "parse_args", "write_bucket_samples"]
 
 
 def _bucket_mapping(text: str) -> tuple[str, Path | str]:
@@ -170,13 +176,29 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def write_bucket_samples(store: FolderBucket | S3Bucket) -> list[SampleTile]:
+    """The sample COGs written into a bucket (a folder, or uploaded to S3)."""
+    if isinstance(store, FolderBucket):
+        return write_samples(store.root)
+    with tempfile.TemporaryDirectory(prefix="emulator-samples-") as tmp:
+        tiles = write_samples(Path(tmp))
+        for path in sorted(Path(tmp).rglob("*")):
+            if path.is_file():
+                store.write(path.relative_to(tmp).as_posix(), path.read_bytes())
+    return tiles
+
+
 def _write_samples(emulator: Emulator, buckets: Sequence[str]) -> None:
     for bucket in buckets:
-        folder = emulator.settings.bucket_dir(bucket)
-        if folder is None:
-            raise SystemExit(f"--samples: {bucket!r} is not a valid folder bucket name")
-        tiles = write_samples(folder)
-        print(f"Sample tiles in bucket '{bucket}' ({folder}); register these paths:", flush=True)
+        store = emulator.settings.bucket(bucket)
+        if store is None:
+            raise SystemExit(f"--samples: {bucket!r} is not a valid bucket name")
+        try:
+            tiles = write_bucket_samples(store)
+        except BucketUnavailableError as exc:
+            raise SystemExit(f"--samples: {exc}") from None
+        where = store.describe()
+        print(f"Sample tiles in bucket '{bucket}' ({where}); register these paths:", flush=True)
         for tile in tiles:
             print(f"  {tile.path:<28} -> {tile.expect}", flush=True)
 

@@ -355,3 +355,29 @@ def test_bucket_and_bucket_dir_are_exclusive(s3_world: S3World, tmp_path: Path) 
     result = _shc(s3_world, "ingest", str(tmp_path), "--collection", "x")
     assert result.exit_code != 0
     assert "--bucket" in result.output
+
+
+def test_a_missing_bucket_is_one_clear_line(s3_world: S3World, ingested: dict[str, Any]) -> None:
+    missing = s3_world.server.unused_bucket_name()
+    result = _shc(
+        s3_world,
+        "ingest",
+        str(ingested["folder"]),
+        "--bucket",
+        f"s3://{missing}/x",
+        "--collection",
+        ingested["collection"],
+        "--s3-endpoint",
+        s3_world.server.endpoint_url,
+    )
+    assert result.exit_code != 0
+    assert missing in result.output
+    assert "Traceback" not in result.output
+    assert s3_world.server.secret_access_key not in result.output
+
+
+def test_an_invalid_s3_bucket_mapping_is_refused(tmp_path: Path) -> None:
+    from sentinelhub_emulator import Emulator
+
+    with pytest.raises(ValueError, match="bucket 'x'"):
+        Emulator(tmp_path, buckets={"x": "s3://"})

@@ -5,6 +5,9 @@ server's Planet buckets (``--planet-bucket NAME``); for any other collection the
 404, as the service does. A tile's files are everything under the tile's path, taken as a folder
 of the bucket.
 
+A Planet bucket on S3 (``--bucket NAME=s3://...``) is served the same way, by ranged GETs, with
+the object's own ETag; folder buckets follow the rest of this paragraph.
+
 Downloads stream from disk in 1 MiB chunks and support one byte range per request (``bytes=a-b``,
 ``bytes=a-``, ``bytes=-n``), with ``If-Range`` against a strong ETag built from the file's size,
 modification time and inode. A path from a request never leaves the tile's folder: ``..``,

@@ -57,6 +57,7 @@ _defer_httpx_cli()
 #: add it here, to ``__all__`` and to the ``TYPE_CHECKING`` block (tests/unit/test_public_api.py
 #: checks that the three agree).
 _EXPORTS: dict[str, str] = {
+    "IngestionSummary": "sentinelhub_client.byoc.calls",
     "S3Uploader": "sentinelhub_client.s3",
     "AsyncS3Uploader": "sentinelhub_client.s3",
     "S3Error": "sentinelhub_client._core.errors",
@@ -205,6 +206,9 @@ if TYPE_CHECKING:
     from sentinelhub_client.byoc.bulk import (
         RegistrationReport,
     )
+    from sentinelhub_client.byoc.calls import (
+        IngestionSummary,
+    )
     from sentinelhub_client.byoc.client import (
         AsyncSentinelHubBYOC,
         SentinelHubBYOC,
@@ -313,6 +317,7 @@ __all__ = [
     "DownloadExistsError",
     "Geometry",
     "IngestionError",
+    "IngestionSummary",
     "MimeType",
     "MosaickingOrder",
     "NotFoundError",

@@ -146,7 +146,11 @@ class SentinelHub(_Hub):
 
     def close(self) -> None:
         """Close the connections of every service (not those of a client passed as
-        ``http_client``; a no-op for a client made by `with_options`)."""
+        ``http_client``; a no-op for a client made by `with_options`).
+
+        Sends nothing and raises nothing; the services made by this client must not be used
+        afterwards.
+        """
         self.transport.close()
 
     def __enter__(self) -> Self:
@@ -189,7 +193,7 @@ class AsyncSentinelHub(_Hub):
         self.transport = AsyncTransport(config, http_client=http_client, retry=retry)
 
     async def close(self) -> None:
-        """Close the connections of every service (see `SentinelHub.close`)."""
+        """Close the connections of every service (see `SentinelHub.close`); sends nothing."""
         await self.transport.close()
 
     async def __aenter__(self) -> Self:

@@ -4,7 +4,8 @@
 folder, writes a handful of real Cloud-Optimized GeoTIFFs with rasterio (three bands, two CRSs and
 one deliberately broken file), creates a collection with bands, registers the tiles with sensing
 times, waits for ingestion with a progress display, lists and filters the tiles, shows why the
-broken tile failed, downloads the files of a Planet tile, and prints a summary.
+broken tile failed, renders the collection with an evalscript through the Process API (and checks
+the pixels against the source files), downloads the files of a Planet tile, and prints a summary.
 
 It needs the ``emulator`` extra (``pip install -e ".[emulator]"``). Nothing leaves the machine.
 """
@@ -88,6 +89,7 @@ class DemoResult:
     collection: ByocCollection
     downloaded: list[Path]
     seconds: float
+    rendered_matches: bool = False
 
     @property
     def statuses(self) -> Counter[str]:
@@ -101,7 +103,7 @@ class DemoResult:
             expected = TileStatus.FAILED if tile.path in broken else TileStatus.INGESTED
             if tile.status != expected:
                 return False
-        return len(self.tiles) == len(SCENES)
+        return len(self.tiles) == len(SCENES) and self.rendered_matches
 
 
 def write_scenes(bucket: Path) -> None:
@@ -277,17 +279,71 @@ def run_demo(workdir: Path | None = None, *, console: Console | None = None) -> 
                         f"maxMetersPerPixel={extra.get('maxMetersPerPixel')}"
                     )
 
+                rendered = _process_part(config, collection, bucket, console)
                 downloaded = _planet_part(byoc, emulator, root, console)
 
-            result = DemoResult(final, collection, downloaded, time.monotonic() - started)
+            result = DemoResult(final, collection, downloaded, time.monotonic() - started, rendered)
             counts = result.statuses
             console.rule("[bold]summary")
             console.print(
                 f"{len(final)} tiles: {counts['INGESTED']} ingested, {counts['FAILED']} failed "
-                f"(as intended: the striped B03 file); {len(downloaded)} Planet files downloaded "
-                f"and verified; {result.seconds:.1f} s"
+                f"(as intended: the striped B03 file); an evalscript rendered them "
+                f"({'pixels match the source' if rendered else 'PIXELS DIFFER'}); "
+                f"{len(downloaded)} Planet files downloaded and verified; {result.seconds:.1f} s"
             )
             return result
+
+
+#: Three bands as stored, mosaicked most recent first (the engine runs it in V8).
+TRUE_COLOR = """//VERSION=3
+function setup() {
+  return {input: ["B04", "B03", "B02"], output: {bands: 3, sampleType: "UINT16"}};
+}
+function evaluatePixel(s) { return [s.B04, s.B03, s.B02]; }
+"""
+
+
+def _process_part(
+    config: SHConfig, collection: ByocCollection, bucket: Path, console: Console
+) -> bool:
+    """Render the two UTM scenes with an evalscript through the Process API, on their own 10 m
+    grid, and check every pixel against the source files (the newer scene on top)."""
+    import numpy as np
+    import rasterio
+
+    from sentinelhub_client.process import BBox, MimeType, SentinelHubRequest
+
+    first, second = SCENES[0], SCENES[1]  # 2024-05-01 and 2024-05-11; 05-21 failed ingestion
+    west, south = first.bounds[0], first.bounds[1]
+    east, north = second.bounds[2], second.bounds[3]
+    request = SentinelHubRequest(
+        evalscript=TRUE_COLOR,
+        input_data=[
+            SentinelHubRequest.input_data(
+                collection, time_interval=("2024-05-01T00:00:00Z", "2024-05-31T00:00:00Z")
+            )
+        ],
+        responses=[SentinelHubRequest.output_response("default", MimeType.TIFF)],
+        bbox=BBox((west, south, east, north), crs=first.crs_epsg),
+        resolution=(10, 10),
+        config=config,
+    )
+    [image] = request.get_data()
+    expected = np.zeros_like(image)
+    offset = round((second.bounds[0] - west) / 10)
+    for position, band in enumerate(("B04", "B03", "B02")):
+        for scene, column in ((first, 0), (second, offset)):  # the newer one last, on top
+            with rasterio.open(bucket / scene.path.replace("(BAND)", band)) as source:
+                data = source.read(1)
+            expected[:, column : column + data.shape[1], position] = data
+    matches = bool(image.shape == expected.shape and np.array_equal(image, expected))
+    console.print(
+        f"Process API: an evalscript rendered {image.shape[1]} x {image.shape[0]} px x "
+        f"{image.shape[2]} bands from 2 tiles (most recent on top) for "
+        f"{request.processing_units} PU; pixels equal to the source files: "
+        + ("[green]yes[/]" if matches else "[red]no[/]")
+    )
+    return matches
 
 
 def _planet_part(

@@ -119,6 +119,42 @@ async def test_create_takes_a_sentinelhub_py_request(batch: Twin, api: respx.Moc
     }
 
 
+async def test_create_takes_the_real_request_classes(batch: Twin, api: respx.MockRouter) -> None:
+    """Our `SentinelHubRequest` and sentinelhub-py's, not stand-ins: ``body`` is a static helper
+    on both and must not be called."""
+    import sentinelhub
+    from sentinelhub_client.process import BBox, SentinelHubRequest
+
+    ours = SentinelHubRequest(
+        evalscript="//VERSION=3\nfunction setup() {}\n",
+        input_data=[
+            SentinelHubRequest.input_data("byoc-" + "1" * 8 + "-1111-1111-1111-" + "1" * 12)
+        ],
+        responses=[SentinelHubRequest.output_response("default", "tiff")],
+        bbox=BBox((0, 0, 1, 1), crs=4326),
+        size=(10, 10),
+    )
+    theirs = sentinelhub.SentinelHubRequest(
+        evalscript="//VERSION=3\nfunction setup() {}\n",
+        input_data=[
+            sentinelhub.SentinelHubRequest.input_data(
+                sentinelhub.DataCollection.define_byoc("1" * 8 + "-1111-1111-1111-" + "1" * 12)
+            )
+        ],
+        responses=[sentinelhub.SentinelHubRequest.output_response("default", "tiff")],
+        bbox=sentinelhub.BBox((0, 0, 1, 1), crs=sentinelhub.CRS.WGS84),
+        size=(10, 10),
+        config=sentinelhub.SHConfig(sh_client_id="x", sh_client_secret="y"),
+    )
+    route = api.post(f"{BATCH}/process").respond(201, json=request_json())
+    for request in (ours, theirs):
+        await batch.call("create", request, {"id": 1, "resolution": 10}, bucket_name="out")
+    sent = [body_of(call.request)["processRequest"] for call in route.calls]
+    assert sent[0] == ours.payload
+    assert sent[1] == theirs.download_list[0].post_values
+    assert sent[0]["output"]["responses"] == sent[1]["output"]["responses"]
+
+
 async def test_create_is_not_replayed_after_an_ambiguous_failure(
     batch: Twin, api: respx.MockRouter
 ) -> None:

@@ -178,13 +178,16 @@ def test_cancel_while_processing_stops_the_request(
         assert stand_in.waiting.wait(10)
         assert client.get(f"/process/{created['id']}").json()["status"] == "PROCESSING"
         # Two workers render (held by the gate), two more tiles are taken, the rest wait.
+        # The scheduler queues the next two tiles a moment after the workers take theirs, so
+        # wait for the steady state (not just two PROCESSING) before comparing.
+        expected = Counter(PROCESSING=2, QUEUED=2, SCHEDULED=20)
         deadline = time.monotonic() + 10
         while True:
             counts = Counter(t["status"] for t in all_tiles(client, created["id"]))
-            if counts["PROCESSING"] == 2 or time.monotonic() > deadline:
+            if counts == expected or time.monotonic() > deadline:
                 break
             time.sleep(0.02)
-        assert counts == Counter(PROCESSING=2, QUEUED=2, SCHEDULED=20)
+        assert counts == expected
         # A running request can be neither changed nor deleted.
         busy = client.put(f"/process/{created['id']}", json={"description": "x"})
         assert busy.status_code == 409

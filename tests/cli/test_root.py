@@ -147,3 +147,25 @@ def test_shc_emulator_is_sentinelhub_emulator(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["emulator", "--port", "1"])  # --data-dir is required
     assert result.exit_code == 2
     assert "--data-dir" in result.stderr
+
+
+def test_a_reader_that_leaves_stops_shc_quietly(capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # ``shc ... | head -1`` after head exited
+    saved = sys.stdout
+    sys.stdout = os.fdopen(write_end, "w")
+    try:
+        code = main(["version"])
+    finally:
+        broken, sys.stdout = sys.stdout, saved
+        broken.close()  # flushes into the null device now, without a second error
+    assert code == 141
+    assert capsys.readouterr().err == ""
+
+
+def test_the_emulators_exit_code_reaches_the_shell(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["emulator", "--port", "1"]) == 2  # --data-dir is required
+    assert "--data-dir" in capsys.readouterr().err

@@ -627,6 +627,34 @@ def test_download_tile(api: Api, fake: FakeServer, tmp_path: Path) -> None:
     assert progress.last == (total, total)
 
 
+def test_an_interrupt_in_a_worker_ends_download_tile_and_keeps_the_part(
+    api: Api, fake: FakeServer, tmp_path: Path
+) -> None:
+    """A KeyboardInterrupt raised in a file's worker (here by the progress callback) is raised
+    by the call, not lost with the call returning paths that do not exist."""
+    data = random_bytes(150_000, seed=3)
+    fake.add("a.tif", data)
+
+    def interrupt(done: int, total: int) -> None:
+        if 0 < done < total:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        api(
+            "download_tile",
+            C,
+            T,
+            tmp_path / "tile",
+            progress=interrupt,
+            concurrency=1,
+            chunk_size=16_384,
+        )
+    assert not (tmp_path / "tile" / "a.tif").exists()
+    assert (tmp_path / "tile" / "a.tif.part").exists()
+    api("download_tile", C, T, tmp_path / "tile")  # resumes from the part
+    assert (tmp_path / "tile" / "a.tif").read_bytes() == data
+
+
 def test_download_tile_some_files(api: Api, fake: FakeServer, tmp_path: Path) -> None:
     fake.add("a.tif", b"a")
     fake.add("b/c.tif", b"c")

@@ -211,6 +211,18 @@ async def test_process_takes_a_plain_body_and_checks_it(
     assert route.call_count == 1
 
 
+async def test_a_body_without_responses_is_sent_as_the_service_allows(
+    process: Twin, api: respx.MockRouter, config: SHConfig
+) -> None:
+    """The service answers one PNG of ``default`` when ``output.responses`` is absent."""
+    route = api.post(PROCESS).respond(200, content=b"png", headers={"content-type": "image/png"})
+    body = make_request(config).payload
+    del body["output"]["responses"]
+    await process.call("process", body)
+    assert only_call(route).headers["accept"] == "image/png"
+    assert "responses" not in json.loads(only_call(route).content)["output"]
+
+
 async def test_a_400_is_a_typed_error_with_the_violations(
     process: Twin, api: respx.MockRouter, config: SHConfig
 ) -> None:

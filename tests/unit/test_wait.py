@@ -11,6 +11,7 @@ import respx
 from sentinelhub_client import (
     ByocTile,
     IngestionError,
+    IngestionSummary,
     PermissionDeniedError,
     TileStatus,
     WaitTimeoutError,
@@ -92,7 +93,7 @@ async def test_without_tiles_each_poll_lists_only_pending_tiles_by_status(
     route = api.get(TILES).mock(side_effect=answer)
     updates: list[list[tuple[str, Any]]] = []
     tiles = await byoc.call(
-        "wait_for_ingestion",
+        "wait_for_tiles",
         COLLECTION_ID,
         interval=0,
         callback=lambda current: updates.append([(t.path, t.status) for t in current]),
@@ -114,7 +115,7 @@ async def test_an_empty_collection_is_done_after_one_poll(
     byoc: Twin, api: respx.MockRouter
 ) -> None:
     route = api.get(TILES).mock(return_value=page([]))
-    assert await byoc.call("wait_for_ingestion", COLLECTION_ID, interval=0) == []
+    assert await byoc.call("wait_for_tiles", COLLECTION_ID, interval=0) == []
     assert route.call_count == 4
 
 
@@ -199,3 +200,42 @@ async def test_bad_arguments(byoc: Twin, api: respx.MockRouter) -> None:
     with pytest.raises(ValueError, match="timeout"):
         await byoc.call("wait_for_tiles", COLLECTION_ID, [TILE_ID], timeout="long")
     assert len(api.calls) == 0
+
+
+async def test_wait_for_ingestion_summarises_and_reports_each_poll(
+    byoc: Twin, api: respx.MockRouter
+) -> None:
+    answers = iter(
+        [
+            page([tile_json("a", "QUEUED"), tile_json("b", "INGESTING", id=OTHER_TILE_ID)]),
+            page([tile_json("a", "INGESTED"), tile_json("b", "INGESTED", id=OTHER_TILE_ID)]),
+        ]
+    )
+    api.get(TILES).mock(side_effect=lambda request: next(answers))
+    seen: list[dict[str, int]] = []
+    summary = await byoc.call(
+        "wait_for_ingestion",
+        COLLECTION_ID,
+        [TILE_ID, OTHER_TILE_ID],
+        interval=0,
+        on_update=lambda now: seen.append(now.counts),
+    )
+    assert isinstance(summary, IngestionSummary)
+    assert summary.counts == {"INGESTED": 2}
+    assert [t.path for t in summary.ingested] == ["a", "b"]
+    assert summary.failed == summary.pending == []
+    assert seen == [{"QUEUED": 1, "INGESTING": 1}, {"INGESTED": 2}]
+    assert str(summary) == "2 tiles: 2 INGESTED"
+
+
+async def test_wait_for_ingestion_raises_with_each_cause_and_the_partial_results(
+    byoc: Twin, api: respx.MockRouter
+) -> None:
+    failed = tile_json("b", "FAILED", id=OTHER_TILE_ID)
+    failed["additionalData"] = {"failedIngestionCause": "not tiled: rewrite it as a COG"}
+    api.get(TILES).mock(return_value=page([tile_json("a", "INGESTED"), failed]))
+    with pytest.raises(IngestionError) as info:
+        await byoc.call("wait_for_ingestion", COLLECTION_ID, [TILE_ID, OTHER_TILE_ID], interval=0)
+    assert [t.path for t in info.value.tiles] == ["b"]
+    assert "not tiled: rewrite it as a COG" in str(info.value)
+    assert sorted(t.path for t in info.value.results) == ["a", "b"]

@@ -232,11 +232,19 @@ def process_payload_of(sentinelhub_request: Any) -> dict[str, Any]:
     """The Process API payload of ``create``'s first argument (see the module docstring)."""
     payload: Any = sentinelhub_request
     if not isinstance(payload, Mapping):
-        body = getattr(payload, "body", None)
-        if callable(body):
-            body = body()
-        if isinstance(body, Mapping):
-            payload = body
+        # Ours keeps its body in ``payload``; a ``body`` dict attribute is accepted too (``body``
+        # is a static helper on both SentinelHubRequest classes: never call it);
+        # sentinelhub-py's request has it in ``download_list[0].post_values``.
+        found = next(
+            (
+                value
+                for value in (getattr(payload, "payload", None), getattr(payload, "body", None))
+                if isinstance(value, Mapping)
+            ),
+            None,
+        )
+        if found is not None:
+            payload = found
         else:
             downloads = getattr(payload, "download_list", None)
             if isinstance(downloads, Sequence) and downloads:

@@ -222,7 +222,11 @@ class SentinelHubBatch(_BatchClientBase):
         self, *, retry: RetryPolicy | None = None, timeout: float | None = None
     ) -> Self:
         """A client sharing this one's connections and token, with another retry policy and/or
-        timeout (seconds per request); closing it does not close this one."""
+        timeout (seconds per request); closing it does not close this one. Sends nothing.
+
+        Raises ``TypeError`` for a ``retry`` that is not a `RetryPolicy`, ``ValueError`` for a
+        ``timeout`` that is not a finite number of seconds above 0.
+        """
         clone = copy.copy(self)
         clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
         return clone
@@ -249,8 +253,18 @@ class SentinelHubBatch(_BatchClientBase):
             description: free text.
             kwargs: further members of the request, sent as given (camelCase).
 
-        Not replayed after an ambiguous failure (the error says so): look for the request with
-        `get_latest_request` before trying again.
+        Sends ``POST /api/v1/batch/process`` with the request as JSON.
+
+        Returns:
+            The request as created (`BatchRequest`, status ``CREATED``, with its
+                ``request_id``).
+
+        Raises:
+            SentinelHubValidationError: a missing or malformed member (nothing is sent).
+            BadRequestError: the service refused the request (``errors`` names the field).
+            APIConnectionError: no answer. Not replayed after an ambiguous failure (the error
+                says so): look for the request with `get_latest_request` before trying again.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
         """
         payload = build_create_payload(
             sentinelhub_request, tiling_grid, output, bucket_name, description, kwargs
@@ -278,6 +292,14 @@ class SentinelHubBatch(_BatchClientBase):
             max_items: stop after this many requests.
             viewtoken: resume from this page token (a paginator's ``next_token``).
             kwargs: further query parameters, sent as given.
+
+        Returns:
+            A `SyncPaginator` of `BatchRequest`; iterating it sends ``GET
+                /api/v1/batch/process`` once per page.
+
+        Raises:
+            SentinelHubValidationError: a malformed argument, at once; errors of the requests
+                (`APIError`, `APIConnectionError`) are raised while iterating.
         """
         user_id, search = _optional(user_id, "user_id"), _optional(search, "search")
         sort, extra = _optional(sort, "sort"), query_extras(kwargs)
@@ -293,14 +315,28 @@ class SentinelHubBatch(_BatchClientBase):
         )
 
     def get_latest_request(self) -> BatchRequest:
-        """The batch request created last; `SentinelHubValidationError` (a `ValueError`, as in
-        sentinelhub-py) when there is none."""
+        """The batch request created last: sends ``GET
+        /api/v1/batch/process?sort=created:desc&count=1``.
+
+        Raises:
+            SentinelHubValidationError: there is none (a `ValueError`, as in sentinelhub-py).
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         for request in self.iter_requests(sort="created:desc", count=1, max_items=1):
             return request
         raise SentinelHubValidationError("no batch request is available: create one first")
 
     def get_request(self, batch_request: BatchRequestRef) -> BatchRequest:
-        """The batch request as it is now."""
+        """Read a batch request: sends ``GET /api/v1/batch/process/{id}``.
+
+        Returns:
+            The request as it is now (status, ``tile_count``, ``value_estimate``, ``error``...).
+
+        Raises:
+            SentinelHubValidationError: a malformed id (nothing is sent).
+            NotFoundError: no such request.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return self.transport.run(self._calls.get_request(batch_request))
 
     def update_request(
@@ -310,29 +346,79 @@ class SentinelHubBatch(_BatchClientBase):
         description: str | None = None,
         **kwargs: Any,
     ) -> None:
-        """Change the output and/or description of a request that has not started."""
+        """Change the output and/or description of a request that has not started: sends
+        ``PUT /api/v1/batch/process/{id}``.
+
+        Returns:
+            None; read the request again to see the result.
+
+        Raises:
+            SentinelHubValidationError: a malformed id or member (nothing is sent).
+            NotFoundError: no such request.
+            ConflictError: the request has started.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         body = _update_body(output, description, kwargs)
         return self.transport.run(self._calls.update_request(batch_request, body))
 
     def delete_request(self, batch_request: BatchRequestRef) -> None:
-        """Delete a batch request (cancel it first if it runs); its outputs stay."""
+        """Delete a batch request (cancel it first if it runs); its outputs stay. Sends
+        ``DELETE /api/v1/batch/process/{id}``.
+
+        Raises:
+            SentinelHubValidationError: a malformed id (nothing is sent).
+            NotFoundError: no such request.
+            ConflictError: the request is running.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return self.transport.run(self._calls.delete_request(batch_request))
 
     def start_analysis(self, batch_request: BatchRequestRef) -> None:
         """Ask for the analysis: the evalscript is checked, the tiles listed, the cost
-        estimated (see `wait_for_analysis`)."""
+        estimated (see `wait_for_analysis`). Sends ``POST /api/v1/batch/process/{id}/analyse``.
+
+        Raises:
+            SentinelHubValidationError: a malformed id (nothing is sent).
+            NotFoundError: no such request.
+            BadRequestError: the request's status does not allow it.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return self.transport.run(self._calls.action("start_analysis", batch_request))
 
     def start_job(self, batch_request: BatchRequestRef) -> None:
-        """Start processing (after analysing, if that was not done); see `wait_for_job`."""
+        """Start processing (after analysing, if that was not done); see `wait_for_job`.
+        Sends ``POST /api/v1/batch/process/{id}/start``.
+
+        Raises:
+            SentinelHubValidationError: a malformed id (nothing is sent).
+            NotFoundError: no such request.
+            BadRequestError: the request's status does not allow it.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return self.transport.run(self._calls.action("start_job", batch_request))
 
     def cancel_job(self, batch_request: BatchRequestRef) -> None:
-        """Cancel a request that is created, analysed or processing."""
+        """Cancel a request that is created, analysed or processing. Sends ``POST
+        /api/v1/batch/process/{id}/cancel``.
+
+        Raises:
+            SentinelHubValidationError: a malformed id (nothing is sent).
+            NotFoundError: no such request.
+            BadRequestError: the request's status does not allow it.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return self.transport.run(self._calls.action("cancel_job", batch_request))
 
     def restart_job(self, batch_request: BatchRequestRef) -> None:
-        """Process again the failed tiles of a PARTIAL request (``restartpartial``)."""
+        """Process again the failed tiles of a PARTIAL request. Sends ``POST
+        /api/v1/batch/process/{id}/restartpartial``.
+
+        Raises:
+            SentinelHubValidationError: a malformed id (nothing is sent).
+            NotFoundError: no such request.
+            BadRequestError: the request is not PARTIAL.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return self.transport.run(self._calls.action("restart_job", batch_request))
 
     # -- tiles -----------------------------------------------------------------------------------
@@ -356,6 +442,15 @@ class SentinelHubBatch(_BatchClientBase):
             max_items: stop after this many tiles.
             viewtoken: resume from this page token.
             kwargs: further query parameters, sent as given.
+
+        Returns:
+            A `SyncPaginator` of `BatchTile`; iterating it sends ``GET
+                /api/v1/batch/process/{id}/tiles`` once per page.
+
+        Raises:
+            SentinelHubValidationError: a malformed id, status or paging argument, at once;
+                errors of the requests (`NotFoundError`, `APIError`, `APIConnectionError`) are
+                raised while iterating.
         """
         request_id = request_id_of(batch_request)
         status_value, extra = check_tile_status(status), query_extras(kwargs)
@@ -369,7 +464,17 @@ class SentinelHubBatch(_BatchClientBase):
         )
 
     def get_tile(self, batch_request: BatchRequestRef, tile_id: TileIdRef) -> BatchTile:
-        """One output tile, by its numeric id."""
+        """Read one output tile, by its numeric id: sends ``GET
+        /api/v1/batch/process/{id}/tiles/{tile_id}``.
+
+        Returns:
+            The tile (`BatchTile`: name, status, geometry, cost).
+
+        Raises:
+            SentinelHubValidationError: a malformed id (nothing is sent).
+            NotFoundError: no such request or tile.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return self.transport.run(self._calls.get_tile(batch_request, tile_id))
 
     # -- tiling grids ----------------------------------------------------------------------------
@@ -382,7 +487,16 @@ class SentinelHubBatch(_BatchClientBase):
         viewtoken: str | None = None,
         **kwargs: Any,
     ) -> SyncPaginator[TilingGrid]:
-        """The tiling grids, lazily (``kwargs``: further query parameters)."""
+        """The tiling grids, lazily (``kwargs``: further query parameters).
+
+        Returns:
+            A `SyncPaginator` of `TilingGrid`; iterating it sends ``GET
+                /api/v1/batch/tilinggrids`` once per page.
+
+        Raises:
+            SentinelHubValidationError: a malformed paging argument, at once; errors of the
+                requests are raised while iterating.
+        """
         extra = query_extras(kwargs)
         return SyncPaginator(
             lambda page: self.transport.run(self._calls.list_tiling_grids(page, extra=extra)),
@@ -392,7 +506,17 @@ class SentinelHubBatch(_BatchClientBase):
         )
 
     def get_tiling_grid(self, grid_id: GridIdRef) -> TilingGrid:
-        """One tiling grid, by its numeric id (0 is a grid)."""
+        """Read one tiling grid, by its numeric id (0 is a grid): sends ``GET
+        /api/v1/batch/tilinggrids/{id}``.
+
+        Returns:
+            The grid (`TilingGrid`: name, tile size, resolutions).
+
+        Raises:
+            SentinelHubValidationError: a malformed id (nothing is sent).
+            NotFoundError: no such grid.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return self.transport.run(self._calls.get_tiling_grid(grid_id))
 
     # -- batch collections -----------------------------------------------------------------------
@@ -406,7 +530,16 @@ class SentinelHubBatch(_BatchClientBase):
         viewtoken: str | None = None,
         **kwargs: Any,
     ) -> SyncPaginator[BatchCollection]:
-        """The batch collections, lazily (``search``: words to look for)."""
+        """The batch collections, lazily (``search``: words to look for).
+
+        Returns:
+            A `SyncPaginator` of `BatchCollection`; iterating it sends ``GET
+                /api/v1/batch/collections`` once per page.
+
+        Raises:
+            SentinelHubValidationError: a malformed argument, at once; errors of the requests
+                are raised while iterating.
+        """
         search, extra = _optional(search, "search"), query_extras(kwargs)
         return SyncPaginator(
             lambda page: self.transport.run(
@@ -418,19 +551,49 @@ class SentinelHubBatch(_BatchClientBase):
         )
 
     def get_collection(self, collection_id: CollectionRef) -> BatchCollection:
-        """One batch collection (by id, model or dict)."""
+        """Read one batch collection (by id, model or dict): sends ``GET
+        /api/v1/batch/collections/{id}``.
+
+        Raises:
+            SentinelHubValidationError: a malformed id (nothing is sent).
+            NotFoundError: no such collection.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return self.transport.run(self._calls.get_collection(collection_id))
 
     def create_collection(self, collection: BatchCollection | Mapping[str, Any]) -> BatchCollection:
-        """Create a batch collection (``name``, ``s3Bucket``) and return it with its id."""
+        """Create a batch collection (``name``, ``s3Bucket``): sends ``POST
+        /api/v1/batch/collections``.
+
+        Returns:
+            The collection as stored, with its id.
+
+        Raises:
+            SentinelHubValidationError: a missing or malformed field (nothing is sent).
+            BadRequestError: the service refused a field.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return self.transport.run(self._calls.create_collection(collection))
 
     def update_collection(self, collection: BatchCollection | Mapping[str, Any]) -> None:
-        """Update a batch collection (it must carry its id)."""
+        """Update a batch collection (it must carry its id): sends ``PUT
+        /api/v1/batch/collections/{id}``.
+
+        Raises:
+            SentinelHubValidationError: no id, or a malformed field (nothing is sent).
+            NotFoundError: no such collection.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return self.transport.run(self._calls.update_collection(collection))
 
     def delete_collection(self, collection: CollectionRef) -> None:
-        """Delete a batch collection."""
+        """Delete a batch collection: sends ``DELETE /api/v1/batch/collections/{id}``.
+
+        Raises:
+            SentinelHubValidationError: a malformed id (nothing is sent).
+            NotFoundError: no such collection.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return self.transport.run(self._calls.delete_collection(collection))
 
     # -- waiting ---------------------------------------------------------------------------------
@@ -465,8 +628,13 @@ class SentinelHubBatch(_BatchClientBase):
             timeout: seconds to wait at most (None: no limit); then `WaitTimeoutError`.
             callback: called with a `BatchProgress` after each poll.
 
-        Raises `BatchFailedError` if it FAILED (with the service's ``error``), and
-        `SentinelHubValidationError` at once if no analysis was asked for.
+        Each poll sends what `get_request` sends.
+
+        Raises:
+            BatchFailedError: the request FAILED (with the service's ``error``).
+            SentinelHubValidationError: no analysis was asked for (at once).
+            WaitTimeoutError: ``timeout`` passed first.
+            APIError, APIConnectionError: as for `get_request`.
         """
         watch = _watch(batch_request, job=False, count_tiles=False)
         final = poll(
@@ -503,8 +671,14 @@ class SentinelHubBatch(_BatchClientBase):
             progress: show a progress bar of processed / failed tiles on standard error.
             count_tiles: count processed / failed tiles for the callback without a bar.
 
-        Raises `BatchFailedError` if it FAILED (with the service's ``error``), and
-        `SentinelHubValidationError` at once if the job was never started.
+        Each poll sends what `get_request` sends, and when counting, a few ``GET
+        .../tiles?status=...`` pages.
+
+        Raises:
+            BatchFailedError: the request FAILED (with the service's ``error``).
+            SentinelHubValidationError: the job was never started (at once).
+            WaitTimeoutError: ``timeout`` passed first.
+            APIError, APIConnectionError: as for `get_request`.
         """
         watch = _watch(batch_request, job=True, count_tiles=progress or count_tiles)
         with progress_display(progress, f"batch {str(watch.request_id)[:8]}") as show:
@@ -530,7 +704,8 @@ class SentinelHubBatch(_BatchClientBase):
     # -- lifecycle -------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the connections (not those of a client passed as ``http_client``)."""
+        """Close the connections (not those of a client passed as ``http_client``); sends
+        nothing. The client must not be used afterwards."""
         self.transport.close()
 
     def __enter__(self) -> Self:

@@ -71,6 +71,7 @@ __all__ = [
     "ByocCalls",
     "CollectionRef",
     "ForeignTile",
+    "IngestionSummary",
     "IngestionWatch",
     "TileRef",
     "check_destination",
@@ -757,6 +758,47 @@ def is_transient(exc: BaseException) -> bool:
 
 #: The statuses of a tile whose ingestion is not over, in the order a tile moves through them.
 PENDING_STATUSES = ("WAITING", "QUEUED", "INGESTING")
+
+
+@dataclass(frozen=True)
+class IngestionSummary:
+    """Where the ingestion of a set of tiles stands: the tiles as last seen, and their counts.
+
+    ``wait_for_ingestion`` returns it once nothing is pending, and hands one to ``on_update``
+    after each poll.
+    """
+
+    tiles: list[ByocTile]
+
+    def _with(self, *statuses: TileStatus) -> list[ByocTile]:
+        return [tile for tile in self.tiles if tile.status in statuses]
+
+    @property
+    def ingested(self) -> list[ByocTile]:
+        """The tiles that are INGESTED."""
+        return self._with(TileStatus.INGESTED)
+
+    @property
+    def failed(self) -> list[ByocTile]:
+        """The tiles that FAILED (``tile.additional_data["failedIngestionCause"]`` says why)."""
+        return self._with(TileStatus.FAILED)
+
+    @property
+    def pending(self) -> list[ByocTile]:
+        """The tiles neither INGESTED nor FAILED yet."""
+        return [t for t in self.tiles if t.status not in (TileStatus.INGESTED, TileStatus.FAILED)]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many tiles have each status, e.g. ``{"INGESTED": 998, "FAILED": 2}``."""
+        counts: dict[str, int] = {}
+        for tile in self.tiles:
+            counts[str(tile.status)] = counts.get(str(tile.status), 0) + 1
+        return counts
+
+    def __str__(self) -> str:
+        parts = ", ".join(f"{n} {status}" for status, n in sorted(self.counts.items()))
+        return f"{len(self.tiles)} tiles: {parts or 'none'}"
 
 
 @dataclass

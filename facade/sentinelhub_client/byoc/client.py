@@ -45,6 +45,7 @@ from sentinelhub_client.byoc.bulk import (
 from sentinelhub_client.byoc.calls import (
     ByocCalls,
     CollectionRef,
+    IngestionSummary,
     IngestionWatch,
     TileRef,
     check_destination,
@@ -169,7 +170,15 @@ class SentinelHubBYOC(_ByocClientBase):
             viewtoken: resume from this page token (a paginator's ``next_token``).
             params: further query parameters, sent as they are (sentinelhub-py's ``**kwargs``).
 
-        ``.as_dicts()`` on the result gives the plain dicts the service sent instead of models.
+        Returns:
+            A `SyncPaginator` of `ByocCollection`; iterating it sends ``GET
+                {byoc_base_path}/collections`` once per page. ``.as_dicts()`` gives the plain dicts
+                the service sent instead of models.
+
+        Raises:
+            SentinelHubValidationError: a ``count``, ``max_items`` or ``viewtoken`` out of range,
+                at once; errors of the requests (`APIError`, `APIConnectionError`) are raised
+                while iterating.
         """
         listing = self._calls.collection_listing(search, params)
         return SyncPaginator(
@@ -178,27 +187,87 @@ class SentinelHubBYOC(_ByocClientBase):
         )
 
     def get_collection(self, collection: CollectionRef) -> ByocCollection:
-        """The collection with this id."""
+        """Read one collection: sends ``GET {byoc_base_path}/collections/{id}``.
+
+        Args:
+            collection: the collection, as a `ByocCollection`, a dict with its ``id``, or its id.
+
+        Returns:
+            The collection as the service stores it.
+
+        Raises:
+            SentinelHubValidationError: ``collection`` holds no valid id (nothing is sent).
+            NotFoundError: no collection with this id is visible to the account.
+            APIError: any other error answer, after the retries of the retry policy.
+            APIConnectionError: no answer, after the retries.
+        """
         return self.transport.run(self._calls.get_collection(collection))
 
     def create_collection(self, collection: ByocCollection | Mapping[str, Any]) -> ByocCollection:
-        """Create a collection and return it as stored (with its ``collection_id``).
+        """Create a collection: sends ``POST {byoc_base_path}/collections`` with its JSON.
 
-        Not replayed after an ambiguous failure (the error says so): check before retrying.
+        Args:
+            collection: a `ByocCollection` or a dict in the wire's camelCase (``name`` and
+                ``s3Bucket`` at least).
+
+        Returns:
+            The collection as stored, with its ``collection_id``.
+
+        Raises:
+            SentinelHubValidationError: a missing or malformed field (nothing is sent).
+            BadRequestError: the service refused a field; ``errors`` names it.
+            APIConnectionError: no answer. It is not replayed after an ambiguous failure (the
+                request may have been acted upon; the error says so): look before retrying.
+            APIError: any other error answer.
         """
         return self.transport.run(self._calls.create_collection(collection))
 
     def update_collection(self, collection: ByocCollection | Mapping[str, Any]) -> None:
-        """Update name, bucket, noData and bands of a collection (omitted noData is deleted)."""
+        """Replace a collection's name, bucket, noData and bands: sends ``PUT
+        {byoc_base_path}/collections/{id}`` (an omitted noData is deleted).
+
+        Args:
+            collection: the collection with its ``collection_id`` (a model or a wire dict).
+
+        Returns:
+            None; read the collection again to see the result.
+
+        Raises:
+            SentinelHubValidationError: no id, or a malformed field (nothing is sent).
+            NotFoundError: no such collection.
+            BadRequestError: the service refused the change (``errors`` names the field).
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return self.transport.run(self._calls.update_collection(collection))
 
     def delete_collection(self, collection: CollectionRef) -> None:
-        """Delete a collection."""
+        """Delete a collection and its tiles: sends ``DELETE {byoc_base_path}/collections/{id}``.
+
+        Returns:
+            None.
+
+        Raises:
+            SentinelHubValidationError: ``collection`` holds no valid id (nothing is sent).
+            NotFoundError: no such collection.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return self.transport.run(self._calls.delete_collection(collection))
 
     def copy_tiles(self, from_collection: CollectionRef, to_collection: CollectionRef) -> None:
-        """Copy the ingested tiles of one collection into another (paths already there are
-        skipped); the copy runs on the service, this does not wait for it."""
+        """Copy the ingested tiles of one collection into another: sends ``POST
+        {byoc_base_path}/collections/{from}/copyTiles?toCollection={to}``.
+
+        Paths already in the target are skipped. The copy runs on the service; this returns
+        when it has been accepted, without waiting for it.
+
+        Returns:
+            None.
+
+        Raises:
+            SentinelHubValidationError: either argument holds no valid id (nothing is sent).
+            NotFoundError: either collection does not exist.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return self.transport.run(self._calls.copy_tiles(from_collection, to_collection))
 
     # -- tiles -------------------------------------------------------------------------------
@@ -227,7 +296,16 @@ class SentinelHubBYOC(_ByocClientBase):
             viewtoken: resume from this page token (a paginator's ``next_token``).
             params: further query parameters, sent as they are (sentinelhub-py's ``**kwargs``).
 
-        ``.as_dicts()`` on the result gives the plain dicts the service sent instead of models.
+        Returns:
+            A `SyncPaginator` of `ByocTile`; iterating it sends ``GET
+                {byoc_base_path}/collections/{id}/tiles`` once per page. ``.as_dicts()`` gives the
+                plain dicts the service sent instead of models.
+
+        Raises:
+            SentinelHubValidationError: a malformed collection id, ``sort``, ``status``,
+                ``count``, ``max_items`` or ``viewtoken``, at once; errors of the requests
+                (`NotFoundError` for an unknown collection, `APIError`, `APIConnectionError`)
+                are raised while iterating.
         """
         listing = self._calls.tile_listing(collection, sort, path, status, params)
         return SyncPaginator(
@@ -236,13 +314,42 @@ class SentinelHubBYOC(_ByocClientBase):
         )
 
     def get_tile(self, collection: CollectionRef, tile: TileRef) -> ByocTile:
-        """The tile with this id."""
+        """Read one tile: sends ``GET {byoc_base_path}/collections/{id}/tiles/{tile_id}``.
+
+        Args:
+            collection: the collection (model, dict with ``id``, or id).
+            tile: the tile (model, dict with ``id``, or id).
+
+        Returns:
+            The tile as it is now: status, geometry, ``additional_data`` (with
+                ``failedIngestionCause`` when it FAILED).
+
+        Raises:
+            SentinelHubValidationError: a malformed id (nothing is sent).
+            NotFoundError: no such collection or tile.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return self.transport.run(self._calls.get_tile(collection, tile))
 
     def create_tile(
         self, collection: CollectionRef, tile: ByocTile | Mapping[str, Any]
     ) -> ByocTile:
-        """Register a tile for ingestion and return it (status ``WAITING``).
+        """Register a tile for ingestion: sends ``POST {byoc_base_path}/collections/{id}/tiles``.
+
+        Args:
+            collection: the collection (model, dict with ``id``, or id).
+            tile: a `ByocTile` or a wire dict: ``path`` (with ``(BAND)`` unless the collection
+                has one file per tile), and optionally ``sensingTime`` and ``coverGeometry``.
+
+        Returns:
+            The tile as registered, status ``WAITING``; see `wait_for_tiles`.
+
+        Raises:
+            SentinelHubValidationError: a malformed id, path or geometry (nothing is sent).
+            ConflictError: the collection already has a tile with this path.
+            NotFoundError: no such collection.
+            BadRequestError: the service refused a field (``errors`` names it).
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
 
         After an ambiguous failure (timeout, dropped connection, 5xx) the tile is looked up by
         its path before any retry, so a retry never creates a duplicate. It counts as created by
@@ -253,23 +360,66 @@ class SentinelHubBYOC(_ByocClientBase):
         return self._calls.created_tile(self.transport.run(call), collection)
 
     def update_tile(self, collection: CollectionRef, tile: ByocTile | Mapping[str, Any]) -> None:
-        """Update a tile's path, cover geometry and sensing time."""
+        """Replace a tile's path, cover geometry and sensing time: sends ``PUT
+        {byoc_base_path}/collections/{id}/tiles/{tile_id}``.
+
+        Args:
+            collection: the collection (model, dict with ``id``, or id).
+            tile: the tile with its ``tile_id`` (a model or a wire dict).
+
+        Returns:
+            None; read the tile again to see the result.
+
+        Raises:
+            SentinelHubValidationError: no tile id, or a malformed field (nothing is sent).
+            NotFoundError: no such collection or tile.
+            BadRequestError: the service refused the change (``errors`` names the field).
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return self.transport.run(self._calls.update_tile(collection, tile))
 
     def delete_tile(self, collection: CollectionRef, tile: TileRef) -> None:
-        """Delete a tile."""
+        """Delete a tile: sends ``DELETE {byoc_base_path}/collections/{id}/tiles/{tile_id}``.
+
+        Returns:
+            None. The files in the bucket are not touched.
+
+        Raises:
+            SentinelHubValidationError: a malformed id (nothing is sent).
+            NotFoundError: no such collection or tile.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return self.transport.run(self._calls.delete_tile(collection, tile))
 
     def reingest_tile(self, collection: CollectionRef, tile: TileRef) -> None:
-        """Start ingesting a tile again (after fixing its files)."""
+        """Ingest a tile again, after fixing its files: sends ``POST
+        {byoc_base_path}/collections/{id}/tiles/{tile_id}/reingest``.
+
+        Returns:
+            None; the tile goes back to ``WAITING`` (see `wait_for_tiles`).
+
+        Raises:
+            SentinelHubValidationError: a malformed id (nothing is sent).
+            NotFoundError: no such collection or tile.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return self.transport.run(self._calls.reingest_tile(collection, tile))
 
     # -- files of Planet tiles ---------------------------------------------------------------
 
     def list_tile_files(self, collection: CollectionRef, tile: TileRef) -> list[str]:
-        """Paths of the files of a tile of a Planet collection, relative to the tile and
-        ``/``-separated. Other collections have no files: the service answers 404
-        (`NotFoundError`)."""
+        """List the files of a tile of a Planet collection: sends ``GET
+        {byoc_base_path}/collections/{id}/tiles/{tile_id}/files``.
+
+        Returns:
+            The paths of the files, relative to the tile and ``/``-separated.
+
+        Raises:
+            SentinelHubValidationError: a malformed id (nothing is sent).
+            NotFoundError: no such tile, or a collection that is not a Planet one (other
+                collections have no files).
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return _dl.list_tile_files(
             self.transport,
             *_file_ids(collection, tile),
@@ -277,7 +427,16 @@ class SentinelHubBYOC(_ByocClientBase):
         )
 
     def get_tile_file_size(self, collection: CollectionRef, tile: TileRef, path: str) -> int:
-        """Size in bytes of one file of a tile (a ``HEAD`` request)."""
+        """Size of one file of a tile: sends ``HEAD .../tiles/{tile_id}/files/{path}``.
+
+        Returns:
+            The size in bytes.
+
+        Raises:
+            SentinelHubValidationError: a malformed id or path (nothing is sent).
+            NotFoundError: no such tile or file.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         return _dl.get_tile_file_size(
             self.transport,
             *_file_ids(collection, tile),
@@ -293,8 +452,23 @@ class SentinelHubBYOC(_ByocClientBase):
         start: int | None = None,
         end: int | None = None,
     ) -> bytes:
-        """Bytes ``start..end`` of a file (``end`` inclusive, as in HTTP ranges), in memory; for
-        whole files use `download_tile_file`, which streams to disk."""
+        """Read bytes of one file into memory: sends ``GET .../tiles/{tile_id}/files/{path}``,
+        with ``Range: bytes=start-end`` when a range is given.
+
+        Args:
+            start: first byte (None: from the start).
+            end: last byte, included as in HTTP ranges (None: to the end).
+
+        Returns:
+            The bytes. For whole files use `download_tile_file`, which streams to disk.
+
+        Raises:
+            SentinelHubValidationError: a malformed id, path or range (nothing is sent).
+            NotFoundError: no such tile or file.
+            DownloadError: the file changed on the server while it was read.
+            APIError: any other error answer (416 for a range past the end);
+                `APIConnectionError`: no answer, after retries.
+        """
         return _dl.read_tile_file(
             self.transport,
             *_file_ids(collection, tile),
@@ -314,8 +488,21 @@ class SentinelHubBYOC(_ByocClientBase):
         end: int | None = None,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
     ) -> Iterator[bytes]:
-        """Stream bytes ``start..end`` of a file in chunks; a dropped connection is resumed
-        where it stopped, and a file that changed meanwhile raises `DownloadError`."""
+        """Stream bytes ``start..end`` of a file in chunks: sends ``GET
+        .../tiles/{tile_id}/files/{path}`` when iteration starts.
+
+        A dropped connection is resumed where it stopped (``Range`` + ``If-Range`` on the
+        file's ETag).
+
+        Returns:
+            An iterator of chunks of at most ``chunk_size`` bytes.
+
+        Raises:
+            SentinelHubValidationError: a malformed id, path or range (at once).
+            DownloadError: the file changed on the server meanwhile (while iterating).
+            NotFoundError, APIError, APIConnectionError: as for `read_tile_file`, while
+                iterating.
+        """
         return _dl.iter_tile_file(
             self.transport,
             *_file_ids(collection, tile),
@@ -347,6 +534,21 @@ class SentinelHubBYOC(_ByocClientBase):
         from what is on disk, guarded by the file's ETag; the complete file is size-checked and
         renamed into place. An existing ``destination`` is kept unless ``overwrite``.
         ``progress(done_bytes, total_bytes)`` is called as bytes arrive.
+
+        Sends ``GET`` requests of the file (byte ranges of ``part_size`` for a large file,
+        ``concurrency`` at a time).
+
+        Returns:
+            The path of the downloaded file.
+
+        Raises:
+            DownloadExistsError: ``destination`` exists and ``overwrite`` is False.
+            DownloadDiskError: writing failed (the ``.part`` file is kept to resume).
+            DownloadError: the file changed on the server during the download, twice, or the
+                server's answers do not fit what was asked.
+            NotFoundError: no such tile or file.
+            SentinelHubValidationError: a malformed id, path or option (nothing is sent).
+            APIError, APIConnectionError: after the retries of each request.
         """
         return _dl.download_tile_file(
             self.transport,
@@ -376,7 +578,23 @@ class SentinelHubBYOC(_ByocClientBase):
     ) -> list[Path]:
         """Download every file of a tile (or only ``files``) into ``directory``, keeping the
         tile's sub-folders; files already complete there are skipped. ``progress`` sees the
-        bytes of all files together."""
+        bytes of all files together.
+
+        Sends the file listing (unless ``files`` is given), then what `download_tile_file`
+        sends for each file, ``concurrency`` at a time.
+
+        Returns:
+            The local paths of the tile's files.
+
+        Raises:
+            TileDownloadError: some files failed; ``failures`` maps each to its error and
+                ``completed`` lists the files in place.
+            DownloadExistsError: an incomplete file is in the way and ``overwrite`` is False
+                (before anything is fetched).
+            DownloadError: a file's path would land outside ``directory``.
+            NotFoundError: no such tile, or not a Planet collection.
+            SentinelHubValidationError: a malformed id, file list or option (nothing is sent).
+        """
         return _dl.download_tile(
             self.transport,
             *_file_ids(collection, tile),
@@ -452,7 +670,33 @@ class SentinelHubBYOC(_ByocClientBase):
             raise watch.timed_out(exc.timeout) from exc
         return watch.finish(raise_on_failure)
 
-    wait_for_ingestion = wait_for_tiles
+    def wait_for_ingestion(
+        self,
+        collection: CollectionRef,
+        tiles: Iterable[TileRef] | None = None,
+        *,
+        interval: float = 5.0,
+        timeout: float | None = 600.0,
+        on_update: Callable[[IngestionSummary], Any] | None = None,
+    ) -> IngestionSummary:
+        """Wait until every given tile (or every tile of the collection) is INGESTED or FAILED,
+        by listing (see `wait_for_tiles`, which does the polling), and summarise.
+
+        Returns an `IngestionSummary` (``ingested``, ``failed``, ``counts``) when every tile was
+        ingested. ``on_update`` gets a summary after each poll. Raises `IngestionError` if any
+        tile FAILED (``tiles``: the failed ones, each with its ``failedIngestionCause``;
+        ``results``: every tile) and `WaitTimeoutError` after ``timeout`` seconds (``pending``:
+        the unfinished tiles).
+        """
+        final = self.wait_for_tiles(
+            collection,
+            tiles,
+            interval=interval,
+            timeout=timeout,
+            callback=None if on_update is None else lambda now: on_update(IngestionSummary(now)),
+            raise_on_failure=True,
+        )
+        return IngestionSummary(final)
 
     def register_tiles(
         self,
@@ -479,8 +723,18 @@ class SentinelHubBYOC(_ByocClientBase):
             max_rounds: rounds of creation before a tile that keeps failing is reported.
             progress: called as ``progress(done, total)`` each time a tile is settled.
 
+        Sends one paged ``GET {byoc_base_path}/collections/{id}/tiles`` listing per round, and
+        one ``POST .../tiles`` (`create_tile`) per tile not yet in the collection.
+
         Returns a `RegistrationReport`: ``created``, ``skipped`` and ``failed`` (with reasons);
-        together they hold every tile given.
+        together they hold every tile given. A tile refused by the service is in ``failed``,
+        not raised.
+
+        Raises:
+            SentinelHubValidationError: malformed tiles, a path given twice, or a bad option
+                (nothing is sent).
+            APIError, APIConnectionError: a listing that still fails after its retries (e.g.
+                `NotFoundError` for an unknown collection).
         """
         return _bulk.register_tiles(
             self,
@@ -494,7 +748,8 @@ class SentinelHubBYOC(_ByocClientBase):
     # -- lifecycle ---------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the connections (not those of a client passed as ``http_client``)."""
+        """Close the connections (not those of a client passed as ``http_client``); sends
+        nothing. The client must not be used afterwards."""
         self.transport.close()
 
     def __enter__(self) -> Self:
@@ -761,7 +1016,24 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
             raise watch.timed_out(exc.timeout) from exc
         return watch.finish(raise_on_failure)
 
-    wait_for_ingestion = wait_for_tiles
+    async def wait_for_ingestion(
+        self,
+        collection: CollectionRef,
+        tiles: Iterable[TileRef] | None = None,
+        *,
+        interval: float = 5.0,
+        timeout: float | None = 600.0,  # noqa: ASYNC109 - the same signature as the sync twin
+        on_update: Callable[[IngestionSummary], Any] | None = None,
+    ) -> IngestionSummary:
+        final = await self.wait_for_tiles(
+            collection,
+            tiles,
+            interval=interval,
+            timeout=timeout,
+            callback=None if on_update is None else lambda now: on_update(IngestionSummary(now)),
+            raise_on_failure=True,
+        )
+        return IngestionSummary(final)
 
     async def register_tiles(
         self,

@@ -5,22 +5,29 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 if TYPE_CHECKING:
     from sentinelhub_client._core.config import SHConfig
+    from sentinelhub_client.batch.client import SentinelHubBatch
     from sentinelhub_client.byoc.client import SentinelHubBYOC
+    from sentinelhub_client.process.client import SentinelHubProcess
 
 __all__ = [
     "RedactingFilter",
     "State",
+    "count_progress",
     "emit_object",
     "emit_rows",
     "fail",
@@ -28,7 +35,11 @@ __all__ = [
     "max_items_option",
     "one_line_error",
     "pass_state",
+    "read_json_object",
+    "read_text_file",
     "setup_logging",
+    "show_progress",
+    "write_atomically",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -159,17 +170,33 @@ class State:
             remember_secret(self._config.sh_token)
         return self._config
 
-    def byoc(self) -> SentinelHubBYOC:
-        """A BYOC client for this run's configuration (use it in a ``with`` block)."""
-        from sentinelhub_client.byoc.client import SentinelHubBYOC
-
+    def credentials(self) -> SHConfig:
+        """This run's configuration, refused in one line when it has no credentials."""
         config = self.config()
         if not config.has_credentials:
             fail(
                 "no credentials: set SH_CLIENT_ID and SH_CLIENT_SECRET (or SH_TOKEN), or name a "
                 "sentinelhub-py profile with --profile"
             )
-        return SentinelHubBYOC(config)
+        return config
+
+    def byoc(self) -> SentinelHubBYOC:
+        """A BYOC client for this run's configuration (use it in a ``with`` block)."""
+        from sentinelhub_client.byoc.client import SentinelHubBYOC
+
+        return SentinelHubBYOC(self.credentials())
+
+    def process(self) -> SentinelHubProcess:
+        """A Process / Async Process client for this run (use it in a ``with`` block)."""
+        from sentinelhub_client.process.client import SentinelHubProcess
+
+        return SentinelHubProcess(self.credentials())
+
+    def batch(self) -> SentinelHubBatch:
+        """A Batch v1 client for this run (use it in a ``with`` block)."""
+        from sentinelhub_client.batch.client import SentinelHubBatch
+
+        return SentinelHubBatch(self.credentials())
 
 
 pass_state = click.make_pass_decorator(State, ensure=True)
@@ -249,3 +276,80 @@ def emit_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *, as_j
         click.echo(line([_cell(row.get(c)) for c in columns]))
         count += 1
     return count
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+
+def read_text_file(path: Path, option: str) -> str:
+    """The text of ``path`` (UTF-8), or a one-line error naming ``option``."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{option}: cannot read {path}: {exc}")
+
+
+def read_json_object(path: Path, option: str) -> dict[str, Any]:
+    """The JSON object in ``path``, or a one-line error naming ``option`` and the problem."""
+    text = read_text_file(path, option)
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        fail(f"{option}: {path} is not valid JSON: {exc}")
+    if not isinstance(document, dict):
+        fail(f"{option}: {path} must hold a JSON object, not {type(document).__name__}")
+    return document
+
+
+def write_atomically(path: Path, data: bytes, *, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` all or nothing: a temporary ``.part`` file beside it, renamed
+    over ``path`` when complete. Interrupted (Ctrl-C included), it leaves ``path`` as it was and
+    no temporary file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        os.fchmod(handle, mode)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# -- progress -------------------------------------------------------------------------------------
+
+
+def show_progress() -> bool:
+    """Whether to draw progress bars: only when standard error is a terminal (so logs, pipes and
+    CI output stay clean)."""
+    isatty = getattr(sys.stderr, "isatty", None)
+    return bool(isatty and isatty())
+
+
+@contextmanager
+def count_progress(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A bar of ``done / total`` things on standard error while the block runs, fed through the
+    yielded ``(done, total)`` callback; nothing is drawn unless `show_progress`."""
+    if not show_progress():
+        yield lambda done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(file=sys.stderr, force_terminal=True),
+    )
+    with bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total or None)
+
+        yield update

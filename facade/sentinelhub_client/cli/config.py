@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from sentinelhub_client.cli.common import (
     fail,
     json_option,
     pass_state,
+    write_atomically,
 )
 
 __all__ = ["command"]
@@ -113,7 +115,8 @@ def create(
     max_retries: int | None,
 ) -> None:
     """Add profile NAME to the sentinelhub-py file (created if missing); existing profiles and
-    comments are kept as they are."""
+    comments are kept as they are. The file is replaced atomically, so an interruption leaves
+    it as it was."""
     from sentinelhub_client._core.config import DEPLOYMENTS, SETTINGS, config_file_path
 
     given: dict[str, Any] = {
@@ -141,11 +144,12 @@ def create(
     if name in _profiles(path):
         fail(f"{path} already has a profile {name!r}; edit the file or choose another name")
     lines = [f"[{_toml_value(name)}]"] + [f"{k} = {_toml_value(v)}" for k, v in values.items()]
-    path.parent.mkdir(parents=True, exist_ok=True)
     existing = path.read_text() if path.exists() else ""
     separator = "" if not existing else "\n" if existing.endswith("\n") else "\n\n"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    with os.fdopen(fd, "a") as handle:
-        handle.write(separator + "\n".join(lines) + "\n")
+    # The whole file is written beside it and renamed over it: Ctrl-C or a full disk leaves the
+    # old file as it was, never half a profile. A new file is private (it may get a secret).
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o600
+    text = existing + separator + "\n".join(lines) + "\n"
+    write_atomically(path, text.encode("utf-8"), mode=mode)
     secret = "with" if "sh_client_secret" in values else "without"
     click.echo(f"wrote profile {name!r} ({secret} a client secret) to {path}")

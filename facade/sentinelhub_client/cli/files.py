@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sentinelhub_client.cli.common import State, emit_rows, json_option, pass_state
+from sentinelhub_client.cli.common import State, emit_rows, json_option, pass_state, show_progress
 
 __all__ = ["command"]
 
@@ -51,10 +51,16 @@ def download(
     as_json: bool,
 ) -> None:
     """Download the files of TILE into DESTINATION (default: here). Each file is written to
-    ``NAME.part`` and renamed when complete; an interrupted download resumes when run again."""
+    ``NAME.part`` and renamed when complete; an interrupted download (Ctrl-C) leaves only the
+    ``.part`` files and resumes when run again. A progress bar shows on standard error when it
+    is a terminal."""
+    from rich.console import Console
+
     from sentinelhub_client.progress import progress_bar
 
-    with state.byoc() as byoc, progress_bar(disable=not sys.stderr.isatty()) as bar:
+    drawn = show_progress()
+    console = Console(file=sys.stderr, force_terminal=True) if drawn else None
+    with state.byoc() as byoc, progress_bar(console=console, disable=not drawn) as bar:
         paths = byoc.download_tile(
             collection,
             tile,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -17,6 +18,9 @@ __all__ = ["COMMANDS", "ShcGroup", "cli", "run"]
 #: Add a command group by writing its module and adding one line here.
 COMMANDS: Final[Mapping[str, tuple[str, str]]] = {
     "config": ("config", "Show the configuration and the sentinelhub-py profiles."),
+    "process": ("process", "Run Process API requests and follow Async Process requests."),
+    "batch": ("batch", "Create, run and follow Batch Processing (v1) requests."),
+    "completion": ("completion", "Print the shell completion script of shc (bash, zsh, fish)."),
     "collections": ("collections", "List, create, update and delete BYOC collections."),
     "tiles": ("tiles", "List, register, update, reingest and wait for the tiles of a collection."),
     "files": ("files", "List and download the files of a Planet tile."),
@@ -63,10 +67,27 @@ class ShcGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            # The reader of standard output left (``shc tiles list --json | head``): stop
+            # quietly, with the status a shell gives a process killed by SIGPIPE.
+            _silence_stdout()
+            raise click.exceptions.Exit(141) from exc
         except Exception as exc:
             if isinstance(exc, click.ClickException) or not _reported_in_one_line(exc):
                 raise
             raise ShcError(one_line_error(exc)) from exc
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that the interpreter's last flush does not
+    fail again on the closed pipe."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):  # not a real file (click's test runner)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _reported_in_one_line(exc: Exception) -> bool:
@@ -110,8 +131,8 @@ class ShcError(click.ClickException):
 )
 @click.pass_context
 def cli(ctx: click.Context, verbose: int, profile: str | None) -> None:
-    """Sentinel Hub from the shell: BYOC collections, tiles and Planet files, the local
-    emulator and the demo.
+    """Sentinel Hub from the shell: BYOC collections, tiles and Planet files, COGs, Process and
+    Async Process requests, Batch Processing, the local emulator and the demo.
 
     Settings come from the same places as the library's SHConfig: SH_* environment variables,
     then the sentinelhub-py profile (~/.config/sentinelhub/config.toml), then the defaults.
@@ -126,8 +147,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run ``shc`` as a program would; returns the exit code instead of exiting."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        cli.main(args=args, prog_name="shc", standalone_mode=False)
-    except click.exceptions.Exit as stop:
+        # Without standalone mode, click returns the code of a `click.exceptions.Exit` (and
+        # a command's own return value, None for every shc command).
+        result = cli.main(args=args, prog_name="shc", standalone_mode=False)
+    except click.exceptions.Exit as stop:  # pragma: no cover - click returns it instead
         return stop.exit_code
     except click.ClickException as exc:
         exc.show()
@@ -135,4 +158,4 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click.Abort:
         click.echo("interrupted", err=True)
         return 130
-    return 0
+    return result if isinstance(result, int) else 0

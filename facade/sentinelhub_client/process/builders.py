@@ -644,6 +644,8 @@ def _check_data(raw: Any) -> None:
 
 
 def _check_responses(raw: Any) -> None:
+    if raw is None:
+        return  # the service then answers one PNG of the output "default"
     if isinstance(raw, str | bytes) or not isinstance(raw, Sequence) or not raw:
         raise _invalid(
             "responses", "give at least one response (SentinelHubRequest.output_response)"

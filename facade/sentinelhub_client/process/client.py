@@ -249,15 +249,34 @@ class SentinelHubProcess(_ProcessClientBase):
         self, *, retry: RetryPolicy | None = None, timeout: float | None = None
     ) -> Self:
         """A client sharing this one's connections and token, with another retry policy and/or
-        timeout (seconds per request); closing it does not close this one."""
+        timeout (seconds per request); closing it does not close this one. Sends nothing.
+
+        Raises ``TypeError`` for a ``retry`` that is not a `RetryPolicy`, ``ValueError`` for a
+        ``timeout`` that is not a finite number of seconds above 0.
+        """
         clone = copy.copy(self)
         clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
         clone._owns_transport = False
         return clone
 
     def process(self, request: SentinelHubRequest | Mapping[str, Any]) -> ProcessResponse:
-        """Send a Process request (a `SentinelHubRequest` or a body dict) and return the answer
-        undecoded, with its ``processing_units``."""
+        """Send a Process request: ``POST /api/v1/process`` with the request body as JSON and
+        ``Accept`` set to the format asked for.
+
+        Args:
+            request: a `SentinelHubRequest`, or a request body dict.
+
+        Returns:
+            The answer, undecoded (`ProcessResponse`: ``content``, ``mime_type``,
+                ``processing_units``; ``decode()`` turns it into arrays).
+
+        Raises:
+            SentinelHubValidationError: a body the API rules out (nothing is sent).
+            BadRequestError: the service refused the request, e.g. an evalscript error;
+                ``message`` says why.
+            AuthenticationError, PermissionDeniedError: credentials or access to a collection.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
+        """
         payload, accept = _process_parts(request)
         response = self.transport.run(self._calls.process(payload, accept))
         _remember(request, response)
@@ -271,7 +290,21 @@ class SentinelHubProcess(_ProcessClientBase):
         redownload: bool = False,
         decode_data: bool = True,
     ) -> list[Any]:
-        """Send a Process request and return ``[result]`` (see `SentinelHubRequest.get_data`)."""
+        """Send a Process request (as `process` does) and return ``[result]``, decoded.
+
+        The result is a numpy array for TIFF / PNG / JPEG, a dict for JSON, and a dict of
+        ``{"<identifier>.<ext>": decoded}`` for several responses; with ``decode_data=False``
+        the `ProcessResponse`. With ``save_data`` the answer is also written under the
+        request's ``data_folder``; a saved answer is returned without sending unless
+        ``redownload`` (see `SentinelHubRequest.get_data`).
+
+        Raises:
+            DecodingError: the answer could not be decoded (the ``process`` extra is needed for
+                images).
+            SentinelHubValidationError: ``save_data`` without a ``data_folder``, or a body the
+                API rules out (nothing is sent).
+            APIError, APIConnectionError: as for `process`.
+        """
         if save_data:
             _need_folder(request)
         response = _cached(request, redownload)
@@ -284,8 +317,16 @@ class SentinelHubProcess(_ProcessClientBase):
     def save_data(
         self, request: SentinelHubRequest | Mapping[str, Any], *, redownload: bool = False
     ) -> list[Path]:
-        """Send a Process request (unless its answer is saved already) and write the answer
-        under the request's ``data_folder``; returns the response paths."""
+        """Send a Process request (as `process` does, unless its answer is saved already) and
+        write the answer under the request's ``data_folder``.
+
+        Returns:
+            The paths of the saved responses.
+
+        Raises:
+            SentinelHubValidationError: the request has no ``data_folder`` (nothing is sent).
+            APIError, APIConnectionError: as for `process`.
+        """
         _need_folder(request)
         assert isinstance(request, SentinelHubRequest)  # _need_folder refused anything else
         cached = _cached(request, redownload)
@@ -294,7 +335,19 @@ class SentinelHubProcess(_ProcessClientBase):
         return _save(request, self.process(request))
 
     def submit(self, request: AsyncProcessRequest | Mapping[str, Any]) -> AsyncProcessStatus:
-        """Start an Async Process request; returns its id and status (``RUNNING``).
+        """Start an Async Process request: ``POST /api/v1/async/process`` with the body as JSON.
+
+        Args:
+            request: an `AsyncProcessRequest`, or a request body dict (with ``output.delivery``).
+
+        Returns:
+            Its id and status (`AsyncProcessStatus`, status ``RUNNING``); see `wait_for_async`.
+
+        Raises:
+            SentinelHubValidationError: a body the API rules out (nothing is sent).
+            BadRequestError: the service refused the request (``errors`` names the field).
+            RateLimitError: too many Async Process requests running, after the retries.
+            APIError: any other error answer; `APIConnectionError`: no answer, after retries.
 
         The service answers 429 when too many Async Process requests run at once: that is
         retried per the retry policy (waiting its ``Retry-After``), then raised as
@@ -312,9 +365,18 @@ class SentinelHubProcess(_ProcessClientBase):
         return True
 
     def get_async_running_status(self, ids: Iterable[str]) -> dict[str, bool]:
-        """Which Async Process requests are still running: ``{id: True}`` while running (200),
-        ``{id: False}`` once finished, successfully or not (404). Other answers raise their typed
-        error. The ids are checked concurrently."""
+        """Which Async Process requests are still running: sends ``GET
+        /api/v1/async/process/{id}`` for each id, concurrently.
+
+        Returns:
+            ``{id: True}`` while running (200), ``{id: False}`` once finished, successfully or
+                not (404).
+
+        Raises:
+            SentinelHubValidationError: an empty or blank id (nothing is sent).
+            APIError: any answer other than 200 or 404; `APIConnectionError`: no answer, after
+                retries.
+        """
         checked = check_ids(ids)
         if len(checked) <= 1:
             return {request_id: self._running(request_id) for request_id in checked}
@@ -345,6 +407,11 @@ class SentinelHubProcess(_ProcessClientBase):
                 `sentinelhub_client.progress.progress_bar`).
 
         Whether a finished request succeeded shows in its delivery location (``error.json``).
+        Each poll sends what `get_async_running_status` sends, for the ids still running.
+
+        Raises:
+            WaitTimeoutError: ``timeout`` passed first.
+            APIError, APIConnectionError: as for `get_async_running_status`.
         """
         watch = _StatusWatch(ids, callback, progress)
         return poll(
@@ -358,7 +425,7 @@ class SentinelHubProcess(_ProcessClientBase):
 
     def close(self) -> None:
         """Close the connections (not those of a client passed as ``http_client``, nor a shared
-        transport's)."""
+        transport's); sends nothing. The client must not be used afterwards."""
         if self._owns_transport:
             self.transport.close()
 
@@ -520,8 +587,15 @@ _share_docstrings(AsyncSentinelHubProcess, SentinelHubProcess)
 
 def get_async_running_status(ids: Iterable[str], config: SHConfig | None = None) -> dict[str, bool]:
     """Which Async Process requests are still running, as sentinelhub-py's function of the
-    same name: ``{id: True}`` while running (200), ``{id: False}`` once finished (404); any
-    other answer raises its typed error. The ids are checked concurrently."""
+    same name: sends ``GET /api/v1/async/process/{id}`` for each id, concurrently, on a client
+    made for the call.
+
+    Returns:
+        ``{id: True}`` while running (200), ``{id: False}`` once finished (404).
+
+    Raises:
+        APIError: any other answer; `APIConnectionError`: no answer, after retries.
+    """
     with SentinelHubProcess(config) as client:
         return client.get_async_running_status(ids)
 

@@ -695,7 +695,11 @@ def download_tile(
         with concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="shc-tile") as pool:
             futures = [pool.submit(one, *item) for item in todo]
             try:
-                concurrent.futures.wait(futures)
+                for future in futures:
+                    # result() re-raises what `one` did not collect: KeyboardInterrupt or
+                    # SystemExit in a worker (say, from a progress callback) must end the call
+                    # here, not be lost while only ``.part`` files exist.
+                    future.result()
             except BaseException:
                 cancel.set()
                 raise

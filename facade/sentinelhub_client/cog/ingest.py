@@ -64,6 +64,9 @@ class IngestedFile:
 
 @dataclass
 class IngestReport:
+    """What `ingest_folder` did, one `IngestedFile` per local file; ``ok`` when every file
+    was ingested (or registered, without waiting); ``summary()`` counts in one line."""
+
     files: list[IngestedFile] = field(default_factory=list)
 
     @property

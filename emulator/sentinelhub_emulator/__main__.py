@@ -6,7 +6,9 @@ Example::
         --bucket scenes=/data/scenes --fault-rate-429 0.1 --fault-retry-after-ms 500 \\
         --ingestion-workers 8 --samples my-bucket
 
-Buckets are folders: ``DATA_DIR/buckets/NAME`` unless ``--bucket NAME=PATH`` maps one elsewhere.
+Buckets are folders: ``DATA_DIR/buckets/NAME`` unless ``--bucket NAME=PATH`` maps one elsewhere,
+or ``--bucket NAME=s3://BUCKET[/PREFIX]`` puts it on ``--s3-endpoint URL`` (credentials from the
+AWS environment variables or ``--s3-profile``).
 ``--samples BUCKET`` writes ready sample COGs into a bucket first and prints the tile paths to
 register (``2024/05/tile_(BAND).tif`` and more).
 Collections whose bucket is named by ``--planet-bucket`` count as Planet collections and serve
@@ -19,22 +21,35 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from sentinelhub_emulator.core.buckets import (
+    BucketUnavailableError,
+    FolderBucket,
+    S3Bucket,
+    parse_s3_location,
+)
 from sentinelhub_emulator.core.faults import FaultConfig
-from sentinelhub_emulator.samples import write_samples
+from sentinelhub_emulator.samples import SampleTile, write_samples
 from sentinelhub_emulator.server import Emulator
 
-__all__ = ["main", "parse_args"]
+__all__ = ["main", "parse_args", "write_bucket_samples"]
 
 
-def _bucket_mapping(text: str) -> tuple[str, Path]:
+def _bucket_mapping(text: str) -> tuple[str, Path | str]:
     name, sep, path = text.partition("=")
     if not sep or not name or not path:
-        raise argparse.ArgumentTypeError(f"expected NAME=PATH, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected NAME=PATH or NAME=s3://BUCKET, got {text!r}")
+    if path.startswith("s3://"):
+        try:
+            parse_s3_location(path)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return name, path
     return name, Path(path).expanduser()
 
 
@@ -71,7 +86,18 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME=PATH",
-        help="serve bucket NAME from folder PATH (repeatable)",
+        help="serve bucket NAME from folder PATH, or from s3://BUCKET[/PREFIX] on --s3-endpoint "
+        "(repeatable)",
+    )
+    parser.add_argument(
+        "--s3-endpoint",
+        default=None,
+        metavar="URL",
+        help="S3-compatible endpoint of the s3:// buckets (default: AWS); credentials come from "
+        "the AWS environment variables or --s3-profile",
+    )
+    parser.add_argument(
+        "--s3-profile", default=None, metavar="NAME", help="AWS profile for s3:// buckets"
     )
     parser.add_argument(
         "--planet-bucket",
@@ -150,13 +176,29 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def write_bucket_samples(store: FolderBucket | S3Bucket) -> list[SampleTile]:
+    """The sample COGs written into a bucket (a folder, or uploaded to S3)."""
+    if isinstance(store, FolderBucket):
+        return write_samples(store.root)
+    with tempfile.TemporaryDirectory(prefix="emulator-samples-") as tmp:
+        tiles = write_samples(Path(tmp))
+        for path in sorted(Path(tmp).rglob("*")):
+            if path.is_file():
+                store.write(path.relative_to(tmp).as_posix(), path.read_bytes())
+    return tiles
+
+
 def _write_samples(emulator: Emulator, buckets: Sequence[str]) -> None:
     for bucket in buckets:
-        folder = emulator.settings.bucket_dir(bucket)
-        if folder is None:
+        store = emulator.settings.bucket(bucket)
+        if store is None:
             raise SystemExit(f"--samples: {bucket!r} is not a valid bucket name")
-        tiles = write_samples(folder)
-        print(f"Sample tiles in bucket '{bucket}' ({folder}); register these paths:", flush=True)
+        try:
+            tiles = write_bucket_samples(store)
+        except BucketUnavailableError as exc:
+            raise SystemExit(f"--samples: {exc}") from None
+        where = store.describe()
+        print(f"Sample tiles in bucket '{bucket}' ({where}); register these paths:", flush=True)
         for tile in tiles:
             print(f"  {tile.path:<28} -> {tile.expect}", flush=True)
 
@@ -173,6 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         port=args.port,
         buckets=dict(args.bucket),
         planet_buckets=args.planet_bucket,
+        s3_endpoint=args.s3_endpoint,
+        s3_profile=args.s3_profile,
         token_ttl=args.token_ttl,
         client_id=args.client_id,
         client_secret=args.client_secret,

@@ -36,6 +36,7 @@ from sentinelhub_emulator.byoc.store import Store
 from sentinelhub_emulator.core import admin as admin
 from sentinelhub_emulator.core import auth as auth
 from sentinelhub_emulator.core.app import build_app
+from sentinelhub_emulator.core.buckets import parse_s3_location
 from sentinelhub_emulator.core.clients import ClientStore
 from sentinelhub_emulator.core.context import EmulatorContext, EmulatorSettings
 from sentinelhub_emulator.core.db import DATABASE_FILENAME, Database
@@ -109,9 +110,22 @@ class _ClosableH11Protocol(H11Protocol):
             transport.close()
 
 
+def _bucket_spec(name: str, spec: Path | str) -> Path | str:
+    if isinstance(spec, str) and spec.startswith("s3://"):
+        try:
+            parse_s3_location(spec)
+        except ValueError as exc:
+            raise ValueError(f"bucket {name!r}: {exc}") from None
+        return spec
+    return Path(spec)
+
+
 class Emulator:
     """A local Sentinel Hub BYOC service on a real socket.
 
+    A bucket maps to a folder or to ``"s3://BUCKET[/PREFIX]"`` on ``s3_endpoint`` (an
+    S3-compatible server; None: AWS), with credentials from the standard AWS environment
+    variables or the profile ``s3_profile``.
     ``ingestion_workers`` tiles are ingested at once (``--ingestion-workers``); each step of a
     tile waits ``ingestion_delay`` seconds. ``services`` are the services served
     (`sentinelhub_emulator.services.SERVICES` by default; see `Service`).
@@ -123,8 +137,10 @@ class Emulator:
         *,
         host: str = "127.0.0.1",
         port: int = 0,
-        buckets: Mapping[str, Path] | None = None,
+        buckets: Mapping[str, Path | str] | None = None,
         planet_buckets: Iterable[str] = (),
+        s3_endpoint: str | None = None,
+        s3_profile: str | None = None,
         token_ttl: float = 3600,
         client_id: str = "emulator-client",
         client_secret: str = "emulator-secret",  # noqa: S107 - a documented demo credential
@@ -143,7 +159,9 @@ class Emulator:
         self.host = host
         self.settings = EmulatorSettings(
             data_dir=self.data_dir,
-            buckets={name: Path(path) for name, path in (buckets or {}).items()},
+            buckets={name: _bucket_spec(name, spec) for name, spec in (buckets or {}).items()},
+            s3_endpoint=s3_endpoint,
+            s3_profile=s3_profile,
             planet_buckets=frozenset(planet_buckets),
             token_ttl=float(token_ttl),
             client_id=client_id,

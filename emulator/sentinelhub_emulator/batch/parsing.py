@@ -259,14 +259,14 @@ def _split_s3(url: str, parameter: str, settings: EmulatorSettings) -> tuple[str
     if not url.startswith("s3://"):
         raise bad_payload(parameter, "must be an s3://<bucket>/<path> URL")
     bucket, _, key = url[len("s3://") :].partition("/")
-    folder = settings.bucket_dir(bucket)
-    if folder is None:
+    store = settings.bucket(bucket)
+    if store is None:
         raise bad_payload(parameter, f"{bucket!r} is not a valid bucket name")
-    if not folder.is_dir():
+    if not store.available():
         raise bad_payload(
             parameter,
             f"bucket {bucket!r} is not accessible to the service; create its folder "
-            "(DATA_DIR/buckets/<bucket>) or map it with --bucket NAME=PATH",
+            "(DATA_DIR/buckets/<bucket>) or map it with --bucket NAME=PATH or NAME=s3://BUCKET",
         )
     return bucket, key.strip("/")
 

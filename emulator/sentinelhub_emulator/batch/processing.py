@@ -27,6 +27,7 @@ from affine import Affine
 from rasterio.errors import RasterioError
 from rasterio.io import MemoryFile
 
+from sentinelhub_emulator.core.buckets import BucketPathError, FolderBucket, S3Bucket, check_key
 from sentinelhub_emulator.core.context import EmulatorContext, EmulatorSettings
 
 from .grids import WGS84_EPSG
@@ -35,6 +36,7 @@ from .store import BatchTileRecord
 
 __all__ = [
     "CHUNK_PX",
+    "OutputFile",
     "RenderFailure",
     "Renderer",
     "TileRaster",
@@ -220,19 +222,30 @@ def render_tile(
     return raster
 
 
+@dataclass(frozen=True)
+class OutputFile:
+    """One output file: a key in a bucket (a folder or on S3)."""
+
+    bucket: FolderBucket | S3Bucket
+    key: str
+
+    def exists(self) -> bool:
+        return self.bucket.stat(self.key) is not None
+
+
 def output_paths(
     settings: EmulatorSettings,
     request_id: str,
     tile_name: str,
     tile_id: int,
     outputs: Sequence[OutputSpec],
-) -> dict[str, Path]:
-    """Where each output of the tile goes, inside its bucket folder; `RenderFailure` if a path
+) -> dict[str, OutputFile]:
+    """Where each output of the tile goes, inside its bucket; `RenderFailure` if a path
     would leave it."""
     paths = {}
     for spec in outputs:
-        folder = settings.bucket_dir(spec.bucket)
-        if folder is None or not folder.is_dir():
+        store = settings.bucket(spec.bucket)
+        if store is None or not store.available():
             raise RenderFailure(f"bucket {spec.bucket!r} is not accessible to the service")
         try:
             key = expand_key(
@@ -247,11 +260,14 @@ def output_paths(
             )
         except ValueError as exc:
             raise RenderFailure(str(exc)) from None
-        root = folder.resolve()
-        path = (root / key).resolve()
-        if not path.is_relative_to(root) or path == root:
-            raise RenderFailure(f"output path {key!r} leaves bucket {spec.bucket!r}")
-        paths[spec.identifier] = path
+        try:
+            if isinstance(store, FolderBucket):
+                store.path(key)
+            else:
+                check_key(key)
+        except BucketPathError:
+            raise RenderFailure(f"output path {key!r} leaves bucket {spec.bucket!r}") from None
+        paths[spec.identifier] = OutputFile(store, key)
     return paths
 
 
@@ -303,7 +319,14 @@ def _profile(
     return profile
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def _atomic_write(target: OutputFile, write: Callable[[Path], None]) -> None:
+    if isinstance(target.bucket, S3Bucket):
+        with tempfile.TemporaryDirectory(prefix="batch-") as folder:
+            local = Path(folder) / "output"
+            write(local)
+            target.bucket.write(target.key, local.read_bytes())
+        return
+    path = target.bucket.path(target.key)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".batch-", suffix=".part", dir=path.parent)
     os.close(handle)
@@ -324,7 +347,7 @@ def _bytes_writer(document: bytes) -> Callable[[Path], None]:
 
 def write_outputs(
     raster: TileRaster,
-    paths: Mapping[str, Path],
+    paths: Mapping[str, OutputFile],
     tile: BatchTileRecord,
     parsed: ParsedRequest,
 ) -> None:

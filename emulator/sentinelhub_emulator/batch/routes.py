@@ -278,7 +278,7 @@ def _collection_fields(
     name = body["name"]
     if not name.strip():
         raise bad_payload("name", "must not be empty")
-    if service.context.settings.bucket_dir(body["s3Bucket"]) is None:
+    if service.context.settings.bucket(body["s3Bucket"]) is None:
         raise bad_payload("s3Bucket", "not a valid bucket name (letters, digits, '.', '-' and '_')")
     no_data = body.get("noData")
     bands = (body.get("additionalData") or {}).get("bands") or {}

@@ -5,6 +5,9 @@ server's Planet buckets (``--planet-bucket NAME``); for any other collection the
 404, as the service does. A tile's files are everything under the tile's path, taken as a folder
 of the bucket.
 
+A Planet bucket on S3 (``--bucket NAME=s3://...``) is served the same way, by ranged GETs, with
+the object's own ETag; folder buckets follow the rest of this paragraph.
+
 Downloads stream from disk in 1 MiB chunks and support one byte range per request (``bytes=a-b``,
 ``bytes=a-``, ``bytes=-n``), with ``If-Range`` against a strong ETag built from the file's size,
 modification time and inode. A path from a request never leaves the tile's folder: ``..``,
@@ -41,6 +44,12 @@ from sentinelhub_emulator.byoc.ingest import (
 from sentinelhub_emulator.byoc.records import CollectionRecord, TileRecord
 from sentinelhub_emulator.byoc.routes import owned_tile
 from sentinelhub_emulator.core.auth import authenticated
+from sentinelhub_emulator.core.buckets import (
+    BucketPathError,
+    BucketUnavailableError,
+    S3Bucket,
+    check_key,
+)
 from sentinelhub_emulator.core.context import EmulatorContext, context_of
 from sentinelhub_emulator.core.errors import (
     BAD_PAYLOAD,
@@ -185,6 +194,82 @@ class TileFileResponse(Response):
                 )
 
 
+class S3FileResponse(Response):
+    """Serves one object of an S3-backed Planet bucket like `TileFileResponse` serves a file:
+    whole, one byte range (read by range from S3), or only its headers; the ETag is the
+    object's."""
+
+    def __init__(
+        self,
+        store: S3Bucket,
+        key: str,
+        *,
+        range_header: str | None,
+        if_range: str | None,
+        head: bool,
+    ) -> None:
+        super().__init__(status_code=200, media_type="application/octet-stream")
+        self.store, self.key = store, key
+        self.range_header, self.if_range, self.head = range_header, if_range, head
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            info = await anyio.to_thread.run_sync(self.store.stat, self.key)
+        except BucketUnavailableError:
+            info = None  # these routes answer 404 for a file they cannot serve
+        if info is None:
+            await error_response(404, "File not found.", NOT_FOUND)(scope, receive, send)
+            return
+        size = info.size
+        headers = {
+            "Accept-Ranges": "bytes",
+            "ETag": f'"{info.etag}"',
+            "Last-Modified": formatdate(info.mtime, usegmt=True),
+            "Content-Type": "application/octet-stream",
+        }
+        status, start, length = 200, 0, size
+        if (
+            self.range_header
+            and not self.head
+            and _if_range_holds(self.if_range, headers["ETag"], info.mtime)
+        ):
+            wanted = parse_range(self.range_header, size)
+            if wanted == "unsatisfiable":
+                await error_response(
+                    416,
+                    f"The requested range is outside the file of {size} bytes.",
+                    BAD_PAYLOAD,
+                    headers={**headers, "Content-Range": f"bytes */{size}"},
+                )(scope, receive, send)
+                return
+            if wanted is not None:
+                start, end = wanted
+                status, length = 206, end - start + 1
+                headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+        headers["Content-Length"] = str(length)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+            }
+        )
+        if self.head or length == 0:
+            await send({"type": "http.response.body", "body": b""})
+            return
+        position, stop = start, start + length
+        while position < stop:
+            upto = min(stop, position + CHUNK_SIZE)
+            try:
+                chunk = await anyio.to_thread.run_sync(self.store.read, self.key, position, upto)
+            except BucketUnavailableError:
+                return  # the server closes the connection on the short body
+            if not chunk:  # the object shrank after its size was announced
+                return
+            position += len(chunk)
+            await send({"type": "http.response.body", "body": chunk, "more_body": position < stop})
+
+
 def _tile_dir(context: EmulatorContext, collection: CollectionRecord, tile: TileRecord) -> Path:
     """The real folder of a Planet tile's files; 404 for anything that is not one."""
     if not context.settings.is_planet_bucket(collection.s3_bucket):
@@ -206,6 +291,29 @@ def _tile_dir(context: EmulatorContext, collection: CollectionRecord, tile: Tile
     if not folder.is_relative_to(root):
         raise not_found("Tile folder")
     return folder
+
+
+def _s3_tile(
+    context: EmulatorContext, collection: CollectionRecord, tile: TileRecord
+) -> tuple[S3Bucket, str] | None:
+    """The S3 bucket and key prefix of a Planet tile's files when its bucket is on S3."""
+    store = context.settings.bucket(collection.s3_bucket)
+    if not isinstance(store, S3Bucket) or not context.settings.is_planet_bucket(
+        collection.s3_bucket
+    ):
+        return None  # `_tile_dir` answers (404 for a collection that is not Planet's)
+    try:
+        check_relative_path(tile.path, "tile path")
+        check_key(tile.path)
+    except (IngestionFailure, BucketPathError):
+        raise not_found("Tile folder") from None
+    return store, tile.path.strip("/")
+
+
+def _valid_rel(rel: str) -> bool:
+    if not rel or rel.startswith("/") or "\\" in rel or "\x00" in rel:
+        return False
+    return not any(part in ("", ".", "..") for part in rel.split("/")) and _name_fits(rel)
 
 
 def _name_fits(rel: str) -> bool:
@@ -263,6 +371,14 @@ def _planet_tile(request: Request, principal: Principal) -> tuple[CollectionReco
 @authenticated
 async def list_files(request: Request, principal: Principal) -> Response:
     collection, tile = _planet_tile(request, principal)
+    on_s3 = _s3_tile(context_of(request), collection, tile)
+    if on_s3 is not None:
+        store, prefix = on_s3
+        try:
+            keys = await anyio.to_thread.run_sync(store.list, prefix)
+        except BucketUnavailableError:
+            raise not_found("Tile folder") from None
+        return JSONResponse(sorted(key[len(prefix) + 1 :] for key in keys))
     folder = _tile_dir(context_of(request), collection, tile)
     files = await anyio.to_thread.run_sync(list_tile_files, folder)
     if files is None:
@@ -273,11 +389,24 @@ async def list_files(request: Request, principal: Principal) -> Response:
 @authenticated
 async def get_file(request: Request, principal: Principal) -> Response:
     collection, tile = _planet_tile(request, principal)
+    headers: Mapping[str, str] = request.headers
+    on_s3 = _s3_tile(context_of(request), collection, tile)
+    if on_s3 is not None:
+        store, prefix = on_s3
+        rel = str(request.path_params["path"])
+        if not _valid_rel(rel):
+            raise not_found("File")
+        return S3FileResponse(
+            store,
+            f"{prefix}/{rel}",
+            range_header=headers.get("range"),
+            if_range=headers.get("if-range"),
+            head=request.method == "HEAD",
+        )
     folder = _tile_dir(context_of(request), collection, tile)
     target = _resolve_file(folder, str(request.path_params["path"]))
     if target is None:
         raise not_found("File")
-    headers: Mapping[str, str] = request.headers
     return TileFileResponse(
         target,
         range_header=headers.get("range"),

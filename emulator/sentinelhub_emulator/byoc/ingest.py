@@ -47,6 +47,8 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 from shapely.validation import explain_validity
 
+from sentinelhub_emulator.core.buckets import BucketPathError, FolderBucket, S3Bucket
+
 __all__ = [
     "ALLOWED_EPSG_CODES",
     "BAND_PLACEHOLDER",
@@ -64,6 +66,8 @@ __all__ = [
     "is_band_name",
     "js_identifier",
 ]
+
+_Store = FolderBucket | S3Bucket
 
 #: The placeholder in a tile path that each band's ``source`` replaces.
 BAND_PLACEHOLDER = "(BAND)"
@@ -259,11 +263,29 @@ def _dtype_format(dtype: str, rel: str, band_index: int) -> tuple[int, str]:
     return fmt
 
 
-def _inspect_file(bucket: Path, rel: str) -> _FileInfo:
+def _s3_existing(store: S3Bucket, rel: str) -> str:
+    check_relative_path(rel, "file path")
+    try:
+        info = store.stat(rel)
+    except BucketPathError as exc:
+        raise IngestionFailure(f"File '{rel}': {exc}; give a path inside the bucket.") from None
+    if info is None:
+        raise IngestionFailure(
+            f"File '{rel}' was not found in the bucket; upload it there or fix the tile path "
+            f"(the '{BAND_PLACEHOLDER}' placeholder is replaced by each band's source)."
+        )
+    return store.gdal_path(rel)
+
+
+def _inspect_file(store: _Store, rel: str) -> _FileInfo:
     """Run every per-file rule (the shared `sentinelhub_client.cog.rules`) on ``rel`` and
     return its georeferencing; the first broken rule is the tile's cause."""
-    target = _open_existing(bucket, rel)
-    check = rules.check_file(target, rel)
+    if isinstance(store, S3Bucket):
+        target = _s3_existing(store, rel)
+        with store.gdal_env():
+            check = rules.check_file(target, rel, opener=lambda: store.open_reader(rel))
+    else:
+        check = rules.check_file(_open_existing(store.root.resolve(), rel), rel)
     if check.errors:
         raise IngestionFailure(check.errors[0].message)
     facts = check.facts
@@ -440,8 +462,12 @@ def _check_band_spec(band: BandSpec) -> None:
         )
 
 
+def _as_store(bucket: Path | _Store) -> _Store:
+    return FolderBucket(bucket) if isinstance(bucket, Path) else bucket
+
+
 def ingest_tile(
-    bucket_dir: Path,
+    bucket_dir: Path | FolderBucket | S3Bucket,
     tile_path: str,
     bands: Sequence[BandSpec],
     cover_geometry: dict[str, Any] | None = None,
@@ -468,7 +494,7 @@ def ingest_tile(
             "before ingesting tiles."
         )
     check_relative_path(tile_path, "tile path")
-    bucket = bucket_dir.resolve()
+    store = _as_store(bucket_dir)
 
     infos: dict[str, _FileInfo] = {}
     detected: list[DetectedBand] = []
@@ -478,7 +504,7 @@ def ingest_tile(
         rel = _band_path(tile_path, band)
         info = infos.get(rel)
         if info is None:
-            info = _inspect_file(bucket, rel)
+            info = _inspect_file(store, rel)
             infos[rel] = info
             if first is None:
                 first = info
@@ -581,22 +607,29 @@ def _natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     )
 
 
-def _match_band_files(bucket: Path, tile_path: str) -> list[tuple[str, str]]:
+def _match_band_files(store: _Store, tile_path: str) -> list[tuple[str, str]]:
     """(placeholder value, bucket-relative path) of the files that match the tile path."""
     parts = tile_path.split("/")
     first_wild = next(i for i, part in enumerate(parts) if BAND_PLACEHOLDER in part)
-    base = bucket.joinpath(*parts[:first_wild])
-    if not base.is_dir():
-        return []
-    wildcard = "/".join(
-        glob.escape(part).replace(BAND_PLACEHOLDER, "*") for part in parts[first_wild:]
-    )
     pieces = [re.escape(piece) for piece in tile_path.split(BAND_PLACEHOLDER)]
     regex = "(?P<band>[^/]+)".join(pieces[:2]) + "".join(
         "(?P=band)" + piece for piece in pieces[2:]
     )
     pattern = re.compile(regex)
     matches: list[tuple[str, str]] = []
+    if isinstance(store, S3Bucket):
+        for rel in store.list("/".join(parts[:first_wild])):
+            found = pattern.fullmatch(rel)
+            if found is not None:
+                matches.append((found.group("band"), rel))
+        return sorted(matches, key=lambda match: _natural_key(match[0]))
+    bucket = store.root.resolve()
+    base = bucket.joinpath(*parts[:first_wild])
+    if not base.is_dir():
+        return []
+    wildcard = "/".join(
+        glob.escape(part).replace(BAND_PLACEHOLDER, "*") for part in parts[first_wild:]
+    )
     for candidate in base.glob(wildcard):
         rel = candidate.relative_to(bucket).as_posix()
         found = pattern.fullmatch(rel)
@@ -607,10 +640,13 @@ def _match_band_files(bucket: Path, tile_path: str) -> list[tuple[str, str]]:
     return sorted(matches, key=lambda match: _natural_key(match[0]))
 
 
-def _file_dtypes(bucket: Path, rel: str) -> tuple[str, ...]:
-    target = _open_existing(bucket, rel)
+def _file_dtypes(store: _Store, rel: str) -> tuple[str, ...]:
     try:
-        with rules.open_raster(target, rel) as src:
+        if isinstance(store, S3Bucket):
+            target = _s3_existing(store, rel)
+            with store.gdal_env(), rules.open_raster(target, rel) as src:
+                return tuple(str(d) for d in src.dtypes)
+        with rules.open_raster(_open_existing(store.root.resolve(), rel), rel) as src:
             return tuple(str(d) for d in src.dtypes)
     except rules.RuleError as failure:
         raise IngestionFailure(failure.finding.message) from None
@@ -635,7 +671,9 @@ def _identifier_names(raw_names: Sequence[str]) -> list[str]:
     return names
 
 
-def discover_bands(bucket_dir: Path, tile_path: str) -> tuple[BandSpec, ...]:
+def discover_bands(
+    bucket_dir: Path | FolderBucket | S3Bucket, tile_path: str
+) -> tuple[BandSpec, ...]:
     """Find the bands of a tile, for a collection that has none yet.
 
     With ``(BAND)`` in the tile path, every file whose path matches it (the placeholder standing
@@ -656,11 +694,11 @@ def discover_bands(bucket_dir: Path, tile_path: str) -> tuple[BandSpec, ...]:
     supported, or there would be more than 100 bands. The COG rules are left to `ingest_tile`.
     """
     check_relative_path(tile_path, "tile path")
-    bucket = bucket_dir.resolve()
+    store = _as_store(bucket_dir)
     specs: list[BandSpec] = []  # named with the raw text first, made identifiers at the end
 
     def add(rel: str, base_name: str | None, source: str | None) -> None:
-        dtypes = _file_dtypes(bucket, rel)
+        dtypes = _file_dtypes(store, rel)
         for index, dtype in enumerate(dtypes, start=1):
             bit_depth, sample_format = _dtype_format(dtype, rel, index)
             if base_name is None:
@@ -680,7 +718,7 @@ def discover_bands(bucket_dir: Path, tile_path: str) -> tuple[BandSpec, ...]:
     if BAND_PLACEHOLDER not in tile_path:
         add(tile_path, None, None)
     else:
-        matches = _match_band_files(bucket, tile_path)
+        matches = _match_band_files(store, tile_path)
         if not matches:
             raise IngestionFailure(
                 f"No file in the bucket matches the tile path '{tile_path}' (with "

@@ -74,7 +74,7 @@ def owned_tile(request: Request, principal: Principal) -> tuple[CollectionRecord
 
 
 def _check_bucket(context: EmulatorContext, bucket: str) -> None:
-    if context.settings.bucket_dir(bucket) is None:
+    if context.settings.bucket(bucket) is None:
         raise bad_payload("s3Bucket", "not a valid bucket name (letters, digits, '.', '-' and '_')")
 
 

@@ -23,7 +23,6 @@ import dataclasses
 import logging
 import threading
 import time
-from pathlib import Path
 
 import shapely.geometry
 
@@ -36,6 +35,7 @@ from sentinelhub_emulator.byoc.ingest import (
 )
 from sentinelhub_emulator.byoc.records import IngestionOutcome, TileRecord
 from sentinelhub_emulator.byoc.store import Store
+from sentinelhub_emulator.core.buckets import BucketUnavailableError, FolderBucket, S3Bucket
 from sentinelhub_emulator.core.context import EmulatorSettings
 
 __all__ = ["INTERNAL_FAILURE_CAUSE", "IngestionWorker"]
@@ -171,9 +171,9 @@ class IngestionWorker:
         collection = self._store.get_collection(tile.collection_id)
         if collection is None:
             return  # deleted meanwhile, with its tiles
-        bucket_dir = self._settings.bucket_dir(collection.s3_bucket)
+        store = self._settings.bucket(collection.s3_bucket)
         try:
-            result = self._run_ingestion(bucket_dir, collection.s3_bucket, tile, collection.bands)
+            result = self._run_ingestion(store, collection.s3_bucket, tile, collection.bands)
         except IngestionFailure as failure:
             self._store.finish_failed(tile, failure.cause)
             return
@@ -191,15 +191,21 @@ class IngestionWorker:
 
     @staticmethod
     def _run_ingestion(
-        bucket_dir: Path | None,
+        store: FolderBucket | S3Bucket | None,
         bucket: str,
         tile: TileRecord,
         bands: dict[str, dict[str, object]],
     ) -> IngestionResult:
-        if bucket_dir is None or not bucket_dir.is_dir():
+        if store is None or not store.available():
             raise IngestionFailure(
                 f"Bucket '{bucket}' is not accessible to the service; create it (or map it with "
                 "--bucket NAME=PATH) and re-ingest the tile."
             )
-        specs = band_specs(bands) or list(discover_bands(bucket_dir, tile.path))
-        return ingest_tile(bucket_dir, tile.path, specs, tile.requested_cover)
+        try:
+            specs = band_specs(bands) or list(discover_bands(store, tile.path))
+            return ingest_tile(store, tile.path, specs, tile.requested_cover)
+        except BucketUnavailableError as exc:
+            raise IngestionFailure(
+                f"Bucket '{bucket}' could not be read ({exc}); check the emulator's S3 endpoint "
+                "and credentials, then reingest the tile."
+            ) from None

@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from starlette.requests import Request
 
+from sentinelhub_emulator.core.buckets import FolderBucket, S3Bucket, open_bucket
 from sentinelhub_emulator.core.clients import ClientStore
 from sentinelhub_emulator.core.db import Database
 from sentinelhub_emulator.core.faults import FaultPlan
@@ -34,7 +35,8 @@ class EmulatorSettings:
     """Configuration fixed for the life of a server."""
 
     data_dir: Path
-    buckets: Mapping[str, Path] = field(default_factory=dict)
+    #: NAME -> a folder, or ``s3://BUCKET[/PREFIX]`` on `s3_endpoint` (None: AWS itself)
+    buckets: Mapping[str, Path | str] = field(default_factory=dict)
     planet_buckets: frozenset[str] = frozenset()
     token_ttl: float = 3600.0
     client_id: str = "emulator-client"
@@ -42,17 +44,35 @@ class EmulatorSettings:
     admin_token: str = ""
     ingestion_delay: float = 0.0
     ingestion_workers: int = 4
+    s3_endpoint: str | None = None
+    s3_profile: str | None = None
+    _opened: dict[str, FolderBucket | S3Bucket] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def bucket(self, bucket: str) -> FolderBucket | S3Bucket | None:
+        """Where a bucket's objects live, or None for a name that is not allowed.
+
+        ``--bucket NAME=PATH`` and ``--bucket NAME=s3://BUCKET[/PREFIX]`` mappings win;
+        otherwise the folder ``DATA_DIR/buckets/NAME``.
+        """
+        opened = self._opened.get(bucket)
+        if opened is not None:
+            return opened
+        if bucket in self.buckets:
+            spec = self.buckets[bucket]
+        elif not BUCKET_NAME.match(bucket) or ".." in bucket:
+            return None
+        else:
+            spec = self.data_dir / "buckets" / bucket
+        opened = open_bucket(spec, endpoint_url=self.s3_endpoint, profile=self.s3_profile)
+        return self._opened.setdefault(bucket, opened)
 
     def bucket_dir(self, bucket: str) -> Path | None:
-        """The folder that holds a bucket's objects, or None for a name that is not allowed.
-
-        ``--bucket NAME=PATH`` mappings win; otherwise ``DATA_DIR/buckets/NAME``.
-        """
-        if bucket in self.buckets:
-            return self.buckets[bucket]
-        if not BUCKET_NAME.match(bucket) or ".." in bucket:
-            return None
-        return self.data_dir / "buckets" / bucket
+        """The folder that holds a folder bucket's objects; None for a name that is not
+        allowed or a bucket on S3."""
+        opened = self.bucket(bucket)
+        return opened.root if isinstance(opened, FolderBucket) else None
 
     def is_planet_bucket(self, bucket: str) -> bool:
         return bucket in self.planet_buckets

@@ -27,6 +27,7 @@ import rasterio
 from shapely.geometry import box, mapping, shape
 
 from sentinelhub_emulator.byoc.records import CollectionRecord, TileRecord
+from sentinelhub_emulator.core.buckets import FolderBucket, S3Bucket
 from sentinelhub_emulator.core.context import EmulatorContext
 from sentinelhub_emulator.core.errors import ApiError, bad_payload
 from sentinelhub_emulator.process import sources as sources_of
@@ -116,7 +117,7 @@ class _Source:
     spec: InputSpec
     collection: CollectionRecord
     candidates: Iterable[TileRecord]
-    bucket: Path
+    bucket: Path | FolderBucket | S3Bucket
     reads: list[BandRead]
     wants_mask: bool
     bounds_metadata: bool
@@ -182,8 +183,8 @@ def _bind(
     sources = []
     for key, spec, objects in pairs:
         collection, candidates = _collection(ctx, account_id, spec)
-        bucket_dir = ctx.settings.bucket_dir(collection.s3_bucket)
-        if bucket_dir is None or not bucket_dir.is_dir():
+        store = ctx.settings.bucket(collection.s3_bucket)
+        if store is None or not store.available():
             raise bad_payload(
                 f"input->data->{spec.position}->type",
                 f"the bucket {collection.s3_bucket!r} of the collection is not accessible",
@@ -201,7 +202,7 @@ def _bind(
                 spec=spec,
                 collection=collection,
                 candidates=candidates,
-                bucket=bucket_dir.resolve(),
+                bucket=store,
                 reads=reads,
                 wants_mask="dataMask" in names,
                 bounds_metadata=bounds_metadata,

@@ -17,15 +17,19 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import queue
 import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from sentinelhub_emulator.core.buckets import (
+    BucketPathError,
+    BucketUnavailableError,
+    FolderBucket,
+    S3Bucket,
+)
 from sentinelhub_emulator.core.context import EmulatorContext
 from sentinelhub_emulator.core.errors import (
     EXCEPTION,
@@ -58,29 +62,36 @@ class AsyncSettings:
 
 @dataclass(frozen=True)
 class Delivery:
-    bucket_dir: Path
+    bucket: FolderBucket | S3Bucket
     template: str
 
-    def path(self, request_id: str, file_name: str) -> Path:
+    def path(self, request_id: str, file_name: str) -> str:
+        """The key of one delivered file (checked to stay inside the bucket)."""
         key = self.template.replace(REQUEST_ID, request_id)
         key = key.replace(OUTPUT, file_name) if OUTPUT in self.template else f"{key}/{file_name}"
-        return _inside(self.bucket_dir, key, "output->delivery->s3->url")
+        return _inside(self.bucket, key, "output->delivery->s3->url")
+
+    def write(self, request_id: str, file_name: str, data: bytes) -> None:
+        self.bucket.write(self.path(request_id, file_name), data)
 
 
-def _inside(bucket_dir: Path, key: str, parameter: str) -> Path:
+def _inside(bucket: FolderBucket | S3Bucket, key: str, parameter: str) -> str:
     parts = key.split("/")
     if key.startswith("/") or "\\" in key or any(part in ("", ".", "..") for part in parts):
         raise bad_payload(
             parameter, "the key must be a relative path without empty, '.' or '..' parts"
         )
-    root = bucket_dir.resolve()
-    target = (root / key).resolve()
-    if not target.is_relative_to(root):
-        raise bad_payload(parameter, "the key leads outside the bucket")
-    return target
+    if isinstance(bucket, FolderBucket):
+        try:
+            bucket.path(key)
+        except BucketPathError:
+            raise bad_payload(parameter, "the key leads outside the bucket") from None
+    return key
 
 
-def _s3_location(ctx: EmulatorContext, raw: Any, parameter: str) -> tuple[Path, str]:
+def _s3_location(
+    ctx: EmulatorContext, raw: Any, parameter: str
+) -> tuple[FolderBucket | S3Bucket, str]:
     if not isinstance(raw, Mapping):
         raise bad_payload(parameter, "must be an object")
     if raw.get("gs") is not None:
@@ -92,13 +103,14 @@ def _s3_location(ctx: EmulatorContext, raw: Any, parameter: str) -> tuple[Path, 
     if not isinstance(url, str) or not url.startswith("s3://"):
         raise bad_payload(f"{parameter}->s3->url", "must be s3://<bucket>/<key>")
     bucket, _, key = url[len("s3://") :].partition("/")
-    bucket_dir = ctx.settings.bucket_dir(bucket)
-    if bucket_dir is None or not bucket_dir.is_dir():
+    store = ctx.settings.bucket(bucket)
+    if store is None or not store.available():
         raise bad_payload(
             f"{parameter}->s3->url",
-            f"bucket {bucket!r} is not accessible to the emulator (create its folder)",
+            f"bucket {bucket!r} is not accessible to the emulator (create its folder, or map "
+            "it with --bucket NAME=PATH or NAME=s3://BUCKET)",
         )
-    return bucket_dir, key.strip("/")
+    return store, key.strip("/")
 
 
 def parse_delivery(ctx: EmulatorContext, output: Any) -> Delivery:
@@ -106,10 +118,10 @@ def parse_delivery(ctx: EmulatorContext, output: Any) -> Delivery:
     parameter = "output->delivery"
     if not isinstance(output, Mapping) or output.get("delivery") is None:
         raise bad_payload(parameter, "is required")
-    bucket_dir, key = _s3_location(ctx, output["delivery"], parameter)
+    store, key = _s3_location(ctx, output["delivery"], parameter)
     if REQUEST_ID not in key and OUTPUT not in key:
         key = f"{key}/{REQUEST_ID}" if key else REQUEST_ID
-    delivery = Delivery(bucket_dir, key)
+    delivery = Delivery(store, key)
     delivery.path(str(uuid.uuid4()), "default.tif")  # checks the key early
     return delivery
 
@@ -126,23 +138,21 @@ def resolve_evalscript(ctx: EmulatorContext, body: Mapping[str, Any]) -> str:
         return inline
     if reference is None:
         raise bad_payload("evalscript", "give evalscript or evalscriptReference")
-    bucket_dir, key = _s3_location(ctx, reference, "evalscriptReference")
-    path = _inside(bucket_dir, key, "evalscriptReference->s3->url")
-    if not path.is_file() or path.stat().st_size > _MAX_SCRIPT_BYTES:
+    store, key = _s3_location(ctx, reference, "evalscriptReference")
+    key = _inside(store, key, "evalscriptReference->s3->url")
+    try:
+        info = store.stat(key)
+        text = store.read(key) if info is not None and info.size <= _MAX_SCRIPT_BYTES else None
+    except BucketUnavailableError as exc:
+        raise bad_payload("evalscriptReference->s3->url", str(exc)) from None
+    if info is None or text is None:
         raise bad_payload(
             "evalscriptReference->s3->url", "no evalscript file (of at most 1 MB) at that key"
         )
     try:
-        return path.read_text(encoding="utf-8")
+        return text.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         raise bad_payload("evalscriptReference->s3->url", "the file is not UTF-8 text") from None
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
 
 
 @dataclass(frozen=True)
@@ -243,16 +253,16 @@ class AsyncJobs:
             )
         except ApiError as error:
             body = error_body(error.status, error.message, error.code, error.violations)
-            _write(job.delivery.path(job.id, "error.json"), _json(body))
+            job.delivery.write(job.id, "error.json", _json(body))
             return
         except Exception:
             logger.exception("rendering async process request %s failed", job.id)
             body = error_body(500, "The emulator failed to render the request.", EXCEPTION)
-            _write(job.delivery.path(job.id, "error.json"), _json(body))
+            job.delivery.write(job.id, "error.json", _json(body))
             return
         for output in result.outputs:
             name = f"{output.identifier}.{FORMATS[output.mime_type]}"
-            _write(job.delivery.path(job.id, name), output.data)
+            job.delivery.write(job.id, name, output.data)
 
 
 def _json(value: Any) -> bytes:

@@ -38,6 +38,12 @@ from shapely.geometry.base import BaseGeometry
 
 from sentinelhub_emulator.byoc.ingest import BAND_PLACEHOLDER
 from sentinelhub_emulator.byoc.records import CollectionRecord, TileRecord
+from sentinelhub_emulator.core.buckets import (
+    BucketPathError,
+    BucketUnavailableError,
+    FolderBucket,
+    S3Bucket,
+)
 from sentinelhub_emulator.core.errors import bad_payload
 from sentinelhub_emulator.core.times import parse_timestamp
 from sentinelhub_emulator.process.request import Grid, InputSpec
@@ -252,17 +258,26 @@ def area_mask(
     return (np.cumsum(crossings[:, :width], axis=1) % 2).astype(bool)
 
 
-def _band_file(bucket: Path, tile_path: str, source: str) -> Path:
+def _band_file(store: FolderBucket | S3Bucket, tile_path: str, source: str) -> str:
     rel = tile_path.replace(BAND_PLACEHOLDER, source)
-    target = (bucket / rel).resolve()
-    if not target.is_relative_to(bucket) or not target.is_file():
+    try:
+        found = store.stat(rel) is not None
+    except BucketPathError:
+        found = False
+    except BucketUnavailableError as exc:
+        raise bad_payload(
+            "input->data",
+            f"the bucket of tile {tile_path!r} could not be read ({exc})",
+            f"The bucket of tile '{tile_path}' could not be read: {exc}",
+        ) from None
+    if not found:
         raise bad_payload(
             "input->data",
             f"file {rel!r} of tile {tile_path!r} is missing from its bucket",
             f"The file '{rel}' of an ingested tile is no longer in its bucket; upload it again "
             "or delete the tile.",
         )
-    return target
+    return store.gdal_path(rel)
 
 
 def _scale(src: Any, grid: Grid, window_transform: Any) -> float:
@@ -363,10 +378,27 @@ def _warp(
 
 
 def read_tile(
-    bucket: Path, scene: SceneTile, bands: Sequence[BandRead], grid: Grid, spec: InputSpec
+    bucket: Path | FolderBucket | S3Bucket,
+    scene: SceneTile,
+    bands: Sequence[BandRead],
+    grid: Grid,
+    spec: InputSpec,
 ) -> tuple[dict[str, npt.NDArray[Any]], npt.NDArray[np.bool_]]:
     """The tile's bands warped onto its window of the grid, and where all of them have data
-    (cover geometry not applied here)."""
+    (cover geometry not applied here). ``bucket``: a folder, or a bucket (read through GDAL's
+    ``/vsis3/`` when it is on S3)."""
+    store = FolderBucket(bucket) if isinstance(bucket, Path) else bucket
+    with store.gdal_env():
+        return _read_tile(store, scene, bands, grid, spec)
+
+
+def _read_tile(
+    store: FolderBucket | S3Bucket,
+    scene: SceneTile,
+    bands: Sequence[BandRead],
+    grid: Grid,
+    spec: InputSpec,
+) -> tuple[dict[str, npt.NDArray[Any]], npt.NDArray[np.bool_]]:
     row0, row1, col0, col1 = scene.window
     shape_ = (row1 - row0, col1 - col0)
     dst_transform = grid.window_transform(row0, col0)
@@ -376,7 +408,7 @@ def read_tile(
     for band in bands:
         by_file.setdefault(band.source, []).append(band)
     for source, reads in by_file.items():
-        path = _band_file(bucket, scene.tile.path, source)
+        path = _band_file(store, scene.tile.path, source)
         try:
             with rasterio.open(path) as full:
                 scale = _scale(full, grid, dst_transform)

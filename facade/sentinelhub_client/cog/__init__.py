@@ -9,6 +9,7 @@ numpy). Names are imported lazily, so ``import sentinelhub_client`` never import
 - `to_cog`: GDAL's COG driver with BYOC-compliant options, result validated.
 - `cover_geometry` (`trace_cover` with its error bound).
 - `crs_urn`, `crs_from_urn`, `bands_from_files`.
+- `ingest_folder` / `aingest_folder`: convert, upload to S3, register, wait (``shc ingest``).
 
 Bulk registration and waiting for ingestion are methods of the BYOC clients
 (``register_tiles``, ``wait_for_tiles``).
@@ -31,16 +32,22 @@ _EXPORTS = {
     "crs_urn": "crs",
     "crs_from_urn": "crs",
     "bands_from_files": "bands",
+    "ingest_folder": "ingest",
+    "aingest_folder": "ingest",
+    "IngestReport": "ingest",
 }
 
 __all__ = [
     "CogReport",
     "CoverResult",
     "Finding",
+    "IngestReport",
+    "aingest_folder",
     "bands_from_files",
     "cover_geometry",
     "crs_from_urn",
     "crs_urn",
+    "ingest_folder",
     "to_cog",
     "trace_cover",
     "validate_band_names",
@@ -52,6 +59,7 @@ if TYPE_CHECKING:
     from sentinelhub_client.cog.convert import to_cog
     from sentinelhub_client.cog.cover import CoverResult, cover_geometry, trace_cover
     from sentinelhub_client.cog.crs import crs_from_urn, crs_urn
+    from sentinelhub_client.cog.ingest import IngestReport, aingest_folder, ingest_folder
     from sentinelhub_client.cog.rules import Finding
     from sentinelhub_client.cog.validate import CogReport, validate_band_names, validate_cog
 

@@ -42,8 +42,10 @@ def test_from_transport_shares_the_transport() -> None:
     transport = SyncTransport(config)
     try:
         client = SentinelHubBatch._from_transport(transport)
-        assert client.transport is transport
+        assert client.transport.http_client is transport.http_client
         assert client.config is config
         assert repr(client) == f"SentinelHubBatch(base_url={config.sh_base_url!r})"
+        client.close()  # a shared transport stays open: the hub owns it
+        assert not transport.http_client.is_closed
     finally:
         transport.close()

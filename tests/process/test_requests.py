@@ -496,7 +496,7 @@ async def test_clients_built_on_a_shared_transport_use_it_and_leave_it_open(
     api.get(f"{ASYNC}/{REQUEST_ID}").respond(404)
     transport = SyncTransport(config)
     client = SentinelHubProcess._from_transport(transport)
-    assert client.transport is transport
+    assert client.transport.http_client is transport.http_client
     assert client.config is config
     assert client.get_async_running_status([REQUEST_ID]) == {REQUEST_ID: False}
     client.close()

@@ -36,11 +36,9 @@ def test_the_async_client_mirrors_the_sync_one() -> None:
         assert inspect.iscoroutinefunction(method) is (name != "with_options"), name
         assert inspect.getdoc(method), name
         assert method.__doc__ == sync_methods[name].__doc__, name
-    assert shape(vars(AsyncSentinelHubProcess)["__init__"]) == shape(
-        vars(SentinelHubProcess)["__init__"]
-    )
+    assert shape(AsyncSentinelHubProcess.__init__) == shape(SentinelHubProcess.__init__)
     for cls in (SentinelHubProcess, AsyncSentinelHubProcess):
-        assert callable(vars(cls)["_from_transport"].__func__)
+        assert callable(cls._from_transport)
 
 
 def test_function_twins() -> None:

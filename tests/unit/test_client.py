@@ -97,6 +97,21 @@ async def test_closing_an_async_service_leaves_the_pool_open(
     assert sh.transport.http_client.is_closed
 
 
+@pytest.mark.parametrize("service", ["byoc", "process", "batch"])
+async def test_closing_any_service_of_a_hub_leaves_the_pool_open(
+    config: SHConfig, api: respx.MockRouter, service: str
+) -> None:
+    with SentinelHub(config) as sh:
+        getattr(sh, service).close()
+        getattr(sh, service).with_options(timeout=3).close()
+        assert not sh.transport.http_client.is_closed
+    async with AsyncSentinelHub(config) as ash:
+        await getattr(ash, service).close()
+        assert not ash.transport.http_client.is_closed
+    assert sh.transport.http_client.is_closed
+    assert ash.transport.http_client.is_closed
+
+
 def test_a_users_http_client_is_shared_and_not_closed(
     config: SHConfig, api: respx.MockRouter
 ) -> None:

@@ -122,7 +122,7 @@ def test_every_async_method_has_a_sync_twin_with_the_same_signature(
     assert set(async_methods) - extra == set(sync_methods) - {"to_list"}
     for name in set(async_methods) - extra:
         assert shape(async_methods[name]) == shape(sync_methods[name]), name
-    assert shape(vars(async_cls)["__init__"]) == shape(vars(sync_cls)["__init__"])
+    assert shape(async_cls.__init__) == shape(sync_cls.__init__)
 
 
 def test_async_methods_are_coroutines_except_the_iterators() -> None:

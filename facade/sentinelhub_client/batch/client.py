@@ -26,13 +26,9 @@ Typical use::
 
 from __future__ import annotations
 
-import copy
 import inspect
 from collections.abc import Callable, Mapping, Sequence
-from types import TracebackType
-from typing import Any, Self
-
-import httpx
+from typing import Any
 
 from sentinelhub_client._core.config import SHConfig
 from sentinelhub_client._core.errors import SentinelHubValidationError
@@ -43,7 +39,7 @@ from sentinelhub_client._core.pagination import (
     SyncPaginator,
 )
 from sentinelhub_client._core.polling import apoll, poll
-from sentinelhub_client._core.retry import RetryPolicy
+from sentinelhub_client._core.service import AsyncService, SyncService, share_docstrings
 from sentinelhub_client._core.transport import AsyncTransport, SyncTransport
 from sentinelhub_client.batch.calls import (
     BatchCalls,
@@ -123,23 +119,8 @@ class _BatchClientBase:
     config: SHConfig
     _calls: BatchCalls
 
-    def _setup(self, config: SHConfig | None) -> SHConfig:
-        if config is not None and not isinstance(config, SHConfig):
-            raise TypeError(f"config must be an SHConfig, got {type(config).__name__}")
-        self.config = config if config is not None else SHConfig()
+    def _make_calls(self) -> None:
         self._calls = BatchCalls()
-        return self.config
-
-    @classmethod
-    def _from_transport(cls, transport: Any) -> Self:
-        """A client over an existing transport (shared connections and token); closing it
-        closes that transport."""
-        client = cls.__new__(cls)
-        client._setup(transport.config)
-        client.transport = transport
-        return client
-
-    transport: Any
 
     @staticmethod
     def tiling_grid(
@@ -195,7 +176,7 @@ class _BatchClientBase:
         return build_output(options, kwargs)
 
 
-class SentinelHubBatch(_BatchClientBase):
+class SentinelHubBatch(_BatchClientBase, SyncService):
     """Client of the Batch Processing API v1, with sentinelhub-py's methods.
 
     Args:
@@ -207,29 +188,6 @@ class SentinelHubBatch(_BatchClientBase):
     """
 
     transport: SyncTransport
-
-    def __init__(
-        self,
-        config: SHConfig | None = None,
-        *,
-        http_client: httpx.Client | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        config = self._setup(config)
-        self.transport = SyncTransport(config, http_client=http_client, retry=retry)
-
-    def with_options(
-        self, *, retry: RetryPolicy | None = None, timeout: float | None = None
-    ) -> Self:
-        """A client sharing this one's connections and token, with another retry policy and/or
-        timeout (seconds per request); closing it does not close this one. Sends nothing.
-
-        Raises ``TypeError`` for a ``retry`` that is not a `RetryPolicy`, ``ValueError`` for a
-        ``timeout`` that is not a finite number of seconds above 0.
-        """
-        clone = copy.copy(self)
-        clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
-        return clone
 
     # -- batch requests ------------------------------------------------------------------------
 
@@ -703,27 +661,8 @@ class SentinelHubBatch(_BatchClientBase):
 
     # -- lifecycle -------------------------------------------------------------------------------
 
-    def close(self) -> None:
-        """Close the connections (not those of a client passed as ``http_client``); sends
-        nothing. The client must not be used afterwards."""
-        self.transport.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.config.sh_base_url!r})"
-
-
-class AsyncSentinelHubBatch(_BatchClientBase):
+class AsyncSentinelHubBatch(_BatchClientBase, AsyncService):
     """Async client of the Batch Processing API v1: the methods of `SentinelHubBatch`, awaitable.
 
     The ``iter_*`` methods return async iterators (``async for tile in batch.iter_tiles(r)``, no
@@ -733,23 +672,6 @@ class AsyncSentinelHubBatch(_BatchClientBase):
     """
 
     transport: AsyncTransport
-
-    def __init__(
-        self,
-        config: SHConfig | None = None,
-        *,
-        http_client: httpx.AsyncClient | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        config = self._setup(config)
-        self.transport = AsyncTransport(config, http_client=http_client, retry=retry)
-
-    def with_options(
-        self, *, retry: RetryPolicy | None = None, timeout: float | None = None
-    ) -> Self:
-        clone = copy.copy(self)
-        clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
-        return clone
 
     async def create(
         self,
@@ -963,33 +885,5 @@ class AsyncSentinelHubBatch(_BatchClientBase):
     monitor_batch_analysis = wait_for_analysis
     monitor_batch_job = wait_for_job
 
-    async def close(self) -> None:
-        await self.transport.close()
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.config.sh_base_url!r})"
-
-
-def _share_docstrings(async_cls: type, sync_cls: type) -> None:
-    """Give each undocumented public method of ``async_cls`` its sync twin's docstring (the
-    docs are written once, on the sync class)."""
-    for name, member in vars(async_cls).items():
-        if name.startswith("_") or not callable(member) or member.__doc__:
-            continue
-        twin = getattr(sync_cls, name, None)
-        if twin is not None and twin.__doc__:
-            member.__doc__ = twin.__doc__
-
-
-_share_docstrings(AsyncSentinelHubBatch, SentinelHubBatch)
+share_docstrings(AsyncSentinelHubBatch, SentinelHubBatch)

@@ -17,14 +17,10 @@ once (``byoc.with_options(...).get_tile(...)``) or kept, or used as a context ma
 
 from __future__ import annotations
 
-import copy
 import os
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
-
-import httpx
+from typing import Any
 
 from sentinelhub_client._core.config import SHConfig
 from sentinelhub_client._core.errors import SentinelHubError, WaitTimeoutError
@@ -34,8 +30,7 @@ from sentinelhub_client._core.pagination import (
     SyncPaginator,
 )
 from sentinelhub_client._core.polling import apoll, poll
-from sentinelhub_client._core.retry import RetryPolicy
-from sentinelhub_client._core.transport import AsyncTransport, SyncTransport
+from sentinelhub_client._core.service import AsyncService, SyncService, share_docstrings
 from sentinelhub_client.byoc import bulk as _bulk
 from sentinelhub_client.byoc.bulk import (
     DEFAULT_BULK_CONCURRENCY,
@@ -80,17 +75,13 @@ def _file_options(config: SHConfig) -> dict[str, Any]:
 
 
 class _ByocClientBase:
-    """Constructor-time state shared by the twins."""
+    """What the twins share beyond `SyncService` / `AsyncService`: their calls and paging."""
 
     config: SHConfig
     _calls: ByocCalls
 
-    def _setup(self, config: SHConfig | None) -> SHConfig:
-        if config is not None and not isinstance(config, SHConfig):
-            raise TypeError(f"config must be an SHConfig, got {type(config).__name__}")
-        self.config = config if config is not None else SHConfig()
+    def _make_calls(self) -> None:
         self._calls = ByocCalls(self.config.byoc_base_path)
-        return self.config
 
     @staticmethod
     def _paging(
@@ -105,7 +96,7 @@ class _ByocClientBase:
         }
 
 
-class SentinelHubBYOC(_ByocClientBase):
+class SentinelHubBYOC(_ByocClientBase, SyncService):
     """Client of the BYOC API (Bring Your Own COG), with sentinelhub-py's methods.
 
     Args:
@@ -116,39 +107,6 @@ class SentinelHubBYOC(_ByocClientBase):
 
     Use it as a context manager, or call `close`, to release connections.
     """
-
-    def __init__(
-        self,
-        config: SHConfig | None = None,
-        *,
-        http_client: httpx.Client | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        config = self._setup(config)
-        self.transport = SyncTransport(config, http_client=http_client, retry=retry)
-
-    @classmethod
-    def _from_transport(cls, transport: SyncTransport) -> Self:
-        """A client on a transport that another object owns (`SentinelHub`'s): it shares its
-        connections and token, and its `close` leaves them open."""
-        client = cls.__new__(cls)
-        client._setup(transport.config)
-        client.transport = transport.with_options()
-        return client
-
-    def with_options(
-        self, *, retry: RetryPolicy | None = None, timeout: float | None = None
-    ) -> Self:
-        """A client sharing this one's connections and token, with another retry policy and/or
-        timeout (seconds per request, for every call, file downloads included); closing it does
-        not close this one.
-
-        Raises ``TypeError`` for a ``retry`` that is not a `RetryPolicy`, ``ValueError`` for a
-        ``timeout`` that is not a finite number of seconds above 0.
-        """
-        clone = copy.copy(self)
-        clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
-        return clone
 
     # -- collections -------------------------------------------------------------------------
 
@@ -747,56 +705,13 @@ class SentinelHubBYOC(_ByocClientBase):
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def close(self) -> None:
-        """Close the connections (not those of a client passed as ``http_client``); sends
-        nothing. The client must not be used afterwards."""
-        self.transport.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.config.sh_base_url!r})"
-
-
-class AsyncSentinelHubBYOC(_ByocClientBase):
+class AsyncSentinelHubBYOC(_ByocClientBase, AsyncService):
     """Async client of the BYOC API: the methods of `SentinelHubBYOC`, awaitable.
 
     ``iter_collections`` / ``iter_tiles`` return async iterators: ``async for tile in
     byoc.iter_tiles(collection)`` (no ``await``). ``http_client`` is an `httpx.AsyncClient`.
     """
-
-    def __init__(
-        self,
-        config: SHConfig | None = None,
-        *,
-        http_client: httpx.AsyncClient | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        config = self._setup(config)
-        self.transport = AsyncTransport(config, http_client=http_client, retry=retry)
-
-    @classmethod
-    def _from_transport(cls, transport: AsyncTransport) -> Self:
-        client = cls.__new__(cls)
-        client._setup(transport.config)
-        client.transport = transport.with_options()
-        return client
-
-    def with_options(
-        self, *, retry: RetryPolicy | None = None, timeout: float | None = None
-    ) -> Self:
-        clone = copy.copy(self)
-        clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
-        return clone
 
     def iter_collections(
         self,
@@ -1053,33 +968,5 @@ class AsyncSentinelHubBYOC(_ByocClientBase):
             progress=progress,
         )
 
-    async def close(self) -> None:
-        await self.transport.close()
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.config.sh_base_url!r})"
-
-
-def _share_docstrings(async_cls: type, sync_cls: type) -> None:
-    """Give each undocumented public method of ``async_cls`` its sync twin's docstring (the
-    docs are written once, on the sync class)."""
-    for name, member in vars(async_cls).items():
-        if name.startswith("_") or not callable(member) or member.__doc__:
-            continue
-        twin = getattr(sync_cls, name, None)
-        if twin is not None and twin.__doc__:
-            member.__doc__ = twin.__doc__
-
-
-_share_docstrings(AsyncSentinelHubBYOC, SentinelHubBYOC)
+share_docstrings(AsyncSentinelHubBYOC, SentinelHubBYOC)

@@ -16,7 +16,6 @@ many ids concurrently (threads for sync, tasks for asyncio).
 from __future__ import annotations
 
 import asyncio
-import copy
 import datetime as dt
 import json
 import logging
@@ -25,16 +24,12 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
-
-import httpx
+from typing import Any
 
 from sentinelhub_client._core.config import SHConfig
 from sentinelhub_client._core.errors import NotFoundError, SentinelHubValidationError
 from sentinelhub_client._core.polling import apoll, poll
-from sentinelhub_client._core.retry import RetryPolicy
-from sentinelhub_client._core.transport import AsyncTransport, SyncTransport
+from sentinelhub_client._core.service import AsyncService, SyncService, share_docstrings
 from sentinelhub_client.process.builders import MimeType, check_payload
 from sentinelhub_client.process.requests import (
     AsyncProcessRequest,
@@ -199,21 +194,12 @@ class _StatusWatch:
 class _ProcessClientBase:
     config: SHConfig
     _calls: ProcessCalls
-    _owns_transport: bool
 
-    def _setup(self, config: SHConfig | None) -> SHConfig:
-        if config is not None and not isinstance(config, SHConfig):
-            raise TypeError(f"config must be an SHConfig, got {type(config).__name__}")
-        self.config = config if config is not None else SHConfig()
+    def _make_calls(self) -> None:
         self._calls = ProcessCalls(self.config)
-        self._owns_transport = True
-        return self.config
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.config.sh_base_url!r})"
 
 
-class SentinelHubProcess(_ProcessClientBase):
+class SentinelHubProcess(_ProcessClientBase, SyncService):
     """Client of the Process and Async Process APIs.
 
     Args:
@@ -224,40 +210,6 @@ class SentinelHubProcess(_ProcessClientBase):
 
     Use it as a context manager, or call `close`, to release connections.
     """
-
-    def __init__(
-        self,
-        config: SHConfig | None = None,
-        *,
-        http_client: httpx.Client | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        config = self._setup(config)
-        self.transport = SyncTransport(config, http_client=http_client, retry=retry)
-
-    @classmethod
-    def _from_transport(cls, transport: SyncTransport) -> Self:
-        """A client on an existing transport (its connections, token and policy); closing the
-        client leaves the transport open."""
-        client = cls.__new__(cls)
-        client._setup(transport.config)
-        client._owns_transport = False
-        client.transport = transport
-        return client
-
-    def with_options(
-        self, *, retry: RetryPolicy | None = None, timeout: float | None = None
-    ) -> Self:
-        """A client sharing this one's connections and token, with another retry policy and/or
-        timeout (seconds per request); closing it does not close this one. Sends nothing.
-
-        Raises ``TypeError`` for a ``retry`` that is not a `RetryPolicy`, ``ValueError`` for a
-        ``timeout`` that is not a finite number of seconds above 0.
-        """
-        clone = copy.copy(self)
-        clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
-        clone._owns_transport = False
-        return clone
 
     def process(self, request: SentinelHubRequest | Mapping[str, Any]) -> ProcessResponse:
         """Send a Process request: ``POST /api/v1/process`` with the request body as JSON and
@@ -423,57 +375,13 @@ class SentinelHubProcess(_ProcessClientBase):
             what=f"{len(watch.ids)} Async Process request(s)",
         )
 
-    def close(self) -> None:
-        """Close the connections (not those of a client passed as ``http_client``, nor a shared
-        transport's); sends nothing. The client must not be used afterwards."""
-        if self._owns_transport:
-            self.transport.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncSentinelHubProcess(_ProcessClientBase):
+class AsyncSentinelHubProcess(_ProcessClientBase, AsyncService):
     """The asyncio twin of `SentinelHubProcess`: the same methods, awaitable.
 
     ``http_client`` is an `httpx.AsyncClient`. (Not to be confused with `AsyncProcessRequest`,
     a request of the service's Async Process API, which both clients can ``submit``.)
     """
-
-    def __init__(
-        self,
-        config: SHConfig | None = None,
-        *,
-        http_client: httpx.AsyncClient | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        config = self._setup(config)
-        self.transport = AsyncTransport(config, http_client=http_client, retry=retry)
-
-    @classmethod
-    def _from_transport(cls, transport: AsyncTransport) -> Self:
-        """A client on an existing transport; closing the client leaves the transport open."""
-        client = cls.__new__(cls)
-        client._setup(transport.config)
-        client._owns_transport = False
-        client.transport = transport
-        return client
-
-    def with_options(
-        self, *, retry: RetryPolicy | None = None, timeout: float | None = None
-    ) -> Self:
-        clone = copy.copy(self)
-        clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
-        clone._owns_transport = False
-        return clone
 
     async def process(self, request: SentinelHubRequest | Mapping[str, Any]) -> ProcessResponse:
         payload, accept = _process_parts(request)
@@ -553,33 +461,8 @@ class AsyncSentinelHubProcess(_ProcessClientBase):
             what=f"{len(watch.ids)} Async Process request(s)",
         )
 
-    async def close(self) -> None:
-        if self._owns_transport:
-            await self.transport.close()
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
-
-
-def _share_docstrings(async_cls: type, sync_cls: type) -> None:
-    """Give each undocumented public method of ``async_cls`` its sync twin's docstring."""
-    for name, member in vars(async_cls).items():
-        if name.startswith("_") or not callable(member) or member.__doc__:
-            continue
-        twin = getattr(sync_cls, name, None)
-        if twin is not None and twin.__doc__:
-            member.__doc__ = twin.__doc__
-
-
-_share_docstrings(AsyncSentinelHubProcess, SentinelHubProcess)
+share_docstrings(AsyncSentinelHubProcess, SentinelHubProcess)
 
 
 # -- sentinelhub-py's module-level function, and its asyncio twin -------------------------------

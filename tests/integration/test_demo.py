@@ -52,3 +52,14 @@ def test_the_readme_command_runs_the_demo(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert "summary" in completed.stdout
+
+
+def test_the_emulator_extra_installs_what_the_demo_imports() -> None:
+    """README command 1 installs only the ``emulator`` extra; the demo decodes a Process answer
+    (the ``process`` extra) and writes COGs (the ``geo`` extra)."""
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    emulator = project["project"]["optional-dependencies"]["emulator"]
+    [own] = [r for r in emulator if r.startswith("sentinelhub-client[")]
+    assert {"geo", "process"} <= set(own.partition("[")[2].rstrip("]").split(","))

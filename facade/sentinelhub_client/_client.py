@@ -21,16 +21,12 @@ where the client class offers ``_from_transport(transport)``. Its module is impo
 
 from __future__ import annotations
 
-import copy
 import importlib
 import threading
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
-import httpx
-
 from sentinelhub_client._core.config import SHConfig
-from sentinelhub_client._core.retry import RetryPolicy
+from sentinelhub_client._core.service import AsyncService, SyncService
 from sentinelhub_client._core.transport import AsyncTransport, SyncTransport
 
 if TYPE_CHECKING:
@@ -74,41 +70,20 @@ class _Service(Generic[S]):
 
 
 class _Hub:
-    """What the twins share: the config check, the service cache, options and ``repr``."""
+    """What the twins add to `SyncService` / `AsyncService`: the cache of services."""
 
     config: SHConfig
     transport: SyncTransport | AsyncTransport
     _services: dict[str, Any]
     _lock: threading.Lock
 
-    def _setup(self, config: SHConfig | None) -> SHConfig:
-        if config is not None and not isinstance(config, SHConfig):
-            raise TypeError(f"config must be an SHConfig, got {type(config).__name__}")
-        self.config = config if config is not None else SHConfig()
+    def _prepare(self) -> None:
+        """A cache of services of its own (a `with_options` copy makes its services anew)."""
         self._services = {}
         self._lock = threading.Lock()
-        return self.config
-
-    def with_options(
-        self, *, retry: RetryPolicy | None = None, timeout: float | None = None
-    ) -> Self:
-        """A client sharing this one's connections and token, with another retry policy and/or
-        timeout (seconds per request) for every service; closing it does not close this one.
-
-        Raises ``TypeError`` for a ``retry`` that is not a `RetryPolicy`, ``ValueError`` for a
-        ``timeout`` that is not a finite number of seconds above 0.
-        """
-        clone = copy.copy(self)
-        clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
-        clone._services = {}
-        clone._lock = threading.Lock()
-        return clone
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.config.sh_base_url!r})"
 
 
-class SentinelHub(_Hub):
+class SentinelHub(_Hub, SyncService):
     """Every Sentinel Hub service of one configuration, over one connection pool and token.
 
     Args:
@@ -134,38 +109,8 @@ class SentinelHub(_Hub):
         "sentinelhub_client.batch.client", "SentinelHubBatch"
     )
 
-    def __init__(
-        self,
-        config: SHConfig | None = None,
-        *,
-        http_client: httpx.Client | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        config = self._setup(config)
-        self.transport = SyncTransport(config, http_client=http_client, retry=retry)
 
-    def close(self) -> None:
-        """Close the connections of every service (not those of a client passed as
-        ``http_client``; a no-op for a client made by `with_options`).
-
-        Sends nothing and raises nothing; the services made by this client must not be used
-        afterwards.
-        """
-        self.transport.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncSentinelHub(_Hub):
+class AsyncSentinelHub(_Hub, AsyncService):
     """Every Sentinel Hub service of one configuration, async: see `SentinelHub`.
 
     ``http_client`` is an `httpx.AsyncClient`; ``byoc`` is an `AsyncSentinelHubBYOC`.
@@ -181,28 +126,3 @@ class AsyncSentinelHub(_Hub):
     batch: _Service[AsyncSentinelHubBatch] = _Service(
         "sentinelhub_client.batch.client", "AsyncSentinelHubBatch"
     )
-
-    def __init__(
-        self,
-        config: SHConfig | None = None,
-        *,
-        http_client: httpx.AsyncClient | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        config = self._setup(config)
-        self.transport = AsyncTransport(config, http_client=http_client, retry=retry)
-
-    async def close(self) -> None:
-        """Close the connections of every service (see `SentinelHub.close`); sends nothing."""
-        await self.transport.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()

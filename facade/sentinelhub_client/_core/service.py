@@ -2,8 +2,8 @@
 and the lifecycle, written once for each flavour.
 
 A service client (``SentinelHubBYOC``, ``SentinelHubProcess``, ``SentinelHubBatch`` and their
-async twins) derives from `SyncService` or `AsyncService` and only says how it builds its I/O-free
-calls from the configuration (`_make_calls`). The base gives it:
+async twins, and the `SentinelHub` hubs) derives from `SyncService` or `AsyncService` and only
+says what it derives from the configuration (`_prepare`). The base gives it:
 
 - ``__init__(config=None, *, http_client=None, retry=None)``: its own transport (connection pool,
   OAuth, retries), closed by `close`;
@@ -41,12 +41,13 @@ def _checked(config: SHConfig | None) -> SHConfig:
 class _Service:
     config: SHConfig
 
-    def _make_calls(self) -> None:
-        """Build the service's I/O-free calls from ``self.config`` (each service says how)."""
+    def _prepare(self) -> None:
+        """Build what the client derives from ``self.config`` (a service's I/O-free calls, the
+        hub's cache of services); called again on a `with_options` copy."""
 
     def _configure(self, config: SHConfig | None) -> SHConfig:
         self.config = _checked(config)
-        self._make_calls()
+        self._prepare()
         return self.config
 
     def __repr__(self) -> str:
@@ -96,6 +97,7 @@ class SyncService(_Service):
         """
         clone = copy.copy(self)
         clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
+        clone._prepare()
         return clone
 
     def close(self) -> None:
@@ -143,6 +145,7 @@ class AsyncService(_Service):
     ) -> Self:
         clone = copy.copy(self)
         clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
+        clone._prepare()
         return clone
 
     async def close(self) -> None:

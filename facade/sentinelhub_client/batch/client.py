@@ -119,7 +119,7 @@ class _BatchClientBase:
     config: SHConfig
     _calls: BatchCalls
 
-    def _make_calls(self) -> None:
+    def _prepare(self) -> None:
         self._calls = BatchCalls()
 
     @staticmethod

@@ -80,7 +80,7 @@ class _ByocClientBase:
     config: SHConfig
     _calls: ByocCalls
 
-    def _make_calls(self) -> None:
+    def _prepare(self) -> None:
         self._calls = ByocCalls(self.config.byoc_base_path)
 
     @staticmethod

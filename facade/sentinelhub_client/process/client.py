@@ -195,7 +195,7 @@ class _ProcessClientBase:
     config: SHConfig
     _calls: ProcessCalls
 
-    def _make_calls(self) -> None:
+    def _prepare(self) -> None:
         self._calls = ProcessCalls(self.config)
 
 

@@ -32,9 +32,17 @@ ALLOW_ALL = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
 }
+#: May list the bucket, nothing else. AWS authorises ListObjectsV2 by the IAM action
+#: ``s3:ListBucket`` (there is no IAM action named after the operation), and moto up to 5.2.5
+#: did the same. moto 5.2.6 derives the action from the operation name instead, so it checks
+#: ``s3:ListObjectsV2`` and denies a policy that AWS accepts (a regression on moto's side). The
+#: policy grants both names: listing is allowed on AWS and on every moto, and the test still
+#: checks what it is about, that writes are refused.
 LIST_ONLY = {
     "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": "*"}],
+    "Statement": [
+        {"Effect": "Allow", "Action": ["s3:ListBucket", "s3:ListObjectsV2"], "Resource": "*"}
+    ],
 }
 
 

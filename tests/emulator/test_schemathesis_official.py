@@ -1,7 +1,8 @@
 """Schemathesis against a running emulator with the provider's published spec: BYOC operations.
 
-The spec is read at test time from ``../shared/reference`` (beside the project checkout); it is
-never copied into the project. Every BYOC operation under ``/byoc/v1`` gets schemathesis's
+The spec is read at test time from ``SH_UPSTREAM_SPEC`` or ``../shared/reference`` beside the
+checkout (tests/support/upstream.py); it is never copied into the project. Without it the module
+skips, saying how to point at it. Every BYOC operation under ``/byoc/v1`` gets schemathesis's
 coverage cases and a bounded number of fuzzed cases, aimed at seeded data as in
 `test_schemathesis`. Every answer must be no 5xx, of a documented content type, with documented
 headers, and (2xx) of the published response schema.
@@ -20,10 +21,8 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import pytest
 import schemathesis
 import yaml
 from hypothesis import HealthCheck, settings
@@ -39,20 +38,13 @@ from schemathesis.specs.openapi.checks import (
 from sentinelhub_emulator import Emulator
 
 from tests.support.spec import json_schema
+from tests.support.upstream import require_upstream_spec
 
 from .test_schemathesis import SPEC_PATH, aim, fill_in_refused
 from .test_schemathesis import emulator as emulator  # the module's fixture
 from .test_schemathesis import seeded as seeded  # the module's fixture
 
-ROOT = Path(__file__).resolve().parents[2]
-#: shared/ sits beside the checkout (CI, the main checkout) or beside its worktree folder.
-_CANDIDATES = [
-    base / "shared" / "reference" / "sentinel-hub-openapi.official.yaml"
-    for base in (ROOT.parent, ROOT.parent.parent)
-]
-OFFICIAL = next((path for path in _CANDIDATES if path.is_file()), _CANDIDATES[0])
-if not OFFICIAL.is_file():
-    pytest.fail(f"the published spec is missing at {OFFICIAL}", pytrace=False)
+OFFICIAL = require_upstream_spec()
 
 OFFICIAL_PREFIX = "/byoc/v1"
 OUR_PREFIX = "/api/v1/byoc"

@@ -98,3 +98,18 @@ def test_this_environment_has_the_locked_versions() -> None:
         if wanted is not None and Version(distribution.version) != wanted:
             drift.append(f"{name} {distribution.version} (lock: {wanted})")
     assert drift == [], "this environment left the lock:\n" + "\n".join(sorted(drift))
+
+
+def _readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"^\s+(python3 -m venv \.venv && .+)$", text, flags=re.MULTILINE)
+
+
+def test_both_readme_commands_install_with_the_lock_and_ci_runs_the_second() -> None:
+    demo, tests = _readme_commands()[:2]
+    for command in (demo, tests):
+        assert '-c requirements/constraints.txt -e ".[' in command, command
+    assert demo.endswith("shc demo")
+    assert tests.endswith("pytest -q")
+    ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert tests.strip() in [line.strip() for line in ci_lines], ".ci/run must run README command 2"

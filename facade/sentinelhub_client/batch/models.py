@@ -17,6 +17,12 @@ They keep sentinelhub-py's names and fields (``request_id``, ``process_request``
   (``BatchRequestStatus("STOPPED").is_known is False``), never an error.
 - **Readable as the wire JSON**: ``request["tileCount"]``, ``"error" in request``,
   ``tile.get("name")``, as sentinelhub-py's plain dicts were read.
+- **Ids typed as the service sets them.** ``.id`` is ``str`` (``int`` for tiles and grids):
+  the models the service returns always have one, so ``batch.get_tile(request.id, tile.id)``
+  type-checks without narrowing. The attributes with sentinelhub-py's names
+  (``collection_id``, ``tile_id``, ``grid_id``) keep ``| None``, because a `BatchCollection`
+  built locally for ``create_collection`` has no id yet; ``.id`` on such a model raises
+  `SentinelHubValidationError` saying so. ``to_dict`` and item access are unchanged.
 
 Date-times are timezone-aware (a naive one given by hand is taken as UTC).
 """
@@ -370,6 +376,15 @@ def _model(cls: type[_M]) -> type[_M]:
     return made
 
 
+def _no_id(model: str, how: str) -> SentinelHubValidationError:
+    """The error of ``.id`` on a model that holds no id (not returned by the service)."""
+    return SentinelHubValidationError(
+        f"{model}.id: this {model} has no id yet: it was built locally, not returned by the "
+        f"service; {how}",
+        field="id",
+    )
+
+
 # -- batch requests ----------------------------------------------------------------------------
 
 
@@ -449,6 +464,11 @@ class BatchRequest(_Model):
             if getattr(self, name) is not None
         )
         return f"BatchRequest({shown})"
+
+    @property
+    def id(self) -> str:
+        """The request's id: ``request_id``, under the name the other models use."""
+        return self.request_id
 
     # -- what the process request says ---------------------------------------------------------
 
@@ -536,6 +556,14 @@ class BatchTile(_Model):
         _Field("requestId", "request_id", _identifier),
     )
 
+    @property
+    def id(self) -> int:
+        """The tile's numeric id, typed ``int``: always set on a tile the service returned
+        (``tile_id`` is the same value typed ``int | None``)."""
+        if self.tile_id is None:
+            raise _no_id("BatchTile", "read tiles with get_tile() or iter_tiles()")
+        return self.tile_id
+
 
 @_model
 class TilingGrid(_Model):
@@ -558,6 +586,14 @@ class TilingGrid(_Model):
         _Field("name", "name", _text),
         _Field("properties", "properties", _object),
     )
+
+    @property
+    def id(self) -> int:
+        """The grid's id, typed ``int`` (0 is a grid): always set on a grid the service
+        returned (``grid_id`` is the same value typed ``int | None``)."""
+        if self.grid_id is None:
+            raise _no_id("TilingGrid", "read grids with iter_tiling_grids()")
+        return self.grid_id
 
 
 # -- batch collections -------------------------------------------------------------------------
@@ -628,6 +664,19 @@ class BatchCollection(_Model):
             _nested_out,
         ),
     )
+
+    @property
+    def id(self) -> str:
+        """The collection's id, typed ``str``: always set on a collection the service returned.
+
+        On one built locally and not created yet it raises `SentinelHubValidationError`
+        (``collection_id`` is the same value typed ``str | None``, for code that checks)."""
+        if self.collection_id is None:
+            raise _no_id(
+                "BatchCollection",
+                "pass it to create_collection() first and use the BatchCollection that returns",
+            )
+        return self.collection_id
 
     @property
     def data_type(self) -> str:

@@ -14,6 +14,14 @@ They keep sentinelhub-py's names, fields, defaults and positional order, and add
   written back flat by ``to_dict`` (nested unknown members stay in their nested models).
 - **Nulls mean absent.** ``from_dict`` reads ``null`` as "not set" (sentinelhub-py's
   ``to_dict()`` writes ``{"path": "a", "id": None}``); the attribute is None.
+- **Ids typed ``str`` where the service sets them.** One class serves both a model built
+  locally for ``create_*`` (no id yet) and the one the service returns (always an id), as in
+  sentinelhub-py. So ``collection_id`` / ``tile_id`` keep sentinelhub-py's ``str | None`` (what
+  the model holds), and ``.id`` is the non-optional view users pass on:
+  ``byoc.get_tile(collection.id, tile.id)`` type-checks without narrowing, and on a model that
+  was never created it raises `SentinelHubValidationError` naming the model and the
+  ``create_*`` call to make first, instead of sending ``None`` on. Item access
+  (``tile["id"]``) and ``to_dict`` are unchanged: an absent id is not sent.
 - **Editable, like sentinelhub-py's dataclasses and dicts.** ``tile.sensing_time = ...`` and
   ``tile["sensingTime"] = "2024-05-01T10:00:00Z"`` both convert and check the value.
   A snake_case key (``tile["sensing_time"]``, or in ``from_dict``) is refused with "did you
@@ -795,6 +803,15 @@ class _WireModel(Mapping[str, Any]):
         return f"{type(self).__name__}({', '.join(parts)})"
 
 
+def _no_id(model: str, create: str) -> SentinelHubValidationError:
+    """The error of ``.id`` on a model the service has not returned (no id yet)."""
+    return SentinelHubValidationError(
+        f"{model}.id: this {model} has no id yet: it was built locally, not returned by the "
+        f"service; pass it to {create}() first and use the {model} that call returns",
+        field="id",
+    )
+
+
 class ByocCollectionBand(_WireModel):
     """One band of a collection: where its data is and how it is stored.
 
@@ -882,6 +899,18 @@ class ByocCollection(_WireModel):
     )
 
     @property
+    def id(self) -> str:
+        """The collection's id, typed ``str``: always set on a collection the service returned.
+
+        On one built locally and not created yet it raises `SentinelHubValidationError`
+        (``collection_id`` is the same value typed ``str | None``, for code that checks).
+        Read-only: set ``collection_id`` to change it."""
+        value = self.collection_id
+        if value is None:
+            raise _no_id("ByocCollection", "create_collection")
+        return value
+
+    @property
     def data_type(self) -> str:
         """The ``type`` naming this collection in Process and Batch requests: ``byoc-<id>``."""
         if self.collection_id is None:
@@ -920,6 +949,18 @@ class ByocTile(_WireModel):
     ingestion_start: dt.datetime | None = wire("ingestionStart", DATETIME, default=None)
     additional_data: dict[str, Any] | None = wire("additionalData", JSON_OBJECT, default=None)
     other_data: dict[str, Any] = wire(None, OTHER, default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        """The tile's id, typed ``str``: always set on a tile the service returned.
+
+        On one built locally and not created yet it raises `SentinelHubValidationError`
+        (``tile_id`` is the same value typed ``str | None``, for code that checks).
+        Read-only: set ``tile_id`` to change it."""
+        value = self.tile_id
+        if value is None:
+            raise _no_id("ByocTile", "create_tile")
+        return value
 
     @property
     def failed_ingestion_cause(self) -> str | None:

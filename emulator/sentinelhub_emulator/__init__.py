@@ -46,9 +46,16 @@ endpoint answering in OAuth's ``{"error", "error_description"}`` shape):
   characters; 400 naming ``search``;
 - Planet file paths: a name above 255 bytes or a path above 4,096 bytes names no file (404);
 - a request h11 cannot parse (a raw NUL in the target, say) is a 400 in the API envelope.
+
+It needs the ``emulator`` extra (``pip install "sentinelhub-client[emulator]"``); without it,
+importing this package raises an `ImportError` that says so (see `sentinelhub_emulator._extras`).
 """
 
-from sentinelhub_emulator.core.faults import FaultConfig
-from sentinelhub_emulator.server import Emulator
+from sentinelhub_emulator._extras import require_emulator_extra
+
+require_emulator_extra()  # before any import of starlette, rasterio, V8: one clear error
+
+from sentinelhub_emulator.core.faults import FaultConfig  # noqa: E402
+from sentinelhub_emulator.server import Emulator  # noqa: E402
 
 __all__ = ["Emulator", "FaultConfig"]

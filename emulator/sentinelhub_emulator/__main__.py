@@ -1,4 +1,5 @@
-"""``sentinelhub-emulator``: run the local Sentinel Hub BYOC service until interrupted.
+"""``sentinelhub-emulator``: run the local Sentinel Hub until interrupted (BYOC, Process, Async
+Process and Batch, each service of `sentinelhub_emulator.services`; ``--help`` lists them).
 
 Example::
 
@@ -22,11 +23,15 @@ import argparse
 import logging
 import signal
 import tempfile
+import textwrap
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
+from typing import Final
 
+from sentinelhub_emulator.core.admin import ADMIN_PREFIX
+from sentinelhub_emulator.core.auth import TOKEN_PATHS
 from sentinelhub_emulator.core.buckets import (
     BucketUnavailableError,
     FolderBucket,
@@ -34,10 +39,16 @@ from sentinelhub_emulator.core.buckets import (
     parse_s3_location,
 )
 from sentinelhub_emulator.core.faults import FaultConfig
+from sentinelhub_emulator.core.service import Service
 from sentinelhub_emulator.samples import SampleTile, write_samples
 from sentinelhub_emulator.server import Emulator
+from sentinelhub_emulator.services import SERVICES
 
-__all__ = ["main", "parse_args", "write_bucket_samples"]
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "main", "parse_args", "write_bucket_samples"]
+
+#: Where the command listens unless told otherwise (loopback only: nothing else can reach it).
+DEFAULT_HOST: Final = "127.0.0.1"
+DEFAULT_PORT: Final = 8000
 
 
 def _bucket_mapping(text: str) -> tuple[str, Path | str]:
@@ -72,14 +83,39 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _description(services: Sequence[Service]) -> str:
+    """What ``--help`` says first: every service served, where, and the defaults."""
+    width = max(len(service.name) for service in services)
+    lines = ["A local Sentinel Hub over real HTTP, with OAuth and fault injection. Services:", ""]
+    for service in services:
+        lines.append(f"  {service.name:<{width}}  {service.label}")
+        paths = ", ".join(path for path in service.base_paths if path)
+        if paths:
+            lines.append(f"  {'':<{width}}  under {paths}")
+    lines.append("")
+    lines += textwrap.wrap(
+        f"It listens on http://{DEFAULT_HOST}:{DEFAULT_PORT} by default (bind address "
+        f"{DEFAULT_HOST}, port {DEFAULT_PORT}: see --host, --port). The token URL is "
+        f"{TOKEN_PATHS[0]} (also {TOKEN_PATHS[1]}); the emulator's own endpoints live under "
+        f"{ADMIN_PREFIX}.",
+        width=88,
+    )
+    return "\n".join(lines)
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the description's lines (the service table) as written."""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sentinelhub-emulator",
-        description="A local Sentinel Hub BYOC service: OAuth, BYOC API, Planet files, faults.",
+        description=_description(SERVICES),
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("--data-dir", type=Path, required=True, help="where data is kept")
-    parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="port; 0 picks a free one")
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"interface (default {DEFAULT_HOST})")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port; 0 picks a free one")
     parser.add_argument(
         "--bucket",
         type=_bucket_mapping,

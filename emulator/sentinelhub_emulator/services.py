@@ -2,8 +2,9 @@
 
 A service lives in its own folder (``byoc/``, ``process/``, ``batch/``) and describes
 itself in one `Service` value, conventionally ``SERVICE`` in its ``service.py``; adding a service is
-one more line in `SERVICES`. The core (``core/``) never imports a service: `Emulator` hands this
-list to it. What a `Service` gives (``byoc/service.py`` and ``byoc/state.py`` are the example):
+one more line in `SERVICES`, with the title ``sentinelhub-emulator --help`` lists it under. The
+core (``core/``) never imports a service: `Emulator` hands this list to it. What a `Service`
+gives (``byoc/service.py`` and ``byoc/state.py`` are the example):
 
 - ``routes``: a function returning its Starlette routes, relative to each of its ``base_paths``
   (BYOC: ``("/api/v1/byoc", "/byoc/v1")``); handlers use ``core.auth.authenticated``,
@@ -20,6 +21,8 @@ list to it. What a `Service` gives (``byoc/service.py`` and ``byoc/state.py`` ar
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sentinelhub_emulator.batch.registration import ADMIN_SERVICE as BATCH_ADMIN
 from sentinelhub_emulator.batch.registration import SERVICE as BATCH
 from sentinelhub_emulator.byoc.service import SERVICE as BYOC
@@ -28,4 +31,9 @@ from sentinelhub_emulator.process.service import SERVICE as PROCESS
 
 __all__ = ["SERVICES", "Service"]
 
-SERVICES: tuple[Service, ...] = (BYOC, PROCESS, BATCH, BATCH_ADMIN)
+SERVICES: tuple[Service, ...] = (
+    replace(BYOC, title="BYOC: collections, tiles, Planet tile files"),
+    replace(PROCESS, title="Process and Async Process (evalscripts run in V8)"),
+    replace(BATCH, title="Batch Processing v1"),
+    replace(BATCH_ADMIN, title="Batch fault injection (admin token)"),
+)

@@ -7,7 +7,9 @@ times, waits for ingestion with a progress display, lists and filters the tiles,
 broken tile failed, renders the collection with an evalscript through the Process API (and checks
 the pixels against the source files), downloads the files of a Planet tile, and prints a summary.
 
-It needs the ``emulator`` extra (``pip install -e ".[emulator]"``). Nothing leaves the machine.
+It needs the ``emulator`` extra (``pip install "sentinelhub-client[emulator]"``, ``pip install -e
+".[emulator]"`` in a clone); without it, importing this module raises an `ImportError` saying so.
+Nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from sentinelhub_client._core.config import SHConfig
+from sentinelhub_client._core.extras import require_extra
 from sentinelhub_client.byoc.client import SentinelHubBYOC
 from sentinelhub_client.byoc.models import ByocCollection, ByocCollectionBand, ByocTile, TileStatus
 
@@ -35,6 +38,8 @@ if TYPE_CHECKING:
     from sentinelhub_emulator import Emulator
 
 __all__ = ["DemoResult", "run_demo"]
+
+require_extra(__name__, "emulator")
 
 BUCKET = "demo-bucket"
 PLANET_BUCKET = "planet-demo"
@@ -156,12 +161,8 @@ def write_planet_tile(bucket: Path, folder: str) -> None:
 
 @contextmanager
 def running_emulator(workdir: Path) -> Iterator[Emulator]:
-    try:
-        from sentinelhub_emulator import Emulator
-    except ImportError as error:  # pragma: no cover - depends on the installed extras
-        raise SystemExit(
-            'The demo needs the emulator extra: pip install -e ".[emulator]"'
-        ) from error
+    from sentinelhub_emulator import Emulator
+
     with Emulator(workdir / "emulator", planet_buckets=[PLANET_BUCKET]) as emulator:
         yield emulator
 

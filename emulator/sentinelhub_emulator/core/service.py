@@ -4,6 +4,7 @@ The core (OAuth, admin endpoints, errors, faults, the database) knows services o
 description; the list of services lives in `sentinelhub_emulator.services`. A service gives:
 
 - ``name`` and the ``base_paths`` its routes are mounted under (relative routes, one set per path);
+- ``title``: what ``sentinelhub-emulator --help`` calls it (``name`` when empty);
 - ``routes``: a factory of its Starlette routes;
 - ``schema``: an idempotent SQL script (``CREATE TABLE IF NOT EXISTS ...``) run when the database
   opens, so its tables sit in the emulator's one SQLite file;
@@ -44,3 +45,9 @@ class Service:
     state: Callable[[EmulatorContext], object] | None = None
     start: Callable[[EmulatorContext], None] = _nothing
     stop: Callable[[EmulatorContext], None] = _nothing
+    title: str = ""
+
+    @property
+    def label(self) -> str:
+        """The service's title, else its name."""
+        return self.title or self.name

@@ -8,7 +8,14 @@ from typing import Any
 
 import click
 
-from sentinelhub_client.cli.common import State, emit_rows, fail, json_option, pass_state
+from sentinelhub_client.cli.common import (
+    State,
+    emit_rows,
+    fail,
+    json_option,
+    needs_extras,
+    pass_state,
+)
 
 __all__ = ["command"]
 
@@ -40,6 +47,7 @@ def _finding_rows(reports: list[Any]) -> list[dict[str, str]]:
     help="Check the structure only; do not decode every tile (faster on large files).",
 )
 @json_option
+@needs_extras("geo")
 def validate(files: tuple[str, ...], no_data_check: bool, as_json: bool) -> None:
     """Check FILES (paths or http(s) URLs) against every BYOC rule; exit code 1 when any file
     breaks one. --json prints one report per file."""
@@ -73,6 +81,7 @@ def validate(files: tuple[str, ...], no_data_check: bool, as_json: bool) -> None
 )
 @click.option("--crs", help="Reproject to this CRS (e.g. EPSG:4326).")
 @click.option("--overwrite", is_flag=True, help="Replace DST if it exists.")
+@needs_extras("geo")
 def convert(
     src: str,
     dst: Path,
@@ -116,6 +125,7 @@ def convert(
     show_default=True,
     help="Trace on a mask at most this many px on a side (larger rasters are decimated).",
 )
+@needs_extras("geo")
 def cover(file: str, simplify: float, crs: str | None, max_size: int) -> None:
     """Print the outline of FILE's valid pixels as GeoJSON (for a tile's coverGeometry); the
     error bound goes to stderr."""
@@ -132,6 +142,7 @@ def cover(file: str, simplify: float, crs: str | None, max_size: int) -> None:
 
 @command.command("bands")
 @click.argument("files", nargs=-1, required=True)
+@needs_extras("geo")
 def bands(files: tuple[str, ...]) -> None:
     """Print a collection's band definitions (additionalData.bands) read from FILES: one
     multi-band file, a pattern with (BAND) such as 'scene/T33_(BAND).tif', or several files."""
@@ -143,6 +154,7 @@ def bands(files: tuple[str, ...]) -> None:
 
 @command.command("urn")
 @click.argument("crs_or_file")
+@needs_extras("geo")
 def urn(crs_or_file: str) -> None:
     """Print the CRS URN of an EPSG code or a GeoTIFF (urn:ogc:def:crs:EPSG::32633)."""
     from sentinelhub_client.cog.crs import crs_urn
@@ -172,6 +184,7 @@ def _tiff_files(folder: Path) -> list[Path]:
 @click.option("--timeout", type=float, default=1800.0, show_default=True, help="Seconds to wait.")
 @json_option
 @pass_state
+@needs_extras("geo")
 def ingest(
     state: State,
     folder: Path,

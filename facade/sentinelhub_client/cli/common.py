@@ -3,6 +3,7 @@ one-line error text, logging with secrets redacted, and the table / JSON output.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -14,9 +15,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
+
+from sentinelhub_client._core.extras import MissingExtraError, missing_extras, needs_message
 
 if TYPE_CHECKING:
     from sentinelhub_client._core.config import SHConfig
@@ -33,10 +36,12 @@ __all__ = [
     "fail",
     "json_option",
     "max_items_option",
+    "needs_extras",
     "one_line_error",
     "pass_state",
     "read_json_object",
     "read_text_file",
+    "require_extras",
     "setup_logging",
     "show_progress",
     "write_atomically",
@@ -150,6 +155,41 @@ def fail(message: str) -> NoReturn:
     from sentinelhub_client.cli.root import ShcError
 
     raise ShcError(message)
+
+
+def require_extras(*extras: str) -> None:
+    """Stop the running command unless ``extras`` are installed: one line on stderr naming the
+    command, the extras and the pip command, exit code 2 (the modules are looked up, not
+    imported)."""
+    from sentinelhub_client.cli.root import MissingExtraExit
+
+    missing = missing_extras(extras)
+    if missing:
+        raise MissingExtraExit(needs_message(click.get_current_context().command_path, missing))
+
+
+def needs_extras(*extras: str) -> Callable[[F], F]:
+    """A command that needs ``extras`` (`sentinelhub_client._core.extras.EXTRA_MODULES`) checks
+    them before it runs (`require_extras`), and reports a `MissingExtraError` raised while it
+    runs the same way: ``shc cog validate needs the "geo" extra: pip install ...``, exit 2.
+
+    Put it right above the function, below the options."""
+
+    def decorate(function: F) -> F:
+        @functools.wraps(function)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            require_extras(*extras)
+            try:
+                return function(*args, **kwargs)
+            except MissingExtraError as exc:
+                from sentinelhub_client.cli.root import MissingExtraExit
+
+                path = click.get_current_context().command_path
+                raise MissingExtraExit(needs_message(path, exc.extras)) from exc
+
+        return cast(F, checked)
+
+    return decorate
 
 
 @dataclass

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from sentinelhub_client.cli.common import fail
+from sentinelhub_client.cli.common import fail, needs_extras
 
 __all__ = ["command"]
 
@@ -18,6 +18,7 @@ __all__ = ["command"]
     default=None,
     help="Keep the emulator's data, the COGs and the downloads here (default: a temp folder).",
 )
+@needs_extras("emulator")
 def command(workdir: Path | None) -> None:
     """Run the end-to-end demo on a local emulator: COGs, a collection, tiles, ingestion,
     filters, the failure cause of a broken tile and Planet file downloads."""

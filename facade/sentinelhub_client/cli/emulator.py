@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sentinelhub_client.cli.common import fail
+from sentinelhub_client.cli.common import needs_extras
 
 __all__ = ["command"]
 
@@ -15,15 +15,11 @@ __all__ = ["command"]
     add_help_option=False,
 )
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@needs_extras("emulator")
 def command(args: tuple[str, ...]) -> None:
     """Start the local emulator; every flag is sentinelhub-emulator's (shc emulator --help)."""
-    try:
-        from sentinelhub_emulator.__main__ import main as emulator_main
-    except ImportError as exc:
-        fail(
-            f"the emulator is not installed ({exc.name} is missing): "
-            'pip install "sentinelhub-client[emulator]"'
-        )
+    from sentinelhub_emulator.__main__ import main as emulator_main
+
     try:
         code = emulator_main(list(args))
     except SystemExit as stop:  # argparse's --help and usage errors

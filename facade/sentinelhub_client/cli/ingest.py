@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from sentinelhub_client.cli.common import State, emit_rows, fail, json_option, pass_state
+from sentinelhub_client.cli.common import (
+    State,
+    emit_rows,
+    fail,
+    json_option,
+    needs_extras,
+    pass_state,
+    require_extras,
+)
 
 __all__ = ["command"]
 
@@ -48,6 +56,7 @@ __all__ = ["command"]
 @click.option("--concurrency", type=click.IntRange(min=1), default=8, show_default=True)
 @json_option
 @pass_state
+@needs_extras()  # geo, and s3 with --bucket: checked below, once the options are known
 def command(
     state: State,
     folder: Path,
@@ -71,10 +80,11 @@ def command(
     Safe to re-run: files already uploaded with the same bytes and tiles already registered are
     skipped. Exit code 1 when a file was refused, not registered, or FAILED.
     """
-    from sentinelhub_client.cog.ingest import ingest_folder
-
     if (bucket is None) == (bucket_dir is None):
         fail("give --bucket s3://BUCKET[/PREFIX] or --bucket-dir FOLDER (exactly one)")
+    require_extras("geo", *(["s3"] if bucket is not None else []))
+    from sentinelhub_client.cog.ingest import ingest_folder
+
     uploader = None
     if bucket is not None:
         from sentinelhub_client.s3 import S3Uploader

@@ -10,9 +10,10 @@ from typing import Any, Final
 
 import click
 
+from sentinelhub_client._core.extras import MissingExtraError
 from sentinelhub_client.cli.common import State, one_line_error, setup_logging
 
-__all__ = ["COMMANDS", "ShcGroup", "cli", "run"]
+__all__ = ["COMMANDS", "MissingExtraExit", "ShcError", "ShcGroup", "cli", "run"]
 
 #: Every command of ``shc``: name -> (module of this package that defines ``command``, summary).
 #: Add a command group by writing its module and adding one line here.
@@ -34,7 +35,8 @@ COMMANDS: Final[Mapping[str, tuple[str, str]]] = {
 
 class ShcGroup(click.Group):
     """A group that imports its commands only when asked for them, and the one place where the
-    library's errors become a one-line message and exit code 1."""
+    library's errors become a one-line message and exit code 1 (a missing extra: exit code 2,
+    see `sentinelhub_client.cli.common.needs_extras`)."""
 
     def __init__(self, *args: Any, lazy: Mapping[str, tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -72,6 +74,8 @@ class ShcGroup(click.Group):
             # quietly, with the status a shell gives a process killed by SIGPIPE.
             _silence_stdout()
             raise click.exceptions.Exit(141) from exc
+        except MissingExtraError as exc:  # a command without `needs_extras` met one
+            raise MissingExtraExit(str(exc)) from exc
         except Exception as exc:
             if isinstance(exc, click.ClickException) or not _reported_in_one_line(exc):
                 raise
@@ -109,6 +113,17 @@ class ShcError(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         click.echo(f"error: {self.format_message()}", err=True, file=file)
+
+
+class MissingExtraExit(ShcError):
+    """A command needs an extra that is not installed: one line naming it and the pip command
+    (``shc cog validate needs the "geo" extra: pip install "sentinelhub-client[geo]"``), exit
+    code 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.format_message(), err=True, file=file)
 
 
 @click.group(

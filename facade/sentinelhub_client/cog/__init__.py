@@ -2,7 +2,10 @@
 band definitions and CRS URNs from files.
 
 Needs the ``geo`` extra (``pip install "sentinelhub-client[geo]"``: rasterio, shapely, pyproj,
-numpy). Names are imported lazily, so ``import sentinelhub_client`` never imports rasterio.
+numpy); without it, importing this package (or a name of it, ``from sentinelhub_client import
+validate_cog``) raises an `ImportError` (``MissingExtraError``) naming the extra and the pip
+command. Names are imported lazily, so ``import sentinelhub_client`` never imports
+rasterio.
 
 - `validate_cog`, `CogReport`, `Finding`, `validate_band_names`: the rules (shared with the
   emulator's ingestion, in `sentinelhub_client.cog.rules`).
@@ -19,6 +22,10 @@ from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
+
+from sentinelhub_client._core.extras import require_extra
+
+require_extra(__name__, "geo")  # only looks the modules up; rasterio loads when it is used
 
 _EXPORTS = {
     "CogReport": "validate",
@@ -68,13 +75,7 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    try:
-        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    except ImportError as exc:  # pragma: no cover - depends on the installed extras
-        raise ImportError(
-            f"sentinelhub_client.cog.{name} needs the geo extra: "
-            'pip install "sentinelhub-client[geo]"'
-        ) from exc
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value
 

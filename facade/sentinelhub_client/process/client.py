@@ -251,8 +251,9 @@ class SentinelHubProcess(_ProcessClientBase, SyncService):
         ``redownload`` (see `SentinelHubRequest.get_data`).
 
         Raises:
-            DecodingError: the answer could not be decoded (the ``process`` extra is needed for
-                images).
+            DecodingError: the answer could not be decoded.
+            ImportError: an image answer, without the ``process`` extra (the message says
+                how to install it; ``decode_data=False`` needs no extra).
             SentinelHubValidationError: ``save_data`` without a ``data_folder``, or a body the
                 API rules out (nothing is sent).
             APIError, APIConnectionError: as for `process`.

@@ -18,7 +18,9 @@ x-tar``            "userdata.json": {...}}``; members are decoded by extension a
 =================  ==========================================================================
 
 numpy, tifffile and Pillow come with the ``process`` extra (``pip install
-'sentinelhub-client[process]'``); they are imported only when something is decoded.
+"sentinelhub-client[process]"``); they are imported only when something is decoded. Without
+them, decoding an image raises an `ImportError` (``MissingExtraError``) naming the extra and the
+pip command (JSON and the tar itself decode without them).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from sentinelhub_client._core.errors import SentinelHubError
+from sentinelhub_client._core.extras import translate_missing
 from sentinelhub_client.process.builders import MimeType
 
 if TYPE_CHECKING:
@@ -39,15 +42,9 @@ if TYPE_CHECKING:
 
 __all__ = ["DecodingError", "decode", "decode_image", "decode_tar", "decode_tiff", "format_of_name"]
 
-_EXTRA_HINT = "install the process extra: pip install 'sentinelhub-client[process]'"
-
 
 class DecodingError(SentinelHubError, ValueError):
     """A response body could not be decoded in its announced format."""
-
-
-def _missing(module: str, exc: ImportError) -> DecodingError:
-    return DecodingError(f"decoding this response needs {module}; {_EXTRA_HINT}")
 
 
 def format_of_name(name: str) -> MimeType | None:
@@ -100,11 +97,10 @@ def decode_tar(content: bytes) -> dict[str, Any]:
 
 def decode_tiff(content: bytes) -> npt.NDArray[Any]:
     """A TIFF as ``(height, width[, bands])`` in its own sample type."""
-    try:
+    with translate_missing("decoding a TIFF response", "process"):
         import numpy as np
         import tifffile
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise _missing("numpy and tifffile", exc) from exc
+
     try:
         with tifffile.TiffFile(io.BytesIO(content)) as tiff:
             series = tiff.series[0]
@@ -124,15 +120,12 @@ def decode_tiff(content: bytes) -> npt.NDArray[Any]:
 
 
 def _decode_with_rasterio(content: bytes, cause: Exception) -> npt.NDArray[Any]:
-    try:
+    # GDAL reads what tifffile cannot without imagecodecs (which would do too).
+    with translate_missing(f"decoding this image ({cause})", "geo"):
         import numpy as np
         from rasterio.errors import NotGeoreferencedWarning
         from rasterio.io import MemoryFile
-    except ImportError as exc:
-        raise DecodingError(
-            f"this image needs a codec that tifffile lacks ({cause}); install imagecodecs "
-            "(pip install imagecodecs) or rasterio (pip install 'sentinelhub-client[geo]')"
-        ) from exc
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotGeoreferencedWarning)
         try:
@@ -159,11 +152,10 @@ def decode_image(content: bytes) -> npt.NDArray[Any]:
         return _decode_with_rasterio(
             content, ValueError("Pillow reads 16-bit colour PNGs as 8-bit")
         )
-    try:
+    with translate_missing("decoding a PNG or JPEG response", "process"):
         import numpy as np
         from PIL import Image
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise _missing("numpy and Pillow", exc) from exc
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)

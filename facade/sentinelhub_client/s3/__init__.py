@@ -1,7 +1,9 @@
 """Upload a tile's files to S3 (or an S3-compatible store) before registering it in BYOC.
 
-Install the extra: ``pip install 'sentinelhub-client[s3]'``. ``import sentinelhub_client`` never
-imports this package, and this package imports boto3 only when an uploader is made::
+Install the extra: ``pip install "sentinelhub-client[s3]"``; without it, importing this package
+raises an `ImportError` (``MissingExtraError``) naming the extra and the pip command.
+``import sentinelhub_client`` never imports this package, and this package imports boto3 only
+when an uploader is made::
 
     from sentinelhub_client.s3 import S3Uploader
 
@@ -43,6 +45,7 @@ from sentinelhub_client._core.errors import (
     S3Error,
     S3UploadError,
 )
+from sentinelhub_client._core.extras import require_extra
 from sentinelhub_client.s3._aio import AsyncS3Uploader
 from sentinelhub_client.s3._errors import REQUIRED_PERMISSIONS
 from sentinelhub_client.s3._plan import (
@@ -56,6 +59,9 @@ from sentinelhub_client.s3._plan import (
     UploadReport,
 )
 from sentinelhub_client.s3._sync import S3Uploader
+
+# Looks boto3 up without importing it (the modules above import it only when it is used).
+require_extra(__name__, "s3")
 
 __all__ = [
     "DEFAULT_CONCURRENCY",

@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
 from sentinelhub_client._core.errors import S3Error, S3UploadError, SentinelHubValidationError
+from sentinelhub_client._core.extras import translate_missing
 from sentinelhub_client.byoc.files.core import ProgressAggregator, ProgressCallback
 from sentinelhub_client.s3 import _redact
 from sentinelhub_client.s3._errors import s3_error
@@ -47,12 +48,8 @@ class _Cancelled(Exception):
 
 
 def _import_boto3() -> Any:
-    try:
+    with translate_missing("sentinelhub_client.s3", "s3"):
         import boto3
-    except ImportError as exc:  # pragma: no cover - the dev extra installs it
-        raise ImportError(
-            "Uploading to S3 needs boto3: pip install 'sentinelhub-client[s3]'"
-        ) from exc
     return boto3
 
 

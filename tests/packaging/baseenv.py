@@ -22,25 +22,29 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-__all__ = ["PROJECT", "ROOT", "BaseEnv", "Run", "base_closure", "build_base_env"]
+__all__ = ["PROJECT", "ROOT", "BaseEnv", "Run", "base_closure", "build_base_env", "normalize"]
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "sentinelhub-client"
 
 
-def _normal(name: str) -> str:
+def normalize(name: str) -> str:
+    """A distribution name as pip compares it (``Mini_Racer`` -> ``mini-racer``)."""
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def base_closure(project: str = PROJECT) -> dict[str, metadata.Distribution]:
-    """Every installed distribution the base install of ``project`` needs, by normalised name
-    (``project`` itself included), following requirements and the extras they ask for."""
+def base_closure(
+    project: str = PROJECT, extras: Sequence[str] = ()
+) -> dict[str, metadata.Distribution]:
+    """Every installed distribution ``project`` needs (with ``extras``; none: the base install),
+    by normalised name (``project`` itself included), following requirements and the extras they
+    ask for."""
     found: dict[str, metadata.Distribution] = {}
-    todo: list[tuple[str, frozenset[str]]] = [(project, frozenset())]
+    todo: list[tuple[str, frozenset[str]]] = [(project, frozenset(extras))]
     done: set[tuple[str, frozenset[str]]] = set()
     while todo:
         name, extras = todo.pop()
-        key = (_normal(name), extras)
+        key = (normalize(name), extras)
         if key in done:
             continue
         done.add(key)

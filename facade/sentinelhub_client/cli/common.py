@@ -187,6 +187,7 @@ def needs_extras(*extras: str) -> Callable[[F], F]:
                 path = click.get_current_context().command_path
                 raise MissingExtraExit(needs_message(path, exc.extras)) from exc
 
+        checked.__dict__["shc_extras"] = extras  # what tests/packaging checks every command by
         return cast(F, checked)
 
     return decorate

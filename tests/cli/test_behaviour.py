@@ -53,7 +53,8 @@ def test_a_bad_id_is_one_line_with_status_code_and_message(shc: Shc, as_json: bo
         assert result.stdout == ""
         assert re.fullmatch(
             rf"error: 404 COMMON_NOT_FOUND: {noun} {MISSING} not found\. "
-            r"\[GET http://127\.0\.0\.1:\d+/api/v1/byoc/collections/\S+\]\n",
+            r"\[GET http://127\.0\.0\.1:\d+/api/v1/byoc/collections/\S+\] "
+            r"\(request id [0-9a-f-]{36}\)\n",
             result.stderr,
         ), result.stderr
 

@@ -4,7 +4,8 @@ Each `Service` contributes a list of routes and the base paths to mount them und
 one, is served under both ``/api/v1/byoc`` and ``/byoc/v1``); the list of services is passed in
 (`sentinelhub_emulator.services.SERVICES`), so the core imports none. The fault-injection
 middleware wraps the whole application, outside Starlette's own error handling, so that it can
-drop connections.
+drop connections; the request-id middleware (`sentinelhub_emulator.core.request_ids`) wraps
+that, so every answer, injected faults included, carries ``SH-Request-Id``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sentinelhub_emulator.core.errors import (
     error_response,
 )
 from sentinelhub_emulator.core.faults import FaultMiddleware
+from sentinelhub_emulator.core.request_ids import RequestIdMiddleware
 from sentinelhub_emulator.core.service import Service
 
 __all__ = ["build_app"]
@@ -57,7 +59,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
-    logger.error("unexpected error answering %s %s", request.method, request.url.path, exc_info=exc)
+    logger.error(
+        "unexpected error answering %s %s (request id %s)",
+        request.method,
+        request.url.path,
+        getattr(request.state, "request_id", None),
+        exc_info=exc,
+    )
     return error_response(500, "The emulator failed unexpectedly; see its log.", EXCEPTION)
 
 
@@ -81,4 +89,4 @@ def build_app(context: EmulatorContext, services: Sequence[Service]) -> ASGIApp:
         },
     )
     app.state.emulator = context
-    return FaultMiddleware(app, context.faults)
+    return RequestIdMiddleware(FaultMiddleware(app, context.faults))

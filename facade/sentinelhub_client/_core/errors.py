@@ -79,8 +79,10 @@ __all__ = [
     "request_id_of",
 ]
 
-#: Response headers that may carry the id of a request, in order of preference.
-REQUEST_ID_HEADERS = ("x-request-id", "sh-request-id", "request-id", "x-amzn-requestid")
+#: Response headers that may carry the id of a request, in order of preference: the service's
+#: own tracing header (``SH-Request-Id``, which the emulator sends on every answer) first, then
+#: the generic names a proxy or gateway in front of it may add.
+REQUEST_ID_HEADERS = ("sh-request-id", "x-request-id", "request-id", "x-amzn-requestid")
 
 #: How much of a body that is not the error envelope is kept in the message.
 _BODY_SNIPPET = 500

@@ -59,6 +59,7 @@ from sentinelhub_client._core.errors import (
     SentinelHubError,
     connection_error,
     error_from_response,
+    request_id_of,
 )
 from sentinelhub_client._core.retry import Action, RetryPolicy, RetryState, Step
 
@@ -391,6 +392,7 @@ class _TransportCore:
                 method=call.method,
                 url=self.full_url(str(call.request["url"])),
                 body=response.text[:2000] if not call.stream else None,
+                request_id=request_id_of(response.headers),
             ) from exc
 
     def _error(

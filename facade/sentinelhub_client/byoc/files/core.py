@@ -41,6 +41,7 @@ from sentinelhub_client._core.errors import (
     DownloadError,
     SentinelHubValidationError,
     TileDownloadError,
+    request_id_of,
 )
 from sentinelhub_client._core.retry import RetryPolicy
 from sentinelhub_client._core.transport import Call, as_response
@@ -1103,6 +1104,7 @@ def parse_listing_response(response: httpx.Response) -> list[str]:
             method="GET",
             url=str(response.request.url),
             body=response.text[:2000],
+            request_id=request_id_of(response.headers),
         ) from exc
 
 
@@ -1115,5 +1117,6 @@ def remote_file_of(path: str, response: httpx.Response) -> RemoteFile:
             status=response.status_code,
             method="HEAD",
             url=str(response.request.url),
+            request_id=request_id_of(response.headers),
         )
     return remote

@@ -9,6 +9,24 @@ sentinelhub-py's own objects are accepted wherever these are: its ``CRS`` (anyth
 ``epsg`` or an ``opengis_string``), its ``BBox`` (``lower_left`` / ``upper_right`` / ``crs``)
 and its ``Geometry`` (``get_geojson`` / ``crs``), and a pyproj ``CRS`` (``to_epsg``). Nothing
 from those packages is imported. A WKT string needs shapely (installed with the ``geo`` extra).
+
+**Longitude/latitude sanity.** In CRS84 or EPSG:4326 (both longitude, latitude for the service,
+and CRS84 is what a box without a CRS means) a `BBox` or `Geometry` with an x outside -180..180
+or a y outside -90..90 is refused (`SentinelHubValidationError`, a `ValueError`) with the likely
+mix-up, judged from the extremes:
+
+- a number above 360 in size: projected metres labelled WGS84 ("UTM metres" when x is an
+  easting, 100,000 to 900,000, and y a northing, 0 to 10,000,000); pass their CRS or transform;
+- every x within -90..90 and every y within -180..180 (so a y beyond 90 would be a longitude):
+  latitude/longitude order; swap each pair;
+- longitudes in 0..360 with valid latitudes: give them in -180..180;
+- anything else: the plain ranges.
+
+Values in range are never questioned, and nothing warns: when both numbers of every pair fit
+-90..90 either order is valid and the numbers say nothing about which was meant (a lat/lon box
+in Europe is a valid lon/lat box in the Indian Ocean), so a warning would be a guess that fires
+on correct code, where warnings are often errors. Other CRSs are not checked (their valid
+ranges need a projection library).
 """
 
 from __future__ import annotations
@@ -172,6 +190,56 @@ CRS.WGS84 = to_crs(4326)
 CRS.POP_WEB = to_crs(3857)
 
 
+#: How far beyond -180..180 / -90..90 a coordinate may stray (rounding in a transform).
+_DEGREE_SLACK = 1e-9
+
+
+def _check_lon_lat(
+    extent: tuple[float, float, float, float], crs: CRS, assumed: bool, field: str
+) -> None:
+    """Refuse longitude/latitude coordinates outside the globe, naming the likely mix-up (the
+    rules are in the module docstring). ``extent`` is (min_x, min_y, max_x, max_y)."""
+    if not crs.is_lon_lat:
+        return
+    min_x, min_y, max_x, max_y = extent
+    limit_x, limit_y = 180 + _DEGREE_SLACK, 90 + _DEGREE_SLACK
+    x_fits = -limit_x <= min_x and max_x <= limit_x
+    y_fits = -limit_y <= min_y and max_y <= limit_y
+    if x_fits and y_fits:
+        return
+    largest = max(abs(v) for v in extent)
+    if largest > 360:
+        if 100_000 <= min_x <= max_x <= 900_000 and 0 <= min_y <= max_y <= 10_000_000:
+            kind = "UTM metres (easting, northing)"
+            example = "crs=CRS.utm(33) or crs='EPSG:32633' for zone 33N"
+        else:
+            kind = "projected coordinates (metres or feet)"
+            example = "crs=3857 for Web Mercator, crs=CRS.utm(33) for UTM zone 33N"
+        hint = (
+            f"they look like {kind} labelled WGS84: pass their CRS ({example}) or transform "
+            "them to longitude/latitude"
+        )
+    elif -limit_y <= min_x and max_x <= limit_y and -limit_x <= min_y and max_y <= limit_x:
+        hint = (
+            "they look like (latitude, longitude) pairs: the order is (longitude, latitude), "
+            "x first; swap the numbers of each pair"
+        )
+    elif y_fits and min_x >= 0 and max_x <= 360 + _DEGREE_SLACK:
+        hint = "longitudes in 0..360? give them in -180..180 (subtract 360 above 180)"
+    else:
+        hint = "longitude (x) must be within -180..180 and latitude (y) within -90..90"
+    label = (
+        "no crs was given, so CRS84 (longitude, latitude in degrees) is assumed"
+        if assumed
+        else f"crs {crs} is longitude, latitude in degrees"
+    )
+    raise _invalid(
+        field,
+        f"x {min_x:.12g}..{max_x:.12g}, y {min_y:.12g}..{max_y:.12g} is not on the globe "
+        f"({label}); {hint}",
+    )
+
+
 def _number(value: Any, field: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise _invalid(field, f"expected a number, got {value!r}")
@@ -203,6 +271,10 @@ class BBox:
         bbox: four numbers, two corner pairs ``((min_x, min_y), (max_x, max_y))``, or a BBox
             (ours or sentinelhub-py's, whose CRS is taken unless ``crs`` is given).
         crs: the CRS of the coordinates (see `CRS`).
+
+    In CRS84 / EPSG:4326, x is the longitude and y the latitude: a box off the globe is refused
+    naming the likely mix-up (UTM metres without their CRS, latitude first, ...; see the module
+    docstring).
 
     Iterating gives the four numbers, as sentinelhub-py's ``BBox`` does.
     """
@@ -244,6 +316,7 @@ class BBox:
         self._coords = (min_x, min_y, max_x, max_y)
         chosen = crs if crs is not None else own_crs
         self._crs = CRS.CRS84 if chosen is None else to_crs(chosen, "crs")
+        _check_lon_lat(self._coords, self._crs, chosen is None, field)
 
     @property
     def crs(self) -> CRS:
@@ -394,7 +467,8 @@ def _from_wkt(text: str, field: str) -> dict[str, Any]:
 
 
 class Geometry:
-    """A Polygon or MultiPolygon in a CRS (CRS84 by default).
+    """A Polygon or MultiPolygon in a CRS (CRS84 by default); in CRS84 / EPSG:4326 positions
+    off the globe are refused as for `BBox`.
 
     Args:
         geometry: a GeoJSON dict (a geometry or a Feature; a ``crs`` member is honoured), a GeoJSON
@@ -449,6 +523,8 @@ class Geometry:
         self._geojson = _normalise_geojson(raw, field)
         chosen = crs if crs is not None else own_crs
         self._crs = CRS.CRS84 if chosen is None else to_crs(chosen, "crs")
+        if self._crs.is_lon_lat:
+            _check_lon_lat(self._extent(), self._crs, chosen is None, field)
 
     @property
     def crs(self) -> CRS:
@@ -473,9 +549,8 @@ class Geometry:
             out = {"crs": {"type": "name", "properties": {"name": self._crs.urn}}, **out}
         return out
 
-    @property
-    def bbox(self) -> BBox:
-        """The envelope, in the same CRS."""
+    def _extent(self) -> tuple[float, float, float, float]:
+        """(min_x, min_y, max_x, max_y) over every position."""
         xs: list[float] = []
         ys: list[float] = []
         polygons = (
@@ -488,7 +563,12 @@ class Geometry:
                 for position in ring:
                     xs.append(position[0])
                     ys.append(position[1])
-        return BBox((min(xs), min(ys), max(xs), max(ys)), crs=self._crs)
+        return min(xs), min(ys), max(xs), max(ys)
+
+    @property
+    def bbox(self) -> BBox:
+        """The envelope, in the same CRS."""
+        return BBox(self._extent(), crs=self._crs)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Geometry):

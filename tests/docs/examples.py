@@ -1,54 +1,62 @@
-"""Finding the Python examples of the Markdown files, and what a page asks to have prepared.
+"""Finding the runnable blocks of the Markdown pages: Python examples and shell steps.
 
-A fenced block whose info string is ``python`` is an example. Two conventions, both visible in
-the Markdown source:
+A fenced block whose info string is ``python`` (or ``py``) is an example; one whose info string is
+``sh``, ``bash`` or ``shell`` is a shell step the reader is asked to perform. Nothing else runs
+(``text``, ``toml`` and the like are for reading). One convention, visible in the page as the
+reader sees it:
 
 - A block whose first line is ``# not run by the tests: <reason>`` is not run; the reason is
-  shown to the reader with the code (e.g. it needs real credentials).
-- HTML comments right above a block, ``<!-- test-setup: ACTION ARGS -->``, prepare what the
-  example assumes exists in the emulator's buckets (the reader has their own files there):
-  ``cogs BUCKET PATH`` writes one small COG per band B02, B03, B04 for a tile path with
-  ``(BAND)``; ``samples BUCKET`` writes what ``sentinelhub-emulator --samples BUCKET`` writes;
-  ``cogs-many BUCKET PATTERN N`` does so for ``PATTERN.format(i)``, i < N;
-  ``broken BUCKET PATH KIND`` writes one file that breaks one ingestion rule
-  (``sentinelhub_emulator.samples.write_broken_file``); ``profile NAME`` adds a sentinelhub-py
-  profile with the emulator's settings to the test's configuration file; ``s3-server BUCKET``
-  starts a local S3-compatible server with that bucket and sets ``AWS_ENDPOINT_URL`` and the
-  ``AWS_*`` credentials for it; ``s3-endpoint URL`` does the same without a bucket for an
-  example written for a store at ``URL`` (such as ``http://127.0.0.1:9000``), and points that
-  URL in the code at the server; ``planet-tile BUCKET
-  FOLDER`` writes the files of a Planet tile into a folder.
+  shown to the reader with the code (it needs real credentials, it stands for the reader's own
+  files, it is a summary of commands with placeholders, ...).
+
+There are no hidden comments: whatever an example needs, the same page shows the reader how to
+make it, in a shell step or in an earlier example.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SKIP_PREFIX = "# not run by the tests:"
+PYTHON = ("python", "py")
+SHELL = ("sh", "bash", "shell")
 _FENCE = re.compile(r"^(?P<indent> *)(?P<fence>```+|~~~+)\s*(?P<info>[^\n`]*)$")
-_SETUP = re.compile(r"^\s*<!--\s*test-setup:\s*(?P<action>.+?)\s*-->\s*$")
 
 
-@dataclass
-class Example:
+@dataclass(frozen=True)
+class Block:
+    """One fenced block of a page: ``language`` is ``"python"`` or ``"sh"``."""
+
     path: Path
     line: int  # of the first code line, 1-based
+    language: str
     code: str
-    setup: list[list[str]] = field(default_factory=list)
 
     @property
     def skip_reason(self) -> str | None:
-        first = self.code.lstrip("\n").splitlines()[0] if self.code.strip() else ""
+        lines = [line for line in self.code.splitlines() if line.strip()]
+        first = lines[0].strip() if lines else ""
         if first.startswith(SKIP_PREFIX):
             return first[len(SKIP_PREFIX) :].strip()
         return None
 
     @property
     def where(self) -> str:
-        return f"{self.path.relative_to(ROOT)}:{self.line}"
+        return f"{_shown(self.path)}:{self.line}"
+
+
+# The name of the Python examples' block type, as earlier tests knew it.
+Example = Block
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
 
 
 def markdown_files() -> list[Path]:
@@ -56,36 +64,37 @@ def markdown_files() -> list[Path]:
     return [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 
 
-def examples(path: Path) -> list[Example]:
-    """The ``python`` blocks of one Markdown file, in order, with their setup comments."""
-    found: list[Example] = []
+def blocks(path: Path) -> list[Block]:
+    """The Python and shell blocks of one Markdown file, in the order of the page."""
+    found: list[Block] = []
     lines = path.read_text(encoding="utf-8").splitlines()
-    pending: list[list[str]] = []
     index = 0
     while index < len(lines):
-        setup = _SETUP.match(lines[index])
-        if setup:
-            pending.append(setup.group("action").split())
-            index += 1
-            continue
         fence = _FENCE.match(lines[index])
         if not fence:
-            if lines[index].strip():
-                pending = []
             index += 1
             continue
         indent, marker = len(fence.group("indent")), fence.group("fence")
-        language = fence.group("info").strip().split(" ")[0].lower()
+        info = fence.group("info").strip().split(" ")[0].lower()
         body: list[str] = []
         index += 1
         while index < len(lines) and not lines[index].strip().startswith(marker):
-            body.append(
-                lines[index][indent:] if lines[index][:indent].strip() == "" else lines[index]
-            )
+            text = lines[index]
+            body.append(text[indent:] if text[:indent].strip() == "" else text)
             index += 1
-        if language in ("python", "py"):
-            start = index - len(body) + 1
-            found.append(Example(path, start, "\n".join(body) + "\n", pending))
-        pending = []
+        start = index - len(body) + 1
+        language = "python" if info in PYTHON else "sh" if info in SHELL else None
+        if language is not None:
+            found.append(Block(path, start, language, "\n".join(body) + "\n"))
         index += 1
     return found
+
+
+def examples(path: Path) -> list[Block]:
+    """The Python examples of one Markdown file, in order."""
+    return [block for block in blocks(path) if block.language == "python"]
+
+
+def shell_steps(path: Path) -> list[Block]:
+    """The shell blocks of one Markdown file, in order."""
+    return [block for block in blocks(path) if block.language == "sh"]

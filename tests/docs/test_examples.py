@@ -1,144 +1,123 @@
-"""Every Python example of README.md and docs/ runs against an emulator, so none can rot.
+"""Every page of README.md and docs/ runs as written, following only what the page shows.
 
-The examples of one page run in order in one namespace (a later block may use what an earlier one
-made, as a reader following the page would), in a fresh working folder, against a fresh
-in-process emulator whose data folder is ``./emu`` (what the guides' ``sentinelhub-emulator
---data-dir ./emu`` makes), with the ``SH_*`` variables pointing at it. See tests/docs/examples.py
-for the skip and setup conventions.
+For each page, in a fresh working folder with a fresh home folder, the test goes through the
+page's blocks in the order a reader meets them:
+
+- a shell block (```` ```sh ````) is performed by the strict interpreter of tests/docs/shell.py:
+  ``export`` lines set variables, the emulator and the local S3 server are started as real
+  background processes and waited for, ``shc`` and ``python -c`` commands run to the end; a
+  command the interpreter does not know fails the test, naming the page and line;
+- a Python block runs in the test's process, in one namespace for the whole page (a later block
+  uses what an earlier one made, as the reader's session would), with the working folder as its
+  current folder and, as its whole environment, the page's exports on top of a bare ``PATH`` and
+  ``HOME`` (no variable or profile of this machine reaches it).
+
+The one liberty taken with the text: fixed ports the page names (``127.0.0.1:8000``,
+``--port 8000``, ``-p 9000``, ...) are rewritten, consistently across the page's shell steps and
+Python examples, to free ports of this machine, so that pages run side by side with anything else.
+
+Blocks whose first line is ``# not run by the tests: <reason>`` are skipped (see
+tests/docs/examples.py).
+Whatever a page started is ended when its run ends, passed or failed.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import ExitStack
+import re
 from pathlib import Path
 
 import pytest
 from sentinelhub_client import clear_token_cache
-from sentinelhub_emulator import Emulator
 
-from tests.docs.examples import ROOT, Example, examples, markdown_files
-
-BANDS = ("B02", "B03", "B04")
-PAGES = [path for path in markdown_files() if examples(path)]
+from tests.docs.examples import ROOT, Block, blocks, examples, markdown_files
+from tests.docs.shell import PageShell, fixed_ports, free_ports, rewrite_ports
 
 
-def _write_cogs(bucket: Path, tile_path: str) -> None:
-    from sentinelhub_emulator.samples import write_cog
-
-    for band in BANDS:
-        write_cog(
-            bucket / tile_path.replace("(BAND)", band),
-            crs_epsg=32633,
-            bounds=(500_000.0, 5_000_000.0, 502_560.0, 5_002_560.0),
-            width=256,
-            height=256,
-        )
+def _runnable(page: Path) -> list[Block]:
+    return [block for block in blocks(page) if block.skip_reason is None]
 
 
-def _write_profile(emu: Emulator, name: str) -> None:
-    """A sentinelhub-py profile with the emulator's settings, in the test's XDG_CONFIG_HOME."""
-    path = Path(os.environ["XDG_CONFIG_HOME"]) / "sentinelhub" / "config.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as file:
-        file.write(
-            f'[{name}]\nsh_client_id = "{emu.client_id}"\n'
-            f'sh_client_secret = "{emu.client_secret}"\nsh_base_url = "{emu.base_url}"\n'
-            f'sh_token_url = "{emu.token_url}"\nmax_download_attempts = 3\n'
-        )
+PAGES = [path for path in markdown_files() if _runnable(path)]
 
 
-def _start_s3(stack: ExitStack, tmp_path: Path, bucket: str | None) -> str:
-    """A local S3-compatible server (moto), with ``bucket`` if given, and the AWS_* variables
-    for it; returns its endpoint URL."""
-    from tests.support.s3 import (
-        ACCESS_KEY_ID,
-        REGION,
-        SECRET_ACCESS_KEY,
-        running_s3_server,
-    )
-
-    server = stack.enter_context(running_s3_server(tmp_path))
-    if bucket is not None:
-        server.client().create_bucket(Bucket=bucket)
-    os.environ.update(
-        AWS_ENDPOINT_URL=server.endpoint_url,
-        AWS_ACCESS_KEY_ID=ACCESS_KEY_ID,
-        AWS_SECRET_ACCESS_KEY=SECRET_ACCESS_KEY,
-        AWS_REGION=REGION,
-        AWS_DEFAULT_REGION=REGION,
-    )
-    return server.endpoint_url
+def _ids(page: Path) -> str:
+    return str(page.relative_to(ROOT))
 
 
-def _prepare(emu: Emulator, example: Example, stack: ExitStack, tmp_path: Path) -> str:
-    """Do what the example's setup comments ask; return its code, ready to run."""
-    code = example.code
-    for action, *args in example.setup:
-        if action == "cogs" and len(args) == 2:
-            _write_cogs(emu.data_dir / "buckets" / args[0], args[1])
-        elif action == "cogs-many" and len(args) == 3:
-            for number in range(int(args[2])):
-                _write_cogs(emu.data_dir / "buckets" / args[0], args[1].format(number))
-        elif action == "broken" and len(args) == 3:
-            from sentinelhub_emulator.samples import write_broken_file
-
-            write_broken_file(emu.data_dir / "buckets" / args[0] / args[1], args[2])
-        elif action == "samples" and len(args) == 1:  # what `--samples BUCKET` writes
-            from sentinelhub_emulator.samples import write_samples
-
-            write_samples(emu.data_dir / "buckets" / args[0])
-        elif action == "s3-server" and len(args) == 1:
-            _start_s3(stack, tmp_path, args[0])
-        elif action == "s3-endpoint" and len(args) == 1:
-            assert args[0] in code, f"{example.where}: the example does not use {args[0]}"
-            code = code.replace(args[0], _start_s3(stack, tmp_path, None))
-        elif action == "profile" and len(args) == 1:
-            _write_profile(emu, args[0])
-        elif action == "planet-tile" and len(args) == 2:
-            from sentinelhub_client.demo import write_planet_tile
-
-            write_planet_tile(emu.data_dir / "buckets" / args[0], args[1])
-        else:
-            raise AssertionError(f"{example.where}: unknown test-setup {[action, *args]}")
-    return code
-
-
-@pytest.fixture
-def emulator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
-    saved_environment = dict(os.environ)  # an example may set variables (OAUTHLIB_...)
-    monkeypatch.chdir(tmp_path)
-    for name in ("SH_PROFILE", "SH_TOKEN", "SH_DEPLOYMENT", "SH_BYOC_BASE_PATH", "SH_TIMEOUT"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # no profile of the machine
-    with Emulator(tmp_path / "emu", planet_buckets=["planet"]) as emu:
-        monkeypatch.setenv("SH_CLIENT_ID", emu.client_id)
-        monkeypatch.setenv("SH_CLIENT_SECRET", emu.client_secret)
-        monkeypatch.setenv("SH_BASE_URL", emu.base_url)
-        monkeypatch.setenv("SH_TOKEN_URL", emu.token_url)
-        monkeypatch.setenv("SH_RETRY_ZERO_BACKOFF", "1")
-        yield emu
-    clear_token_cache()
-    os.environ.clear()
-    os.environ.update(saved_environment)
-
-
-def test_examples_are_found() -> None:
-    """The extraction sees the README's examples (a broken parser would silently run nothing)."""
-    readme = examples(ROOT / "README.md")
-    assert len(readme) >= 2
-    assert all(example.code.strip() for example in readme)
-
-
-@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
-def test_page_examples_run(page: Path, emulator: Emulator, tmp_path: Path) -> None:
+def run_page(page: Path, tmp_path: Path) -> PageShell:
+    """Perform one page in ``tmp_path``; the shell it used (already closed)."""
+    workdir, home = tmp_path / "work", tmp_path / "home"
+    workdir.mkdir()
+    page_blocks = blocks(page)
+    ports = free_ports(fixed_ports(block.code for block in page_blocks))
+    shell = PageShell(workdir, home, ports)
     namespace: dict[str, object] = {"__name__": "__docs_example__"}
-    with ExitStack() as stack:
-        for example in examples(page):
-            reason = example.skip_reason
+    saved_environment, saved_folder = dict(os.environ), Path.cwd()
+    try:
+        os.chdir(workdir)
+        for block in page_blocks:
+            reason = block.skip_reason
             if reason is not None:
-                assert len(reason) > 10, f"{example.where}: say why this example is not run"
+                assert len(reason.split()) >= 3, f"{block.where}: say why this block is not run"
                 continue
-            code = compile(_prepare(emulator, example, stack, tmp_path), example.where, "exec")
-            exec(code, namespace)  # noqa: S102 - our own documentation's examples
+            code = rewrite_ports(block.code, ports)
+            if block.language == "sh":
+                shell.run_block(block, code)
+                continue
+            os.environ.clear()
+            os.environ.update(shell.env)
+            # padded so that tracebacks give the line of the page
+            compiled = compile("\n" * (block.line - 1) + code, _ids(page), "exec")
+            exec(compiled, namespace)  # noqa: S102 - our own documentation's examples
+    finally:
+        os.chdir(saved_folder)
+        os.environ.clear()
+        os.environ.update(saved_environment)
+        clear_token_cache()
+        killed = shell.close()
+    assert not killed, [f"{server.where}: ignored SIGTERM" for server in killed]
+    return shell
+
+
+def test_the_pages_are_found() -> None:
+    """The extraction sees the README's examples and steps (a broken parser would run nothing)."""
+    readme = blocks(ROOT / "README.md")
+    assert len(examples(ROOT / "README.md")) >= 2
+    assert sum(1 for block in readme if block.language == "sh") >= 3
+    assert all(block.code.strip() for block in readme)
+    assert {_ids(page) for page in PAGES} >= {
+        "README.md",
+        "docs/getting-started.md",
+        "docs/process.md",
+        "docs/batch.md",
+        "docs/byoc-ingestion.md",
+        "docs/downloads.md",
+        "docs/migrating.md",
+    }
+
+
+def test_no_page_prepares_anything_out_of_sight() -> None:
+    """What a page needs, it shows: no hidden setup comments are left in any page."""
+    for page in markdown_files():
+        assert "test-setup" not in page.read_text(encoding="utf-8"), _ids(page)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_ids)
+def test_page_runs_as_written(page: Path, tmp_path: Path) -> None:
+    run_page(page, tmp_path)
+
+
+def test_readme_usage_promise_fits_its_snippet() -> None:
+    """The README says how soon the snippet prints INGESTED; the first poll of its wait comes
+    after ``interval`` seconds, so the promise must leave room for it (measured: about 0.4 s of
+    start-up and ingestion on top of the interval, 1.3 s in all with ``interval=1``)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Using it", 1)[1].split("\n## ", 1)[0]
+    promise = re.search(r"within about (\w+)\s+seconds", section)
+    assert promise is not None, "README 'Using it' no longer says how soon INGESTED comes"
+    words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
+    seconds = int(promise.group(1)) if promise.group(1).isdigit() else words[promise.group(1)]
+    interval = re.search(r"wait_for_tiles\([^)]*interval=(\d+(?:\.\d+)?)", section)
+    assert interval is not None
+    assert float(interval.group(1)) + 0.5 <= seconds

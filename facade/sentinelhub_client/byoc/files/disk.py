@@ -25,12 +25,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from sentinelhub_client._core.errors import DownloadDiskError, DownloadError, DownloadExistsError
-from sentinelhub_client.byoc.files.core import (
-    Checkpoint,
-    FileJob,
-    RemoteFile,
-    part_path,
-)
+from sentinelhub_client.byoc.files.calls import RemoteFile
+from sentinelhub_client.byoc.files.job import FileJob
+from sentinelhub_client.byoc.files.paths import part_path
+from sentinelhub_client.byoc.files.state import Checkpoint
 
 try:  # POSIX only: an advisory lock so that two downloads never share one .part file
     import fcntl

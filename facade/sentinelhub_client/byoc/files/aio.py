@@ -2,21 +2,21 @@
 
 Each function here is its sync namesake with an ``a`` in front (``alist_tile_files``,
 ``adownload_tile_file``, ...), takes an ``httpx.AsyncClient`` or an `AsyncTransport` and behaves
-the same; the decisions (what to request, whether an answer fits, what to resume) are the same
-code, in `sentinelhub_client.byoc.files.core`, and every request goes through the async
-transport's retry loop. Parallel ranges and files run as tasks of an `anyio` task
-group (so asyncio and trio both work); disk writes run in worker threads so the event loop never
-waits on the disk. The ``progress`` callback is called from the event loop's thread.
+the same: the decisions are the same code (`flow.file_steps` and the modules it uses), and every
+request goes through the async transport's retry loop. This module holds only I/O and scheduling:
+parallel ranges and files run as tasks of an `anyio` task group (so asyncio and trio both work);
+disk calls run in worker threads so the event loop never waits on the disk. The ``progress``
+callback is called from the event loop's thread.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import anyio
 import anyio.to_thread
@@ -24,35 +24,21 @@ import httpx
 
 from sentinelhub_client._core.retry import RetryPolicy
 from sentinelhub_client._core.transport import AsyncTransport
-from sentinelhub_client.byoc.files import disk as disk
-from sentinelhub_client.byoc.files.core import (
+from sentinelhub_client.byoc.files import calls, disk, flow
+from sentinelhub_client.byoc.files.job import FileJob, SegmentBody
+from sentinelhub_client.byoc.files.options import (
     DEFAULT_BYOC_BASE_PATH,
     DEFAULT_CHUNK_SIZE,
     DEFAULT_CONCURRENCY,
     DEFAULT_PART_SIZE,
-    Anomaly,
-    FileJob,
-    ProgressAggregator,
-    ProgressCallback,
-    RangeRead,
-    RemoteFile,
-    Segment,
-    Source,
-    anomaly_error,
-    file_url,
-    head_call,
-    listing_call,
-    parse_listing_response,
-    range_call,
-    remote_file_of,
-    resume_point,
-    retry_policy,
-    segment_call,
-    tile_failure,
-    tile_targets,
-    validate_byte_range,
-    validate_options,
+    Settings,
+    request_policy,
 )
+from sentinelhub_client.byoc.files.paths import Source, file_url
+from sentinelhub_client.byoc.files.progress import ProgressAggregator, ProgressCallback
+from sentinelhub_client.byoc.files.ranges import Segment
+from sentinelhub_client.byoc.files.reads import RangeRead, range_read
+from sentinelhub_client.byoc.files.tiles import Tile
 
 __all__ = [
     "adownload_tile",
@@ -68,21 +54,9 @@ logger = logging.getLogger(__name__)
 PathLike = str | os.PathLike[str]
 
 
-# ------------------------------------------------------------------------------------- transport
-
-
 def _transport(client: httpx.AsyncClient | AsyncTransport) -> AsyncTransport:
     """The transport whose retry loop sends the requests (one over a plain client as it is)."""
     return client if isinstance(client, AsyncTransport) else AsyncTransport.over(client)
-
-
-def _policy(
-    transport: AsyncTransport, retry: RetryPolicy | None, max_attempts: int | None
-) -> RetryPolicy:
-    return retry_policy(retry if retry is not None else transport.retry, max_attempts)
-
-
-# ---------------------------------------------------------------------------------- small calls
 
 
 async def alist_tile_files(
@@ -95,16 +69,16 @@ async def alist_tile_files(
 ) -> list[str]:
     """The paths of a tile's files (async twin of `list_tile_files`)."""
     transport = _transport(client)
-    policy = _policy(transport, retry, None)
-    call = listing_call(byoc_base_path, collection_id, tile_id, policy)
-    return parse_listing_response(await transport.run(call))
+    policy = request_policy(transport.retry, retry)
+    call = calls.listing_call(byoc_base_path, collection_id, tile_id, policy)
+    return calls.parse_listing_response(await transport.run(call))
 
 
 async def _head(
     transport: AsyncTransport, source: Source, byoc_base_path: str, policy: RetryPolicy
-) -> RemoteFile:
-    response = await transport.run(head_call(byoc_base_path, source, policy))
-    return remote_file_of(source.path, response)
+) -> calls.RemoteFile:
+    response = await transport.run(calls.head_call(byoc_base_path, source, policy))
+    return calls.remote_file_of(source.path, response)
 
 
 async def aget_tile_file_size(
@@ -119,8 +93,8 @@ async def aget_tile_file_size(
     """The size in bytes of one file of a tile (async twin of `get_tile_file_size`)."""
     transport = _transport(client)
     source = Source(str(collection_id), str(tile_id), path)
-    remote = await _head(transport, source, byoc_base_path, _policy(transport, retry, None))
-    return remote.size
+    policy = request_policy(transport.retry, retry)
+    return (await _head(transport, source, byoc_base_path, policy)).size
 
 
 def aiter_tile_file(
@@ -140,12 +114,11 @@ def aiter_tile_file(
     Use as ``async for chunk in aiter_tile_file(...)`` (no ``await``); arguments are checked at
     once, nothing is sent before the first iteration.
     """
-    url = file_url(byoc_base_path, collection_id, tile_id, path)
-    plan = RangeRead(*validate_byte_range(start, end))
-    validate_options(concurrency=1, chunk_size=chunk_size, part_size=1, max_attempts=None)
     transport = _transport(client)
-    source = Source(str(collection_id), str(tile_id), path)
-    call = range_call(url, plan, source, _policy(transport, retry, None))
+    ids = (collection_id, tile_id, path)
+    call, plan = range_read(
+        transport.retry, ids, (start, end), chunk_size, retry=retry, byoc_base_path=byoc_base_path
+    )
     return transport.stream(call, _range_reader(plan, path, chunk_size))
 
 
@@ -177,77 +150,11 @@ async def aread_tile_file(
     retry: RetryPolicy | None = None,
 ) -> bytes:
     """Bytes ``start..end`` of a file, in memory (async twin of `read_tile_file`)."""
-    chunks = []
-    iterator = aiter_tile_file(
-        client,
-        collection_id,
-        tile_id,
-        path,
-        start=start,
-        end=end,
-        byoc_base_path=byoc_base_path,
-        retry=retry,
+    base = byoc_base_path
+    chunks = aiter_tile_file(
+        client, collection_id, tile_id, path, start=start, end=end, byoc_base_path=base, retry=retry
     )
-    async for chunk in iterator:
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-# -------------------------------------------------------------------------------- downloads
-
-
-async def _write(
-    job: FileJob, writer: disk.PartWriter, segment: Segment, chunks: list[bytes]
-) -> int:
-    with disk.disk_errors(writer.part.path, job.destination):
-        count = await anyio.to_thread.run_sync(writer.part.write, segment.pos, chunks)
-    job.record(segment, count)
-    writer.poke()
-    return count
-
-
-async def _stream_body(
-    response: httpx.Response,
-    job: FileJob,
-    writer: disk.PartWriter,
-    segment: Segment,
-    chunk_size: int,
-) -> AsyncIterator[int]:
-    """Write the body at the segment's position (see the sync twin)."""
-    buffered: list[bytes] = []
-    size = 0
-    try:
-        async for data in response.aiter_raw():
-            if not data:
-                continue
-            job.check_overrun(segment, size + len(data))
-            buffered.append(data)
-            size += len(data)
-            if size >= chunk_size:
-                chunks, buffered, size = buffered, [], 0
-                yield await _write(job, writer, segment, chunks)
-    except Anomaly:
-        buffered.clear()
-        raise
-    finally:
-        if buffered:
-            with anyio.CancelScope(shield=True):
-                await _write(job, writer, segment, buffered)
-
-
-def _segment_reader(
-    job: FileJob, writer: disk.PartWriter, segment: Segment, chunk_size: int
-) -> Callable[[httpx.Response], AsyncIterator[int]]:
-    async def read(response: httpx.Response) -> AsyncIterator[int]:
-        if response.status_code == 416:
-            await response.aread()
-        sent_range = "Range" in response.request.headers
-        job.check_response(segment, response.status_code, response.headers, sent_range)
-        async for written in _stream_body(response, job, writer, segment, chunk_size):
-            yield written
-        job.check_finished(segment)
-
-    return read
+    return b"".join([chunk async for chunk in chunks])
 
 
 async def _fetch_segment(
@@ -255,25 +162,38 @@ async def _fetch_segment(
     job: FileJob,
     writer: disk.PartWriter,
     segment: Segment,
-    *,
-    chunk_size: int,
+    settings: Settings,
     limiter: anyio.Semaphore | None,
 ) -> None:
-    """Fetch one segment, retried on its own by the transport; progress renews its budget."""
-    call = segment_call(job.url, job, segment)
-    reader = _segment_reader(job, writer, segment, chunk_size)
-    async for _written in transport.stream(call, reader, gate=limiter):
+    """Fetch one segment, retried on its own by the transport (see the sync twin)."""
+
+    async def write(chunks: list[bytes]) -> int:
+        return writer.wrote(segment, await anyio.to_thread.run_sync(writer.write, segment, chunks))
+
+    async def read(response: httpx.Response) -> AsyncIterator[int]:
+        if response.status_code == 416:
+            await response.aread()
+        body = SegmentBody(job, segment, settings.chunk_size)
+        body.begin(response)
+        try:
+            async for data in response.aiter_raw():
+                if body.feed(data):
+                    yield await write(body.take())
+        finally:
+            if chunks := body.take():
+                with anyio.CancelScope(shield=True):
+                    await write(chunks)
+        job.check_finished(segment)
+
+    call = calls.segment_call(job.url, job, segment)
+    async for _written in transport.stream(call, read, gate=limiter):
         pass
 
 
 async def _run_segments(
     transport: AsyncTransport,
-    job: FileJob,
-    writer: disk.PartWriter,
-    *,
-    concurrency: int,
-    chunk_size: int,
-    part_size: int,
+    step: flow.Transfer,
+    settings: Settings,
     limiter: anyio.Semaphore | None,
 ) -> None:
     """Fetch every missing segment, ``concurrency`` at a time; the first failure stops all.
@@ -281,14 +201,13 @@ async def _run_segments(
     A failure (an ``Exception``) of one segment cancels the others and is raised; cancellation
     itself is never caught here.
     """
-    segments = job.segments(part_size)
+    segments = step.job.segments(settings.part_size)
 
     async def fetch(segment: Segment) -> None:
-        await _fetch_segment(
-            transport, job, writer, segment, chunk_size=chunk_size, limiter=limiter
-        )
+        await _fetch_segment(transport, step.job, step.writer, segment, settings, limiter)
 
-    if len(segments) <= 1 or concurrency == 1:
+    workers = min(settings.concurrency, len(segments))
+    if workers <= 1:
         for segment in segments:
             await fetch(segment)
         return
@@ -306,7 +225,7 @@ async def _run_segments(
                 return
 
     async with anyio.create_task_group() as group:
-        for _ in range(min(concurrency, len(segments))):
+        for _ in range(workers):
             group.start_soon(worker, group.cancel_scope)
     if errors:
         raise errors[0]
@@ -314,128 +233,33 @@ async def _run_segments(
 
 async def _download_file(
     transport: AsyncTransport,
+    settings: Settings,
     source: Source,
     destination: Path,
-    *,
-    byoc_base_path: str,
-    overwrite: bool,
-    resume: bool,
-    concurrency: int,
-    chunk_size: int,
-    part_size: int,
-    policy: RetryPolicy,
     progress: ProgressAggregator,
-    remote: RemoteFile | None = None,
+    remote: calls.RemoteFile | None = None,
     limiter: anyio.Semaphore | None = None,
 ) -> Path:
-    """`adownload_tile_file` with the knobs `adownload_tile` needs."""
-    await anyio.to_thread.run_sync(lambda: disk.check_destination(destination, overwrite=overwrite))
-    url = file_url(byoc_base_path, source.collection_id, source.tile_id, source.path)
+    """`adownload_tile_file` with what `adownload_tile` adds: a known size, shared limits."""
+    url = transport.full_url(file_url(settings.byoc_base_path, *source.ids, source.path))
 
-    async def head() -> RemoteFile:
-        return await _head(transport, source, byoc_base_path, policy)
+    async def make(step: flow.Step) -> Any:
+        if isinstance(step, flow.Disk):
+            with anyio.CancelScope(shield=step.shield):
+                return await anyio.to_thread.run_sync(step.call)
+        if isinstance(step, flow.Transfer):
+            return await _run_segments(transport, step, settings, limiter)
+        return await _head(transport, source, settings.byoc_base_path, settings.policy)
 
-    if remote is None:
-        remote = await head()
-        progress.add_total(remote.size)
-    boot = disk.boot_id()
-    job = FileJob(
-        source=source,
-        destination=destination,
-        remote=remote,
-        progress=progress,
-        policy=policy,
-        url=transport.full_url(url),
-        boot_id=boot,
+    stepper = flow.Stepper(
+        flow.file_steps(settings, source, destination, url, progress, remote, logger)
     )
-
-    def look() -> tuple[bytes | None, int | None]:
-        if not resume:
-            return None, None
-        sidecar = disk.read_sidecar(job.sidecar)
-        return sidecar, job.part.stat().st_size if job.part.exists() else None
-
-    with disk.disk_errors(job.part, destination):
-        sidecar, on_disk = await anyio.to_thread.run_sync(look)
-    point = resume_point(
-        sidecar=sidecar, part_size_on_disk=on_disk, source=source, remote=remote, boot_id=boot
-    )
-    fresh = not point.done.ranges
-
-    def open_part() -> disk.PartFile:
-        if fresh:
-            disk.remove_sidecar(job.sidecar)
-        return disk.PartFile.open(job.part, fresh=fresh)
-
-    with disk.disk_errors(job.part, destination):
-        part = await anyio.to_thread.run_sync(open_part)
-    writer = disk.PartWriter(job, part)
-    try:
-        if fresh:
-            if sidecar is not None:
-                logger.info("Not resuming %s: %s", destination, point.reason)
-        else:
-            logger.info("Resuming %s: %s", destination, point.reason)
-            job.resume_from(point)
-        progress.report()
-        with disk.disk_errors(job.part, destination):
-            await anyio.to_thread.run_sync(part.allocate, job.size)
-        first: Anomaly | None = None
-        while True:
-            try:
-                await _run_segments(
-                    transport,
-                    job,
-                    writer,
-                    concurrency=concurrency,
-                    chunk_size=chunk_size,
-                    part_size=part_size,
-                    limiter=limiter,
-                )
-                break
-            except Anomaly as anomaly:
-                if first is not None:
-                    raise anomaly_error(job, first, anomaly) from anomaly
-                first = anomaly
-                logger.warning(
-                    "Starting the download of %s over from zero: %s", source.path, anomaly.message
-                )
-
-                def restart() -> None:
-                    writer.wait()
-                    disk.remove_sidecar(job.sidecar)
-                    job.forget()
-                    part.truncate()
-
-                with disk.disk_errors(job.part, destination):
-                    await anyio.to_thread.run_sync(restart)
-                job.replan(await head(), ranged=job.ranged and anomaly.kind != "no-ranges")
-                with disk.disk_errors(job.part, destination):
-                    await anyio.to_thread.run_sync(part.allocate, job.size)
-
-        def complete() -> int:
-            writer.wait()
-            writer.raise_failure()
-            part.sync()
-            return part.size()
-
-        with disk.disk_errors(job.part, destination):
-            size = await anyio.to_thread.run_sync(complete)
-        job.verify_complete(size)
-        with disk.disk_errors(destination, destination):
-            final = await anyio.to_thread.run_sync(
-                lambda: disk.finalize(part, destination, job.sidecar, overwrite=overwrite)
-            )
-        logger.info("Downloaded %s (%d bytes) to %s", source.path, job.size, final)
-        return final
-    except BaseException:
-        with anyio.CancelScope(shield=True), contextlib.suppress(Exception):
-            await anyio.to_thread.run_sync(writer.flush)  # keep what was written for a resume
-        raise
-    finally:
-        with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(writer.wait)
-        part.close()
+    while (step := stepper.next()) is not None:
+        try:
+            stepper.done(await make(step))
+        except BaseException as exc:  # the steps clean up, then raise it again
+            stepper.failed(exc)
+    return stepper.result
 
 
 async def adownload_tile_file(
@@ -456,26 +280,21 @@ async def adownload_tile_file(
     byoc_base_path: str = DEFAULT_BYOC_BASE_PATH,
 ) -> Path:
     """Download one file of a tile (async twin of `download_tile_file`, which see)."""
-    validate_options(
-        concurrency=concurrency,
-        chunk_size=chunk_size,
-        part_size=part_size,
-        max_attempts=max_attempts,
-    )
-    file_url(byoc_base_path, collection_id, tile_id, path)  # validates the ids and the path
     transport = _transport(client)
-    return await _download_file(
-        transport,
-        Source(str(collection_id), str(tile_id), path),
-        Path(destination),
-        byoc_base_path=byoc_base_path,
+    settings = Settings.checked(
+        transport.retry,
         overwrite=overwrite,
         resume=resume,
         concurrency=concurrency,
         chunk_size=chunk_size,
         part_size=part_size,
-        policy=_policy(transport, retry, max_attempts),
-        progress=ProgressAggregator(progress),
+        retry=retry,
+        max_attempts=max_attempts,
+        byoc_base_path=byoc_base_path,
+    )
+    source = Source.checked(byoc_base_path, collection_id, tile_id, path)
+    return await _download_file(
+        transport, settings, source, Path(destination), ProgressAggregator(progress)
     )
 
 
@@ -497,76 +316,57 @@ async def adownload_tile(
     byoc_base_path: str = DEFAULT_BYOC_BASE_PATH,
 ) -> list[Path]:
     """Download the files of a tile into a folder (async twin of `download_tile`)."""
-    validate_options(
+    transport = _transport(client)
+    settings = Settings.checked(
+        transport.retry,
+        overwrite=overwrite,
+        resume=resume,
         concurrency=concurrency,
         chunk_size=chunk_size,
         part_size=part_size,
+        retry=retry,
         max_attempts=max_attempts,
+        byoc_base_path=byoc_base_path,
     )
-    transport = _transport(client)
-    policy = _policy(transport, retry, max_attempts)
-    folder = Path(directory)
+    base, policy = byoc_base_path, settings.policy
     paths = (
-        list(files)
+        files
         if files is not None
         else await alist_tile_files(
-            transport, collection_id, tile_id, byoc_base_path=byoc_base_path, retry=policy
+            transport, collection_id, tile_id, byoc_base_path=base, retry=policy
         )
     )
-    targets = tile_targets(folder, paths)
-    if not targets:
+    tile = Tile(collection_id, tile_id, Path(directory), list(paths))
+    if not tile.targets:
         return []
-    remotes: list[RemoteFile | None] = [None] * len(targets)
+    remotes: list[calls.RemoteFile | None] = [None] * len(tile.sources)
     heads = anyio.Semaphore(concurrency)
 
-    async def head(index: int, path: str) -> None:
+    async def head(index: int, source: Source) -> None:
         async with heads:
-            remotes[index] = await _head(
-                transport,
-                Source(str(collection_id), str(tile_id), path),
-                byoc_base_path,
-                policy,
-            )
+            remotes[index] = await _head(transport, source, base, policy)
 
     async with anyio.create_task_group() as group:
-        for index, (path, _) in enumerate(targets):
-            group.start_soon(head, index, path)
+        for index, source in enumerate(tile.sources):
+            group.start_soon(head, index, source)
     known = [remote for remote in remotes if remote is not None]
-    todo, already = await anyio.to_thread.run_sync(
-        lambda: disk.plan_tile(targets, known, overwrite=overwrite)
+    plan = await anyio.to_thread.run_sync(
+        lambda: disk.plan_tile(tile.targets, known, overwrite=overwrite)
     )
-    total = sum(remote.size for remote in known)
-    aggregate = ProgressAggregator(progress, total=total, done=already)
-    aggregate.report()
+    todo = tile.start(known, plan, progress)
     limiter = anyio.Semaphore(concurrency)
     files_at_once = anyio.Semaphore(max(1, min(concurrency, len(todo))))
-    failures: dict[str, BaseException] = {}
 
-    async def one(path: str, target: Path, remote: RemoteFile) -> None:
+    async def one(source: Source, target: Path, remote: calls.RemoteFile) -> None:
         async with files_at_once:
             try:
                 await _download_file(
-                    transport,
-                    Source(str(collection_id), str(tile_id), path),
-                    target,
-                    byoc_base_path=byoc_base_path,
-                    overwrite=overwrite,
-                    resume=resume,
-                    concurrency=concurrency,
-                    chunk_size=chunk_size,
-                    part_size=part_size,
-                    policy=policy,
-                    progress=aggregate,
-                    remote=remote,
-                    limiter=limiter,
+                    transport, settings, source, target, tile.progress, remote, limiter
                 )
             except Exception as exc:
-                logger.warning("Download of %s failed: %s", path, exc)
-                failures[path] = exc
+                tile.failed(source, exc, logger)
 
     async with anyio.create_task_group() as group:
         for item in todo:
             group.start_soon(one, *item)
-    if failures:
-        raise tile_failure(failures, targets) from next(iter(failures.values()))
-    return [target for _, target in targets]
+    return tile.result()

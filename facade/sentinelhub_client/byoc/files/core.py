@@ -1,10 +1,8 @@
 """Tile file downloads: the names of the I/O-free core, for imports from before it was split.
 
-The core lives in one module per concern: `options` (defaults, checks), `paths` (URLs, local
-paths, `Source`), `calls` (requests, answer headers), `reads` (range reads), `ranges` (byte sets,
-segments), `progress`, `state` (the resume sidecar), `job` (one file's download and the checks of
-its answers), `tiles`. This module re-exports what it used to define; new code imports from those
-modules.
+The core lives in one module per concern (see the package's docstring): `options`, `paths`,
+`calls`, `reads`, `ranges`, `progress`, `state`, `job`, `tiles`; `flow` runs a download as steps.
+This module re-exports what it used to define; new code imports from those modules.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@
   leave the page cache, so a large download does not crowd it), so that the final fsync has
   little left to do.
 - `finalize`: fsync, then ``os.replace`` into place, fsync of the folder, sidecar removed.
+- The blocking steps of a download (`look`, `open_part`, the `PartWriter` methods), which
+  `sentinelhub_client.byoc.files.flow` asks the shells to run.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from pathlib import Path
 from sentinelhub_client._core.errors import DownloadDiskError, DownloadError, DownloadExistsError
 from sentinelhub_client.byoc.files.calls import RemoteFile
 from sentinelhub_client.byoc.files.job import FileJob
-from sentinelhub_client.byoc.files.paths import part_path
+from sentinelhub_client.byoc.files.paths import part_path, sidecar_path
+from sentinelhub_client.byoc.files.ranges import Segment
 from sentinelhub_client.byoc.files.state import Checkpoint
 
 try:  # POSIX only: an advisory lock so that two downloads never share one .part file
@@ -42,6 +45,8 @@ __all__ = [
     "check_destination",
     "disk_errors",
     "finalize",
+    "look",
+    "open_part",
     "plan_tile",
     "read_sidecar",
     "remove_sidecar",
@@ -211,6 +216,26 @@ def boot_id() -> str | None:
         return None
 
 
+def look(destination: Path, *, resume: bool) -> tuple[bytes | None, int | None, str | None]:
+    """What an earlier attempt left: the sidecar and the size of the ``.part`` file (None when
+    absent, and both None without ``resume``); and the id of the machine's boot (`boot_id`)."""
+    boot = boot_id()
+    if not resume:
+        return None, None, boot
+    part = part_path(destination)
+    with disk_errors(part, destination):
+        sidecar = read_sidecar(sidecar_path(destination))
+        return sidecar, part.stat().st_size if part.exists() else None, boot
+
+
+def open_part(job: FileJob, *, fresh: bool) -> PartFile:
+    """Open the ``.part`` file of ``job``; ``fresh``: empty it and drop the sidecar first."""
+    with disk_errors(job.part, job.destination):
+        if fresh:
+            remove_sidecar(job.sidecar)
+        return PartFile.open(job.part, fresh=fresh)
+
+
 def remove_sidecar(path: Path) -> None:
     """Delete the sidecar if there is one."""
     path.unlink(missing_ok=True)
@@ -288,6 +313,54 @@ class PartWriter:
         self.part = part
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
+
+    def write(self, segment: Segment, chunks: Sequence[bytes]) -> int:
+        """Write ``chunks`` at ``segment.pos``; the byte count (to hand to `wrote`)."""
+        with disk_errors(self.part.path, self.job.destination):
+            return self.part.write(segment.pos, chunks)
+
+    def wrote(self, segment: Segment, count: int) -> int:
+        """Record ``count`` bytes written at ``segment.pos`` and `poke`; returns ``count``. (Not
+        blocking: the async shell calls it on the event loop, where progress is reported.)"""
+        self.job.record(segment, count)
+        self.poke()
+        return count
+
+    def allocate(self) -> None:
+        """Give the ``.part`` file the job's size (see `PartFile.allocate`)."""
+        with disk_errors(self.job.part, self.job.destination):
+            self.part.allocate(self.job.size)
+
+    def restart(self) -> None:
+        """Start over from zero: no sidecar, nothing written counts, an empty ``.part`` file."""
+        self.wait()
+        with disk_errors(self.job.part, self.job.destination):
+            remove_sidecar(self.job.sidecar)
+            self.job.forget()
+            self.part.truncate()
+
+    def complete(self) -> int:
+        """Wait for the last sidecar write (raising its failure), fsync the ``.part`` file;
+        returns its size."""
+        with disk_errors(self.job.part, self.job.destination):
+            self.wait()
+            self.raise_failure()
+            self.part.sync()
+            return self.part.size()
+
+    def finalize(self, *, overwrite: bool) -> Path:
+        """`finalize` the checked ``.part`` file into place."""
+        with disk_errors(self.job.destination, self.job.destination):
+            return finalize(self.part, self.job.destination, self.job.sidecar, overwrite=overwrite)
+
+    def abandon(self) -> None:
+        """After a failure: write the sidecar (what was written stays usable for a resume; a
+        failure to write it is ignored), then wait for the sidecar writes."""
+        try:
+            with contextlib.suppress(Exception):
+                self.flush()
+        finally:
+            self.wait()
 
     def poke(self) -> None:
         """Start a sidecar write if one is due (non-blocking)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 from sentinelhub_client._core.errors import SentinelHubValidationError
@@ -12,6 +13,8 @@ __all__ = [
     "DEFAULT_CHUNK_SIZE",
     "DEFAULT_CONCURRENCY",
     "DEFAULT_PART_SIZE",
+    "Settings",
+    "request_policy",
     "retry_policy",
     "validate_byte_range",
     "validate_options",
@@ -58,6 +61,13 @@ def retry_policy(retry: RetryPolicy | None, max_attempts: int | None) -> RetryPo
     return policy
 
 
+def request_policy(
+    default: RetryPolicy, retry: RetryPolicy | None, max_attempts: int | None = None
+) -> RetryPolicy:
+    """`retry_policy` of ``retry``, or of the transport's policy ``default`` when it is None."""
+    return retry_policy(retry if retry is not None else default, max_attempts)
+
+
 def validate_byte_range(start: object, end: object) -> tuple[int, int | None]:
     """``(start, end)`` of a read, with defaults: ``start`` 0, ``end`` None (to the end).
 
@@ -81,3 +91,42 @@ def validate_byte_range(start: object, end: object) -> tuple[int, int | None]:
             f"end must be >= start (it is inclusive), got start={start}, end={end}", field="end"
         )
     return start, end
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The options of one download (a file, or the files of a tile), checked."""
+
+    overwrite: bool
+    resume: bool
+    concurrency: int
+    chunk_size: int
+    part_size: int
+    #: The retry policy of every request (`retry_policy`).
+    policy: RetryPolicy
+    byoc_base_path: str
+
+    @classmethod
+    def checked(
+        cls,
+        default_retry: RetryPolicy,
+        *,
+        overwrite: bool,
+        resume: bool,
+        concurrency: int,
+        chunk_size: int,
+        part_size: int,
+        retry: RetryPolicy | None,
+        max_attempts: int | None,
+        byoc_base_path: str,
+    ) -> Settings:
+        """The settings of a download function's arguments (`SentinelHubValidationError` for
+        options that cannot work); ``default_retry``: the transport's policy."""
+        validate_options(
+            concurrency=concurrency,
+            chunk_size=chunk_size,
+            part_size=part_size,
+            max_attempts=max_attempts,
+        )
+        policy = request_policy(default_retry, retry, max_attempts)
+        return cls(overwrite, resume, concurrency, chunk_size, part_size, policy, byoc_base_path)

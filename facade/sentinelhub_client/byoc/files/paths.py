@@ -148,6 +148,13 @@ class Source:
         """``(collection_id, tile_id)``."""
         return self.collection_id, self.tile_id
 
+    @classmethod
+    def checked(cls, base_path: str, collection_id: object, tile_id: object, path: str) -> Source:
+        """The source of ``path`` in a tile, after the checks of `file_url` (else
+        `SentinelHubValidationError`)."""
+        file_url(base_path, collection_id, tile_id, path)
+        return cls(str(collection_id), str(tile_id), path)
+
     def to_json(self) -> dict[str, str]:
         """The JSON form."""
         return {"collection_id": self.collection_id, "tile_id": self.tile_id, "path": self.path}

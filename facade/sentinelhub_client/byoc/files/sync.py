@@ -1,42 +1,17 @@
-"""Files of Planet tiles: listing, sizes, range reads and resumable parallel downloads (sync).
+"""Files of Planet tiles, sync: list, size, read and download them (the package's docstring says
+how). The async twins live in `sentinelhub_client.byoc.files.aio` (same names with an ``a`` in
+front) and are re-exported here.
 
-Tiles of collections made by a Planet subscription or order carry their files (the scene's
-GeoTIFFs, metadata JSON, ...); these functions read them. Every function takes an
-``httpx.Client`` whose ``base_url`` is the service host and which authenticates its requests (any
-client with an ``Authorization`` header or an auth), or a `SyncTransport` (the BYOC client's own,
-so that its retry policy and timeout apply); the BYOC API is expected under ``byoc_base_path``.
-Every request goes through the transport's retry loop (`SyncTransport.run` and ``stream``); this
-module only reads what the answers bring. The async twins live in
-`sentinelhub_client.byoc.files.aio`, under the same names with an ``a`` in front, and take an
-``httpx.AsyncClient`` or an `AsyncTransport`.
-
-=========================  =====================================================================
-function                   what it does
-=========================  =====================================================================
-`list_tile_files`          the tile's file paths (``/``-separated, relative to the tile)
-`get_tile_file_size`       a file's size in bytes (``HEAD``)
-`read_tile_file`           bytes ``start..end`` (inclusive, like HTTP) of a file, in memory
-`iter_tile_file`           the same, streamed in chunks; a dropped connection is resumed
-`download_tile_file`       one file to disk: streamed, parallel ranges, resumable, atomic
-`download_tile`            every file of a tile (or some) into a folder, with one progress
-=========================  =====================================================================
-
-Downloads never hold a file in memory: bytes go to ``<destination>.part`` as they arrive, in
-parallel byte ranges for large files, each range retried on its own. ``<destination>.part.json``
-records which bytes are on disk and of which version of the file (its ETag), so a run after an
-interruption (a crash, ``kill -9``, a full disk) fetches only what is missing, guarded by
-``If-Range``. Answers that do not fit (a ``200`` to a range request, a ``Content-Range`` other
-than the one asked for, a size or ETag change) make the download start over from zero once, then
-raise `DownloadError`. The complete file is size-checked, fsynced and renamed into place.
-
-Redirects are followed (by the transport): the ``Authorization`` header goes only to the origin
-it was meant for, never to another host (a presigned storage URL, say).
+Every function takes an ``httpx.Client`` whose ``base_url`` is the service host and which
+authenticates its requests, or a `SyncTransport` (the BYOC client's own, so that its retry policy
+and timeout apply); the BYOC API is expected under ``byoc_base_path``. Every request goes through
+the transport's retry loop. This module holds only I/O and scheduling: the steps of a download and
+their decisions are `flow.file_steps`'; parallel ranges and files run in threads.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import logging
 import os
 import threading
@@ -44,6 +19,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -55,7 +31,7 @@ from sentinelhub_client._core.errors import (
 )
 from sentinelhub_client._core.retry import RetryPolicy
 from sentinelhub_client._core.transport import SyncTransport
-from sentinelhub_client.byoc.files import disk as disk
+from sentinelhub_client.byoc.files import calls, disk, flow
 from sentinelhub_client.byoc.files.aio import (
     adownload_tile,
     adownload_tile_file,
@@ -64,34 +40,20 @@ from sentinelhub_client.byoc.files.aio import (
     alist_tile_files,
     aread_tile_file,
 )
-from sentinelhub_client.byoc.files.core import (
+from sentinelhub_client.byoc.files.job import FileJob, SegmentBody
+from sentinelhub_client.byoc.files.options import (
     DEFAULT_BYOC_BASE_PATH,
     DEFAULT_CHUNK_SIZE,
     DEFAULT_CONCURRENCY,
     DEFAULT_PART_SIZE,
-    Anomaly,
-    FileJob,
-    ProgressAggregator,
-    ProgressCallback,
-    RangeRead,
-    RemoteFile,
-    Segment,
-    Source,
-    anomaly_error,
-    file_url,
-    head_call,
-    listing_call,
-    parse_listing_response,
-    range_call,
-    remote_file_of,
-    resume_point,
-    retry_policy,
-    segment_call,
-    tile_failure,
-    tile_targets,
-    validate_byte_range,
-    validate_options,
+    Settings,
+    request_policy,
 )
+from sentinelhub_client.byoc.files.paths import Source, file_url
+from sentinelhub_client.byoc.files.progress import ProgressAggregator, ProgressCallback
+from sentinelhub_client.byoc.files.ranges import Segment
+from sentinelhub_client.byoc.files.reads import RangeRead, range_read
+from sentinelhub_client.byoc.files.tiles import Tile
 
 __all__ = [
     "DEFAULT_BYOC_BASE_PATH",
@@ -120,9 +82,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 PathLike = str | os.PathLike[str]
-
-
-# ------------------------------------------------------------------------------------- transport
 
 
 class _Aborted(Exception):
@@ -158,15 +117,6 @@ def _transport(client: httpx.Client | SyncTransport) -> SyncTransport:
     return client if isinstance(client, SyncTransport) else SyncTransport.over(client)
 
 
-def _policy(
-    transport: SyncTransport, retry: RetryPolicy | None, max_attempts: int | None
-) -> RetryPolicy:
-    return retry_policy(retry if retry is not None else transport.retry, max_attempts)
-
-
-# ---------------------------------------------------------------------------------- small calls
-
-
 def list_tile_files(
     client: httpx.Client | SyncTransport,
     collection_id: str,
@@ -181,16 +131,17 @@ def list_tile_files(
     collection the service answers 404 (`NotFoundError`).
     """
     transport = _transport(client)
-    policy = _policy(transport, retry, None)
-    call = listing_call(byoc_base_path, collection_id, tile_id, policy)
-    return parse_listing_response(transport.run(call))
+    policy = request_policy(transport.retry, retry)
+    return calls.parse_listing_response(
+        transport.run(calls.listing_call(byoc_base_path, collection_id, tile_id, policy))
+    )
 
 
 def _head(
     transport: SyncTransport, source: Source, byoc_base_path: str, policy: RetryPolicy
-) -> RemoteFile:
-    response = transport.run(head_call(byoc_base_path, source, policy))
-    return remote_file_of(source.path, response)
+) -> calls.RemoteFile:
+    response = transport.run(calls.head_call(byoc_base_path, source, policy))
+    return calls.remote_file_of(source.path, response)
 
 
 def get_tile_file_size(
@@ -205,8 +156,7 @@ def get_tile_file_size(
     """The size in bytes of one file of a tile (a ``HEAD`` request)."""
     transport = _transport(client)
     source = Source(str(collection_id), str(tile_id), path)
-    remote = _head(transport, source, byoc_base_path, _policy(transport, retry, None))
-    return remote.size
+    return _head(transport, source, byoc_base_path, request_policy(transport.retry, retry)).size
 
 
 def iter_tile_file(
@@ -229,12 +179,11 @@ def iter_tile_file(
     where it stopped (``Range`` + ``If-Range``); if the file changed meanwhile, `DownloadError`.
     A range starting beyond the end of the file raises `APIError` with status 416.
     """
-    url = file_url(byoc_base_path, collection_id, tile_id, path)
-    plan = RangeRead(*validate_byte_range(start, end))
-    validate_options(concurrency=1, chunk_size=chunk_size, part_size=1, max_attempts=None)
     transport = _transport(client)
-    source = Source(str(collection_id), str(tile_id), path)
-    call = range_call(url, plan, source, _policy(transport, retry, None))
+    ids = (collection_id, tile_id, path)
+    call, plan = range_read(
+        transport.retry, ids, (start, end), chunk_size, retry=retry, byoc_base_path=byoc_base_path
+    )
     return transport.stream(call, _range_reader(plan, path, chunk_size))
 
 
@@ -269,80 +218,11 @@ def read_tile_file(
 
     For whole large files use `download_tile_file`; see `iter_tile_file` for the details.
     """
-    chunks = []
-    iterator = iter_tile_file(
-        client,
-        collection_id,
-        tile_id,
-        path,
-        start=start,
-        end=end,
-        byoc_base_path=byoc_base_path,
-        retry=retry,
+    base = byoc_base_path
+    chunks = iter_tile_file(
+        client, collection_id, tile_id, path, start=start, end=end, byoc_base_path=base, retry=retry
     )
-    for chunk in iterator:
-        chunks.append(chunk)
     return b"".join(chunks)
-
-
-# -------------------------------------------------------------------------------- downloads
-
-
-def _write(job: FileJob, writer: disk.PartWriter, segment: Segment, chunks: list[bytes]) -> int:
-    with disk.disk_errors(writer.part.path, job.destination):
-        count = writer.part.write(segment.pos, chunks)
-    job.record(segment, count)
-    writer.poke()
-    return count
-
-
-def _stream_body(
-    response: httpx.Response,
-    job: FileJob,
-    writer: disk.PartWriter,
-    segment: Segment,
-    chunk_size: int,
-    stop: _Flag,
-) -> Iterator[int]:
-    """Write the body to the ``.part`` file at the segment's position, ``chunk_size`` at a time;
-    yields the bytes of each write.
-
-    Bytes that arrived before a transport error are written too (they are good).
-    """
-    buffered: list[bytes] = []
-    size = 0
-    try:
-        for data in response.iter_raw():
-            if not data:
-                continue
-            job.check_overrun(segment, size + len(data))
-            buffered.append(data)
-            size += len(data)
-            if size >= chunk_size:
-                chunks, buffered, size = buffered, [], 0
-                yield _write(job, writer, segment, chunks)
-            if stop.is_set():
-                raise _Aborted
-    except Anomaly:
-        buffered.clear()
-        raise
-    finally:
-        if buffered:
-            _write(job, writer, segment, buffered)
-
-
-def _segment_reader(
-    job: FileJob, writer: disk.PartWriter, segment: Segment, chunk_size: int, stop: _Flag
-) -> Callable[[httpx.Response], Iterator[int]]:
-    def read(response: httpx.Response) -> Iterator[int]:
-        if response.status_code == 416:
-            response.read()
-        sent_range = "Range" in response.request.headers
-        job.check_response(segment, response.status_code, response.headers, sent_range)
-        yield from _stream_body(response, job, writer, segment, chunk_size, stop)
-        job.check_finished(segment)
-
-    return read
 
 
 def _fetch_segment(
@@ -350,28 +230,40 @@ def _fetch_segment(
     job: FileJob,
     writer: disk.PartWriter,
     segment: Segment,
-    *,
-    chunk_size: int,
+    settings: Settings,
     stop: _Flag,
     limiter: threading.Semaphore | None,
 ) -> None:
-    """Fetch one segment, retried on its own by the transport; progress renews its budget."""
+    """Fetch one segment, retried on its own by the transport; progress renews its budget.
+    Bytes that arrived before an error are written too (they are good)."""
     if stop.is_set():
         raise _Aborted
-    call = segment_call(job.url, job, segment)
-    reader = _segment_reader(job, writer, segment, chunk_size, stop)
-    for _written in transport.stream(call, reader, gate=limiter, wait=stop.sleep):
+
+    def read(response: httpx.Response) -> Iterator[int]:
+        if response.status_code == 416:
+            response.read()
+        body = SegmentBody(job, segment, settings.chunk_size)
+        body.begin(response)
+        try:
+            for data in response.iter_raw():
+                if body.feed(data):
+                    yield writer.wrote(segment, writer.write(segment, body.take()))
+                if data and stop.is_set():
+                    raise _Aborted
+        finally:
+            if chunks := body.take():
+                writer.wrote(segment, writer.write(segment, chunks))
+        job.check_finished(segment)
+
+    call = calls.segment_call(job.url, job, segment)
+    for _written in transport.stream(call, read, gate=limiter, wait=stop.sleep):
         pass
 
 
 def _run_segments(
     transport: SyncTransport,
-    job: FileJob,
-    writer: disk.PartWriter,
-    *,
-    concurrency: int,
-    chunk_size: int,
-    part_size: int,
+    step: flow.Transfer,
+    settings: Settings,
     limiter: threading.Semaphore | None,
     cancel: _Flag | None,
 ) -> None:
@@ -380,15 +272,14 @@ def _run_segments(
     A failure (an ``Exception``) of one segment stops the others and is raised; anything else
     (``KeyboardInterrupt``, ``SystemExit``) stops them too and is raised as it is.
     """
-    segments = job.segments(part_size)
+    segments = step.job.segments(settings.part_size)
     stop = _Flag(cancel)
 
     def fetch(segment: Segment) -> None:
-        _fetch_segment(
-            transport, job, writer, segment, chunk_size=chunk_size, stop=stop, limiter=limiter
-        )
+        _fetch_segment(transport, step.job, step.writer, segment, settings, stop, limiter)
 
-    if len(segments) <= 1 or concurrency == 1:
+    workers = min(settings.concurrency, len(segments))
+    if workers <= 1:
         for segment in segments:
             fetch(segment)
         return
@@ -412,7 +303,6 @@ def _run_segments(
                 stop.set()
                 raise  # kept by the worker's future, raised below
 
-    workers = min(concurrency, len(segments))
     with concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="shc-download") as pool:
         futures = [pool.submit(worker) for _ in range(workers)]
         try:
@@ -430,109 +320,26 @@ def _run_segments(
 
 def _download_file(
     transport: SyncTransport,
+    settings: Settings,
     source: Source,
     destination: Path,
-    *,
-    byoc_base_path: str,
-    overwrite: bool,
-    resume: bool,
-    concurrency: int,
-    chunk_size: int,
-    part_size: int,
-    policy: RetryPolicy,
     progress: ProgressAggregator,
-    remote: RemoteFile | None = None,
+    remote: calls.RemoteFile | None = None,
     limiter: threading.Semaphore | None = None,
     cancel: _Flag | None = None,
 ) -> Path:
-    """`download_tile_file` with the knobs `download_tile` needs (known size, shared limits)."""
-    disk.check_destination(destination, overwrite=overwrite)
-    url = file_url(byoc_base_path, source.collection_id, source.tile_id, source.path)
+    """`download_tile_file` with what `download_tile` adds: a known size, shared limits."""
+    url = transport.full_url(file_url(settings.byoc_base_path, *source.ids, source.path))
 
-    def head() -> RemoteFile:
-        return _head(transport, source, byoc_base_path, policy)
+    def make(step: flow.Step) -> Any:
+        if isinstance(step, flow.Disk):
+            return step.call()
+        if isinstance(step, flow.Transfer):
+            return _run_segments(transport, step, settings, limiter, cancel)
+        return _head(transport, source, settings.byoc_base_path, settings.policy)
 
-    if remote is None:
-        remote = head()
-        progress.add_total(remote.size)
-    boot = disk.boot_id()
-    job = FileJob(
-        source=source,
-        destination=destination,
-        remote=remote,
-        progress=progress,
-        policy=policy,
-        url=transport.full_url(url),
-        boot_id=boot,
-    )
-    with disk.disk_errors(job.part, destination):
-        sidecar = disk.read_sidecar(job.sidecar) if resume else None
-        on_disk = job.part.stat().st_size if resume and job.part.exists() else None
-    point = resume_point(
-        sidecar=sidecar, part_size_on_disk=on_disk, source=source, remote=remote, boot_id=boot
-    )
-    fresh = not point.done.ranges
-    with disk.disk_errors(job.part, destination):
-        if fresh:
-            disk.remove_sidecar(job.sidecar)
-        part = disk.PartFile.open(job.part, fresh=fresh)
-    writer = disk.PartWriter(job, part)
-    try:
-        if fresh:
-            if sidecar is not None:
-                logger.info("Not resuming %s: %s", destination, point.reason)
-        else:
-            logger.info("Resuming %s: %s", destination, point.reason)
-            job.resume_from(point)
-        progress.report()
-        with disk.disk_errors(job.part, destination):
-            part.allocate(job.size)
-        first: Anomaly | None = None
-        while True:
-            try:
-                _run_segments(
-                    transport,
-                    job,
-                    writer,
-                    concurrency=concurrency,
-                    chunk_size=chunk_size,
-                    part_size=part_size,
-                    limiter=limiter,
-                    cancel=cancel,
-                )
-                break
-            except Anomaly as anomaly:
-                if first is not None:
-                    raise anomaly_error(job, first, anomaly) from anomaly
-                first = anomaly
-                logger.warning(
-                    "Starting the download of %s over from zero: %s", source.path, anomaly.message
-                )
-                writer.wait()
-                with disk.disk_errors(job.part, destination):
-                    disk.remove_sidecar(job.sidecar)
-                    job.forget()
-                    part.truncate()
-                job.replan(head(), ranged=job.ranged and anomaly.kind != "no-ranges")
-                with disk.disk_errors(job.part, destination):
-                    part.allocate(job.size)
-        writer.wait()
-        writer.raise_failure()
-        with disk.disk_errors(job.part, destination):
-            part.sync()
-            size = part.size()
-        job.verify_complete(size)
-        with disk.disk_errors(destination, destination):
-            final = disk.finalize(part, destination, job.sidecar, overwrite=overwrite)
-        logger.info("Downloaded %s (%d bytes) to %s", source.path, job.size, final)
-        return final
-    except BaseException:
-        with contextlib.suppress(Exception):
-            writer.flush()  # what was written stays usable for a resume
-        raise
-    finally:
-        writer.wait()
-        part.close()
+    steps = flow.file_steps(settings, source, destination, url, progress, remote, logger)
+    return flow.run(steps, make)
 
 
 def download_tile_file(
@@ -575,26 +382,21 @@ def download_tile_file(
             server's answers do not fit what was asked.
         NotFoundError, APIError, APIConnectionError: what the service (or the network) said.
     """
-    validate_options(
-        concurrency=concurrency,
-        chunk_size=chunk_size,
-        part_size=part_size,
-        max_attempts=max_attempts,
-    )
-    file_url(byoc_base_path, collection_id, tile_id, path)  # validates the ids and the path
     transport = _transport(client)
-    return _download_file(
-        transport,
-        Source(str(collection_id), str(tile_id), path),
-        Path(destination),
-        byoc_base_path=byoc_base_path,
+    settings = Settings.checked(
+        transport.retry,
         overwrite=overwrite,
         resume=resume,
         concurrency=concurrency,
         chunk_size=chunk_size,
         part_size=part_size,
-        policy=_policy(transport, retry, max_attempts),
-        progress=ProgressAggregator(progress),
+        retry=retry,
+        max_attempts=max_attempts,
+        byoc_base_path=byoc_base_path,
+    )
+    source = Source.checked(byoc_base_path, collection_id, tile_id, path)
+    return _download_file(
+        transport, settings, source, Path(destination), ProgressAggregator(progress)
     )
 
 
@@ -626,69 +428,44 @@ def download_tile(
     Returns the local paths, in the order of ``files`` (or of the listing). When some files fail
     the others still finish, then `TileDownloadError` lists the failures.
     """
-    validate_options(
+    transport = _transport(client)
+    settings = Settings.checked(
+        transport.retry,
+        overwrite=overwrite,
+        resume=resume,
         concurrency=concurrency,
         chunk_size=chunk_size,
         part_size=part_size,
+        retry=retry,
         max_attempts=max_attempts,
+        byoc_base_path=byoc_base_path,
     )
-    transport = _transport(client)
-    policy = _policy(transport, retry, max_attempts)
-    folder = Path(directory)
+    base, policy = byoc_base_path, settings.policy
     paths = (
-        list(files)
+        files
         if files is not None
-        else list_tile_files(
-            transport, collection_id, tile_id, byoc_base_path=byoc_base_path, retry=policy
-        )
+        else list_tile_files(transport, collection_id, tile_id, byoc_base_path=base, retry=policy)
     )
-    targets = tile_targets(folder, paths)
-    if not targets:
+    tile = Tile(collection_id, tile_id, Path(directory), list(paths))
+    if not tile.targets:
         return []
-    workers = min(concurrency, len(targets))
+    workers = min(concurrency, len(tile.targets))
     with concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="shc-head") as pool:
         remotes = list(
-            pool.map(
-                lambda path: _head(
-                    transport,
-                    Source(str(collection_id), str(tile_id), path),
-                    byoc_base_path,
-                    policy,
-                ),
-                [path for path, _ in targets],
-            )
+            pool.map(lambda source: _head(transport, source, base, policy), tile.sources)
         )
-    todo, already = disk.plan_tile(targets, remotes, overwrite=overwrite)
-    total = sum(remote.size for remote in remotes)
-    aggregate = ProgressAggregator(progress, total=total, done=already)
-    aggregate.report()
-    limiter = threading.Semaphore(concurrency)
-    cancel = _Flag()
-    failures: dict[str, BaseException] = {}
+    todo = tile.start(remotes, disk.plan_tile(tile.targets, remotes, overwrite=overwrite), progress)
+    limiter, cancel = threading.Semaphore(concurrency), _Flag()
 
-    def one(path: str, target: Path, remote: RemoteFile) -> None:
+    def one(source: Source, target: Path, remote: calls.RemoteFile) -> None:
         try:
             _download_file(
-                transport,
-                Source(str(collection_id), str(tile_id), path),
-                target,
-                byoc_base_path=byoc_base_path,
-                overwrite=overwrite,
-                resume=resume,
-                concurrency=concurrency,
-                chunk_size=chunk_size,
-                part_size=part_size,
-                policy=policy,
-                progress=aggregate,
-                remote=remote,
-                limiter=limiter,
-                cancel=cancel,
+                transport, settings, source, target, tile.progress, remote, limiter, cancel
             )
         except _Aborted:
             pass
         except Exception as exc:
-            logger.warning("Download of %s failed: %s", path, exc)
-            failures[path] = exc
+            tile.failed(source, exc, logger)
 
     if todo:
         workers = min(concurrency, len(todo))
@@ -703,6 +480,4 @@ def download_tile(
             except BaseException:
                 cancel.set()
                 raise
-    if failures:
-        raise tile_failure(failures, targets) from next(iter(failures.values()))
-    return [target for _, target in targets]
+    return tile.result()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import importlib.util
+import json
 import os
 import re
 import subprocess
@@ -141,3 +142,82 @@ def test_the_refused_settings_are_generated_from_the_code(site: Path) -> None:
 def test_the_table_has_one_row_per_setting() -> None:
     rows = _hook().render_settings_table().splitlines()[2:]
     assert [row.split("`")[1] for row in rows] == [s.name for s in SETTINGS]
+
+
+def _search_tokens(site: Path) -> dict[str, set[str]]:
+    """Each search entry's location -> its words, split as the theme's search splits them: the
+    text between HTML tags, cut at the configured separator, lower-cased."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    words: dict[str, set[str]] = {}
+    for doc in index["docs"]:
+        found = words.setdefault(doc["location"], set())
+        for section in re.split(r"<[^>]*>", doc["title"] + " " + doc["text"]):
+            found.update(word.lower() for word in separator.split(section) if word)
+    return words
+
+
+def test_search_finds_names_written_in_code(site: Path) -> None:
+    """Searching ``define_byoc`` finds the migration guide (in its text and tables) and the
+    Process guide (in an example), and ``wait_for_job`` the Batch guide."""
+    words = _search_tokens(site)
+
+    def pages_with(word: str) -> set[str]:
+        return {location.split("#")[0] for location, found in words.items() if word in found}
+
+    assert {"migrating.html", "process.html"} <= pages_with("define_byoc")
+    assert "batch.html" in pages_with("wait_for_job")
+    assert "datacollection" in words["migrating.html#process"]
+
+
+_TABLE_ROW = re.compile(r"^\|(?P<cells>.*)\|\s*$")
+
+
+def _migration_tables() -> dict[str, list[list[str]]]:
+    """The rows of the name tables of docs/migrating.md, by section: each row's cells."""
+    text = (DOCS / "migrating.md").read_text(encoding="utf-8")
+    tables: dict[str, list[list[str]]] = {}
+    for section in ("Process", "Async Process", "Batch"):
+        body = text.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+        rows = [
+            [cell.strip() for cell in match.group("cells").split(" | ")]
+            for match in map(_TABLE_ROW.match, body.splitlines())
+            if match is not None
+        ]
+        assert rows[0][1] == "sentinelhub-client", section  # the header row
+        tables[section] = rows[2:]  # after the header and its rule
+    return tables
+
+
+def _declared(owner: object) -> set[str]:
+    """The fields a class declares (models set them per instance, so they are not attributes)."""
+    if not isinstance(owner, type):
+        return set()
+    return {name for klass in owner.__mro__ for name in vars(klass).get("__annotations__", {})}
+
+
+def _resolve(dotted: str) -> None:
+    """Check that ``Name`` or ``Name.attribute`` exists in the package."""
+    first, *rest = dotted.split(".")
+    assert first in sentinelhub_client.__all__, f"{first} is not exported by sentinelhub_client"
+    found: object = getattr(sentinelhub_client, first)
+    for part in rest:
+        assert hasattr(found, part) or part in _declared(found), f"{dotted}: no {part}"
+        found = getattr(found, part, None)
+
+
+def test_migration_tables_name_what_the_package_has() -> None:
+    """Every name in the "sentinelhub-client" column of the Process, Async Process and Batch
+    tables of the migration guide is importable from ``sentinelhub_client`` (with its
+    attribute, for ``Class.method``), and every row names at least one."""
+    tables = _migration_tables()
+    assert {section: len(rows) >= 5 for section, rows in tables.items()} == dict.fromkeys(
+        tables, True
+    )
+    for section, rows in tables.items():
+        for row in rows:
+            names = re.findall(r"`([^`]+)`", row[1])
+            assert names, f"{section}: the row for {row[0]} names nothing of ours"
+            for name in names:
+                assert re.fullmatch(r"[A-Za-z_][\w.]*", name), f"{section}: {name!r}"
+                _resolve(name)

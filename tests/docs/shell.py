@@ -278,6 +278,8 @@ class PageShell:
             raise ShellStepError(f"{where}: {shlex.join(argv)} ran over {RUN_TIMEOUT} s") from None
         text = output.decode("utf-8", errors="replace")
         self.ran.append((where, text))
+        if _end_group(process, grace=5.0):
+            raise ShellStepError(f"{where}: {shlex.join(argv)} left processes running")
         if process.returncode != 0:
             raise ShellStepError(
                 f"{where}: {shlex.join(argv)} exited with {process.returncode}:\n{text[-4000:]}"

@@ -38,15 +38,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import httpx
 from sentinelhub_api.models.error_body import ErrorBody
 from sentinelhub_api.models.error_violation import ErrorViolation
 from sentinelhub_api.types import Unset
-
-if TYPE_CHECKING:
-    from sentinelhub_client.byoc.models import ByocTile
 
 __all__ = [
     "APIConnectionError",
@@ -257,10 +254,11 @@ class DownloadError(SentinelHubError):
 
 class IngestionError(SentinelHubError):
     """Tiles ended in ``FAILED``; ``tiles`` holds them, each with its ``failed_ingestion_cause``;
-    ``results`` holds every watched tile as last seen (the partial results of a wait)."""
+    ``results`` holds every watched tile as last seen (the partial results of a wait). Both hold
+    ``ByocTile`` models (typed ``Any`` here: ``_core`` imports no service package)."""
 
     def __init__(
-        self, message: str, *, tiles: Sequence[ByocTile] = (), results: Sequence[ByocTile] = ()
+        self, message: str, *, tiles: Sequence[Any] = (), results: Sequence[Any] = ()
     ) -> None:
         self.tiles = list(tiles)
         self.results = list(results)
@@ -461,7 +459,17 @@ def connection_error(
     return cls(message, method=method, url=url, ambiguous=ambiguous)
 
 
-def describe_tiles(tiles: Iterable[ByocTile]) -> str:
+class _DescribedTile(Protocol):
+    """What `describe_tiles` reads of a tile (a BYOC tile; ``_core`` imports no service)."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def failed_ingestion_cause(self) -> str | None: ...
+
+
+def describe_tiles(tiles: Iterable[_DescribedTile]) -> str:
     """``path (cause)`` for each tile, for messages about failed ingestion."""
     parts = []
     for tile in tiles:

@@ -71,6 +71,7 @@ __all__ = [
     "CollectionRef",
     "build_output",
     "build_tiling_grid",
+    "build_update_body",
     "check_tile_status",
     "collection_id_of",
     "grid_id_of",
@@ -357,6 +358,24 @@ def build_create_payload(
             "'s3://bucket/folder'), bucket_name='bucket', or zarrOutput={...}",
         )
     return dict(_json_clean(payload, "kwargs"))
+
+
+def build_update_body(
+    output: Mapping[str, Any] | None, description: str | None, extra: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The body of ``PUT /process/{id}``: ``output`` and/or ``description`` and any further
+    members (None left out), checked; an update with nothing in it is refused."""
+    if output is not None and not isinstance(output, Mapping):
+        raise _refuse(
+            "output",
+            f"expected a dict such as SentinelHubBatch.output(...) returns, got {output!r}",
+        )
+    _optional_text(description, "description")
+    body = {"output": output, "description": description, **extra}
+    body = {key: value for key, value in body.items() if value is not None}
+    if not body:
+        raise _refuse("output", "nothing to update; give output=... and/or description=...")
+    return body
 
 
 def _collection_body(collection: BatchCollection | Mapping[str, Any]) -> dict[str, Any]:

@@ -48,6 +48,7 @@ from sentinelhub_client.batch.calls import (
     build_create_payload,
     build_output,
     build_tiling_grid,
+    build_update_body,
     check_tile_status,
     query_extras,
     request_id_of,
@@ -87,24 +88,6 @@ def _optional(value: object, argument: str) -> str | None:
         f"{argument}: expected a string or None, got {type(value).__name__} {value!r}",
         field=argument,
     )
-
-
-def _update_body(
-    output: Mapping[str, Any] | None, description: str | None, extra: Mapping[str, Any]
-) -> dict[str, Any]:
-    if output is not None and not isinstance(output, Mapping):
-        raise SentinelHubValidationError(
-            f"output: expected a dict such as SentinelHubBatch.output(...) returns, got {output!r}",
-            field="output",
-        )
-    _optional(description, "description")
-    body = {"output": output, "description": description, **extra}
-    body = {key: value for key, value in body.items() if value is not None}
-    if not body:
-        raise SentinelHubValidationError(
-            "output: nothing to update; give output=... and/or description=...", field="output"
-        )
-    return body
 
 
 def _watch(batch_request: BatchRequestRef, *, job: bool, count_tiles: bool) -> BatchWatch:
@@ -316,7 +299,7 @@ class SentinelHubBatch(_BatchClientBase, SyncService):
             ConflictError: the request has started.
             APIError: any other error answer; `APIConnectionError`: no answer, after retries.
         """
-        body = _update_body(output, description, kwargs)
+        body = build_update_body(output, description, kwargs)
         return self.transport.run(self._calls.update_request(batch_request, body))
 
     def delete_request(self, batch_request: BatchRequestRef) -> None:
@@ -726,7 +709,7 @@ class AsyncSentinelHubBatch(_BatchClientBase, AsyncService):
         description: str | None = None,
         **kwargs: Any,
     ) -> None:
-        body = _update_body(output, description, kwargs)
+        body = build_update_body(output, description, kwargs)
         return await self.transport.run(self._calls.update_request(batch_request, body))
 
     async def delete_request(self, batch_request: BatchRequestRef) -> None:

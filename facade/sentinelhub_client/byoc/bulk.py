@@ -14,8 +14,12 @@ How a run goes:
    the per-call retries), or answered 409, is settled by one more listing: a tile found with
    its path was created (by this run's earlier attempt when it was created after the run
    began, else it is *skipped*); a tile not found is tried again in the next round, after a
-   pause that doubles each round. ``max_rounds`` bounds the rounds; what is still not created
-   then is *failed*, with the last error as its reason.
+   pause that doubles each round. The pauses come from the client's `RetryPolicy`: the ceiling
+   of its backoff (`backoff_delay`, without jitter) for one retry more than the rounds so far,
+   capped by ``backoff_max``; with the default policy 1 s before the second round, then 2, 4,
+   ... up to 30 s, and none with ``backoff=0`` (``SH_RETRY_ZERO_BACKOFF=1``). ``max_rounds``
+   bounds the rounds; what is still not created then is *failed*, with the last error as its
+   reason.
 4. A create refused for good (400 with a reason, 403...) is *failed* at once with the
    service's message.
 
@@ -35,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sentinelhub_client._core.errors import ConflictError, SentinelHubValidationError
+from sentinelhub_client._core.retry import RetryPolicy, backoff_delay
 from sentinelhub_client.byoc.calls import (
     CLOCK_SKEW,
     CollectionRef,
@@ -67,9 +72,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_BULK_CONCURRENCY = 8
 #: Rounds of creation (the first included) before a tile that keeps failing is reported.
 DEFAULT_MAX_ROUNDS = 8
-#: Pause before the second round, in seconds; it doubles each round up to `_MAX_ROUND_PAUSE`.
-_FIRST_ROUND_PAUSE = 1.0
-_MAX_ROUND_PAUSE = 30.0
 #: Tries of one listing (each page with the client's own retries) before the run gives up.
 _LISTING_TRIES = 8
 
@@ -253,11 +255,14 @@ class Registration:
             self.state[path] = "todo"
         return True
 
-    def pause(self, backoff_enabled: bool) -> float:
-        """Seconds to wait before the current round (0 for the first, or without backoff)."""
+    def pause(self, backoff_enabled: bool = True, *, policy: RetryPolicy | None = None) -> float:
+        """Seconds to wait before the current round: 0 for the first one, without backoff, or
+        with a policy whose ``backoff`` is 0; else the ceiling of ``policy``'s backoff (the
+        default `RetryPolicy` when None) for retry ``round + 1``: ``min(backoff_max, backoff *
+        2**round)``, with the defaults 1 s before the second round, then 2, 4, ... up to 30 s."""
         if self.round == 0 or not backoff_enabled:
             return 0.0
-        return float(min(_FIRST_ROUND_PAUSE * 2.0 ** (self.round - 1), _MAX_ROUND_PAUSE))
+        return backoff_delay(policy or RetryPolicy(), self.round + 1, 1.0)
 
     # -- the end ----------------------------------------------------------------------------
 
@@ -335,11 +340,11 @@ def register_tiles(
         collection, tiles, concurrency=concurrency, max_rounds=max_rounds, progress=progress
     )
     job.existing(_list_sync(byoc, job.collection_id))
-    backoff = byoc.transport.retry.backoff > 0
+    policy = byoc.transport.retry
     pool = ThreadPoolExecutor(max_workers=job.concurrency, thread_name_prefix="shc-bulk")
     try:
         while True:
-            sleep(job.pause(backoff))
+            sleep(job.pause(policy=policy))
             futures = {
                 pool.submit(byoc.create_tile, job.collection_id, tile): tile.path
                 for tile in job.to_create()
@@ -410,7 +415,7 @@ async def aregister_tiles(
         collection, tiles, concurrency=concurrency, max_rounds=max_rounds, progress=progress
     )
     job.existing(await _list_async(byoc, job.collection_id))
-    backoff = byoc.transport.retry.backoff > 0
+    policy = byoc.transport.retry
 
     async def worker(queue: list[ByocTile]) -> None:
         while queue:
@@ -423,7 +428,7 @@ async def aregister_tiles(
                 job.created(tile.path, stored)
 
     while True:
-        await sleep(job.pause(backoff))
+        await sleep(job.pause(policy=policy))
         queue: list[ByocTile] = list(reversed(job.to_create()))
         workers = min(job.concurrency, len(queue))
         tasks = [asyncio.ensure_future(worker(queue)) for _ in range(workers)]

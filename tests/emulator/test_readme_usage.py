@@ -75,8 +75,9 @@ def cli(tmp_path: Path, command: str) -> Iterator[tuple[str, str]]:
 
 
 def test_the_readme_steps_end_ingested(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    command = step(r"`(\.venv/bin/sentinelhub-emulator [^`]*--samples my-bucket)`")
-    exports = step(r"`export ([^`]*)`")
+    command = step(r"(?m)^\s*(\.venv/bin/sentinelhub-emulator [^\n]*--samples my-bucket)\s*$")
+    exports = " ".join(re.findall(r"(?m)^\s*export (.+)$", usage_section()))
+    assert "SH_TOKEN_URL=" in exports, exports
     with cli(tmp_path, command) as (base_url, output):
         assert "Sample tiles in bucket 'my-bucket'" in output
         assert "2024/05/tile_(BAND).tif" in output
@@ -84,7 +85,7 @@ def test_the_readme_steps_end_ingested(tmp_path: Path, monkeypatch: pytest.Monke
             name, _, value = assignment.partition("=")
             # The README's port is 8000; this run took a free one.
             monkeypatch.setenv(name, value.replace("http://127.0.0.1:8000", base_url))
-        # The snippet waits with interval=5 between polls; time.sleep is shortened only here.
+        # The snippet waits `interval` seconds between polls; time.sleep is shortened only here.
         real_sleep = time.sleep
         monkeypatch.setattr(time, "sleep", lambda seconds: real_sleep(min(seconds, 0.05)))
         printed = io.StringIO()

@@ -14,6 +14,7 @@ from typing import Any
 from sentinelhub_emulator.byoc.records import CollectionRecord, TileRecord
 from sentinelhub_emulator.core.context import EmulatorSettings
 from sentinelhub_emulator.core.errors import ApiError
+from sentinelhub_emulator.process.formats import is_geotiff
 
 from .parsing import expand_key, parse_stored
 from .store import BatchStore
@@ -48,7 +49,7 @@ def byoc_view(
             parsed = parse_stored(request.body, settings)
         except ApiError:
             continue  # its bucket folder went away
-        tiffs = [o for o in parsed.outputs if o.mime_type == "image/tiff"]
+        tiffs = [o for o in parsed.outputs if is_geotiff(o.mime_type)]
         if not tiffs or any(o.bucket != collection.s3_bucket for o in tiffs):
             continue
         template = tiffs[0].key_template

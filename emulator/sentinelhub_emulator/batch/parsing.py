@@ -20,11 +20,11 @@ from shapely.geometry.base import BaseGeometry
 
 from sentinelhub_emulator.core.context import EmulatorSettings
 from sentinelhub_emulator.core.errors import bad_payload
+from sentinelhub_emulator.process.formats import BATCH_DEFAULT, batch_types, extension, is_geotiff
 
 from .grids import GRIDS, WGS84_EPSG, GridTile, TilingGrid, grid_tiles, to_wgs84
 
 __all__ = [
-    "FORMAT_EXTENSIONS",
     "MAX_BUFFER",
     "MAX_TILE_PIXELS",
     "CogSettings",
@@ -40,7 +40,6 @@ MAX_BUFFER = 1000
 #: Largest raster (pixels, buffer included) of one tile the emulator renders: grid 2 at 30 m
 #: (3336 px a side) fits, the WGS84 grid at 0.0001 or 0.0002 degrees (10000 or 5000 px) does not.
 MAX_TILE_PIXELS = 3400 * 3400
-FORMAT_EXTENSIONS = {"image/tiff": "tif", "application/json": "json"}
 PLACEHOLDERS = ("requestId", "tileName", "tileId", "outputId", "format")
 DEFAULT_LAYOUT = "<requestId>/<tileName>/<outputId>.<format>"
 _PLACEHOLDER = re.compile(r"<([^<>]*)>")
@@ -86,7 +85,7 @@ class OutputSpec:
 
     @property
     def extension(self) -> str:
-        return FORMAT_EXTENSIONS[self.mime_type]
+        return extension(self.mime_type)
 
 
 @dataclass(frozen=True)
@@ -231,7 +230,7 @@ def _grid(body: dict[str, Any]) -> tuple[TilingGrid, float, int, int, dict[str, 
 def _responses(process_request: dict[str, Any]) -> list[tuple[str, str]]:
     responses = (process_request.get("output") or {}).get("responses")
     if not responses:
-        return [("default", "image/tiff")]
+        return [("default", BATCH_DEFAULT)]
     result: list[tuple[str, str]] = []
     for index, response in enumerate(responses):
         prefix = f"processRequest->output->responses->{index}"
@@ -240,14 +239,14 @@ def _responses(process_request: dict[str, Any]) -> list[tuple[str, str]]:
             raise bad_payload(
                 prefix + "->identifier", "letters, digits, '_', '-' and '.' only (at most 100)"
             )
-        mime = ((response.get("format") or {}).get("type")) or "image/tiff"
+        mime = ((response.get("format") or {}).get("type")) or BATCH_DEFAULT
         if mime == "zarr/array":
             raise bad_payload(
                 prefix + "->format->type", "zarr output is not supported by the emulator"
             )
-        if mime not in FORMAT_EXTENSIONS:
+        if mime not in batch_types():
             raise bad_payload(
-                prefix + "->format->type", "batch outputs are image/tiff or application/json"
+                prefix + "->format->type", f"batch outputs are {' or '.join(batch_types())}"
             )
         if any(identifier == seen for seen, _ in result):
             raise bad_payload(prefix + "->identifier", f"{identifier!r} is used twice")
@@ -400,7 +399,7 @@ def _outputs(
     ):
         raise bad_payload("output->cogOutput", "collection output needs cogOutput: true")
     collection_output = output.get("createCollection") or output.get("collectionId")
-    if collection_output and any(s.mime_type != "image/tiff" for s in specs):
+    if collection_output and not all(is_geotiff(s.mime_type) for s in specs):
         raise bad_payload(
             "processRequest->output->responses", "collection output takes TIFF outputs only"
         )

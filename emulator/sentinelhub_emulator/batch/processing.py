@@ -29,6 +29,7 @@ from rasterio.io import MemoryFile
 
 from sentinelhub_emulator.core.buckets import BucketPathError, FolderBucket, S3Bucket, check_key
 from sentinelhub_emulator.core.context import EmulatorContext, EmulatorSettings
+from sentinelhub_emulator.process.formats import BATCH_DEFAULT, is_geotiff
 
 from .grids import WGS84_EPSG
 from .parsing import CogSettings, OutputSpec, ParsedRequest, expand_key
@@ -122,7 +123,7 @@ def engine_request(
     """The Process request that renders ``width x height`` pixels over ``bbox``."""
     output = dict(process_request.get("output") or {})
     responses = output.get("responses") or [
-        {"identifier": "default", "format": {"type": "image/tiff"}}
+        {"identifier": "default", "format": {"type": BATCH_DEFAULT}}
     ]
     return {
         "input": {
@@ -173,7 +174,7 @@ def render_tile(
     width, height = parsed.raster_size_px
     transform = tile_transform(tile, parsed)
     raster = TileRaster()
-    tiffs = {o.identifier for o in parsed.outputs if o.mime_type == "image/tiff"}
+    tiffs = {o.identifier for o in parsed.outputs if is_geotiff(o.mime_type)}
     rows, cols = _spans(height), _spans(width)
     # One chunk and no COG layout asked: a TIFF the engine georeferenced like the tile is
     # written as it came, without decoding and encoding it again.

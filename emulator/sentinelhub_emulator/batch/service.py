@@ -45,6 +45,7 @@ from sentinelhub_emulator.core.context import EmulatorContext
 from sentinelhub_emulator.core.db import Database
 from sentinelhub_emulator.core.errors import BAD_PAYLOAD, ApiError
 from sentinelhub_emulator.process import engine
+from sentinelhub_emulator.process.formats import is_geotiff
 
 from .grids import GridTile, TooManyTilesError
 from .parsing import ParsedRequest, parse_stored
@@ -413,7 +414,7 @@ class BatchService:
                     f"{', '.join(sorted(by_id)) or 'none'}); match processRequest.output.responses "
                     "to its setup()."
                 )
-            if spec.mime_type != "image/tiff":
+            if not is_geotiff(spec.mime_type):
                 continue
             try:
                 with MemoryFile(bytes(rendered.data)) as memory, memory.open() as dataset:

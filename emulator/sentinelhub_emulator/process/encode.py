@@ -1,13 +1,11 @@
-"""Turning evalscript results into response bytes: sample types, TIFF, PNG, JPEG, JSON, tar.
+"""Turning evalscript results into response bytes: sample types, image formats, JSON, tar.
 
 Sample types: integer types round half up (``floor(v + 0.5)``, as JavaScript's ``Math.round``),
 then clamp to the type's range; NaN becomes 0. ``AUTO`` maps 0..1 onto 0..255 the same way
 (``floor(v * 255 + 0.5)``, clamped) and gives UINT8. ``FLOAT32`` is written as is.
 
-Formats: TIFF takes any band count and sample type and is georeferenced (the request's CRS and
-grid; ``nodataValue`` becomes the GDAL nodata tag). PNG takes 1 (grey), 2 (grey + alpha),
-3 (RGB) or 4 (RGBA) bands of UINT8 / AUTO, and single-band UINT16. JPEG takes 1 or 3 bands of
-UINT8 / AUTO. Anything else is a 400 naming the output.
+Formats, their encoders and their band and sample-type rules are rows of the one table in
+`sentinelhub_emulator.process.formats`.
 """
 
 from __future__ import annotations
@@ -20,11 +18,15 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image
-from rasterio.io import MemoryFile
 
 from sentinelhub_emulator.core.errors import bad_payload
-from sentinelhub_emulator.process.request import FORMATS, Grid
+from sentinelhub_emulator.process.formats import (
+    FORMATS,
+    PROCESS_DEFAULT,
+    EncodeOptions,
+    extension,
+)
+from sentinelhub_emulator.process.request import Grid
 
 __all__ = ["convert_samples", "encode_image", "encode_json", "encode_tar"]
 
@@ -62,28 +64,6 @@ def convert_samples(
     return work.astype(dtype)
 
 
-def _tiff(bands: npt.NDArray[Any], grid: Grid, nodata: float | None) -> bytes:
-    count, height, width = bands.shape
-    profile: dict[str, Any] = {
-        "driver": "GTiff",
-        "width": width,
-        "height": height,
-        "count": count,
-        "dtype": bands.dtype.name,
-        "crs": grid.crs,
-        "transform": grid.transform,
-        "compress": "deflate",
-        "zlevel": 1,  # fast: level 6 costs more than rendering the pixels
-        "tiled": width >= 256 and height >= 256,
-    }
-    if nodata is not None:
-        profile["nodata"] = nodata
-    with MemoryFile() as memfile:
-        with memfile.open(**profile) as dataset:
-            dataset.write(bands)
-        return bytes(memfile.read())
-
-
 def encode_image(
     bands: npt.NDArray[Any],
     mime_type: str,
@@ -95,36 +75,12 @@ def encode_image(
     nodata: float | None,
     parameter: str,
 ) -> bytes:
-    """One output's bands (count, height, width) in the sample type, as TIFF, PNG or JPEG."""
-    if mime_type == "image/tiff":
-        return _tiff(bands, grid, nodata)
-    count = bands.shape[0]
-    name = "PNG" if mime_type == "image/png" else "JPEG"
-    eight_bit = sample_type in ("UINT8", "AUTO")
-    buffer = io.BytesIO()
-    if mime_type == "image/png":
-        if count == 1 and sample_type == "UINT16":
-            Image.fromarray(bands[0].astype(np.uint16)).save(buffer, format="PNG")
-            return buffer.getvalue()
-        if not eight_bit or count not in (1, 2, 3, 4):
-            raise bad_payload(
-                parameter,
-                f"output {identifier!r} has {count} band(s) of {sample_type}; PNG takes 1 to 4 "
-                "bands of UINT8 or AUTO (or 1 band of UINT16); use image/tiff",
-            )
-        # Pillow infers L, LA, RGB or RGBA from the shape of 8-bit pixels.
-        pixels = bands[0] if count == 1 else np.moveaxis(bands, 0, -1)
-        Image.fromarray(np.ascontiguousarray(pixels)).save(buffer, format="PNG")
-        return buffer.getvalue()
-    if not eight_bit or count not in (1, 3):
-        raise bad_payload(
-            parameter,
-            f"output {identifier!r} has {count} band(s) of {sample_type}; {name} takes 1 or 3 "
-            "bands of UINT8 or AUTO; use image/png or image/tiff",
-        )
-    pixels = bands[0] if count == 1 else np.moveaxis(bands, 0, -1)
-    Image.fromarray(np.ascontiguousarray(pixels)).save(buffer, format="JPEG", quality=quality)
-    return buffer.getvalue()
+    """One output's bands (count, height, width) in the sample type, in a registered format."""
+    encoder = FORMATS[mime_type].encode
+    if encoder is None:
+        raise bad_payload(parameter, f"{mime_type} carries no bands; use {PROCESS_DEFAULT}")
+    options = EncodeOptions(grid, identifier, sample_type, quality, nodata, parameter)
+    return encoder(bands, options)
 
 
 def encode_json(value: Any) -> bytes:
@@ -137,7 +93,7 @@ def encode_tar(members: Sequence[tuple[str, str, bytes]]) -> bytes:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as archive:
         for identifier, mime_type, data in members:
-            info = tarfile.TarInfo(f"{identifier}.{FORMATS[mime_type]}")
+            info = tarfile.TarInfo(f"{identifier}.{extension(mime_type)}")
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
     return buffer.getvalue()

@@ -36,6 +36,7 @@ from sentinelhub_emulator.process.encode import (
     encode_image,
     encode_json,
 )
+from sentinelhub_emulator.process.formats import is_geotiff
 from sentinelhub_emulator.process.raster import (
     BandRead,
     SceneTile,
@@ -629,7 +630,7 @@ def _render(
         converted = np.ascontiguousarray(
             np.moveaxis(convert_samples(raw, output.sample_type, in_place=True), -1, 0)
         )
-        if response.mime_type == "image/tiff" and output.sample_type == "FLOAT32":
+        if is_geotiff(response.mime_type) and output.sample_type == "FLOAT32":
             float_tiff = True
         data = encode_image(
             converted,

@@ -40,7 +40,8 @@ from sentinelhub_emulator.core.errors import (
 )
 from sentinelhub_emulator.core.spec import validate_body
 from sentinelhub_emulator.process import engine
-from sentinelhub_emulator.process.request import FORMATS, MAX_ASYNC_SIZE, parse_request, unsupported
+from sentinelhub_emulator.process.formats import extension
+from sentinelhub_emulator.process.request import MAX_ASYNC_SIZE, parse_request, unsupported
 
 __all__ = ["AsyncJobs", "AsyncSettings", "Delivery", "parse_delivery", "resolve_evalscript"]
 
@@ -261,7 +262,7 @@ class AsyncJobs:
             job.delivery.write(job.id, "error.json", _json(body))
             return
         for output in result.outputs:
-            name = f"{output.identifier}.{FORMATS[output.mime_type]}"
+            name = f"{output.identifier}.{extension(output.mime_type)}"
             job.delivery.write(job.id, name, output.data)
 
 

@@ -23,6 +23,12 @@ from shapely.geometry.base import BaseGeometry
 from sentinelhub_emulator.core.errors import ApiError, bad_payload
 from sentinelhub_emulator.core.spec import validate_body
 from sentinelhub_emulator.core.times import parse_timestamp
+from sentinelhub_emulator.process.formats import (
+    FORMATS,
+    PROCESS_DEFAULT,
+    process_types,
+    userdata_types,
+)
 
 __all__ = [
     "CRS84_URL",
@@ -42,12 +48,6 @@ MAX_ASYNC_SIZE = 10000
 DEFAULT_SIZE = 256
 RESAMPLINGS = ("NEAREST", "BILINEAR", "BICUBIC")
 ORDERS = ("mostRecent", "leastRecent")
-FORMATS = {
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "image/tiff": "tif",
-    "application/json": "json",
-}
 _CRS_PATTERNS = (
     re.compile(r"^https?://www\.opengis\.net/def/crs/EPSG/0/(\d+)$"),
     re.compile(r"^urn:ogc:def:crs:EPSG::(\d+)$"),
@@ -338,7 +338,7 @@ def _input(index: int, raw: Any) -> InputSpec:
 def _responses(output: Mapping[str, Any]) -> tuple[ResponseSpec, ...]:
     raw = output.get("responses")
     if raw is None:
-        return (ResponseSpec("default", "image/png", 90),)
+        return (ResponseSpec("default", PROCESS_DEFAULT, 90),)
     if not isinstance(raw, Sequence) or not raw:
         raise bad_payload("output->responses", "must be a non-empty list")
     result = []
@@ -356,13 +356,13 @@ def _responses(output: Mapping[str, Any]) -> tuple[ResponseSpec, ...]:
         fmt = item.get("format") or {}
         if not isinstance(fmt, Mapping):
             raise bad_payload(f"{base}->format", "must be an object")
-        mime = fmt.get("type") or "image/png"
-        if mime not in FORMATS:
+        mime = fmt.get("type") or PROCESS_DEFAULT
+        if mime not in process_types():
             raise unsupported(f"{base}->format->type", f"format {mime!r}")
-        if (identifier == "userdata") != (mime == "application/json"):
+        if (identifier == "userdata") != FORMATS[mime].userdata:
             raise bad_payload(
                 f"{base}->format->type",
-                "the userdata response is application/json, and only it is",
+                f"the userdata response is {' or '.join(userdata_types())}, and only it is",
             )
         quality = fmt.get("quality", 90)
         if quality is None:

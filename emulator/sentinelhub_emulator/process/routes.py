@@ -33,7 +33,8 @@ from sentinelhub_emulator.core.routing import resource
 from sentinelhub_emulator.core.tokens import Principal
 from sentinelhub_emulator.process import engine
 from sentinelhub_emulator.process.encode import encode_tar
-from sentinelhub_emulator.process.request import FORMATS, unsupported
+from sentinelhub_emulator.process.formats import PROCESS_DEFAULT, process_types
+from sentinelhub_emulator.process.request import unsupported
 from sentinelhub_emulator.process.service import jobs_for
 
 __all__ = ["ASYNC_PATHS", "PROCESS_PATHS", "routes"]
@@ -42,7 +43,7 @@ PROCESS_PATHS = ("/api/v1/process", "/process/v1")
 ASYNC_PATHS = ("/api/v1/async/process", "/async/v1/process")
 PU_HEADER = "x-processingunits-spent"
 TAR_TYPES = ("application/tar", "application/x-tar")
-ACCEPTED = (*FORMATS, *TAR_TYPES, "multipart/mixed", "application/octet-stream")
+PACKINGS = (*TAR_TYPES, "multipart/mixed", "application/octet-stream")
 OCTET_STREAM_FACTOR = 1.4
 
 
@@ -88,7 +89,7 @@ def _accept(header: str | None) -> str | None:
     """The first media type of the Accept header that the service answers in, if any."""
     for item in (header or "").split(","):
         media = item.split(";")[0].strip().lower()
-        if media in ACCEPTED:
+        if media in process_types() or media in PACKINGS:
             return media
     return None
 
@@ -112,11 +113,11 @@ def _apply_accept(body: dict[str, Any], accept: str | None) -> tuple[dict[str, A
         return body, "application/x-tar"
     if accept == "application/octet-stream":
         return body, accept
-    if accept in FORMATS and isinstance(responses, list) and responses:
+    if accept in process_types() and isinstance(responses, list) and responses:
         first = dict(responses[0]) if isinstance(responses[0], Mapping) else {}
         first["format"] = {**(first.get("format") or {}), "type": accept}
         body = {**body, "output": {**body["output"], "responses": [first]}}
-    elif accept in FORMATS and accept != "image/png":
+    elif accept in process_types() and accept != PROCESS_DEFAULT:
         body = {
             **body,
             "output": {

@@ -57,7 +57,7 @@ _defer_httpx_cli()
 #: add it here, to ``__all__`` and to the ``TYPE_CHECKING`` block (tests/unit/test_public_api.py
 #: checks that the three agree).
 _EXPORTS: dict[str, str] = {
-    "IngestionSummary": "sentinelhub_client.byoc.calls",
+    "IngestionSummary": "sentinelhub_client.byoc.waiting",
     "S3Uploader": "sentinelhub_client.s3",
     "AsyncS3Uploader": "sentinelhub_client.s3",
     "S3Error": "sentinelhub_client._core.errors",
@@ -206,9 +206,6 @@ if TYPE_CHECKING:
     from sentinelhub_client.byoc.bulk import (
         RegistrationReport,
     )
-    from sentinelhub_client.byoc.calls import (
-        IngestionSummary,
-    )
     from sentinelhub_client.byoc.client import (
         AsyncSentinelHubBYOC,
         SentinelHubBYOC,
@@ -219,6 +216,9 @@ if TYPE_CHECKING:
         ByocCollectionBand,
         ByocTile,
         TileStatus,
+    )
+    from sentinelhub_client.byoc.waiting import (
+        IngestionSummary,
     )
     from sentinelhub_client.cog import (
         CogReport,

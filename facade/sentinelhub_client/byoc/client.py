@@ -40,8 +40,6 @@ from sentinelhub_client.byoc.bulk import (
 from sentinelhub_client.byoc.calls import (
     ByocCalls,
     CollectionRef,
-    IngestionSummary,
-    IngestionWatch,
     TileRef,
     check_destination,
     check_file_list,
@@ -57,6 +55,7 @@ from sentinelhub_client.byoc.files.core import (
     ProgressCallback,
 )
 from sentinelhub_client.byoc.models import ByocCollection, ByocTile, TileStatus
+from sentinelhub_client.byoc.waiting import IngestionSummary, IngestionWatch
 
 __all__ = ["AsyncSentinelHubBYOC", "SentinelHubBYOC"]
 

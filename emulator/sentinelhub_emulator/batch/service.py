@@ -44,6 +44,7 @@ from rasterio.io import MemoryFile
 from sentinelhub_emulator.core.context import EmulatorContext
 from sentinelhub_emulator.core.db import Database
 from sentinelhub_emulator.core.errors import BAD_PAYLOAD, ApiError
+from sentinelhub_emulator.core.lifecycle import Workers
 from sentinelhub_emulator.process import engine
 from sentinelhub_emulator.process.formats import is_geotiff
 
@@ -164,8 +165,9 @@ class BatchService:
         self._busy_requests: set[str] = set()
         self._busy_tiles: set[tuple[str, int]] = set()
         self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._dispatcher = Workers(
+            "sentinelhub-emulator-batch-dispatch", "the batch dispatcher", log=logger
+        )
         self._pool: ThreadPoolExecutor | None = None
         with _SERVICES_LOCK:
             _SERVICES[id(context)] = self
@@ -173,25 +175,21 @@ class BatchService:
     # ------------------------------------------------------------------ life cycle
 
     def start(self) -> None:
-        requeued = self.store.requeue_interrupted()
-        if requeued:
-            logger.info("re-scheduled %d batch tile(s) an earlier run left unfinished", requeued)
-        self._stop.clear()
         self._pool = ThreadPoolExecutor(
             max_workers=max(1, self.options.workers),
             thread_name_prefix="sentinelhub-emulator-batch",
         )
-        self._thread = threading.Thread(
-            target=self._run, name="sentinelhub-emulator-batch-dispatch", daemon=True
+        self._dispatcher.start(
+            self._run,
+            numbered=False,
+            requeue=self.store.requeue_interrupted,
+            requeued="re-scheduled %d batch tile(s) an earlier run left unfinished",
         )
-        self._thread.start()
 
     def stop(self, timeout: float = 30.0) -> None:
-        self._stop.set()
+        self._dispatcher.signal_stop()
         self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._dispatcher.join(timeout)
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -277,7 +275,7 @@ class BatchService:
     # ------------------------------------------------------------------ dispatching
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        while not self._dispatcher.stopping:
             try:
                 self._dispatch()
             except Exception:
@@ -287,7 +285,7 @@ class BatchService:
 
     def _submit(self, job: Any, *args: Any) -> bool:
         pool = self._pool
-        if pool is None or self._stop.is_set():
+        if pool is None or self._dispatcher.stopping:
             return False
         try:
             pool.submit(job, *args)
@@ -323,8 +321,7 @@ class BatchService:
 
     def _pause(self) -> bool:
         """Wait ``step_delay``; False if the service is stopping."""
-        delay = self.options.step_delay
-        return not (self._stop.wait(delay) if delay > 0 else self._stop.is_set())
+        return self._dispatcher.pause(self.options.step_delay)
 
     # ------------------------------------------------------------------ analysis
 
@@ -526,7 +523,7 @@ class BatchService:
         except RenderFailure as failure:
             return str(failure), None
         current = self.store.get_request(request.id)
-        if self._stop.is_set() or current is None or current.status != "PROCESSING":
+        if self._dispatcher.stopping or current is None or current.status != "PROCESSING":
             return "The request was canceled.", None
         try:
             write_outputs(raster, paths, tile, parsed)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-import time
 
 import shapely.geometry
 
@@ -37,6 +36,7 @@ from sentinelhub_emulator.byoc.records import IngestionOutcome, TileRecord
 from sentinelhub_emulator.byoc.store import Store
 from sentinelhub_emulator.core.buckets import BucketUnavailableError, FolderBucket, S3Bucket
 from sentinelhub_emulator.core.context import EmulatorSettings
+from sentinelhub_emulator.core.lifecycle import Workers
 
 __all__ = ["INTERNAL_FAILURE_CAUSE", "IngestionWorker"]
 
@@ -69,11 +69,10 @@ class IngestionWorker:
         self._store = store
         self._settings = settings
         self._poll_interval = poll_interval
-        self._stop = threading.Event()
+        self._workers = Workers("sentinelhub-emulator-ingestion", "an ingestion worker", log=logger)
         self._signal = threading.Condition()
         self._wakes = 0  # bumped by every wake, so that no wake between two looks is lost
         self._claimed: set[str] = set()  # ids of the tiles a thread is working on
-        self._threads: list[threading.Thread] = []
 
     @property
     def size(self) -> int:
@@ -82,18 +81,12 @@ class IngestionWorker:
 
     def start(self) -> None:
         """Re-queue what a crash interrupted, then start the threads."""
-        requeued = self._store.requeue_interrupted()
-        if requeued:
-            logger.info("re-queued %d tile(s) left INGESTING by an earlier run", requeued)
-        self._stop.clear()
-        self._threads = [
-            threading.Thread(
-                target=self._run, name=f"sentinelhub-emulator-ingestion-{n}", daemon=True
-            )
-            for n in range(self.size)
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._workers.start(
+            self._run,
+            count=self.size,
+            requeue=self._store.requeue_interrupted,
+            requeued="re-queued %d tile(s) left INGESTING by an earlier run",
+        )
 
     def wake(self) -> None:
         """Look for pending tiles now rather than at the next poll."""
@@ -103,17 +96,12 @@ class IngestionWorker:
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop after the current steps and wait for the threads."""
-        self._stop.set()
+        self._workers.signal_stop()
         self.wake()
-        deadline = time.monotonic() + timeout
-        for thread in self._threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
-            if thread.is_alive():
-                logger.warning("an ingestion worker did not stop within %.0f s", timeout)
-        self._threads = []
+        self._workers.join(timeout)
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        while not self._workers.stopping:
             with self._signal:
                 seen = self._wakes
             try:
@@ -123,13 +111,12 @@ class IngestionWorker:
                 worked = False
             if not worked:
                 with self._signal:
-                    if self._wakes == seen and not self._stop.is_set():
+                    if self._wakes == seen and not self._workers.stopping:
                         self._signal.wait(self._poll_interval)
 
     def _pause(self) -> bool:
         """Wait ``ingestion_delay``; False if asked to stop meanwhile."""
-        delay = self._settings.ingestion_delay
-        return not (self._stop.wait(delay) if delay > 0 else self._stop.is_set())
+        return self._workers.pause(self._settings.ingestion_delay)
 
     def _claim(self) -> TileRecord | None:
         """The oldest pending tile no other thread holds, now held by this one."""

@@ -38,6 +38,7 @@ from sentinelhub_emulator.core.errors import (
     bad_payload,
     error_body,
 )
+from sentinelhub_emulator.core.lifecycle import Workers
 from sentinelhub_emulator.core.spec import validate_body
 from sentinelhub_emulator.process import engine
 from sentinelhub_emulator.process.formats import extension
@@ -173,15 +174,10 @@ class AsyncJobs:
         self._queue: queue.Queue[_Job | None] = queue.Queue()
         self._running: dict[str, str] = {}  # request id -> account id
         self._lock = threading.Lock()
-        self._threads: list[threading.Thread] = []
+        self._workers = Workers("sentinelhub-emulator-async", "an async process worker", log=logger)
 
     def start(self) -> None:
-        for number in range(max(1, self.settings.workers)):
-            thread = threading.Thread(
-                target=self._work, name=f"sentinelhub-emulator-async-{number}", daemon=True
-            )
-            thread.start()
-            self._threads.append(thread)
+        self._workers.start(self._work, count=self.settings.workers)
 
     def stop(self, timeout: float = 30.0) -> None:
         """Finish the requests being rendered, drop the queued ones, stop the threads."""
@@ -192,13 +188,9 @@ class AsyncJobs:
                 break
             if job is not None:
                 self._finish(job.id)
-        for _ in self._threads:
+        for _ in range(self._workers.size):
             self._queue.put(None)
-        for thread in self._threads:
-            thread.join(timeout)
-            if thread.is_alive():
-                logger.warning("an async process worker did not stop within %.0f s", timeout)
-        self._threads.clear()
+        self._workers.stop(timeout)
 
     def submit(self, account_id: str, body: Mapping[str, Any]) -> str:
         """Check and queue a request; its id. 400 when it is wrong, 429 when too many run."""

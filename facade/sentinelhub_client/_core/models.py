@@ -87,6 +87,9 @@ class Converter:
 
     nested: ClassVar[bool] = False
     schema: ClassVar[str] = ""
+    #: True when ``dump`` is the identity (the Python value is its own wire form), so that
+    #: storing a parsed value costs no call.
+    plain: ClassVar[bool] = False
 
     def parse(self, raw: Any, where: str, field: str) -> Any:
         return self.check(raw, where, field)
@@ -96,6 +99,11 @@ class Converter:
 
     def dump(self, value: Any) -> Any:
         return value
+
+    def stored(self, value: Any) -> Any:
+        """What the model's wire dict holds for ``value`` (its wire form; nested models keep
+        their own dict)."""
+        return self.dump(value)
 
 
 class _Str(Converter):
@@ -474,6 +482,33 @@ class WireModel(Mapping[str, Any]):
         obj.__dict__["_data"] = data
         for key in cls._required_keys:
             if data.get(key) is None:
+                raise SentinelHubValidationError(
+                    f"{cls.__name__}: the required field {key!r} is missing", field=key
+                )
+        return obj
+
+    @classmethod
+    def _from_wire_eagerly(cls, data: Mapping[str, Any]) -> Self:
+        """Convert every member of ``data`` now, in one pass, and keep the values: a bad member
+        raises here rather than when it is read, and the wire dict holds each value as its
+        converter writes it (``null`` members the table declares are dropped; unknown members
+        and nested dicts are kept as they came, not copied)."""
+        obj = cls.__new__(cls)
+        cached = obj.__dict__
+        stored: dict[str, Any] = {}
+        cached["_data"] = stored
+        by_key = cls._by_key
+        for key, raw in data.items():
+            field = by_key.get(key)
+            if field is None:
+                stored[key] = raw
+            elif raw is not None:
+                converter = field.converter
+                value = converter.parse(raw, field.where, field.attr)
+                cached[field.attr] = value
+                stored[key] = value if converter.plain else converter.stored(value)
+        for key in cls._required_keys:
+            if key not in stored:
                 raise SentinelHubValidationError(
                     f"{cls.__name__}: the required field {key!r} is missing", field=key
                 )

@@ -5,12 +5,13 @@
 They keep sentinelhub-py's names and fields (``request_id``, ``process_request``,
 ``tile_count``, ...), and:
 
-- **One table per model.** Each model lists its members once, in ``_FIELDS``: the wire key
-  (camelCase), the attribute, and the converter. ``from_dict``, ``to_dict``, the checks of values
-  set by hand and the reading by wire key all follow that table; a test checks it against the
-  spec (``openapi/sentinelhub.yaml``).
-- **Parsed once.** ``from_dict`` converts each member of the dict that ``json.loads`` made and
-  builds the model without a second pass; nested JSON objects the models do not describe
+- **One declaration per field.** Each field is declared once, on the shared model base
+  (`sentinelhub_client._core.models`): ``attribute: type = wire("wireKey", converter, ...)``.
+  The constructor, ``from_dict``, ``to_dict``, the checks of values set by hand (attribute or
+  wire key) and the reading by wire key all follow it; ``_FIELDS`` lists the table, and a test
+  checks it against the spec (``openapi/sentinelhub.yaml``).
+- **Parsed once.** ``from_dict`` converts each member of the dict that ``json.loads`` made in one
+  pass (a bad member raises there); nested JSON objects the models do not describe
   (``processRequest``, ``output``, a tile's ``geometry``) are kept as the dicts they came as.
 - **Unknown members survive** in ``other_data`` and are written back flat by ``to_dict``.
 - **Open enums.** A status this version does not know becomes a pseudo-member
@@ -29,18 +30,18 @@ Date-times are timezone-aware (a naive one given by hand is taken as UTC).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import KW_ONLY, dataclass, field
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any, ClassVar, Self, TypeVar, cast, dataclass_transform
+from typing import Any, ClassVar, NamedTuple, Self
 from uuid import UUID
 
 from dateutil.parser import isoparse
 
 from sentinelhub_client._core.errors import BatchFailedError, SentinelHubValidationError
+from sentinelhub_client._core.models import OTHER, Converter, WireModel, wire
+from sentinelhub_client._core.models import _Model as _ModelConverter
 
 __all__ = [
     "BatchCollection",
@@ -130,189 +131,214 @@ class BatchTileStatus(_OpenEnum):
         return self in (BatchTileStatus.PROCESSED, BatchTileStatus.FAILED)
 
 
-# -- converters: (value, where) -> python value; python value -> wire value --------------------
+# -- converters: wire JSON <-> Python (the model base is `sentinelhub_client._core.models`) -----
+#
+# Batch models convert every member when parsed (`_Model.from_dict`), so each converter
+# checks what the service sends as it checks what a user sets: ``parse`` is ``check``.
 
 
 def _bad(where: str, problem: str) -> SentinelHubValidationError:
     return SentinelHubValidationError(f"{where}: {problem}", field=where.rpartition(".")[2])
 
 
-def _text(value: Any, where: str) -> str:
-    if isinstance(value, str):
-        return value
-    raise _bad(where, f"expected a string, got {value!r}")
+class _Text(Converter):
+    schema = "string"
+    plain = True
+
+    def parse(self, raw: Any, where: str, field: str) -> Any:
+        return raw if type(raw) is str else self.check(raw, where, field)
+
+    def check(self, value: Any, where: str, field: str) -> str:
+        if isinstance(value, str):
+            return value
+        raise _bad(where, f"expected a string, got {value!r}")
 
 
-def _identifier(value: Any, where: str) -> str:
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, str):
-        return value
-    raise _bad(where, f"expected an id string, got {value!r}")
+class _Identifier(Converter):
+    """An id string (any text; a `UUID` is accepted)."""
+
+    schema = "string"
+    plain = True
+
+    def parse(self, raw: Any, where: str, field: str) -> Any:
+        return raw if type(raw) is str else self.check(raw, where, field)
+
+    def check(self, value: Any, where: str, field: str) -> str:
+        if isinstance(value, UUID):
+            return str(value)
+        if isinstance(value, str):
+            return value
+        raise _bad(where, f"expected an id string, got {value!r}")
 
 
-def _integer(value: Any, where: str) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    raise _bad(where, f"expected a whole number, got {value!r}")
+class _Integer(Converter):
+    """A whole number (``9.0`` becomes ``9``)."""
+
+    schema = "integer"
+    plain = True
+
+    def parse(self, raw: Any, where: str, field: str) -> Any:
+        return raw if type(raw) is int else self.check(raw, where, field)
+
+    def check(self, value: Any, where: str, field: str) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        raise _bad(where, f"expected a whole number, got {value!r}")
 
 
-def _number(value: Any, where: str) -> int | float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    raise _bad(where, f"expected a number, got {value!r}")
+class _AnyNumber(Converter):
+    schema = "number"
+    plain = True
+
+    def parse(self, raw: Any, where: str, field: str) -> Any:
+        return raw if type(raw) is float or type(raw) is int else self.check(raw, where, field)
+
+    def check(self, value: Any, where: str, field: str) -> int | float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return value
+        raise _bad(where, f"expected a number, got {value!r}")
 
 
-def _object(value: Any, where: str) -> dict[str, Any]:
-    if isinstance(value, dict):
-        return value
-    if isinstance(value, Mapping):
-        return dict(value)
-    raise _bad(where, f"expected a JSON object (dict), got {value!r}")
+class _Object(Converter):
+    """A JSON object kept as the dict it is (``processRequest``, ``output``, ...)."""
+
+    schema = "object"
+    plain = True
+
+    def parse(self, raw: Any, where: str, field: str) -> Any:
+        return raw if type(raw) is dict else self.check(raw, where, field)
+
+    def check(self, value: Any, where: str, field: str) -> dict[str, Any]:
+        if isinstance(value, dict):
+            return value
+        if isinstance(value, Mapping):
+            return dict(value)
+        raise _bad(where, f"expected a JSON object (dict), got {value!r}")
 
 
-def _timestamp(value: Any, where: str) -> dt.datetime:
-    moment: dt.datetime
-    if isinstance(value, dt.datetime):
-        moment = value
-    elif isinstance(value, str):
-        try:
-            moment = isoparse(value)
-        except (ValueError, OverflowError) as exc:
-            raise _bad(where, f"not an ISO 8601 date-time: {value!r}") from exc
-    else:
-        raise _bad(where, f"expected a datetime or an ISO 8601 string, got {value!r}")
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment
+class _Timestamp(Converter):
+    """An ISO 8601 date-time, timezone-aware (naive means UTC); written with ``Z`` for UTC."""
+
+    schema = "string"
+
+    def check(self, value: Any, where: str, field: str) -> dt.datetime:
+        moment: dt.datetime
+        if isinstance(value, dt.datetime):
+            moment = value
+        elif isinstance(value, str):
+            try:
+                moment = isoparse(value)
+            except (ValueError, OverflowError) as exc:
+                raise _bad(where, f"not an ISO 8601 date-time: {value!r}") from exc
+        else:
+            raise _bad(where, f"expected a datetime or an ISO 8601 string, got {value!r}")
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        return moment
+
+    def dump(self, value: dt.datetime) -> str:
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def _timestamp_out(value: dt.datetime) -> str:
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+class _Enum(Converter):
+    """One of the open enums (a value it does not know becomes a pseudo-member)."""
 
+    schema = "string"
 
-def _same(value: Any) -> Any:
-    return value
+    def __init__(self, kind: type[_OpenEnum]) -> None:
+        self.kind = kind
+        self._members = kind._value2member_map_  # known values and pseudo-members made so far
 
+    def parse(self, raw: Any, where: str, field: str) -> Any:
+        if type(raw) is str:
+            member = self._members.get(raw)
+            if member is not None:
+                return member
+        return self.check(raw, where, field)
 
-def _enum(kind: type[_OpenEnum]) -> Callable[[Any, str], Any]:
-    def load(value: Any, where: str) -> Any:
+    def stored(self, value: _OpenEnum) -> Any:
+        return value._value_
+
+    def check(self, value: Any, where: str, field: str) -> _OpenEnum:
+        kind = self.kind
         if isinstance(value, kind):
             return value
         if isinstance(value, str) and value:
             return kind(value)
         raise _bad(where, f"expected a {kind.__name__} or its text, got {value!r}")
 
-    return load
+    def dump(self, value: _OpenEnum) -> str:
+        return str(value.value)
 
 
-def _enum_out(value: Any) -> str:
-    return str(value.value)
+class _Nested(_ModelConverter):
+    """A nested batch model (a dict is parsed with its ``from_dict``)."""
 
+    def parse(self, raw: Any, where: str, field: str) -> Any:
+        return self.check(raw, where, field)
 
-def _nested(kind: type[_Model]) -> Callable[[Any, str], Any]:
-    def load(value: Any, where: str) -> Any:
-        if isinstance(value, kind):
+    def check(self, value: Any, where: str, field: str) -> Any:
+        model = self.model
+        if isinstance(value, model):
             return value
         if isinstance(value, Mapping):
-            return kind.from_dict(value)
-        raise _bad(where, f"expected a {kind.__name__} or a dict, got {value!r}")
-
-    return load
+            return model.from_dict(value)
+        raise _bad(where, f"expected a {model.__name__} or a dict, got {value!r}")
 
 
-def _nested_out(value: Any) -> Any:
-    return value.to_dict()
+TEXT = _Text()
+IDENTIFIER = _Identifier()
+WHOLE = _Integer()
+ANY_NUMBER = _AnyNumber()
+OBJECT = _Object()
+TIMESTAMP = _Timestamp()
 
 
-@dataclass(frozen=True)
-class _Field:
-    """One member of a model: its wire key, its attribute and how to convert it."""
+class _TableRow(NamedTuple):
+    """One member of a model's table, as the spec test reads it."""
 
     wire: str
     attr: str
-    load: Callable[[Any, str], Any]
-    dump: Callable[[Any], Any] = _same
-
-
-def _table(*fields: _Field) -> tuple[_Field, ...]:
-    return fields
 
 
 # -- the model base ----------------------------------------------------------------------------
 
 
-class _Model(Mapping[str, Any]):
-    """A model described by its ``_FIELDS`` table, readable as the mapping of its wire JSON."""
+class _Model(WireModel):
+    """A batch model: a `WireModel` whose members are all converted when it is parsed.
 
-    _FIELDS: ClassVar[tuple[_Field, ...]] = ()
-    _BY_WIRE: ClassVar[dict[str, _Field]] = {}
-    _REQUIRED: ClassVar[frozenset[str]] = frozenset()
-    _DEFAULTS: ClassVar[dict[str, Any]] = {}
-    other_data: dict[str, Any]
+    ``from_dict`` raises on the first bad member, shares the nested dicts it was given (no copy),
+    keeps unknown members (a snake_case key among them) in ``other_data``, and writes each value
+    back as its converter does (``to_dict`` gives UTC date-times with ``Z``)."""
 
-    @classmethod
-    def _prepare(cls) -> None:
-        """Index the table; called once per model class, after ``@dataclass``."""
-        cls._BY_WIRE = {f.wire: f for f in cls._FIELDS}
-        required, defaults = set(), {}
-        for spec in dataclasses.fields(cast(Any, cls)):
-            if spec.name == "other_data":
-                continue
-            if spec.default is not dataclasses.MISSING:
-                defaults[spec.name] = spec.default
-            elif spec.default_factory is dataclasses.MISSING:
-                required.add(spec.name)
-        cls._REQUIRED, cls._DEFAULTS = frozenset(required), defaults
+    #: ``(wire key, attribute)`` of every declared member but ``other_data``.
+    _FIELDS: ClassVar[tuple[_TableRow, ...]] = ()
 
-    def __post_init__(self) -> None:
-        """Check and convert values given by hand (strings to enums and date-times, ...)."""
-        owner = type(self).__name__
-        for spec in self._FIELDS:
-            value = getattr(self, spec.attr)
-            if value is not None:
-                setattr(self, spec.attr, spec.load(value, f"{owner}.{spec.attr}"))
-        if not isinstance(self.other_data, dict):
-            raise _bad(f"{owner}.other_data", f"expected a dict, got {self.other_data!r}")
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._FIELDS = tuple(_TableRow(f.key, f.attr) for f in cls._fields if f.key is not None)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Parse the wire JSON (a dict; a model is accepted too). Unknown members go to
         ``other_data``; a member sent as ``null`` counts as absent."""
-        if isinstance(data, _Model):
+        if isinstance(data, WireModel):
             data = data.to_dict()
         if not isinstance(data, Mapping):
             raise SentinelHubValidationError(
                 f"{cls.__name__}.from_dict: expected a dict, got {data!r}"
             )
-        owner = cls.__name__
-        values: dict[str, Any] = {}
-        other: dict[str, Any] = {}
-        by_wire = cls._BY_WIRE
-        for key, value in data.items():
-            spec = by_wire.get(key)
-            if spec is None:
-                other[key] = value
-            elif value is not None:
-                values[spec.attr] = spec.load(value, f"{owner}.{spec.attr}")
-        missing = cls._REQUIRED - values.keys()
+        missing = sorted(key for key in cls._required_keys if data.get(key) is None)
         if missing:
-            wire = sorted(f.wire for f in cls._FIELDS if f.attr in missing)
             raise SentinelHubValidationError(
-                f"{owner}.from_dict: the required member(s) {', '.join(map(repr, wire))} are "
-                "missing",
-                field=wire[0],
+                f"{cls.__name__}.from_dict: the required member(s) "
+                f"{', '.join(map(repr, missing))} are missing",
+                field=missing[0],
             )
-        model = cls.__new__(cls)
-        for name, default in cls._DEFAULTS.items():
-            setattr(model, name, values.get(name, default))
-        for name in cls._REQUIRED:
-            setattr(model, name, values[name])
-        model.other_data = other
-        return model
+        return cls._from_wire_eagerly(data)
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Self:
@@ -325,55 +351,8 @@ class _Model(Mapping[str, Any]):
 
     def to_dict(self) -> dict[str, Any]:
         """The wire JSON: camelCase keys, members that are None left out, unknown members
-        included."""
-        out: dict[str, Any] = {}
-        for spec in self._FIELDS:
-            value = getattr(self, spec.attr)
-            if value is not None:
-                out[spec.wire] = spec.dump(value)
-        for key, value in self.other_data.items():
-            out.setdefault(key, value)
-        return out
-
-    def to_json(self, **kwargs: Any) -> str:
-        """``to_dict()`` as a JSON string (keyword arguments go to `json.dumps`)."""
-        return json.dumps(self.to_dict(), **kwargs)
-
-    # -- Mapping over the wire JSON, without building it ---------------------------------------
-
-    def __getitem__(self, key: str) -> Any:
-        spec = self._BY_WIRE.get(key)
-        if spec is not None:
-            value = getattr(self, spec.attr)
-            if value is not None:
-                return spec.dump(value)
-        if key in self.other_data:
-            return self.other_data[key]
-        raise KeyError(key)
-
-    def __iter__(self) -> Iterator[str]:
-        seen = set()
-        for spec in self._FIELDS:
-            if getattr(self, spec.attr) is not None:
-                seen.add(spec.wire)
-                yield spec.wire
-        for key in self.other_data:
-            if key not in seen:
-                yield key
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-
-_M = TypeVar("_M", bound=_Model)
-
-
-@dataclass_transform(field_specifiers=(field,))
-def _model(cls: type[_M]) -> type[_M]:
-    """``@dataclass(eq=True)`` plus the table index."""
-    made = dataclass(eq=True)(cls)
-    made._prepare()
-    return made
+        included (a new dict; the JSON objects it holds are the model's own)."""
+        return self._wire()
 
 
 def _no_id(model: str, how: str) -> SentinelHubValidationError:
@@ -388,7 +367,6 @@ def _no_id(model: str, how: str) -> SentinelHubValidationError:
 # -- batch requests ----------------------------------------------------------------------------
 
 
-@_model
 class BatchRequest(_Model):
     """A batch processing request, as the service returns it.
 
@@ -414,47 +392,26 @@ class BatchRequest(_Model):
         zarr_output: the Zarr output settings (a dict), when Zarr is the output.
     """
 
-    request_id: str
-    process_request: dict[str, Any]
-    tile_count: int | None = None
-    status: BatchRequestStatus | None = None
-    user_id: str | None = None
-    created: dt.datetime | None = None
-    tiling_grid: dict[str, Any] | None = None
-    output: dict[str, Any] | None = None
-    bucket_name: str | None = None
-    description: str | None = None
-    value_estimate: float | None = None
-    tile_width_px: int | None = None
-    tile_height_px: int | None = None
-    user_action: BatchUserAction | None = None
-    user_action_updated: dt.datetime | None = None
-    error: str | None = None
-    other_data: dict[str, Any] = field(default_factory=dict)
-    _: KW_ONLY
-    account_id: str | None = None
-    zarr_output: dict[str, Any] | None = None
+    request_id: str = wire("id", IDENTIFIER)
+    process_request: dict[str, Any] = wire("processRequest", OBJECT)
+    tile_count: int | None = wire("tileCount", WHOLE, default=None)
+    status: BatchRequestStatus | None = wire("status", _Enum(BatchRequestStatus), default=None)
+    user_id: str | None = wire("userId", IDENTIFIER, default=None)
+    created: dt.datetime | None = wire("created", TIMESTAMP, default=None)
+    tiling_grid: dict[str, Any] | None = wire("tilingGrid", OBJECT, default=None)
+    output: dict[str, Any] | None = wire("output", OBJECT, default=None)
+    bucket_name: str | None = wire("bucketName", TEXT, default=None)
+    description: str | None = wire("description", TEXT, default=None)
+    value_estimate: float | None = wire("valueEstimate", ANY_NUMBER, default=None)
+    tile_width_px: int | None = wire("tileWidthPx", WHOLE, default=None)
+    tile_height_px: int | None = wire("tileHeightPx", WHOLE, default=None)
+    user_action: BatchUserAction | None = wire("userAction", _Enum(BatchUserAction), default=None)
+    user_action_updated: dt.datetime | None = wire("userActionUpdated", TIMESTAMP, default=None)
+    error: str | None = wire("error", TEXT, default=None)
+    other_data: dict[str, Any] = wire(None, OTHER, default_factory=dict)
+    account_id: str | None = wire("accountId", IDENTIFIER, default=None, kw_only=True)
+    zarr_output: dict[str, Any] | None = wire("zarrOutput", OBJECT, default=None, kw_only=True)
 
-    _FIELDS = _table(
-        _Field("id", "request_id", _identifier),
-        _Field("processRequest", "process_request", _object),
-        _Field("tileCount", "tile_count", _integer),
-        _Field("status", "status", _enum(BatchRequestStatus), _enum_out),
-        _Field("userId", "user_id", _identifier),
-        _Field("created", "created", _timestamp, _timestamp_out),
-        _Field("tilingGrid", "tiling_grid", _object),
-        _Field("output", "output", _object),
-        _Field("bucketName", "bucket_name", _text),
-        _Field("description", "description", _text),
-        _Field("valueEstimate", "value_estimate", _number),
-        _Field("tileWidthPx", "tile_width_px", _integer),
-        _Field("tileHeightPx", "tile_height_px", _integer),
-        _Field("userAction", "user_action", _enum(BatchUserAction), _enum_out),
-        _Field("userActionUpdated", "user_action_updated", _timestamp, _timestamp_out),
-        _Field("error", "error", _text),
-        _Field("accountId", "account_id", _identifier),
-        _Field("zarrOutput", "zarr_output", _object),
-    )
     _REPR = ("request_id", "status", "user_action", "tile_count", "value_estimate", "error")
 
     def __repr__(self) -> str:
@@ -522,7 +479,6 @@ class BatchRequest(_Model):
 # -- tiles and grids ---------------------------------------------------------------------------
 
 
-@_model
 class BatchTile(_Model):
     """One output tile of an analysed batch request.
 
@@ -537,24 +493,14 @@ class BatchTile(_Model):
         other_data: members the table does not know.
     """
 
-    tile_id: int | None = None
-    name: str | None = None
-    status: BatchTileStatus | None = None
-    cost: float | None = None
-    geometry: dict[str, Any] | None = None
-    origin: dict[str, Any] | None = None
-    request_id: str | None = None
-    other_data: dict[str, Any] = field(default_factory=dict)
-
-    _FIELDS = _table(
-        _Field("id", "tile_id", _integer),
-        _Field("name", "name", _text),
-        _Field("status", "status", _enum(BatchTileStatus), _enum_out),
-        _Field("cost", "cost", _number),
-        _Field("geometry", "geometry", _object),
-        _Field("origin", "origin", _object),
-        _Field("requestId", "request_id", _identifier),
-    )
+    tile_id: int | None = wire("id", WHOLE, default=None)
+    name: str | None = wire("name", TEXT, default=None)
+    status: BatchTileStatus | None = wire("status", _Enum(BatchTileStatus), default=None)
+    cost: float | None = wire("cost", ANY_NUMBER, default=None)
+    geometry: dict[str, Any] | None = wire("geometry", OBJECT, default=None)
+    origin: dict[str, Any] | None = wire("origin", OBJECT, default=None)
+    request_id: str | None = wire("requestId", IDENTIFIER, default=None)
+    other_data: dict[str, Any] = wire(None, OTHER, default_factory=dict)
 
     @property
     def id(self) -> int:
@@ -565,7 +511,6 @@ class BatchTile(_Model):
         return self.tile_id
 
 
-@_model
 class TilingGrid(_Model):
     """A tiling grid a batch request can use.
 
@@ -576,16 +521,10 @@ class TilingGrid(_Model):
         other_data: members the table does not know.
     """
 
-    grid_id: int | None = None
-    name: str | None = None
-    properties: dict[str, Any] | None = None
-    other_data: dict[str, Any] = field(default_factory=dict)
-
-    _FIELDS = _table(
-        _Field("id", "grid_id", _integer),
-        _Field("name", "name", _text),
-        _Field("properties", "properties", _object),
-    )
+    grid_id: int | None = wire("id", WHOLE, default=None)
+    name: str | None = wire("name", TEXT, default=None)
+    properties: dict[str, Any] | None = wire("properties", OBJECT, default=None)
+    other_data: dict[str, Any] = wire(None, OTHER, default_factory=dict)
 
     @property
     def id(self) -> int:
@@ -599,27 +538,20 @@ class TilingGrid(_Model):
 # -- batch collections -------------------------------------------------------------------------
 
 
-@_model
 class BatchCollectionBatchData(_Model):
     """The ``batchData`` of a batch collection: the grid its tiles come from."""
 
-    tiling_grid_id: int | None = None
-    other_data: dict[str, Any] = field(default_factory=dict)
-
-    _FIELDS = _table(_Field("tilingGridId", "tiling_grid_id", _integer))
+    tiling_grid_id: int | None = wire("tilingGridId", WHOLE, default=None)
+    other_data: dict[str, Any] = wire(None, OTHER, default_factory=dict)
 
 
-@_model
 class BatchCollectionAdditionalData(_Model):
     """The ``additionalData`` of a batch collection: its bands (band name -> dict)."""
 
-    bands: dict[str, Any] | None = None
-    other_data: dict[str, Any] = field(default_factory=dict)
-
-    _FIELDS = _table(_Field("bands", "bands", _object))
+    bands: dict[str, Any] | None = wire("bands", OBJECT, default=None)
+    other_data: dict[str, Any] = wire(None, OTHER, default_factory=dict)
 
 
-@_model
 class BatchCollection(_Model):
     """A batch collection: the COG outputs of batch requests, usable as input data.
 
@@ -636,34 +568,20 @@ class BatchCollection(_Model):
         account_id: the owning account.
     """
 
-    name: str
-    s3_bucket: str
-    additional_data: BatchCollectionAdditionalData | None = None
-    collection_id: str | None = None
-    user_id: str | None = None
-    created: dt.datetime | None = None
-    no_data: float | None = None
-    other_data: dict[str, Any] = field(default_factory=dict)
-    _: KW_ONLY
-    batch_data: BatchCollectionBatchData | None = None
-    account_id: str | None = None
-
-    _FIELDS = _table(
-        _Field("id", "collection_id", _identifier),
-        _Field("name", "name", _text),
-        _Field("s3Bucket", "s3_bucket", _text),
-        _Field("userId", "user_id", _identifier),
-        _Field("accountId", "account_id", _identifier),
-        _Field("created", "created", _timestamp, _timestamp_out),
-        _Field("noData", "no_data", _number),
-        _Field("batchData", "batch_data", _nested(BatchCollectionBatchData), _nested_out),
-        _Field(
-            "additionalData",
-            "additional_data",
-            _nested(BatchCollectionAdditionalData),
-            _nested_out,
-        ),
+    name: str = wire("name", TEXT)
+    s3_bucket: str = wire("s3Bucket", TEXT)
+    additional_data: BatchCollectionAdditionalData | None = wire(
+        "additionalData", _Nested(lambda: BatchCollectionAdditionalData), default=None
     )
+    collection_id: str | None = wire("id", IDENTIFIER, default=None)
+    user_id: str | None = wire("userId", IDENTIFIER, default=None)
+    created: dt.datetime | None = wire("created", TIMESTAMP, default=None)
+    no_data: float | None = wire("noData", ANY_NUMBER, default=None)
+    other_data: dict[str, Any] = wire(None, OTHER, default_factory=dict)
+    batch_data: BatchCollectionBatchData | None = wire(
+        "batchData", _Nested(lambda: BatchCollectionBatchData), default=None, kw_only=True
+    )
+    account_id: str | None = wire("accountId", IDENTIFIER, default=None, kw_only=True)
 
     @property
     def id(self) -> str:

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sentinelhub_emulator.batch.registration import ADMIN_SERVICE as BATCH_ADMIN
-from sentinelhub_emulator.batch.registration import SERVICE as BATCH
+from sentinelhub_emulator.batch.service import ADMIN_SERVICE as BATCH_ADMIN
+from sentinelhub_emulator.batch.service import SERVICE as BATCH
 from sentinelhub_emulator.byoc.service import SERVICE as BYOC
 from sentinelhub_emulator.core.service import Service
 from sentinelhub_emulator.process.service import SERVICE as PROCESS

@@ -9,7 +9,7 @@ import httpx
 import rasterio
 from sentinelhub_emulator import Emulator
 from sentinelhub_emulator.batch.collections import byoc_view
-from sentinelhub_emulator.batch.service import find_service
+from sentinelhub_emulator.batch.scheduler import find_service
 
 from tests.support.emulator import fetch_token
 

@@ -34,7 +34,7 @@ from sentinelhub_emulator.core.tokens import Principal
 
 from .grids import GRIDS, TilingGrid, TooManyTilesError
 from .parsing import parse_request
-from .service import MAX_TILES, BatchFaults, BatchService, service_of
+from .scheduler import MAX_TILES, BatchFaults, BatchService, service_of
 from .store import TILE_STATUSES, BatchCollectionRecord, RequestRecord
 
 __all__ = ["admin_routes", "routes"]

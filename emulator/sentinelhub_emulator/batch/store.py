@@ -8,14 +8,13 @@ it. Every value reaches SQL as a bound parameter. Status changes are compare-and
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sentinelhub_emulator.byoc.records import Page
-from sentinelhub_emulator.core.db import Database
+from sentinelhub_emulator.core.db import Database, RowMapper
 from sentinelhub_emulator.core.times import format_timestamp, now_timestamp, parse_timestamp
 
 from .grids import GridTile
@@ -220,57 +219,9 @@ class BatchCollectionRecord:
         return wire
 
 
-def _request(row: sqlite3.Row) -> RequestRecord:
-    return RequestRecord(
-        seq=row["seq"],
-        id=row["id"],
-        account_id=row["account_id"],
-        created=row["created"],
-        body=json.loads(row["body"]),
-        description=row["description"],
-        status=row["status"],
-        user_action=row["user_action"],
-        user_action_updated=row["user_action_updated"],
-        error=row["error"],
-        tile_count=row["tile_count"],
-        tile_width_px=row["tile_width_px"],
-        tile_height_px=row["tile_height_px"],
-        value_estimate=row["value_estimate"],
-        collection_id=row["collection_id"],
-    )
-
-
-def _tile(row: sqlite3.Row) -> BatchTileRecord:
-    return BatchTileRecord(
-        seq=row["seq"],
-        request_id=row["request_id"],
-        id=row["id"],
-        name=row["name"],
-        epsg=row["epsg"],
-        west=row["west"],
-        north=row["north"],
-        width=row["width"],
-        height=row["height"],
-        geometry=json.loads(row["geometry"]),
-        status=row["status"],
-        cost=row["cost"],
-        attempts=row["attempts"],
-        error=row["error"],
-    )
-
-
-def _collection(row: sqlite3.Row) -> BatchCollectionRecord:
-    return BatchCollectionRecord(
-        seq=row["seq"],
-        id=row["id"],
-        account_id=row["account_id"],
-        name=row["name"],
-        s3_bucket=row["s3_bucket"],
-        created=row["created"],
-        no_data=row["no_data"],
-        tiling_grid_id=row["tiling_grid_id"],
-        bands=json.loads(row["bands"]),
-    )
+_request = RowMapper(RequestRecord, json=("body",))
+_tile = RowMapper(BatchTileRecord, json=("geometry",))
+_collection = RowMapper(BatchCollectionRecord, json=("bands",))
 
 
 def _dump(value: Any) -> str:

@@ -35,7 +35,7 @@ from sentinelhub_emulator.process import engine
 from sentinelhub_emulator.process.encode import encode_tar
 from sentinelhub_emulator.process.formats import PROCESS_DEFAULT, process_types
 from sentinelhub_emulator.process.request import unsupported
-from sentinelhub_emulator.process.service import jobs_for
+from sentinelhub_emulator.process.state import jobs_for
 
 __all__ = ["ASYNC_PATHS", "PROCESS_PATHS", "routes"]
 

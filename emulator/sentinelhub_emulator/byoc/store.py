@@ -8,7 +8,6 @@ first one costs.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -22,7 +21,7 @@ from sentinelhub_emulator.byoc.records import (
     TileRecord,
 )
 from sentinelhub_emulator.byoc.summary import TileAggregates, collection_summary
-from sentinelhub_emulator.core.db import Database
+from sentinelhub_emulator.core.db import Database, RowMapper, dump_json
 from sentinelhub_emulator.core.times import now_timestamp
 
 __all__ = ["SCHEMA", "DuplicateTilePathError", "Store"]
@@ -34,12 +33,7 @@ class DuplicateTilePathError(Exception):
     """The collection already has a tile with this path."""
 
 
-def _dump(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, separators=(",", ":"))
-
-
-def _load(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
+_dump = dump_json
 
 
 #: BYOC's tables in the emulator's database.
@@ -102,41 +96,13 @@ _TILE_COLUMNS = """
 """
 
 
-def _collection(row: sqlite3.Row) -> CollectionRecord:
-    return CollectionRecord(
-        seq=row["seq"],
-        id=row["id"],
-        account_id=row["account_id"],
-        name=row["name"],
-        s3_bucket=row["s3_bucket"],
-        created=row["created"],
-        no_data=_load(row["no_data"]),
-        bands=json.loads(row["bands"]),
-        summary=json.loads(row["summary"]),
-        requires_metadata_update=bool(row["pending"]),
-    )
-
-
-def _tile(row: sqlite3.Row) -> TileRecord:
-    return TileRecord(
-        seq=row["seq"],
-        id=row["id"],
-        collection_id=row["collection_id"],
-        path=row["path"],
-        status=row["status"],
-        generation=row["generation"],
-        created=row["created"],
-        ingestion_start=row["ingestion_start"],
-        sensing_time=row["sensing_time"],
-        requested_cover=_load(row["requested_cover"]),
-        cover_geometry=_load(row["cover_geometry"]),
-        tile_geometry=_load(row["tile_geometry"]),
-        crs_epsg=row["crs_epsg"],
-        min_mpp=row["min_mpp"],
-        max_mpp=row["max_mpp"],
-        failed_cause=row["failed_cause"],
-        warnings=row["warnings"],
-    )
+_collection = RowMapper(
+    CollectionRecord,
+    json=("no_data", "bands", "summary"),
+    flags=("requires_metadata_update",),
+    columns={"requires_metadata_update": "pending"},
+)
+_tile = RowMapper(TileRecord, json=("requested_cover", "cover_geometry", "tile_geometry"))
 
 
 def _page(rows: list[sqlite3.Row], count: int, build: Callable[[sqlite3.Row], _T]) -> Page[_T]:

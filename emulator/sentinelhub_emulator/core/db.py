@@ -10,14 +10,25 @@ operating-system crash or power loss could drop the last commits, which is fine 
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
-__all__ = ["CORE_SCHEMA", "DATABASE_FILENAME", "SCHEMA_VERSION", "Database"]
+__all__ = [
+    "CORE_SCHEMA",
+    "DATABASE_FILENAME",
+    "SCHEMA_VERSION",
+    "Database",
+    "RowMapper",
+    "dump_json",
+    "load_json",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +51,65 @@ CREATE TABLE IF NOT EXISTS clients (
     created TEXT NOT NULL
 );
 """
+
+
+_R = TypeVar("_R")
+
+
+def dump_json(value: Any) -> str | None:
+    """A value as the compact JSON text a column stores (``None`` stays SQL ``NULL``)."""
+    return None if value is None else json.dumps(value, separators=(",", ":"))
+
+
+def load_json(text: str | None) -> Any:
+    """The value a JSON column holds (SQL ``NULL`` is ``None``)."""
+    return None if text is None else json.loads(text)
+
+
+class RowMapper(Generic[_R]):
+    """Rows of a query to records of a frozen dataclass, by one table instead of a hand-written
+    function per record type.
+
+    Each field of ``record`` reads the column of the same name, unless ``columns`` names another;
+    the fields in ``json`` hold JSON text (`load_json`), those in ``flags`` are SQLite 0/1 made
+    `bool`. Every other column value is taken as SQLite gives it. A query must select every
+    column the table names (a missing one raises `IndexError` naming it)::
+
+        _tile = RowMapper(TileRecord, json=("cover_geometry",))
+        tiles = [_tile(row) for row in rows]
+    """
+
+    def __init__(
+        self,
+        record: type[_R],
+        *,
+        json: Iterable[str] = (),
+        flags: Iterable[str] = (),
+        columns: Mapping[str, str] | None = None,
+    ) -> None:
+        names = [spec.name for spec in dataclasses.fields(record)]  # type: ignore[arg-type]
+        decoded = dict.fromkeys(json, load_json) | dict.fromkeys(flags, bool)
+        renamed = dict(columns or {})
+        unknown = (decoded.keys() | renamed.keys()) - set(names)
+        if unknown:
+            raise TypeError(f"{record.__name__} has no field(s) {sorted(unknown)}")
+        self.record = record
+        #: ``(field, column, decoder or None)`` in the record's field order.
+        self.table: tuple[tuple[str, str, Callable[[Any], Any] | None], ...] = tuple(
+            (name, renamed.get(name, name), decoded.get(name)) for name in names
+        )
+
+    def __call__(self, row: sqlite3.Row) -> _R:
+        values: dict[str, Any] = {}
+        for name, column, decode in self.table:
+            try:
+                raw = row[column]
+            except IndexError:
+                raise IndexError(
+                    f"the query gives no column {column!r} for {self.record.__name__}.{name}"
+                ) from None
+            values[name] = raw if decode is None else decode(raw)
+        return self.record(**values)
 
 
 def _casefold(value: object) -> str | None:

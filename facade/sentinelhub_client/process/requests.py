@@ -31,7 +31,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import quote
 
 import httpx
@@ -39,6 +39,7 @@ from sentinelhub_api import Client as ApiClient
 
 from sentinelhub_client._core.config import SHConfig
 from sentinelhub_client._core.errors import SentinelHubValidationError
+from sentinelhub_client._core.models import OTHER, STRING, WireModel, wire
 from sentinelhub_client._core.transport import Call
 from sentinelhub_client.process import builders
 from sentinelhub_client.process.builders import MimeType, S3Specification, check_payload
@@ -164,32 +165,28 @@ class ProcessResponse:
         )
 
 
-@dataclass(frozen=True)
-class AsyncProcessStatus:
+class AsyncProcessStatus(WireModel):
     """What Async Process answers on submit (and while the request runs): its id and status.
 
-    Readable like the dict sentinelhub-py returned: ``status["id"]``.
+    A model on the shared wire-field base: readable like the dict sentinelhub-py returned
+    (``status["id"]``); members this version does not know are kept in ``other_data``.
     """
 
-    id: str
-    status: str
-    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    id: str = wire("id", STRING)
+    status: str | None = wire("status", STRING, default=None)
+    other_data: dict[str, Any] = wire(None, OTHER, default_factory=dict)
 
     @classmethod
-    def from_dict(cls, data: Any) -> AsyncProcessStatus:
-        """Parse ``{"id": ..., "status": ...}``."""
-        if not isinstance(data, Mapping) or not isinstance(data.get("id"), str):
-            raise ValueError(f"expected an object with an 'id', got {data!r}")
-        return cls(id=data["id"], status=str(data.get("status", "")), raw=dict(data))
+    def from_dict(cls, data: Any) -> Self:
+        """Parse ``{"id": ..., "status": ...}`` (the id is required)."""
+        if not isinstance(data, Mapping):
+            raise SentinelHubValidationError(
+                f"AsyncProcessStatus: expected an object with an 'id', got {data!r}", field="id"
+            )
+        return super().from_dict(data)
 
-    def __getitem__(self, key: str) -> Any:
-        if key in ("id", "status"):
-            return getattr(self, key)
-        return self.raw[key]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The answer as a dict."""
-        return {**self.raw, "id": self.id, "status": self.status}
+    def __repr__(self) -> str:
+        return f"AsyncProcessStatus(id={self.id!r}, status={self.status!r})"
 
 
 # -- the calls both clients run -----------------------------------------------------------------

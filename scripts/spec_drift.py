@@ -3,9 +3,10 @@
     scripts/spec_drift UPSTREAM [--ours openapi/sentinelhub.yaml] [--json] [--fail-on-missing]
 
 UPSTREAM is a file path or an http(s) URL. Upstream paths in the ``/byoc/v1/...``,
-``/process/v1`` and ``/async/v1/...`` style are mapped onto ours (``/api/v1/byoc/...``,
-``/api/v1/process``, ``/api/v1/async/process``) before comparing. For every BYOC, Process and Async
-Process operation the report lists:
+``/process/v1``, ``/async/v1/...`` and ``/batch/v2/...`` style are mapped onto ours
+(``/api/v1/byoc/...``, ``/api/v1/process``, ``/api/v1/async/process``, ``/api/v2/batch/...``)
+before comparing. For every BYOC, Process, Async Process and Batch Processing v2 operation the
+report lists:
 
 * operations that one side has and the other lacks;
 * parameters (by location and name) that one side lacks;
@@ -17,8 +18,8 @@ Schemas are compared by the fields the operations carry, not by their names, so 
 our side is not drift. This is how the client is brought up to date when the provider changes the
 API: run the report, edit ``openapi/sentinelhub.yaml``, run ``scripts/regenerate``.
 
-``--fail-on-missing`` exits 1 when an upstream BYOC field is missing from ours and is not in
-``ALLOWED_MISSING`` below (each entry says why it is left out).
+``--fail-on-missing`` exits 1 when an upstream BYOC or Batch v2 field is missing from ours and is
+not in ``ALLOWED_MISSING`` below (each entry says why it is left out).
 """
 
 from __future__ import annotations
@@ -44,12 +45,17 @@ PATH_STYLES: tuple[tuple[str, str], ...] = (
     ("/byoc/v1/", "/api/v1/byoc/"),
     ("/process/v1", "/api/v1/process"),
     ("/async/v1/", "/api/v1/async/"),
+    ("/batch/v2/", "/api/v2/batch/"),
     ("/api/v1/byoc/", "/api/v1/byoc/"),
     ("/api/v1/process", "/api/v1/process"),
     ("/api/v1/async/", "/api/v1/async/"),
+    ("/api/v2/batch/", "/api/v2/batch/"),
 )
 
-# Upstream BYOC fields we deliberately do not carry, with the reason. Keys are
+# The services whose missing fields fail ``--fail-on-missing``: BYOC and Batch Processing v2.
+BLOCKING_PREFIXES: tuple[str, ...] = ("/api/v1/byoc/", "/api/v2/batch/")
+
+# Upstream BYOC and Batch v2 fields we deliberately do not carry, with the reason. Keys are
 # "<METHOD> <our path> <request|response NNN> <field path>".
 ALLOWED_MISSING: Mapping[str, str] = {}
 
@@ -211,7 +217,8 @@ class Report:
         return [
             f
             for f in self.missing_fields
-            if "/api/v1/byoc/" in f and f.split(" (")[0] not in ALLOWED_MISSING
+            if any(prefix in f for prefix in BLOCKING_PREFIXES)
+            and f.split(" (")[0] not in ALLOWED_MISSING
         ]
 
 
@@ -270,10 +277,10 @@ def render(report: Report) -> str:
     blocking = report.blocking()
     allowed = [f for f in report.missing_fields if f.split(" (")[0] in ALLOWED_MISSING]
     section(
-        "Allowed (reasoned) BYOC omissions",
+        "Allowed (reasoned) BYOC and Batch v2 omissions",
         [f"{f}: {ALLOWED_MISSING[f.split(' (')[0]]}" for f in allowed],
     )
-    section("BYOC fields missing from ours (blocking)", blocking)
+    section("BYOC and Batch v2 fields missing from ours (blocking)", blocking)
     return "\n".join(out)
 
 
@@ -285,7 +292,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
-        "--fail-on-missing", action="store_true", help="exit 1 on blocking BYOC omissions"
+        "--fail-on-missing",
+        action="store_true",
+        help="exit 1 on blocking BYOC or Batch v2 omissions",
     )
     args = parser.parse_args(argv)
     report = compare(load(args.upstream), load(args.ours))

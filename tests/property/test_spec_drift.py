@@ -41,6 +41,43 @@ def test_no_byoc_field_of_the_reference_is_missing() -> None:
     assert byoc_pairs["BYOCFormat"] == {"ByocBand"}
 
 
+def test_batch_v2_is_compared_operation_by_operation() -> None:
+    """The published ``/batch/v2/...`` paths map onto our ``/api/v2/batch/...``: every one of the
+    9 operations is matched, no upstream field is missing, and the main schemas pair up."""
+    upstream = require_upstream_spec()
+    theirs, _ = drift.operations(drift.load(str(upstream)))
+    v2 = sorted(f"{m} {p}" for m, p in theirs if p.startswith("/api/v2/batch/"))
+    assert len(v2) == 9
+    assert "POST /api/v2/batch/process/{}/stop" in v2
+    report = drift.compare(drift.load(str(upstream)), OURS)
+    assert [f for f in report.missing_fields if "/api/v2/batch/" in f] == []
+    assert report.schema_pairs["BatchV2ProcessTask"] == {"BatchV2Request"}
+    assert report.schema_pairs["BatchV2ProcessRequest"] == {"BatchV2ProcessRequest"}
+
+
+def test_a_missing_batch_v2_field_is_blocking() -> None:
+    upstream = yaml.safe_load(
+        """
+openapi: 3.1.0
+paths:
+  /batch/v2/process/{taskId}:
+    get:
+      operationId: getTask
+      responses:
+        '200':
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  id: {type: string}
+                  newCounter: {type: integer}
+"""
+    )
+    report = drift.compare(upstream, OURS)
+    assert report.blocking() == ["GET /api/v2/batch/process/{} response 200 newCounter (getTask)"]
+
+
 def _upstream_like() -> dict:
     """A tiny upstream document in the /byoc/v1 style, to check the report itself."""
     return yaml.safe_load(

@@ -23,6 +23,41 @@ from .batch_tile_origin import BatchTileOrigin
 from .batch_tile_page import BatchTilePage
 from .batch_tile_status import BatchTileStatus
 from .batch_user_action import BatchUserAction
+from .batch_v2_cog_parameters import BatchV2CogParameters
+from .batch_v2_geopackage_defaults import BatchV2GeopackageDefaults
+from .batch_v2_geopackage_input import BatchV2GeopackageInput
+from .batch_v2_geopackage_input_type import BatchV2GeopackageInputType
+from .batch_v2_instance_type import BatchV2InstanceType
+from .batch_v2_process_body import BatchV2ProcessBody
+from .batch_v2_process_body_output import BatchV2ProcessBodyOutput
+from .batch_v2_process_input import BatchV2ProcessInput
+from .batch_v2_process_request import BatchV2ProcessRequest
+from .batch_v2_raster_output import BatchV2RasterOutput
+from .batch_v2_raster_output_type import BatchV2RasterOutputType
+from .batch_v2_request import BatchV2Request
+from .batch_v2_request_status import BatchV2RequestStatus
+from .batch_v2_request_update import BatchV2RequestUpdate
+from .batch_v2_requests_page import BatchV2RequestsPage
+from .batch_v2_stopped_status_reason import BatchV2StoppedStatusReason
+from .batch_v2_tiling_grid import BatchV2TilingGrid
+from .batch_v2_tiling_grid_input import BatchV2TilingGridInput
+from .batch_v2_tiling_grid_input_type import BatchV2TilingGridInputType
+from .batch_v2_tiling_grid_properties import BatchV2TilingGridProperties
+from .batch_v2_tiling_grids_page import BatchV2TilingGridsPage
+from .batch_v2_user_action import BatchV2UserAction
+from .batch_v2_zarr_array_parameters import BatchV2ZarrArrayParameters
+from .batch_v2_zarr_array_parameters_compressor import (
+    BatchV2ZarrArrayParametersCompressor,
+)
+from .batch_v2_zarr_array_parameters_custom_attributes import (
+    BatchV2ZarrArrayParametersCustomAttributes,
+)
+from .batch_v2_zarr_group import BatchV2ZarrGroup
+from .batch_v2_zarr_group_coordinates import BatchV2ZarrGroupCoordinates
+from .batch_v2_zarr_group_custom_attributes import BatchV2ZarrGroupCustomAttributes
+from .batch_v2_zarr_output import BatchV2ZarrOutput
+from .batch_v2_zarr_output_array_overrides import BatchV2ZarrOutputArrayOverrides
+from .batch_v2_zarr_output_type import BatchV2ZarrOutputType
 from .batch_zarr_output import BatchZarrOutput
 from .batch_zarr_output_array_overrides import BatchZarrOutputArrayOverrides
 from .batch_zarr_output_group import BatchZarrOutputGroup
@@ -99,6 +134,37 @@ __all__ = (
     "BatchTilePage",
     "BatchTileStatus",
     "BatchUserAction",
+    "BatchV2CogParameters",
+    "BatchV2GeopackageDefaults",
+    "BatchV2GeopackageInput",
+    "BatchV2GeopackageInputType",
+    "BatchV2InstanceType",
+    "BatchV2ProcessBody",
+    "BatchV2ProcessBodyOutput",
+    "BatchV2ProcessInput",
+    "BatchV2ProcessRequest",
+    "BatchV2RasterOutput",
+    "BatchV2RasterOutputType",
+    "BatchV2Request",
+    "BatchV2RequestsPage",
+    "BatchV2RequestStatus",
+    "BatchV2RequestUpdate",
+    "BatchV2StoppedStatusReason",
+    "BatchV2TilingGrid",
+    "BatchV2TilingGridInput",
+    "BatchV2TilingGridInputType",
+    "BatchV2TilingGridProperties",
+    "BatchV2TilingGridsPage",
+    "BatchV2UserAction",
+    "BatchV2ZarrArrayParameters",
+    "BatchV2ZarrArrayParametersCompressor",
+    "BatchV2ZarrArrayParametersCustomAttributes",
+    "BatchV2ZarrGroup",
+    "BatchV2ZarrGroupCoordinates",
+    "BatchV2ZarrGroupCustomAttributes",
+    "BatchV2ZarrOutput",
+    "BatchV2ZarrOutputArrayOverrides",
+    "BatchV2ZarrOutputType",
     "BatchZarrOutput",
     "BatchZarrOutputArrayOverrides",
     "BatchZarrOutputGroup",

@@ -21,6 +21,7 @@ COMMANDS: Final[Mapping[str, tuple[str, str]]] = {
     "config": ("config", "Show the configuration and the sentinelhub-py profiles."),
     "process": ("process", "Run Process API requests and follow Async Process requests."),
     "batch": ("batch", "Create, run and follow Batch Processing (v1) requests."),
+    "batch-v2": ("batch_v2", "Create, run and follow Batch Processing v2 requests."),
     "completion": ("completion", "Print the shell completion script of shc (bash, zsh, fish)."),
     "collections": ("collections", "List, create, update and delete BYOC collections."),
     "tiles": ("tiles", "List, register, update, reingest and wait for the tiles of a collection."),

@@ -1,0 +1,264 @@
+"""``shc batch-v2``: Batch Processing API v2 requests and the tiling grids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from sentinelhub_client.cli.common import (
+    State,
+    emit_object,
+    emit_rows,
+    fail,
+    json_option,
+    max_items_option,
+    pass_state,
+    read_json_object,
+    read_text_file,
+    show_progress,
+)
+
+if TYPE_CHECKING:
+    from sentinelhub_client.batch_v2.client import BatchProcessClient
+
+__all__ = ["command"]
+
+REQUEST_COLUMNS = ("id", "status", "completionPercentage", "created", "costPU")
+GRID_COLUMNS = ("id", "name", "properties")
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def _client(state: State) -> BatchProcessClient:
+    from sentinelhub_client.batch_v2.client import BatchProcessClient
+
+    return BatchProcessClient(state.credentials())
+
+
+def _description(request: dict[str, Any]) -> dict[str, Any]:
+    """The request for display: its description lifted to the top."""
+    inner = request.get("request")
+    if isinstance(inner, dict) and "description" in inner:
+        return {**request, "description": inner["description"]}
+    return request
+
+
+@click.group("batch-v2")
+def command() -> None:
+    """Create, run and follow Batch Processing v2 requests."""
+
+
+@command.command("create", short_help="Create a Batch v2 request.")
+@click.option(
+    "--request",
+    "request",
+    type=_FILE,
+    required=True,
+    help="The Process API request (JSON) that every feature or tile runs.",
+)
+@click.option(
+    "--evalscript", type=_FILE, help="An evalscript file (replaces the request's evalscript)."
+)
+@click.option("--grid", "grid_id", type=int, help="Tiling grid id (with --resolution).")
+@click.option("--resolution", type=float, help="Resolution in the grid's unit.")
+@click.option("--buffer-x", type=int, help="Pixels added left and right of every tile.")
+@click.option("--buffer-y", type=int, help="Pixels added above and below every tile.")
+@click.option("--geopackage", help="s3:// URL of a GeoPackage of features (instead of --grid).")
+@click.option(
+    "--output", "output_url", required=True, help="s3:// folder or template of the results."
+)
+@click.option("--cog", is_flag=True, help="Write cloud-optimised GeoTIFFs.")
+@click.option(
+    "--zarr",
+    "zarr_file",
+    type=_FILE,
+    help="Write one Zarr: a JSON file with arrayParameters (and group, arrayOverrides).",
+)
+@click.option("--iam-role", help="IAM role ARN giving the service access to the bucket(s).")
+@click.option("--access-key", help="S3 access key (with SHC_S3_SECRET_ACCESS_KEY).")
+@click.option(
+    "--secret-access-key",
+    envvar="SHC_S3_SECRET_ACCESS_KEY",
+    show_envvar=True,
+    help="S3 secret key; better given in the environment than on the command line.",
+)
+@click.option("--description", help="Free text.")
+@json_option
+@pass_state
+def create(
+    state: State,
+    request: Path,
+    evalscript: Path | None,
+    grid_id: int | None,
+    resolution: float | None,
+    buffer_x: int | None,
+    buffer_y: int | None,
+    geopackage: str | None,
+    output_url: str,
+    cog: bool,
+    zarr_file: Path | None,
+    iam_role: str | None,
+    access_key: str | None,
+    secret_access_key: str | None,
+    description: str | None,
+    as_json: bool,
+) -> None:
+    """Create a Batch v2 request (status CREATED) and print it with its id. Nothing runs until
+    ``shc batch-v2 analyse`` or ``shc batch-v2 start``. Give --grid with --resolution, or
+    --geopackage; the output is raster files (--cog for COGs) unless --zarr is given."""
+    from sentinelhub_client.batch_v2 import calls
+
+    process_request = read_json_object(request, "--request")
+    if evalscript is not None:
+        process_request["evalscript"] = read_text_file(evalscript, "--evalscript")
+    if (grid_id is None) == (geopackage is None):
+        fail("give either --grid (with --resolution) or --geopackage")
+    if zarr_file is not None and cog:
+        fail("--cog and --zarr exclude each other: Zarr output is not GeoTIFF")
+
+    def location(url: str) -> dict[str, Any]:
+        return calls.s3_specification(url, access_key, secret_access_key, iam_role)
+
+    if grid_id is not None:
+        if resolution is None:
+            fail("--grid needs --resolution")
+        input_ = calls.tiling_grid_input(grid_id, resolution, buffer_x, buffer_y)
+    else:
+        assert geopackage is not None
+        input_ = calls.geopackage_input(location(geopackage))
+    if zarr_file is not None:
+        zarr = read_json_object(zarr_file, "--zarr")
+        output = calls.zarr_output(
+            location(output_url),
+            group=zarr.pop("group", None),
+            array_parameters=zarr.pop("arrayParameters", None),
+            array_overrides=zarr.pop("arrayOverrides", None),
+            **zarr,
+        )
+    else:
+        output = calls.raster_output(location(output_url), cog_output=True if cog else None)
+    with _client(state) as batch:
+        created = batch.create(process_request, input_, output, description=description)
+    emit_object(_description(created.to_dict()), as_json=as_json)
+
+
+@command.command("list", short_help="The Batch v2 requests.")
+@click.option("--search", help="Only requests matching these words.")
+@click.option("--sort", help="created, created:desc, status or status:desc.")
+@click.option("--user-id", help="Only the requests of this user.")
+@max_items_option
+@json_option
+@pass_state
+def list_(
+    state: State,
+    search: str | None,
+    sort: str | None,
+    user_id: str | None,
+    max_items: int | None,
+    as_json: bool,
+) -> None:
+    """The Batch v2 requests (streamed page by page: JSON lines with --json)."""
+    with _client(state) as batch:
+        requests = batch.iter_requests(user_id, search, sort, max_items=max_items)
+        emit_rows((r.to_dict() for r in requests), REQUEST_COLUMNS, as_json=as_json)
+
+
+@command.command("status")
+@click.argument("request_id")
+@json_option
+@pass_state
+def status(state: State, request_id: str, as_json: bool) -> None:
+    """One Batch v2 request, as it is now."""
+    with _client(state) as batch:
+        emit_object(_description(batch.get_request(request_id).to_dict()), as_json=as_json)
+
+
+@command.command("describe", short_help="Change the description of a request.")
+@click.argument("request_id")
+@click.argument("description")
+@pass_state
+def describe(state: State, request_id: str, description: str) -> None:
+    """Change the description of REQUEST_ID (the only member that can change)."""
+    with _client(state) as batch:
+        batch.update_request(request_id, description)
+    click.echo(f"updated {request_id}")
+
+
+def _action(name: str, method: str, done: str, help_text: str) -> None:
+    short = help_text.split(":")[0].split(" (")[0].rstrip(".") + "."
+
+    @command.command(name, help=help_text, short_help=short)
+    @click.argument("request_id")
+    @pass_state
+    def action(state: State, request_id: str) -> None:
+        with _client(state) as batch:
+            getattr(batch, method)(request_id)
+        click.echo(f"{done} {request_id}")
+
+
+_action(
+    "analyse",
+    "start_analysis",
+    "analysing",
+    "Start the analysis of REQUEST_ID (follow it with shc batch-v2 watch --analysis).",
+)
+_action(
+    "start",
+    "start_job",
+    "started",
+    "Start processing REQUEST_ID (analysing it first if it was not); follow it with shc "
+    "batch-v2 watch.",
+)
+_action("stop", "stop_job", "stopped", "Stop REQUEST_ID while it is analysed or processed.")
+
+
+@command.command("watch", short_help="Wait for a request's job (or analysis) to end.")
+@click.argument("request_id")
+@click.option(
+    "--analysis", is_flag=True, help="Wait for the analysis only (ANALYSIS_DONE or later)."
+)
+@click.option(
+    "--interval", type=float, default=30.0, show_default=True, help="Seconds between polls."
+)
+@click.option(
+    "--timeout", type=float, default=None, help="Seconds in all (default: no limit; Ctrl-C stops)."
+)
+@json_option
+@pass_state
+def watch(
+    state: State,
+    request_id: str,
+    analysis: bool,
+    interval: float,
+    timeout: float | None,
+    as_json: bool,
+) -> None:
+    """Wait until the job of REQUEST_ID ends and print the request; a bar of its completion
+    shows on standard error when it is a terminal. Exit code 0 when it is DONE (or, with
+    --analysis, analysed), 1 when it ended FAILED or STOPPED or the wait timed out."""
+    with _client(state) as batch:
+        if analysis:
+            final = batch.wait_for_analysis(request_id, interval=interval, timeout=timeout)
+        else:
+            final = batch.wait_for_job(
+                request_id, interval=interval, timeout=timeout, progress=show_progress()
+            )
+    emit_object(_description(final.to_dict()), as_json=as_json)
+    if final.status is not None and final.status.value == "STOPPED":
+        reason = final.stopped_status_reason
+        fail(f"Batch v2 request {request_id} STOPPED ({reason.value if reason else 'no reason'})")
+
+
+@command.command("grids", short_help="The tiling grids, or one of them.")
+@click.argument("grid_id", required=False, type=int)
+@json_option
+@pass_state
+def grids(state: State, grid_id: int | None, as_json: bool) -> None:
+    """The tiling grids (ids, names, tile sizes and resolutions), or the one of GRID_ID."""
+    with _client(state) as batch:
+        if grid_id is not None:
+            emit_object(batch.get_tiling_grid(grid_id).to_dict(), as_json=as_json)
+            return
+        emit_rows((g.to_dict() for g in batch.iter_tiling_grids()), GRID_COLUMNS, as_json=as_json)

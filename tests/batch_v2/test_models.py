@@ -170,3 +170,14 @@ def test_raster_output_refuses_collections_without_cogs() -> None:
     with pytest.raises(SentinelHubValidationError) as caught:
         raster_output(s3, overwrite="yes")  # type: ignore[arg-type]
     assert caught.value.field == "overwrite"
+
+
+def test_repr_never_shows_an_echoed_secret() -> None:
+    wire = request_json()
+    wire["request"]["output"] = {
+        "type": "raster",
+        "delivery": {"s3": {"url": "s3://b/o", "accessKey": "AK", "secretAccessKey": "echoed"}},
+    }
+    model = BatchProcessRequest.from_dict(wire)
+    assert "echoed" not in repr(model)
+    assert "echoed" not in str(model)

@@ -195,3 +195,16 @@ def test_grids(mocked: MockedShc, api: respx.MockRouter) -> None:
     api.get(f"{BATCH}/tilinggrids/3").respond(json=grid)
     assert column(mocked("batch-v2", "grids").stdout, "name") == ["LAEA 100km"]
     assert json.loads(mocked("batch-v2", "grids", "3", "--json").stdout) == grid
+
+
+def test_status_masks_an_echoed_secret(mocked: MockedShc, api: respx.MockRouter) -> None:
+    echoed = request_json()
+    echoed["request"]["output"] = {
+        "type": "raster",
+        "delivery": {"s3": {"url": "s3://b/o", "accessKey": "AK", "secretAccessKey": "echoed-key"}},
+    }
+    api.get(PROCESS).respond(json=echoed)
+    for extra in ([], ["--json"]):
+        shown = mocked("batch-v2", "status", REQUEST_ID, *extra)
+        assert "echoed-key" not in shown.stdout
+        assert "AK" in shown.stdout

@@ -38,11 +38,15 @@ def _client(state: State) -> BatchProcessClient:
 
 
 def _description(request: dict[str, Any]) -> dict[str, Any]:
-    """The request for display: its description lifted to the top."""
-    inner = request.get("request")
+    """The request for display: its description lifted to the top, and the S3 secret keys the
+    service may echo in ``request`` masked."""
+    from sentinelhub_client.process.builders import _masked
+
+    shown: dict[str, Any] = _masked(request)
+    inner = shown.get("request")
     if isinstance(inner, dict) and "description" in inner:
-        return {**request, "description": inner["description"]}
-    return request
+        return {**shown, "description": inner["description"]}
+    return shown
 
 
 @click.group("batch-v2")

@@ -181,3 +181,37 @@ def test_repr_never_shows_an_echoed_secret() -> None:
     model = BatchProcessRequest.from_dict(wire)
     assert "echoed" not in repr(model)
     assert "echoed" not in str(model)
+
+
+_FLAG = st.none() | st.booleans()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    grid=st.integers(min_value=0, max_value=2**40),
+    resolution=st.floats(min_value=1e-6, max_value=1e6),
+    buffers=st.tuples(st.none() | st.integers(0, 500), st.none() | st.integers(0, 500)),
+    flags=st.tuples(_FLAG, _FLAG, _FLAG),
+    levels=st.none() | st.lists(st.integers(2, 64), max_size=4),
+)
+def test_any_valid_arguments_build_bodies_the_spec_accepts(
+    grid: int,
+    resolution: float,
+    buffers: tuple[int | None, int | None],
+    flags: tuple[bool | None, bool | None, bool | None],
+    levels: list[int] | None,
+) -> None:
+    grid_input = tiling_grid_input(grid, resolution, *buffers)
+    conforms(grid_input, "BatchV2TilingGridInput")
+    assert grid_input["id"] == grid
+    assert ("bufferX" in grid_input) == (buffers[0] is not None)
+    overwrite, skip, cog = flags
+    output = raster_output(
+        s3_specification("s3://b/<requestId>/<tileName>.<format>", iam_role_arn="r"),
+        overwrite=overwrite,
+        skip_existing=skip,
+        cog_output=cog,
+        cog_parameters=None if levels is None else {"overviewLevels": levels},
+    )
+    conforms(output, "BatchV2RasterOutput")
+    assert output.get("cogOutput") == cog

@@ -208,3 +208,30 @@ def test_status_masks_an_echoed_secret(mocked: MockedShc, api: respx.MockRouter)
         shown = mocked("batch-v2", "status", REQUEST_ID, *extra)
         assert "echoed-key" not in shown.stdout
         assert "AK" in shown.stdout
+
+
+def test_features_reads_a_status_database(mocked: MockedShc, tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "status.sqlite"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE features (id INTEGER, name TEXT, status TEXT, error TEXT)")
+        connection.executemany(
+            "INSERT INTO features VALUES (?, ?, ?, ?)",
+            [(1, "a", "DONE", None), (2, "b", "FAILED", "no data"), (3, "c", "DONE", None)],
+        )
+    connection.close()
+    assert json.loads(mocked("batch-v2", "features", str(path), "--counts", "--json").stdout) == {
+        "DONE": 2,
+        "FAILED": 1,
+    }
+    failed = mocked("batch-v2", "features", str(path), "--status", "failed")
+    assert column(failed.stdout, "name") == ["b"]
+    assert column(failed.stdout, "error") == ["no data"]
+    lines = mocked("batch-v2", "features", str(path), "--json", "--max-items", "2").stdout
+    assert [json.loads(line)["name"] for line in lines.splitlines()] == ["a", "b"]
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"x" * 200)
+    result = mocked("batch-v2", "features", str(bad), ok=False)
+    assert result.exit_code == 1
+    assert "not a SQLite database" in result.stderr

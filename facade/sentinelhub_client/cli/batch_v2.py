@@ -266,3 +266,29 @@ def grids(state: State, grid_id: int | None, as_json: bool) -> None:
             emit_object(batch.get_tiling_grid(grid_id).to_dict(), as_json=as_json)
             return
         emit_rows((g.to_dict() for g in batch.iter_tiling_grids()), GRID_COLUMNS, as_json=as_json)
+
+
+@command.command("features", short_help="Read a job's status database (a downloaded file).")
+@click.argument("database", type=_FILE)
+@click.option("--status", help="Only the features in this status (DONE, FAILED, ...).")
+@click.option("--counts", is_flag=True, help="Only how many features are in each status.")
+@max_items_option
+@json_option
+def features(
+    database: Path, status: str | None, counts: bool, max_items: int | None, as_json: bool
+) -> None:
+    """The features (or tiles) of a Batch v2 job and their statuses, from the SQLite status
+    database the job writes into its bucket (download it first)."""
+    from itertools import islice
+
+    from sentinelhub_client.batch_v2.statusdb import StatusDatabase
+
+    with StatusDatabase.open(database) as db:
+        if counts:
+            emit_object(db.counts(), as_json=as_json)
+            return
+        rows = (
+            {"id": f.id, "name": f.name, "status": f.status, "error": f.error, **f.other}
+            for f in db.features(status)
+        )
+        emit_rows(islice(rows, max_items), ("id", "name", "status", "error"), as_json=as_json)

@@ -12,7 +12,9 @@ from sentinelhub_client.batch_v2 import FeatureStatus, StatusDatabase
 
 def make_db(path: Path, table: str = "features", error_column: str = "error") -> Path:
     with sqlite3.connect(path) as connection:
-        connection.execute("CREATE TABLE meta (key TEXT, value TEXT)")
+        # A summary table with its own status column, as the emulator writes: not the features.
+        connection.execute("CREATE TABLE job (request_id TEXT, status TEXT, cost_pu REAL)")
+        connection.execute("INSERT INTO job VALUES ('r-1', 'PROCESSING', 1.5)")
         connection.execute(
             f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, name TEXT, status TEXT, "
             f"{error_column} TEXT, cost REAL)"
@@ -44,6 +46,7 @@ def test_counts_features_and_failures_from_a_file(tmp_path: Path) -> None:
         every = list(db.features())
         assert [f.name for f in every] == ["33UVP_0_0", "33UVP_0_1", "33UVP_1_0", "33UVP_1_1"]
         assert every[1].error is None  # an empty error is no error
+        assert db.job() == {"request_id": "r-1", "status": "PROCESSING", "cost_pu": 1.5}
 
 
 def test_reads_bytes_and_other_layouts(tmp_path: Path) -> None:

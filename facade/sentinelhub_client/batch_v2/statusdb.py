@@ -13,7 +13,9 @@ or from its bytes, without I/O beyond the file::
 The provider does not publish the layout, so the reader does not insist on one: the features are
 the rows of the table that has a ``status`` column (a table named ``features`` or ``tiles`` first
 when several have one); ``id``, ``name``, ``status`` and ``error`` (or ``error_message``) are read
-when present, every other column lands in `FeatureStatus.other`.
+when present, every other column lands in `FeatureStatus.other`. A one-row ``job`` table, when
+there is one, is the job's summary (`StatusDatabase.job`). The emulator writes
+``<folder>/<requestId>/execution.sqlite`` this way (see the emulator's docs, "Batch v2").
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from sentinelhub_client._core.errors import SentinelHubValidationError
 
 __all__ = ["FeatureStatus", "StatusDatabase"]
 
-_PREFERRED = ("features", "feature", "tiles", "tile")
+_PREFERRED = ("features", "feature", "tiles", "tile", "execution")
 _ERROR_COLUMNS = ("error", "error_message", "errorMessage")
 _NAME_COLUMNS = ("name", "tile_name", "tileName", "identifier")
 
@@ -185,6 +187,17 @@ class StatusDatabase:
             "GROUP BY upper(status) ORDER BY count(*) DESC, upper(status)"
         ).fetchall()
         return {str(status): int(count) for status, count in rows}
+
+    def job(self) -> dict[str, Any] | None:
+        """The job's summary row (``status``, ``completion_percentage``, ...) from a one-row
+        ``job`` table, or None when the database has none."""
+        if "job" not in self.tables():
+            return None
+        cursor = self._connection.execute('SELECT * FROM "job" LIMIT 1')
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cursor.description], row, strict=True))
 
     @property
     def total(self) -> int:

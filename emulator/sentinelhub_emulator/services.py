@@ -25,6 +25,7 @@ from dataclasses import replace
 
 from sentinelhub_emulator.batch.service import ADMIN_SERVICE as BATCH_ADMIN
 from sentinelhub_emulator.batch.service import SERVICE as BATCH
+from sentinelhub_emulator.batch_v2.service import SERVICE as BATCH_V2
 from sentinelhub_emulator.byoc.service import SERVICE as BYOC
 from sentinelhub_emulator.core.service import Service
 from sentinelhub_emulator.process.service import SERVICE as PROCESS
@@ -36,4 +37,5 @@ SERVICES: tuple[Service, ...] = (
     replace(PROCESS, title="Process and Async Process (evalscripts run in V8)"),
     replace(BATCH, title="Batch Processing v1"),
     replace(BATCH_ADMIN, title="Batch fault injection (admin token)"),
+    replace(BATCH_V2, title="Batch Processing v2"),
 )

@@ -1,0 +1,208 @@
+"""The Batch Processing v2 API, relative to ``/api/v2/batch``.
+
+Every route needs a bearer token. Requests belong to the account of the client that created
+them; another account gets 403 ``COMMON_INSUFFICIENT_PERMISSIONS``. Requests and grids answer
+unwrapped, lists as ``{"data": [...], "links": {...}}``. Illegal actions are 409.
+"""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
+
+from sentinelhub_emulator.batch.grids import GRIDS, TilingGrid, TooManyTilesError
+from sentinelhub_emulator.byoc.records import Page
+from sentinelhub_emulator.core.auth import authenticated
+from sentinelhub_emulator.core.context import context_of
+from sentinelhub_emulator.core.errors import (
+    BAD_PAYLOAD,
+    INSUFFICIENT_PERMISSIONS,
+    ApiError,
+    bad_payload,
+    not_found,
+)
+from sentinelhub_emulator.core.pagination import page_links, page_response, parse_page
+from sentinelhub_emulator.core.params import json_body, path_uuid
+from sentinelhub_emulator.core.routing import resource
+from sentinelhub_emulator.core.tokens import Principal
+
+from .parsing import parse_request
+from .scheduler import MAX_TILES, BatchV2Service
+from .store import RequestRecord, to_wire
+
+__all__ = ["NAME", "routes"]
+
+NAME = "batch-v2"
+_SORTS = {
+    "created": (False, False),
+    "created:asc": (False, False),
+    "created:desc": (True, False),
+    "status": (False, True),
+    "status:asc": (False, True),
+    "status:desc": (True, True),
+}
+_INT64 = 2**63 - 1
+
+
+def _service(request: Request) -> BatchV2Service:
+    return context_of(request).state(NAME, BatchV2Service)
+
+
+def _owned(request: Request, principal: Principal) -> tuple[BatchV2Service, RequestRecord]:
+    service = _service(request)
+    request_id = path_uuid(request, "requestId")
+    record = service.store.get_request(request_id)
+    if record is None:
+        raise not_found(f"Batch request {request_id}")
+    if record.account_id != principal.account_id:
+        raise ApiError(
+            403, f"You do not have access to batch request {request_id}.", INSUFFICIENT_PERMISSIONS
+        )
+    return service, record
+
+
+def _wire(service: BatchV2Service, record: RequestRecord) -> dict[str, object]:
+    return to_wire(record, service.store.progress(record.id))
+
+
+@authenticated
+async def create_request(request: Request, principal: Principal) -> Response:
+    service = _service(request)
+    body = await json_body(request, "BatchV2ProcessRequest")
+    parsed = parse_request(body, service.context.settings).parsed
+    try:
+        await run_in_threadpool(parsed.tiles, MAX_TILES)
+    except TooManyTilesError as exc:
+        raise bad_payload(
+            "processRequest->input->bounds",
+            f"{exc}; the emulator processes at most {MAX_TILES} tiles per request",
+        ) from None
+    stored = {k: v for k, v in body.items() if k != "description"}
+    record = service.store.create_request(
+        account_id=principal.account_id, body=stored, description=body.get("description")
+    )
+    return JSONResponse(_wire(service, record), status_code=201)
+
+
+@authenticated
+async def list_requests(request: Request, principal: Principal) -> Response:
+    service = _service(request)
+    count, after = parse_page(request)
+    sort = request.query_params.get("sort") or "created"
+    if sort not in _SORTS:
+        raise bad_payload("sort", f"must be one of {', '.join(_SORTS)}")
+    user = request.query_params.get("userid")
+    descending, by_status = _SORTS[sort]
+    if user and user != principal.account_id:
+        page: Page[RequestRecord] = Page([], None)
+    else:
+        page = service.store.list_requests(
+            principal.account_id,
+            count=count,
+            after=after,
+            descending=descending,
+            by_status=by_status,
+            search=request.query_params.get("search") or None,
+        )
+    return JSONResponse(
+        {
+            "data": [_wire(service, item) for item in page.items],
+            "links": page_links(request, after, page.next_after),
+        }
+    )
+
+
+@authenticated
+async def get_request(request: Request, principal: Principal) -> Response:
+    service, record = _owned(request, principal)
+    return JSONResponse(_wire(service, record))
+
+
+@authenticated
+async def update_request(request: Request, principal: Principal) -> Response:
+    service, record = _owned(request, principal)
+    body = await json_body(request, "BatchV2RequestUpdate")
+    unknown = sorted(set(body) - {"description"})
+    if unknown:
+        raise bad_payload(unknown[0], "only description can be changed")
+    if record.status in ("ANALYSING", "PROCESSING"):
+        raise ApiError(
+            409,
+            f"Batch request {record.id} is {record.status}; it can be changed only while it is "
+            "neither analysing nor processing.",
+            BAD_PAYLOAD,
+        )
+    service.store.update_description(record.id, body.get("description"))
+    updated = service.store.get_request(record.id)
+    assert updated is not None
+    answer = dict(updated.body)
+    if updated.description is not None:
+        answer["description"] = updated.description
+    return JSONResponse(answer)
+
+
+@authenticated
+async def analyse(request: Request, principal: Principal) -> Response:
+    service, record = _owned(request, principal)
+    service.analyse(record)
+    return Response(status_code=204)
+
+
+@authenticated
+async def start(request: Request, principal: Principal) -> Response:
+    service, record = _owned(request, principal)
+    service.start_request(record)
+    return Response(status_code=204)
+
+
+@authenticated
+async def stop(request: Request, principal: Principal) -> Response:
+    service, record = _owned(request, principal)
+    service.stop_request(record)
+    return Response(status_code=204)
+
+
+def _grid_id(request: Request) -> int:
+    raw = str(request.path_params["gridId"])
+    try:
+        value = int(raw)
+    except ValueError:
+        raise bad_payload("gridId", f"{raw!r} is not an integer") from None
+    if not -_INT64 <= value <= _INT64:
+        raise bad_payload("gridId", "is out of range")
+    return value
+
+
+@authenticated
+async def list_grids(request: Request, principal: Principal) -> Response:
+    count, after = parse_page(request)
+    grids = [g for g in sorted(GRIDS.values(), key=lambda g: g.id) if after is None or g.id > after]
+    page: Page[TilingGrid] = Page(
+        grids[:count], grids[count - 1].id if len(grids) > count else None
+    )
+    return page_response(request, after, page)
+
+
+@authenticated
+async def get_grid(request: Request, principal: Principal) -> Response:
+    grid_id = _grid_id(request)
+    grid = GRIDS.get(grid_id)
+    if grid is None:
+        raise not_found(f"Tiling grid {grid_id}")
+    return JSONResponse(grid.to_wire())
+
+
+def routes() -> list[BaseRoute]:
+    """The Batch v2 routes, relative to ``/api/v2/batch``."""
+    one = "/process/{requestId}"
+    return [
+        resource("/process", {"POST": create_request, "GET": list_requests}),
+        resource(one, {"GET": get_request, "PUT": update_request}),
+        resource(one + "/analyse", {"POST": analyse}),
+        resource(one + "/start", {"POST": start}),
+        resource(one + "/stop", {"POST": stop}),
+        resource("/tilinggrids", {"GET": list_grids}),
+        resource("/tilinggrids/{gridId}", {"GET": get_grid}),
+    ]

@@ -1,0 +1,452 @@
+"""The Batch v2 state machine and its workers.
+
+`BatchV2Service` is what the server starts and stops::
+
+    service = BatchV2Service(context, db)   # applies SCHEMA
+    service.start()                         # re-queues interrupted tiles, starts the dispatcher
+    service.stop()                          # stops it (tiles in flight finish or are re-queued)
+
+Request states::
+
+    CREATED --analyse--> ANALYSING (userAction ANALYSE) --(worker)--> ANALYSIS_DONE
+    CREATED --start--> ANALYSING (userAction START) --(worker)--> PROCESSING
+    ANALYSIS_DONE --start--> PROCESSING --(worker)--> DONE | FAILED
+    ANALYSING | PROCESSING --stop--> STOPPED (stoppedStatusReason USER_ACTION)
+
+Any other action is a 409 ``COMMON_BAD_PAYLOAD`` that says which states allow it. A failed
+analysis ends FAILED with ``error``. A job ends DONE when at least one tile was written (``error``
+counts the failed ones) and FAILED when every tile failed. Finished tiles of a stopped job stay
+where they were written.
+
+Tiles are rendered and written by Batch v1's ``processing`` module (the Process engine, in
+chunks, GeoTIFF or COG, atomically) by a bounded pool. On start, tiles a crash left PROCESSING
+are scheduled again and requests left ANALYSING are analysed again, so a job caught mid-way by a
+kill resumes. The status database and the manifest (`statusdb`) are written into the bucket.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+from rasterio.io import MemoryFile
+
+from sentinelhub_emulator.batch.grids import TooManyTilesError
+from sentinelhub_emulator.batch.processing import (
+    Renderer,
+    RenderFailure,
+    engine_request,
+    output_paths,
+    render_tile,
+    tile_cost,
+    write_outputs,
+)
+from sentinelhub_emulator.core.context import EmulatorContext
+from sentinelhub_emulator.core.db import Database
+from sentinelhub_emulator.core.errors import BAD_PAYLOAD, ApiError
+from sentinelhub_emulator.core.lifecycle import Workers
+from sentinelhub_emulator.process import engine
+from sentinelhub_emulator.process.formats import is_geotiff
+
+from .parsing import ParsedV2, parse_stored
+from .statusdb import STATUS_INTERVAL, write_manifest, write_status
+from .store import BatchV2Store, RequestRecord, TileRecord
+
+__all__ = ["MAX_TILES", "BatchV2Options", "BatchV2Service"]
+
+logger = logging.getLogger(__name__)
+
+#: Most tiles one request may have in the emulator.
+MAX_TILES = 2000
+_PROBE_PX = 16
+INTERNAL_ERROR = "The emulator failed on an internal error; see its log."
+
+
+class BatchV2Options:
+    """Settings of the service: worker threads, a step delay (tests watch the states)."""
+
+    def __init__(
+        self, workers: int = 2, step_delay: float = 0.0, poll_interval: float = 0.2
+    ) -> None:
+        self.workers = workers
+        self.step_delay = step_delay
+        self.poll_interval = poll_interval
+
+
+class AnalysisFailure(Exception):
+    """The request cannot run; the message becomes its ``error``."""
+
+
+def _conflict(message: str) -> ApiError:
+    return ApiError(409, message, BAD_PAYLOAD)
+
+
+class BatchV2Service:
+    """The Batch v2 service of one emulator."""
+
+    def __init__(
+        self,
+        context: EmulatorContext,
+        db: Database,
+        options: BatchV2Options | None = None,
+        *,
+        renderer: Renderer | None = None,
+    ) -> None:
+        self.context = context
+        self.options = options or BatchV2Options()
+        self.store = BatchV2Store(db)
+        self.store.create_schema()
+        self._renderer = renderer
+        self._lock = threading.Lock()
+        self._busy_requests: set[str] = set()
+        self._busy_tiles: set[tuple[str, int]] = set()
+        self._status_written: dict[str, float] = {}
+        self._wake = threading.Event()
+        self._dispatcher = Workers(
+            "sentinelhub-emulator-batch-v2-dispatch", "the batch v2 dispatcher", log=logger
+        )
+        self._pool: ThreadPoolExecutor | None = None
+
+    # ------------------------------------------------------------------ life cycle
+
+    def start(self) -> None:
+        self._pool = ThreadPoolExecutor(
+            max_workers=max(1, self.options.workers),
+            thread_name_prefix="sentinelhub-emulator-batch-v2",
+        )
+        self._dispatcher.start(
+            self._run,
+            numbered=False,
+            requeue=self.store.requeue_interrupted,
+            requeued="re-scheduled %d batch v2 tile(s) an earlier run left unfinished",
+        )
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._dispatcher.signal_stop()
+        self._wake.set()
+        self._dispatcher.join(timeout)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def set_renderer(self, renderer: Renderer | None) -> None:
+        """Render with ``renderer`` instead of the Process engine (None: the engine)."""
+        self._renderer = renderer
+
+    def renderer(self) -> Renderer:
+        return self._renderer or engine.render
+
+    def set_step_delay(self, seconds: float) -> None:
+        """Seconds spent before each tile and each analysis (tests watch the states)."""
+        self.options.step_delay = seconds
+
+    # ------------------------------------------------------------------ user actions
+
+    def analyse(self, request: RequestRecord) -> None:
+        if request.status != "CREATED":
+            raise _conflict(
+                f"Only requests with status CREATED can be analysed; this one is {request.status}."
+            )
+        if not self.store.set_action(
+            request.id, expected_status="CREATED", status="ANALYSING", user_action="ANALYSE"
+        ):
+            raise _conflict("The request changed meanwhile; read it again.")
+        self.wake()
+
+    def start_request(self, request: RequestRecord) -> None:
+        status = request.status
+        if status in ("CREATED", "ANALYSING", "ANALYSIS_DONE"):
+            parse_stored(request.body, self.context.settings).parsed.check_renderable()
+        if status == "CREATED":
+            changed = self.store.set_action(
+                request.id, expected_status="CREATED", status="ANALYSING", user_action="START"
+            )
+        elif status == "ANALYSING" and request.user_action != "START":
+            changed = self.store.set_action(
+                request.id, expected_status="ANALYSING", status="ANALYSING", user_action="START"
+            )
+        elif status == "ANALYSIS_DONE":
+            changed = self.store.start_processing(request.id)
+            if changed:
+                self._write_status(request.id, force=True)
+        else:
+            raise _conflict(
+                "Only requests with status CREATED, ANALYSING (not already starting) or "
+                f"ANALYSIS_DONE can be started; this one is {status}. Create a new request to "
+                "run it again."
+            )
+        if not changed:
+            raise _conflict("The request changed meanwhile; read it again.")
+        self.wake()
+
+    def stop_request(self, request: RequestRecord) -> None:
+        if request.status not in ("ANALYSING", "PROCESSING"):
+            raise _conflict(
+                "Only requests with status ANALYSING or PROCESSING can be stopped; this one is "
+                f"{request.status}."
+            )
+        if not self.store.stop(request.id, expected_status=request.status):
+            raise _conflict("The request changed meanwhile; read it again.")
+        if request.status == "PROCESSING":
+            self._write_status(request.id, force=True)
+
+    # ------------------------------------------------------------------ dispatching
+
+    def _run(self) -> None:
+        while not self._dispatcher.stopping:
+            try:
+                self._dispatch()
+            except Exception:
+                logger.exception("the batch v2 dispatcher hit an unexpected error; it carries on")
+            self._wake.wait(self.options.poll_interval)
+            self._wake.clear()
+
+    def _submit(self, job: Any, *args: Any) -> bool:
+        pool = self._pool
+        if pool is None or self._dispatcher.stopping:
+            return False
+        try:
+            pool.submit(job, *args)
+        except RuntimeError:  # shut down meanwhile
+            return False
+        return True
+
+    def _dispatch(self) -> None:
+        for request in self.store.requests_in("ANALYSING"):
+            with self._lock:
+                if request.id in self._busy_requests:
+                    continue
+                self._busy_requests.add(request.id)
+            if not self._submit(self._analysis_job, request.id):
+                with self._lock:
+                    self._busy_requests.discard(request.id)
+        for request in self.store.requests_in("PROCESSING"):
+            self._finish_if_complete(request.id)
+        with self._lock:
+            free = max(0, 2 * max(1, self.options.workers) - len(self._busy_tiles))
+            busy = set(self._busy_tiles)
+        if free == 0:
+            return
+        for tile in self.store.scheduled_tiles(free, busy):
+            key = (tile.request_id, tile.id)
+            with self._lock:
+                self._busy_tiles.add(key)
+            if not self._submit(self._tile_job, tile):
+                with self._lock:
+                    self._busy_tiles.discard(key)
+
+    def _pause(self) -> bool:
+        return self._dispatcher.pause(self.options.step_delay)
+
+    # ------------------------------------------------------------------ status database
+
+    def _write_status(
+        self, request_id: str, *, force: bool = False, as_status: str | None = None
+    ) -> None:
+        now = time.monotonic()
+        with self._lock:
+            last = self._status_written.get(request_id)
+            if not force and last is not None and now - last < STATUS_INTERVAL:
+                return
+            self._status_written[request_id] = now
+        request = self.store.get_request(request_id)
+        if request is None:
+            return
+        if as_status is not None:
+            request = replace(request, status=as_status)
+        try:
+            parsed = parse_stored(request.body, self.context.settings)
+            write_status(
+                self.context.settings,
+                parsed.bucket,
+                parsed.root,
+                request,
+                self.store.all_tiles(request_id),
+                self.store.progress(request_id),
+            )
+        except Exception:
+            logger.exception("writing the status database of %s failed", request_id)
+
+    def _finish_if_complete(self, request_id: str) -> None:
+        """End a job with no tile left; its last status database is written first, so that
+        it is in the bucket once the request reads DONE or FAILED."""
+        completion = self.store.completion(request_id)
+        if completion is None:
+            return
+        status, error = completion
+        self._write_status(request_id, force=True, as_status=status)
+        self.store.finish(request_id, status, error)
+
+    # ------------------------------------------------------------------ analysis
+
+    def _analysis_job(self, request_id: str) -> None:
+        try:
+            request = self.store.get_request(request_id)
+            if request is None or request.status != "ANALYSING" or not self._pause():
+                return
+            try:
+                self._analyse(request)
+            except AnalysisFailure as failure:
+                self.store.set_status(
+                    request_id, expected="ANALYSING", status="FAILED", error=str(failure)
+                )
+            except ApiError as error:
+                self.store.set_status(
+                    request_id, expected="ANALYSING", status="FAILED", error=error.message
+                )
+            except Exception:
+                logger.exception("analysing batch v2 request %s failed unexpectedly", request_id)
+                self.store.set_status(
+                    request_id, expected="ANALYSING", status="FAILED", error=INTERNAL_ERROR
+                )
+        finally:
+            with self._lock:
+                self._busy_requests.discard(request_id)
+            self.wake()
+
+    def _analyse(self, request: RequestRecord) -> None:
+        settings = self.context.settings
+        v2 = parse_stored(request.body, settings)
+        parsed = v2.parsed
+        try:
+            tiles = parsed.tiles(MAX_TILES)
+        except TooManyTilesError as exc:
+            raise AnalysisFailure(f"The request is too large for the emulator: {exc}.") from None
+        if not tiles:
+            raise AnalysisFailure(
+                f"The area of interest covers no tile of grid {parsed.grid.id} (latitudes "
+                f"{-parsed.grid.latitude_limit:g} to {parsed.grid.latitude_limit:g})."
+            )
+        west, south, east, north = tiles[0].bounds()
+        bands, floating = self._probe(request, v2, tiles[0].epsg, (west, south, east, north))
+        if not parsed.overwrite and not parsed.skip_existing:
+            for tile in tiles:
+                paths = output_paths(settings, request.id, tile.name, tile.id, parsed.outputs)
+                if any(p.exists() for p in paths.values()):
+                    raise AnalysisFailure(
+                        f"Output files already exist (tile {tile.name}); set output.overwrite or "
+                        "output.skipExisting, or write somewhere else."
+                    )
+        width, height = parsed.tile_size_px
+        cost = tile_cost(width, height, bands, floating)
+        write_manifest(settings, v2.bucket, v2.root, request.id, tiles, parsed.raster_size_px)
+        if not self.store.finish_analysis(request.id, ((tile, cost) for tile in tiles)):
+            logger.info("batch v2 request %s changed during its analysis", request.id)
+            return
+        current = self.store.get_request(request.id)
+        if current is not None and current.status == "PROCESSING":
+            self._write_status(request.id, force=True)
+
+    def _probe(
+        self,
+        request: RequestRecord,
+        v2: ParsedV2,
+        epsg: int,
+        bounds: tuple[float, float, float, float],
+    ) -> tuple[int, bool]:
+        """Run the evalscript on a few pixels: (TIFF bands, floating). The engine's 400 fails
+        the analysis."""
+        body = engine_request(request.body["processRequest"], epsg, bounds, _PROBE_PX, _PROBE_PX)
+        result = self.renderer()(self.context, request.account_id, body)
+        by_id = {o.identifier: o for o in result.outputs}
+        bands, floating = 0, False
+        for spec in v2.parsed.outputs:
+            rendered = by_id.get(spec.identifier)
+            if rendered is None:
+                raise AnalysisFailure(
+                    f"The evalscript gives no output {spec.identifier!r} (it gives "
+                    f"{', '.join(sorted(by_id)) or 'none'}); match processRequest.output.responses "
+                    "to its setup()."
+                )
+            if not is_geotiff(spec.mime_type):
+                continue
+            try:
+                with MemoryFile(bytes(rendered.data)) as memory, memory.open() as dataset:
+                    count, dtype = dataset.count, dataset.dtypes[0]
+            except Exception:
+                raise AnalysisFailure(f"Output {spec.identifier!r} is not a TIFF.") from None
+            bands += count
+            floating = floating or np.dtype(dtype).kind == "f"
+        return bands, floating
+
+    # ------------------------------------------------------------------ tiles
+
+    def _tile_job(self, tile: TileRecord) -> None:
+        try:
+            self._process_tile(tile)
+        except Exception:
+            logger.exception("batch v2 tile %s of %s failed unexpectedly", tile.id, tile.request_id)
+            for expected in ("PROCESSING", "SCHEDULED"):
+                self.store.advance_tile(
+                    tile, expected=expected, status="FAILED", error=INTERNAL_ERROR
+                )
+        finally:
+            with self._lock:
+                self._busy_tiles.discard((tile.request_id, tile.id))
+            self._finish_if_complete(tile.request_id)
+            self._write_status(tile.request_id)
+            self.wake()
+
+    def _process_tile(self, tile: TileRecord) -> None:
+        if not self._pause():
+            return
+        if not self.store.advance_tile(tile, expected="SCHEDULED", status="PROCESSING"):
+            return
+        request = self.store.get_request(tile.request_id)
+        if request is None or request.status != "PROCESSING":
+            return
+        error, cost = self._render_and_write(request, tile)
+        if self._dispatcher.stopping:
+            return  # scheduled again at the next start
+        if error is None:
+            self.store.advance_tile(tile, expected="PROCESSING", status="DONE", cost=cost)
+        else:
+            self.store.advance_tile(tile, expected="PROCESSING", status="FAILED", error=error)
+
+    def _render_and_write(
+        self, request: RequestRecord, tile: TileRecord
+    ) -> tuple[str | None, float | None]:
+        """(error or None, cost)."""
+        settings = self.context.settings
+        v1_tile = tile.as_v1()
+        try:
+            parsed = parse_stored(request.body, settings).parsed
+            paths = output_paths(settings, request.id, tile.name, tile.id, parsed.outputs)
+        except (ApiError, RenderFailure) as exc:
+            return str(exc), None
+        if parsed.skip_existing and all(p.exists() for p in paths.values()):
+            return None, 0.0
+        try:
+            raster = render_tile(
+                self.renderer(),
+                self.context,
+                request.account_id,
+                request.body["processRequest"],
+                v1_tile,
+                parsed,
+            )
+        except ApiError as error:
+            return error.message, None
+        except RenderFailure as failure:
+            return str(failure), None
+        current = self.store.get_request(request.id)
+        if self._dispatcher.stopping or current is None or current.status != "PROCESSING":
+            return "The request was stopped.", None
+        try:
+            write_outputs(raster, paths, v1_tile, parsed)
+        except RenderFailure as failure:
+            return str(failure), None
+        except OSError as exc:
+            return f"Writing the outputs failed ({exc.strerror or exc}).", None
+        width, height = parsed.tile_size_px
+        bands = sum(count for count, _ in raster.bands.values())
+        floating = any(np.dtype(dtype).kind == "f" for _, dtype in raster.bands.values())
+        return None, tile_cost(width, height, bands, floating)

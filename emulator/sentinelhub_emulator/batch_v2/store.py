@@ -1,0 +1,475 @@
+"""Batch v2 data: requests and their tiles, in the emulator's SQLite.
+
+`SCHEMA` holds the tables (``IF NOT EXISTS``). Status changes are compare-and-set updates
+(``WHERE status = ?``), so a worker that lost a race with a stop never overwrites it.
+
+Tile statuses: PENDING (analysed) -> SCHEDULED (the job runs) -> PROCESSING -> DONE | FAILED;
+a stop puts SCHEDULED and PROCESSING tiles back to PENDING, a restart puts PROCESSING tiles
+back to SCHEDULED.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sentinelhub_emulator.batch.grids import GridTile
+from sentinelhub_emulator.batch.store import BatchTileRecord
+from sentinelhub_emulator.byoc.records import Page
+from sentinelhub_emulator.core.db import Database, RowMapper, dump_json
+from sentinelhub_emulator.core.times import format_timestamp, now_timestamp, parse_timestamp
+
+__all__ = ["SCHEMA", "TILE_STATUSES", "BatchV2Store", "RequestRecord", "TileRecord"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS batch_v2_requests (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    account_id TEXT NOT NULL,
+    created TEXT NOT NULL,
+    last_updated TEXT NOT NULL,
+    body TEXT NOT NULL,
+    description TEXT,
+    status TEXT NOT NULL,
+    user_action TEXT NOT NULL,
+    user_action_updated TEXT,
+    stopped_reason TEXT,
+    error TEXT,
+    tile_count INTEGER
+);
+CREATE INDEX IF NOT EXISTS batch_v2_requests_by_account ON batch_v2_requests (account_id, seq);
+CREATE INDEX IF NOT EXISTS batch_v2_requests_by_status ON batch_v2_requests (status, seq);
+
+CREATE TABLE IF NOT EXISTS batch_v2_tiles (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    request_id TEXT NOT NULL REFERENCES batch_v2_requests (id) ON DELETE CASCADE,
+    id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    epsg INTEGER NOT NULL,
+    west REAL NOT NULL,
+    north REAL NOT NULL,
+    width REAL NOT NULL,
+    height REAL NOT NULL,
+    geometry TEXT NOT NULL,
+    status TEXT NOT NULL,
+    cost REAL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    updated TEXT,
+    UNIQUE (request_id, id)
+);
+CREATE INDEX IF NOT EXISTS batch_v2_tiles_by_request ON batch_v2_tiles (request_id, status, seq);
+CREATE INDEX IF NOT EXISTS batch_v2_tiles_by_status ON batch_v2_tiles (status, seq);
+"""
+
+TILE_STATUSES = ("PENDING", "SCHEDULED", "PROCESSING", "DONE", "FAILED")
+FINAL_STATUSES = ("DONE", "FAILED", "STOPPED")
+
+
+def _wire_time(stored: str | None) -> str | None:
+    return None if stored is None else format_timestamp(parse_timestamp(stored))
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One Batch v2 request; ``body`` is the create body as sent (nulls dropped)."""
+
+    seq: int
+    id: str
+    account_id: str
+    created: str
+    last_updated: str
+    body: dict[str, Any]
+    description: str | None
+    status: str
+    user_action: str
+    user_action_updated: str | None
+    stopped_reason: str | None
+    error: str | None
+    tile_count: int | None
+
+
+@dataclass(frozen=True)
+class TileRecord:
+    """One tile of a v2 request."""
+
+    seq: int
+    request_id: str
+    id: int
+    name: str
+    epsg: int
+    west: float
+    north: float
+    width: float
+    height: float
+    geometry: dict[str, Any]
+    status: str
+    cost: float | None
+    attempts: int
+    error: str | None
+    updated: str | None
+
+    def as_v1(self) -> BatchTileRecord:
+        """The tile as Batch v1's renderer and writer take it."""
+        return BatchTileRecord(
+            seq=self.seq,
+            request_id=self.request_id,
+            id=self.id,
+            name=self.name,
+            epsg=self.epsg,
+            west=self.west,
+            north=self.north,
+            width=self.width,
+            height=self.height,
+            geometry=self.geometry,
+            status=self.status,
+            cost=self.cost,
+            attempts=self.attempts,
+            error=self.error,
+        )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Tile counts and the cost so far of one request."""
+
+    total: int
+    done: int
+    failed: int
+    cost: float
+
+    @property
+    def percentage(self) -> float:
+        if self.total == 0:
+            return 0.0
+        return round(100.0 * (self.done + self.failed) / self.total, 2)
+
+
+_request = RowMapper(RequestRecord, json=("body",))
+_tile = RowMapper(TileRecord, json=("geometry",))
+
+
+class BatchV2Store:
+    """Batch v2 requests and tiles in one SQLite database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def create_schema(self) -> None:
+        self.db.connection().executescript(SCHEMA)
+
+    # ------------------------------------------------------------------ requests
+
+    def create_request(
+        self, *, account_id: str, body: dict[str, Any], description: str | None
+    ) -> RequestRecord:
+        request_id = str(uuid.uuid4())
+        now = now_timestamp()
+        with self.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO batch_v2_requests (id, account_id, created, last_updated, body,"
+                " description, status, user_action) VALUES (?, ?, ?, ?, ?, ?, 'CREATED', 'NONE')",
+                (request_id, account_id, now, now, dump_json(body), description),
+            )
+        record = self.get_request(request_id)
+        assert record is not None
+        return record
+
+    def get_request(self, request_id: str) -> RequestRecord | None:
+        row = (
+            self.db.connection()
+            .execute("SELECT * FROM batch_v2_requests WHERE id = ?", (request_id,))
+            .fetchone()
+        )
+        return None if row is None else _request(row)
+
+    def list_requests(
+        self,
+        account_id: str,
+        *,
+        count: int,
+        after: int | None,
+        descending: bool,
+        by_status: bool,
+        search: str | None,
+    ) -> Page[RequestRecord]:
+        """One page; the view token is the row's position in the chosen order."""
+        where = "account_id = ?"
+        args: list[Any] = [account_id]
+        if search:
+            where += " AND (instr(lower(coalesce(description, '')), ?) > 0 OR instr(id, ?) > 0)"
+            args.extend([search.lower(), search.lower()])
+        direction = "DESC" if descending else "ASC"
+        order = f"status {direction}, seq {direction}" if by_status else f"seq {direction}"
+        offset = after or 0
+        rows = (
+            self.db.connection()
+            .execute(
+                f"SELECT * FROM batch_v2_requests WHERE {where} ORDER BY {order}"  # noqa: S608
+                " LIMIT ? OFFSET ?",
+                (*args, count + 1, offset),
+            )
+            .fetchall()
+        )
+        items = [_request(row) for row in rows[:count]]
+        return Page(items, offset + count if len(rows) > count else None)
+
+    def update_description(self, request_id: str, description: str | None) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE batch_v2_requests SET description = ?, last_updated = ? WHERE id = ?",
+                (description, now_timestamp(), request_id),
+            )
+
+    def set_action(
+        self, request_id: str, *, expected_status: str, status: str, user_action: str
+    ) -> bool:
+        """A user's action: ``expected_status`` -> ``status``; False if it moved meanwhile."""
+        now = now_timestamp()
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE batch_v2_requests SET status = ?, user_action = ?, user_action_updated = ?,"
+                " last_updated = ? WHERE id = ? AND status = ?",
+                (status, user_action, now, now, request_id, expected_status),
+            )
+            return cursor.rowcount == 1
+
+    def set_status(
+        self, request_id: str, *, expected: str, status: str, error: str | None = None
+    ) -> bool:
+        """A change the service makes itself (userAction stays)."""
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE batch_v2_requests SET status = ?, error = ?, last_updated = ?"
+                " WHERE id = ? AND status = ?",
+                (status, error, now_timestamp(), request_id, expected),
+            )
+            return cursor.rowcount == 1
+
+    def stop(self, request_id: str, *, expected_status: str) -> bool:
+        """``expected_status`` -> STOPPED (USER_ACTION); unfinished tiles go back to PENDING."""
+        now = now_timestamp()
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE batch_v2_requests SET status = 'STOPPED', user_action = 'STOP',"
+                " user_action_updated = ?, last_updated = ?, stopped_reason = 'USER_ACTION'"
+                " WHERE id = ? AND status = ?",
+                (now, now, request_id, expected_status),
+            )
+            if cursor.rowcount != 1:
+                return False
+            conn.execute(
+                "UPDATE batch_v2_tiles SET status = 'PENDING', updated = ? WHERE request_id = ?"
+                " AND status IN ('SCHEDULED', 'PROCESSING')",
+                (now, request_id),
+            )
+            return True
+
+    def finish_analysis(self, request_id: str, tiles: Iterable[tuple[GridTile, float]]) -> bool:
+        """Store the tiles; ANALYSING -> ANALYSIS_DONE, or PROCESSING (tiles SCHEDULED) when
+        the user asked to start. False if it is no longer ANALYSING."""
+        now = now_timestamp()
+        with self.db.transaction() as conn:
+            row = conn.execute(
+                "SELECT status, user_action FROM batch_v2_requests WHERE id = ?", (request_id,)
+            ).fetchone()
+            if row is None or row["status"] != "ANALYSING":
+                return False
+            process = row["user_action"] == "START"
+            conn.execute("DELETE FROM batch_v2_tiles WHERE request_id = ?", (request_id,))
+            count = 0
+            for tile, cost in tiles:
+                count += 1
+                conn.execute(
+                    "INSERT INTO batch_v2_tiles (request_id, id, name, epsg, west, north, width,"
+                    " height, geometry, status, cost, updated)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        request_id,
+                        tile.id,
+                        tile.name,
+                        tile.epsg,
+                        tile.west,
+                        tile.north,
+                        tile.width,
+                        tile.height,
+                        dump_json(tile.geometry),
+                        "SCHEDULED" if process else "PENDING",
+                        cost,
+                        now,
+                    ),
+                )
+            conn.execute(
+                "UPDATE batch_v2_requests SET status = ?, tile_count = ?, error = NULL,"
+                " last_updated = ? WHERE id = ?",
+                ("PROCESSING" if process else "ANALYSIS_DONE", count, now, request_id),
+            )
+            return True
+
+    def start_processing(self, request_id: str) -> bool:
+        """ANALYSIS_DONE -> PROCESSING (userAction START); PENDING tiles become SCHEDULED."""
+        now = now_timestamp()
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE batch_v2_requests SET status = 'PROCESSING', user_action = 'START',"
+                " user_action_updated = ?, last_updated = ? WHERE id = ?"
+                " AND status = 'ANALYSIS_DONE'",
+                (now, now, request_id),
+            )
+            if cursor.rowcount != 1:
+                return False
+            conn.execute(
+                "UPDATE batch_v2_tiles SET status = 'SCHEDULED', updated = ?"
+                " WHERE request_id = ? AND status = 'PENDING'",
+                (now, request_id),
+            )
+            return True
+
+    def requests_in(self, status: str) -> list[RequestRecord]:
+        rows = (
+            self.db.connection()
+            .execute("SELECT * FROM batch_v2_requests WHERE status = ? ORDER BY seq", (status,))
+            .fetchall()
+        )
+        return [_request(row) for row in rows]
+
+    def progress(self, request_id: str) -> Progress:
+        rows = (
+            self.db.connection()
+            .execute(
+                "SELECT status, count(*) AS n, sum(CASE WHEN status = 'DONE' THEN cost END)"
+                " AS cost FROM batch_v2_tiles WHERE request_id = ? GROUP BY status",
+                (request_id,),
+            )
+            .fetchall()
+        )
+        counts = {row["status"]: row["n"] for row in rows}
+        cost = sum(row["cost"] or 0.0 for row in rows)
+        return Progress(
+            sum(counts.values()), counts.get("DONE", 0), counts.get("FAILED", 0), round(cost, 6)
+        )
+
+    def completion(self, request_id: str) -> tuple[str, str | None] | None:
+        """``(status, error)`` a PROCESSING request ends with once no tile is left to do: DONE
+        when a tile was written (``error`` counts the failed ones), FAILED when all failed."""
+        conn = self.db.connection()
+        row = conn.execute(
+            "SELECT status FROM batch_v2_requests WHERE id = ?", (request_id,)
+        ).fetchone()
+        if row is None or row["status"] != "PROCESSING":
+            return None
+        counts = dict(
+            conn.execute(
+                "SELECT status, count(*) FROM batch_v2_tiles WHERE request_id = ? GROUP BY status",
+                (request_id,),
+            ).fetchall()
+        )
+        if any(counts.get(s, 0) for s in ("PENDING", "SCHEDULED", "PROCESSING")):
+            return None
+        done, failed = counts.get("DONE", 0), counts.get("FAILED", 0)
+        if failed and not done:
+            return "FAILED", f"All {failed} tiles failed."
+        if failed:
+            return "DONE", f"{failed} of {done + failed} tiles failed."
+        return "DONE", None
+
+    def finish(self, request_id: str, status: str, error: str | None) -> bool:
+        """PROCESSING -> ``status``; False if it was no longer PROCESSING."""
+        return self.set_status(request_id, expected="PROCESSING", status=status, error=error)
+
+    # ------------------------------------------------------------------ tiles
+
+    def all_tiles(self, request_id: str) -> list[TileRecord]:
+        rows = (
+            self.db.connection()
+            .execute(
+                "SELECT * FROM batch_v2_tiles WHERE request_id = ? ORDER BY seq", (request_id,)
+            )
+            .fetchall()
+        )
+        return [_tile(row) for row in rows]
+
+    def scheduled_tiles(self, limit: int, exclude: Iterable[tuple[str, int]]) -> list[TileRecord]:
+        """SCHEDULED tiles of PROCESSING requests, oldest first, not in ``exclude``."""
+        skip = set(exclude)
+        rows = (
+            self.db.connection()
+            .execute(
+                "SELECT t.* FROM batch_v2_tiles t JOIN batch_v2_requests r ON r.id = t.request_id"
+                " WHERE t.status = 'SCHEDULED' AND r.status = 'PROCESSING'"
+                " ORDER BY t.seq LIMIT ?",
+                (limit + len(skip),),
+            )
+            .fetchall()
+        )
+        tiles = [_tile(row) for row in rows]
+        return [t for t in tiles if (t.request_id, t.id) not in skip][:limit]
+
+    def advance_tile(
+        self,
+        tile: TileRecord,
+        *,
+        expected: str,
+        status: str,
+        cost: float | None = None,
+        error: str | None = None,
+    ) -> bool:
+        """Move a tile from ``expected`` to ``status`` while its request is PROCESSING."""
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE batch_v2_tiles SET status = ?, cost = coalesce(?, cost), error = ?,"
+                " updated = ?, attempts = attempts + (? = 'PROCESSING')"
+                " WHERE request_id = ? AND id = ? AND status = ? AND EXISTS ("
+                " SELECT 1 FROM batch_v2_requests r WHERE r.id = ? AND r.status = 'PROCESSING')",
+                (
+                    status,
+                    cost,
+                    error,
+                    now_timestamp(),
+                    status,
+                    tile.request_id,
+                    tile.id,
+                    expected,
+                    tile.request_id,
+                ),
+            )
+            if cursor.rowcount == 1:
+                conn.execute(
+                    "UPDATE batch_v2_requests SET last_updated = ? WHERE id = ?",
+                    (now_timestamp(), tile.request_id),
+                )
+            return cursor.rowcount == 1
+
+    def requeue_interrupted(self) -> int:
+        """Tiles a stop or crash left PROCESSING go back to SCHEDULED (ANALYSING requests are
+        analysed again by the dispatcher)."""
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE batch_v2_tiles SET status = 'SCHEDULED' WHERE status = 'PROCESSING'"
+            )
+            return cursor.rowcount
+
+
+def to_wire(record: RequestRecord, progress: Progress) -> dict[str, Any]:
+    """The request as the API answers it."""
+    body = dict(record.body)
+    if record.description is not None:
+        body["description"] = record.description
+    wire: dict[str, Any] = {
+        "id": record.id,
+        "domainAccountId": record.account_id,
+        "request": body,
+        "status": record.status,
+        "userAction": record.user_action,
+        "userActionUpdated": _wire_time(record.user_action_updated),
+        "created": _wire_time(record.created),
+        "lastUpdated": _wire_time(record.last_updated),
+        "completionPercentage": progress.percentage,
+        "costPU": progress.cost,
+        "error": record.error,
+    }
+    if record.stopped_reason is not None:
+        wire["stoppedStatusReason"] = record.stopped_reason
+    return wire

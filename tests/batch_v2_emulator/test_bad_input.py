@@ -39,7 +39,7 @@ CASES = [
         "output->delivery->s3->url",
     ),
     ("output.cogParameters", {"blockxsize": 100}, "output->cogParameters"),
-    ("output.createCollection", True, "output->createCollection"),
+    ("output.cogParameters", {"blockxsize": 256, "blockysize": 512}, "output->cogParameters"),
     ("output.collectionId", "00000000-0000-0000-0000-000000000000", "output->collectionId"),
     ("processRequest.evalscript", " ", "processRequest->evalscript"),
     ("processRequest.input.bounds", _DROP, "processRequest->input->bounds"),

@@ -4,8 +4,9 @@ A v2 body (``processRequest``, ``input`` of type ``tiling-grid``, ``output`` of 
 ``raster``) is read by Batch v1's parser, on the v1 shape it maps onto: ``input`` becomes
 ``tilingGrid`` and ``output.delivery.s3.url`` becomes the default tile path (same placeholders,
 same layout when the URL is a folder). The violations v1 reports are renamed back to the v2
-fields. GeoPackage input, Zarr output and collection output are refused with a 400 saying the
-emulator does not support them yet.
+fields. GeoPackage input and Zarr output are refused with a 400 saying the emulator does not support
+them yet. Collection output (``createCollection`` / ``collectionId``) is written as COG, as v1
+requires; the collection is a BYOC collection (see ``scheduler``).
 """
 
 from __future__ import annotations
@@ -79,10 +80,7 @@ def _v1_body(body: dict[str, Any]) -> dict[str, Any]:
     output = body["output"]
     if output.get("type") == "zarr":
         raise _unsupported("output->type", "Zarr output")
-    if output.get("createCollection"):
-        raise _unsupported("output->createCollection", "collection output")
-    if output.get("collectionId"):
-        raise _unsupported("output->collectionId", "collection output")
+    collection = bool(output.get("createCollection")) or bool(output.get("collectionId"))
     s3 = (output.get("delivery") or {}).get("s3")
     if not isinstance(s3, dict) or not s3.get("url"):
         raise bad_payload("output->delivery->s3->url", "is required: s3://<bucket>/<path>")
@@ -90,12 +88,15 @@ def _v1_body(body: dict[str, Any]) -> dict[str, Any]:
         "defaultTilePath": str(s3["url"]),
         "overwrite": bool(output.get("overwrite", False)),
         "skipExisting": bool(output.get("skipExisting", False)),
-        "cogOutput": bool(output.get("cogOutput", False)),
+        # Collection output is written as COG (what a BYOC collection ingests).
+        "cogOutput": bool(output.get("cogOutput", False)) or collection,
+        "createCollection": bool(output.get("createCollection")),
+        "collectionId": output.get("collectionId"),
     }
     params = output.get("cogParameters")
     if params is not None:
         v1_output["cogParameters"] = params
-    if v1_output["cogOutput"]:
+    if v1_output["cogOutput"] and not collection:
         v1_output["cogParameters"] = {
             "blockxsize": COG_BLOCK_DEFAULT,
             "blockysize": COG_BLOCK_DEFAULT,

@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute
 
 from sentinelhub_emulator.batch.grids import GRIDS, TilingGrid, TooManyTilesError
 from sentinelhub_emulator.byoc.records import Page
+from sentinelhub_emulator.byoc.state import byoc_state
 from sentinelhub_emulator.core.auth import authenticated
 from sentinelhub_emulator.core.context import context_of
 from sentinelhub_emulator.core.errors import (
@@ -72,6 +73,13 @@ async def create_request(request: Request, principal: Principal) -> Response:
     service = _service(request)
     body = await json_body(request, "BatchV2ProcessRequest")
     parsed = parse_request(body, service.context.settings).parsed
+    collection_id = parsed.collection_id
+    if collection_id is not None:
+        collection = byoc_state(service.context).store.get_collection(str(collection_id))
+        if collection is None or collection.account_id != principal.account_id:
+            raise bad_payload(
+                "output->collectionId", f"no BYOC collection {collection_id} of yours"
+            )
     try:
         await run_in_threadpool(parsed.tiles, MAX_TILES)
     except TooManyTilesError as exc:

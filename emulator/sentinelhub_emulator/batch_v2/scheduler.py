@@ -27,6 +27,7 @@ kill resumes. The status database and the manifest (`statusdb`) are written into
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -36,7 +37,9 @@ from typing import Any
 import numpy as np
 from rasterio.io import MemoryFile
 
+from sentinelhub_emulator.batch.collections import BAND_PLACEHOLDER
 from sentinelhub_emulator.batch.grids import TooManyTilesError
+from sentinelhub_emulator.batch.parsing import expand_key
 from sentinelhub_emulator.batch.processing import (
     Renderer,
     RenderFailure,
@@ -46,6 +49,8 @@ from sentinelhub_emulator.batch.processing import (
     tile_cost,
     write_outputs,
 )
+from sentinelhub_emulator.byoc.state import byoc_state
+from sentinelhub_emulator.byoc.store import DuplicateTilePathError
 from sentinelhub_emulator.core.context import EmulatorContext
 from sentinelhub_emulator.core.db import Database
 from sentinelhub_emulator.core.errors import BAD_PAYLOAD, ApiError
@@ -326,7 +331,9 @@ class BatchV2Service:
                 f"{-parsed.grid.latitude_limit:g} to {parsed.grid.latitude_limit:g})."
             )
         west, south, east, north = tiles[0].bounds()
-        bands, floating = self._probe(request, v2, tiles[0].epsg, (west, south, east, north))
+        bands, floating, tiff_bands = self._probe(
+            request, v2, tiles[0].epsg, (west, south, east, north)
+        )
         if not parsed.overwrite and not parsed.skip_existing:
             for tile in tiles:
                 paths = output_paths(settings, request.id, tile.name, tile.id, parsed.outputs)
@@ -337,8 +344,11 @@ class BatchV2Service:
                     )
         width, height = parsed.tile_size_px
         cost = tile_cost(width, height, bands, floating)
+        collection_id = self._collection_for(request, v2, tiff_bands)
         write_manifest(settings, v2.bucket, v2.root, request.id, tiles, parsed.raster_size_px)
-        if not self.store.finish_analysis(request.id, ((tile, cost) for tile in tiles)):
+        if not self.store.finish_analysis(
+            request.id, ((tile, cost) for tile in tiles), collection_id
+        ):
             logger.info("batch v2 request %s changed during its analysis", request.id)
             return
         current = self.store.get_request(request.id)
@@ -351,13 +361,14 @@ class BatchV2Service:
         v2: ParsedV2,
         epsg: int,
         bounds: tuple[float, float, float, float],
-    ) -> tuple[int, bool]:
-        """Run the evalscript on a few pixels: (TIFF bands, floating). The engine's 400 fails
-        the analysis."""
+    ) -> tuple[int, bool, dict[str, tuple[int, str]]]:
+        """Run the evalscript on a few pixels: (TIFF bands, floating, per TIFF output its band
+        count and dtype). The engine's 400 fails the analysis."""
         body = engine_request(request.body["processRequest"], epsg, bounds, _PROBE_PX, _PROBE_PX)
         result = self.renderer()(self.context, request.account_id, body)
         by_id = {o.identifier: o for o in result.outputs}
         bands, floating = 0, False
+        tiff_bands: dict[str, tuple[int, str]] = {}
         for spec in v2.parsed.outputs:
             rendered = by_id.get(spec.identifier)
             if rendered is None:
@@ -375,7 +386,70 @@ class BatchV2Service:
                 raise AnalysisFailure(f"Output {spec.identifier!r} is not a TIFF.") from None
             bands += count
             floating = floating or np.dtype(dtype).kind == "f"
-        return bands, floating
+            tiff_bands[spec.identifier] = (count, dtype)
+        return bands, floating, tiff_bands
+
+    def _collection_for(
+        self, request: RequestRecord, v2: ParsedV2, tiff_bands: dict[str, tuple[int, str]]
+    ) -> str | None:
+        """The BYOC collection the outputs are registered in (made now for createCollection)."""
+        parsed = v2.parsed
+        if not parsed.create_collection and parsed.collection_id is None:
+            return None
+        several = [name for name, (count, _) in tiff_bands.items() if count != 1]
+        if several:
+            raise AnalysisFailure(
+                f"Collection output needs single-band TIFF outputs; {', '.join(several)} has "
+                "several bands."
+            )
+        bands = {name: _band(name, dtype) for name, (_, dtype) in tiff_bands.items()}
+        store = byoc_state(self.context).store
+        if parsed.collection_id is not None:
+            collection = store.get_collection(parsed.collection_id)
+            if collection is None or collection.account_id != request.account_id:
+                raise AnalysisFailure(f"BYOC collection {parsed.collection_id} does not exist.")
+            if collection.s3_bucket != v2.bucket:
+                raise AnalysisFailure(
+                    f"BYOC collection {collection.id} reads bucket {collection.s3_bucket!r}; "
+                    f"the outputs go to {v2.bucket!r}."
+                )
+            if collection.bands and set(collection.bands) != set(bands):
+                raise AnalysisFailure(
+                    f"The outputs ({', '.join(bands)}) do not match the bands of BYOC collection "
+                    f"{collection.id} ({', '.join(collection.bands)})."
+                )
+            return collection.id
+        description = request.description or f"Batch v2 request {request.id}"
+        created = store.create_collection(
+            account_id=request.account_id,
+            name=description,
+            s3_bucket=v2.bucket,
+            no_data=None,
+            bands=bands,
+        )
+        return created.id
+
+    def _register_tile(self, request: RequestRecord, v2: ParsedV2, tile: TileRecord) -> None:
+        """Register a written tile in the request's BYOC collection (ingested by BYOC)."""
+        if request.collection_id is None:
+            return
+        tiffs = [o for o in v2.parsed.outputs if is_geotiff(o.mime_type)]
+        path = expand_key(
+            tiffs[0].key_template,
+            {
+                "requestId": request.id,
+                "tileName": tile.name,
+                "tileId": str(tile.id),
+                "outputId": BAND_PLACEHOLDER,
+                "format": "tif",
+            },
+        )
+        state = byoc_state(self.context)
+        try:
+            state.store.create_tiles(request.collection_id, [(path, None, None)])
+        except DuplicateTilePathError:
+            return  # written again (overwrite): the BYOC tile already points at it
+        state.wake_worker()
 
     # ------------------------------------------------------------------ tiles
 
@@ -418,7 +492,8 @@ class BatchV2Service:
         settings = self.context.settings
         v1_tile = tile.as_v1()
         try:
-            parsed = parse_stored(request.body, settings).parsed
+            v2 = parse_stored(request.body, settings)
+            parsed = v2.parsed
             paths = output_paths(settings, request.id, tile.name, tile.id, parsed.outputs)
         except (ApiError, RenderFailure) as exc:
             return str(exc), None
@@ -446,7 +521,17 @@ class BatchV2Service:
             return str(failure), None
         except OSError as exc:
             return f"Writing the outputs failed ({exc.strerror or exc}).", None
+        try:
+            self._register_tile(current, v2, tile)
+        except (ValueError, sqlite3.Error) as exc:
+            return f"Registering the tile in its collection failed ({exc}).", None
         width, height = parsed.tile_size_px
         bands = sum(count for count, _ in raster.bands.values())
         floating = any(np.dtype(dtype).kind == "f" for _, dtype in raster.bands.values())
         return None, tile_cost(width, height, bands, floating)
+
+
+def _band(name: str, dtype: str) -> dict[str, Any]:
+    kind = np.dtype(dtype)
+    sample = "FLOAT" if kind.kind == "f" else ("INT" if kind.kind == "i" else "UINT")
+    return {"source": name, "bandIndex": 1, "bitDepth": kind.itemsize * 8, "sampleFormat": sample}

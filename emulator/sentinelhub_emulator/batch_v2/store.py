@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS batch_v2_requests (
     user_action_updated TEXT,
     stopped_reason TEXT,
     error TEXT,
-    tile_count INTEGER
+    tile_count INTEGER,
+    collection_id TEXT
 );
 CREATE INDEX IF NOT EXISTS batch_v2_requests_by_account ON batch_v2_requests (account_id, seq);
 CREATE INDEX IF NOT EXISTS batch_v2_requests_by_status ON batch_v2_requests (status, seq);
@@ -89,6 +90,7 @@ class RequestRecord:
     stopped_reason: str | None
     error: str | None
     tile_count: int | None
+    collection_id: str | None
 
 
 @dataclass(frozen=True)
@@ -267,7 +269,12 @@ class BatchV2Store:
             )
             return True
 
-    def finish_analysis(self, request_id: str, tiles: Iterable[tuple[GridTile, float]]) -> bool:
+    def finish_analysis(
+        self,
+        request_id: str,
+        tiles: Iterable[tuple[GridTile, float]],
+        collection_id: str | None = None,
+    ) -> bool:
         """Store the tiles; ANALYSING -> ANALYSIS_DONE, or PROCESSING (tiles SCHEDULED) when
         the user asked to start. False if it is no longer ANALYSING."""
         now = now_timestamp()
@@ -303,8 +310,14 @@ class BatchV2Store:
                 )
             conn.execute(
                 "UPDATE batch_v2_requests SET status = ?, tile_count = ?, error = NULL,"
-                " last_updated = ? WHERE id = ?",
-                ("PROCESSING" if process else "ANALYSIS_DONE", count, now, request_id),
+                " last_updated = ?, collection_id = coalesce(?, collection_id) WHERE id = ?",
+                (
+                    "PROCESSING" if process else "ANALYSIS_DONE",
+                    count,
+                    now,
+                    collection_id,
+                    request_id,
+                ),
             )
             return True
 
@@ -455,6 +468,8 @@ class BatchV2Store:
 def to_wire(record: RequestRecord, progress: Progress) -> dict[str, Any]:
     """The request as the API answers it."""
     body = dict(record.body)
+    if record.collection_id is not None:
+        body["output"] = {**body["output"], "collectionId": record.collection_id}
     if record.description is not None:
         body["description"] = record.description
     wire: dict[str, Any] = {

@@ -1,0 +1,200 @@
+"""Benchmark the emulator's Batch Processing v2 service: tiles processed per second.
+
+    .venv/bin/python scripts/bench_batch_v2.py [--quick]
+
+Starts an emulator in a temporary folder with a BYOC collection of one uint16 band over
+100 x 100 km of 50 m pixels in UTM 33N (2000 x 2000 px), then runs two Batch v2 jobs on the 10 km
+grid (id 1) with raster output (GeoTIFF) into a bucket folder: 4 tiles at 10 m (1000 x 1000 px
+each) and 100 tiles at 20 m (500 x 500 px each). Each reports tiles per second from ``start`` to
+``DONE`` (analysis excluded; polling every 20 ms), the median of several runs. The peer,
+measured in the same run on the same data, is the same tiles requested one after the other as
+synchronous Process API calls (TIFF answers, kept in memory); the ratio is batch over peer.
+``--quick`` runs once.
+
+A benchmark, not a test: it prints numbers of this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sentinelhub_emulator import Emulator
+from sentinelhub_emulator.samples import write_cog
+
+EPSG = 32633
+CRS = f"http://www.opengis.net/def/crs/EPSG/0/{EPSG}"
+# 10 x 10 cells of the 10 km grid: x 400-500 km, y 5100-5200 km.
+WEST, SOUTH, EAST, NORTH = 400_000.0, 5_100_000.0, 500_000.0, 5_200_000.0
+SCRIPT = """//VERSION=3
+function setup() { return {input: ["B1"], output: {bands: 1, sampleType: "UINT16"}}; }
+function evaluatePixel(s) { return [s.B1]; }
+"""
+#: (tiles, resolution, area) of the two jobs; the areas cover exactly that many cells.
+JOBS = (
+    (4, 10.0, (450_000.0 + 2000, 5_140_000.0 + 2000, 470_000.0 - 2000, 5_160_000.0 - 2000)),
+    (100, 20.0, (WEST + 2000, SOUTH + 2000, EAST - 2000, NORTH - 2000)),
+)
+
+
+def _seed(emu: Emulator, root: Path, token: str) -> str:
+    write_cog(
+        root / "buckets" / "data" / "scene" / "B1.tif",
+        crs_epsg=EPSG,
+        bounds=(WEST, SOUTH, EAST, NORTH),
+        width=2000,
+        height=2000,
+        fill="noise",
+        blocksize=512,
+    )
+    (root / "buckets" / "out").mkdir(parents=True, exist_ok=True)
+    with httpx.Client(
+        base_url=emu.base_url + "/api/v1/byoc",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=60,
+    ) as byoc:
+        created = byoc.post("/collections", json={"name": "bench", "s3Bucket": "data"})
+        collection_id = str(created.json()["data"]["id"])
+        byoc.post(
+            f"/collections/{collection_id}/tiles",
+            json={"path": "scene/(BAND).tif", "sensingTime": "2024-05-01T10:00:00Z"},
+        ).raise_for_status()
+    emu.wait_for_ingestion()
+    return collection_id
+
+
+def _inputs(collection_id: str, bbox: list[float]) -> dict[str, Any]:
+    return {
+        "bounds": {"bbox": bbox, "properties": {"crs": CRS}},
+        "data": [{"type": f"byoc-{collection_id}"}],
+    }
+
+
+def _status(client: httpx.Client, request_id: str) -> dict[str, Any]:
+    body = client.get(f"/api/v2/batch/process/{request_id}").json()
+    assert isinstance(body, dict)
+    return body
+
+
+def _batch_run(
+    client: httpx.Client, collection_id: str, tiles: int, resolution: float, area: Any, run: int
+) -> float:
+    """Seconds from start to DONE."""
+    body = {
+        "processRequest": {"input": _inputs(collection_id, list(area)), "evalscript": SCRIPT},
+        "input": {"type": "tiling-grid", "id": 1, "resolution": resolution},
+        "output": {"type": "raster", "delivery": {"s3": {"url": f"s3://out/v2-{tiles}-{run}"}}},
+    }
+    created = client.post("/api/v2/batch/process", json=body)
+    created.raise_for_status()
+    request_id = created.json()["id"]
+    client.post(f"/api/v2/batch/process/{request_id}/analyse").raise_for_status()
+    while _status(client, request_id)["status"] == "ANALYSING":
+        time.sleep(0.02)
+    began = time.perf_counter()
+    client.post(f"/api/v2/batch/process/{request_id}/start").raise_for_status()
+    while True:
+        status = _status(client, request_id)["status"]
+        if status in ("DONE", "FAILED", "STOPPED"):
+            break
+        time.sleep(0.02)
+    elapsed = time.perf_counter() - began
+    folder = Path(str(client.headers["x-bench-root"])) / "buckets" / "out" / f"v2-{tiles}-{run}"
+    written = len(list((folder / request_id).glob("*/default.tif")))
+    if status != "DONE" or written != tiles:
+        raise RuntimeError(f"the batch v2 job ended {status} with {written} of {tiles} tiles")
+    return elapsed
+
+
+def _process_run(
+    client: httpx.Client, collection_id: str, tiles: int, resolution: float, area: Any
+) -> float:
+    """Seconds for the same cells as synchronous Process requests."""
+    west, south = area[0] - 2000, area[1] - 2000
+    side = round((area[2] + 2000 - west) / 10_000)
+    assert side * side == tiles
+    px = round(10_000 / resolution)
+    began = time.perf_counter()
+    for i in range(side):
+        for j in range(side):
+            x, y = west + i * 10_000, south + j * 10_000
+            response = client.post(
+                "/api/v1/process",
+                json={
+                    "input": _inputs(collection_id, [x, y, x + 10_000, y + 10_000]),
+                    "output": {
+                        "width": px,
+                        "height": px,
+                        "responses": [{"identifier": "default", "format": {"type": "image/tiff"}}],
+                    },
+                    "evalscript": SCRIPT,
+                },
+            )
+            response.raise_for_status()
+    return time.perf_counter() - began
+
+
+def rows(quick: bool) -> list[tuple[str, str]]:
+    """The measured rows: (what, result)."""
+    runs = 1 if quick else 3
+    table: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        with Emulator(root) as emu:
+            token = httpx.post(
+                emu.token_url,
+                data={
+                    "grant_type": "client_credentials",
+                    "client_id": emu.client_id,
+                    "client_secret": emu.client_secret,
+                },
+            ).json()["access_token"]
+            collection_id = _seed(emu, root, token)
+            headers = {"Authorization": f"Bearer {token}", "x-bench-root": str(root)}
+            with httpx.Client(base_url=emu.base_url, headers=headers, timeout=600) as client:
+                for tiles, resolution, area in JOBS:
+                    batch = statistics.median(
+                        _batch_run(client, collection_id, tiles, resolution, area, i)
+                        for i in range(runs)
+                    )
+                    process = statistics.median(
+                        _process_run(client, collection_id, tiles, resolution, area)
+                        for _ in range(runs)
+                    )
+                    px = round(10_000 / resolution)
+                    table.append(
+                        (
+                            f"batch v2, 10 km grid at {resolution:g} m, {tiles} tiles of "
+                            f"{px} x {px} px (start to DONE)",
+                            f"{tiles / batch:.2f} tiles/s ({batch:.2f} s)",
+                        )
+                    )
+                    table.append(
+                        (
+                            f"peer: the same {tiles} tiles as sequential Process API calls",
+                            f"{tiles / process:.2f} tiles/s ({process:.2f} s); "
+                            f"batch v2 is {process / batch:.2f}x",
+                        )
+                    )
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one run instead of three")
+    args = parser.parse_args()
+    table = rows(args.quick)
+    width = max(len(label) for label, _ in table)
+    print(f"| {'measure':<{width}} | result |")
+    print(f"|{'-' * (width + 2)}|--------|")
+    for label, value in table:
+        print(f"| {label:<{width}} | {value} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -57,9 +57,18 @@ def test_a_bad_field_is_named(client: httpx.Client, path: str, value: Any, field
     assert any(p.startswith(field) for p in parameters), (parameters, error["message"])
 
 
-def test_unsupported_inputs_say_so(client: httpx.Client) -> None:
+def test_a_missing_geopackage_and_zarr_output_are_400(client: httpx.Client) -> None:
     body = request_body()
     body["input"] = {"type": "geopackage", "features": {"s3": {"url": f"s3://{BUCKET}/f.gpkg"}}}
+    response = client.post("/process", json=body)
+    assert response.status_code == 400
+    assert response.json()["error"]["errors"][0]["parameter"] == "input->features->s3->url"
+    body = request_body()
+    body["output"] = {
+        "type": "zarr",
+        "delivery": {"s3": {"url": f"s3://{BUCKET}/z"}},
+        "group": {"zarr_format": 2},
+    }
     response = client.post("/process", json=body)
     assert response.status_code == 400
     assert "not supported by this emulator yet" in response.json()["error"]["message"]

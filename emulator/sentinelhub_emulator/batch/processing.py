@@ -40,6 +40,7 @@ __all__ = [
     "OutputFile",
     "RenderFailure",
     "Renderer",
+    "TileLayout",
     "TileRaster",
     "output_paths",
     "render_tile",
@@ -107,6 +108,23 @@ def tile_transform(tile: BatchTileRecord, parsed: ParsedRequest) -> Affine:
     )
 
 
+@dataclass(frozen=True)
+class TileLayout:
+    """A tile's raster when it is not a grid cell (Batch v2 GeoPackage features): its
+    georeferencing and size. Without one, the grid cell and the request's buffers give them."""
+
+    transform: Affine
+    width: int
+    height: int
+
+
+def _layout(tile: BatchTileRecord, parsed: ParsedRequest, layout: TileLayout | None) -> TileLayout:
+    if layout is not None:
+        return layout
+    width, height = parsed.raster_size_px
+    return TileLayout(tile_transform(tile, parsed), width, height)
+
+
 def _spans(total: int) -> list[tuple[int, int]]:
     pieces = max(1, math.ceil(total / CHUNK_PX))
     edges = [round(i * total / pieces) for i in range(pieces + 1)]
@@ -169,10 +187,12 @@ def render_tile(
     process_request: Mapping[str, Any],
     tile: BatchTileRecord,
     parsed: ParsedRequest,
+    layout: TileLayout | None = None,
 ) -> TileRaster:
     """Render every output of one tile. Raises `RenderFailure` or the engine's `ApiError`."""
-    width, height = parsed.raster_size_px
-    transform = tile_transform(tile, parsed)
+    raster_layout = _layout(tile, parsed, layout)
+    width, height = raster_layout.width, raster_layout.height
+    transform = raster_layout.transform
     raster = TileRaster()
     tiffs = {o.identifier for o in parsed.outputs if is_geotiff(o.mime_type)}
     rows, cols = _spans(height), _spans(width)
@@ -351,9 +371,10 @@ def write_outputs(
     paths: Mapping[str, OutputFile],
     tile: BatchTileRecord,
     parsed: ParsedRequest,
+    layout: TileLayout | None = None,
 ) -> None:
     """Write every output file of a rendered tile."""
-    transform = tile_transform(tile, parsed)
+    transform = _layout(tile, parsed, layout).transform
     for spec in parsed.outputs:
         path = paths[spec.identifier]
         document = raster.documents.get(spec.identifier, raster.ready.get(spec.identifier))

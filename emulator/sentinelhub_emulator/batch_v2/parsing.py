@@ -4,21 +4,26 @@ A v2 body (``processRequest``, ``input`` of type ``tiling-grid``, ``output`` of 
 ``raster``) is read by Batch v1's parser, on the v1 shape it maps onto: ``input`` becomes
 ``tilingGrid`` and ``output.delivery.s3.url`` becomes the default tile path (same placeholders,
 same layout when the URL is a folder). The violations v1 reports are renamed back to the v2
-fields. GeoPackage input and Zarr output are refused with a 400 saying the emulator does not support
-them yet. Collection output (``createCollection`` / ``collectionId``) is written as COG, as v1
-requires; the collection is a BYOC collection (see ``scheduler``).
-"""
+fields. GeoPackage input (a file in a bucket folder, read by ``geopackage.read_features``)
+gives v1's parser a placeholder grid and area, so that only its outputs, COG settings and
+flags are used. Zarr output is refused with a 400 saying the emulator does not support it yet.
+Collection output (``createCollection`` / ``collectionId``) is written as COG, as v1 requires;
+the collection is a BYOC collection (see ``scheduler``)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import takewhile
+from pathlib import Path
 from typing import Any
 
-from sentinelhub_emulator.batch.parsing import ParsedRequest
+from sentinelhub_emulator.batch.parsing import ParsedRequest, _split_s3
 from sentinelhub_emulator.batch.parsing import parse_request as parse_v1
+from sentinelhub_emulator.core.buckets import BucketPathError, FolderBucket
 from sentinelhub_emulator.core.context import EmulatorSettings
 from sentinelhub_emulator.core.errors import ApiError, Violation, bad_payload
+
+from .geopackage import GeopackageError, parse_defaults
 
 __all__ = ["COG_BLOCK_DEFAULT", "ParsedV2", "parse_request", "parse_stored", "status_root"]
 
@@ -33,15 +38,33 @@ _RENAMES = (
 )
 
 
-class ParsedV2:
-    """A parsed v2 request: the v1 reading the tiles use, and the key of the job's folder."""
+@dataclass(frozen=True)
+class GeopackageSource:
+    """Where a GeoPackage input lives: a file in a bucket folder, and the raw defaults."""
 
-    def __init__(self, parsed: ParsedRequest, bucket: str, root: str) -> None:
+    path: Path
+    defaults: Any
+
+
+class ParsedV2:
+    """A parsed v2 request: the v1 reading the tiles use, and the key of the job's folder.
+
+    With GeoPackage input, ``geopackage`` says where the features are; ``parsed`` then holds
+    the outputs, COG settings and flags only (its grid and area are placeholders)."""
+
+    def __init__(
+        self,
+        parsed: ParsedRequest,
+        bucket: str,
+        root: str,
+        geopackage: GeopackageSource | None = None,
+    ) -> None:
         self.parsed = parsed
         #: Bucket of the delivery URL.
         self.bucket = bucket
         #: Key prefix (no trailing '/') of the delivery URL before its first placeholder.
         self.root = root
+        self.geopackage = geopackage
 
 
 def _rename(parameter: str) -> str:
@@ -73,10 +96,41 @@ def status_root(key_template: str) -> str:
     return "/".join(takewhile(lambda part: "<" not in part, parts[:-1] if parts else parts))
 
 
+#: What a GeoPackage request gives Batch v1's parser in place of a grid and an area.
+_PLACEHOLDER_GRID = {"id": 1, "resolution": 10.0}
+_PLACEHOLDER_BOUNDS = {
+    "bbox": [455_000.0, 5_145_000.0, 456_000.0, 5_146_000.0],
+    "properties": {"crs": "http://www.opengis.net/def/crs/EPSG/0/32633"},
+}
+
+
+def _geopackage(body: dict[str, Any], settings: EmulatorSettings) -> GeopackageSource:
+    parameter = "input->features->s3->url"
+    s3 = (body["input"].get("features") or {}).get("s3")
+    if not isinstance(s3, dict) or not s3.get("url"):
+        raise bad_payload(parameter, "is required: s3://<bucket>/<path>.gpkg")
+    bucket, key = _split_s3(str(s3["url"]), parameter, settings)
+    store = settings.bucket(bucket)
+    if not isinstance(store, FolderBucket):
+        raise bad_payload(
+            parameter, "GeoPackage input is read from bucket folders only in this emulator"
+        )
+    try:
+        path = store.path(key)
+    except BucketPathError:
+        raise bad_payload(parameter, "the path leaves its bucket") from None
+    if not key or not path.is_file():
+        raise bad_payload(parameter, f"no file {key!r} in bucket {bucket!r}")
+    try:
+        parse_defaults(body["input"].get("defaults"))
+    except GeopackageError as error:
+        raise bad_payload(error.field, error.message) from None
+    return GeopackageSource(path, body["input"].get("defaults"))
+
+
 def _v1_body(body: dict[str, Any]) -> dict[str, Any]:
     grid_input = body["input"]
-    if grid_input.get("type") == "geopackage":
-        raise _unsupported("input->type", "GeoPackage input")
+    geopackage = grid_input.get("type") == "geopackage"
     output = body["output"]
     if output.get("type") == "zarr":
         raise _unsupported("output->type", "Zarr output")
@@ -108,19 +162,29 @@ def _v1_body(body: dict[str, Any]) -> dict[str, Any]:
         "bufferX": grid_input.get("bufferX"),
         "bufferY": grid_input.get("bufferY"),
     }
-    return {"processRequest": body["processRequest"], "tilingGrid": grid, "output": v1_output}
+    process_request = body["processRequest"]
+    if geopackage:
+        grid = dict(_PLACEHOLDER_GRID)
+        process_request = {
+            **process_request,
+            "input": {**process_request["input"], "bounds": _PLACEHOLDER_BOUNDS},
+        }
+    return {"processRequest": process_request, "tilingGrid": grid, "output": v1_output}
 
 
 def parse_request(body: dict[str, Any], settings: EmulatorSettings) -> ParsedV2:
     """The parsed request (a spec-valid body); a 400 naming the v2 field otherwise."""
+    geopackage = None
     try:
-        if body["processRequest"]["input"].get("bounds") is None:
+        if body["input"].get("type") == "geopackage":
+            geopackage = _geopackage(body, settings)
+        elif body["processRequest"]["input"].get("bounds") is None:
             raise bad_payload("processRequest->input->bounds", "is required with tiling-grid input")
         parsed, _ = parse_v1(_v1_body(body), settings)
     except ApiError as error:
         raise _renamed(error) from None
     first = parsed.outputs[0]
-    return ParsedV2(parsed, first.bucket, status_root(first.key_template))
+    return ParsedV2(parsed, first.bucket, status_root(first.key_template), geopackage)
 
 
 def parse_stored(body: dict[str, Any], settings: EmulatorSettings) -> ParsedV2:

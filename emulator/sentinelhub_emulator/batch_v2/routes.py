@@ -29,6 +29,7 @@ from sentinelhub_emulator.core.params import json_body, path_uuid
 from sentinelhub_emulator.core.routing import resource
 from sentinelhub_emulator.core.tokens import Principal
 
+from .geopackage import GeopackageError, read_features
 from .parsing import parse_request
 from .scheduler import MAX_TILES, BatchV2Service
 from .store import RequestRecord, to_wire
@@ -72,7 +73,16 @@ def _wire(service: BatchV2Service, record: RequestRecord) -> dict[str, object]:
 async def create_request(request: Request, principal: Principal) -> Response:
     service = _service(request)
     body = await json_body(request, "BatchV2ProcessRequest")
-    parsed = parse_request(body, service.context.settings).parsed
+    v2 = parse_request(body, service.context.settings)
+    parsed = v2.parsed
+    if v2.geopackage is not None:
+        source = v2.geopackage
+        try:
+            await run_in_threadpool(
+                read_features, source.path, source.defaults, max_features=MAX_TILES
+            )
+        except GeopackageError as error:
+            raise bad_payload(error.field, error.message) from None
     collection_id = parsed.collection_id
     if collection_id is not None:
         collection = byoc_state(service.context).store.get_collection(str(collection_id))

@@ -35,14 +35,16 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+from affine import Affine
 from rasterio.io import MemoryFile
 
 from sentinelhub_emulator.batch.collections import BAND_PLACEHOLDER
-from sentinelhub_emulator.batch.grids import TooManyTilesError
+from sentinelhub_emulator.batch.grids import GridTile, TooManyTilesError
 from sentinelhub_emulator.batch.parsing import expand_key
 from sentinelhub_emulator.batch.processing import (
     Renderer,
     RenderFailure,
+    TileLayout,
     engine_request,
     output_paths,
     render_tile,
@@ -58,6 +60,7 @@ from sentinelhub_emulator.core.lifecycle import Workers
 from sentinelhub_emulator.process import engine
 from sentinelhub_emulator.process.formats import is_geotiff
 
+from .geopackage import GeopackageError, read_features
 from .parsing import ParsedV2, parse_stored
 from .statusdb import STATUS_INTERVAL, write_manifest, write_status
 from .store import BatchV2Store, RequestRecord, TileRecord
@@ -317,10 +320,29 @@ class BatchV2Service:
                 self._busy_requests.discard(request_id)
             self.wake()
 
-    def _analyse(self, request: RequestRecord) -> None:
-        settings = self.context.settings
-        v2 = parse_stored(request.body, settings)
+    def _tiles(self, v2: ParsedV2) -> tuple[list[GridTile], dict[int, tuple[int, int]] | None]:
+        """The job's tiles, and per tile id its raster size for GeoPackage features."""
         parsed = v2.parsed
+        if v2.geopackage is not None:
+            try:
+                features = read_features(
+                    v2.geopackage.path, v2.geopackage.defaults, max_features=MAX_TILES
+                )
+            except GeopackageError as error:
+                raise AnalysisFailure(f"{error.field}: {error.message}") from None
+            tiles = [
+                GridTile(
+                    id=f.id,
+                    name=f.identifier,
+                    epsg=f.epsg,
+                    west=f.bounds[0],
+                    north=f.bounds[3],
+                    width=f.bounds[2] - f.bounds[0],
+                    height=f.bounds[3] - f.bounds[1],
+                )
+                for f in features
+            ]
+            return tiles, {f.id: (f.width, f.height) for f in features}
         try:
             tiles = parsed.tiles(MAX_TILES)
         except TooManyTilesError as exc:
@@ -330,6 +352,13 @@ class BatchV2Service:
                 f"The area of interest covers no tile of grid {parsed.grid.id} (latitudes "
                 f"{-parsed.grid.latitude_limit:g} to {parsed.grid.latitude_limit:g})."
             )
+        return tiles, None
+
+    def _analyse(self, request: RequestRecord) -> None:
+        settings = self.context.settings
+        v2 = parse_stored(request.body, settings)
+        parsed = v2.parsed
+        tiles, sizes = self._tiles(v2)
         west, south, east, north = tiles[0].bounds()
         bands, floating, tiff_bands = self._probe(
             request, v2, tiles[0].epsg, (west, south, east, north)
@@ -342,12 +371,15 @@ class BatchV2Service:
                         f"Output files already exist (tile {tile.name}); set output.overwrite or "
                         "output.skipExisting, or write somewhere else."
                     )
-        width, height = parsed.tile_size_px
-        cost = tile_cost(width, height, bands, floating)
+
+        def size_of(tile: GridTile) -> tuple[int, int]:
+            return parsed.raster_size_px if sizes is None else sizes[tile.id]
+
+        costs = {tile.id: tile_cost(*size_of(tile), bands, floating) for tile in tiles}
         collection_id = self._collection_for(request, v2, tiff_bands)
-        write_manifest(settings, v2.bucket, v2.root, request.id, tiles, parsed.raster_size_px)
+        write_manifest(settings, v2.bucket, v2.root, request.id, tiles, size_of)
         if not self.store.finish_analysis(
-            request.id, ((tile, cost) for tile in tiles), collection_id
+            request.id, ((tile, costs[tile.id]) for tile in tiles), collection_id, sizes
         ):
             logger.info("batch v2 request %s changed during its analysis", request.id)
             return
@@ -499,6 +531,7 @@ class BatchV2Service:
             return str(exc), None
         if parsed.skip_existing and all(p.exists() for p in paths.values()):
             return None, 0.0
+        layout = _layout(tile)
         try:
             raster = render_tile(
                 self.renderer(),
@@ -507,6 +540,7 @@ class BatchV2Service:
                 request.body["processRequest"],
                 v1_tile,
                 parsed,
+                layout,
             )
         except ApiError as error:
             return error.message, None
@@ -516,7 +550,7 @@ class BatchV2Service:
         if self._dispatcher.stopping or current is None or current.status != "PROCESSING":
             return "The request was stopped.", None
         try:
-            write_outputs(raster, paths, v1_tile, parsed)
+            write_outputs(raster, paths, v1_tile, parsed, layout)
         except RenderFailure as failure:
             return str(failure), None
         except OSError as exc:
@@ -525,7 +559,7 @@ class BatchV2Service:
             self._register_tile(current, v2, tile)
         except (ValueError, sqlite3.Error) as exc:
             return f"Registering the tile in its collection failed ({exc}).", None
-        width, height = parsed.tile_size_px
+        width, height = parsed.tile_size_px if layout is None else (layout.width, layout.height)
         bands = sum(count for count, _ in raster.bands.values())
         floating = any(np.dtype(dtype).kind == "f" for _, dtype in raster.bands.values())
         return None, tile_cost(width, height, bands, floating)
@@ -535,3 +569,21 @@ def _band(name: str, dtype: str) -> dict[str, Any]:
     kind = np.dtype(dtype)
     sample = "FLOAT" if kind.kind == "f" else ("INT" if kind.kind == "i" else "UINT")
     return {"source": name, "bandIndex": 1, "bitDepth": kind.itemsize * 8, "sampleFormat": sample}
+
+
+def _layout(tile: TileRecord) -> TileLayout | None:
+    """The raster of a GeoPackage feature: its bounds at its own size (None: a grid cell)."""
+    if tile.width_px is None or tile.height_px is None:
+        return None
+    return TileLayout(
+        Affine(
+            tile.width / tile.width_px,
+            0.0,
+            tile.west,
+            0.0,
+            -tile.height / tile.height_px,
+            tile.north,
+        ),
+        tile.width_px,
+        tile.height_px,
+    )

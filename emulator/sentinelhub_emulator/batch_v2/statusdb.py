@@ -120,7 +120,7 @@ def write_manifest(
     root: str,
     request_id: str,
     tiles: Sequence[GridTile],
-    size_px: tuple[int, int],
+    size_px: Callable[[GridTile], tuple[int, int]],
 ) -> None:
     """Write the feature manifest of an analysed job."""
 
@@ -142,8 +142,7 @@ def write_manifest(
                     t.north - t.height,
                     t.west + t.width,
                     t.north,
-                    size_px[0],
-                    size_px[1],
+                    *size_px(t),
                     dump_json(t.geometry),
                 )
                 for t in tiles

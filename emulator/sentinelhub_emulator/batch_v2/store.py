@@ -59,6 +59,8 @@ CREATE TABLE IF NOT EXISTS batch_v2_tiles (
     attempts INTEGER NOT NULL DEFAULT 0,
     error TEXT,
     updated TEXT,
+    width_px INTEGER,
+    height_px INTEGER,
     UNIQUE (request_id, id)
 );
 CREATE INDEX IF NOT EXISTS batch_v2_tiles_by_request ON batch_v2_tiles (request_id, status, seq);
@@ -112,6 +114,9 @@ class TileRecord:
     attempts: int
     error: str | None
     updated: str | None
+    #: Raster size of a GeoPackage feature (None for grid cells: the grid gives it).
+    width_px: int | None
+    height_px: int | None
 
     def as_v1(self) -> BatchTileRecord:
         """The tile as Batch v1's renderer and writer take it."""
@@ -274,6 +279,7 @@ class BatchV2Store:
         request_id: str,
         tiles: Iterable[tuple[GridTile, float]],
         collection_id: str | None = None,
+        sizes: dict[int, tuple[int, int]] | None = None,
     ) -> bool:
         """Store the tiles; ANALYSING -> ANALYSIS_DONE, or PROCESSING (tiles SCHEDULED) when
         the user asked to start. False if it is no longer ANALYSING."""
@@ -291,8 +297,8 @@ class BatchV2Store:
                 count += 1
                 conn.execute(
                     "INSERT INTO batch_v2_tiles (request_id, id, name, epsg, west, north, width,"
-                    " height, geometry, status, cost, updated)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " height, geometry, status, cost, updated, width_px, height_px)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         request_id,
                         tile.id,
@@ -306,6 +312,7 @@ class BatchV2Store:
                         "SCHEDULED" if process else "PENDING",
                         cost,
                         now,
+                        *(sizes or {}).get(tile.id, (None, None)),
                     ),
                 )
             conn.execute(

@@ -1,0 +1,86 @@
+"""GeoPackage input end to end: one output per feature, at the feature's bounds and size, named
+by its identifier; bad packages are a 400 naming input->features."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pyogrio.raw
+import rasterio
+import shapely
+
+from .conftest import BUCKET, FINAL, create, request_body, wait_for
+
+
+def _package(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    geometries = [
+        shapely.box(455_000.0, 5_145_000.0, 457_000.0, 5_146_000.0),
+        shapely.box(460_000.0, 5_150_000.0, 460_600.0, 5_150_900.0),
+    ]
+    pyogrio.raw.write(
+        str(path),
+        np.array([shapely.to_wkb(g) for g in geometries], dtype=object),
+        [
+            np.array([7, 9]),
+            np.array(["field-a", "field-b"], dtype=object),
+            np.array([100, 60]),
+            np.array([50, 30]),
+        ],
+        ["id", "identifier", "width", "height"],
+        crs="EPSG:32633",
+        geometry_type="Polygon",
+        driver="GPKG",
+        layer="features",
+    )
+    return path
+
+
+def test_one_output_per_feature(client: httpx.Client, bucket: Path) -> None:
+    _package(bucket / "inputs" / "fields.gpkg")
+    body = request_body(url=f"s3://{BUCKET}/gpkg/<requestId>/<tileName>.<format>")
+    del body["processRequest"]["input"]["bounds"]
+    body["input"] = {
+        "type": "geopackage",
+        "features": {"s3": {"url": f"s3://{BUCKET}/inputs/fields.gpkg"}},
+    }
+    created = create(client, body)
+    client.post(f"/process/{created['id']}/start")
+    done = wait_for(client, created["id"], FINAL)
+    assert done["status"] == "DONE", done
+    folder = bucket / "gpkg" / created["id"]
+    expected = {
+        "field-a": (455_000.0, 5_146_000.0, 100, 50, 20.0),
+        "field-b": (460_000.0, 5_150_900.0, 60, 30, 10.0),
+    }
+    for name, (west, north, width, height, res) in expected.items():
+        with rasterio.open(folder / f"{name}.tif") as dataset:
+            assert (dataset.width, dataset.height) == (width, height)
+            assert dataset.crs.to_epsg() == 32633
+            x, y = dataset.read(1), dataset.read(2)
+        rows, cols = np.mgrid[0:height, 0:width]
+        yres = (north - {"field-a": 5_145_000.0, "field-b": 5_150_000.0}[name]) / height
+        np.testing.assert_allclose(x, west + (cols + 0.5) * res, atol=1e-6)
+        np.testing.assert_allclose(y, north - (rows + 0.5) * yres, atol=1e-6)
+    connection = sqlite3.connect(f"{(folder / 'execution.sqlite').as_uri()}?mode=ro", uri=True)
+    try:
+        rows_db = connection.execute("SELECT id, name, status FROM features ORDER BY id").fetchall()
+    finally:
+        connection.close()
+    assert rows_db == [(7, "field-a", "DONE"), (9, "field-b", "DONE")]
+
+
+def test_a_broken_package_is_a_400(client: httpx.Client, bucket: Path) -> None:
+    (bucket / "inputs").mkdir(exist_ok=True)
+    (bucket / "inputs" / "broken.gpkg").write_bytes(b"not a geopackage")
+    body = request_body()
+    body["input"] = {
+        "type": "geopackage",
+        "features": {"s3": {"url": f"s3://{BUCKET}/inputs/broken.gpkg"}},
+    }
+    response = client.post("/process", json=body)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["errors"][0]["parameter"].startswith("input->features")

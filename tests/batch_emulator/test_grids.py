@@ -72,7 +72,7 @@ def _cells_of_squares(
 def test_tiling_grid_endpoints(client: httpx.Client) -> None:
     listed = client.get("/tilinggrids").json()
     assert_matches("TilingGridPage", listed)
-    assert [g["id"] for g in listed["data"]] == [0, 1, 2, 3]
+    assert [g["id"] for g in listed["data"]] == [0, 1, 2, 3, 6, 7]
     assert listed["data"][1] == {
         "id": 1,
         "name": "10km grid",
@@ -85,7 +85,7 @@ def test_tiling_grid_endpoints(client: httpx.Client) -> None:
     }
     first = client.get("/tilinggrids", params={"count": 3}).json()
     rest = client.get("/tilinggrids", params={"viewtoken": first["links"]["nextToken"]}).json()
-    assert [g["id"] for g in first["data"] + rest["data"]] == [0, 1, 2, 3]
+    assert [g["id"] for g in first["data"] + rest["data"]] == [0, 1, 2, 3, 6, 7]
     zero = client.get("/tilinggrids/0").json()
     assert_matches("TilingGrid", zero)
     assert zero["name"] == "20km grid"
@@ -98,6 +98,18 @@ def test_tiling_grid_endpoints(client: httpx.Client) -> None:
         240.0,
         360.0,
     ]
+    assert client.get("/tilinggrids/6").json() == {
+        "id": 6,
+        "name": "LAEA 100km grid",
+        "properties": {
+            "tileWidth": 100000.0,
+            "tileHeight": 100000.0,
+            "resolutions": [40.0, 50.0, 100.0],
+            "unit": "METRE",
+        },
+    }
+    assert client.get("/tilinggrids/7").json()["properties"]["resolutions"] == [10.0, 20.0]
+    assert client.get("/tilinggrids/4").status_code == 404
     assert client.get("/tilinggrids/9").status_code == 404
     bad = client.get("/tilinggrids/abc")
     assert bad.status_code == 400
@@ -217,3 +229,107 @@ def test_wgs84_grid_cells_are_whole_degrees(client: httpx.Client) -> None:
     refused = client.post(f"/process/{created['id']}/start")
     assert refused.status_code == 400
     assert refused.json()["error"]["errors"][0]["parameter"] == "tilingGrid->resolution"
+
+
+LAEA = "http://www.opengis.net/def/crs/EPSG/0/3035"
+
+
+def _laea_cells(area: Any, size: float) -> set[tuple[str, float, float]]:
+    """(name, west, north) of every cell of ``size`` m on multiples of ``size`` from EPSG:3035's
+    origin that shares area with ``area`` (in EPSG:3035), named ``E<x km>N<y km>`` after its
+    lower-left corner."""
+    west, south, east, north = area.bounds
+    found = set()
+    for col in range(math.floor(west / size), math.ceil(east / size)):
+        for row in range(math.floor(south / size), math.ceil(north / size)):
+            cell = shapely.geometry.box(col * size, row * size, (col + 1) * size, (row + 1) * size)
+            if area.intersection(cell).area > 0:
+                x_km, y_km = round(col * size / 1000), round(row * size / 1000)
+                found.add((f"E{x_km:04d}N{y_km:04d}", col * size, (row + 1) * size))
+    return found
+
+
+def _laea_tiles(tiles: list[dict[str, Any]]) -> set[tuple[str, float, float]]:
+    assert {t["origin"]["crs"]["properties"]["name"] for t in tiles} == {
+        "urn:ogc:def:crs:EPSG::3035"
+    }
+    return {(t["name"], *t["origin"]["coordinates"]) for t in tiles}
+
+
+@pytest.mark.parametrize(
+    ("grid", "resolution", "size"), [(7, 20.0, 20_000.0), (6, 100.0, 100_000.0)]
+)
+def test_laea_tiles_of_a_wgs84_geometry_are_the_lattice_cells(
+    client: httpx.Client, grid: int, resolution: float, size: float
+) -> None:
+    polygon = shapely.geometry.Polygon([(9.71, 49.83), (11.23, 50.04), (10.12, 50.96)])
+    tiles = _analysed_tiles(
+        client, _geometry_body(shapely.geometry.mapping(polygon), CRS84, grid, resolution)
+    )
+    to_laea = pyproj.Transformer.from_crs(4326, 3035, always_xy=True)
+    projected = shapely.transform(
+        shapely.segmentize(polygon, 0.001), lambda x, y: to_laea.transform(x, y), interleaved=False
+    )
+    assert _laea_tiles(tiles) == _laea_cells(projected, size)
+    assert len({t["id"] for t in tiles}) == len(tiles)
+    # The WGS84 geometry is the cell, back in EPSG:3035 within a millimetre.
+    name, west, north = sorted(_laea_tiles(tiles))[0]
+    tile = next(t for t in tiles if t["name"] == name)
+    ring = tile["geometry"]["coordinates"][0]
+    xs, ys = to_laea.transform([p[0] for p in ring], [p[1] for p in ring])
+    assert (min(xs), min(ys), max(xs), max(ys)) == pytest.approx(
+        (west, north - size, west + size, north), abs=1e-3
+    )
+
+
+def test_a_laea_bbox_on_cell_lines_gives_exactly_its_cells(client: httpx.Client) -> None:
+    body = request_body(bbox=(4_320_000.0, 3_200_000.0, 4_360_000.0, 3_240_000.0), crs=LAEA)
+    body["tilingGrid"] = {"id": 7, "resolution": 20.0}
+    tiles = _analysed_tiles(client, body)
+    assert sorted(t["name"] for t in tiles) == [
+        "E4320N3200",
+        "E4320N3220",
+        "E4340N3200",
+        "E4340N3220",
+    ]
+    assert {tuple(t["origin"]["coordinates"]) for t in tiles} == {
+        (4_320_000.0, 3_220_000.0),
+        (4_320_000.0, 3_240_000.0),
+        (4_340_000.0, 3_220_000.0),
+        (4_340_000.0, 3_240_000.0),
+    }
+
+
+@pytest.mark.parametrize(
+    ("place", "lon", "lat"),
+    [
+        ("Azores", -31.1, 39.45),
+        ("Canary Islands", -17.99, 27.75),
+        ("Iceland", -21.9, 64.1),
+        ("Svalbard", 15.6, 78.2),
+        ("eastern Turkey", 43.5, 39.7),
+    ],
+)
+def test_the_laea_grids_cover_the_edges_of_europe(
+    client: httpx.Client, place: str, lon: float, lat: float
+) -> None:
+    body = request_body(bbox=(lon, lat, lon + 0.01, lat + 0.01), crs=CRS84)
+    body["tilingGrid"] = {"id": 6, "resolution": 100.0}
+    tiles = _analysed_tiles(client, body)
+    to_laea = pyproj.Transformer.from_crs(4326, 3035, always_xy=True)
+    x, y = to_laea.transform(lon + 0.005, lat + 0.005)
+    assert len(tiles) == 1, place
+    assert tiles[0]["origin"]["coordinates"] == [
+        math.floor(x / 100_000) * 100_000,
+        (math.floor(y / 100_000) + 1) * 100_000,
+    ]
+
+
+def test_outside_the_laea_coverage_there_is_no_tile(client: httpx.Client) -> None:
+    body = request_body(bbox=(149.0, -35.4, 149.2, -35.2), crs=CRS84)  # Canberra
+    body["tilingGrid"] = {"id": 7, "resolution": 20.0}
+    created = create(client, body)
+    client.post(f"/process/{created['id']}/analyse")
+    failed = wait_for(client, created["id"], ("ANALYSIS_DONE", "FAILED"))
+    assert failed["status"] == "FAILED"
+    assert "no tile of grid 7" in failed["error"]

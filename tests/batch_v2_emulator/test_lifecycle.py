@@ -180,7 +180,7 @@ def test_another_account_cannot_see_or_act(
 def test_tiling_grids(client: httpx.Client) -> None:
     page = client.get("/tilinggrids").json()
     assert_matches("BatchV2TilingGridsPage", page)
-    assert [grid["id"] for grid in page["data"]] == [0, 1, 2, 3]
+    assert [grid["id"] for grid in page["data"]] == [0, 1, 2, 3, 6, 7]
     one = client.get("/tilinggrids/1")
     assert one.status_code == 200
     assert_matches("BatchV2TilingGrid", one.json())

@@ -130,5 +130,5 @@ def test_stop_job(batch: BatchProcessClient, renderer: CoordinateRenderer) -> No
 
 def test_tiling_grids(batch: BatchProcessClient) -> None:
     grids = list(batch.iter_tiling_grids())
-    assert [grid["id"] for grid in grids] == [0, 1, 2, 3]
+    assert [grid["id"] for grid in grids] == [0, 1, 2, 3, 6, 7]
     assert batch.get_tiling_grid(1)["properties"]["resolutions"] == [10.0, 20.0]

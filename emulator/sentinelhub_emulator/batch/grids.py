@@ -1,6 +1,6 @@
 """Tiling grids of Batch Processing v1 and the cells that cover an area of interest.
 
-Four predefined grids are served (ids as the service numbers them):
+Six predefined grids are served (ids as the service numbers them):
 
 ====  ============  ================  ======  ===========================  ==============
  id   name          tile size         unit    resolutions                  tile CRS
@@ -9,6 +9,8 @@ Four predefined grids are served (ids as the service numbers them):
  1    10km grid     10000 m           METRE   10, 20                       UTM of the cell
  2    100km grid    100080 m          METRE   30, 60, 120, 240, 360        UTM of the cell
  3    WGS84 1 degree 1 degree         DEGREE  0.0001, 0.0002               EPSG:4326
+ 6    LAEA 100km    100000 m          METRE   40, 50, 100                  EPSG:3035
+ 7    LAEA 20km     20000 m           METRE   10, 20                       EPSG:3035
 ====  ============  ================  ======  ===========================  ==============
 
 UTM grids hang off the MGRS 100 km squares of each UTM zone (north: EPSG:326zz, south:
@@ -37,6 +39,17 @@ several CRSs. Cells that only touch the area (share an edge or a corner) are not
 The WGS84 grid (3) has cells of one degree on integer degrees, named after the south-west corner
 (``N46E013``, ``S05W072``).
 
+The LAEA grids (6 and 7) cover Europe in ETRS89-LAEA (EPSG:3035). Their lattice and naming are
+**not confirmed** by any source; this is the emulator's choice: cells sit on exact multiples of
+the cell size from the CRS's false origin (x = 0, y = 0; the EEA reference grid's anchoring),
+inside the coverage box `LAEA_COVERAGE` = x 900 000 - 7 400 000 m, y 900 000 - 6 500 000 m (it
+holds the Azores, the Canary Islands, Iceland, Svalbard and Turkey). A cell is named after its
+lower-left (south-west) corner in whole kilometres, ``E<x km>N<y km>`` with four digits each
+(``E4300N3200`` is the 100 km cell x 4 300 000 - 4 400 000, y 3 200 000 - 3 300 000 and, in grid
+7, ``E4320N3200`` the 20 km cell x 4 320 000 - 4 340 000); its id is
+``(x / size) * 10000 + y / size``. An area given in EPSG:3035 is tiled as given, otherwise it is
+projected (edges densified) after being clipped to the coverage's lon/lat envelope.
+
 A tile's ``origin`` is its **upper-left** corner in the tile CRS (sentinelhub-py's reading; the
 official schema text says lower-left), and its ``id`` is a stable integer computed from the cell.
 """
@@ -56,16 +69,22 @@ from shapely.geometry.base import BaseGeometry
 
 __all__ = [
     "GRIDS",
+    "LAEA_COVERAGE",
+    "LAEA_EPSG",
     "GridTile",
     "TilingGrid",
     "TooManyTilesError",
     "band_letter",
     "grid_tiles",
+    "laea_name",
     "mgrs_square_letters",
     "to_wgs84",
 ]
 
 WGS84_EPSG = 4326
+LAEA_EPSG = 3035
+#: ``(west, south, east, north)`` in EPSG:3035 of the LAEA grids' coverage (multiples of 100 km).
+LAEA_COVERAGE = (900_000.0, 900_000.0, 7_400_000.0, 6_500_000.0)
 _SQUARE = 100_000.0
 _COLUMN_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # 24 letters: no I, no O
 _ROW_LETTERS = "ABCDEFGHJKLMNPQRSTUV"  # 20 letters: no I, no O
@@ -91,12 +110,18 @@ class TilingGrid:
     unit: str
     resolutions: tuple[float, ...]
     latitude_limit: float
-    #: Cells per side of an MGRS 100 km square (UTM grids); 0 for the WGS84 grid.
+    #: Cells per side of an MGRS 100 km square (UTM grids); 0 for the other grids.
     cells_per_square: int
+    #: The CRS of every tile of a grid that has one (LAEA: 3035, WGS84: 4326); 0 for UTM grids.
+    epsg: int = 0
 
     @property
     def is_utm(self) -> bool:
         return self.cells_per_square > 0
+
+    @property
+    def is_laea(self) -> bool:
+        return self.epsg == LAEA_EPSG
 
     def pixels(self, resolution: float) -> tuple[int, int]:
         """``(tileWidthPx, tileHeightPx)`` at ``resolution``, buffer excluded."""
@@ -126,7 +151,23 @@ GRIDS: dict[int, TilingGrid] = {
         TilingGrid(
             2, "100km grid", 100080.0, 100080.0, "METRE", (30.0, 60.0, 120.0, 240.0, 360.0), 81.0, 1
         ),
-        TilingGrid(3, "WGS84 1 degree grid", 1.0, 1.0, "DEGREE", (0.0001, 0.0002), 90.0, 0),
+        TilingGrid(
+            3, "WGS84 1 degree grid", 1.0, 1.0, "DEGREE", (0.0001, 0.0002), 90.0, 0, WGS84_EPSG
+        ),
+        TilingGrid(
+            6,
+            "LAEA 100km grid",
+            100000.0,
+            100000.0,
+            "METRE",
+            (40.0, 50.0, 100.0),
+            90.0,
+            0,
+            LAEA_EPSG,
+        ),
+        TilingGrid(
+            7, "LAEA 20km grid", 20000.0, 20000.0, "METRE", (10.0, 20.0), 90.0, 0, LAEA_EPSG
+        ),
     )
 }
 
@@ -370,6 +411,60 @@ def _wgs84_cells(grid: TilingGrid, area: BaseGeometry, limit: int) -> Iterator[G
             )
 
 
+def laea_name(west: float, south: float) -> str:
+    """The name of the LAEA cell whose lower-left corner is ``(west, south)`` (metres)."""
+    return f"E{round(west / 1000):04d}N{round(south / 1000):04d}"
+
+
+@cache
+def _laea_envelope() -> BaseGeometry:
+    """The lon/lat bounding box of the LAEA coverage (its boundary projected, densified)."""
+    box = shapely.segmentize(shapely.geometry.box(*LAEA_COVERAGE), 10_000.0)
+    west, south, east, north = _project(box, LAEA_EPSG, WGS84_EPSG).bounds
+    return shapely.geometry.box(west - 0.5, south - 0.5, east + 0.5, min(90.0, north + 0.5))
+
+
+def _laea_cells(
+    grid: TilingGrid, area: BaseGeometry, limit: int, source: tuple[BaseGeometry, int] | None
+) -> Iterator[GridTile]:
+    coverage = shapely.geometry.box(*LAEA_COVERAGE)
+    if source is not None and source[1] == LAEA_EPSG:
+        part = source[0]
+    else:
+        clipped = area.intersection(_laea_envelope())
+        if clipped.is_empty or clipped.area == 0:
+            return
+        part = _project(shapely.segmentize(clipped, _DENSIFY_DEGREES), WGS84_EPSG, LAEA_EPSG)
+    if not coverage.covers(part):
+        part = part.intersection(coverage)
+    if part.is_empty or part.area == 0:
+        return
+    shapely.prepare(part)
+    size = grid.tile_width
+    min_x, min_y, max_x, max_y = part.bounds
+    count = 0
+    for row in range(math.floor(max_y / size), math.floor(min_y / size) - 1, -1):
+        for col in range(math.floor(min_x / size), math.floor(max_x / size) + 1):
+            west, south = col * size, row * size
+            cell = shapely.geometry.box(west, south, west + size, south + size)
+            if not _is_tile(part, cell):
+                continue
+            count += 1
+            if count > limit:
+                raise TooManyTilesError(
+                    f"the area covers more than {limit} tiles of grid {grid.id}"
+                )
+            yield GridTile(
+                id=col * 10000 + row,
+                name=laea_name(west, south),
+                epsg=LAEA_EPSG,
+                west=west,
+                north=south + size,
+                width=size,
+                height=size,
+            )
+
+
 def grid_tiles(
     grid: TilingGrid,
     area_wgs84: BaseGeometry,
@@ -386,6 +481,8 @@ def grid_tiles(
     area = shapely.make_valid(area_wgs84) if not area_wgs84.is_valid else area_wgs84
     if grid.is_utm:
         return list(_utm_cells(grid, area, limit, source))
+    if grid.is_laea:
+        return list(_laea_cells(grid, area, limit, source))
     if source is not None and source[1] == WGS84_EPSG:
         area = source[0]
     return list(_wgs84_cells(grid, area, limit))

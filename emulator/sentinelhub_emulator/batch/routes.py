@@ -8,8 +8,7 @@ Requests and tiling grids answer unwrapped; batch collections come as ``{"data":
 
 from __future__ import annotations
 
-import hmac
-import ipaddress
+from collections.abc import Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -17,19 +16,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
-from sentinelhub_emulator.byoc.records import Page
+from sentinelhub_emulator.core.admin import require_admin
 from sentinelhub_emulator.core.auth import authenticated
 from sentinelhub_emulator.core.context import context_of
 from sentinelhub_emulator.core.errors import (
-    INSUFFICIENT_PERMISSIONS,
-    UNAUTHORIZED,
     ApiError,
     bad_payload,
+    forbidden,
     not_found,
 )
-from sentinelhub_emulator.core.pagination import page_response, parse_page
-from sentinelhub_emulator.core.params import json_body, parse_json, path_uuid, read_body
-from sentinelhub_emulator.core.routing import resource
+from sentinelhub_emulator.core.pagination import Page, page_response, parse_page
+from sentinelhub_emulator.core.params import json_body, parse_json, path_int, path_uuid, read_body
+from sentinelhub_emulator.core.routing import Endpoint, resource
 from sentinelhub_emulator.core.tokens import Principal
 
 from .grids import GRIDS, TilingGrid, TooManyTilesError
@@ -40,15 +38,10 @@ from .store import TILE_STATUSES, BatchCollectionRecord, RequestRecord
 __all__ = ["admin_routes", "routes"]
 
 _SORTS = ("created", "created:asc", "created:desc", "status", "status:asc", "status:desc")
-_INT64 = 2**63 - 1
 
 
 def _service(request: Request) -> BatchService:
     return service_of(context_of(request))
-
-
-def _forbidden(what: str) -> ApiError:
-    return ApiError(403, f"You do not have access to {what}.", INSUFFICIENT_PERMISSIONS)
 
 
 def _owned_request(request: Request, principal: Principal) -> tuple[BatchService, RequestRecord]:
@@ -58,7 +51,7 @@ def _owned_request(request: Request, principal: Principal) -> tuple[BatchService
     if record is None:
         raise not_found(f"Batch request {request_id}")
     if record.account_id != principal.account_id:
-        raise _forbidden(f"batch request {request_id}")
+        raise forbidden(f"batch request {request_id}")
     return service, record
 
 
@@ -69,19 +62,8 @@ def _owned_collection(
     if collection is None:
         raise not_found(f"Batch collection {collection_id}")
     if collection.account_id != principal.account_id:
-        raise _forbidden(f"batch collection {collection_id}")
+        raise forbidden(f"batch collection {collection_id}")
     return collection
-
-
-def _int_param(request: Request, name: str) -> int:
-    raw = str(request.path_params[name])
-    try:
-        value = int(raw)
-    except ValueError:
-        raise bad_payload(name, f"{raw!r} is not an integer") from None
-    if not -_INT64 <= value <= _INT64:
-        raise bad_payload(name, "is out of range")
-    return value
 
 
 def _search_groups(text: str | None) -> list[list[str]]:
@@ -192,32 +174,22 @@ async def delete_request(request: Request, principal: Principal) -> Response:
     return Response(status_code=204)
 
 
-@authenticated
-async def analyse(request: Request, principal: Principal) -> Response:
-    service, record = _owned_request(request, principal)
-    service.analyse(record)
-    return Response(status_code=204)
+def _action(act: Callable[[BatchService, RequestRecord], None]) -> Endpoint:
+    """``POST .../{requestId}/<action>``: for the request's owner; 204 once accepted."""
+
+    @authenticated
+    async def endpoint(request: Request, principal: Principal) -> Response:
+        service, record = _owned_request(request, principal)
+        act(service, record)
+        return Response(status_code=204)
+
+    return endpoint
 
 
-@authenticated
-async def start(request: Request, principal: Principal) -> Response:
-    service, record = _owned_request(request, principal)
-    service.start_request(record)
-    return Response(status_code=204)
-
-
-@authenticated
-async def cancel(request: Request, principal: Principal) -> Response:
-    service, record = _owned_request(request, principal)
-    service.cancel(record)
-    return Response(status_code=204)
-
-
-@authenticated
-async def restart_partial(request: Request, principal: Principal) -> Response:
-    service, record = _owned_request(request, principal)
-    service.restart_partial(record)
-    return Response(status_code=204)
+analyse = _action(BatchService.analyse)
+start = _action(BatchService.start_request)
+cancel = _action(BatchService.cancel)
+restart_partial = _action(BatchService.restart_partial)
 
 
 # ---------------------------------------------------------------------- tiles
@@ -240,7 +212,7 @@ async def list_tiles(request: Request, principal: Principal) -> Response:
 @authenticated
 async def get_tile(request: Request, principal: Principal) -> Response:
     service, record = _owned_request(request, principal)
-    tile_id = _int_param(request, "tileId")
+    tile_id = path_int(request, "tileId")
     tile = service.store.get_tile(record.id, tile_id)
     if tile is None:
         raise not_found(f"Tile {tile_id} of batch request {record.id}")
@@ -252,6 +224,7 @@ async def get_tile(request: Request, principal: Principal) -> Response:
 
 @authenticated
 async def list_grids(request: Request, principal: Principal) -> Response:
+    """The tiling grids, paged by id (Batch v1 and v2 answer them alike)."""
     count, after = parse_page(request)
     grids = [g for g in sorted(GRIDS.values(), key=lambda g: g.id) if after is None or g.id > after]
     page: Page[TilingGrid] = Page(
@@ -262,7 +235,8 @@ async def list_grids(request: Request, principal: Principal) -> Response:
 
 @authenticated
 async def get_grid(request: Request, principal: Principal) -> Response:
-    grid_id = _int_param(request, "gridId")
+    """One tiling grid, unwrapped (Batch v1 and v2 answer it alike)."""
+    grid_id = path_int(request, "gridId")
     grid = GRIDS.get(grid_id)
     if grid is None:
         raise not_found(f"Tiling grid {grid_id}")
@@ -374,26 +348,6 @@ def routes() -> list[BaseRoute]:
 # ---------------------------------------------------------------------- emulator controls
 
 
-def _require_admin(request: Request) -> None:
-    client = request.client
-    try:
-        loopback = client is not None and ipaddress.ip_address(client.host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
-        raise ApiError(
-            403, "Admin endpoints answer only on the loopback interface.", INSUFFICIENT_PERMISSIONS
-        )
-    expected = context_of(request).settings.admin_token
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if (
-        not expected
-        or scheme.lower() != "bearer"
-        or not hmac.compare_digest(token.strip().encode(), expected.encode())
-    ):
-        raise ApiError(401, "The emulator's admin token is required.", UNAUTHORIZED)
-
-
 def _faults_from(body: Any) -> BatchFaults:
     if not isinstance(body, dict):
         raise bad_payload("body", "must be a JSON object")
@@ -418,7 +372,7 @@ def _faults_from(body: Any) -> BatchFaults:
 
 async def faults(request: Request) -> Response:
     """GET: the batch faults; POST: replace them; DELETE: none."""
-    _require_admin(request)
+    require_admin(request)
     service = _service(request)
     if request.method == "POST":
         service.set_faults(_faults_from(parse_json(await read_body(request) or b"{}")))

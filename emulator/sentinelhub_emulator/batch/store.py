@@ -11,11 +11,14 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar
 
-from sentinelhub_emulator.byoc.records import Page
 from sentinelhub_emulator.core.db import Database, RowMapper
-from sentinelhub_emulator.core.times import format_timestamp, now_timestamp, parse_timestamp
+from sentinelhub_emulator.core.pagination import Page
+from sentinelhub_emulator.core.times import (
+    now_timestamp,
+    wire_time,
+)
 
 from .grids import GridTile
 
@@ -25,6 +28,7 @@ __all__ = [
     "BatchStore",
     "BatchTileRecord",
     "RequestRecord",
+    "TileQueue",
 ]
 
 SCHEMA = """
@@ -87,10 +91,6 @@ FINAL_STATUSES = ("DONE", "PARTIAL", "FAILED", "CANCELED")
 TILE_STATUSES = ("PENDING", "SCHEDULED", "QUEUED", "PROCESSING", "PROCESSED", "FAILED")
 
 
-def _wire_time(stored: str | None) -> str | None:
-    return None if stored is None else format_timestamp(parse_timestamp(stored))
-
-
 @dataclass(frozen=True)
 class RequestRecord:
     """One batch processing request; ``body`` holds what the user sent, normalised."""
@@ -120,7 +120,7 @@ class RequestRecord:
             "id": self.id,
             "userId": self.account_id,
             "accountId": self.account_id,
-            "created": _wire_time(self.created),
+            "created": wire_time(self.created),
             "processRequest": self.body["processRequest"],
             "tilingGrid": grid,
             "tilingGridId": grid["id"],
@@ -133,7 +133,7 @@ class RequestRecord:
             "tileWidthPx": self.tile_width_px,
             "tileHeightPx": self.tile_height_px,
             "userAction": self.user_action,
-            "userActionUpdated": _wire_time(self.user_action_updated),
+            "userActionUpdated": wire_time(self.user_action_updated),
             "status": self.status,
             "error": self.error,
         }
@@ -208,7 +208,7 @@ class BatchCollectionRecord:
             "userId": self.account_id,
             "name": self.name,
             "s3Bucket": self.s3_bucket,
-            "created": _wire_time(self.created),
+            "created": wire_time(self.created),
             "batchData": {}
             if self.tiling_grid_id is None
             else {"tilingGridId": self.tiling_grid_id},
@@ -218,6 +218,9 @@ class BatchCollectionRecord:
             wire["noData"] = self.no_data
         return wire
 
+
+_Request = TypeVar("_Request")
+_Tile = TypeVar("_Tile", bound="BatchTileRecord")
 
 _request = RowMapper(RequestRecord, json=("body",))
 _tile = RowMapper(BatchTileRecord, json=("geometry",))
@@ -240,11 +243,66 @@ def _search_clause(groups: Sequence[Sequence[str]], column: str) -> tuple[str, l
     return " AND (" + " OR ".join(f"({c})" for c in clauses) + ")", args
 
 
-class BatchStore:
+class TileQueue(Generic[_Request, _Tile]):
+    """What both batch APIs' stores do alike over a requests table and its tiles table: read a
+    request, list its tiles, and hand the scheduler SCHEDULED tiles of PROCESSING requests."""
+
+    requests_table: ClassVar[str]
+    tiles_table: ClassVar[str]
+
+    def __init__(self, db: Database, request: RowMapper[_Request], tile: RowMapper[_Tile]) -> None:
+        self.db = db
+        self._request = request
+        self._tile = tile
+
+    def get_request(self, request_id: str) -> _Request | None:
+        row = (
+            self.db.connection()
+            .execute(
+                f"SELECT * FROM {self.requests_table} WHERE id = ?",  # noqa: S608
+                (request_id,),
+            )
+            .fetchone()
+        )
+        return None if row is None else self._request(row)
+
+    def all_tiles(self, request_id: str) -> list[_Tile]:
+        rows = (
+            self.db.connection()
+            .execute(
+                f"SELECT * FROM {self.tiles_table} WHERE request_id = ? ORDER BY seq",  # noqa: S608
+                (request_id,),
+            )
+            .fetchall()
+        )
+        return [self._tile(row) for row in rows]
+
+    def scheduled_tiles(self, limit: int, exclude: Iterable[tuple[str, int]]) -> list[_Tile]:
+        """SCHEDULED tiles of PROCESSING requests, oldest first, not in ``exclude``."""
+        skip = set(exclude)
+        rows = (
+            self.db.connection()
+            .execute(
+                f"SELECT t.* FROM {self.tiles_table} t"  # noqa: S608
+                f" JOIN {self.requests_table} r ON r.id = t.request_id"
+                " WHERE t.status = 'SCHEDULED' AND r.status = 'PROCESSING'"
+                " ORDER BY t.seq LIMIT ?",
+                (limit + len(skip),),
+            )
+            .fetchall()
+        )
+        tiles = [self._tile(row) for row in rows]
+        return [t for t in tiles if (t.request_id, t.id) not in skip][:limit]
+
+
+class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
     """Typed access to the batch tables of one `Database`."""
 
+    requests_table = "batch_requests"
+    tiles_table = "batch_tiles"
+
     def __init__(self, db: Database) -> None:
-        self.db = db
+        super().__init__(db, _request, _tile)
 
     def create_schema(self) -> None:
         self.db.connection().executescript(SCHEMA)
@@ -284,14 +342,6 @@ class BatchStore:
         record = self.get_request(request_id)
         assert record is not None
         return record
-
-    def get_request(self, request_id: str) -> RequestRecord | None:
-        row = (
-            self.db.connection()
-            .execute("SELECT * FROM batch_requests WHERE id = ?", (request_id,))
-            .fetchone()
-        )
-        return None if row is None else _request(row)
 
     def list_requests(
         self,
@@ -538,32 +588,6 @@ class BatchStore:
             .fetchone()
         )
         return None if row is None else _tile(row)
-
-    def all_tiles(self, request_id: str) -> list[BatchTileRecord]:
-        rows = (
-            self.db.connection()
-            .execute("SELECT * FROM batch_tiles WHERE request_id = ? ORDER BY seq", (request_id,))
-            .fetchall()
-        )
-        return [_tile(row) for row in rows]
-
-    def scheduled_tiles(
-        self, limit: int, exclude: Iterable[tuple[str, int]]
-    ) -> list[BatchTileRecord]:
-        """SCHEDULED tiles of PROCESSING requests, oldest first, not in ``exclude``."""
-        skip = set(exclude)
-        rows = (
-            self.db.connection()
-            .execute(
-                "SELECT t.* FROM batch_tiles t JOIN batch_requests r ON r.id = t.request_id"
-                " WHERE t.status = 'SCHEDULED' AND r.status = 'PROCESSING'"
-                " ORDER BY t.seq LIMIT ?",
-                (limit + len(skip),),
-            )
-            .fetchall()
-        )
-        tiles = [_tile(row) for row in rows]
-        return [t for t in tiles if (t.request_id, t.id) not in skip][:limit]
 
     def advance_tile(
         self,

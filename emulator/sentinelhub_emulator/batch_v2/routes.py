@@ -7,26 +7,28 @@ unwrapped, lists as ``{"data": [...], "links": {...}}``. Illegal actions are 409
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
-from sentinelhub_emulator.batch.grids import GRIDS, TilingGrid, TooManyTilesError
-from sentinelhub_emulator.byoc.records import Page
+from sentinelhub_emulator.batch.grids import TooManyTilesError
+from sentinelhub_emulator.batch.routes import get_grid, list_grids
 from sentinelhub_emulator.byoc.state import byoc_state
 from sentinelhub_emulator.core.auth import authenticated
 from sentinelhub_emulator.core.context import context_of
 from sentinelhub_emulator.core.errors import (
     BAD_PAYLOAD,
-    INSUFFICIENT_PERMISSIONS,
     ApiError,
     bad_payload,
+    forbidden,
     not_found,
 )
-from sentinelhub_emulator.core.pagination import page_links, page_response, parse_page
+from sentinelhub_emulator.core.pagination import Page, page_links, parse_page
 from sentinelhub_emulator.core.params import json_body, path_uuid
-from sentinelhub_emulator.core.routing import resource
+from sentinelhub_emulator.core.routing import Endpoint, resource
 from sentinelhub_emulator.core.tokens import Principal
 
 from .geopackage import GeopackageError, read_features
@@ -45,7 +47,6 @@ _SORTS = {
     "status:asc": (False, True),
     "status:desc": (True, True),
 }
-_INT64 = 2**63 - 1
 
 
 def _service(request: Request) -> BatchV2Service:
@@ -59,9 +60,7 @@ def _owned(request: Request, principal: Principal) -> tuple[BatchV2Service, Requ
     if record is None:
         raise not_found(f"Batch request {request_id}")
     if record.account_id != principal.account_id:
-        raise ApiError(
-            403, f"You do not have access to batch request {request_id}.", INSUFFICIENT_PERMISSIONS
-        )
+        raise forbidden(f"batch request {request_id}")
     return service, record
 
 
@@ -161,55 +160,21 @@ async def update_request(request: Request, principal: Principal) -> Response:
     return JSONResponse(answer)
 
 
-@authenticated
-async def analyse(request: Request, principal: Principal) -> Response:
-    service, record = _owned(request, principal)
-    service.analyse(record)
-    return Response(status_code=204)
+def _action(act: Callable[[BatchV2Service, RequestRecord], None]) -> Endpoint:
+    """``POST /process/{requestId}/<action>``: for the request's owner; 204 once accepted."""
+
+    @authenticated
+    async def endpoint(request: Request, principal: Principal) -> Response:
+        service, record = _owned(request, principal)
+        act(service, record)
+        return Response(status_code=204)
+
+    return endpoint
 
 
-@authenticated
-async def start(request: Request, principal: Principal) -> Response:
-    service, record = _owned(request, principal)
-    service.start_request(record)
-    return Response(status_code=204)
-
-
-@authenticated
-async def stop(request: Request, principal: Principal) -> Response:
-    service, record = _owned(request, principal)
-    service.stop_request(record)
-    return Response(status_code=204)
-
-
-def _grid_id(request: Request) -> int:
-    raw = str(request.path_params["gridId"])
-    try:
-        value = int(raw)
-    except ValueError:
-        raise bad_payload("gridId", f"{raw!r} is not an integer") from None
-    if not -_INT64 <= value <= _INT64:
-        raise bad_payload("gridId", "is out of range")
-    return value
-
-
-@authenticated
-async def list_grids(request: Request, principal: Principal) -> Response:
-    count, after = parse_page(request)
-    grids = [g for g in sorted(GRIDS.values(), key=lambda g: g.id) if after is None or g.id > after]
-    page: Page[TilingGrid] = Page(
-        grids[:count], grids[count - 1].id if len(grids) > count else None
-    )
-    return page_response(request, after, page)
-
-
-@authenticated
-async def get_grid(request: Request, principal: Principal) -> Response:
-    grid_id = _grid_id(request)
-    grid = GRIDS.get(grid_id)
-    if grid is None:
-        raise not_found(f"Tiling grid {grid_id}")
-    return JSONResponse(grid.to_wire())
+analyse = _action(BatchV2Service.analyse)
+start = _action(BatchV2Service.start_request)
+stop = _action(BatchV2Service.stop_request)
 
 
 def routes() -> list[BaseRoute]:

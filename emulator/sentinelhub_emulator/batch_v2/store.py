@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from sentinelhub_emulator.batch.grids import GridTile
-from sentinelhub_emulator.batch.store import BatchTileRecord
-from sentinelhub_emulator.byoc.records import Page
+from sentinelhub_emulator.batch.store import BatchTileRecord, TileQueue
 from sentinelhub_emulator.core.db import Database, RowMapper, dump_json
-from sentinelhub_emulator.core.times import format_timestamp, now_timestamp, parse_timestamp
+from sentinelhub_emulator.core.pagination import Page
+from sentinelhub_emulator.core.times import (
+    now_timestamp,
+    wire_time,
+)
 
 __all__ = ["SCHEMA", "TILE_STATUSES", "BatchV2Store", "RequestRecord", "TileRecord"]
 
@@ -71,10 +74,6 @@ TILE_STATUSES = ("PENDING", "SCHEDULED", "PROCESSING", "DONE", "FAILED")
 FINAL_STATUSES = ("DONE", "FAILED", "STOPPED")
 
 
-def _wire_time(stored: str | None) -> str | None:
-    return None if stored is None else format_timestamp(parse_timestamp(stored))
-
-
 @dataclass(frozen=True)
 class RequestRecord:
     """One Batch v2 request; ``body`` is the create body as sent (nulls dropped)."""
@@ -96,46 +95,17 @@ class RequestRecord:
 
 
 @dataclass(frozen=True)
-class TileRecord:
-    """One tile of a v2 request."""
+class TileRecord(BatchTileRecord):
+    """One tile of a v2 request: a v1 tile record and what v2 adds."""
 
-    seq: int
-    request_id: str
-    id: int
-    name: str
-    epsg: int
-    west: float
-    north: float
-    width: float
-    height: float
-    geometry: dict[str, Any]
-    status: str
-    cost: float | None
-    attempts: int
-    error: str | None
     updated: str | None
     #: Raster size of a GeoPackage feature (None for grid cells: the grid gives it).
     width_px: int | None
     height_px: int | None
 
     def as_v1(self) -> BatchTileRecord:
-        """The tile as Batch v1's renderer and writer take it."""
-        return BatchTileRecord(
-            seq=self.seq,
-            request_id=self.request_id,
-            id=self.id,
-            name=self.name,
-            epsg=self.epsg,
-            west=self.west,
-            north=self.north,
-            width=self.width,
-            height=self.height,
-            geometry=self.geometry,
-            status=self.status,
-            cost=self.cost,
-            attempts=self.attempts,
-            error=self.error,
-        )
+        """The v1 fields only, as Batch v1's renderer and writer take a tile."""
+        return BatchTileRecord(**{f.name: getattr(self, f.name) for f in fields(BatchTileRecord)})
 
 
 @dataclass(frozen=True)
@@ -158,11 +128,14 @@ _request = RowMapper(RequestRecord, json=("body",))
 _tile = RowMapper(TileRecord, json=("geometry",))
 
 
-class BatchV2Store:
+class BatchV2Store(TileQueue[RequestRecord, TileRecord]):
     """Batch v2 requests and tiles in one SQLite database."""
 
+    requests_table = "batch_v2_requests"
+    tiles_table = "batch_v2_tiles"
+
     def __init__(self, db: Database) -> None:
-        self.db = db
+        super().__init__(db, _request, _tile)
 
     def create_schema(self) -> None:
         self.db.connection().executescript(SCHEMA)
@@ -183,14 +156,6 @@ class BatchV2Store:
         record = self.get_request(request_id)
         assert record is not None
         return record
-
-    def get_request(self, request_id: str) -> RequestRecord | None:
-        row = (
-            self.db.connection()
-            .execute("SELECT * FROM batch_v2_requests WHERE id = ?", (request_id,))
-            .fetchone()
-        )
-        return None if row is None else _request(row)
 
     def list_requests(
         self,
@@ -401,32 +366,6 @@ class BatchV2Store:
 
     # ------------------------------------------------------------------ tiles
 
-    def all_tiles(self, request_id: str) -> list[TileRecord]:
-        rows = (
-            self.db.connection()
-            .execute(
-                "SELECT * FROM batch_v2_tiles WHERE request_id = ? ORDER BY seq", (request_id,)
-            )
-            .fetchall()
-        )
-        return [_tile(row) for row in rows]
-
-    def scheduled_tiles(self, limit: int, exclude: Iterable[tuple[str, int]]) -> list[TileRecord]:
-        """SCHEDULED tiles of PROCESSING requests, oldest first, not in ``exclude``."""
-        skip = set(exclude)
-        rows = (
-            self.db.connection()
-            .execute(
-                "SELECT t.* FROM batch_v2_tiles t JOIN batch_v2_requests r ON r.id = t.request_id"
-                " WHERE t.status = 'SCHEDULED' AND r.status = 'PROCESSING'"
-                " ORDER BY t.seq LIMIT ?",
-                (limit + len(skip),),
-            )
-            .fetchall()
-        )
-        tiles = [_tile(row) for row in rows]
-        return [t for t in tiles if (t.request_id, t.id) not in skip][:limit]
-
     def advance_tile(
         self,
         tile: TileRecord,
@@ -485,9 +424,9 @@ def to_wire(record: RequestRecord, progress: Progress) -> dict[str, Any]:
         "request": body,
         "status": record.status,
         "userAction": record.user_action,
-        "userActionUpdated": _wire_time(record.user_action_updated),
-        "created": _wire_time(record.created),
-        "lastUpdated": _wire_time(record.last_updated),
+        "userActionUpdated": wire_time(record.user_action_updated),
+        "created": wire_time(record.created),
+        "lastUpdated": wire_time(record.last_updated),
         "completionPercentage": progress.percentage,
         "costPU": progress.cost,
         "error": record.error,

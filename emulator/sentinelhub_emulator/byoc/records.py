@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sentinelhub_emulator.core.pagination import JsonObject, Page, WireRecord
-from sentinelhub_emulator.core.times import format_timestamp, parse_timestamp
+from sentinelhub_emulator.core.times import wire_time
 
 __all__ = [
     "TILE_STATUSES",
@@ -23,10 +23,6 @@ __all__ = [
 ]
 
 TILE_STATUSES = ("WAITING", "QUEUED", "INGESTING", "INGESTED", "FAILED")
-
-
-def _wire_time(stored: str | None) -> str | None:
-    return None if stored is None else format_timestamp(parse_timestamp(stored))
 
 
 @dataclass(frozen=True)
@@ -51,7 +47,7 @@ class CollectionRecord:
             "name": self.name,
             "s3Bucket": self.s3_bucket,
             "isConfigured": bool(self.bands),
-            "created": _wire_time(self.created),
+            "created": wire_time(self.created),
             "requiresMetadataUpdate": self.requires_metadata_update,
             "additionalData": {"bands": self.bands, **self.summary},
         }
@@ -96,12 +92,12 @@ class TileRecord:
             "id": self.id,
             "path": self.path,
             "status": self.status,
-            "created": _wire_time(self.created),
-            "sensingTime": _wire_time(self.sensing_time),
+            "created": wire_time(self.created),
+            "sensingTime": wire_time(self.sensing_time),
             "additionalData": additional,
         }
         if self.ingestion_start is not None:
-            data["ingestionStart"] = _wire_time(self.ingestion_start)
+            data["ingestionStart"] = wire_time(self.ingestion_start)
         cover = self.cover_geometry if self.cover_geometry is not None else self.requested_cover
         if cover is not None:
             data["coverGeometry"] = cover

@@ -34,7 +34,7 @@ from sentinelhub_emulator.core.faults import FaultConfig
 from sentinelhub_emulator.core.params import parse_json, read_body
 from sentinelhub_emulator.core.routing import resource
 
-__all__ = ["ADMIN_PREFIX", "routes"]
+__all__ = ["ADMIN_PREFIX", "require_admin", "routes"]
 
 ADMIN_PREFIX = "/_emulator"
 
@@ -48,7 +48,8 @@ def _is_loopback(host: str | None) -> bool:
         return False
 
 
-def _require_admin(request: Request) -> None:
+def require_admin(request: Request) -> None:
+    """Admin calls come from the loopback interface (else 403) with the admin token (else 401)."""
     client = request.client
     if not _is_loopback(client.host if client else None):
         raise ApiError(
@@ -76,13 +77,13 @@ async def health(request: Request) -> Response:
 
 
 async def get_faults(request: Request) -> Response:
-    _require_admin(request)
+    require_admin(request)
     plan = context_of(request).faults
     return JSONResponse({"config": plan.config.to_json(), "injected": plan.injected})
 
 
 async def set_faults(request: Request) -> Response:
-    _require_admin(request)
+    require_admin(request)
     try:
         config = FaultConfig.from_json(await _json_object(request))
     except (TypeError, ValueError) as exc:
@@ -92,13 +93,13 @@ async def set_faults(request: Request) -> Response:
 
 
 async def clear_faults(request: Request) -> Response:
-    _require_admin(request)
+    require_admin(request)
     context_of(request).faults.configure(None)
     return Response(status_code=204)
 
 
 async def register_client(request: Request) -> Response:
-    _require_admin(request)
+    require_admin(request)
     body = await _json_object(request)
     client_id, secret, account = (
         body.get("clientId"),

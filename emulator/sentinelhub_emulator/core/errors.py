@@ -32,6 +32,7 @@ __all__ = [
     "bad_payload",
     "error_body",
     "error_response",
+    "forbidden",
     "not_found",
 ]
 
@@ -124,3 +125,9 @@ def bad_payload(parameter: str, violation: str, message: str | None = None) -> A
 def not_found(what: str) -> ApiError:
     """A 404 COMMON_NOT_FOUND."""
     return ApiError(404, f"{what} not found.", NOT_FOUND)
+
+
+def forbidden(what: str) -> ApiError:
+    """A 403 INSUFFICIENT_PERMISSIONS: ``what`` (say, ``batch request <id>``) is another
+    account's."""
+    return ApiError(403, f"You do not have access to {what}.", INSUFFICIENT_PERMISSIONS)

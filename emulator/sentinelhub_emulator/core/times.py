@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-__all__ = ["format_timestamp", "now_timestamp", "parse_timestamp", "sortable_timestamp"]
+__all__ = [
+    "format_timestamp",
+    "now_timestamp",
+    "parse_timestamp",
+    "sortable_timestamp",
+    "wire_time",
+]
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -35,3 +41,8 @@ def parse_timestamp(text: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def wire_time(stored: str | None) -> str | None:
+    """A stored (`sortable_timestamp`) time as the API answers it; None stays None."""
+    return None if stored is None else format_timestamp(parse_timestamp(stored))

@@ -63,15 +63,17 @@ def test_a_missing_geopackage_and_zarr_output_are_400(client: httpx.Client) -> N
     response = client.post("/process", json=body)
     assert response.status_code == 400
     assert response.json()["error"]["errors"][0]["parameter"] == "input->features->s3->url"
-    body = request_body()
+    # Zarr output on a UTM grid (the default body's grid 1): only grids 3, 6 and 7 take it.
+    body = request_body(responses=[{"identifier": "default", "format": {"type": "zarr/array"}}])
     body["output"] = {
         "type": "zarr",
         "delivery": {"s3": {"url": f"s3://{BUCKET}/z"}},
         "group": {"zarr_format": 2},
+        "arrayParameters": {"dtype": "<f4", "order": "C", "chunks": [1, 500, 500], "fill_value": 0},
     }
     response = client.post("/process", json=body)
     assert response.status_code == 400
-    assert "not supported by this emulator yet" in response.json()["error"]["message"]
+    assert response.json()["error"]["errors"][0]["parameter"] == "input->id"
 
 
 def test_garbage_bodies_are_400(client: httpx.Client) -> None:

@@ -6,9 +6,11 @@ A v2 body (``processRequest``, ``input`` of type ``tiling-grid``, ``output`` of 
 same layout when the URL is a folder). The violations v1 reports are renamed back to the v2
 fields. GeoPackage input (a file in a bucket folder, read by ``geopackage.read_features``)
 gives v1's parser a placeholder grid and area, so that only its outputs, COG settings and
-flags are used. Zarr output is refused with a 400 saying the emulator does not support it yet.
-Collection output (``createCollection`` / ``collectionId``) is written as COG, as v1 requires;
-the collection is a BYOC collection (see ``scheduler``)."""
+flags are used. Zarr output (``output.type`` zarr, see ``zarr_job``) gives v1's parser the Process
+request with its ``zarr/array`` responses asked as TIFF and a tile template whose folder is where
+the status database goes; the Zarr rules are checked by ``zarr_job``. Collection output
+(``createCollection`` / ``collectionId``) is written as COG, as v1 requires; the collection is a
+BYOC collection (see ``scheduler``)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from sentinelhub_emulator.core.context import EmulatorSettings
 from sentinelhub_emulator.core.errors import ApiError, Violation, bad_payload
 
 from .geopackage import GeopackageError, parse_defaults
+from .zarr_job import ZarrDelivery, check_grid, check_new, read_delivery, render_process_request
 
 __all__ = ["COG_BLOCK_DEFAULT", "ParsedV2", "parse_request", "parse_stored", "status_root"]
 
@@ -58,6 +61,8 @@ class ParsedV2:
         bucket: str,
         root: str,
         geopackage: GeopackageSource | None = None,
+        zarr: ZarrDelivery | None = None,
+        process_request: dict[str, Any] | None = None,
     ) -> None:
         self.parsed = parsed
         #: Bucket of the delivery URL.
@@ -65,6 +70,10 @@ class ParsedV2:
         #: Key prefix (no trailing '/') of the delivery URL before its first placeholder.
         self.root = root
         self.geopackage = geopackage
+        #: Where the Zarr group goes (Zarr output only).
+        self.zarr = zarr
+        #: The Process request the engine renders (Zarr: its responses asked as TIFF).
+        self.process_request = process_request or {}
 
 
 def _rename(parameter: str) -> str:
@@ -84,10 +93,6 @@ def _renamed(error: ApiError) -> ApiError:
     ):
         message = message.replace(old, new)
     return replace(error, message=message, violations=violations)
-
-
-def _unsupported(parameter: str, what: str) -> ApiError:
-    return bad_payload(parameter, f"{what} is not supported by this emulator yet")
 
 
 def status_root(key_template: str) -> str:
@@ -128,12 +133,29 @@ def _geopackage(body: dict[str, Any], settings: EmulatorSettings) -> GeopackageS
     return GeopackageSource(path, body["input"].get("defaults"))
 
 
-def _v1_body(body: dict[str, Any]) -> dict[str, Any]:
+def _v1_body(body: dict[str, Any], zarr: ZarrDelivery | None) -> dict[str, Any]:
     grid_input = body["input"]
     geopackage = grid_input.get("type") == "geopackage"
     output = body["output"]
-    if output.get("type") == "zarr":
-        raise _unsupported("output->type", "Zarr output")
+    if zarr is not None:
+        return {
+            "processRequest": render_process_request(body["processRequest"]),
+            "tilingGrid": {
+                "id": grid_input.get("id"),
+                "resolution": grid_input.get("resolution"),
+                "bufferX": grid_input.get("bufferX"),
+                "bufferY": grid_input.get("bufferY"),
+            },
+            "output": {"defaultTilePath": f"s3://{zarr.bucket}/{zarr.status_template}"},
+        }
+    for index, response in enumerate(
+        (body["processRequest"].get("output") or {}).get("responses") or []
+    ):
+        if ((response or {}).get("format") or {}).get("type") == "zarr/array":
+            raise bad_payload(
+                f"processRequest->output->responses->{index}->format->type",
+                'zarr/array responses need Zarr output: output.type "zarr"',
+            )
     collection = bool(output.get("createCollection")) or bool(output.get("collectionId"))
     s3 = (output.get("delivery") or {}).get("s3")
     if not isinstance(s3, dict) or not s3.get("url"):
@@ -172,21 +194,44 @@ def _v1_body(body: dict[str, Any]) -> dict[str, Any]:
     return {"processRequest": process_request, "tilingGrid": grid, "output": v1_output}
 
 
-def parse_request(body: dict[str, Any], settings: EmulatorSettings) -> ParsedV2:
-    """The parsed request (a spec-valid body); a 400 naming the v2 field otherwise."""
+def _parse(body: dict[str, Any], settings: EmulatorSettings) -> ParsedV2:
     geopackage = None
+    zarr = None
     try:
+        if body["output"].get("type") == "zarr":
+            zarr = read_delivery(body, settings)
         if body["input"].get("type") == "geopackage":
             geopackage = _geopackage(body, settings)
         elif body["processRequest"]["input"].get("bounds") is None:
             raise bad_payload("processRequest->input->bounds", "is required with tiling-grid input")
-        parsed, _ = parse_v1(_v1_body(body), settings)
+        v1_body = _v1_body(body, zarr)
+        parsed, _ = parse_v1(v1_body, settings)
+        if zarr is not None:
+            check_grid(parsed.grid, parsed.buffer_x, parsed.buffer_y)
     except ApiError as error:
         raise _renamed(error) from None
     first = parsed.outputs[0]
-    return ParsedV2(parsed, first.bucket, status_root(first.key_template), geopackage)
+    return ParsedV2(
+        parsed,
+        first.bucket,
+        status_root(first.key_template),
+        geopackage,
+        zarr,
+        body["processRequest"] if zarr is None else v1_body["processRequest"],
+    )
+
+
+def parse_request(body: dict[str, Any], settings: EmulatorSettings) -> ParsedV2:
+    """The parsed request (a spec-valid body); a 400 naming the v2 field otherwise."""
+    v2 = _parse(body, settings)
+    if v2.zarr is not None:
+        from .scheduler import MAX_TILES  # the scheduler imports this module
+
+        check_new(v2.zarr, v2.parsed, settings, MAX_TILES)
+    return v2
 
 
 def parse_stored(body: dict[str, Any], settings: EmulatorSettings) -> ParsedV2:
-    """A stored body parsed again (it passed `parse_request` when it was created)."""
-    return parse_request(body, settings)
+    """A stored body parsed again (it passed `parse_request` when it was created); the
+    checks that need its tiles or its bucket's contents are not made again."""
+    return _parse(body, settings)

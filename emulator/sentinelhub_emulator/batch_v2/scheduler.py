@@ -19,9 +19,11 @@ counts the failed ones) and FAILED when every tile failed. Finished tiles of a s
 where they were written.
 
 Tiles are rendered and written by Batch v1's ``processing`` module (the Process engine, in
-chunks, GeoTIFF or COG, atomically) by a bounded pool. On start, tiles a crash left PROCESSING
-are scheduled again and requests left ANALYSING are analysed again, so a job caught mid-way by a
-kill resumes. The status database and the manifest (`statusdb`) are written into the bucket.
+chunks, GeoTIFF or COG, atomically) by a bounded pool; with Zarr output each tile goes into its
+window of the job's group instead (``zarr_job``, the group made when the analysis ends). On
+start, tiles a crash left PROCESSING are scheduled again and requests left ANALYSING are
+analysed again, so a job caught mid-way by a kill resumes. The status database and the manifest
+(`statusdb`) are written into the bucket.
 """
 
 from __future__ import annotations
@@ -64,6 +66,9 @@ from .geopackage import GeopackageError, read_features
 from .parsing import ParsedV2, parse_stored
 from .statusdb import STATUS_INTERVAL, write_manifest, write_status
 from .store import BatchV2Store, RequestRecord, TileRecord
+from .zarr_job import prepare as prepare_zarr
+from .zarr_job import write_raster as write_zarr
+from .zarr_output import ZarrOutputError
 
 __all__ = ["MAX_TILES", "BatchV2Options", "BatchV2Service"]
 
@@ -363,7 +368,12 @@ class BatchV2Service:
         bands, floating, tiff_bands = self._probe(
             request, v2, tiles[0].epsg, (west, south, east, north)
         )
-        if not parsed.overwrite and not parsed.skip_existing:
+        if v2.zarr is not None:
+            try:
+                prepare_zarr(settings, v2.zarr, parsed, request.id, tiles, tiff_bands)
+            except ZarrOutputError as error:
+                raise AnalysisFailure(f"{error.field}: {error.message}") from None
+        elif not parsed.overwrite and not parsed.skip_existing:
             for tile in tiles:
                 paths = output_paths(settings, request.id, tile.name, tile.id, parsed.outputs)
                 if any(p.exists() for p in paths.values()):
@@ -396,7 +406,7 @@ class BatchV2Service:
     ) -> tuple[int, bool, dict[str, tuple[int, str]]]:
         """Run the evalscript on a few pixels: (TIFF bands, floating, per TIFF output its band
         count and dtype). The engine's 400 fails the analysis."""
-        body = engine_request(request.body["processRequest"], epsg, bounds, _PROBE_PX, _PROBE_PX)
+        body = engine_request(v2.process_request, epsg, bounds, _PROBE_PX, _PROBE_PX)
         result = self.renderer()(self.context, request.account_id, body)
         by_id = {o.identifier: o for o in result.outputs}
         bands, floating = 0, False
@@ -537,7 +547,7 @@ class BatchV2Service:
                 self.renderer(),
                 self.context,
                 request.account_id,
-                request.body["processRequest"],
+                v2.process_request,
                 v1_tile,
                 parsed,
                 layout,
@@ -550,7 +560,10 @@ class BatchV2Service:
         if self._dispatcher.stopping or current is None or current.status != "PROCESSING":
             return "The request was stopped.", None
         try:
-            write_outputs(raster, paths, v1_tile, parsed, layout)
+            if v2.zarr is not None:
+                write_zarr(settings, v2.zarr, request.id, v1_tile, raster)
+            else:
+                write_outputs(raster, paths, v1_tile, parsed, layout)
         except RenderFailure as failure:
             return str(failure), None
         except OSError as exc:

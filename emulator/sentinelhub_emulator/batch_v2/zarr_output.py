@@ -12,11 +12,14 @@ delivery URL to a local folder (``root``) and uses three calls:
     ``(minx, miny, maxx, maxy)`` of the job area in the grid CRS, on the pixel lattice (the
     union of the job's tiles); ``resolution`` is the pixel size in grid CRS units (x and y);
     ``epsg`` the grid CRS; ``tile_size`` the ``(width, height)`` of one output tile in pixels.
-``create_group(plan, root, *, now=None) -> None``
+``create_group(plan, root, *, now=None, job="") -> None``
     Creates the group and its empty arrays (``.zgroup``, ``.zattrs``, ``.zarray``,
-    consolidated ``.zmetadata``); called at job start. Idempotent: a group already written for
-    the same plan is left as is (chunks kept). A folder holding anything else raises
-    `ZarrOutputError` (field ``output->delivery``).
+    consolidated ``.zmetadata``); called when the job's analysis ends. Idempotent: a group
+    already written for the same plan and ``job`` (the request id) is left as is (chunks kept).
+    A folder holding anything else raises `ZarrOutputError` (field ``output->delivery``).
+``load_plan(root) -> ZarrPlan``
+    The plan (arrays, lattice, origin) of the group at ``root``, read back from its
+    ``.zattrs``; what each tile's writer uses.
 ``write_tile(plan, root, output_id, array, row_off, col_off) -> None``
     Writes one tile: ``array`` of shape ``(bands, h, w)``, north-up (row 0 is the tile's north
     edge, as rendered); ``row_off``/``col_off`` are pixel offsets of the tile's north-west corner
@@ -30,8 +33,9 @@ delivery URL to a local folder (``root``) and uses three calls:
 Data classes (frozen): ``ZarrPlan`` (``arrays``, ``epsg``, ``resolution``, ``bounds``,
 ``width``, ``height``, ``origin``, ``tile_size``, ``group_attributes``, ``dimensions``) and
 ``ArrayPlan`` (``name``, ``bands``, ``dtype``, ``chunks``, ``fill_value``, ``compressor``,
-``attributes``). ``ZarrOutputError(message, field)`` is a `ValueError`; ``field`` uses the
-emulator's ``a->b`` form (``output->arrayParameters->dtype``,
+``attributes``). ``plan_zarr`` given the sample type `ANY_SAMPLE` (``"*"``, the evalscript has
+not run yet) checks everything but the dtype's fit. ``ZarrOutputError(message, field)`` is a
+`ValueError`; ``field`` uses the emulator's ``a->b`` form (``output->arrayParameters->dtype``,
 ``output->arrayOverrides-><id>->chunks``, ``output->group->zarr_format``...).
 
 Layout
@@ -79,16 +83,20 @@ import numpy as np
 import zarr
 
 __all__ = [
+    "ANY_SAMPLE",
     "ArrayPlan",
     "ZarrOutputError",
     "ZarrPlan",
     "create_group",
+    "load_plan",
     "plan_zarr",
     "window_of",
     "write_tile",
 ]
 
 SUPPORTED_EPSG: Final = (4326, 3035)
+#: A sample type that is not known yet (before the evalscript ran): any dtype suits it.
+ANY_SAMPLE: Final = "*"
 DTYPES: Final = ("|u1", "|i1", "<u2", ">u2", "<i2", ">i2", "<f4", ">f4", "<f8", ">f8")
 _ALLOWED: Final[dict[str, frozenset[str]]] = {
     "u1": frozenset({"UINT8", "AUTO"}),
@@ -198,7 +206,7 @@ def _check_params(
             f"{where}->dtype",
         )
     kind = dtype[1:]
-    if kind in _ALLOWED and sample_type.upper() not in _ALLOWED[kind]:
+    if kind in _ALLOWED and sample_type != ANY_SAMPLE and sample_type.upper() not in _ALLOWED[kind]:
         raise ZarrOutputError(
             f"dtype {dtype!r} of array {name!r} cannot hold sampleType {sample_type}; use a "
             "wider dtype (e.g. <f4)",
@@ -358,8 +366,9 @@ def plan_zarr(
     )
 
 
-def _fingerprint(plan: ZarrPlan) -> str:
+def _fingerprint(plan: ZarrPlan, job: str) -> str:
     data = {
+        "job": job,
         "arrays": [
             [a.name, a.bands, a.dtype, list(a.chunks), repr(a.fill_value)] for a in plan.arrays
         ],
@@ -371,13 +380,19 @@ def _fingerprint(plan: ZarrPlan) -> str:
     return json.dumps(data, sort_keys=True)
 
 
-def create_group(plan: ZarrPlan, root: Path, *, now: datetime | None = None) -> None:
-    """Create the group and its empty arrays at ``root`` (idempotent for the same plan)."""
-    fingerprint = _fingerprint(plan)
+def create_group(plan: ZarrPlan, root: Path, *, now: datetime | None = None, job: str = "") -> None:
+    """Create the group and its empty arrays at ``root`` (idempotent for the same plan of the
+    same ``job``, e.g. a request id: another job's group there is refused like any file)."""
+    fingerprint = _fingerprint(plan, job)
     if (root / ".zgroup").exists():
         existing = zarr.open_group(str(root), mode="r", zarr_format=2)
-        if existing.attrs.get(_PLAN_ATTRIBUTE) == fingerprint:
+        if existing.attrs.get(_PLAN_ATTRIBUTE) == fingerprint and all(
+            (root / array.name / ".zarray").is_file() for array in plan.arrays
+        ):
             return
+        if existing.attrs.get(_PLAN_ATTRIBUTE) == fingerprint:
+            # A creation an interruption cut short: made again from the start.
+            _clear_group(root, plan)
     if root.exists() and any(root.iterdir()):
         raise ZarrOutputError(
             f"The Zarr delivery folder {root.name!r} is not empty; deliver to an empty folder "
@@ -401,6 +416,66 @@ def create_group(plan: ZarrPlan, root: Path, *, now: datetime | None = None) -> 
             attributes=array.attributes,
         )
     zarr.consolidate_metadata(str(root), zarr_format=2)
+
+
+def _clear_group(root: Path, plan: ZarrPlan) -> None:
+    for name in (".zgroup", ".zattrs", ".zmetadata"):
+        (root / name).unlink(missing_ok=True)
+    for array in plan.arrays:
+        folder = root / array.name
+        if folder.is_dir():
+            for item in folder.iterdir():
+                if item.is_file():
+                    item.unlink()
+            folder.rmdir()
+
+
+def _number(text: str) -> float | int:
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
+def load_plan(root: Path) -> ZarrPlan:
+    """The plan of the group `create_group` wrote at ``root`` (what `write_tile` needs: arrays,
+    lattice, origin; tile size and attributes are not kept). `ZarrOutputError` (field
+    ``output->delivery``) when there is no such group."""
+    try:
+        attributes = json.loads((root / ".zattrs").read_text())
+        data = json.loads(attributes[_PLAN_ATTRIBUTE])
+        arrays = tuple(
+            ArrayPlan(
+                str(name),
+                int(bands),
+                str(dtype),
+                (int(chunks[0]), int(chunks[1]), int(chunks[2])),
+                _number(str(fill)),
+                None,
+            )
+            for name, bands, dtype, chunks, fill in data["arrays"]
+        )
+        minx, miny, maxx, maxy = (float(v) for v in data["bounds"])
+        resolution = float(data["resolution"])
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        raise ZarrOutputError(
+            f"There is no Zarr group of this job at {root.name!r} (it was removed?)",
+            "output->delivery",
+        ) from None
+    epsg = int(data["epsg"])
+    dimensions = ("time", "lat", "lon") if epsg == 4326 else ("time", "y", "x")
+    return ZarrPlan(
+        arrays,
+        epsg,
+        resolution,
+        (minx, miny, maxx, maxy),
+        round((maxx - minx) / resolution),
+        round((maxy - miny) / resolution),
+        str(data["origin"]),
+        (0, 0),
+        {},
+        dimensions,
+    )
 
 
 def window_of(plan: ZarrPlan, bounds: tuple[float, float, float, float]) -> tuple[int, int]:

@@ -8,7 +8,6 @@ Requests and tiling grids answer unwrapped; batch collections come as ``{"data":
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -17,17 +16,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from sentinelhub_emulator.core.admin import require_admin
-from sentinelhub_emulator.core.auth import authenticated
+from sentinelhub_emulator.core.auth import authenticated, owned, owner_action
 from sentinelhub_emulator.core.context import context_of
 from sentinelhub_emulator.core.errors import (
     ApiError,
     bad_payload,
-    forbidden,
     not_found,
 )
 from sentinelhub_emulator.core.pagination import Page, page_response, parse_page
 from sentinelhub_emulator.core.params import json_body, parse_json, path_int, path_uuid, read_body
-from sentinelhub_emulator.core.routing import Endpoint, resource
+from sentinelhub_emulator.core.routing import resource
 from sentinelhub_emulator.core.tokens import Principal
 
 from .grids import GRIDS, TilingGrid, TooManyTilesError
@@ -47,23 +45,16 @@ def _service(request: Request) -> BatchService:
 def _owned_request(request: Request, principal: Principal) -> tuple[BatchService, RequestRecord]:
     service = _service(request)
     request_id = path_uuid(request, "requestId")
-    record = service.store.get_request(request_id)
-    if record is None:
-        raise not_found(f"Batch request {request_id}")
-    if record.account_id != principal.account_id:
-        raise forbidden(f"batch request {request_id}")
-    return service, record
+    return service, owned(
+        service.store.get_request(request_id), principal, f"batch request {request_id}"
+    )
 
 
 def _owned_collection(
     service: BatchService, principal: Principal, collection_id: str
 ) -> BatchCollectionRecord:
     collection = service.store.get_collection(collection_id)
-    if collection is None:
-        raise not_found(f"Batch collection {collection_id}")
-    if collection.account_id != principal.account_id:
-        raise forbidden(f"batch collection {collection_id}")
-    return collection
+    return owned(collection, principal, f"batch collection {collection_id}")
 
 
 def _search_groups(text: str | None) -> list[list[str]]:
@@ -174,22 +165,10 @@ async def delete_request(request: Request, principal: Principal) -> Response:
     return Response(status_code=204)
 
 
-def _action(act: Callable[[BatchService, RequestRecord], None]) -> Endpoint:
-    """``POST .../{requestId}/<action>``: for the request's owner; 204 once accepted."""
-
-    @authenticated
-    async def endpoint(request: Request, principal: Principal) -> Response:
-        service, record = _owned_request(request, principal)
-        act(service, record)
-        return Response(status_code=204)
-
-    return endpoint
-
-
-analyse = _action(BatchService.analyse)
-start = _action(BatchService.start_request)
-cancel = _action(BatchService.cancel)
-restart_partial = _action(BatchService.restart_partial)
+analyse = owner_action(_owned_request, BatchService.analyse)
+start = owner_action(_owned_request, BatchService.start_request)
+cancel = owner_action(_owned_request, BatchService.cancel)
+restart_partial = owner_action(_owned_request, BatchService.restart_partial)
 
 
 # ---------------------------------------------------------------------- tiles

@@ -29,9 +29,38 @@ __all__ = [
     "BatchTileRecord",
     "RequestRecord",
     "TileQueue",
+    "tiles_schema",
 ]
 
-SCHEMA = """
+
+def tiles_schema(tiles: str, requests: str, extra_columns: str = "") -> str:
+    """The tiles table of a batch API (and its indexes): one row a tile of a request of
+    ``requests``; ``extra_columns`` (``"name TYPE,\n"`` lines) come after the shared ones."""
+    return f"""
+CREATE TABLE IF NOT EXISTS {tiles} (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    request_id TEXT NOT NULL REFERENCES {requests} (id) ON DELETE CASCADE,
+    id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    epsg INTEGER NOT NULL,
+    west REAL NOT NULL,
+    north REAL NOT NULL,
+    width REAL NOT NULL,
+    height REAL NOT NULL,
+    geometry TEXT NOT NULL,
+    status TEXT NOT NULL,
+    cost REAL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    {extra_columns}UNIQUE (request_id, id)
+);
+CREATE INDEX IF NOT EXISTS {tiles}_by_request ON {tiles} (request_id, status, seq);
+CREATE INDEX IF NOT EXISTS {tiles}_by_status ON {tiles} (status, seq);
+"""
+
+
+SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS batch_requests (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
@@ -52,26 +81,9 @@ CREATE TABLE IF NOT EXISTS batch_requests (
 CREATE INDEX IF NOT EXISTS batch_requests_by_account ON batch_requests (account_id, seq);
 CREATE INDEX IF NOT EXISTS batch_requests_by_status ON batch_requests (status, seq);
 
-CREATE TABLE IF NOT EXISTS batch_tiles (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    request_id TEXT NOT NULL REFERENCES batch_requests (id) ON DELETE CASCADE,
-    id INTEGER NOT NULL,
-    name TEXT NOT NULL,
-    epsg INTEGER NOT NULL,
-    west REAL NOT NULL,
-    north REAL NOT NULL,
-    width REAL NOT NULL,
-    height REAL NOT NULL,
-    geometry TEXT NOT NULL,
-    status TEXT NOT NULL,
-    cost REAL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    error TEXT,
-    UNIQUE (request_id, id)
-);
-CREATE INDEX IF NOT EXISTS batch_tiles_by_request ON batch_tiles (request_id, status, seq);
-CREATE INDEX IF NOT EXISTS batch_tiles_by_status ON batch_tiles (status, seq);
-
+"""
+    + tiles_schema("batch_tiles", "batch_requests")
+    + """
 CREATE TABLE IF NOT EXISTS batch_collections (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
@@ -85,6 +97,7 @@ CREATE TABLE IF NOT EXISTS batch_collections (
 );
 CREATE INDEX IF NOT EXISTS batch_collections_by_account ON batch_collections (account_id, seq);
 """
+)
 
 #: Request states that never change again by themselves.
 FINAL_STATUSES = ("DONE", "PARTIAL", "FAILED", "CANCELED")

@@ -7,8 +7,6 @@ unwrapped, lists as ``{"data": [...], "links": {...}}``. Illegal actions are 409
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -17,18 +15,16 @@ from starlette.routing import BaseRoute
 from sentinelhub_emulator.batch.grids import TooManyTilesError
 from sentinelhub_emulator.batch.routes import get_grid, list_grids
 from sentinelhub_emulator.byoc.state import byoc_state
-from sentinelhub_emulator.core.auth import authenticated
+from sentinelhub_emulator.core.auth import authenticated, owned, owner_action
 from sentinelhub_emulator.core.context import context_of
 from sentinelhub_emulator.core.errors import (
     BAD_PAYLOAD,
     ApiError,
     bad_payload,
-    forbidden,
-    not_found,
 )
 from sentinelhub_emulator.core.pagination import Page, page_links, parse_page
 from sentinelhub_emulator.core.params import json_body, path_uuid
-from sentinelhub_emulator.core.routing import Endpoint, resource
+from sentinelhub_emulator.core.routing import resource
 from sentinelhub_emulator.core.tokens import Principal
 
 from .geopackage import GeopackageError, read_features
@@ -56,12 +52,9 @@ def _service(request: Request) -> BatchV2Service:
 def _owned(request: Request, principal: Principal) -> tuple[BatchV2Service, RequestRecord]:
     service = _service(request)
     request_id = path_uuid(request, "requestId")
-    record = service.store.get_request(request_id)
-    if record is None:
-        raise not_found(f"Batch request {request_id}")
-    if record.account_id != principal.account_id:
-        raise forbidden(f"batch request {request_id}")
-    return service, record
+    return service, owned(
+        service.store.get_request(request_id), principal, f"batch request {request_id}"
+    )
 
 
 def _wire(service: BatchV2Service, record: RequestRecord) -> dict[str, object]:
@@ -160,21 +153,9 @@ async def update_request(request: Request, principal: Principal) -> Response:
     return JSONResponse(answer)
 
 
-def _action(act: Callable[[BatchV2Service, RequestRecord], None]) -> Endpoint:
-    """``POST /process/{requestId}/<action>``: for the request's owner; 204 once accepted."""
-
-    @authenticated
-    async def endpoint(request: Request, principal: Principal) -> Response:
-        service, record = _owned(request, principal)
-        act(service, record)
-        return Response(status_code=204)
-
-    return endpoint
-
-
-analyse = _action(BatchV2Service.analyse)
-start = _action(BatchV2Service.start_request)
-stop = _action(BatchV2Service.stop_request)
+analyse = owner_action(_owned, BatchV2Service.analyse)
+start = owner_action(_owned, BatchV2Service.start_request)
+stop = owner_action(_owned, BatchV2Service.stop_request)
 
 
 def routes() -> list[BaseRoute]:

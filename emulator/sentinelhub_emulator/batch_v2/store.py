@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from sentinelhub_emulator.batch.grids import GridTile
-from sentinelhub_emulator.batch.store import BatchTileRecord, TileQueue
+from sentinelhub_emulator.batch.store import BatchTileRecord, TileQueue, tiles_schema
 from sentinelhub_emulator.core.db import Database, RowMapper, dump_json
 from sentinelhub_emulator.core.pagination import Page
 from sentinelhub_emulator.core.times import (
@@ -46,29 +46,11 @@ CREATE TABLE IF NOT EXISTS batch_v2_requests (
 CREATE INDEX IF NOT EXISTS batch_v2_requests_by_account ON batch_v2_requests (account_id, seq);
 CREATE INDEX IF NOT EXISTS batch_v2_requests_by_status ON batch_v2_requests (status, seq);
 
-CREATE TABLE IF NOT EXISTS batch_v2_tiles (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    request_id TEXT NOT NULL REFERENCES batch_v2_requests (id) ON DELETE CASCADE,
-    id INTEGER NOT NULL,
-    name TEXT NOT NULL,
-    epsg INTEGER NOT NULL,
-    west REAL NOT NULL,
-    north REAL NOT NULL,
-    width REAL NOT NULL,
-    height REAL NOT NULL,
-    geometry TEXT NOT NULL,
-    status TEXT NOT NULL,
-    cost REAL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    error TEXT,
-    updated TEXT,
-    width_px INTEGER,
-    height_px INTEGER,
-    UNIQUE (request_id, id)
-);
-CREATE INDEX IF NOT EXISTS batch_v2_tiles_by_request ON batch_v2_tiles (request_id, status, seq);
-CREATE INDEX IF NOT EXISTS batch_v2_tiles_by_status ON batch_v2_tiles (status, seq);
-"""
+""" + tiles_schema(
+    "batch_v2_tiles",
+    "batch_v2_requests",
+    "updated TEXT,\n    width_px INTEGER,\n    height_px INTEGER,\n    ",
+)
 
 TILE_STATUSES = ("PENDING", "SCHEDULED", "PROCESSING", "DONE", "FAILED")
 FINAL_STATUSES = ("DONE", "FAILED", "STOPPED")

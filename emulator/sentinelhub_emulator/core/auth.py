@@ -12,6 +12,7 @@ import base64
 import binascii
 import functools
 from collections.abc import Awaitable, Callable
+from typing import Protocol, TypeVar
 from urllib.parse import parse_qs, unquote_plus
 
 from starlette.requests import Request
@@ -19,15 +20,34 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from sentinelhub_emulator.core.context import context_of
-from sentinelhub_emulator.core.errors import UNAUTHORIZED, ApiError
+from sentinelhub_emulator.core.errors import UNAUTHORIZED, ApiError, forbidden, not_found
 from sentinelhub_emulator.core.params import read_body
 from sentinelhub_emulator.core.tokens import Principal
 
-__all__ = ["TOKEN_PATHS", "AuthenticatedHandler", "authenticate", "authenticated", "routes"]
+__all__ = [
+    "TOKEN_PATHS",
+    "AuthenticatedHandler",
+    "authenticate",
+    "authenticated",
+    "owned",
+    "owner_action",
+    "routes",
+]
 
 TOKEN_PATHS = ("/auth/realms/main/protocol/openid-connect/token", "/oauth/token")
 
 AuthenticatedHandler = Callable[[Request, Principal], Awaitable[Response]]
+
+_Service = TypeVar("_Service")
+_Record = TypeVar("_Record")
+
+
+class _Owned(Protocol):
+    @property
+    def account_id(self) -> str: ...
+
+
+_OwnedRecord = TypeVar("_OwnedRecord", bound=_Owned)
 
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -131,6 +151,32 @@ def authenticated(handler: AuthenticatedHandler) -> Callable[[Request], Awaitabl
     @functools.wraps(handler)
     async def endpoint(request: Request) -> Response:
         return await handler(request, authenticate(request))
+
+    return endpoint
+
+
+def owned(record: _OwnedRecord | None, principal: Principal, what: str) -> _OwnedRecord:
+    """``record`` when it exists (else 404 "<What> not found") and the caller's account owns
+    it (else 403); ``what`` names it, as in ``batch request <id>``."""
+    if record is None:
+        raise not_found(what[:1].upper() + what[1:])
+    if record.account_id != principal.account_id:
+        raise forbidden(what)
+    return record
+
+
+def owner_action(
+    owned: Callable[[Request, Principal], tuple[_Service, _Record]],
+    act: Callable[[_Service, _Record], None],
+) -> Callable[[Request], Awaitable[Response]]:
+    """A ``POST .../<action>`` endpoint: ``owned`` finds the record the path names and checks
+    the caller's account owns it (404 / 403), ``act`` does the action; 204 once accepted."""
+
+    @authenticated
+    async def endpoint(request: Request, principal: Principal) -> Response:
+        service, record = owned(request, principal)
+        act(service, record)
+        return Response(status_code=204)
 
     return endpoint
 

@@ -21,8 +21,10 @@ field when the request is created):
 
 The group is created when the analysis ends, before the manifest is written; a folder that
 got files in the meantime fails the analysis. The status database and the manifest stay where
-raster jobs put them, ``<folder>/<requestId>/`` with ``<folder>`` the URL's part before
-``<requestId>`` (so inside the group's folder, which Zarr readers ignore).
+raster jobs put them, ``<root>/<requestId>/`` with ``<root>`` the URL's folders before the
+first one holding a placeholder: ``s3://b/zarr`` gives ``zarr/<requestId>/`` (a sub-folder of
+the group, which Zarr readers ignore), ``s3://b/zarr/<requestId>`` gives the group's own folder
+and ``s3://b/zarr-<requestId>`` gives ``<requestId>/`` at the bucket's top.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sentinelhub_emulator.core.db import Database, RowMapper
-from sentinelhub_emulator.core.pagination import Page
+from sentinelhub_emulator.core.pagination import Page, offset_page, seq_page
 from sentinelhub_emulator.core.times import (
     now_timestamp,
     wire_time,
@@ -260,6 +260,7 @@ class TileQueue(Generic[_Request, _Tile]):
     """What both batch APIs' stores do alike over a requests table and its tiles table: read a
     request, list its tiles, and hand the scheduler SCHEDULED tiles of PROCESSING requests."""
 
+    schema: ClassVar[str]
     requests_table: ClassVar[str]
     tiles_table: ClassVar[str]
 
@@ -267,6 +268,9 @@ class TileQueue(Generic[_Request, _Tile]):
         self.db = db
         self._request = request
         self._tile = tile
+
+    def create_schema(self) -> None:
+        self.db.connection().executescript(self.schema)
 
     def get_request(self, request_id: str) -> _Request | None:
         row = (
@@ -311,14 +315,12 @@ class TileQueue(Generic[_Request, _Tile]):
 class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
     """Typed access to the batch tables of one `Database`."""
 
+    schema = SCHEMA
     requests_table = "batch_requests"
     tiles_table = "batch_tiles"
 
     def __init__(self, db: Database) -> None:
         super().__init__(db, _request, _tile)
-
-    def create_schema(self) -> None:
-        self.db.connection().executescript(SCHEMA)
 
     # ------------------------------------------------------------------ requests
 
@@ -387,16 +389,14 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
                 f"SELECT * FROM batch_requests WHERE {where} ORDER BY {order} LIMIT ?",  # noqa: S608
                 (*args, count + 1),
             ).fetchall()
-            items = [_request(row) for row in rows[:count]]
-            return Page(items, rows[count - 1]["seq"] if len(rows) > count else None)
+            return seq_page(rows, count, _request)
         order = "status DESC, seq" if sort == "status:desc" else "status, seq"
         offset = after or 0
         rows = conn.execute(
             f"SELECT * FROM batch_requests WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
             (*args, count + 1, offset),
         ).fetchall()
-        items = [_request(row) for row in rows[:count]]
-        return Page(items, offset + count if len(rows) > count else None)
+        return offset_page(rows, count, offset, _request)
 
     def update_request(
         self, request_id: str, *, body: dict[str, Any], description: str | None
@@ -589,8 +589,7 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
             )
             .fetchall()
         )
-        items = [_tile(row) for row in rows[:count]]
-        return Page(items, rows[count - 1]["seq"] if len(rows) > count else None)
+        return seq_page(rows, count, _tile)
 
     def get_tile(self, request_id: str, tile_id: int) -> BatchTileRecord | None:
         row = (
@@ -704,8 +703,7 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
             )
             .fetchall()
         )
-        items = [_collection(row) for row in rows[:count]]
-        return Page(items, rows[count - 1]["seq"] if len(rows) > count else None)
+        return seq_page(rows, count, _collection)
 
     def update_collection(
         self, collection_id: str, *, name: str, no_data: float | None, bands: dict[str, Any]

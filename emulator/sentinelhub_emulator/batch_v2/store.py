@@ -18,7 +18,7 @@ from typing import Any
 from sentinelhub_emulator.batch.grids import GridTile
 from sentinelhub_emulator.batch.store import BatchTileRecord, TileQueue, tiles_schema
 from sentinelhub_emulator.core.db import Database, RowMapper, dump_json
-from sentinelhub_emulator.core.pagination import Page
+from sentinelhub_emulator.core.pagination import Page, offset_page
 from sentinelhub_emulator.core.times import (
     now_timestamp,
     wire_time,
@@ -113,14 +113,12 @@ _tile = RowMapper(TileRecord, json=("geometry",))
 class BatchV2Store(TileQueue[RequestRecord, TileRecord]):
     """Batch v2 requests and tiles in one SQLite database."""
 
+    schema = SCHEMA
     requests_table = "batch_v2_requests"
     tiles_table = "batch_v2_tiles"
 
     def __init__(self, db: Database) -> None:
         super().__init__(db, _request, _tile)
-
-    def create_schema(self) -> None:
-        self.db.connection().executescript(SCHEMA)
 
     # ------------------------------------------------------------------ requests
 
@@ -167,8 +165,7 @@ class BatchV2Store(TileQueue[RequestRecord, TileRecord]):
             )
             .fetchall()
         )
-        items = [_request(row) for row in rows[:count]]
-        return Page(items, offset + count if len(rows) > count else None)
+        return offset_page(rows, count, offset, _request)
 
     def update_description(self, request_id: str, description: str | None) -> None:
         with self.db.transaction() as conn:

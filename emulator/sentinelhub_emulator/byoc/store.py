@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, TypeVar
 
 from sentinelhub_emulator.byoc.records import (
@@ -22,6 +22,7 @@ from sentinelhub_emulator.byoc.records import (
 )
 from sentinelhub_emulator.byoc.summary import TileAggregates, collection_summary
 from sentinelhub_emulator.core.db import Database, RowMapper, dump_json
+from sentinelhub_emulator.core.pagination import seq_page
 from sentinelhub_emulator.core.times import now_timestamp
 
 __all__ = ["SCHEMA", "DuplicateTilePathError", "Store"]
@@ -103,12 +104,6 @@ _collection = RowMapper(
     columns={"requires_metadata_update": "pending"},
 )
 _tile = RowMapper(TileRecord, json=("requested_cover", "cover_geometry", "tile_geometry"))
-
-
-def _page(rows: list[sqlite3.Row], count: int, build: Callable[[sqlite3.Row], _T]) -> Page[_T]:
-    items = [build(row) for row in rows[:count]]
-    next_after = rows[count - 1]["seq"] if len(rows) > count else None
-    return Page(items, next_after)
 
 
 class Store:
@@ -196,7 +191,7 @@ class Store:
             )
             .fetchall()
         )
-        return _page(rows, count, _collection)
+        return seq_page(rows, count, _collection)
 
     def update_collection(
         self,
@@ -310,7 +305,7 @@ class Store:
             )
             .fetchall()
         )
-        return _page(rows, count, _tile)
+        return seq_page(rows, count, _tile)
 
     def update_tile(
         self,

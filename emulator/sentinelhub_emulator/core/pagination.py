@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -26,10 +26,12 @@ __all__ = [
     "WireRecord",
     "decode_token",
     "encode_token",
+    "offset_page",
     "page_links",
     "page_response",
     "parse_count",
     "parse_page",
+    "seq_page",
 ]
 
 MAX_COUNT = 100
@@ -51,6 +53,27 @@ class Page(Generic[_T_co]):
 
     items: Sequence[_T_co]
     next_after: int | None
+
+
+_Row = TypeVar("_Row")
+
+
+def seq_page(
+    rows: Sequence[Mapping[str, Any]], count: int, build: Callable[[Any], _Row]
+) -> Page[_Row]:
+    """The page of ``rows`` fetched with ``LIMIT count + 1`` in ``seq`` order: the first
+    ``count`` built, and the ``seq`` of the last one to continue after when there were more."""
+    items = [build(row) for row in rows[:count]]
+    return Page(items, int(rows[count - 1]["seq"]) if len(rows) > count else None)
+
+
+def offset_page(
+    rows: Sequence[Any], count: int, offset: int, build: Callable[[Any], _Row]
+) -> Page[_Row]:
+    """As `seq_page` for rows fetched with ``LIMIT count + 1 OFFSET offset`` (orders on other
+    columns than ``seq``): the next page starts ``count`` rows further."""
+    items = [build(row) for row in rows[:count]]
+    return Page(items, offset + count if len(rows) > count else None)
 
 
 _PREFIX = "v1:"

@@ -26,7 +26,6 @@ Typical use::
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -41,6 +40,14 @@ from sentinelhub_client._core.pagination import (
 from sentinelhub_client._core.polling import apoll, poll
 from sentinelhub_client._core.service import AsyncService, SyncService, share_docstrings
 from sentinelhub_client._core.transport import AsyncTransport, SyncTransport
+from sentinelhub_client.batch._shared import (
+    DEFAULT_ANALYSIS_INTERVAL,
+    DEFAULT_ANALYSIS_TIMEOUT,
+    DEFAULT_JOB_INTERVAL,
+    await_until_done,
+    paging,
+    wait_until_done,
+)
 from sentinelhub_client.batch.calls import (
     BatchCalls,
     BatchRequestRef,
@@ -49,8 +56,6 @@ from sentinelhub_client.batch.calls import (
     build_output,
     build_tiling_grid,
     build_update_body,
-    check_tile_status,
-    query_extras,
     request_id_of,
 )
 from sentinelhub_client.batch.models import (
@@ -72,22 +77,6 @@ __all__ = ["AsyncSentinelHubBatch", "SentinelHubBatch"]
 TileIdRef = BatchTile | Mapping[str, Any] | int | str
 GridIdRef = TilingGrid | Mapping[str, Any] | int | str
 ProgressCallback = Callable[[BatchProgress], Any]
-
-#: Seconds between polls when none are given: the analysis takes seconds to minutes, a job
-#: minutes to hours.
-DEFAULT_ANALYSIS_INTERVAL = 5.0
-DEFAULT_JOB_INTERVAL = 30.0
-#: The analysis is short; an hour without an answer means something is wrong.
-DEFAULT_ANALYSIS_TIMEOUT = 3600.0
-
-
-def _optional(value: object, argument: str) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise SentinelHubValidationError(
-        f"{argument}: expected a string or None, got {type(value).__name__} {value!r}",
-        field=argument,
-    )
 
 
 def _watch(batch_request: BatchRequestRef, *, job: bool, count_tiles: bool) -> BatchWatch:
@@ -242,17 +231,9 @@ class SentinelHubBatch(_BatchClientBase, SyncService):
             SentinelHubValidationError: a malformed argument, at once; errors of the requests
                 (`APIError`, `APIConnectionError`) are raised while iterating.
         """
-        user_id, search = _optional(user_id, "user_id"), _optional(search, "search")
-        sort, extra = _optional(sort, "sort"), query_extras(kwargs)
+        listing = self._calls.request_listing(user_id, search, sort, kwargs)
         return SyncPaginator(
-            lambda page: self.transport.run(
-                self._calls.list_requests(
-                    page, user_id=user_id, search=search, sort=sort, extra=extra
-                )
-            ),
-            count=count,
-            max_items=max_items,
-            viewtoken=viewtoken,
+            lambda page: self.transport.run(listing(page)), **paging(count, max_items, viewtoken)
         )
 
     def get_latest_request(self) -> BatchRequest:
@@ -393,15 +374,9 @@ class SentinelHubBatch(_BatchClientBase, SyncService):
                 errors of the requests (`NotFoundError`, `APIError`, `APIConnectionError`) are
                 raised while iterating.
         """
-        request_id = request_id_of(batch_request)
-        status_value, extra = check_tile_status(status), query_extras(kwargs)
+        listing = self._calls.tile_listing(batch_request, status, kwargs)
         return SyncPaginator(
-            lambda page: self.transport.run(
-                self._calls.list_tiles(request_id, page, status=status_value, extra=extra)
-            ),
-            count=count,
-            max_items=max_items,
-            viewtoken=viewtoken,
+            lambda page: self.transport.run(listing(page)), **paging(count, max_items, viewtoken)
         )
 
     def get_tile(self, batch_request: BatchRequestRef, tile_id: TileIdRef) -> BatchTile:
@@ -438,12 +413,9 @@ class SentinelHubBatch(_BatchClientBase, SyncService):
             SentinelHubValidationError: a malformed paging argument, at once; errors of the
                 requests are raised while iterating.
         """
-        extra = query_extras(kwargs)
+        listing = self._calls.grid_listing(kwargs)
         return SyncPaginator(
-            lambda page: self.transport.run(self._calls.list_tiling_grids(page, extra=extra)),
-            count=count,
-            max_items=max_items,
-            viewtoken=viewtoken,
+            lambda page: self.transport.run(listing(page)), **paging(count, max_items, viewtoken)
         )
 
     def get_tiling_grid(self, grid_id: GridIdRef) -> TilingGrid:
@@ -481,14 +453,9 @@ class SentinelHubBatch(_BatchClientBase, SyncService):
             SentinelHubValidationError: a malformed argument, at once; errors of the requests
                 are raised while iterating.
         """
-        search, extra = _optional(search, "search"), query_extras(kwargs)
+        listing = self._calls.collection_listing(search, kwargs)
         return SyncPaginator(
-            lambda page: self.transport.run(
-                self._calls.list_collections(page, search=search, extra=extra)
-            ),
-            count=count,
-            max_items=max_items,
-            viewtoken=viewtoken,
+            lambda page: self.transport.run(listing(page)), **paging(count, max_items, viewtoken)
         )
 
     def get_collection(self, collection_id: CollectionRef) -> BatchCollection:
@@ -578,15 +545,7 @@ class SentinelHubBatch(_BatchClientBase, SyncService):
             APIError, APIConnectionError: as for `get_request`.
         """
         watch = _watch(batch_request, job=False, count_tiles=False)
-        final = poll(
-            lambda: self._fetch(watch),
-            watch.done,
-            interval=interval,
-            timeout=timeout,
-            on_update=callback,
-            what=watch.what,
-        )
-        return final.request
+        return wait_until_done(poll, self._fetch, watch, interval, timeout, callback).request
 
     def wait_for_job(
         self,
@@ -622,21 +581,8 @@ class SentinelHubBatch(_BatchClientBase, SyncService):
             APIError, APIConnectionError: as for `get_request`.
         """
         watch = _watch(batch_request, job=True, count_tiles=progress or count_tiles)
-        with progress_display(progress, f"batch {str(watch.request_id)[:8]}") as show:
-
-            def update(state: BatchProgress) -> None:
-                show(state)
-                if callback is not None:
-                    callback(state)
-
-            final = poll(
-                lambda: self._fetch(watch),
-                watch.done,
-                interval=interval,
-                timeout=timeout,
-                on_update=update,
-                what=watch.what,
-            )
+        display = progress_display(progress, watch.label)
+        final = wait_until_done(poll, self._fetch, watch, interval, timeout, callback, display)
         return final.request
 
     monitor_batch_analysis = wait_for_analysis
@@ -681,17 +627,9 @@ class AsyncSentinelHubBatch(_BatchClientBase, AsyncService):
         viewtoken: str | None = None,
         **kwargs: Any,
     ) -> AsyncPaginator[BatchRequest]:
-        user_id, search = _optional(user_id, "user_id"), _optional(search, "search")
-        sort, extra = _optional(sort, "sort"), query_extras(kwargs)
+        listing = self._calls.request_listing(user_id, search, sort, kwargs)
         return AsyncPaginator(
-            lambda page: self.transport.run(
-                self._calls.list_requests(
-                    page, user_id=user_id, search=search, sort=sort, extra=extra
-                )
-            ),
-            count=count,
-            max_items=max_items,
-            viewtoken=viewtoken,
+            lambda page: self.transport.run(listing(page)), **paging(count, max_items, viewtoken)
         )
 
     async def get_latest_request(self) -> BatchRequest:
@@ -737,15 +675,9 @@ class AsyncSentinelHubBatch(_BatchClientBase, AsyncService):
         viewtoken: str | None = None,
         **kwargs: Any,
     ) -> AsyncPaginator[BatchTile]:
-        request_id = request_id_of(batch_request)
-        status_value, extra = check_tile_status(status), query_extras(kwargs)
+        listing = self._calls.tile_listing(batch_request, status, kwargs)
         return AsyncPaginator(
-            lambda page: self.transport.run(
-                self._calls.list_tiles(request_id, page, status=status_value, extra=extra)
-            ),
-            count=count,
-            max_items=max_items,
-            viewtoken=viewtoken,
+            lambda page: self.transport.run(listing(page)), **paging(count, max_items, viewtoken)
         )
 
     async def get_tile(self, batch_request: BatchRequestRef, tile_id: TileIdRef) -> BatchTile:
@@ -759,12 +691,9 @@ class AsyncSentinelHubBatch(_BatchClientBase, AsyncService):
         viewtoken: str | None = None,
         **kwargs: Any,
     ) -> AsyncPaginator[TilingGrid]:
-        extra = query_extras(kwargs)
+        listing = self._calls.grid_listing(kwargs)
         return AsyncPaginator(
-            lambda page: self.transport.run(self._calls.list_tiling_grids(page, extra=extra)),
-            count=count,
-            max_items=max_items,
-            viewtoken=viewtoken,
+            lambda page: self.transport.run(listing(page)), **paging(count, max_items, viewtoken)
         )
 
     async def get_tiling_grid(self, grid_id: GridIdRef) -> TilingGrid:
@@ -779,14 +708,9 @@ class AsyncSentinelHubBatch(_BatchClientBase, AsyncService):
         viewtoken: str | None = None,
         **kwargs: Any,
     ) -> AsyncPaginator[BatchCollection]:
-        search, extra = _optional(search, "search"), query_extras(kwargs)
+        listing = self._calls.collection_listing(search, kwargs)
         return AsyncPaginator(
-            lambda page: self.transport.run(
-                self._calls.list_collections(page, search=search, extra=extra)
-            ),
-            count=count,
-            max_items=max_items,
-            viewtoken=viewtoken,
+            lambda page: self.transport.run(listing(page)), **paging(count, max_items, viewtoken)
         )
 
     async def get_collection(self, collection_id: CollectionRef) -> BatchCollection:
@@ -825,14 +749,7 @@ class AsyncSentinelHubBatch(_BatchClientBase, AsyncService):
         callback: ProgressCallback | None = None,
     ) -> BatchRequest:
         watch = _watch(batch_request, job=False, count_tiles=False)
-        final = await apoll(
-            lambda: self._fetch(watch),
-            watch.done,
-            interval=interval,
-            timeout=timeout,
-            on_update=callback,
-            what=watch.what,
-        )
+        final = await await_until_done(apoll, self._fetch, watch, interval, timeout, callback)
         return final.request
 
     async def wait_for_job(
@@ -846,23 +763,10 @@ class AsyncSentinelHubBatch(_BatchClientBase, AsyncService):
         count_tiles: bool = False,
     ) -> BatchRequest:
         watch = _watch(batch_request, job=True, count_tiles=progress or count_tiles)
-        with progress_display(progress, f"batch {str(watch.request_id)[:8]}") as show:
-
-            async def update(state: BatchProgress) -> None:
-                show(state)
-                if callback is not None:
-                    result = callback(state)
-                    if inspect.isawaitable(result):
-                        await result
-
-            final = await apoll(
-                lambda: self._fetch(watch),
-                watch.done,
-                interval=interval,
-                timeout=timeout,
-                on_update=update,
-                what=watch.what,
-            )
+        display = progress_display(progress, watch.label)
+        final = await await_until_done(
+            apoll, self._fetch, watch, interval, timeout, callback, display
+        )
         return final.request
 
     monitor_batch_analysis = wait_for_analysis

@@ -29,14 +29,15 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 from uuid import UUID
 
-from sentinelhub_client._core.errors import BatchFailedError, SentinelHubValidationError
 from sentinelhub_client._core.pagination import DEFAULT_PAGE_SIZE, PageRequest
+from sentinelhub_client.batch._shared import WatchDecisions, rich_bar, status_text
 from sentinelhub_client.batch.models import (
     BatchRequest,
     BatchRequestStatus,
@@ -182,18 +183,19 @@ class TileTally:
 
 
 @dataclass
-class BatchWatch:
+class BatchWatch(WatchDecisions):
     """The decisions of one wait (for the analysis, or for the job), without I/O."""
 
     request_id: UUID
     job: bool
     tally: TileTally | None = None
 
-    @property
-    def what(self) -> str:
-        """What is waited for, for messages."""
-        stage = "the job" if self.job else "the analysis"
-        return f"{stage} of batch request {self.request_id}"
+    noun = "batch request"
+    logger = logger
+    failed, processing, analysing = _S.FAILED, _S.PROCESSING, _S.ANALYSING
+    before_analysis, not_yet_processing = _BEFORE_ANALYSIS, _NOT_YET_PROCESSING
+    job_moving = (BatchUserAction.START, BatchUserAction.CANCEL)
+    analysis_moving = (BatchUserAction.ANALYSE, BatchUserAction.START, BatchUserAction.CANCEL)
 
     def progress(self, request: BatchRequest) -> BatchProgress:
         """The progress to report for ``request`` (counts from the tally, if any)."""
@@ -202,89 +204,28 @@ class BatchWatch:
         processed, failed = self.tally.counts()
         return BatchProgress(request, processed, failed)
 
-    def done(self, progress: BatchProgress) -> bool:
-        """True when the wait is over; raises `BatchFailedError` on FAILED and
-        `SentinelHubValidationError` when the request will not move by itself."""
-        request = progress.request
-        status = request.status
-        if status == _S.FAILED:
-            because = f': "{request.error}"' if request.error else " (no reason given)"
-            raise BatchFailedError(
-                f"batch request {request.request_id} FAILED{because}",
-                request=request,
-                request_id=request.request_id,
-                error=request.error,
-            )
-        if status is None or not status.is_known:
-            logger.warning(
-                "Batch request %s has a status this version does not know (%s); the wait ends here",
-                request.request_id,
-                status,
-            )
-            return True
-        if self.job:
-            if status in _NOT_YET_PROCESSING:
-                self._check_asked(request, (BatchUserAction.START, BatchUserAction.CANCEL))
-                return False
-            return status != _S.PROCESSING
-        if status in _BEFORE_ANALYSIS:
-            self._check_asked(
-                request, (BatchUserAction.ANALYSE, BatchUserAction.START, BatchUserAction.CANCEL)
-            )
-            return False
-        return True
 
-    def _check_asked(self, request: BatchRequest, moving: tuple[BatchUserAction, ...]) -> None:
-        action = request.user_action
-        if action is None or action in moving or not action.is_known:
-            return  # it will move (or the service does not say: the timeout bounds the wait)
-        assert request.status is not None
-        if request.status == _S.ANALYSING:
-            return  # the analysis runs; what comes next is decided at ANALYSIS_DONE
-        fix = "start_job(...)" if self.job else "start_analysis(...) or start_job(...)"
-        raise SentinelHubValidationError(
-            f"batch_request: {self.what} was never started (status {request.status.value}, "
-            f"userAction {action.value}); call {fix} first, or it would be waited for for ever",
-            field="batch_request",
-        )
+def _tile_columns(rich_progress: ModuleType) -> tuple[Any, ...]:
+    return (
+        rich_progress.MofNCompleteColumn(),
+        rich_progress.TextColumn("tiles, {task.fields[failed]} failed"),
+    )
 
 
-@contextmanager
-def progress_display(enabled: bool, description: str) -> Iterator[Callable[[BatchProgress], Any]]:
+def _show_tiles(bar: Any, task: Any, description: str, progress: BatchProgress) -> None:
+    processed, failed = progress.processed or 0, progress.failed or 0
+    bar.update(
+        task,
+        total=progress.total,
+        completed=processed + failed,
+        failed=failed,
+        description=f"{description} {status_text(progress)}",
+    )
+
+
+def progress_display(
+    enabled: bool, description: str
+) -> AbstractContextManager[Callable[[BatchProgress], Any]]:
     """A `rich` progress bar of processed / failed tiles while the block runs, fed through the
     yielded callback; a no-op callback when not ``enabled`` (rich is imported only when it is)."""
-    if not enabled:
-        yield lambda progress: None
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    bar = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("tiles, {task.fields[failed]} failed"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-    )
-    with bar:
-        task = bar.add_task(description, total=None, failed=0)
-
-        def update(progress: BatchProgress) -> None:
-            processed, failed = progress.processed or 0, progress.failed or 0
-            status = progress.status.value if progress.status is not None else "?"
-            bar.update(
-                task,
-                total=progress.total,
-                completed=processed + failed,
-                failed=failed,
-                description=f"{description} {status}",
-            )
-
-        yield update
+    return rich_bar(enabled, description, _tile_columns, {"total": None, "failed": 0}, _show_tiles)

@@ -24,14 +24,11 @@ name the service reads (sentinelhub-py 3.12 sends the misspelt one).
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Mapping
-from typing import Any, Literal, TypeVar
+from collections.abc import Mapping
+from typing import Any, Literal
 from uuid import UUID
 
-import httpx
-from sentinelhub_api import Client as ApiClient
 from sentinelhub_api.api.batch_v2_process import (
     batch_v2_analyse,
     batch_v2_create_request,
@@ -45,13 +42,20 @@ from sentinelhub_api.api.batch_v2_tiling_grid import (
     batch_v2_get_tiling_grid,
     batch_v2_get_tiling_grids,
 )
-from sentinelhub_api.types import UNSET, Unset
 
-from sentinelhub_client._core.errors import SentinelHubValidationError
-from sentinelhub_client._core.pagination import Page, PageRequest
 from sentinelhub_client._core.transport import Call
-from sentinelhub_client.batch.calls import grid_id_of, process_payload_of, query_extras
-from sentinelhub_client.batch.models import TilingGrid, _Model
+from sentinelhub_client.batch._shared import (
+    BatchCallsCore,
+    JsonBody,
+    drop_none,
+    grid_id_of,
+    json_clean,
+    query_extras,
+    ref_value,
+    refuse,
+    typed_member,
+)
+from sentinelhub_client.batch.calls import process_payload_of
 from sentinelhub_client.batch_v2.models import BatchProcessRequest
 from sentinelhub_client.process.builders import S3Specification, _storage
 from sentinelhub_client.process.builders import s3_specification as _s3_specification
@@ -69,9 +73,6 @@ __all__ = [
     "zarr_output",
 ]
 
-M = TypeVar("M", bound=_Model)
-V = TypeVar("V")
-
 #: A Batch v2 request: a model, a dict with ``id``, an id, or an object with ``request_id``.
 BatchV2RequestRef = BatchProcessRequest | Mapping[str, Any] | str | UUID | Any
 
@@ -82,28 +83,19 @@ ACTIONS = {
     "stop_job": batch_v2_stop_request,
 }
 
-INPUT_TYPES = ("tiling-grid", "geopackage")
-OUTPUT_TYPES = ("raster", "zarr")
+#: The input and output types -> the helper that makes each (for the messages).
+INPUT_TYPES = {"tiling-grid": "tiling_grid_input", "geopackage": "geopackage_input"}
+OUTPUT_TYPES = {"raster": "raster_output", "zarr": "zarr_output"}
 INSTANCE_TYPES = ("normal", "large")
 RASTER_PLACEHOLDERS = ("requestId", "tileName", "outputId", "format")
 ZARR_PLACEHOLDERS = ("requestId",)
 _PLACEHOLDER = re.compile(r"<([^<>]*)>")
 
 
-def _refuse(argument: str, problem: str) -> SentinelHubValidationError:
-    return SentinelHubValidationError(f"{argument}: {problem}", field=argument)
-
-
 def request_id_of(batch_request: BatchV2RequestRef, argument: str = "batch_request") -> UUID:
     """The id of a Batch v2 request given as a model, a dict, an id, or an object with
     ``request_id`` (sentinelhub-py's ``BatchProcessRequest``)."""
-    value: object = batch_request
-    if isinstance(batch_request, BatchProcessRequest):
-        value = batch_request.request_id
-    elif isinstance(batch_request, Mapping):
-        value = batch_request.get("id")
-    elif not isinstance(batch_request, str | UUID) and hasattr(batch_request, "request_id"):
-        value = batch_request.request_id
+    value = ref_value(batch_request, BatchProcessRequest, "request_id")
     if isinstance(value, UUID):
         return value
     if isinstance(value, str):
@@ -111,7 +103,7 @@ def request_id_of(batch_request: BatchV2RequestRef, argument: str = "batch_reque
             return UUID(value.strip())
         except ValueError:
             pass
-    raise _refuse(
+    raise refuse(
         argument,
         f"expected a BatchProcessRequest, a dict with its 'id', an object with 'request_id' or "
         f"a request id (a UUID string), got {type(batch_request).__name__} {batch_request!r}",
@@ -140,7 +132,7 @@ def s3_specification(
 def _whole(value: object, argument: str, minimum: int) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value >= minimum:
         return value
-    raise _refuse(argument, f"expected a whole number >= {minimum}, got {value!r}")
+    raise refuse(argument, f"expected a whole number >= {minimum}, got {value!r}")
 
 
 def tiling_grid_input(
@@ -160,7 +152,7 @@ def tiling_grid_input(
     """
     grid = grid_id_of(grid_id)
     if isinstance(resolution, bool) or not isinstance(resolution, int | float) or resolution <= 0:
-        raise _refuse(
+        raise refuse(
             "resolution", f"expected a number > 0 (in the grid's unit), got {resolution!r}"
         )
     body: dict[str, Any] = {"type": "tiling-grid", "id": grid, "resolution": resolution}
@@ -168,7 +160,7 @@ def tiling_grid_input(
         body["bufferX"] = _whole(buffer_x, "buffer_x", 0)
     if buffer_y is not None:
         body["bufferY"] = _whole(buffer_y, "buffer_y", 0)
-    return {**body, **_drop_none(kwargs)}
+    return {**body, **drop_none(kwargs)}
 
 
 def geopackage_input(geopackage_specification: Mapping[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -180,7 +172,7 @@ def geopackage_input(geopackage_specification: Mapping[str, Any], **kwargs: Any)
         kwargs: further members, such as ``defaults={"resolution": 10}``, sent as given.
     """
     features = _storage(geopackage_specification, "geopackage_specification")
-    return {"type": "geopackage", "features": features, **_drop_none(kwargs)}
+    return {"type": "geopackage", "features": features, **drop_none(kwargs)}
 
 
 def _check_template(url: str, argument: str, allowed: tuple[str, ...]) -> list[str]:
@@ -188,7 +180,7 @@ def _check_template(url: str, argument: str, allowed: tuple[str, ...]) -> list[s
     for name in found:
         if name not in allowed:
             known = ", ".join(f"<{a}>" for a in allowed)
-            raise _refuse(
+            raise refuse(
                 argument,
                 f"unknown placeholder <{name}> in {url!r}; the placeholders are {known} "
                 "(letter case matters)",
@@ -201,7 +193,7 @@ def _delivery(delivery: Mapping[str, Any], allowed: tuple[str, ...]) -> S3Specif
     ((kind, where),) = location.items()
     found = _check_template(where["url"], f"delivery.{kind}.url", allowed)
     if found and allowed is RASTER_PLACEHOLDERS and "tileName" not in found:
-        raise _refuse(
+        raise refuse(
             f"delivery.{kind}.url",
             f"a template must contain <tileName> so that every tile gets its own files, "
             f"got {where['url']!r}",
@@ -212,7 +204,7 @@ def _delivery(delivery: Mapping[str, Any], allowed: tuple[str, ...]) -> S3Specif
 def _flag(value: object, argument: str) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
-    raise _refuse(argument, f"expected True, False or None, got {value!r}")
+    raise refuse(argument, f"expected True, False or None, got {value!r}")
 
 
 def _mapping(value: object, argument: str) -> dict[str, Any] | None:
@@ -220,11 +212,7 @@ def _mapping(value: object, argument: str) -> dict[str, Any] | None:
         return None
     if isinstance(value, Mapping):
         return dict(value)
-    raise _refuse(argument, f"expected a dict, got {type(value).__name__} {value!r}")
-
-
-def _drop_none(payload: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in payload.items() if value is not None}
+    raise refuse(argument, f"expected a dict, got {type(value).__name__} {value!r}")
 
 
 def raster_output(
@@ -254,9 +242,9 @@ def raster_output(
         kwargs: further members, sent as given.
     """
     if collection_id is not None and not isinstance(collection_id, str | UUID):
-        raise _refuse("collection_id", f"expected a BYOC collection id, got {collection_id!r}")
+        raise refuse("collection_id", f"expected a BYOC collection id, got {collection_id!r}")
     if (create_collection or collection_id is not None) and cog_output is False:
-        raise _refuse(
+        raise refuse(
             "cog_output",
             "BYOC collections hold COGs only: leave cog_output=True with create_collection or "
             "collection_id",
@@ -272,7 +260,7 @@ def raster_output(
         "collectionId": None if collection_id is None else str(collection_id),
         **kwargs,
     }
-    return _drop_none(body)
+    return drop_none(body)
 
 
 def zarr_output(
@@ -298,7 +286,7 @@ def zarr_output(
     """
     misspelt = kwargs.pop("arrayParameter", None)
     if misspelt is not None and array_parameters is not None:
-        raise _refuse(
+        raise refuse(
             "array_parameters",
             "given twice (array_parameters and arrayParameter); give array_parameters only",
         )
@@ -318,42 +306,19 @@ def zarr_output(
         "arrayOverrides": overrides,
         **kwargs,
     }
-    return _drop_none(body)
+    return drop_none(body)
 
 
 def _check_input(value: object) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
-        raise _refuse(
-            "input",
-            "expected a dict from tiling_grid_input(...) or geopackage_input(...), got "
-            f"{type(value).__name__} {value!r}",
-        )
-    kind = value.get("type")
-    if kind not in INPUT_TYPES:
-        raise _refuse(
-            "input.type",
-            f"unknown input type {kind!r}; use tiling_grid_input(...) ('tiling-grid') or "
-            "geopackage_input(...) ('geopackage')",
-        )
-    if kind == "geopackage":
+    value = typed_member(value, "input", INPUT_TYPES)
+    if value["type"] == "geopackage":
         _storage(value.get("features"), "input.features")
     return dict(value)
 
 
 def _check_output(value: object, process: Mapping[str, Any]) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
-        raise _refuse(
-            "output",
-            "expected a dict from raster_output(...) or zarr_output(...), got "
-            f"{type(value).__name__} {value!r}",
-        )
-    kind = value.get("type")
-    if kind not in OUTPUT_TYPES:
-        raise _refuse(
-            "output.type",
-            f"unknown output type {kind!r}; use raster_output(...) ('raster') or "
-            "zarr_output(...) ('zarr')",
-        )
+    value = typed_member(value, "output", OUTPUT_TYPES)
+    kind = value["type"]
     allowed = RASTER_PLACEHOLDERS if kind == "raster" else ZARR_PLACEHOLDERS
     location = _delivery(value.get("delivery") or {}, allowed)
     body = dict(value)
@@ -364,7 +329,7 @@ def _check_output(value: object, process: Mapping[str, Any]) -> dict[str, Any]:
         responses = (process.get("output") or {}).get("responses") or []
         found = _PLACEHOLDER.findall(where["url"])
         if found and len(responses) > 1 and "outputId" not in found:
-            raise _refuse(
+            raise refuse(
                 f"output.delivery.{store}.url",
                 f"the Process request has {len(responses)} outputs: the template needs "
                 f"<outputId> so that they do not overwrite each other, got {where['url']!r}",
@@ -383,10 +348,10 @@ def build_create_body(
     """The body of ``POST /api/v2/batch/process``, checked (see the module docstring)."""
     process = process_payload_of(process_request)
     if instance_type not in INSTANCE_TYPES:
-        raise _refuse("instance_type", f"expected 'normal' or 'large', got {instance_type!r}")
+        raise refuse("instance_type", f"expected 'normal' or 'large', got {instance_type!r}")
     if description is not None and not isinstance(description, str):
-        raise _refuse("description", f"expected a string or None, got {description!r}")
-    body = _drop_none(
+        raise refuse("description", f"expected a string or None, got {description!r}")
+    body = drop_none(
         {
             "processRequest": process,
             "input": _check_input(input),
@@ -396,115 +361,39 @@ def build_create_body(
             **extra,
         }
     )
-    try:
-        json.dumps(body, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise _refuse("kwargs", f"cannot be sent as JSON ({exc})") from exc
-    return body
+    return json_clean(body, "kwargs")
 
 
 def build_update_body(description: object) -> dict[str, Any]:
     """``{"description": ...}``: the only member of a Batch v2 request that can change."""
     if not isinstance(description, str):
-        raise _refuse("description", f"expected a string, got {description!r}")
+        raise refuse("description", f"expected a string, got {description!r}")
     return {"description": description}
 
 
-# -- answers -> models ----------------------------------------------------------------------------
-
-
-class _Json:
-    """A request body for a generated operation's ``_get_kwargs`` (it calls ``to_dict``)."""
-
-    def __init__(self, payload: Mapping[str, Any]) -> None:
-        self._payload = dict(payload)
-
-    def to_dict(self) -> dict[str, Any]:
-        return self._payload
-
-
-def _unset(value: V | None) -> V | Unset:
-    return UNSET if value is None else value
-
-
-def _one(kind: type[M]) -> Callable[[ApiClient, httpx.Response], M]:
-    def parse(api: ApiClient, response: httpx.Response) -> M:
-        return kind.from_dict(response.json())
-
-    return parse
-
-
-def _page(kind: type[M], page: PageRequest) -> Callable[[ApiClient, httpx.Response], Page[M]]:
-    def parse(api: ApiClient, response: httpx.Response) -> Page[M]:
-        body = response.json()
-        data = body["data"]
-        if not isinstance(data, list):
-            raise TypeError(f"'data' is {type(data).__name__}, not a list")
-        links = body.get("links") or {}
-        next_token = links.get("nextToken") if isinstance(links, dict) else None
-        items = [kind.from_dict(item) for item in data]
-        return Page(items, next_token=next_token or None, token=page.viewtoken)
-
-    return parse
-
-
-def _json_or_none(api: ApiClient, response: httpx.Response) -> dict[str, Any] | None:
-    """The answer of an update: the stored body, or None when the service sends no body."""
-    if not response.content:
-        return None
-    body = response.json()
-    return body if isinstance(body, dict) else None
-
-
-def _no_content(api: ApiClient, response: httpx.Response) -> None:
-    return None
+# -- requests -> calls ---------------------------------------------------------------------------
 
 
 ActionName = Literal["start_analysis", "start_job", "stop_job"]
 
 
-class BatchV2Calls:
+class BatchV2Calls(BatchCallsCore[BatchProcessRequest]):
     """Every Batch Processing v2 request (under ``/api/v2/batch``) and its parsing; no I/O."""
 
-    @staticmethod
-    def _request(
-        op: Any, *args: Any, extra: Mapping[str, Any] | None = None, **kwargs: Any
-    ) -> dict[str, Any]:
-        request = dict(op._get_kwargs(*args, **kwargs))
-        if extra:
-            request["params"] = {**request.get("params", {}), **extra}
-        return request
-
-    def create(self, body: Mapping[str, Any]) -> Call[BatchProcessRequest]:
-        """``POST /process`` with a body from `build_create_body`; never replayed blindly."""
-        request = self._request(batch_v2_create_request, body=_Json(body))
-        return Call(request=request, parse=_one(BatchProcessRequest), create=True)
-
-    def list_requests(
-        self,
-        page: PageRequest,
-        *,
-        user_id: str | None = None,
-        search: str | None = None,
-        sort: str | None = None,
-        extra: Mapping[str, Any] | None = None,
-    ) -> Call[Page[BatchProcessRequest]]:
-        """One page of ``GET /process`` (arguments already checked)."""
-        request = self._request(
-            batch_v2_get_requests,
-            count=page.count,
-            viewtoken=_unset(page.viewtoken),
-            search=_unset(search),
-            userid=_unset(user_id),
-            sort=_unset(sort),
-            extra=extra,
+    def __init__(self) -> None:
+        super().__init__(
+            BatchProcessRequest,
+            request_id_of,
+            {
+                "create": batch_v2_create_request,
+                "list_requests": batch_v2_get_requests,
+                "get_request": batch_v2_get_request,
+                "list_tiling_grids": batch_v2_get_tiling_grids,
+                "get_tiling_grid": batch_v2_get_tiling_grid,
+            },
+            ACTIONS,
+            unwrap=False,
         )
-        return Call(request=request, parse=_page(BatchProcessRequest, page))
-
-    def get_request(self, batch_request: BatchV2RequestRef) -> Call[BatchProcessRequest]:
-        """``GET /process/{id}``."""
-        request = self._request(batch_v2_get_request, request_id_of(batch_request))
-        return Call(request=request, parse=_one(BatchProcessRequest))
 
     def update_request(
         self, batch_request: BatchV2RequestRef, description: object
@@ -512,27 +401,13 @@ class BatchV2Calls:
         """``PUT /process/{id}`` with ``{"description": ...}``."""
         request_id = request_id_of(batch_request)
         body = build_update_body(description)
-        request = self._request(batch_v2_update_request, request_id, body=_Json(body))
+        request = self._request(batch_v2_update_request, request_id, body=JsonBody(body))
         return Call(request=request, parse=_json_or_none)
 
-    def action(self, name: ActionName, batch_request: BatchV2RequestRef) -> Call[None]:
-        """``POST /process/{id}/analyse|start|stop`` (no body), by the client method's name."""
-        request = self._request(ACTIONS[name], request_id_of(batch_request))
-        return Call(request=request, parse=_no_content)
 
-    def list_tiling_grids(
-        self, page: PageRequest, *, extra: Mapping[str, Any] | None = None
-    ) -> Call[Page[TilingGrid]]:
-        """One page of ``GET /tilinggrids``."""
-        request = self._request(
-            batch_v2_get_tiling_grids,
-            count=page.count,
-            viewtoken=_unset(page.viewtoken),
-            extra=extra,
-        )
-        return Call(request=request, parse=_page(TilingGrid, page))
-
-    def get_tiling_grid(self, grid: TilingGrid | Mapping[str, Any] | int | str) -> Call[TilingGrid]:
-        """``GET /tilinggrids/{id}`` (grid 0 included)."""
-        request = self._request(batch_v2_get_tiling_grid, grid_id_of(grid))
-        return Call(request=request, parse=_one(TilingGrid))
+def _json_or_none(api: Any, response: Any) -> dict[str, Any] | None:
+    """The answer of an update: the stored body, or None when the service sends no body."""
+    if not response.content:
+        return None
+    body = response.json()
+    return body if isinstance(body, dict) else None

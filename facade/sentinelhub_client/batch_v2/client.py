@@ -22,22 +22,27 @@ Typical use::
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
-from sentinelhub_client._core.errors import SentinelHubValidationError
 from sentinelhub_client._core.pagination import DEFAULT_PAGE_SIZE, AsyncPaginator, SyncPaginator
 from sentinelhub_client._core.polling import apoll, poll
 from sentinelhub_client._core.service import AsyncService, SyncService, share_docstrings
 from sentinelhub_client._core.transport import AsyncTransport, SyncTransport
+from sentinelhub_client.batch._shared import (
+    DEFAULT_ANALYSIS_INTERVAL,
+    DEFAULT_ANALYSIS_TIMEOUT,
+    DEFAULT_JOB_INTERVAL,
+    await_until_done,
+    paging,
+    wait_until_done,
+)
 from sentinelhub_client.batch.models import TilingGrid
 from sentinelhub_client.batch_v2.calls import (
     BatchV2Calls,
     BatchV2RequestRef,
     build_create_body,
     geopackage_input,
-    query_extras,
     raster_output,
     request_id_of,
     s3_specification,
@@ -65,21 +70,6 @@ __all__ = [
 
 GridIdRef = TilingGrid | Mapping[str, Any] | int | str
 ProgressCallback = Callable[[BatchV2Progress], Any]
-
-#: Seconds between polls when none are given.
-DEFAULT_ANALYSIS_INTERVAL = 5.0
-DEFAULT_JOB_INTERVAL = 30.0
-#: The analysis is short; an hour without an answer means something is wrong.
-DEFAULT_ANALYSIS_TIMEOUT = 3600.0
-
-
-def _optional(value: object, argument: str) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise SentinelHubValidationError(
-        f"{argument}: expected a string or None, got {type(value).__name__} {value!r}",
-        field=argument,
-    )
 
 
 class _BatchV2ClientBase:
@@ -176,17 +166,9 @@ class BatchProcessClient(_BatchV2ClientBase, SyncService):
             SentinelHubValidationError: a malformed argument, at once; errors of the requests
                 are raised while iterating.
         """
-        user_id, search = _optional(user_id, "user_id"), _optional(search, "search")
-        sort, extra = _optional(sort, "sort"), query_extras(kwargs)
+        listing = self._calls.request_listing(user_id, search, sort, kwargs)
         return SyncPaginator(
-            lambda page: self.transport.run(
-                self._calls.list_requests(
-                    page, user_id=user_id, search=search, sort=sort, extra=extra
-                )
-            ),
-            count=count,
-            max_items=max_items,
-            viewtoken=viewtoken,
+            lambda page: self.transport.run(listing(page)), **paging(count, max_items, viewtoken)
         )
 
     def get_request(self, batch_request: BatchV2RequestRef) -> BatchProcessRequest:
@@ -270,12 +252,9 @@ class BatchProcessClient(_BatchV2ClientBase, SyncService):
             SentinelHubValidationError: a malformed paging argument, at once; errors of the
                 requests are raised while iterating.
         """
-        extra = query_extras(kwargs)
+        listing = self._calls.grid_listing(kwargs)
         return SyncPaginator(
-            lambda page: self.transport.run(self._calls.list_tiling_grids(page, extra=extra)),
-            count=count,
-            max_items=max_items,
-            viewtoken=viewtoken,
+            lambda page: self.transport.run(listing(page)), **paging(count, max_items, viewtoken)
         )
 
     def get_tiling_grid(self, grid_id: GridIdRef) -> TilingGrid:
@@ -318,15 +297,7 @@ class BatchProcessClient(_BatchV2ClientBase, SyncService):
             APIError, APIConnectionError: as for `get_request`.
         """
         watch = BatchV2Watch(request_id_of(batch_request), job=False)
-        final = poll(
-            lambda: self._fetch(watch),
-            watch.done,
-            interval=interval,
-            timeout=timeout,
-            on_update=callback,
-            what=watch.what,
-        )
-        return final.request
+        return wait_until_done(poll, self._fetch, watch, interval, timeout, callback).request
 
     def wait_for_job(
         self,
@@ -353,21 +324,8 @@ class BatchProcessClient(_BatchV2ClientBase, SyncService):
             APIError, APIConnectionError: as for `get_request`.
         """
         watch = BatchV2Watch(request_id_of(batch_request), job=True)
-        with progress_display(progress, f"batch {str(watch.request_id)[:8]}") as show:
-
-            def update(state: BatchV2Progress) -> None:
-                show(state)
-                if callback is not None:
-                    callback(state)
-
-            final = poll(
-                lambda: self._fetch(watch),
-                watch.done,
-                interval=interval,
-                timeout=timeout,
-                on_update=update,
-                what=watch.what,
-            )
+        display = progress_display(progress, watch.label)
+        final = wait_until_done(poll, self._fetch, watch, interval, timeout, callback, display)
         return final.request
 
 
@@ -403,17 +361,9 @@ class AsyncBatchProcessClient(_BatchV2ClientBase, AsyncService):
         viewtoken: str | None = None,
         **kwargs: Any,
     ) -> AsyncPaginator[BatchProcessRequest]:
-        user_id, search = _optional(user_id, "user_id"), _optional(search, "search")
-        sort, extra = _optional(sort, "sort"), query_extras(kwargs)
+        listing = self._calls.request_listing(user_id, search, sort, kwargs)
         return AsyncPaginator(
-            lambda page: self.transport.run(
-                self._calls.list_requests(
-                    page, user_id=user_id, search=search, sort=sort, extra=extra
-                )
-            ),
-            count=count,
-            max_items=max_items,
-            viewtoken=viewtoken,
+            lambda page: self.transport.run(listing(page)), **paging(count, max_items, viewtoken)
         )
 
     async def get_request(self, batch_request: BatchV2RequestRef) -> BatchProcessRequest:
@@ -441,12 +391,9 @@ class AsyncBatchProcessClient(_BatchV2ClientBase, AsyncService):
         viewtoken: str | None = None,
         **kwargs: Any,
     ) -> AsyncPaginator[TilingGrid]:
-        extra = query_extras(kwargs)
+        listing = self._calls.grid_listing(kwargs)
         return AsyncPaginator(
-            lambda page: self.transport.run(self._calls.list_tiling_grids(page, extra=extra)),
-            count=count,
-            max_items=max_items,
-            viewtoken=viewtoken,
+            lambda page: self.transport.run(listing(page)), **paging(count, max_items, viewtoken)
         )
 
     async def get_tiling_grid(self, grid_id: GridIdRef) -> TilingGrid:
@@ -464,14 +411,7 @@ class AsyncBatchProcessClient(_BatchV2ClientBase, AsyncService):
         callback: ProgressCallback | None = None,
     ) -> BatchProcessRequest:
         watch = BatchV2Watch(request_id_of(batch_request), job=False)
-        final = await apoll(
-            lambda: self._fetch(watch),
-            watch.done,
-            interval=interval,
-            timeout=timeout,
-            on_update=callback,
-            what=watch.what,
-        )
+        final = await await_until_done(apoll, self._fetch, watch, interval, timeout, callback)
         return final.request
 
     async def wait_for_job(
@@ -484,23 +424,10 @@ class AsyncBatchProcessClient(_BatchV2ClientBase, AsyncService):
         progress: bool = False,
     ) -> BatchProcessRequest:
         watch = BatchV2Watch(request_id_of(batch_request), job=True)
-        with progress_display(progress, f"batch {str(watch.request_id)[:8]}") as show:
-
-            async def update(state: BatchV2Progress) -> None:
-                show(state)
-                if callback is not None:
-                    result = callback(state)
-                    if inspect.isawaitable(result):
-                        await result
-
-            final = await apoll(
-                lambda: self._fetch(watch),
-                watch.done,
-                interval=interval,
-                timeout=timeout,
-                on_update=update,
-                what=watch.what,
-            )
+        display = progress_display(progress, watch.label)
+        final = await await_until_done(
+            apoll, self._fetch, watch, interval, timeout, callback, display
+        )
         return final.request
 
 

@@ -19,13 +19,15 @@ analysis); `check_sleep_times` keeps those bounds for the functions of the same 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 from uuid import UUID
 
-from sentinelhub_client._core.errors import BatchFailedError, SentinelHubValidationError
+from sentinelhub_client._core.errors import SentinelHubValidationError
+from sentinelhub_client.batch._shared import WatchDecisions, rich_bar, status_text
 from sentinelhub_client.batch_v2.models import BatchProcessRequest, BatchV2Status, BatchV2UserAction
 
 __all__ = [
@@ -93,86 +95,33 @@ class BatchV2Progress:
 
 
 @dataclass(frozen=True)
-class BatchV2Watch:
+class BatchV2Watch(WatchDecisions):
     """The decisions of one wait (for the analysis, or for the job), without I/O."""
 
     request_id: UUID
     job: bool
 
-    @property
-    def what(self) -> str:
-        """What is waited for, for messages."""
-        stage = "the job" if self.job else "the analysis"
-        return f"{stage} of Batch v2 request {self.request_id}"
-
-    def done(self, progress: BatchV2Progress) -> bool:
-        """True when the wait is over; raises `BatchFailedError` on FAILED and
-        `SentinelHubValidationError` when the request will not move by itself."""
-        request = progress.request
-        status = request.status
-        if status == _S.FAILED:
-            because = f': "{request.error}"' if request.error else " (no reason given)"
-            raise BatchFailedError(
-                f"Batch v2 request {request.request_id} FAILED{because}",
-                request=request,
-                request_id=request.request_id,
-                error=request.error,
-            )
-        if status is None or not status.is_known:
-            logger.warning(
-                "Batch v2 request %s has a status this version does not know (%s); the wait "
-                "ends here",
-                request.request_id,
-                status,
-            )
-            return True
-        if self.job:
-            if status in _NOT_YET_PROCESSING:
-                self._check_asked(request, (_A.START,))
-                return False
-            return status != _S.PROCESSING
-        if status in _BEFORE_ANALYSIS:
-            self._check_asked(request, (_A.ANALYSE, _A.START))
-            return False
-        return True
-
-    def _check_asked(self, request: BatchProcessRequest, moving: tuple[_A, ...]) -> None:
-        action = request.user_action
-        if action is None or action in moving or not action.is_known:
-            return  # it will move (or the service does not say: the timeout bounds the wait)
-        if request.status == _S.ANALYSING:
-            return  # the analysis runs; what comes next is decided at ANALYSIS_DONE
-        fix = "start_job(...)" if self.job else "start_analysis(...) or start_job(...)"
-        status = request.status.value if request.status is not None else "?"
-        raise SentinelHubValidationError(
-            f"batch_request: {self.what} was never started (status {status}, userAction "
-            f"{action.value}); call {fix} first, or it would be waited for for ever",
-            field="batch_request",
-        )
+    noun = "Batch v2 request"
+    logger = logger
+    failed, processing, analysing = _S.FAILED, _S.PROCESSING, _S.ANALYSING
+    before_analysis, not_yet_processing = _BEFORE_ANALYSIS, _NOT_YET_PROCESSING
+    job_moving = (_A.START,)
+    analysis_moving = (_A.ANALYSE, _A.START)
 
 
-@contextmanager
-def progress_display(enabled: bool, description: str) -> Iterator[Callable[[BatchV2Progress], Any]]:
+def _percentage_columns(rich_progress: ModuleType) -> tuple[Any, ...]:
+    return (rich_progress.TaskProgressColumn(),)
+
+
+def _show_percentage(bar: Any, task: Any, description: str, progress: BatchV2Progress) -> None:
+    bar.update(
+        task, completed=progress.percentage, description=f"{description} {status_text(progress)}"
+    )
+
+
+def progress_display(
+    enabled: bool, description: str
+) -> AbstractContextManager[Callable[[BatchV2Progress], Any]]:
     """A `rich` bar of the request's completion percentage while the block runs, fed through the
     yielded callback; a no-op callback when not ``enabled`` (rich is imported only when it is)."""
-    if not enabled:
-        yield lambda progress: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-
-    bar = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-    )
-    with bar:
-        task = bar.add_task(description, total=100.0)
-
-        def update(progress: BatchV2Progress) -> None:
-            status = progress.status.value if progress.status is not None else "?"
-            bar.update(task, completed=progress.percentage, description=f"{description} {status}")
-
-        yield update
+    return rich_bar(enabled, description, _percentage_columns, {"total": 100.0}, _show_percentage)

@@ -13,18 +13,22 @@ field when the request is created):
 - the input is a tiling grid in WGS84 (grid 3) or LAEA (grids 6, 7), without buffers (tiles of
   one array must not overlap);
 - the URL is ``s3://<bucket>/<folder>``, optionally with ``<requestId>`` (no other
-  placeholder), in a bucket kept as a folder (Zarr is not written to S3-mapped buckets by this
-  emulator); a folder without ``<requestId>`` must be empty (no file, no sub-folder);
+  placeholder); a folder without ``<requestId>`` must be empty (no file, no sub-folder);
 - the group and array parameters pass `zarr_output.plan_zarr` (the dtype's fit to the
   evalscript's sample type is checked at the analysis, once the evalscript ran);
 - each array is at most `MAX_ZARR_PIXELS` pixels (width x height), the emulator's bound.
 
-The group is created when the analysis ends, before the manifest is written; a folder that
-got files in the meantime fails the analysis. The status database and the manifest stay where
-raster jobs put them, ``<root>/<requestId>/`` with ``<root>`` the URL's folders before the
-first one holding a placeholder: ``s3://b/zarr`` gives ``zarr/<requestId>/`` (a sub-folder of
-the group, which Zarr readers ignore), ``s3://b/zarr/<requestId>`` gives the group's own folder
-and ``s3://b/zarr-<requestId>`` gives ``<requestId>/`` at the bucket's top.
+The group is created when the analysis ends, before the manifest is written; a folder that got
+files in the meantime fails the analysis. In a bucket kept as a folder the group is written in
+place. In a bucket mapped to S3 it is written in a staging folder of the emulator's data
+directory (``batch-v2-zarr/<requestId>``) and copied object by object: the metadata when the
+analysis ends, each tile's chunk files once the tile is written (then removed from the staging
+folder; a chunk holding only ``fill_value`` is deleted on S3, as Zarr leaves it out). The status
+database and the manifest stay where raster jobs put them, ``<root>/<requestId>/`` with
+``<root>`` the URL's folders before the first one holding a placeholder: ``s3://b/zarr`` gives
+``zarr/<requestId>/`` (a sub-folder of the group, which Zarr readers ignore),
+``s3://b/zarr/<requestId>`` gives the group's own folder and ``s3://b/zarr-<requestId>`` gives
+``<requestId>/`` at the bucket's top.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from sentinelhub_emulator.batch.grids import GridTile, TilingGrid, TooManyTilesE
 from sentinelhub_emulator.batch.parsing import ParsedRequest, _split_s3, expand_key
 from sentinelhub_emulator.batch.processing import RenderFailure, TileRaster
 from sentinelhub_emulator.batch.store import BatchTileRecord
-from sentinelhub_emulator.core.buckets import BucketPathError, FolderBucket
+from sentinelhub_emulator.core.buckets import BucketPathError, FolderBucket, S3Bucket, check_key
 from sentinelhub_emulator.core.context import EmulatorSettings
 from sentinelhub_emulator.core.errors import ApiError, bad_payload
 
@@ -62,9 +66,11 @@ from .zarr_output import (
 __all__ = [
     "MAX_ZARR_PIXELS",
     "ZARR_FORMAT",
+    "GroupTarget",
     "ZarrDelivery",
     "check_new",
     "group_path",
+    "group_target",
     "prepare",
     "read_delivery",
     "render_process_request",
@@ -75,6 +81,8 @@ ZARR_FORMAT: Final = "zarr/array"
 #: Most pixels (width x height) of one array of a job's Zarr in the emulator.
 MAX_ZARR_PIXELS: Final = 1_000_000_000
 _URL: Final = "output->delivery->s3->url"
+#: The folder of the data directory where groups bound for S3 are staged.
+STAGING: Final = "batch-v2-zarr"
 _PLACEHOLDER = re.compile(r"<([^<>]*)>")
 _SAMPLE_TYPES: Final = {
     "uint8": "UINT8",
@@ -159,10 +167,6 @@ def read_delivery(body: Mapping[str, Any], settings: EmulatorSettings) -> ZarrDe
         expand_key(key, {"requestId": "r"})
     except ValueError:
         raise bad_payload(_URL, "the path must not contain empty, '.' or '..' parts") from None
-    if not isinstance(settings.bucket(bucket), FolderBucket):
-        raise bad_payload(
-            _URL, "Zarr output is written to bucket folders only in this emulator, not to S3"
-        )
     return ZarrDelivery(bucket, key, output)
 
 
@@ -181,15 +185,53 @@ def check_grid(grid: TilingGrid, buffer_x: int, buffer_y: int) -> None:
             )
 
 
-def group_path(settings: EmulatorSettings, delivery: ZarrDelivery, request_id: str) -> Path:
-    """The local folder of the job's group. Raises `ZarrOutputError` if it is out of reach."""
+@dataclass(frozen=True)
+class GroupTarget:
+    """Where Zarr writes the job's group (``local``) and, for a bucket on S3, where its files
+    are copied (``s3`` under ``key``)."""
+
+    local: Path
+    key: str
+    s3: S3Bucket | None = None
+
+    def upload(self, relative: str) -> None:
+        """Copy one file of the staging folder to S3 (or delete it there when it is gone)."""
+        if self.s3 is None:
+            return
+        path = self.local / relative
+        if path.is_file():
+            self.s3.write(f"{self.key}/{relative}", path.read_bytes())
+        else:
+            self.s3.delete(f"{self.key}/{relative}")
+
+
+def group_target(
+    settings: EmulatorSettings, delivery: ZarrDelivery, request_id: str
+) -> GroupTarget:
+    """Where the job's group goes. Raises `ZarrOutputError` if it is out of reach."""
     store = settings.bucket(delivery.bucket)
-    if not isinstance(store, FolderBucket) or not store.available():
+    if store is None or not store.available():
         raise ZarrOutputError(f"bucket {delivery.bucket!r} is not accessible", "output->delivery")
     try:
-        return store.path(delivery.key(request_id))
+        key = check_key(delivery.key(request_id))
+        if isinstance(store, FolderBucket):
+            return GroupTarget(store.path(key), key)
     except (BucketPathError, ValueError):
         raise ZarrOutputError("the Zarr folder leaves its bucket", "output->delivery") from None
+    return GroupTarget(settings.data_dir / STAGING / request_id, key, store)
+
+
+def group_path(settings: EmulatorSettings, delivery: ZarrDelivery, request_id: str) -> Path:
+    """The local folder Zarr writes the job's group in (the staging folder for S3)."""
+    return group_target(settings, delivery, request_id).local
+
+
+def _holds_files(store: FolderBucket | S3Bucket, key: str) -> bool:
+    """The bucket has a file or a sub-folder under the folder ``key``."""
+    if isinstance(store, FolderBucket):
+        root = store.path(key)
+        return root.exists() and (not root.is_dir() or any(root.iterdir()))
+    return bool(store.list(key))
 
 
 def _bounds(tiles: Sequence[GridTile]) -> tuple[float, float, float, float]:
@@ -245,11 +287,16 @@ def check_new(
         )
     if delivery.templated:
         return
+    store = settings.bucket(delivery.bucket)
+    if store is None:
+        raise bad_payload(_URL, f"{delivery.bucket!r} is not a valid bucket name")
     try:
-        root = group_path(settings, delivery, "-")
-    except ZarrOutputError as error:
-        raise bad_payload(_URL, error.message) from None
-    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        taken = _holds_files(store, delivery.key_template)
+    except BucketPathError:
+        raise bad_payload(_URL, "the Zarr folder leaves its bucket") from None
+    except OSError as exc:
+        raise bad_payload(_URL, f"the Zarr folder could not be listed ({exc})") from None
+    if taken:
         raise bad_payload(
             _URL,
             f"the folder {delivery.key_template!r} is not empty; Zarr output needs a folder "
@@ -277,7 +324,27 @@ def prepare(
         count, dtype = bands[spec.identifier]
         outputs.append((spec.identifier, count, _sample_type(dtype)))
     plan = _plan(delivery, parsed, tiles, outputs)
-    create_group(plan, group_path(settings, delivery, request_id), job=request_id)
+    target = group_target(settings, delivery, request_id)
+    if target.s3 is None:
+        create_group(plan, target.local, job=request_id)
+        return
+    if not (target.local / ".zgroup").exists():  # not staged by an earlier run of this job
+        try:
+            taken = _holds_files(target.s3, target.key)
+        except OSError as exc:
+            raise ZarrOutputError(
+                f"The Zarr folder could not be listed ({exc})", "output->delivery"
+            ) from None
+        if taken:
+            raise ZarrOutputError(
+                f"The Zarr delivery folder {target.key!r} is not empty; deliver to an empty "
+                "folder (e.g. add <requestId> to the path)",
+                "output->delivery",
+            )
+    create_group(plan, target.local, job=request_id)
+    for path in sorted(target.local.rglob("*")):
+        if path.is_file():
+            target.upload(path.relative_to(target.local).as_posix())
 
 
 def _decode(data: bytes, identifier: str) -> np.ndarray[Any, Any]:
@@ -286,6 +353,22 @@ def _decode(data: bytes, identifier: str) -> np.ndarray[Any, Any]:
             return np.asarray(dataset.read())
     except RasterioError as exc:
         raise ValueError(f"output {identifier!r} is not a readable TIFF ({exc})") from None
+
+
+def _chunk_names(
+    plan: ZarrPlan, name: str, shape: tuple[int, ...], row: int, col: int
+) -> list[str]:
+    """The chunk files (Zarr v2, ``.`` separated) a tile window of ``shape`` covers."""
+    bands, height, width = shape
+    if plan.origin == "bottomLeft":
+        row = plan.height - row - height
+    _, chunk_h, chunk_w = plan.array(name).chunks
+    return [
+        f"{band}.{r}.{c}"
+        for band in range(bands)
+        for r in range(row // chunk_h, (row + height - 1) // chunk_h + 1)
+        for c in range(col // chunk_w, (col + width - 1) // chunk_w + 1)
+    ]
 
 
 def write_raster(
@@ -298,7 +381,8 @@ def write_raster(
     """Write a rendered tile into its window of every array. Raises `RenderFailure` (no group,
     a raster that does not fit its array) or OSError."""
     try:
-        root = group_path(settings, delivery, request_id)
+        target = group_target(settings, delivery, request_id)
+        root = target.local
         plan = load_plan(root)
         row, col = window_of(
             plan, (tile.west, tile.north - tile.height, tile.west + tile.width, tile.north)
@@ -311,6 +395,10 @@ def write_raster(
                     raise ValueError(f"the tile has no raster of output {array.name!r}")
                 data = _decode(ready, array.name)
             write_tile(plan, root, array.name, data, row, col)
+            if target.s3 is not None:
+                for name in _chunk_names(plan, array.name, data.shape, row, col):
+                    target.upload(f"{array.name}/{name}")
+                    (root / array.name / name).unlink(missing_ok=True)
     except ZarrOutputError as error:
         raise RenderFailure(f"{error.field}: {error.message}") from None
     except ValueError as error:

@@ -263,6 +263,10 @@ class TileQueue(Generic[_Request, _Tile]):
     schema: ClassVar[str]
     requests_table: ClassVar[str]
     tiles_table: ClassVar[str]
+    #: Tile statuses a stop or crash can leave behind; a restart puts them back to SCHEDULED.
+    interrupted: ClassVar[tuple[str, ...]]
+    #: Whether a tile's change is stamped (its ``updated``, its request's ``last_updated``).
+    stamped: ClassVar[bool] = False
 
     def __init__(self, db: Database, request: RowMapper[_Request], tile: RowMapper[_Tile]) -> None:
         self.db = db
@@ -311,6 +315,45 @@ class TileQueue(Generic[_Request, _Tile]):
         tiles = [self._tile(row) for row in rows]
         return [t for t in tiles if (t.request_id, t.id) not in skip][:limit]
 
+    def advance_tile(
+        self,
+        tile: BatchTileRecord,
+        *,
+        expected: str,
+        status: str,
+        cost: float | None = None,
+        error: str | None = None,
+    ) -> bool:
+        """Move a tile from ``expected`` to ``status`` while its request is PROCESSING."""
+        now = now_timestamp()
+        stamp, stamps = ("updated = ?,", (now,)) if self.stamped else ("", ())
+        requests, request_id = self.requests_table, tile.request_id
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                f"UPDATE {self.tiles_table} SET status = ?, cost = coalesce(?, cost), error = ?,"  # noqa: S608
+                f" {stamp} attempts = attempts + (? = 'PROCESSING')"
+                " WHERE request_id = ? AND id = ? AND status = ? AND EXISTS ("
+                f" SELECT 1 FROM {requests} r WHERE r.id = ? AND r.status = 'PROCESSING')",
+                (status, cost, error, *stamps, status, request_id, tile.id, expected, request_id),
+            )
+            if cursor.rowcount == 1 and self.stamped:
+                conn.execute(
+                    f"UPDATE {self.requests_table} SET last_updated = ? WHERE id = ?",  # noqa: S608
+                    (now, tile.request_id),
+                )
+            return cursor.rowcount == 1
+
+    def requeue_interrupted(self) -> int:
+        """Tiles a stop or crash left in an `interrupted` status go back to SCHEDULED; how many."""
+        marks = ", ".join("?" * len(self.interrupted))
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                f"UPDATE {self.tiles_table} SET status = 'SCHEDULED'"  # noqa: S608
+                f" WHERE status IN ({marks})",
+                self.interrupted,
+            )
+            return cursor.rowcount
+
 
 class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
     """Typed access to the batch tables of one `Database`."""
@@ -318,6 +361,7 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
     schema = SCHEMA
     requests_table = "batch_requests"
     tiles_table = "batch_tiles"
+    interrupted = ("QUEUED", "PROCESSING")
 
     def __init__(self, db: Database) -> None:
         super().__init__(db, _request, _tile)
@@ -600,44 +644,6 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
             .fetchone()
         )
         return None if row is None else _tile(row)
-
-    def advance_tile(
-        self,
-        tile: BatchTileRecord,
-        *,
-        expected: str,
-        status: str,
-        cost: float | None = None,
-        error: str | None = None,
-    ) -> bool:
-        """Move a tile from ``expected`` to ``status`` while its request is PROCESSING."""
-        with self.db.transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE batch_tiles SET status = ?, cost = coalesce(?, cost), error = ?,"
-                " attempts = attempts + (? = 'PROCESSING')"
-                " WHERE request_id = ? AND id = ? AND status = ? AND EXISTS ("
-                " SELECT 1 FROM batch_requests r WHERE r.id = ? AND r.status = 'PROCESSING')",
-                (
-                    status,
-                    cost,
-                    error,
-                    status,
-                    tile.request_id,
-                    tile.id,
-                    expected,
-                    tile.request_id,
-                ),
-            )
-            return cursor.rowcount == 1
-
-    def requeue_interrupted(self) -> int:
-        """Tiles a stop or crash left QUEUED or PROCESSING go back to SCHEDULED."""
-        with self.db.transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE batch_tiles SET status = 'SCHEDULED'"
-                " WHERE status IN ('QUEUED', 'PROCESSING')"
-            )
-            return cursor.rowcount
 
     # ------------------------------------------------------------------ collections
 

@@ -116,6 +116,9 @@ class BatchV2Store(TileQueue[RequestRecord, TileRecord]):
     schema = SCHEMA
     requests_table = "batch_v2_requests"
     tiles_table = "batch_v2_tiles"
+    #: PENDING is where a stop leaves tiles (the job is started again by the user).
+    interrupted = ("PROCESSING",)
+    stamped = True
 
     def __init__(self, db: Database) -> None:
         super().__init__(db, _request, _tile)
@@ -342,52 +345,6 @@ class BatchV2Store(TileQueue[RequestRecord, TileRecord]):
     def finish(self, request_id: str, status: str, error: str | None) -> bool:
         """PROCESSING -> ``status``; False if it was no longer PROCESSING."""
         return self.set_status(request_id, expected="PROCESSING", status=status, error=error)
-
-    # ------------------------------------------------------------------ tiles
-
-    def advance_tile(
-        self,
-        tile: TileRecord,
-        *,
-        expected: str,
-        status: str,
-        cost: float | None = None,
-        error: str | None = None,
-    ) -> bool:
-        """Move a tile from ``expected`` to ``status`` while its request is PROCESSING."""
-        with self.db.transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE batch_v2_tiles SET status = ?, cost = coalesce(?, cost), error = ?,"
-                " updated = ?, attempts = attempts + (? = 'PROCESSING')"
-                " WHERE request_id = ? AND id = ? AND status = ? AND EXISTS ("
-                " SELECT 1 FROM batch_v2_requests r WHERE r.id = ? AND r.status = 'PROCESSING')",
-                (
-                    status,
-                    cost,
-                    error,
-                    now_timestamp(),
-                    status,
-                    tile.request_id,
-                    tile.id,
-                    expected,
-                    tile.request_id,
-                ),
-            )
-            if cursor.rowcount == 1:
-                conn.execute(
-                    "UPDATE batch_v2_requests SET last_updated = ? WHERE id = ?",
-                    (now_timestamp(), tile.request_id),
-                )
-            return cursor.rowcount == 1
-
-    def requeue_interrupted(self) -> int:
-        """Tiles a stop or crash left PROCESSING go back to SCHEDULED (ANALYSING requests are
-        analysed again by the dispatcher)."""
-        with self.db.transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE batch_v2_tiles SET status = 'SCHEDULED' WHERE status = 'PROCESSING'"
-            )
-            return cursor.rowcount
 
 
 def to_wire(record: RequestRecord, progress: Progress) -> dict[str, Any]:

@@ -151,9 +151,9 @@ def test_delivery_folder_must_be_empty(tmp_path: Path) -> None:
             "unknown field(s) filters",
         ),
         (
-            {"arrayParameters": {"dtype": "<f4"}},
-            "output->arrayParameters->order",
-            "Array 'ndvi' has no order",
+            {"arrayParameters": {"dtype": "<f4", "order": "C"}},
+            "output->arrayParameters->chunks",
+            "Array 'ndvi' has no chunks",
         ),
         ({"arrayOverrides": {"other": {}}}, "output->arrayOverrides->other", "not an output"),
     ],
@@ -173,5 +173,12 @@ def test_grid_crs_refused() -> None:
 def test_misspelt_array_parameter_key_is_read() -> None:
     body = output()
     body["arrayParameter"] = body.pop("arrayParameters")
+    plan = plan_zarr(body, OUTPUTS, BOUNDS, 1.0, 3035, (8, 8))
+    assert plan.array("ndvi").dtype == "<i2"
+
+
+def test_order_defaults_to_c() -> None:
+    body = output()
+    del body["arrayParameters"]["order"]
     plan = plan_zarr(body, OUTPUTS, BOUNDS, 1.0, 3035, (8, 8))
     assert plan.array("ndvi").dtype == "<i2"

@@ -45,7 +45,8 @@ Confirmed by the provider's OpenAPI spec: ``group.zarr_format`` is required and 
 supported; ``group.coordinates.origin`` is ``topLeft`` (default, y resolution negative) or
 ``bottomLeft``; ``group.customAttributes`` go to the group's ``.zattrs`` and override default
 fields of the same name; ``arrayParameters`` (required unless ``arrayOverrides`` gives every
-required field for every output) has ``dtype``, ``order``, ``chunks``, ``fill_value`` (required)
+required field for every output) has ``dtype``, ``order``, ``chunks``, ``fill_value`` (required;
+``order`` has the default ``C`` though, which the emulator applies when it is left out)
 and ``compressor`` (default blosc lz4, clevel 5, shuffle 1, blocksize 0); ``dtype`` is one of
 ``|u1 |i1 <u2 >u2 <i2 >i2 <f4 >f4 <f8 >f8`` and must suit the output's sampleType
 (``|u1``: UINT8, AUTO; ``|i1``: INT8; ``u2``: UINT16, UINT8, AUTO; ``i2``: INT16, UINT8, INT8,
@@ -111,8 +112,8 @@ DEFAULT_COMPRESSOR: Final = {
     "shuffle": 1,
     "blocksize": 0,
 }
-_REQUIRED: Final = ("dtype", "order", "chunks", "fill_value")
-_KNOWN: Final = frozenset({*_REQUIRED, "compressor"})
+_REQUIRED: Final = ("dtype", "chunks", "fill_value")
+_KNOWN: Final = frozenset({*_REQUIRED, "order", "compressor"})
 _PLAN_ATTRIBUTE: Final = "_emulator_plan"
 _LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
@@ -212,7 +213,7 @@ def _check_params(
             "wider dtype (e.g. <f4)",
             f"{where}->dtype",
         )
-    if params["order"] != "C":
+    if params.get("order", "C") != "C":
         raise ZarrOutputError(
             f'order {params["order"]!r} of array {name!r} is not supported; only "C" is',
             f"{where}->order",

@@ -116,123 +116,29 @@ def _if_range_holds(if_range: str | None, etag: str, mtime: float) -> bool:
         return False
 
 
-class TileFileResponse(Response):
-    """Serves one file: whole, one byte range of it, or (for HEAD) only its headers.
+class _RangedResponse(Response):
+    """A file served whole, as one byte range, or (for HEAD) as headers only; subclasses find
+    the bytes (`_begin` answers the head), the range rules are here."""
 
-    All file I/O happens when the response is sent, on the file it opened, so that the headers
-    (size, ETag) describe exactly the bytes that follow.
-    """
-
-    def __init__(
-        self,
-        path: Path,
-        *,
-        range_header: str | None,
-        if_range: str | None,
-        head: bool,
-    ) -> None:
+    def __init__(self, *, range_header: str | None, if_range: str | None, head: bool) -> None:
         super().__init__(status_code=200, media_type="application/octet-stream")
-        self.path = path
         self.range_header = range_header
         self.if_range = if_range
         self.head = head
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
-            handle = await anyio.open_file(self.path, "rb")
-        except OSError:
-            await error_response(404, "File not found.", NOT_FOUND)(scope, receive, send)
-            return
-        async with handle:
-            stat = os.fstat(handle.wrapped.fileno())
-            size = stat.st_size
-            headers = {
-                "Accept-Ranges": "bytes",
-                "ETag": _etag(stat),
-                "Last-Modified": formatdate(stat.st_mtime, usegmt=True),
-                "Content-Type": "application/octet-stream",
-            }
-            status, start, length = 200, 0, size
-            if (
-                self.range_header
-                and not self.head
-                and _if_range_holds(self.if_range, headers["ETag"], stat.st_mtime)
-            ):
-                wanted = parse_range(self.range_header, size)
-                if wanted == "unsatisfiable":
-                    await error_response(
-                        416,
-                        f"The requested range is outside the file of {size} bytes.",
-                        BAD_PAYLOAD,
-                        headers={**headers, "Content-Range": f"bytes */{size}"},
-                    )(scope, receive, send)
-                    return
-                if wanted is not None:
-                    start, end = wanted
-                    status, length = 206, end - start + 1
-                    headers["Content-Range"] = f"bytes {start}-{end}/{size}"
-            headers["Content-Length"] = str(length)
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": status,
-                    "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
-                }
-            )
-            if self.head or length == 0:
-                await send({"type": "http.response.body", "body": b""})
-                return
-            await handle.seek(start)
-            remaining = length
-            while remaining > 0:
-                chunk = await handle.read(min(CHUNK_SIZE, remaining))
-                if not chunk:  # the file shrank after its size was announced
-                    return  # the server closes the connection on the short body
-                remaining -= len(chunk)
-                await send(
-                    {"type": "http.response.body", "body": chunk, "more_body": remaining > 0}
-                )
-
-
-class S3FileResponse(Response):
-    """Serves one object of an S3-backed Planet bucket like `TileFileResponse` serves a file:
-    whole, one byte range (read by range from S3), or only its headers; the ETag is the
-    object's."""
-
-    def __init__(
-        self,
-        store: S3Bucket,
-        key: str,
-        *,
-        range_header: str | None,
-        if_range: str | None,
-        head: bool,
-    ) -> None:
-        super().__init__(status_code=200, media_type="application/octet-stream")
-        self.store, self.key = store, key
-        self.range_header, self.if_range, self.head = range_header, if_range, head
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
-            info = await anyio.to_thread.run_sync(self.store.stat, self.key)
-        except BucketUnavailableError:
-            info = None  # these routes answer 404 for a file they cannot serve
-        if info is None:
-            await error_response(404, "File not found.", NOT_FOUND)(scope, receive, send)
-            return
-        size = info.size
+    async def _begin(
+        self, send: Send, scope: Scope, receive: Receive, size: int, etag: str, mtime: float
+    ) -> tuple[int, int] | None:
+        """Send the status and headers for a file of ``size`` bytes (or a 416); the
+        ``(start, length)`` of the body still to send, None when there is none."""
         headers = {
             "Accept-Ranges": "bytes",
-            "ETag": f'"{info.etag}"',
-            "Last-Modified": formatdate(info.mtime, usegmt=True),
+            "ETag": etag,
+            "Last-Modified": formatdate(mtime, usegmt=True),
             "Content-Type": "application/octet-stream",
         }
         status, start, length = 200, 0, size
-        if (
-            self.range_header
-            and not self.head
-            and _if_range_holds(self.if_range, headers["ETag"], info.mtime)
-        ):
+        if self.range_header and not self.head and _if_range_holds(self.if_range, etag, mtime):
             wanted = parse_range(self.range_header, size)
             if wanted == "unsatisfiable":
                 await error_response(
@@ -241,7 +147,7 @@ class S3FileResponse(Response):
                     BAD_PAYLOAD,
                     headers={**headers, "Content-Range": f"bytes */{size}"},
                 )(scope, receive, send)
-                return
+                return None
             if wanted is not None:
                 start, end = wanted
                 status, length = 206, end - start + 1
@@ -256,8 +162,79 @@ class S3FileResponse(Response):
         )
         if self.head or length == 0:
             await send({"type": "http.response.body", "body": b""})
+            return None
+        return start, length
+
+
+class TileFileResponse(_RangedResponse):
+    """Serves one file of a bucket folder.
+
+    All file I/O happens when the response is sent, on the file it opened, so that the headers
+    (size, ETag) describe exactly the bytes that follow.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        range_header: str | None,
+        if_range: str | None,
+        head: bool,
+    ) -> None:
+        super().__init__(range_header=range_header, if_range=if_range, head=head)
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            handle = await anyio.open_file(self.path, "rb")
+        except OSError:
+            await error_response(404, "File not found.", NOT_FOUND)(scope, receive, send)
             return
-        position, stop = start, start + length
+        async with handle:
+            stat = os.fstat(handle.wrapped.fileno())
+            body = await self._begin(send, scope, receive, stat.st_size, _etag(stat), stat.st_mtime)
+            if body is None:
+                return
+            start, remaining = body
+            await handle.seek(start)
+            while remaining > 0:
+                chunk = await handle.read(min(CHUNK_SIZE, remaining))
+                if not chunk:  # the file shrank after its size was announced
+                    return  # the server closes the connection on the short body
+                remaining -= len(chunk)
+                await send(
+                    {"type": "http.response.body", "body": chunk, "more_body": remaining > 0}
+                )
+
+
+class S3FileResponse(_RangedResponse):
+    """Serves one object of an S3-backed Planet bucket like `TileFileResponse` serves a file
+    (ranges read by range from S3); the ETag is the object's."""
+
+    def __init__(
+        self,
+        store: S3Bucket,
+        key: str,
+        *,
+        range_header: str | None,
+        if_range: str | None,
+        head: bool,
+    ) -> None:
+        super().__init__(range_header=range_header, if_range=if_range, head=head)
+        self.store, self.key = store, key
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            info = await anyio.to_thread.run_sync(self.store.stat, self.key)
+        except BucketUnavailableError:
+            info = None  # these routes answer 404 for a file they cannot serve
+        if info is None:
+            await error_response(404, "File not found.", NOT_FOUND)(scope, receive, send)
+            return
+        body = await self._begin(send, scope, receive, info.size, f'"{info.etag}"', info.mtime)
+        if body is None:
+            return
+        position, stop = body[0], body[0] + body[1]
         while position < stop:
             upto = min(stop, position + CHUNK_SIZE)
             try:

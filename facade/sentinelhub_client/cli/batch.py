@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from sentinelhub_client.cli._batch import add_actions, add_get, add_grids, add_list, add_wait
 from sentinelhub_client.cli.common import (
     State,
     emit_object,
@@ -16,14 +18,15 @@ from sentinelhub_client.cli.common import (
     pass_state,
     read_json_object,
     read_text_file,
-    show_progress,
 )
+
+if TYPE_CHECKING:
+    from sentinelhub_client.batch import BatchRequest, SentinelHubBatch
 
 __all__ = ["command"]
 
 REQUEST_COLUMNS = ("id", "status", "tileCount", "created", "description")
 TILE_COLUMNS = ("id", "name", "status", "cost")
-GRID_COLUMNS = ("id", "name", "properties")
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -84,75 +87,44 @@ def create(
     emit_object(created.to_dict(), as_json=as_json)
 
 
-@command.command("list", short_help="The batch requests.")
-@click.option("--search", help="Only requests matching these words.")
-@click.option("--sort", help="created, created:desc, status or status:desc.")
-@click.option("--user-id", help="Only the requests of this user.")
-@max_items_option
-@json_option
-@pass_state
-def list_(
-    state: State,
-    search: str | None,
-    sort: str | None,
-    user_id: str | None,
-    max_items: int | None,
-    as_json: bool,
-) -> None:
-    """The batch requests (streamed page by page: JSON lines with --json)."""
-    with state.batch() as batch:
-        requests = batch.iter_requests(user_id, search, sort, max_items=max_items)
-        emit_rows((r.to_dict() for r in requests), REQUEST_COLUMNS, as_json=as_json)
+def _open(state: State) -> SentinelHubBatch:
+    return state.batch()
 
 
-@command.command("get")
-@click.argument("request_id")
-@json_option
-@pass_state
-def get(state: State, request_id: str, as_json: bool) -> None:
-    """One batch request, as it is now."""
-    with state.batch() as batch:
-        emit_object(batch.get_request(request_id).to_dict(), as_json=as_json)
-
-
-def _action(name: str, method: str, done: str, help_text: str) -> None:
-    short = help_text.split(":")[0].split(" (")[0].rstrip(".") + "."
-
-    @command.command(name, help=help_text, short_help=short)
-    @click.argument("request_id")
-    @pass_state
-    def action(state: State, request_id: str) -> None:
-        with state.batch() as batch:
-            getattr(batch, method)(request_id)
-        click.echo(f"{done} {request_id}")
-
-
-_action(
-    "analyse",
-    "start_analysis",
-    "analysing",
-    "Start the analysis of REQUEST_ID: the evalscript is checked, the tiles listed and the "
-    "cost estimated (follow it with shc batch wait --analysis).",
-)
-_action(
-    "start",
-    "start_job",
-    "started",
-    "Start processing REQUEST_ID (analysing it first if it was not); follow it with shc batch "
-    "wait.",
-)
-_action("cancel", "cancel_job", "canceled", "Cancel REQUEST_ID (created, analysed or running).")
-_action(
-    "restart",
-    "restart_job",
-    "restarted",
-    "Process again the failed tiles of a PARTIAL request (restartpartial).",
-)
-_action(
-    "delete",
-    "delete_request",
-    "deleted",
-    "Delete REQUEST_ID (cancel it first if it runs); its outputs stay.",
+add_list(command, _open, "batch requests", REQUEST_COLUMNS)
+add_get(command, _open, "get", "One batch request, as it is now.")
+add_actions(
+    command,
+    _open,
+    [
+        (
+            "analyse",
+            "start_analysis",
+            "analysing",
+            "Start the analysis of REQUEST_ID: the evalscript is checked, the tiles listed and "
+            "the cost estimated (follow it with shc batch wait --analysis).",
+        ),
+        (
+            "start",
+            "start_job",
+            "started",
+            "Start processing REQUEST_ID (analysing it first if it was not); follow it with shc "
+            "batch wait.",
+        ),
+        ("cancel", "cancel_job", "canceled", "Cancel REQUEST_ID (created, analysed or running)."),
+        (
+            "restart",
+            "restart_job",
+            "restarted",
+            "Process again the failed tiles of a PARTIAL request (restartpartial).",
+        ),
+        (
+            "delete",
+            "delete_request",
+            "deleted",
+            "Delete REQUEST_ID (cancel it first if it runs); its outputs stay.",
+        ),
+    ],
 )
 
 
@@ -171,52 +143,21 @@ def tiles(
         emit_rows((t.to_dict() for t in found), TILE_COLUMNS, as_json=as_json)
 
 
-@command.command("wait", short_help="Wait for a request's job (or analysis) to end.")
-@click.argument("request_id")
-@click.option(
-    "--analysis", is_flag=True, help="Wait for the analysis only (ANALYSIS_DONE or later)."
-)
-@click.option(
-    "--interval", type=float, default=30.0, show_default=True, help="Seconds between polls."
-)
-@click.option(
-    "--timeout", type=float, default=None, help="Seconds in all (default: no limit; Ctrl-C stops)."
-)
-@json_option
-@pass_state
-def wait(
-    state: State,
-    request_id: str,
-    analysis: bool,
-    interval: float,
-    timeout: float | None,
-    as_json: bool,
-) -> None:
-    """Wait until the job of REQUEST_ID ends and print the request; a bar of processed / failed
-    tiles shows on standard error when it is a terminal. Exit code 0 when it is DONE (or, with
-    --analysis, analysed), 1 when it ended FAILED, PARTIAL or CANCELED or the wait timed out."""
-    with state.batch() as batch:
-        if analysis:
-            final = batch.wait_for_analysis(request_id, interval=interval, timeout=timeout)
-        else:
-            final = batch.wait_for_job(
-                request_id, interval=interval, timeout=timeout, progress=show_progress()
-            )
-    emit_object(final.to_dict(), as_json=as_json)
+def _verdict(final: BatchRequest, request_id: str) -> str | None:
     status = str(final.status) if final.status is not None else "unknown"
     if status in ("PARTIAL", "CANCELED", "FAILED"):
         reason = f": {final.error}" if final.error else ""
-        fail(f"batch request {request_id} ended {status}{reason}")
+        return f"batch request {request_id} ended {status}{reason}"
+    return None
 
 
-@command.command("grids", short_help="The tiling grids, or one of them.")
-@click.argument("grid_id", required=False, type=int)
-@json_option
-@pass_state
-def grids(state: State, grid_id: int | None, as_json: bool) -> None:
-    """The tiling grids (ids, names, tile sizes and resolutions), or the one of GRID_ID."""
-    with state.batch() as batch:
-        if grid_id is not None:
-            emit_object(batch.get_tiling_grid(grid_id).to_dict(), as_json=as_json)
-            return
-        emit_rows((g.to_dict() for g in batch.iter_tiling_grids()), GRID_COLUMNS, as_json=as_json)
+add_wait(
+    command,
+    _open,
+    "wait",
+    "Wait until the job of REQUEST_ID ends and print the request; a bar of processed / failed "
+    "tiles shows on standard error when it is a terminal. Exit code 0 when it is DONE (or, with "
+    "--analysis, analysed), 1 when it ended FAILED, PARTIAL or CANCELED or the wait timed out.",
+    _verdict,
+)
+add_grids(command, _open)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from sentinelhub_client.cli._batch import add_actions, add_get, add_grids, add_list, add_wait
 from sentinelhub_client.cli.common import (
     State,
     emit_object,
@@ -17,16 +18,15 @@ from sentinelhub_client.cli.common import (
     pass_state,
     read_json_object,
     read_text_file,
-    show_progress,
 )
 
 if TYPE_CHECKING:
     from sentinelhub_client.batch_v2.client import BatchProcessClient
+    from sentinelhub_client.batch_v2.models import BatchProcessRequest
 
 __all__ = ["command"]
 
 REQUEST_COLUMNS = ("id", "status", "completionPercentage", "created", "costPU")
-GRID_COLUMNS = ("id", "name", "properties")
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -148,35 +148,8 @@ def create(
     emit_object(_description(created.to_dict()), as_json=as_json)
 
 
-@command.command("list", short_help="The Batch v2 requests.")
-@click.option("--search", help="Only requests matching these words.")
-@click.option("--sort", help="created, created:desc, status or status:desc.")
-@click.option("--user-id", help="Only the requests of this user.")
-@max_items_option
-@json_option
-@pass_state
-def list_(
-    state: State,
-    search: str | None,
-    sort: str | None,
-    user_id: str | None,
-    max_items: int | None,
-    as_json: bool,
-) -> None:
-    """The Batch v2 requests (streamed page by page: JSON lines with --json)."""
-    with _client(state) as batch:
-        requests = batch.iter_requests(user_id, search, sort, max_items=max_items)
-        emit_rows((r.to_dict() for r in requests), REQUEST_COLUMNS, as_json=as_json)
-
-
-@command.command("status")
-@click.argument("request_id")
-@json_option
-@pass_state
-def status(state: State, request_id: str, as_json: bool) -> None:
-    """One Batch v2 request, as it is now."""
-    with _client(state) as batch:
-        emit_object(_description(batch.get_request(request_id).to_dict()), as_json=as_json)
+add_list(command, _client, "Batch v2 requests", REQUEST_COLUMNS)
+add_get(command, _client, "status", "One Batch v2 request, as it is now.", _description)
 
 
 @command.command("describe", short_help="Change the description of a request.")
@@ -190,82 +163,46 @@ def describe(state: State, request_id: str, description: str) -> None:
     click.echo(f"updated {request_id}")
 
 
-def _action(name: str, method: str, done: str, help_text: str) -> None:
-    short = help_text.split(":")[0].split(" (")[0].rstrip(".") + "."
-
-    @command.command(name, help=help_text, short_help=short)
-    @click.argument("request_id")
-    @pass_state
-    def action(state: State, request_id: str) -> None:
-        with _client(state) as batch:
-            getattr(batch, method)(request_id)
-        click.echo(f"{done} {request_id}")
-
-
-_action(
-    "analyse",
-    "start_analysis",
-    "analysing",
-    "Start the analysis of REQUEST_ID (follow it with shc batch-v2 watch --analysis).",
+add_actions(
+    command,
+    _client,
+    [
+        (
+            "analyse",
+            "start_analysis",
+            "analysing",
+            "Start the analysis of REQUEST_ID (follow it with shc batch-v2 watch --analysis).",
+        ),
+        (
+            "start",
+            "start_job",
+            "started",
+            "Start processing REQUEST_ID (analysing it first if it was not); follow it with shc "
+            "batch-v2 watch.",
+        ),
+        ("stop", "stop_job", "stopped", "Stop REQUEST_ID while it is analysed or processed."),
+    ],
 )
-_action(
-    "start",
-    "start_job",
-    "started",
-    "Start processing REQUEST_ID (analysing it first if it was not); follow it with shc "
-    "batch-v2 watch.",
-)
-_action("stop", "stop_job", "stopped", "Stop REQUEST_ID while it is analysed or processed.")
 
 
-@command.command("watch", short_help="Wait for a request's job (or analysis) to end.")
-@click.argument("request_id")
-@click.option(
-    "--analysis", is_flag=True, help="Wait for the analysis only (ANALYSIS_DONE or later)."
-)
-@click.option(
-    "--interval", type=float, default=30.0, show_default=True, help="Seconds between polls."
-)
-@click.option(
-    "--timeout", type=float, default=None, help="Seconds in all (default: no limit; Ctrl-C stops)."
-)
-@json_option
-@pass_state
-def watch(
-    state: State,
-    request_id: str,
-    analysis: bool,
-    interval: float,
-    timeout: float | None,
-    as_json: bool,
-) -> None:
-    """Wait until the job of REQUEST_ID ends and print the request; a bar of its completion
-    shows on standard error when it is a terminal. Exit code 0 when it is DONE (or, with
-    --analysis, analysed), 1 when it ended FAILED or STOPPED or the wait timed out."""
-    with _client(state) as batch:
-        if analysis:
-            final = batch.wait_for_analysis(request_id, interval=interval, timeout=timeout)
-        else:
-            final = batch.wait_for_job(
-                request_id, interval=interval, timeout=timeout, progress=show_progress()
-            )
-    emit_object(_description(final.to_dict()), as_json=as_json)
+def _verdict(final: BatchProcessRequest, request_id: str) -> str | None:
     if final.status is not None and final.status.value == "STOPPED":
         reason = final.stopped_status_reason
-        fail(f"Batch v2 request {request_id} STOPPED ({reason.value if reason else 'no reason'})")
+        return f"Batch v2 request {request_id} STOPPED ({reason.value if reason else 'no reason'})"
+    return None
 
 
-@command.command("grids", short_help="The tiling grids, or one of them.")
-@click.argument("grid_id", required=False, type=int)
-@json_option
-@pass_state
-def grids(state: State, grid_id: int | None, as_json: bool) -> None:
-    """The tiling grids (ids, names, tile sizes and resolutions), or the one of GRID_ID."""
-    with _client(state) as batch:
-        if grid_id is not None:
-            emit_object(batch.get_tiling_grid(grid_id).to_dict(), as_json=as_json)
-            return
-        emit_rows((g.to_dict() for g in batch.iter_tiling_grids()), GRID_COLUMNS, as_json=as_json)
+add_wait(
+    command,
+    _client,
+    "watch",
+    "Wait until the job of REQUEST_ID ends and print the request; a bar of its completion "
+    "shows on standard error when it is a terminal. Exit code 0 when it is DONE (or, with "
+    "--analysis, analysed), 1 when it ended FAILED or STOPPED or the wait timed out.",
+    _verdict,
+    _description,
+)
+add_grids(command, _client)
 
 
 @command.command("features", short_help="Read a job's status database (a downloaded file).")

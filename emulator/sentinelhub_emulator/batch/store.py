@@ -343,6 +343,32 @@ class TileQueue(Generic[_Request, _Tile]):
                 )
             return cursor.rowcount == 1
 
+    def requests_in(self, status: str) -> list[_Request]:
+        """The requests in ``status``, oldest first."""
+        rows = (
+            self.db.connection()
+            .execute(
+                f"SELECT * FROM {self.requests_table} WHERE status = ? ORDER BY seq",  # noqa: S608
+                (status,),
+            )
+            .fetchall()
+        )
+        return [self._request(row) for row in rows]
+
+    def set_status(
+        self, request_id: str, *, expected: str, status: str, error: str | None = None
+    ) -> bool:
+        """A change the service makes itself (userAction stays as it is): ``expected`` ->
+        ``status``; False if the request was no longer ``expected``."""
+        stamp, stamps = (", last_updated = ?", (now_timestamp(),)) if self.stamped else ("", ())
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                f"UPDATE {self.requests_table} SET status = ?, error = ?{stamp}"  # noqa: S608
+                " WHERE id = ? AND status = ?",
+                (status, error, *stamps, request_id, expected),
+            )
+            return cursor.rowcount == 1
+
     def requeue_interrupted(self) -> int:
         """Tiles a stop or crash left in an `interrupted` status go back to SCHEDULED; how many."""
         marks = ", ".join("?" * len(self.interrupted))
@@ -490,17 +516,6 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
             )
             return True
 
-    def set_status(
-        self, request_id: str, *, expected: str, status: str, error: str | None = None
-    ) -> bool:
-        """A change the service makes itself (userAction stays as it is)."""
-        with self.db.transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE batch_requests SET status = ?, error = ? WHERE id = ? AND status = ?",
-                (status, error, request_id, expected),
-            )
-            return cursor.rowcount == 1
-
     def finish_analysis(
         self,
         request_id: str,
@@ -574,14 +589,6 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
                 (request_id,),
             )
             return True
-
-    def requests_in(self, status: str) -> list[RequestRecord]:
-        rows = (
-            self.db.connection()
-            .execute("SELECT * FROM batch_requests WHERE status = ? ORDER BY seq", (status,))
-            .fetchall()
-        )
-        return [_request(row) for row in rows]
 
     def finish_request_if_complete(self, request_id: str) -> str | None:
         """PROCESSING -> DONE / PARTIAL / FAILED once no tile is left to do; the new status."""

@@ -190,18 +190,6 @@ class BatchV2Store(TileQueue[RequestRecord, TileRecord]):
             )
             return cursor.rowcount == 1
 
-    def set_status(
-        self, request_id: str, *, expected: str, status: str, error: str | None = None
-    ) -> bool:
-        """A change the service makes itself (userAction stays)."""
-        with self.db.transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE batch_v2_requests SET status = ?, error = ?, last_updated = ?"
-                " WHERE id = ? AND status = ?",
-                (status, error, now_timestamp(), request_id, expected),
-            )
-            return cursor.rowcount == 1
-
     def stop(self, request_id: str, *, expected_status: str) -> bool:
         """``expected_status`` -> STOPPED (USER_ACTION); unfinished tiles go back to PENDING."""
         now = now_timestamp()
@@ -293,14 +281,6 @@ class BatchV2Store(TileQueue[RequestRecord, TileRecord]):
                 (now, request_id),
             )
             return True
-
-    def requests_in(self, status: str) -> list[RequestRecord]:
-        rows = (
-            self.db.connection()
-            .execute("SELECT * FROM batch_v2_requests WHERE status = ? ORDER BY seq", (status,))
-            .fetchall()
-        )
-        return [_request(row) for row in rows]
 
     def progress(self, request_id: str) -> Progress:
         rows = (

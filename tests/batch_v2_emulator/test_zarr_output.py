@@ -141,6 +141,16 @@ def test_delivery_folder_must_be_empty(tmp_path: Path) -> None:
             "not representable by dtype <i2",
         ),
         (
+            {"arrayParameters": {**PARAMS, "fill_value": float("inf")}},
+            "output->arrayParameters->fill_value",
+            "not representable by dtype <i2",
+        ),
+        (
+            {"arrayParameters": {**PARAMS, "dtype": "<f4", "fill_value": 1e300}},
+            "output->arrayParameters->fill_value",
+            "not representable by dtype <f4",
+        ),
+        (
             {"arrayParameters": {**PARAMS, "compressor": {"id": "nope"}}},
             "output->arrayParameters->compressor",
             "is not usable",

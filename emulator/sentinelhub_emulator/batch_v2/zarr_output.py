@@ -246,11 +246,17 @@ def _check_params(
                 f"{where}->fill_value",
             )
         fill = float(fill)
+        if math.isfinite(fill) and abs(fill) > float(np.finfo(np_dtype).max):
+            raise ZarrOutputError(
+                f"fill_value {fill!r} of array {name!r} is not representable by dtype {dtype}",
+                f"{where}->fill_value",
+            )
     else:
         info = np.iinfo(np_dtype)
         if (
             isinstance(fill, bool)
             or not isinstance(fill, int | float)
+            or not math.isfinite(fill)
             or fill != int(fill)
             or not info.min <= fill <= info.max
         ):

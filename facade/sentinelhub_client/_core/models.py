@@ -51,6 +51,7 @@ __all__ = [
     "Converter",
     "WireField",
     "WireModel",
+    "as_uuid",
     "wire",
 ]
 
@@ -120,6 +121,19 @@ class _Str(Converter):
         if not isinstance(value, str):
             raise _invalid(where, field, f"expected a string, got {value!r}")
         return value
+
+
+def as_uuid(value: object) -> UUID | None:
+    """``value`` as a `UUID` when it is one or a UUID string (spaces around it ignored); else
+    None, for the caller to say what it expected."""
+    if isinstance(value, UUID):
+        return value
+    if isinstance(value, str):
+        try:
+            return UUID(value.strip())
+        except ValueError:
+            return None
+    return None
 
 
 class _Uuid(_Str):

@@ -20,12 +20,12 @@ written once.
 from __future__ import annotations
 
 import copy
-from types import TracebackType
 from typing import Self
 
 import httpx
 
 from sentinelhub_client._core.config import SHConfig
+from sentinelhub_client._core.lifecycle import AsyncClosesOnExit, ClosesOnExit
 from sentinelhub_client._core.retry import RetryPolicy
 from sentinelhub_client._core.transport import AsyncTransport, SyncTransport
 
@@ -54,7 +54,7 @@ class _Service:
         return f"{type(self).__name__}(base_url={self.config.sh_base_url!r})"
 
 
-class SyncService(_Service):
+class SyncService(_Service, ClosesOnExit):
     """A sync service client (see the module docstring).
 
     Args:
@@ -105,19 +105,8 @@ class SyncService(_Service):
         a shared transport); sends nothing. The client must not be used afterwards."""
         self.transport.close()
 
-    def __enter__(self) -> Self:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncService(_Service):
+class AsyncService(_Service, AsyncClosesOnExit):
     """An async service client: `SyncService` with ``await`` (``http_client`` is an
     `httpx.AsyncClient`)."""
 
@@ -150,17 +139,6 @@ class AsyncService(_Service):
 
     async def close(self) -> None:
         await self.transport.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
 
 def share_docstrings(async_cls: type, sync_cls: type) -> None:

@@ -120,27 +120,28 @@ def query_extras(extra: Mapping[str, Any], argument: str = "kwargs") -> dict[str
     return out
 
 
-def whole_number_id(value: object, argument: str, what: str, model: str) -> int:
-    """A numeric id (a whole number >= 0, or its digits), else an error naming ``argument``."""
+def numeric_id_of(ref: object, model: type, attribute: str, argument: str, what: str) -> int:
+    """The numeric id of a ``model`` given as an id (a whole number >= 0, or its digits), the
+    model (its ``attribute``) or a dict with its ``id``; else an error naming ``argument``."""
+    value: object = ref
+    if isinstance(ref, model):
+        value = getattr(ref, attribute)
+    elif isinstance(ref, Mapping):
+        value = ref.get("id")
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
     raise refuse(
         argument,
-        f"expected a {what} id (a whole number >= 0), a {model} or a dict with its 'id', "
-        f"got {type(value).__name__} {value!r}",
+        f"expected a {what} id (a whole number >= 0), a {model.__name__} or a dict with its "
+        f"'id', got {type(value).__name__} {value!r}",
     )
 
 
 def grid_id_of(grid: TilingGrid | Mapping[str, Any] | int | str, argument: str = "grid_id") -> int:
     """The numeric id of a tiling grid (0 is a grid, not "none")."""
-    value: object = grid
-    if isinstance(grid, TilingGrid):
-        value = grid.grid_id
-    elif isinstance(grid, Mapping):
-        value = grid.get("id")
-    return whole_number_id(value, argument, "tiling grid", "TilingGrid")
+    return numeric_id_of(grid, TilingGrid, "grid_id", argument, "tiling grid")
 
 
 def typed_member(value: object, argument: str, helpers: Mapping[str, str]) -> Mapping[str, Any]:
@@ -476,6 +477,7 @@ def wait_until_done(
     """Poll (with ``poller``, `sentinelhub_client._core.polling.poll`) ``fetch(watch)`` until
     ``watch`` says the wait is over; each state is shown on ``display`` (a `rich_bar`), then
     given to ``callback``. Returns the last state."""
+    timing = {"interval": interval, "timeout": timeout, "what": watch.what}
     with display if display is not None else nullcontext(_NO_DISPLAY) as show:
 
         def update(state: P) -> None:
@@ -483,14 +485,7 @@ def wait_until_done(
             if callback is not None:
                 callback(state)
 
-        final: P = poller(
-            lambda: fetch(watch),
-            watch.done,
-            interval=interval,
-            timeout=timeout,
-            on_update=update,
-            what=watch.what,
-        )
+        final: P = poller(lambda: fetch(watch), watch.done, on_update=update, **timing)
         return final
 
 
@@ -505,6 +500,7 @@ async def await_until_done(
 ) -> P:
     """The async twin of `wait_until_done` (``poller``: `apoll`; ``callback`` may be a
     coroutine function)."""
+    timing = {"interval": interval, "timeout": timeout, "what": watch.what}
     with display if display is not None else nullcontext(_NO_DISPLAY) as show:
 
         async def update(state: P) -> None:
@@ -514,12 +510,5 @@ async def await_until_done(
                 if inspect.isawaitable(result):
                     await result
 
-        final: P = await poller(
-            lambda: fetch(watch),
-            watch.done,
-            interval=interval,
-            timeout=timeout,
-            on_update=update,
-            what=watch.what,
-        )
+        final: P = await poller(lambda: fetch(watch), watch.done, on_update=update, **timing)
         return final

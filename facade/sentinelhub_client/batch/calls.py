@@ -49,6 +49,7 @@ from sentinelhub_api.api.batch_tiling_grid import (
 from sentinelhub_api.models.batch_tile_status import BatchTileStatus as _GenTileStatus
 from sentinelhub_api.types import UNSET
 
+from sentinelhub_client._core.models import as_uuid
 from sentinelhub_client._core.pagination import Page, PageRequest
 from sentinelhub_client._core.transport import Call
 from sentinelhub_client.batch._shared import (
@@ -58,13 +59,13 @@ from sentinelhub_client.batch._shared import (
     grid_id_of,
     json_clean,
     no_content,
+    numeric_id_of,
     optional_text,
     page_of,
     query_extras,
     ref_value,
     refuse,
     unset,
-    whole_number_id,
 )
 from sentinelhub_client.batch.models import (
     BatchCollection,
@@ -109,17 +110,15 @@ _COLLECTION_READ_ONLY = ("id", "userId", "accountId", "created")
 
 
 def _uuid_of(value: object, argument: str, what: str, model: str, attribute: str) -> UUID:
-    if isinstance(value, UUID):
-        return value
+    found = as_uuid(value)
+    if found is not None:
+        return found
     if isinstance(value, str):
-        try:
-            return UUID(value.strip())
-        except ValueError:
-            raise refuse(
-                argument,
-                f"{value!r} is not a valid {what} id; pass its id (a UUID such as "
-                "'3fa85f64-5717-4562-b3fc-2c963f66afa6'), a model or a dict with its 'id'",
-            ) from None
+        raise refuse(
+            argument,
+            f"{value!r} is not a valid {what} id; pass its id (a UUID such as "
+            "'3fa85f64-5717-4562-b3fc-2c963f66afa6'), a model or a dict with its 'id'",
+        )
     if value is None:
         raise refuse(argument, f"the {what} has no id; create it first or pass its id")
     raise refuse(
@@ -145,12 +144,7 @@ def collection_id_of(collection: CollectionRef, argument: str = "collection") ->
 
 def tile_id_of(tile: BatchTile | Mapping[str, Any] | int | str, argument: str = "tile_id") -> int:
     """The numeric id of a tile given as an id, a `BatchTile` or a dict."""
-    value: object = tile
-    if isinstance(tile, BatchTile):
-        value = tile.tile_id
-    elif isinstance(tile, Mapping):
-        value = tile.get("id")
-    return whole_number_id(value, argument, "tile", "BatchTile")
+    return numeric_id_of(tile, BatchTile, "tile_id", argument, "tile")
 
 
 def check_tile_status(status: BatchTileStatus | str | None) -> str | None:

@@ -43,6 +43,7 @@ from sentinelhub_api.api.batch_v2_tiling_grid import (
     batch_v2_get_tiling_grids,
 )
 
+from sentinelhub_client._core.models import as_uuid
 from sentinelhub_client._core.transport import Call
 from sentinelhub_client.batch._shared import (
     BatchCallsCore,
@@ -96,13 +97,9 @@ def request_id_of(batch_request: BatchV2RequestRef, argument: str = "batch_reque
     """The id of a Batch v2 request given as a model, a dict, an id, or an object with
     ``request_id`` (sentinelhub-py's ``BatchProcessRequest``)."""
     value = ref_value(batch_request, BatchProcessRequest, "request_id")
-    if isinstance(value, UUID):
-        return value
-    if isinstance(value, str):
-        try:
-            return UUID(value.strip())
-        except ValueError:
-            pass
+    found = as_uuid(value)
+    if found is not None:
+        return found
     raise refuse(
         argument,
         f"expected a BatchProcessRequest, a dict with its 'id', an object with 'request_id' or "

@@ -25,10 +25,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Self
 
 from sentinelhub_client._core.errors import SentinelHubValidationError
+from sentinelhub_client._core.lifecycle import ClosesOnExit
 
 __all__ = ["FeatureStatus", "StatusDatabase"]
 
@@ -56,7 +56,7 @@ class FeatureStatus:
     other: dict[str, Any] = field(default_factory=dict)
 
 
-class StatusDatabase:
+class StatusDatabase(ClosesOnExit):
     """A Batch v2 status database opened for reading (see the module docstring)."""
 
     def __init__(self, connection: sqlite3.Connection, source: str) -> None:
@@ -102,17 +102,6 @@ class StatusDatabase:
     def close(self) -> None:
         """Release the database."""
         self._connection.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"StatusDatabase({self.source!r}, table={self.table!r})"

@@ -59,6 +59,7 @@ from sentinelhub_client._core.errors import (
     SentinelHubValidationError,
     ServerError,
 )
+from sentinelhub_client._core.models import as_uuid
 from sentinelhub_client._core.pagination import Page, PageRequest
 from sentinelhub_client._core.transport import Call, rebase
 from sentinelhub_client.byoc.models import ByocCollection, ByocTile, TileStatus, _WireModel
@@ -145,13 +146,9 @@ def _refuse(argument: str, expected: str, value: object) -> SentinelHubValidatio
 
 
 def _as_uuid(value: object, what: str, argument: str) -> UUID:
-    if isinstance(value, UUID):
-        return value
-    if isinstance(value, str):
-        try:
-            return UUID(value.strip())
-        except ValueError:
-            pass
+    found = as_uuid(value)
+    if found is not None:
+        return found
     raise SentinelHubValidationError(
         f"{argument}: {value!r} is not a valid {what} id; pass a {what} id (a UUID such as "
         f"'3fa85f64-5717-4562-b3fc-2c963f66afa6'), a model or a dict with its 'id'",

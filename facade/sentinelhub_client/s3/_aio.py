@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 from functools import partial
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 import anyio
@@ -19,6 +18,7 @@ import anyio.from_thread
 import anyio.lowlevel
 import anyio.to_thread
 
+from sentinelhub_client._core.lifecycle import AsyncClosesOnExit
 from sentinelhub_client.byoc.files.core import ProgressCallback
 from sentinelhub_client.s3._plan import S3Location, TransferConfig, UploadReport
 from sentinelhub_client.s3._sync import S3Uploader, Source
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncS3Uploader"]
 
 
-class AsyncS3Uploader:
+class AsyncS3Uploader(AsyncClosesOnExit):
     """Async twin of `S3Uploader`: the same options and methods, awaited."""
 
     def __init__(
@@ -68,17 +68,6 @@ class AsyncS3Uploader:
 
     async def close(self) -> None:
         await anyio.to_thread.run_sync(self._sync.close)
-
-    async def __aenter__(self) -> AsyncS3Uploader:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     async def check(self, destination: str | S3Location) -> None:
         await anyio.to_thread.run_sync(self._sync.check, destination)

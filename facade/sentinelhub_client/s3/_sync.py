@@ -8,11 +8,11 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
 from sentinelhub_client._core.errors import S3Error, S3UploadError, SentinelHubValidationError
 from sentinelhub_client._core.extras import translate_missing
+from sentinelhub_client._core.lifecycle import ClosesOnExit
 from sentinelhub_client.byoc.files.core import ProgressAggregator, ProgressCallback
 from sentinelhub_client.s3 import _redact
 from sentinelhub_client.s3._errors import s3_error
@@ -74,7 +74,7 @@ class _FileJob:
         return bool(self.parts)
 
 
-class S3Uploader:
+class S3Uploader(ClosesOnExit):
     """Uploads a tile's files to ``s3://bucket/prefix/`` (AWS S3 or any S3-compatible store).
 
     Credentials come from botocore's standard chain: explicit keys if given, else the
@@ -192,17 +192,6 @@ class S3Uploader:
     def close(self) -> None:
         """Close the client's connections."""
         self._client.close()
-
-    def __enter__(self) -> S3Uploader:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # ------------------------------------------------------------------------------- checks
 

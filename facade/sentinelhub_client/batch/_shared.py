@@ -23,10 +23,10 @@ import httpx
 from sentinelhub_api import Client as ApiClient
 from sentinelhub_api.types import UNSET, Unset
 
-from sentinelhub_client._core.errors import BatchFailedError, SentinelHubValidationError
+from sentinelhub_client._core.errors import SentinelHubValidationError
 from sentinelhub_client._core.pagination import Page, PageRequest
 from sentinelhub_client._core.transport import Call
-from sentinelhub_client.batch.models import TilingGrid, _Model
+from sentinelhub_client.batch.models import TilingGrid, _Model, batch_failed
 
 __all__ = [
     "DEFAULT_ANALYSIS_INTERVAL",
@@ -382,12 +382,7 @@ class WatchDecisions:
         status = request.status
         if status == self.failed:
             because = f': "{request.error}"' if request.error else " (no reason given)"
-            raise BatchFailedError(
-                f"{self.noun} {request.request_id} FAILED{because}",
-                request=request,
-                request_id=request.request_id,
-                error=request.error,
-            )
+            raise batch_failed(request, f"{self.noun} {request.request_id} FAILED{because}")
         if status is None or not status.is_known:
             self.logger.warning(
                 "%s %s has a status this version does not know (%s); the wait ends here",

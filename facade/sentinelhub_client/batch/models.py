@@ -354,6 +354,27 @@ class _Model(WireModel):
         included (a new dict; the JSON objects it holds are the model's own)."""
         return self._wire()
 
+    #: The attributes ``repr`` shows when they are set; when empty, every field's.
+    _REPR: ClassVar[tuple[str, ...]] = ()
+
+    def __repr__(self) -> str:
+        if not self._REPR:
+            return super().__repr__()
+        shown = ", ".join(
+            f"{name}={getattr(self, name)!r}"
+            for name in self._REPR
+            if getattr(self, name) is not None
+        )
+        return f"{type(self).__name__}({shown})"
+
+
+def batch_failed(request: Any, message: str) -> BatchFailedError:
+    """The `BatchFailedError` of a request (v1 or v2) that FAILED: ``message``, with the
+    request, its id and its ``error`` attached."""
+    return BatchFailedError(
+        message, request=request, request_id=request.request_id, error=request.error
+    )
+
 
 def _no_id(model: str, how: str) -> SentinelHubValidationError:
     """The error of ``.id`` on a model that holds no id (not returned by the service)."""
@@ -414,14 +435,6 @@ class BatchRequest(_Model):
 
     _REPR = ("request_id", "status", "user_action", "tile_count", "value_estimate", "error")
 
-    def __repr__(self) -> str:
-        shown = ", ".join(
-            f"{name}={getattr(self, name)!r}"
-            for name in self._REPR
-            if getattr(self, name) is not None
-        )
-        return f"BatchRequest({shown})"
-
     @property
     def id(self) -> str:
         """The request's id: ``request_id``, under the name the other models use."""
@@ -468,12 +481,8 @@ class BatchRequest(_Model):
         wanted = {status} if isinstance(status, str) else set(status)
         if self.status is not None and self.status in {BatchRequestStatus(s) for s in wanted}:
             because = f': "{self.error}"' if self.error else ""
-            raise BatchFailedError(
-                f"batch request {self.request_id} is {self.status.value}{because}",
-                request=self,
-                request_id=self.request_id,
-                error=self.error,
-            )
+            message = f"batch request {self.request_id} is {self.status.value}{because}"
+            raise batch_failed(self, message)
 
 
 # -- tiles and grids ---------------------------------------------------------------------------

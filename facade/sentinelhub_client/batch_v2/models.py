@@ -131,14 +131,6 @@ class BatchProcessRequest(_Model):
         "error",
     )
 
-    def __repr__(self) -> str:
-        shown = ", ".join(
-            f"{name}={getattr(self, name)!r}"
-            for name in self._REPR
-            if getattr(self, name) is not None
-        )
-        return f"BatchProcessRequest({shown})"
-
     @property
     def id(self) -> str:
         """The request's id: ``request_id``, under the name the other models use."""

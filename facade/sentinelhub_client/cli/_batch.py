@@ -9,29 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-from sentinelhub_client.cli.common import (
-    State,
-    emit_object,
-    emit_rows,
-    fail,
-    json_option,
-    max_items_option,
-    pass_state,
-    show_progress,
-)
+from sentinelhub_client.cli import common
+from sentinelhub_client.cli.common import State, json_option, pass_state
 
 __all__ = [
+    "FILE",
     "GRID_COLUMNS",
     "add_actions",
+    "add_evalscript",
     "add_get",
     "add_grids",
     "add_list",
     "add_wait",
+    "request_options",
 ]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: How a command opens the version's client.
 Opener = Callable[[State], AbstractContextManager[Any]]
@@ -39,6 +37,27 @@ Opener = Callable[[State], AbstractContextManager[Any]]
 Shown = Callable[[dict[str, Any]], dict[str, Any]]
 
 GRID_COLUMNS = ("id", "name", "properties")
+
+#: An existing file (not a folder), as a `Path`.
+FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def request_options(request_help: str, evalscript_help: str) -> Callable[[F], F]:
+    """The ``--request FILE`` (required JSON) and ``--evalscript FILE`` options of ``create``."""
+
+    def decorate(function: F) -> F:
+        function = click.option("--evalscript", type=FILE, help=evalscript_help)(function)
+        return click.option("--request", "request", type=FILE, required=True, help=request_help)(
+            function
+        )
+
+    return decorate
+
+
+def add_evalscript(process_request: dict[str, Any], evalscript: Path | None) -> None:
+    """Put the text of the ``--evalscript`` file, when given, in the Process request."""
+    if evalscript is not None:
+        process_request["evalscript"] = common.read_text_file(evalscript, "--evalscript")
 
 
 def _as_is(request: dict[str, Any]) -> dict[str, Any]:
@@ -56,7 +75,7 @@ def add_list(group: click.Group, opener: Opener, noun: str, columns: Sequence[st
     @click.option("--search", help="Only requests matching these words.")
     @click.option("--sort", help="created, created:desc, status or status:desc.")
     @click.option("--user-id", help="Only the requests of this user.")
-    @max_items_option
+    @common.max_items_option
     @json_option
     @pass_state
     def list_(
@@ -69,7 +88,7 @@ def add_list(group: click.Group, opener: Opener, noun: str, columns: Sequence[st
     ) -> None:
         with opener(state) as batch:
             requests = batch.iter_requests(user_id, search, sort, max_items=max_items)
-            emit_rows((r.to_dict() for r in requests), columns, as_json=as_json)
+            common.emit_rows((r.to_dict() for r in requests), columns, as_json=as_json)
 
 
 def add_get(
@@ -83,7 +102,7 @@ def add_get(
     @pass_state
     def get(state: State, request_id: str, as_json: bool) -> None:
         with opener(state) as batch:
-            emit_object(shown(batch.get_request(request_id).to_dict()), as_json=as_json)
+            common.emit_object(shown(batch.get_request(request_id).to_dict()), as_json=as_json)
 
 
 def add_actions(
@@ -151,12 +170,12 @@ def add_wait(
                 final = batch.wait_for_analysis(request_id, interval=interval, timeout=timeout)
             else:
                 final = batch.wait_for_job(
-                    request_id, interval=interval, timeout=timeout, progress=show_progress()
+                    request_id, interval=interval, timeout=timeout, progress=common.show_progress()
                 )
-        emit_object(shown(final.to_dict()), as_json=as_json)
+        common.emit_object(shown(final.to_dict()), as_json=as_json)
         problem = verdict(final, request_id)
         if problem is not None:
-            fail(problem)
+            common.fail(problem)
 
 
 def add_grids(group: click.Group, opener: Opener) -> None:
@@ -173,7 +192,7 @@ def add_grids(group: click.Group, opener: Opener) -> None:
     def grids(state: State, grid_id: int | None, as_json: bool) -> None:
         with opener(state) as batch:
             if grid_id is not None:
-                emit_object(batch.get_tiling_grid(grid_id).to_dict(), as_json=as_json)
+                common.emit_object(batch.get_tiling_grid(grid_id).to_dict(), as_json=as_json)
                 return
             rows = (g.to_dict() for g in batch.iter_tiling_grids())
-            emit_rows(rows, GRID_COLUMNS, as_json=as_json)
+            common.emit_rows(rows, GRID_COLUMNS, as_json=as_json)

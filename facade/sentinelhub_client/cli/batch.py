@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sentinelhub_client.cli._batch import add_actions, add_get, add_grids, add_list, add_wait
+from sentinelhub_client.cli._batch import (
+    add_actions,
+    add_evalscript,
+    add_get,
+    add_grids,
+    add_list,
+    add_wait,
+    request_options,
+)
 from sentinelhub_client.cli.common import (
     State,
     emit_object,
@@ -17,7 +25,6 @@ from sentinelhub_client.cli.common import (
     max_items_option,
     pass_state,
     read_json_object,
-    read_text_file,
 )
 
 if TYPE_CHECKING:
@@ -28,8 +35,6 @@ __all__ = ["command"]
 REQUEST_COLUMNS = ("id", "status", "tileCount", "created", "description")
 TILE_COLUMNS = ("id", "name", "status", "cost")
 
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
-
 
 @click.group("batch")
 def command() -> None:
@@ -37,15 +42,9 @@ def command() -> None:
 
 
 @command.command("create", short_help="Create a batch request from a JSON file.")
-@click.option(
-    "--request",
-    "request",
-    type=_FILE,
-    required=True,
-    help="The Batch v1 request body (JSON): processRequest, tilingGrid, output or bucketName, ...",
-)
-@click.option(
-    "--evalscript", type=_FILE, help="An evalscript file (replaces processRequest.evalscript)."
+@request_options(
+    "The Batch v1 request body (JSON): processRequest, tilingGrid, output or bucketName, ...",
+    "An evalscript file (replaces processRequest.evalscript).",
 )
 @click.option("--description", help="Free text (replaces the JSON's description).")
 @click.option("--bucket", "bucket_name", help="Write to s3://BUCKET with the default layout.")
@@ -68,8 +67,7 @@ def create(
         fail(f"--request: {request} needs processRequest, the Process API body as an object")
     if not isinstance(tiling_grid, dict):
         fail(f'--request: {request} needs tilingGrid, e.g. {{"id": 1, "resolution": 10}}')
-    if evalscript is not None:
-        process_request["evalscript"] = read_text_file(evalscript, "--evalscript")
+    add_evalscript(process_request, evalscript)
     output = body.pop("output", None)
     bucket_name = bucket_name if bucket_name is not None else body.pop("bucketName", None)
     description = description if description is not None else body.pop("description", None)

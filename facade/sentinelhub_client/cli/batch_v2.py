@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from sentinelhub_client.cli._batch import add_actions, add_get, add_grids, add_list, add_wait
+from sentinelhub_client.cli._batch import (
+    FILE,
+    add_actions,
+    add_evalscript,
+    add_get,
+    add_grids,
+    add_list,
+    add_wait,
+    request_options,
+)
 from sentinelhub_client.cli.common import (
     State,
     emit_object,
@@ -17,7 +26,6 @@ from sentinelhub_client.cli.common import (
     max_items_option,
     pass_state,
     read_json_object,
-    read_text_file,
 )
 
 if TYPE_CHECKING:
@@ -27,8 +35,6 @@ if TYPE_CHECKING:
 __all__ = ["command"]
 
 REQUEST_COLUMNS = ("id", "status", "completionPercentage", "created", "costPU")
-
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 def _client(state: State) -> BatchProcessClient:
@@ -55,15 +61,9 @@ def command() -> None:
 
 
 @command.command("create", short_help="Create a Batch v2 request.")
-@click.option(
-    "--request",
-    "request",
-    type=_FILE,
-    required=True,
-    help="The Process API request (JSON) that every feature or tile runs.",
-)
-@click.option(
-    "--evalscript", type=_FILE, help="An evalscript file (replaces the request's evalscript)."
+@request_options(
+    "The Process API request (JSON) that every feature or tile runs.",
+    "An evalscript file (replaces the request's evalscript).",
 )
 @click.option("--grid", "grid_id", type=int, help="Tiling grid id (with --resolution).")
 @click.option("--resolution", type=float, help="Resolution in the grid's unit.")
@@ -77,7 +77,7 @@ def command() -> None:
 @click.option(
     "--zarr",
     "zarr_file",
-    type=_FILE,
+    type=FILE,
     help="Write one Zarr: a JSON file with arrayParameters (and group, arrayOverrides).",
 )
 @click.option("--iam-role", help="IAM role ARN giving the service access to the bucket(s).")
@@ -115,8 +115,7 @@ def create(
     from sentinelhub_client.batch_v2 import calls
 
     process_request = read_json_object(request, "--request")
-    if evalscript is not None:
-        process_request["evalscript"] = read_text_file(evalscript, "--evalscript")
+    add_evalscript(process_request, evalscript)
     if (grid_id is None) == (geopackage is None):
         fail("give either --grid (with --resolution) or --geopackage")
     if zarr_file is not None and cog:
@@ -206,7 +205,7 @@ add_grids(command, _client)
 
 
 @command.command("features", short_help="Read a job's status database (a downloaded file).")
-@click.argument("database", type=_FILE)
+@click.argument("database", type=FILE)
 @click.option("--status", help="Only the features in this status (DONE, FAILED, ...).")
 @click.option("--counts", is_flag=True, help="Only how many features are in each status.")
 @max_items_option

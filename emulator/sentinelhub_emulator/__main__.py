@@ -5,7 +5,7 @@ Example::
 
     sentinelhub-emulator --data-dir ./emu --port 8000 --planet-bucket planet \\
         --bucket scenes=/data/scenes --fault-rate-429 0.1 --fault-retry-after-ms 500 \\
-        --ingestion-workers 8 --samples my-bucket
+        --ingestion-workers 8 --batch-processes 4 --samples my-bucket
 
 Buckets are folders: ``DATA_DIR/buckets/NAME`` unless ``--bucket NAME=PATH`` maps one elsewhere,
 or ``--bucket NAME=s3://BUCKET[/PREFIX]`` puts it on ``--s3-endpoint URL`` (credentials from the
@@ -83,6 +83,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def _description(services: Sequence[Service]) -> str:
     """What ``--help`` says first: every service served, where, and the defaults."""
     width = max(len(service.name) for service in services)
@@ -155,6 +165,15 @@ def _parser() -> argparse.ArgumentParser:
         default=4,
         metavar="N",
         help="tiles ingested at once (default 4)",
+    )
+    parser.add_argument(
+        "--batch-processes",
+        type=_count,
+        default=None,
+        metavar="N",
+        help="worker processes rendering batch tiles (v1 and v2); 0 or 1 renders them on "
+        "threads of the emulator's process (default: $SH_EMULATOR_BATCH_PROCESSES, else the "
+        "CPU count)",
     )
     parser.add_argument(
         "--samples",
@@ -259,6 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         faults=args.faults,
         ingestion_delay=args.ingestion_delay,
         ingestion_workers=args.ingestion_workers,
+        batch_processes=args.batch_processes,
         admin_token=args.admin_token,
         access_log=args.log_level == "debug",
     )

@@ -38,7 +38,11 @@ from sentinelhub_emulator.core import auth as auth
 from sentinelhub_emulator.core.app import build_app
 from sentinelhub_emulator.core.buckets import parse_s3_location
 from sentinelhub_emulator.core.clients import ClientStore
-from sentinelhub_emulator.core.context import EmulatorContext, EmulatorSettings
+from sentinelhub_emulator.core.context import (
+    EmulatorContext,
+    EmulatorSettings,
+    default_batch_processes,
+)
 from sentinelhub_emulator.core.db import DATABASE_FILENAME, Database
 from sentinelhub_emulator.core.errors import BAD_PAYLOAD, error_body
 from sentinelhub_emulator.core.faults import CONNECTION_EXTENSION, FaultConfig, FaultPlan
@@ -127,7 +131,10 @@ class Emulator:
     S3-compatible server; None: AWS), with credentials from the standard AWS environment
     variables or the profile ``s3_profile``.
     ``ingestion_workers`` tiles are ingested at once (``--ingestion-workers``); each step of a
-    tile waits ``ingestion_delay`` seconds. ``services`` are the services served
+    tile waits ``ingestion_delay`` seconds. Batch tiles (v1 and v2) are rendered by
+    ``batch_processes`` worker processes shared by every emulator of this process
+    (``--batch-processes``; None: ``SH_EMULATOR_BATCH_PROCESSES``, else the CPU count; 0 or 1:
+    threads of this process). ``services`` are the services served
     (`sentinelhub_emulator.services.SERVICES` by default; see `Service`).
     """
 
@@ -147,6 +154,7 @@ class Emulator:
         faults: FaultConfig | None = None,
         ingestion_delay: float = 0.0,
         ingestion_workers: int = 4,
+        batch_processes: int | None = None,
         admin_token: str | None = None,
         access_log: bool = False,
         services: Sequence[Service] = SERVICES,
@@ -155,6 +163,12 @@ class Emulator:
             raise TypeError(f"ingestion_workers: expected an int, got {ingestion_workers!r}")
         if ingestion_workers < 1:
             raise ValueError(f"ingestion_workers must be at least 1, not {ingestion_workers}")
+        if batch_processes is None:
+            batch_processes = default_batch_processes()
+        if isinstance(batch_processes, bool) or not isinstance(batch_processes, int):
+            raise TypeError(f"batch_processes: expected an int, got {batch_processes!r}")
+        if batch_processes < 0:
+            raise ValueError(f"batch_processes must be 0 or more, not {batch_processes}")
         self.data_dir = Path(data_dir)
         self.host = host
         self.settings = EmulatorSettings(
@@ -169,6 +183,7 @@ class Emulator:
             admin_token=admin_token or secrets.token_urlsafe(24),
             ingestion_delay=float(ingestion_delay),
             ingestion_workers=ingestion_workers,
+            batch_processes=batch_processes,
         )
         self.services = tuple(services)
         self._requested_port = port

@@ -8,6 +8,10 @@ limits. TIFF outputs are written as GeoTIFF (or COG with ``cogOutput``, GDAL's C
 JSON outputs (``userdata``) are written as the first chunk returned them. Files appear
 atomically (written beside, then renamed). Tiles are rendered whole: the request's geometry
 chooses which tiles exist, it does not mask their pixels.
+
+`render_and_write` is one tile from request to files, as the schedulers run it (on one of their
+threads, or in a worker process of `sentinelhub_emulator.batch.pool`): its `TileOutcome` is
+plain data, the error message or what the tile's cost needs.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from rasterio.io import MemoryFile
 
 from sentinelhub_emulator.core.buckets import BucketPathError, FolderBucket, S3Bucket, check_key
 from sentinelhub_emulator.core.context import EmulatorContext, EmulatorSettings
+from sentinelhub_emulator.core.errors import ApiError
 from sentinelhub_emulator.process.formats import BATCH_DEFAULT, is_geotiff
 
 from .grids import WGS84_EPSG
@@ -41,8 +46,10 @@ __all__ = [
     "RenderFailure",
     "Renderer",
     "TileLayout",
+    "TileOutcome",
     "TileRaster",
     "output_paths",
+    "render_and_write",
     "render_tile",
     "tile_cost",
     "write_outputs",
@@ -398,6 +405,62 @@ def write_outputs(
             _atomic_write(path, write)
         except RasterioError as exc:
             raise RenderFailure(f"writing output {spec.identifier!r} failed ({exc})") from None
+
+
+@dataclass(frozen=True)
+class TileOutcome:
+    """What became of one tile: ``error`` (None: every output was written), per TIFF output
+    its band count and data type, the processing units the engine counted, and the keys
+    written. Plain data, so that a worker process can send it back."""
+
+    error: str | None
+    bands: dict[str, tuple[int, str]] = field(default_factory=dict)
+    processing_units: float = 0.0
+    written: tuple[str, ...] = ()
+
+    def cost(self, width: int, height: int) -> float:
+        """The tile's `tile_cost` for a ``width x height`` px tile."""
+        bands = sum(count for count, _ in self.bands.values())
+        floating = any(np.dtype(dtype).kind == "f" for _, dtype in self.bands.values())
+        return tile_cost(width, height, bands, floating)
+
+
+def render_and_write(
+    renderer: Renderer,
+    context: EmulatorContext,
+    account_id: str,
+    request_id: str,
+    process_request: Mapping[str, Any],
+    tile: BatchTileRecord,
+    parsed: ParsedRequest,
+    layout: TileLayout | None = None,
+    halted: Callable[[], str | None] | None = None,
+) -> TileOutcome:
+    """Render one tile and write its files. ``halted()``, asked between the two, gives the
+    reason not to write them any more (the request was stopped), or None. What the request
+    or the evalscript got wrong is the outcome's ``error``; anything else raises."""
+    try:
+        paths = output_paths(context.settings, request_id, tile.name, tile.id, parsed.outputs)
+        raster = render_tile(renderer, context, account_id, process_request, tile, parsed, layout)
+    except ApiError as error:
+        return TileOutcome(error.message)
+    except RenderFailure as failure:
+        return TileOutcome(str(failure))
+    reason = None if halted is None else halted()
+    if reason is not None:
+        return TileOutcome(reason)
+    try:
+        write_outputs(raster, paths, tile, parsed, layout)
+    except RenderFailure as failure:
+        return TileOutcome(str(failure))
+    except OSError as exc:
+        return TileOutcome(f"Writing the outputs failed ({exc.strerror or exc}).")
+    return TileOutcome(
+        None,
+        dict(raster.bands),
+        raster.processing_units,
+        tuple(paths[spec.identifier].key for spec in parsed.outputs),
+    )
 
 
 def tile_cost(width: int, height: int, bands: int, floating: bool) -> float:

@@ -18,7 +18,10 @@ Any other action is a 400 ``COMMON_BAD_PAYLOAD`` that says which states allow it
 analysis (bad evalscript, no tile, existing files) ends FAILED with ``error``.
 
 Tiles go PENDING -> SCHEDULED (on start) -> QUEUED (taken by a worker) -> PROCESSING ->
-PROCESSED or FAILED. A bounded pool (`BatchOptions.workers` threads) renders them; on start, tiles
+PROCESSED or FAILED. A bounded pool of threads takes them (`BatchOptions.workers`, or two per
+worker process); each tile is rendered and written in one of the shared worker processes of
+`sentinelhub_emulator.batch.pool` (``settings.batch_processes``), or on the thread itself when
+there are none or the renderer is not the Process engine. On start, tiles
 a stop or crash left QUEUED or PROCESSING are scheduled again, and requests left ANALYSING are
 analysed again, so a request caught PROCESSING resumes. Cancel stops a request: no further tile
 of it is taken, and tiles in flight are not marked PROCESSED.
@@ -50,14 +53,13 @@ from sentinelhub_emulator.process.formats import is_geotiff
 
 from .grids import GridTile, TooManyTilesError
 from .parsing import ParsedRequest, parse_stored
+from .pool import TileRunner, TileTask
 from .processing import (
     Renderer,
     RenderFailure,
     engine_request,
     output_paths,
-    render_tile,
     tile_cost,
-    write_outputs,
 )
 from .store import BatchStore, BatchTileRecord, RequestRecord
 
@@ -76,6 +78,7 @@ logger = logging.getLogger(__name__)
 MAX_TILES = 2000
 _PROBE_PX = 16
 INTERNAL_ERROR = "The emulator failed on an internal error; see its log."
+CANCELED = "The request was canceled."
 
 _SERVICES: dict[int, BatchService] = {}
 _SERVICES_LOCK = threading.Lock()
@@ -169,14 +172,18 @@ class BatchService:
             "sentinelhub-emulator-batch-dispatch", "the batch dispatcher", log=logger
         )
         self._pool: ThreadPoolExecutor | None = None
+        self._runner = TileRunner(context)
+        self._width = max(1, self.options.workers)
         with _SERVICES_LOCK:
             _SERVICES[id(context)] = self
 
     # ------------------------------------------------------------------ life cycle
 
     def start(self) -> None:
+        # Tiles worked on at once: the threads of the pool.
+        self._width = self._runner.threads(self.options.workers, self.renderer())
         self._pool = ThreadPoolExecutor(
-            max_workers=max(1, self.options.workers),
+            max_workers=self._width,
             thread_name_prefix="sentinelhub-emulator-batch",
         )
         self._dispatcher.start(
@@ -190,6 +197,7 @@ class BatchService:
         self._dispatcher.signal_stop()
         self._wake.set()
         self._dispatcher.join(timeout)
+        self._runner.cancel()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -262,6 +270,7 @@ class BatchService:
             )
         if not self.store.cancel(request.id, expected_status=request.status):
             raise _illegal("The request changed meanwhile; read it again.")
+        self._runner.cancel(request.id)
 
     def restart_partial(self, request: RequestRecord) -> None:
         if request.status != "PARTIAL":
@@ -305,7 +314,7 @@ class BatchService:
         for request in self.store.requests_in("PROCESSING"):
             self.store.finish_request_if_complete(request.id)
         with self._lock:
-            free = max(0, 2 * max(1, self.options.workers) - len(self._busy_tiles))
+            free = max(0, 2 * self._width - len(self._busy_tiles))
             busy = set(self._busy_tiles)
         if free == 0:
             return
@@ -330,6 +339,7 @@ class BatchService:
             request = self.store.get_request(request_id)
             if request is None or request.status != "ANALYSING" or not self._pause():
                 return
+            self._runner.warm(self.renderer())
             try:
                 self._analyse(request)
             except AnalysisFailure as failure:
@@ -509,32 +519,32 @@ class BatchService:
             return None, 0.0
         if self._faults.fails(request.id, tile):
             return "Injected failure (emulator batch faults).", None
-        try:
-            raster = render_tile(
-                self.renderer(),
-                self.context,
-                request.account_id,
-                request.body["processRequest"],
-                tile,
-                parsed,
-            )
-        except ApiError as error:
-            return error.message, None
-        except RenderFailure as failure:
-            return str(failure), None
-        current = self.store.get_request(request.id)
-        if self._dispatcher.stopping or current is None or current.status != "PROCESSING":
-            return "The request was canceled.", None
-        try:
-            write_outputs(raster, paths, tile, parsed)
-        except RenderFailure as failure:
-            return str(failure), None
-        except OSError as exc:
-            return f"Writing the outputs failed ({exc.strerror or exc}).", None
-        width, height = parsed.tile_size_px
-        bands = sum(count for count, _ in raster.bands.values())
-        floating = any(np.dtype(dtype).kind == "f" for _, dtype in raster.bands.values())
-        return None, tile_cost(width, height, bands, floating)
+        task = TileTask(
+            request.account_id,
+            request.id,
+            request.body["processRequest"],
+            tile,
+            parsed,
+            None,
+            _canceled,
+        )
+        outcome = self._runner.run(task, self.renderer(), lambda: self._halted(request.id))
+        if outcome.error is not None:
+            return outcome.error, None
+        reason = self._halted(request.id)
+        if reason is not None:
+            return reason, None
+        return None, outcome.cost(*parsed.tile_size_px)
+
+    def _halted(self, request_id: str) -> str | None:
+        return CANCELED if self._dispatcher.stopping else _canceled(self.context, request_id)
+
+
+def _canceled(context: EmulatorContext, request_id: str) -> str | None:
+    """Why a tile of the request is not wanted any more (it was canceled), or None; asked
+    before the tile's files are written (by a worker process too: its own context)."""
+    current = BatchStore(context.db).get_request(request_id)
+    return None if current is not None and current.status == "PROCESSING" else CANCELED
 
 
 def _band(dtype: str) -> dict[str, Any]:

@@ -19,7 +19,8 @@ counts the failed ones) and FAILED when every tile failed. Finished tiles of a s
 where they were written.
 
 Tiles are rendered and written by Batch v1's ``processing`` module (the Process engine, in
-chunks, GeoTIFF or COG, atomically) by a bounded pool; with Zarr output each tile goes into its
+chunks, GeoTIFF or COG, atomically) in the worker processes of ``batch.pool`` (on the threads
+of a bounded pool without them); with Zarr output each tile goes into its
 window of the job's group instead (``zarr_job``, the group made when the analysis ends). On
 start, tiles a crash left PROCESSING are scheduled again and requests left ANALYSING are
 analysed again, so a job caught mid-way by a kill resumes. The status database and the manifest
@@ -43,6 +44,7 @@ from rasterio.io import MemoryFile
 from sentinelhub_emulator.batch.collections import BAND_PLACEHOLDER
 from sentinelhub_emulator.batch.grids import GridTile, TooManyTilesError
 from sentinelhub_emulator.batch.parsing import expand_key
+from sentinelhub_emulator.batch.pool import TileRunner, TileTask
 from sentinelhub_emulator.batch.processing import (
     Renderer,
     RenderFailure,
@@ -51,7 +53,6 @@ from sentinelhub_emulator.batch.processing import (
     output_paths,
     render_tile,
     tile_cost,
-    write_outputs,
 )
 from sentinelhub_emulator.byoc.state import byoc_state
 from sentinelhub_emulator.byoc.store import DuplicateTilePathError
@@ -78,6 +79,7 @@ logger = logging.getLogger(__name__)
 MAX_TILES = 2000
 _PROBE_PX = 16
 INTERNAL_ERROR = "The emulator failed on an internal error; see its log."
+STOPPED = "The request was stopped."
 
 
 class BatchV2Options:
@@ -119,17 +121,22 @@ class BatchV2Service:
         self._busy_requests: set[str] = set()
         self._busy_tiles: set[tuple[str, int]] = set()
         self._status_written: dict[str, float] = {}
+        self._status_lock = threading.Lock()
         self._wake = threading.Event()
         self._dispatcher = Workers(
             "sentinelhub-emulator-batch-v2-dispatch", "the batch v2 dispatcher", log=logger
         )
         self._pool: ThreadPoolExecutor | None = None
+        self._runner = TileRunner(context)
+        self._width = max(1, self.options.workers)
 
     # ------------------------------------------------------------------ life cycle
 
     def start(self) -> None:
+        # Tiles worked on at once: the threads of the pool.
+        self._width = self._runner.threads(self.options.workers, self.renderer())
         self._pool = ThreadPoolExecutor(
-            max_workers=max(1, self.options.workers),
+            max_workers=self._width,
             thread_name_prefix="sentinelhub-emulator-batch-v2",
         )
         self._dispatcher.start(
@@ -143,6 +150,7 @@ class BatchV2Service:
         self._dispatcher.signal_stop()
         self._wake.set()
         self._dispatcher.join(timeout)
+        self._runner.cancel()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -208,6 +216,7 @@ class BatchV2Service:
             )
         if not self.store.stop(request.id, expected_status=request.status):
             raise _conflict("The request changed meanwhile; read it again.")
+        self._runner.cancel(request.id)
         if request.status == "PROCESSING":
             self._write_status(request.id, force=True)
 
@@ -244,7 +253,7 @@ class BatchV2Service:
         for request in self.store.requests_in("PROCESSING"):
             self._finish_if_complete(request.id)
         with self._lock:
-            free = max(0, 2 * max(1, self.options.workers) - len(self._busy_tiles))
+            free = max(0, 2 * self._width - len(self._busy_tiles))
             busy = set(self._busy_tiles)
         if free == 0:
             return
@@ -270,23 +279,28 @@ class BatchV2Service:
             if not force and last is not None and now - last < STATUS_INTERVAL:
                 return
             self._status_written[request_id] = now
-        request = self.store.get_request(request_id)
-        if request is None:
-            return
-        if as_status is not None:
-            request = replace(request, status=as_status)
-        try:
-            parsed = parse_stored(request.body, self.context.settings)
-            write_status(
-                self.context.settings,
-                parsed.bucket,
-                parsed.root,
-                request,
-                self.store.all_tiles(request_id),
-                self.store.progress(request_id),
-            )
-        except Exception:
-            logger.exception("writing the status database of %s failed", request_id)
+        # One write at a time, each reading what it writes inside the lock: a write that read
+        # earlier never lands after a later one. The last write of a job is its ending's.
+        with self._status_lock:
+            if not force and self.store.completion(request_id) is not None:
+                return
+            request = self.store.get_request(request_id)
+            if request is None:
+                return
+            if as_status is not None:
+                request = replace(request, status=as_status)
+            try:
+                parsed = parse_stored(request.body, self.context.settings)
+                write_status(
+                    self.context.settings,
+                    parsed.bucket,
+                    parsed.root,
+                    request,
+                    self.store.all_tiles(request_id),
+                    self.store.progress(request_id),
+                )
+            except Exception:
+                logger.exception("writing the status database of %s failed", request_id)
 
     def _finish_if_complete(self, request_id: str) -> None:
         """End a job with no tile left; its last status database is written first, so that
@@ -305,6 +319,7 @@ class BatchV2Service:
             request = self.store.get_request(request_id)
             if request is None or request.status != "ANALYSING" or not self._pause():
                 return
+            self._runner.warm(self.renderer())
             try:
                 self._analyse(request)
             except AnalysisFailure as failure:
@@ -542,6 +557,8 @@ class BatchV2Service:
         if parsed.skip_existing and all(p.exists() for p in paths.values()):
             return None, 0.0
         layout = _layout(tile)
+        if v2.zarr is None:
+            return self._write_raster(request, v2, tile, layout)
         try:
             raster = render_tile(
                 self.renderer(),
@@ -560,10 +577,7 @@ class BatchV2Service:
         if self._dispatcher.stopping or current is None or current.status != "PROCESSING":
             return "The request was stopped.", None
         try:
-            if v2.zarr is not None:
-                write_zarr(settings, v2.zarr, request.id, v1_tile, raster)
-            else:
-                write_outputs(raster, paths, v1_tile, parsed, layout)
+            write_zarr(settings, v2.zarr, request.id, v1_tile, raster)
         except RenderFailure as failure:
             return str(failure), None
         except OSError as exc:
@@ -576,6 +590,44 @@ class BatchV2Service:
         bands = sum(count for count, _ in raster.bands.values())
         floating = any(np.dtype(dtype).kind == "f" for _, dtype in raster.bands.values())
         return None, tile_cost(width, height, bands, floating)
+
+    def _write_raster(
+        self, request: RequestRecord, v2: ParsedV2, tile: TileRecord, layout: TileLayout | None
+    ) -> tuple[str | None, float | None]:
+        """A raster tile: rendered and written by ``batch.pool`` (a worker process, or this
+        thread); (error or None, cost)."""
+        parsed = v2.parsed
+        task = TileTask(
+            request.account_id,
+            request.id,
+            v2.process_request,
+            tile.as_v1(),
+            parsed,
+            layout,
+            _stopped,
+        )
+        outcome = self._runner.run(task, self.renderer(), lambda: self._halted(request.id))
+        if outcome.error is not None:
+            return outcome.error, None
+        current = self.store.get_request(request.id)
+        if self._dispatcher.stopping or current is None or current.status != "PROCESSING":
+            return STOPPED, None
+        try:
+            self._register_tile(current, v2, tile)
+        except (ValueError, sqlite3.Error) as exc:
+            return f"Registering the tile in its collection failed ({exc}).", None
+        width, height = parsed.tile_size_px if layout is None else (layout.width, layout.height)
+        return None, outcome.cost(width, height)
+
+    def _halted(self, request_id: str) -> str | None:
+        return STOPPED if self._dispatcher.stopping else _stopped(self.context, request_id)
+
+
+def _stopped(context: EmulatorContext, request_id: str) -> str | None:
+    """Why a tile of the request is not wanted any more (it was stopped), or None; asked
+    before the tile's files are written (by a worker process too: its own context)."""
+    current = BatchV2Store(context.db).get_request(request_id)
+    return None if current is not None and current.status == "PROCESSING" else STOPPED
 
 
 def _band(name: str, dtype: str) -> dict[str, Any]:

@@ -62,6 +62,9 @@ def _write(
         target.unlink(missing_ok=True)
         connection = sqlite3.connect(target)
         try:
+            # A scratch file, renamed into place once complete: no journal, no fsync.
+            connection.execute("PRAGMA journal_mode=OFF")
+            connection.execute("PRAGMA synchronous=OFF")
             with connection:
                 fill(connection)
         finally:

@@ -8,6 +8,7 @@ The application keeps one `EmulatorContext` in ``app.state.emulator``; handlers 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,12 +23,37 @@ from sentinelhub_emulator.core.db import Database
 from sentinelhub_emulator.core.faults import FaultPlan
 from sentinelhub_emulator.core.tokens import TokenIssuer
 
-__all__ = ["BUCKET_NAME", "EmulatorContext", "EmulatorSettings", "context_of"]
+__all__ = [
+    "BATCH_PROCESSES_ENV",
+    "BUCKET_NAME",
+    "EmulatorContext",
+    "EmulatorSettings",
+    "context_of",
+    "default_batch_processes",
+]
 
 _S = TypeVar("_S")
 
 #: Bucket names the emulator accepts: S3's rules, loosened to allow upper case and underscores.
 BUCKET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$")
+
+#: The environment variable that sets `EmulatorSettings.batch_processes` when the emulator is
+#: not told (``--batch-processes``, ``Emulator(batch_processes=...)``).
+BATCH_PROCESSES_ENV = "SH_EMULATOR_BATCH_PROCESSES"
+
+
+def default_batch_processes() -> int:
+    """``SH_EMULATOR_BATCH_PROCESSES`` if set, else the machine's CPU count."""
+    raw = os.environ.get(BATCH_PROCESSES_ENV, "").strip()
+    if not raw:
+        return os.cpu_count() or 1
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{BATCH_PROCESSES_ENV} must be a whole number, not {raw!r}") from None
+    if value < 0:
+        raise ValueError(f"{BATCH_PROCESSES_ENV} must be 0 or more, not {raw!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -44,6 +70,8 @@ class EmulatorSettings:
     admin_token: str = ""
     ingestion_delay: float = 0.0
     ingestion_workers: int = 4
+    #: Worker processes that render batch tiles (v1 and v2); 0 or 1: threads of this process.
+    batch_processes: int = field(default_factory=default_batch_processes)
     s3_endpoint: str | None = None
     s3_profile: str | None = None
     _opened: dict[str, FolderBucket | S3Bucket] = field(

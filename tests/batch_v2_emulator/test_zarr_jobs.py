@@ -466,3 +466,47 @@ def test_a_zarr_job_caught_processing_resumes(tmp_path: Path, renderer: Coordina
     np.testing.assert_array_equal(values[0][~written], -1.0)
     statuses = _rows(folder / created["id"] / "execution.sqlite", "SELECT status FROM features")
     assert sorted(s for (s,) in statuses) == ["DONE"] * 4
+
+
+def test_a_zarr_job_caught_analysing_after_its_group_was_made_is_analysed_again(
+    tmp_path: Path, renderer: CoordinateRenderer
+) -> None:
+    root = tmp_path / "emu"
+    bucket = root / "buckets" / BUCKET
+    bucket.mkdir(parents=True)
+    body = zarr_body(responses=[{"identifier": "default", "format": {"type": "zarr/array"}}])
+    with Emulator(root) as emu:
+        token = fetch_token(emu)
+        with batch_client(emu, token) as client:
+            created = create(client, body)
+            client.post(f"/process/{created['id']}/analyse")
+            wait_for(client, created["id"], ("ANALYSIS_DONE",))
+    folder = _folder(bucket, body, created["id"])
+    assert (folder / ".zgroup").is_file()
+    assert (folder / created["id"] / "manifest.sqlite").is_file()
+    # What a kill -9 after the group and the manifest were written, before the analysis was
+    # recorded, leaves: the request ANALYSING without tiles, its group in the folder.
+    with sqlite3.connect(root / DATABASE_FILENAME) as conn:
+        conn.execute("DELETE FROM batch_v2_tiles WHERE request_id = ?", (created["id"],))
+        conn.execute(
+            "UPDATE batch_v2_requests SET status = 'ANALYSING', user_action = 'START' WHERE id = ?",
+            (created["id"],),
+        )
+    with Emulator(root) as emu, batch_client(emu, token) as client:
+        done = wait_for(client, created["id"], FINAL)
+    assert done["status"] == "DONE", done["error"]
+    values = zarr.open_group(str(folder), mode="r", zarr_format=2)["default"][:]
+    xs, ys = _centres(WEST, NORTH, 20.0, (2000, 2000))
+    np.testing.assert_array_equal(values[0], xs)
+    np.testing.assert_array_equal(values[1], ys)
+
+
+def test_two_requests_created_for_one_empty_folder_do_not_share_it(client: httpx.Client) -> None:
+    url = f"s3://{BUCKET}/shared-{uuid.uuid4().hex[:6]}"
+    first, second = create(client, zarr_body(url)), create(client, zarr_body(url))
+    client.post(f"/process/{first['id']}/analyse")
+    assert wait_for(client, first["id"], ("ANALYSIS_DONE", "FAILED"))["status"] == "ANALYSIS_DONE"
+    client.post(f"/process/{second['id']}/analyse")
+    failed = wait_for(client, second["id"], ("ANALYSIS_DONE", "FAILED"))
+    assert failed["status"] == "FAILED"
+    assert failed["error"].startswith("output->delivery: ")

@@ -510,3 +510,24 @@ def test_two_requests_created_for_one_empty_folder_do_not_share_it(client: httpx
     failed = wait_for(client, second["id"], ("ANALYSIS_DONE", "FAILED"))
     assert failed["status"] == "FAILED"
     assert failed["error"].startswith("output->delivery: ")
+
+
+def test_a_wgs84_job_is_analysed_but_its_tiles_are_too_large_to_start(
+    client: httpx.Client,
+) -> None:
+    body = zarr_body(
+        bbox=(13.2, 45.2, 13.4, 45.4),
+        crs=CRS84,
+        grid=3,
+        resolution=0.0002,
+        arrayParameters={**PARAMS, "chunks": [1, 1000, 1000]},
+    )
+    created = create(client, body)
+    client.post(f"/process/{created['id']}/analyse")
+    analysed = wait_for(client, created["id"], ("ANALYSIS_DONE", "FAILED"))
+    assert analysed["status"] == "ANALYSIS_DONE", analysed["error"]
+    refused = client.post(f"/process/{created['id']}/start")
+    assert refused.status_code == 400, refused.text
+    error = refused.json()["error"]
+    assert error["errors"][0]["parameter"] == "input->resolution"
+    assert "5000x5000 px" in error["message"]

@@ -75,6 +75,13 @@ class ParsedV2:
         #: The Process request the engine renders (Zarr: its responses asked as TIFF).
         self.process_request = process_request or {}
 
+    def check_renderable(self) -> None:
+        """400 (naming ``input->resolution``) unless the emulator can render the tiles."""
+        try:
+            self.parsed.check_renderable()
+        except ApiError as error:
+            raise _renamed(error) from None
+
 
 def _rename(parameter: str) -> str:
     for old, new in _RENAMES:

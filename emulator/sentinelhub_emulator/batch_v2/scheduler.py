@@ -185,7 +185,7 @@ class BatchV2Service:
     def start_request(self, request: RequestRecord) -> None:
         status = request.status
         if status in ("CREATED", "ANALYSING", "ANALYSIS_DONE"):
-            parse_stored(request.body, self.context.settings).parsed.check_renderable()
+            parse_stored(request.body, self.context.settings).check_renderable()
         if status == "CREATED":
             changed = self.store.set_action(
                 request.id, expected_status="CREATED", status="ANALYSING", user_action="START"

@@ -7,15 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sentinelhub_client.cli._batch import (
-    add_actions,
-    add_evalscript,
-    add_get,
-    add_grids,
-    add_list,
-    add_wait,
-    request_options,
-)
+from sentinelhub_client.cli import _batch as shared
 from sentinelhub_client.cli.common import (
     State,
     emit_object,
@@ -42,7 +34,7 @@ def command() -> None:
 
 
 @command.command("create", short_help="Create a batch request from a JSON file.")
-@request_options(
+@shared.request_options(
     "The Batch v1 request body (JSON): processRequest, tilingGrid, output or bucketName, ...",
     "An evalscript file (replaces processRequest.evalscript).",
 )
@@ -67,7 +59,7 @@ def create(
         fail(f"--request: {request} needs processRequest, the Process API body as an object")
     if not isinstance(tiling_grid, dict):
         fail(f'--request: {request} needs tilingGrid, e.g. {{"id": 1, "resolution": 10}}')
-    add_evalscript(process_request, evalscript)
+    shared.add_evalscript(process_request, evalscript)
     output = body.pop("output", None)
     bucket_name = bucket_name if bucket_name is not None else body.pop("bucketName", None)
     description = description if description is not None else body.pop("description", None)
@@ -89,9 +81,9 @@ def _open(state: State) -> SentinelHubBatch:
     return state.batch()
 
 
-add_list(command, _open, "batch requests", REQUEST_COLUMNS)
-add_get(command, _open, "get", "One batch request, as it is now.")
-add_actions(
+shared.add_list(command, _open, "batch requests", REQUEST_COLUMNS)
+shared.add_get(command, _open, "get", "One batch request, as it is now.")
+shared.add_actions(
     command,
     _open,
     [
@@ -149,7 +141,7 @@ def _verdict(final: BatchRequest, request_id: str) -> str | None:
     return None
 
 
-add_wait(
+shared.add_wait(
     command,
     _open,
     "wait",
@@ -158,4 +150,4 @@ add_wait(
     "--analysis, analysed), 1 when it ended FAILED, PARTIAL or CANCELED or the wait timed out.",
     _verdict,
 )
-add_grids(command, _open)
+shared.add_grids(command, _open)

@@ -7,16 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from sentinelhub_client.cli._batch import (
-    FILE,
-    add_actions,
-    add_evalscript,
-    add_get,
-    add_grids,
-    add_list,
-    add_wait,
-    request_options,
-)
+from sentinelhub_client.cli import _batch as shared
 from sentinelhub_client.cli.common import (
     State,
     emit_object,
@@ -61,7 +52,7 @@ def command() -> None:
 
 
 @command.command("create", short_help="Create a Batch v2 request.")
-@request_options(
+@shared.request_options(
     "The Process API request (JSON) that every feature or tile runs.",
     "An evalscript file (replaces the request's evalscript).",
 )
@@ -77,7 +68,7 @@ def command() -> None:
 @click.option(
     "--zarr",
     "zarr_file",
-    type=FILE,
+    type=shared.FILE,
     help="Write one Zarr: a JSON file with arrayParameters (and group, arrayOverrides).",
 )
 @click.option("--iam-role", help="IAM role ARN giving the service access to the bucket(s).")
@@ -115,7 +106,7 @@ def create(
     from sentinelhub_client.batch_v2 import calls
 
     process_request = read_json_object(request, "--request")
-    add_evalscript(process_request, evalscript)
+    shared.add_evalscript(process_request, evalscript)
     if (grid_id is None) == (geopackage is None):
         fail("give either --grid (with --resolution) or --geopackage")
     if zarr_file is not None and cog:
@@ -147,8 +138,8 @@ def create(
     emit_object(_description(created.to_dict()), as_json=as_json)
 
 
-add_list(command, _client, "Batch v2 requests", REQUEST_COLUMNS)
-add_get(command, _client, "status", "One Batch v2 request, as it is now.", _description)
+shared.add_list(command, _client, "Batch v2 requests", REQUEST_COLUMNS)
+shared.add_get(command, _client, "status", "One Batch v2 request, as it is now.", _description)
 
 
 @command.command("describe", short_help="Change the description of a request.")
@@ -162,7 +153,7 @@ def describe(state: State, request_id: str, description: str) -> None:
     click.echo(f"updated {request_id}")
 
 
-add_actions(
+shared.add_actions(
     command,
     _client,
     [
@@ -191,7 +182,7 @@ def _verdict(final: BatchProcessRequest, request_id: str) -> str | None:
     return None
 
 
-add_wait(
+shared.add_wait(
     command,
     _client,
     "watch",
@@ -201,11 +192,11 @@ add_wait(
     _verdict,
     _description,
 )
-add_grids(command, _client)
+shared.add_grids(command, _client)
 
 
 @command.command("features", short_help="Read a job's status database (a downloaded file).")
-@click.argument("database", type=FILE)
+@click.argument("database", type=shared.FILE)
 @click.option("--status", help="Only the features in this status (DONE, FAILED, ...).")
 @click.option("--counts", is_flag=True, help="Only how many features are in each status.")
 @max_items_option

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 import click
 
 from sentinelhub_client._core.extras import MissingExtraError, missing_extras, needs_message
+from sentinelhub_client._core.logfilter import RewritingFilter
 
 if TYPE_CHECKING:
     from sentinelhub_client._core.config import SHConfig
@@ -75,15 +76,10 @@ def remember_secret(value: str | None) -> None:
         _SECRETS.add(value)
 
 
-class RedactingFilter(logging.Filter):
+class RedactingFilter(RewritingFilter):
     """Rewrites each record's message through `redact` before any handler formats it."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        clean = redact(message)
-        if clean != message:
-            record.msg, record.args = clean, None
-        return True
+    rewrite = staticmethod(redact)
 
 
 class _StderrHandler(logging.Handler):

@@ -13,6 +13,8 @@ import re
 import threading
 from typing import Final
 
+from sentinelhub_client._core.logfilter import RewritingFilter
+
 __all__ = ["BOTOCORE_REQUEST_LOGGERS", "TokenRedactingFilter", "install", "redact"]
 
 #: The botocore loggers whose records may hold request headers.
@@ -36,15 +38,10 @@ def redact(text: str) -> str:
     return _TOKEN.sub(r"\1***", text)
 
 
-class TokenRedactingFilter(logging.Filter):
+class TokenRedactingFilter(RewritingFilter):
     """Rewrites a record's message through `redact` before any handler sees it."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        clean = redact(message)
-        if clean != message:
-            record.msg, record.args = clean, None
-        return True
+    rewrite = staticmethod(redact)
 
 
 def install() -> None:

@@ -29,12 +29,14 @@ too (the pool cannot tell which tile killed it).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import signal
 import sys
 import threading
 import types
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
@@ -219,10 +221,16 @@ _contexts: OrderedDict[str, EmulatorContext] = OrderedDict()
 
 
 def _initialize_worker() -> None:
-    """Import everything a tile needs once, before the first tile; leave Ctrl-C to the
-    emulator, which stops the pool."""
+    """Import and load everything a tile needs once, before the first tile (the API spec the
+    engine checks requests against takes a second to read); leave Ctrl-C to the emulator,
+    which stops the pool."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     import sentinelhub_emulator.services  # noqa: F401 - registers every collection kind
+    from sentinelhub_emulator.core.errors import ApiError
+    from sentinelhub_emulator.core.spec import validate_body
+
+    with contextlib.suppress(ApiError):  # an empty body is refused; the schema is ready
+        validate_body("ProcessRequest", {})
 
 
 def _context(setup: WorkerSetup) -> EmulatorContext:
@@ -289,6 +297,7 @@ class TileRunner:
         self._context = context
         self._processes = max(0, context.settings.batch_processes)
         self._setup: WorkerSetup | None = None
+        self._name = uuid.uuid4().hex
         self._lock = threading.Lock()
         self._futures: dict[str, set[Future[TileOutcome]]] = {}
 
@@ -319,7 +328,7 @@ class TileRunner:
         if setup is None or setup.limits != limits:
             settings = replace(self._context.settings, _opened={})
             database = Path(self._context.db.path)
-            key = repr((os.getpid(), id(self), str(database), settings, limits))
+            key = repr((self._name, str(database), settings, limits))
             setup = self._setup = WorkerSetup(key, settings, database, limits)
         return setup
 

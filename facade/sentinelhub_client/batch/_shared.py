@@ -155,7 +155,7 @@ def typed_member(value: object, argument: str, helpers: Mapping[str, str]) -> Ma
             f"{type(value).__name__} {value!r}",
         )
     kind = value.get("type")
-    if kind not in helpers:
+    if kind not in tuple(helpers):  # a tuple: an unhashable "type" is refused, not a TypeError
         raise refuse(
             f"{argument}.type",
             f"unknown {argument} type {kind!r}; use {first_helper}(...) ('{first}') or "

@@ -141,12 +141,20 @@ def _bad(where: str, problem: str) -> SentinelHubValidationError:
     return SentinelHubValidationError(f"{where}: {problem}", field=where.rpartition(".")[2])
 
 
-class _Text(Converter):
-    schema = "string"
+class _Plain(Converter):
+    """A converter whose Python value is its own wire form: a wire value of one of
+    ``wire_types`` (exactly) is taken as it is, anything else goes through ``check``."""
+
     plain = True
+    wire_types: ClassVar[tuple[type, ...]] = ()
 
     def parse(self, raw: Any, where: str, field: str) -> Any:
-        return raw if type(raw) is str else self.check(raw, where, field)
+        return raw if type(raw) in self.wire_types else self.check(raw, where, field)
+
+
+class _Text(_Plain):
+    schema = "string"
+    wire_types = (str,)
 
     def check(self, value: Any, where: str, field: str) -> str:
         if isinstance(value, str):
@@ -154,14 +162,8 @@ class _Text(Converter):
         raise _bad(where, f"expected a string, got {value!r}")
 
 
-class _Identifier(Converter):
+class _Identifier(_Text):
     """An id string (any text; a `UUID` is accepted)."""
-
-    schema = "string"
-    plain = True
-
-    def parse(self, raw: Any, where: str, field: str) -> Any:
-        return raw if type(raw) is str else self.check(raw, where, field)
 
     def check(self, value: Any, where: str, field: str) -> str:
         if isinstance(value, UUID):
@@ -171,14 +173,11 @@ class _Identifier(Converter):
         raise _bad(where, f"expected an id string, got {value!r}")
 
 
-class _Integer(Converter):
+class _Integer(_Plain):
     """A whole number (``9.0`` becomes ``9``)."""
 
     schema = "integer"
-    plain = True
-
-    def parse(self, raw: Any, where: str, field: str) -> Any:
-        return raw if type(raw) is int else self.check(raw, where, field)
+    wire_types = (int,)
 
     def check(self, value: Any, where: str, field: str) -> int:
         if isinstance(value, int) and not isinstance(value, bool):
@@ -188,12 +187,9 @@ class _Integer(Converter):
         raise _bad(where, f"expected a whole number, got {value!r}")
 
 
-class _AnyNumber(Converter):
+class _AnyNumber(_Plain):
     schema = "number"
-    plain = True
-
-    def parse(self, raw: Any, where: str, field: str) -> Any:
-        return raw if type(raw) is float or type(raw) is int else self.check(raw, where, field)
+    wire_types = (float, int)
 
     def check(self, value: Any, where: str, field: str) -> int | float:
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -201,14 +197,11 @@ class _AnyNumber(Converter):
         raise _bad(where, f"expected a number, got {value!r}")
 
 
-class _Object(Converter):
+class _Object(_Plain):
     """A JSON object kept as the dict it is (``processRequest``, ``output``, ...)."""
 
     schema = "object"
-    plain = True
-
-    def parse(self, raw: Any, where: str, field: str) -> Any:
-        return raw if type(raw) is dict else self.check(raw, where, field)
+    wire_types = (dict,)
 
     def check(self, value: Any, where: str, field: str) -> dict[str, Any]:
         if isinstance(value, dict):

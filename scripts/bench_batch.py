@@ -8,11 +8,11 @@ at 10 m whose area covers exactly four cells: 1000 x 1000 px tiles rendered by t
 and written as GeoTIFF into a bucket folder. It reports tiles per second from ``start`` to
 ``DONE`` (analysis excluded; polling every 20 ms), the median of several runs. The peer,
 measured in the same run on the same data, is the same four tiles requested one after the other
-as synchronous Process API calls (TIFF answers, kept in memory); the ratio says what the batch
-machinery (states, worker pool, files) costs or saves on top of the rendering. ``--quick`` runs
-once. Tiles render in the emulator's batch worker processes (by default one per core), which
-start with the first batch job after the emulator starts: one untimed job runs first, as in a
-long-running emulator.
+as synchronous Process API calls (TIFF answers, kept in memory), its runs alternating with the
+batch runs; the ratio says what the batch machinery (states, worker processes, files) costs or
+saves on top of the rendering. ``--quick`` runs once, otherwise three times. Tiles render in the
+emulator's batch worker processes (by default one per core), which start with the first batch
+job after the emulator starts: one untimed job runs first, as in a long-running emulator.
 
 A benchmark, not a test: it prints numbers of this machine.
 """
@@ -143,10 +143,13 @@ def rows(quick: bool) -> list[tuple[str, str]]:
                 base_url=emu.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120
             ) as client:
                 _batch_run(client, collection_id, -1)  # starts the worker processes
-                batch = statistics.median(_batch_run(client, collection_id, i) for i in range(runs))
-                process = statistics.median(
-                    _process_run(client, collection_id) for _ in range(runs)
-                )
+                # Batch and peer runs alternate, so that a change of the machine's load weighs
+                # on both.
+                batches, processes = [], []
+                for i in range(runs):
+                    batches.append(_batch_run(client, collection_id, i))
+                    processes.append(_process_run(client, collection_id))
+                batch, process = statistics.median(batches), statistics.median(processes)
     return [
         (
             "batch, 10 km grid at 10 m, 4 tiles of 1000 x 1000 px (start to DONE)",

@@ -8,12 +8,12 @@ grid (id 1) with raster output (GeoTIFF) into a bucket folder: 4 tiles at 10 m (
 each) and 100 tiles at 20 m (500 x 500 px each). Each reports tiles per second from ``start`` to
 ``DONE`` (analysis excluded; polling every 20 ms), the median of several runs. The peer,
 measured in the same run on the same data, is the same tiles requested one after the other as
-synchronous Process API calls (TIFF answers, kept in memory); the ratio is batch over peer.
-``--quick`` runs once.
+synchronous Process API calls (TIFF answers, kept in memory), its runs alternating with the
+batch runs; the ratio is batch over peer. ``--quick`` runs once, otherwise three times.
 
 Tiles render in the emulator's batch worker processes (``batch_processes``, by default one per
 core). They start with the first batch job after the emulator starts (about a second); that
-first 4-tile job is measured on a row of its own, and the rows above it run after it, on warm
+first 4-tile job is measured on a row of its own; every other row runs after it, on warm
 workers, as a long-running emulator's jobs do.
 
 Before the worker processes (tiles on threads: the engine's rendering does not scale across
@@ -168,14 +168,17 @@ def rows(quick: bool) -> list[tuple[str, str]]:
                 tiles, resolution, area = JOBS[0]
                 first = _batch_run(client, collection_id, tiles, resolution, area, -1)
                 for tiles, resolution, area in JOBS:
-                    batch = statistics.median(
-                        _batch_run(client, collection_id, tiles, resolution, area, i)
-                        for i in range(runs)
-                    )
-                    process = statistics.median(
-                        _process_run(client, collection_id, tiles, resolution, area)
-                        for _ in range(runs)
-                    )
+                    # Batch and peer runs alternate, so that a change of the machine's load
+                    # weighs on both.
+                    batches, processes = [], []
+                    for i in range(runs):
+                        batches.append(
+                            _batch_run(client, collection_id, tiles, resolution, area, i)
+                        )
+                        processes.append(
+                            _process_run(client, collection_id, tiles, resolution, area)
+                        )
+                    batch, process = statistics.median(batches), statistics.median(processes)
                     px = round(10_000 / resolution)
                     table.append(
                         (

@@ -115,11 +115,12 @@ def run_v1(
     evalscript: str = EVALSCRIPT,
     outputs: tuple[str, ...] = ("value", "double"),
     final: tuple[str, ...] = ("DONE",),
+    cog: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     body = {
         "processRequest": _process_request(w.collection_id, bbox, evalscript, outputs),
         "tilingGrid": {"id": 1, "resolution": 20.0},
-        "output": {"defaultTilePath": f"s3://{OUT}/{folder}"},
+        "output": {"defaultTilePath": f"s3://{OUT}/{folder}", "cogOutput": cog},
     }
     created = create(w.v1, body)
     assert w.v1.post(f"/process/{created['id']}/start").status_code == 204
@@ -168,11 +169,11 @@ def _rasters(folder: Path) -> dict[str, Any]:
 
 
 def _outputs(processes: int, root: Path) -> tuple[dict[str, Any], dict[str, Any], int]:
-    """The rasters of a v1 and a v2 job over four cells, and how many tiles went to worker
-    processes meanwhile."""
+    """The rasters of a v1 job (COG: arrays encoded again) and a v2 job (GeoTIFF: the engine's
+    files as they are) over four cells, and how many tiles went to worker processes meanwhile."""
     with world(root, processes) as w:
         submitted = pool.tasks_submitted()
-        v1_id, _ = run_v1(w, "v1", FOUR_CELLS)
+        v1_id, _ = run_v1(w, "v1", FOUR_CELLS, cog=True)
         v2_id = start_v2(w, "v2", FOUR_CELLS)
         wait_until(lambda: v2_status(w, v2_id)["status"] in ("DONE", "FAILED"), "v2 job ends")
         assert v2_status(w, v2_id)["status"] == "DONE"

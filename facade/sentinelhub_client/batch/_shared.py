@@ -1,7 +1,8 @@
 """What Batch v1 (`sentinelhub_client.batch`) and Batch v2 (`sentinelhub_client.batch_v2`) share,
 written once: the argument checks both make, the requests both send and the parsing of their
 answers (`BatchCallsCore`, without I/O), the decisions of a wait (`WatchDecisions`), the rich
-progress bar around a wait and the wait loop itself (`wait` / `await_wait`).
+progress bar around a wait and the wait loop itself (`wait_until_done` /
+`await_until_done`).
 
 Each version keeps its own public names, messages and models; this module only holds the logic
 that was the same in both, parametrised where they differ (the request model, the generated
@@ -37,10 +38,15 @@ __all__ = [
     "WatchDecisions",
     "await_until_done",
     "drop_none",
+    "grid_id_of",
     "json_clean",
     "no_content",
+    "numeric_id_of",
+    "one",
     "optional_text",
+    "page_of",
     "paging",
+    "query_extras",
     "ref_value",
     "refuse",
     "rich_bar",

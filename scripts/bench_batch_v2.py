@@ -16,8 +16,13 @@ core). They start with the first batch job after the emulator starts (about a se
 first 4-tile job is measured on a row of its own; every other row runs after it, on warm
 workers, as a long-running emulator's jobs do.
 
-Before the worker processes (tiles on threads: the engine's rendering does not scale across
-them), ``--quick`` on 2 cores gave 0.84x and 0.91x.
+On this project's 2-core machine with nothing else running (2026-12-06): 100 tiles 1.91x the
+peer (median of 3; ``--quick`` 1.83x), 4 tiles 1.56x (``--quick`` 1.75x), the first job 0.4x.
+Four tiles are two rounds of two 1000 x 1000 px renders, about 90 ms each, plus the job's fixed
+costs (start, status database, polling: 30 to 50 ms), so that job stays under 1.8x. Other busy
+processes take cores from the workers: with another test run going, 1.0x to 1.35x. Before the
+worker processes (tiles on threads: the engine's rendering does not scale across them),
+``--quick`` gave 0.84x and 0.91x.
 
 A benchmark, not a test: it prints numbers of this machine.
 """

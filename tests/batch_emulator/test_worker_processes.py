@@ -285,3 +285,22 @@ def test_the_setting_and_its_checks(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     assert parse_args(["--data-dir", "x"]).batch_processes is None
     with pytest.raises(SystemExit):
         parse_args(["--data-dir", "x", "--batch-processes", "-1"])
+
+
+def test_workers_follow_the_working_folder_of_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers outlive the emulator that started them: each tile runs in the emulator's working
+    folder of the moment (here for a relative ``data_dir``), as in its environment (AWS
+    credentials: tests/s3_emulator's batch test, after a pool started without them)."""
+    written = {}
+    for name in ("first", "second"):
+        (tmp_path / name).mkdir()
+        monkeypatch.chdir(tmp_path / name)
+        with world(Path("emu"), 2) as w:
+            submitted = pool.tasks_submitted()
+            request_id, _ = run_v1(w, "relative", ONE_CELL, outputs=("value", "double"))
+            assert pool.tasks_submitted() - submitted == 1
+        written[name] = sorted((tmp_path / name / "emu" / "buckets" / OUT).rglob("*.tif"))
+        assert [p.name for p in written[name]] == ["double.tif", "value.tif"]
+        assert request_id in str(written[name][0])

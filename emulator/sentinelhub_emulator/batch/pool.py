@@ -16,10 +16,12 @@ written in a worker process of a `concurrent.futures.ProcessPoolExecutor` (start
 emulator of this process, created on the first batch job, replaced when a worker dies, and shut
 down at exit. A task carries plain data only: the tile, the parsed request, and what a worker
 needs to rebuild the emulator's context (its settings, database file and evalscript limits),
-which each worker keeps for later tiles. The worker renders, asks the database whether the
-request still wants the tile (``TileTask.halted``, a module-level function), writes the files
-atomically and returns a `TileOutcome`; the scheduler keeps every state change in its own
-process.
+which each worker keeps for later tiles, and the emulator process's environment and working
+folder of the moment, which the worker takes on before the tile (workers outlive the emulator
+that started them; AWS credentials or a relative data folder may have changed since). The
+worker renders, asks the database whether the request still wants the tile
+(``TileTask.halted``, a module-level function), writes the files atomically and returns a
+`TileOutcome`; the scheduler keeps every state change in its own process.
 
 A worker that dies (killed, out of memory) fails the tiles it had with `WORKER_DIED`; the pool
 is then replaced, so later tiles render again. Tiles waiting in a pool whose worker died fail
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import hashlib
 import logging
 import os
 import signal
@@ -91,12 +94,16 @@ _exiting = threading.Event()
 @dataclass(frozen=True)
 class WorkerSetup:
     """What a worker needs to rebuild an emulator's context: its settings (buckets not opened
-    yet), its database file and its evalscript limits; ``key`` names the combination."""
+    yet), its database file and its evalscript limits; ``key`` names the combination. And the
+    emulator's process as it is now, which a worker takes on before each tile: its environment
+    (AWS credentials, GDAL options) and its working folder (relative paths)."""
 
     key: str
     settings: EmulatorSettings
     database: Path
     limits: ScriptLimits
+    environment: dict[str, str]
+    folder: str
 
 
 @dataclass(frozen=True)
@@ -269,8 +276,20 @@ def _context(setup: WorkerSetup) -> EmulatorContext:
     return context
 
 
+def _take_on(setup: WorkerSetup) -> None:
+    """This worker's environment and working folder made the emulator's (they may have changed
+    since the worker started)."""
+    if os.environ != setup.environment:
+        os.environ.clear()
+        os.environ.update(setup.environment)
+    if os.getcwd() != setup.folder:
+        with contextlib.suppress(OSError):  # gone meanwhile: absolute paths still work
+            os.chdir(setup.folder)
+
+
 def _run(setup: WorkerSetup, task: TileTask) -> TileOutcome:
     """A worker's job: one tile rendered and written."""
+    _take_on(setup)
     context = _context(setup)
     return render_and_write(
         engine.render,
@@ -322,14 +341,27 @@ class TileRunner:
             _pool(self.processes)
 
     def _worker_setup(self) -> WorkerSetup:
-        """The emulator as a worker rebuilds it, with the evalscript limits of now."""
+        """The emulator as a worker rebuilds it, with the evalscript limits, environment and
+        working folder of now (a change gives the worker a new context: buckets opened again)."""
         limits = engine.limits_for(self._context)
+        environment = dict(os.environ)
+        try:
+            folder = os.getcwd()
+        except OSError:  # the working folder was deleted
+            folder = "/"
         setup = self._setup
-        if setup is None or setup.limits != limits:
+        if (
+            setup is None
+            or setup.limits != limits
+            or setup.environment != environment
+            or setup.folder != folder
+        ):
             settings = replace(self._context.settings, _opened={})
-            database = Path(self._context.db.path)
-            key = repr((self._name, str(database), settings, limits))
-            setup = self._setup = WorkerSetup(key, settings, database, limits)
+            database = Path(self._context.db.path).absolute()
+            state = repr((str(database), settings, limits, sorted(environment.items()), folder))
+            key = f"{self._name}-{hashlib.sha256(state.encode()).hexdigest()}"
+            setup = WorkerSetup(key, settings, database, limits, environment, folder)
+            self._setup = setup
         return setup
 
     def run(

@@ -36,7 +36,6 @@ import hashlib
 import logging
 import threading
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,13 +46,12 @@ from rasterio.io import MemoryFile
 from sentinelhub_emulator.core.context import EmulatorContext
 from sentinelhub_emulator.core.db import Database
 from sentinelhub_emulator.core.errors import BAD_PAYLOAD, ApiError
-from sentinelhub_emulator.core.lifecycle import Workers
-from sentinelhub_emulator.process import engine
 from sentinelhub_emulator.process.formats import is_geotiff
 
+from .dispatch import TileDispatcher
 from .grids import GridTile, TooManyTilesError
 from .parsing import ParsedRequest, parse_stored
-from .pool import TileRunner, TileTask
+from .pool import TileTask
 from .processing import (
     Renderer,
     RenderFailure,
@@ -147,8 +145,12 @@ def _illegal(message: str) -> ApiError:
     return ApiError(400, message, BAD_PAYLOAD)
 
 
-class BatchService:
+class BatchService(TileDispatcher):
     """The batch service of one emulator."""
+
+    label = "batch"
+    queued_status = "QUEUED"
+    store: BatchStore
 
     def __init__(
         self,
@@ -158,55 +160,19 @@ class BatchService:
         *,
         renderer: Renderer | None = None,
     ) -> None:
-        self.context = context
         self.options = options or BatchOptions()
-        self.store = BatchStore(db)
-        self.store.create_schema()
-        self._renderer = renderer
+        super().__init__(context, BatchStore(db), self.options, renderer, logger)
         self._faults = self.options.faults
-        self._lock = threading.Lock()
-        self._busy_requests: set[str] = set()
-        self._busy_tiles: set[tuple[str, int]] = set()
-        self._wake = threading.Event()
-        self._dispatcher = Workers(
-            "sentinelhub-emulator-batch-dispatch", "the batch dispatcher", log=logger
-        )
-        self._pool: ThreadPoolExecutor | None = None
-        self._runner = TileRunner(context)
-        self._width = max(1, self.options.workers)
         with _SERVICES_LOCK:
             _SERVICES[id(context)] = self
 
     # ------------------------------------------------------------------ life cycle
 
-    def start(self) -> None:
-        # Tiles worked on at once: the threads of the pool.
-        self._width = self._runner.threads(self.options.workers, self.renderer())
-        self._pool = ThreadPoolExecutor(
-            max_workers=self._width,
-            thread_name_prefix="sentinelhub-emulator-batch",
-        )
-        self._dispatcher.start(
-            self._run,
-            numbered=False,
-            requeue=self.store.requeue_interrupted,
-            requeued="re-scheduled %d batch tile(s) an earlier run left unfinished",
-        )
-
     def stop(self, timeout: float = 30.0) -> None:
-        self._dispatcher.signal_stop()
-        self._wake.set()
-        self._dispatcher.join(timeout)
-        self._runner.cancel()
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        super().stop(timeout)
         with _SERVICES_LOCK:
             if _SERVICES.get(id(self.context)) is self:
                 del _SERVICES[id(self.context)]
-
-    def wake(self) -> None:
-        self._wake.set()
 
     @property
     def faults(self) -> BatchFaults:
@@ -214,13 +180,6 @@ class BatchService:
 
     def set_faults(self, faults: BatchFaults | None) -> None:
         self._faults = faults or BatchFaults()
-
-    def set_renderer(self, renderer: Renderer | None) -> None:
-        """Render with ``renderer`` instead of the Process engine (None: the engine)."""
-        self._renderer = renderer
-
-    def renderer(self) -> Renderer:
-        return self._renderer or engine.render
 
     # ------------------------------------------------------------------ user actions
 
@@ -283,54 +242,8 @@ class BatchService:
 
     # ------------------------------------------------------------------ dispatching
 
-    def _run(self) -> None:
-        while not self._dispatcher.stopping:
-            try:
-                self._dispatch()
-            except Exception:
-                logger.exception("the batch dispatcher hit an unexpected error; it carries on")
-            self._wake.wait(self.options.poll_interval)
-            self._wake.clear()
-
-    def _submit(self, job: Any, *args: Any) -> bool:
-        pool = self._pool
-        if pool is None or self._dispatcher.stopping:
-            return False
-        try:
-            pool.submit(job, *args)
-        except RuntimeError:  # shut down meanwhile
-            return False
-        return True
-
-    def _dispatch(self) -> None:
-        for request in self.store.requests_in("ANALYSING"):
-            with self._lock:
-                if request.id in self._busy_requests:
-                    continue
-                self._busy_requests.add(request.id)
-            if not self._submit(self._analysis_job, request.id):
-                with self._lock:
-                    self._busy_requests.discard(request.id)
-        for request in self.store.requests_in("PROCESSING"):
-            self.store.finish_request_if_complete(request.id)
-        with self._lock:
-            free = max(0, 2 * self._width - len(self._busy_tiles))
-            busy = set(self._busy_tiles)
-        if free == 0:
-            return
-        for tile in self.store.scheduled_tiles(free, busy):
-            if not self.store.advance_tile(tile, expected="SCHEDULED", status="QUEUED"):
-                continue
-            key = (tile.request_id, tile.id)
-            with self._lock:
-                self._busy_tiles.add(key)
-            if not self._submit(self._tile_job, tile):
-                with self._lock:
-                    self._busy_tiles.discard(key)
-
-    def _pause(self) -> bool:
-        """Wait ``step_delay``; False if the service is stopping."""
-        return self._dispatcher.pause(self.options.step_delay)
+    def _finish_if_complete(self, request_id: str) -> None:
+        self.store.finish_request_if_complete(request_id)
 
     # ------------------------------------------------------------------ analysis
 

@@ -33,7 +33,6 @@ import logging
 import sqlite3
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -42,9 +41,10 @@ from affine import Affine
 from rasterio.io import MemoryFile
 
 from sentinelhub_emulator.batch.collections import BAND_PLACEHOLDER
+from sentinelhub_emulator.batch.dispatch import TileDispatcher
 from sentinelhub_emulator.batch.grids import GridTile, TooManyTilesError
 from sentinelhub_emulator.batch.parsing import expand_key
-from sentinelhub_emulator.batch.pool import TileRunner, TileTask
+from sentinelhub_emulator.batch.pool import TileTask
 from sentinelhub_emulator.batch.processing import (
     Renderer,
     RenderFailure,
@@ -59,8 +59,6 @@ from sentinelhub_emulator.byoc.store import DuplicateTilePathError
 from sentinelhub_emulator.core.context import EmulatorContext
 from sentinelhub_emulator.core.db import Database
 from sentinelhub_emulator.core.errors import BAD_PAYLOAD, ApiError
-from sentinelhub_emulator.core.lifecycle import Workers
-from sentinelhub_emulator.process import engine
 from sentinelhub_emulator.process.formats import is_geotiff
 
 from .geopackage import GeopackageError, read_features
@@ -101,8 +99,11 @@ def _conflict(message: str) -> ApiError:
     return ApiError(409, message, BAD_PAYLOAD)
 
 
-class BatchV2Service:
+class BatchV2Service(TileDispatcher):
     """The Batch v2 service of one emulator."""
+
+    label = "batch v2"
+    store: BatchV2Store
 
     def __init__(
         self,
@@ -112,58 +113,10 @@ class BatchV2Service:
         *,
         renderer: Renderer | None = None,
     ) -> None:
-        self.context = context
         self.options = options or BatchV2Options()
-        self.store = BatchV2Store(db)
-        self.store.create_schema()
-        self._renderer = renderer
-        self._lock = threading.Lock()
-        self._busy_requests: set[str] = set()
-        self._busy_tiles: set[tuple[str, int]] = set()
+        super().__init__(context, BatchV2Store(db), self.options, renderer, logger)
         self._status_written: dict[str, float] = {}
         self._status_lock = threading.Lock()
-        self._wake = threading.Event()
-        self._dispatcher = Workers(
-            "sentinelhub-emulator-batch-v2-dispatch", "the batch v2 dispatcher", log=logger
-        )
-        self._pool: ThreadPoolExecutor | None = None
-        self._runner = TileRunner(context)
-        self._width = max(1, self.options.workers)
-
-    # ------------------------------------------------------------------ life cycle
-
-    def start(self) -> None:
-        # Tiles worked on at once: the threads of the pool.
-        self._width = self._runner.threads(self.options.workers, self.renderer())
-        self._pool = ThreadPoolExecutor(
-            max_workers=self._width,
-            thread_name_prefix="sentinelhub-emulator-batch-v2",
-        )
-        self._dispatcher.start(
-            self._run,
-            numbered=False,
-            requeue=self.store.requeue_interrupted,
-            requeued="re-scheduled %d batch v2 tile(s) an earlier run left unfinished",
-        )
-
-    def stop(self, timeout: float = 30.0) -> None:
-        self._dispatcher.signal_stop()
-        self._wake.set()
-        self._dispatcher.join(timeout)
-        self._runner.cancel()
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def set_renderer(self, renderer: Renderer | None) -> None:
-        """Render with ``renderer`` instead of the Process engine (None: the engine)."""
-        self._renderer = renderer
-
-    def renderer(self) -> Renderer:
-        return self._renderer or engine.render
 
     def set_step_delay(self, seconds: float) -> None:
         """Seconds spent before each tile and each analysis (tests watch the states)."""
@@ -221,52 +174,6 @@ class BatchV2Service:
             self._write_status(request.id, force=True)
 
     # ------------------------------------------------------------------ dispatching
-
-    def _run(self) -> None:
-        while not self._dispatcher.stopping:
-            try:
-                self._dispatch()
-            except Exception:
-                logger.exception("the batch v2 dispatcher hit an unexpected error; it carries on")
-            self._wake.wait(self.options.poll_interval)
-            self._wake.clear()
-
-    def _submit(self, job: Any, *args: Any) -> bool:
-        pool = self._pool
-        if pool is None or self._dispatcher.stopping:
-            return False
-        try:
-            pool.submit(job, *args)
-        except RuntimeError:  # shut down meanwhile
-            return False
-        return True
-
-    def _dispatch(self) -> None:
-        for request in self.store.requests_in("ANALYSING"):
-            with self._lock:
-                if request.id in self._busy_requests:
-                    continue
-                self._busy_requests.add(request.id)
-            if not self._submit(self._analysis_job, request.id):
-                with self._lock:
-                    self._busy_requests.discard(request.id)
-        for request in self.store.requests_in("PROCESSING"):
-            self._finish_if_complete(request.id)
-        with self._lock:
-            free = max(0, 2 * self._width - len(self._busy_tiles))
-            busy = set(self._busy_tiles)
-        if free == 0:
-            return
-        for tile in self.store.scheduled_tiles(free, busy):
-            key = (tile.request_id, tile.id)
-            with self._lock:
-                self._busy_tiles.add(key)
-            if not self._submit(self._tile_job, tile):
-                with self._lock:
-                    self._busy_tiles.discard(key)
-
-    def _pause(self) -> bool:
-        return self._dispatcher.pause(self.options.step_delay)
 
     # ------------------------------------------------------------------ status database
 

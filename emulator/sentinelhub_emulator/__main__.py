@@ -25,7 +25,7 @@ import signal
 import tempfile
 import textwrap
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Final
@@ -73,24 +73,20 @@ def _optional_int(text: str) -> int | None:
         raise argparse.ArgumentTypeError(f"expected an integer or 'none', got {text!r}") from None
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def _whole(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``minimum``."""
 
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            bound = f"at least {minimum}" if minimum > 0 else f"{minimum} or more"
+            raise argparse.ArgumentTypeError(f"must be {bound}, got {value}")
+        return value
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
+    return parse
 
 
 def _description(services: Sequence[Service]) -> str:
@@ -161,14 +157,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--ingestion-workers",
-        type=_positive_int,
+        type=_whole(1),
         default=4,
         metavar="N",
         help="tiles ingested at once (default 4)",
     )
     parser.add_argument(
         "--batch-processes",
-        type=_count,
+        type=_whole(0),
         default=None,
         metavar="N",
         help="worker processes rendering batch tiles (v1 and v2); 0 or 1 renders them on "

@@ -4,9 +4,12 @@ an authorised client, request bodies, polling."""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ import httpx
 import pytest
 from jsonschema import Draft202012Validator
 from sentinelhub_emulator import Emulator
+from sentinelhub_emulator.core.db import DATABASE_FILENAME
 from sentinelhub_emulator.process import engine
 
 from tests.batch_emulator.renderers import CoordinateRenderer
@@ -101,6 +105,57 @@ def job_folder(bucket: Path, body: dict[str, Any], request_id: str) -> Path:
     """``<root>/<requestId>`` of a body whose URL is a folder."""
     url = body["output"]["delivery"]["s3"]["url"]
     return bucket / url.split("/", 3)[3] / request_id
+
+
+@contextmanager
+def held_renders(renderer: CoordinateRenderer) -> Iterator[None]:
+    """Inside the block every render waits; ``renderer.waiting`` (cleared on entry) says when
+    one began. Renders go on when the block ends, however it ends."""
+    gate = threading.Event()
+    renderer.waiting.clear()
+    renderer.gate = gate
+    try:
+        yield
+    finally:
+        renderer.gate = None
+        gate.set()
+
+
+def analysed_offline(root: Path, body: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """Create and analyse ``body`` on an emulator over ``root``, then stop that emulator: the
+    request as created and the token (valid for the next emulator over ``root``)."""
+    with Emulator(root) as emu:
+        token = fetch_token(emu)
+        with batch_client(emu, token) as client:
+            created = create(client, body)
+            client.post(f"/process/{created['id']}/analyse")
+            wait_for(client, created["id"], ("ANALYSIS_DONE",))
+    return created, token
+
+
+def crash_mid_processing(root: Path, request_id: str) -> list[str]:
+    """Leave the request's rows as a kill -9 in the middle of processing does: the request
+    PROCESSING, its four tiles (by name) DONE, PROCESSING, SCHEDULED, SCHEDULED. The names."""
+    with sqlite3.connect(root / DATABASE_FILENAME) as conn:
+        names = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM batch_v2_tiles WHERE request_id = ? ORDER BY name", (request_id,)
+            )
+        ]
+        conn.execute(
+            "UPDATE batch_v2_requests SET status = 'PROCESSING', user_action = 'START'"
+            " WHERE id = ?",
+            (request_id,),
+        )
+        for name, status in zip(
+            names, ["DONE", "PROCESSING", "SCHEDULED", "SCHEDULED"], strict=True
+        ):
+            conn.execute(
+                "UPDATE batch_v2_tiles SET status = ? WHERE request_id = ? AND name = ?",
+                (status, request_id, name),
+            )
+    return names
 
 
 @pytest.fixture(scope="module")

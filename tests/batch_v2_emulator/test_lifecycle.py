@@ -4,7 +4,6 @@ the manifest in the bucket; outputs at the templated keys."""
 from __future__ import annotations
 
 import sqlite3
-import threading
 from pathlib import Path
 
 import httpx
@@ -12,7 +11,16 @@ import rasterio
 
 from tests.batch_emulator.renderers import CoordinateRenderer
 
-from .conftest import BUCKET, FINAL, assert_matches, create, job_folder, request_body, wait_for
+from .conftest import (
+    BUCKET,
+    FINAL,
+    assert_matches,
+    create,
+    held_renders,
+    job_folder,
+    request_body,
+    wait_for,
+)
 
 
 def _rows(path: Path, query: str) -> list[tuple[object, ...]]:
@@ -79,16 +87,10 @@ def test_stop_while_processing_keeps_finished_tiles(
     created = create(client, body)
     client.post(f"/process/{created['id']}/analyse")
     wait_for(client, created["id"], ("ANALYSIS_DONE",))
-    gate = threading.Event()
-    renderer.waiting.clear()
-    renderer.gate = gate
-    try:
+    with held_renders(renderer):
         client.post(f"/process/{created['id']}/start")
         assert renderer.waiting.wait(10)
         assert client.post(f"/process/{created['id']}/stop").status_code == 204
-    finally:
-        renderer.gate = None
-        gate.set()
     stopped = wait_for(client, created["id"], FINAL)
     assert stopped["status"] == "STOPPED"
     assert stopped["stoppedStatusReason"] == "USER_ACTION"
@@ -103,16 +105,10 @@ def test_stop_while_processing_keeps_finished_tiles(
 
 def test_stop_while_analysing(client: httpx.Client, renderer: CoordinateRenderer) -> None:
     created = create(client, request_body())
-    gate = threading.Event()
-    renderer.waiting.clear()
-    renderer.gate = gate
-    try:
+    with held_renders(renderer):
         client.post(f"/process/{created['id']}/analyse")
         assert renderer.waiting.wait(10)
         assert client.post(f"/process/{created['id']}/stop").status_code == 204
-    finally:
-        renderer.gate = None
-        gate.set()
     stopped = wait_for(client, created["id"], FINAL)
     assert stopped["status"] == "STOPPED"
     assert stopped["stoppedStatusReason"] == "USER_ACTION"

@@ -12,7 +12,17 @@ from sentinelhub_emulator.core.db import DATABASE_FILENAME
 from tests.batch_emulator.renderers import CoordinateRenderer
 from tests.support.emulator import fetch_token
 
-from .conftest import BUCKET, FINAL, batch_client, create, job_folder, request_body, wait_for
+from .conftest import (
+    BUCKET,
+    FINAL,
+    analysed_offline,
+    batch_client,
+    crash_mid_processing,
+    create,
+    job_folder,
+    request_body,
+    wait_for,
+)
 
 
 def test_a_job_caught_processing_resumes(tmp_path: Path, renderer: CoordinateRenderer) -> None:
@@ -20,35 +30,11 @@ def test_a_job_caught_processing_resumes(tmp_path: Path, renderer: CoordinateRen
     bucket = root / "buckets" / BUCKET
     bucket.mkdir(parents=True)
     body = request_body()
-    with Emulator(root) as emu:
-        token = fetch_token(emu)
-        with batch_client(emu, token) as client:
-            created = create(client, body)
-            client.post(f"/process/{created['id']}/analyse")
-            wait_for(client, created["id"], ("ANALYSIS_DONE",))
+    created, token = analysed_offline(root, body)
     folder = job_folder(bucket, body, created["id"])
-    with sqlite3.connect(root / DATABASE_FILENAME) as conn:
-        names = [
-            row[0]
-            for row in conn.execute(
-                "SELECT name FROM batch_v2_tiles WHERE request_id = ? ORDER BY name",
-                (created["id"],),
-            )
-        ]
-        # What a kill -9 in the middle of processing leaves: one tile done (its file written),
-        # one being rendered, two waiting.
-        conn.execute(
-            "UPDATE batch_v2_requests SET status = 'PROCESSING', user_action = 'START'"
-            " WHERE id = ?",
-            (created["id"],),
-        )
-        for name, status in zip(
-            names, ["DONE", "PROCESSING", "SCHEDULED", "SCHEDULED"], strict=True
-        ):
-            conn.execute(
-                "UPDATE batch_v2_tiles SET status = ? WHERE request_id = ? AND name = ?",
-                (status, created["id"], name),
-            )
+    # What a kill -9 in the middle of processing leaves: one tile done (its file written),
+    # one being rendered, two waiting.
+    names = crash_mid_processing(root, created["id"])
     done_file = folder / names[0] / "default.tif"
     done_file.parent.mkdir(parents=True)
     done_file.write_bytes(b"written before the crash")

@@ -3,7 +3,6 @@ emulator (its monitor functions too, with their sleeps shortened)."""
 
 from __future__ import annotations
 
-import threading
 import time
 import types
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from sentinelhub_emulator import Emulator
 
 from tests.batch_emulator.renderers import CoordinateRenderer
 
-from .conftest import BUCKET, request_body
+from .conftest import BUCKET, held_renders, request_body
 
 ROLE = "arn:aws:iam::000000000000:role/emulator"
 
@@ -112,16 +111,10 @@ def test_whole_lifecycle(batch: BatchProcessClient, bucket: Path, quick_monitor:
 
 def test_stop_job(batch: BatchProcessClient, renderer: CoordinateRenderer) -> None:
     request = _create(batch, "shpy-stop")
-    gate = threading.Event()
-    renderer.waiting.clear()
-    renderer.gate = gate
-    try:
+    with held_renders(renderer):
         batch.start_job(request)
         assert renderer.waiting.wait(10)
         batch.stop_job(request)
-    finally:
-        renderer.gate = None
-        gate.set()
     stopped = _wait(batch, request, {BatchRequestStatus.STOPPED})
     assert stopped.user_action is BatchUserAction.STOP
     assert stopped.stopped_status_reason is not None

@@ -6,7 +6,6 @@ refusals (400 naming the field) and the analysis failures; stop and restart."""
 from __future__ import annotations
 
 import sqlite3
-import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,18 @@ from sentinelhub_emulator.batch_v2.zarr_job import MAX_ZARR_PIXELS
 from sentinelhub_emulator.core.db import DATABASE_FILENAME
 
 from tests.batch_emulator.renderers import CoordinateRenderer
-from tests.support.emulator import fetch_token
 
-from .conftest import BUCKET, FINAL, batch_client, create, request_body, wait_for
+from .conftest import (
+    BUCKET,
+    FINAL,
+    analysed_offline,
+    batch_client,
+    crash_mid_processing,
+    create,
+    held_renders,
+    request_body,
+    wait_for,
+)
 
 LAEA = "http://www.opengis.net/def/crs/EPSG/0/3035"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -395,16 +403,10 @@ def test_stop_while_processing(
     created = create(client, body)
     client.post(f"/process/{created['id']}/analyse")
     wait_for(client, created["id"], ("ANALYSIS_DONE",))
-    gate = threading.Event()
-    renderer.waiting.clear()
-    renderer.gate = gate
-    try:
+    with held_renders(renderer):
         client.post(f"/process/{created['id']}/start")
         assert renderer.waiting.wait(10)
         assert client.post(f"/process/{created['id']}/stop").status_code == 204
-    finally:
-        renderer.gate = None
-        gate.set()
     stopped = wait_for(client, created["id"], FINAL)
     assert stopped["status"] == "STOPPED"
     assert stopped["stoppedStatusReason"] == "USER_ACTION"
@@ -421,34 +423,10 @@ def test_a_zarr_job_caught_processing_resumes(tmp_path: Path, renderer: Coordina
     bucket = root / "buckets" / BUCKET
     bucket.mkdir(parents=True)
     body = zarr_body(responses=[{"identifier": "default", "format": {"type": "zarr/array"}}])
-    with Emulator(root) as emu:
-        token = fetch_token(emu)
-        with batch_client(emu, token) as client:
-            created = create(client, body)
-            client.post(f"/process/{created['id']}/analyse")
-            wait_for(client, created["id"], ("ANALYSIS_DONE",))
-    with sqlite3.connect(root / DATABASE_FILENAME) as conn:
-        names = [
-            row[0]
-            for row in conn.execute(
-                "SELECT name FROM batch_v2_tiles WHERE request_id = ? ORDER BY name",
-                (created["id"],),
-            )
-        ]
-        # What a kill -9 in the middle of processing leaves: one tile done, one being
-        # rendered, two waiting.
-        conn.execute(
-            "UPDATE batch_v2_requests SET status = 'PROCESSING', user_action = 'START'"
-            " WHERE id = ?",
-            (created["id"],),
-        )
-        for name, status in zip(
-            names, ["DONE", "PROCESSING", "SCHEDULED", "SCHEDULED"], strict=True
-        ):
-            conn.execute(
-                "UPDATE batch_v2_tiles SET status = ? WHERE request_id = ? AND name = ?",
-                (status, created["id"], name),
-            )
+    created, token = analysed_offline(root, body)
+    # What a kill -9 in the middle of processing leaves: one tile done, one being
+    # rendered, two waiting.
+    crash_mid_processing(root, created["id"])
     renders_before = len(renderer.calls)
     with Emulator(root) as emu, batch_client(emu, token) as client:
         done = wait_for(client, created["id"], FINAL)
@@ -475,12 +453,7 @@ def test_a_zarr_job_caught_analysing_after_its_group_was_made_is_analysed_again(
     bucket = root / "buckets" / BUCKET
     bucket.mkdir(parents=True)
     body = zarr_body(responses=[{"identifier": "default", "format": {"type": "zarr/array"}}])
-    with Emulator(root) as emu:
-        token = fetch_token(emu)
-        with batch_client(emu, token) as client:
-            created = create(client, body)
-            client.post(f"/process/{created['id']}/analyse")
-            wait_for(client, created["id"], ("ANALYSIS_DONE",))
+    created, token = analysed_offline(root, body)
     folder = _folder(bucket, body, created["id"])
     assert (folder / ".zgroup").is_file()
     assert (folder / created["id"] / "manifest.sqlite").is_file()

@@ -305,14 +305,13 @@ def _utm_part(
 
 
 def _utm_cells(
-    grid: TilingGrid, area: BaseGeometry, limit: int, source: tuple[BaseGeometry, int] | None
+    grid: TilingGrid, area: BaseGeometry, source: tuple[BaseGeometry, int] | None
 ) -> Iterator[GridTile]:
     size = grid.tile_width
     k = grid.cells_per_square
     west, _, east, _ = area.bounds
     first_zone = max(1, math.floor((west + 180.0) / 6.0) + 1)
     last_zone = min(60, math.floor((east + 180.0) / 6.0) + 1)
-    count = 0
     for zone in range(first_zone, last_zone + 1):
         zone_west = -180.0 + 6.0 * (zone - 1)
         for is_south in (False, True):
@@ -353,11 +352,6 @@ def _utm_cells(
                             )
                             if not _is_tile(part, cell):
                                 continue
-                            count += 1
-                            if count > limit:
-                                raise TooManyTilesError(
-                                    f"the area covers more than {limit} tiles of grid {grid.id}"
-                                )
                             if prefix is None:
                                 prefix = _square_name(zone, is_south, e, n, epsg)
                             yield GridTile(
@@ -386,20 +380,14 @@ def _wgs84_name(lon: int, lat: int) -> str:
     return f"{'N' if lat >= 0 else 'S'}{abs(lat):02d}{'E' if lon >= 0 else 'W'}{abs(lon):03d}"
 
 
-def _wgs84_cells(grid: TilingGrid, area: BaseGeometry, limit: int) -> Iterator[GridTile]:
+def _wgs84_cells(area: BaseGeometry) -> Iterator[GridTile]:
     shapely.prepare(area)
     west, south, east, north = area.bounds
-    count = 0
     for lat in range(max(-90, math.floor(south)), min(90, math.ceil(north))):
         for lon in range(max(-180, math.floor(west)), min(180, math.ceil(east))):
             cell = shapely.geometry.box(lon, lat, lon + 1, lat + 1)
             if not _is_tile(area, cell):
                 continue
-            count += 1
-            if count > limit:
-                raise TooManyTilesError(
-                    f"the area covers more than {limit} tiles of grid {grid.id}"
-                )
             yield GridTile(
                 id=(lat + 90) * 360 + (lon + 180),
                 name=_wgs84_name(lon, lat),
@@ -425,7 +413,7 @@ def _laea_envelope() -> BaseGeometry:
 
 
 def _laea_cells(
-    grid: TilingGrid, area: BaseGeometry, limit: int, source: tuple[BaseGeometry, int] | None
+    grid: TilingGrid, area: BaseGeometry, source: tuple[BaseGeometry, int] | None
 ) -> Iterator[GridTile]:
     coverage = shapely.geometry.box(*LAEA_COVERAGE)
     if source is not None and source[1] == LAEA_EPSG:
@@ -442,18 +430,12 @@ def _laea_cells(
     shapely.prepare(part)
     size = grid.tile_width
     min_x, min_y, max_x, max_y = part.bounds
-    count = 0
     for row in range(math.floor(max_y / size), math.floor(min_y / size) - 1, -1):
         for col in range(math.floor(min_x / size), math.floor(max_x / size) + 1):
             west, south = col * size, row * size
             cell = shapely.geometry.box(west, south, west + size, south + size)
             if not _is_tile(part, cell):
                 continue
-            count += 1
-            if count > limit:
-                raise TooManyTilesError(
-                    f"the area covers more than {limit} tiles of grid {grid.id}"
-                )
             yield GridTile(
                 id=col * 10000 + row,
                 name=laea_name(west, south),
@@ -479,10 +461,16 @@ def grid_tiles(
     more than ``limit``.
     """
     area = shapely.make_valid(area_wgs84) if not area_wgs84.is_valid else area_wgs84
+    cells: Iterator[GridTile]
     if grid.is_utm:
-        return list(_utm_cells(grid, area, limit, source))
-    if grid.is_laea:
-        return list(_laea_cells(grid, area, limit, source))
-    if source is not None and source[1] == WGS84_EPSG:
-        area = source[0]
-    return list(_wgs84_cells(grid, area, limit))
+        cells = _utm_cells(grid, area, source)
+    elif grid.is_laea:
+        cells = _laea_cells(grid, area, source)
+    else:
+        cells = _wgs84_cells(source[0] if source is not None and source[1] == WGS84_EPSG else area)
+    tiles: list[GridTile] = []
+    for tile in cells:  # lazily: a huge area stops at the first tile past the limit
+        if len(tiles) == limit:
+            raise TooManyTilesError(f"the area covers more than {limit} tiles of grid {grid.id}")
+        tiles.append(tile)
+    return tiles

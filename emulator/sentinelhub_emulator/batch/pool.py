@@ -120,6 +120,22 @@ class TileTask:
     #: request was stopped or canceled), or None. A module-level function, so that it pickles.
     halted: Callable[[EmulatorContext, str], str | None]
 
+    def render(
+        self, renderer: Renderer, context: EmulatorContext, halted: Callable[[], str | None]
+    ) -> TileOutcome:
+        """Render and write the tile here; ``halted`` is asked before the files are written."""
+        return render_and_write(
+            renderer,
+            context,
+            self.account_id,
+            self.request_id,
+            self.process_request,
+            self.tile,
+            self.parsed,
+            self.layout,
+            halted,
+        )
+
 
 # ---------------------------------------------------------------------------------------------
 # The shared pools
@@ -291,17 +307,7 @@ def _run(setup: WorkerSetup, task: TileTask) -> TileOutcome:
     """A worker's job: one tile rendered and written."""
     _take_on(setup)
     context = _context(setup)
-    return render_and_write(
-        engine.render,
-        context,
-        task.account_id,
-        task.request_id,
-        task.process_request,
-        task.tile,
-        task.parsed,
-        task.layout,
-        lambda: task.halted(context, task.request_id),
-    )
+    return task.render(engine.render, context, lambda: task.halted(context, task.request_id))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -370,17 +376,7 @@ class TileRunner:
         """Render and write one tile; ``halted`` is the in-process check `render_and_write`
         asks before writing (a worker asks ``task.halted`` instead)."""
         if not self.pooled(renderer):
-            return render_and_write(
-                renderer,
-                self._context,
-                task.account_id,
-                task.request_id,
-                task.process_request,
-                task.tile,
-                task.parsed,
-                task.layout,
-                halted,
-            )
+            return task.render(renderer, self._context, halted)
         future, pool = self._submit(task)
         try:
             return future.result()

@@ -360,7 +360,7 @@ class BatchService(TileDispatcher):
                 f"Collection output needs single-band TIFF outputs; {', '.join(several)} has "
                 "several bands."
             )
-        bands = {name: _band(dtype) for name, (_, dtype) in tiff_bands.items()}
+        bands = {name: band_format(dtype) for name, (_, dtype) in tiff_bands.items()}
         if parsed.collection_id is not None:
             collection = self.store.get_collection(parsed.collection_id)
             if collection is None or collection.account_id != request.account_id:
@@ -460,7 +460,8 @@ def _canceled(context: EmulatorContext, request_id: str) -> str | None:
     return None if current is not None and current.status == "PROCESSING" else CANCELED
 
 
-def _band(dtype: str) -> dict[str, Any]:
+def band_format(dtype: str) -> dict[str, Any]:
+    """A batch collection band's format for ``dtype`` (Batch v2 adds the band's ``source``)."""
     kind = np.dtype(dtype)
     sample = "FLOAT" if kind.kind == "f" else ("INT" if kind.kind == "i" else "UINT")
     return {"bandIndex": 1, "bitDepth": kind.itemsize * 8, "sampleFormat": sample}

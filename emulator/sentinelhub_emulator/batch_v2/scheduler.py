@@ -34,7 +34,6 @@ import sqlite3
 import threading
 import time
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 from affine import Affine
@@ -54,6 +53,7 @@ from sentinelhub_emulator.batch.processing import (
     render_tile,
     tile_cost,
 )
+from sentinelhub_emulator.batch.scheduler import band_format
 from sentinelhub_emulator.byoc.state import byoc_state
 from sentinelhub_emulator.byoc.store import DuplicateTilePathError
 from sentinelhub_emulator.core.context import EmulatorContext
@@ -366,7 +366,9 @@ class BatchV2Service(TileDispatcher):
                 f"Collection output needs single-band TIFF outputs; {', '.join(several)} has "
                 "several bands."
             )
-        bands = {name: _band(name, dtype) for name, (_, dtype) in tiff_bands.items()}
+        bands = {
+            name: {"source": name, **band_format(dtype)} for name, (_, dtype) in tiff_bands.items()
+        }
         store = byoc_state(self.context).store
         if parsed.collection_id is not None:
             collection = store.get_collection(parsed.collection_id)
@@ -535,12 +537,6 @@ def _stopped(context: EmulatorContext, request_id: str) -> str | None:
     before the tile's files are written (by a worker process too: its own context)."""
     current = BatchV2Store(context.db).get_request(request_id)
     return None if current is not None and current.status == "PROCESSING" else STOPPED
-
-
-def _band(name: str, dtype: str) -> dict[str, Any]:
-    kind = np.dtype(dtype)
-    sample = "FLOAT" if kind.kind == "f" else ("INT" if kind.kind == "i" else "UINT")
-    return {"source": name, "bandIndex": 1, "bitDepth": kind.itemsize * 8, "sampleFormat": sample}
 
 
 def _layout(tile: TileRecord) -> TileLayout | None:

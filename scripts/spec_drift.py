@@ -3,8 +3,9 @@
     scripts/spec_drift UPSTREAM [--ours openapi/sentinelhub.yaml] [--json] [--fail-on-missing]
 
 UPSTREAM is a file path or an http(s) URL. Upstream paths in the ``/byoc/v1/...``,
-``/process/v1``, ``/async/v1/...`` and ``/batch/v2/...`` style are mapped onto ours
-(``/api/v1/byoc/...``, ``/api/v1/process``, ``/api/v1/async/process``, ``/api/v2/batch/...``)
+``/process/v1``, ``/async/v1/...``, ``/batch/v2/...``, ``/catalog/v1/...`` and ``/statistics/v1`` style are mapped onto ours
+(``/api/v1/byoc/...``, ``/api/v1/process``, ``/api/v1/async/process``, ``/api/v2/batch/...``, ``/api/v1/catalog/1.0.0/...``,
+``/api/v1/statistics``)
 before comparing. For every BYOC, Process, Async Process and Batch Processing v2 operation the
 report lists:
 
@@ -46,10 +47,14 @@ PATH_STYLES: tuple[tuple[str, str], ...] = (
     ("/process/v1", "/api/v1/process"),
     ("/async/v1/", "/api/v1/async/"),
     ("/batch/v2/", "/api/v2/batch/"),
+    ("/catalog/v1/", "/api/v1/catalog/1.0.0/"),
+    ("/statistics/v1", "/api/v1/statistics"),
     ("/api/v1/byoc/", "/api/v1/byoc/"),
     ("/api/v1/process", "/api/v1/process"),
     ("/api/v1/async/", "/api/v1/async/"),
     ("/api/v2/batch/", "/api/v2/batch/"),
+    ("/api/v1/catalog/1.0.0/", "/api/v1/catalog/1.0.0/"),
+    ("/api/v1/statistics", "/api/v1/statistics"),
 )
 
 # The services whose missing fields fail ``--fail-on-missing``: BYOC and Batch Processing v2.

@@ -77,6 +77,7 @@ from .byoc_tile_envelope import ByocTileEnvelope
 from .byoc_tile_page import ByocTilePage
 from .byoc_tile_status import ByocTileStatus
 from .byoc_tile_update import ByocTileUpdate
+from .catalog_queryables_response_200 import CatalogQueryablesResponse200
 from .data_filter import DataFilter
 from .data_processing import DataProcessing
 from .data_processing_speckle_filter import DataProcessingSpeckleFilter
@@ -102,6 +103,47 @@ from .process_input_data import ProcessInputData
 from .process_output import ProcessOutput
 from .process_request import ProcessRequest
 from .s3_location import S3Location
+from .stac_collection import StacCollection
+from .stac_collection_summaries import StacCollectionSummaries
+from .stac_collections import StacCollections
+from .stac_conformance import StacConformance
+from .stac_extent import StacExtent
+from .stac_extent_spatial import StacExtentSpatial
+from .stac_extent_temporal import StacExtentTemporal
+from .stac_fields import StacFields
+from .stac_geometry import StacGeometry
+from .stac_item import StacItem
+from .stac_item_assets import StacItemAssets
+from .stac_item_collection import StacItemCollection
+from .stac_item_properties import StacItemProperties
+from .stac_landing_page import StacLandingPage
+from .stac_link import StacLink
+from .stac_link_body import StacLinkBody
+from .stac_search_body import StacSearchBody
+from .stac_search_body_filter_type_1 import StacSearchBodyFilterType1
+from .stac_search_context import StacSearchContext
+from .statistical_aggregation import StatisticalAggregation
+from .statistical_aggregation_interval import StatisticalAggregationInterval
+from .statistical_band_result import StatisticalBandResult
+from .statistical_band_statistics import StatisticalBandStatistics
+from .statistical_calculation import StatisticalCalculation
+from .statistical_calculation_histograms import StatisticalCalculationHistograms
+from .statistical_calculation_statistics import StatisticalCalculationStatistics
+from .statistical_histogram import StatisticalHistogram
+from .statistical_histogram_bin import StatisticalHistogramBin
+from .statistical_histogram_result import StatisticalHistogramResult
+from .statistical_interval import StatisticalInterval
+from .statistical_interval_error import StatisticalIntervalError
+from .statistical_interval_result import StatisticalIntervalResult
+from .statistical_interval_result_outputs import StatisticalIntervalResultOutputs
+from .statistical_output_result import StatisticalOutputResult
+from .statistical_output_result_bands import StatisticalOutputResultBands
+from .statistical_percentiles import StatisticalPercentiles
+from .statistical_request import StatisticalRequest
+from .statistical_request_calculations import StatisticalRequestCalculations
+from .statistical_response import StatisticalResponse
+from .statistical_stats import StatisticalStats
+from .statistical_stats_percentiles import StatisticalStatsPercentiles
 from .tiling_grid import TilingGrid
 from .tiling_grid_page import TilingGridPage
 from .tiling_grid_properties import TilingGridProperties
@@ -184,6 +226,7 @@ __all__ = (
     "ByocTilePage",
     "ByocTileStatus",
     "ByocTileUpdate",
+    "CatalogQueryablesResponse200",
     "DataFilter",
     "DataProcessing",
     "DataProcessingSpeckleFilter",
@@ -209,6 +252,47 @@ __all__ = (
     "ProcessOutput",
     "ProcessRequest",
     "S3Location",
+    "StacCollection",
+    "StacCollections",
+    "StacCollectionSummaries",
+    "StacConformance",
+    "StacExtent",
+    "StacExtentSpatial",
+    "StacExtentTemporal",
+    "StacFields",
+    "StacGeometry",
+    "StacItem",
+    "StacItemAssets",
+    "StacItemCollection",
+    "StacItemProperties",
+    "StacLandingPage",
+    "StacLink",
+    "StacLinkBody",
+    "StacSearchBody",
+    "StacSearchBodyFilterType1",
+    "StacSearchContext",
+    "StatisticalAggregation",
+    "StatisticalAggregationInterval",
+    "StatisticalBandResult",
+    "StatisticalBandStatistics",
+    "StatisticalCalculation",
+    "StatisticalCalculationHistograms",
+    "StatisticalCalculationStatistics",
+    "StatisticalHistogram",
+    "StatisticalHistogramBin",
+    "StatisticalHistogramResult",
+    "StatisticalInterval",
+    "StatisticalIntervalError",
+    "StatisticalIntervalResult",
+    "StatisticalIntervalResultOutputs",
+    "StatisticalOutputResult",
+    "StatisticalOutputResultBands",
+    "StatisticalPercentiles",
+    "StatisticalRequest",
+    "StatisticalRequestCalculations",
+    "StatisticalResponse",
+    "StatisticalStats",
+    "StatisticalStatsPercentiles",
     "TilingGrid",
     "TilingGridPage",
     "TilingGridProperties",

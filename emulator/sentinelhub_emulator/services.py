@@ -29,12 +29,14 @@ from sentinelhub_emulator.batch_v2.service import SERVICE as BATCH_V2
 from sentinelhub_emulator.byoc.service import SERVICE as BYOC
 from sentinelhub_emulator.core.service import Service
 from sentinelhub_emulator.process.service import SERVICE as PROCESS
+from sentinelhub_emulator.statistical.service import SERVICE as STATISTICAL
 
 __all__ = ["SERVICES", "Service"]
 
 SERVICES: tuple[Service, ...] = (
     replace(BYOC, title="BYOC: collections, tiles, Planet tile files"),
     replace(PROCESS, title="Process and Async Process (evalscripts run in V8)"),
+    replace(STATISTICAL, title="Statistical API (statistics of evalscript outputs per interval)"),
     replace(BATCH, title="Batch Processing v1"),
     replace(BATCH_ADMIN, title="Batch fault injection (admin token)"),
     replace(BATCH_V2, title="Batch Processing v2"),

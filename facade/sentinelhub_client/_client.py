@@ -9,11 +9,11 @@
             print(collection.name)
         size = sh.byoc.with_options(timeout=5).get_tile_file_size(collection, tile, "x.tif")
 
-Every service (``byoc``, ``process``, ``batch``, ``batch_v2``) is a client made on first use on
-the top-level client's one transport: one connection pool, one OAuth token, one default retry
-policy for all of them. The services' own ``close`` leaves that pool open; closing the top-level
-client (or leaving its ``with`` block) closes it, once. The seed classes
-(`SentinelHubBYOC(config)`, ...) keep working on their own, each with its own pool.
+Every service (``byoc``, ``process``, ``batch``, ``batch_v2``, ``catalog``, ``statistical``) is
+a client made on first use on the top-level client's one transport: one connection pool, one
+OAuth token, one default retry policy for all of them. The services' own ``close`` leaves that
+pool open; closing the top-level client (or leaving its ``with`` block) closes it, once. The seed
+classes (`SentinelHubBYOC(config)`, ...) keep working on their own, each with its own pool.
 
 A service is one line per class below: an attribute ``name = _Service("module", "ClientClass")``,
 where the client class offers ``_from_transport(transport)``. Its module is imported on first use.
@@ -33,7 +33,12 @@ if TYPE_CHECKING:
     from sentinelhub_client.batch.client import AsyncSentinelHubBatch, SentinelHubBatch
     from sentinelhub_client.batch_v2.client import AsyncBatchProcessClient, BatchProcessClient
     from sentinelhub_client.byoc.client import AsyncSentinelHubBYOC, SentinelHubBYOC
+    from sentinelhub_client.catalog.client import AsyncSentinelHubCatalog, SentinelHubCatalog
     from sentinelhub_client.process.client import AsyncSentinelHubProcess, SentinelHubProcess
+    from sentinelhub_client.statistical.client import (
+        AsyncSentinelHubStatisticalClient,
+        SentinelHubStatisticalClient,
+    )
 
 __all__ = ["AsyncSentinelHub", "SentinelHub"]
 
@@ -98,6 +103,8 @@ class SentinelHub(_Hub, SyncService):
         process: the Process and Async Process APIs (a `SentinelHubProcess`), made on first use.
         batch: the Batch Processing API v1 (a `SentinelHubBatch`), made on first use.
         batch_v2: the Batch Processing API v2 (a `BatchProcessClient`), made on first use.
+        catalog: the Catalog API, STAC (a `SentinelHubCatalog`), made on first use.
+        statistical: the Statistical API (a `SentinelHubStatisticalClient`), made on first use.
 
     Use it as a context manager, or call `close`, to release the connections.
     """
@@ -112,6 +119,12 @@ class SentinelHub(_Hub, SyncService):
     )
     batch_v2: _Service[BatchProcessClient] = _Service(
         "sentinelhub_client.batch_v2.client", "BatchProcessClient"
+    )
+    catalog: _Service[SentinelHubCatalog] = _Service(
+        "sentinelhub_client.catalog.client", "SentinelHubCatalog"
+    )
+    statistical: _Service[SentinelHubStatisticalClient] = _Service(
+        "sentinelhub_client.statistical.client", "SentinelHubStatisticalClient"
     )
 
 
@@ -133,4 +146,10 @@ class AsyncSentinelHub(_Hub, AsyncService):
     )
     batch_v2: _Service[AsyncBatchProcessClient] = _Service(
         "sentinelhub_client.batch_v2.client", "AsyncBatchProcessClient"
+    )
+    catalog: _Service[AsyncSentinelHubCatalog] = _Service(
+        "sentinelhub_client.catalog.client", "AsyncSentinelHubCatalog"
+    )
+    statistical: _Service[AsyncSentinelHubStatisticalClient] = _Service(
+        "sentinelhub_client.statistical.client", "AsyncSentinelHubStatisticalClient"
     )

@@ -197,7 +197,16 @@ def test_the_hubs_are_twins() -> None:
     assert (
         public(SentinelHub)
         == public(AsyncSentinelHub)
-        == {"batch", "batch_v2", "byoc", "close", "process", "with_options"}
+        == {
+            "batch",
+            "batch_v2",
+            "byoc",
+            "catalog",
+            "close",
+            "process",
+            "statistical",
+            "with_options",
+        }
     )
     assert shape(SentinelHub.__init__) == shape(AsyncSentinelHub.__init__)
     assert shape(SentinelHub.with_options) == shape(AsyncSentinelHub.with_options)

@@ -9,7 +9,8 @@ The steps: check the body (`request`), run ``setup()`` in a fresh V8 context (`s
 inputs to the request's collections, choose and order the tiles (`raster`), offer the scenes to
 ``preProcessScenes`` and the outputs to ``updateOutput``, warp the tiles' bands straight into typed
 arrays shared with V8, run the whole pixel loop in V8, call ``updateOutputMetadata``, then convert
-and encode each response (`encode`).
+and encode each response (`encode`). `evaluate` runs the same steps and returns every output's
+raw float values instead (the Statistical API computes on them).
 """
 
 from __future__ import annotations
@@ -63,9 +64,11 @@ from sentinelhub_emulator.process.script import (
 )
 
 __all__ = [
+    "Evaluation",
     "RenderResult",
     "RenderedOutput",
     "configure_limits",
+    "evaluate",
     "limits_for",
     "processing_units",
     "render",
@@ -524,22 +527,31 @@ def _check_budget(
         )
 
 
-def _render(
+@dataclass
+class _Evaluated:
+    """The raw results of one evaluation: V8's output buffers (pixel-interleaved float64)."""
+
+    sources: list[_Source]
+    bands_of: dict[str, int]
+    results: dict[str, npt.NDArray[np.float64]]
+    geometry_mask: npt.NDArray[np.bool_] | None
+
+
+def _evaluate(
     ctx: EmulatorContext,
     account_id: str,
     parsed: ParsedRequest,
     runtime: EvalscriptRuntime,
-    format_factor: float,
-) -> RenderResult:
-    setup = runtime.setup()
-    setup_ids = {output.id: output for output in setup.outputs}
-    for index, response in enumerate(parsed.responses):
-        if response.identifier != "userdata" and response.identifier not in setup_ids:
-            raise bad_payload(
-                f"output->responses->{index}->identifier",
-                f"{response.identifier!r} is not an output of the evalscript "
-                f"({', '.join(setup_ids)}) nor userdata",
-            )
+    setup: SetupInfo,
+    required: list[str],
+    *,
+    skip_empty: bool = False,
+) -> _Evaluated:
+    """Bind, choose tiles, fill the layers and run the pixel loop for the ``required`` outputs.
+
+    With ``skip_empty``, a mosaic without any tile stops before ``updateOutput`` and the pixel
+    loop, with no results.
+    """
     sources = _bind(ctx, account_id, parsed, setup)
     grid = parsed.grid
     has_pre = runtime.has_function("preProcessScenes")
@@ -553,6 +565,8 @@ def _render(
 
     # updateOutput may change the band counts.
     bands_of = {output.id: output.bands for output in setup.outputs}
+    if skip_empty and not any(source.tiles for source in sources):
+        return _Evaluated(sources, bands_of, {}, None)
     if runtime.has_function("updateOutput"):
         runtime.set_json("uoOut", {oid: {"bands": n} for oid, n in bands_of.items()})
         if len(sources) == 1:
@@ -592,7 +606,6 @@ def _render(
     runtime.set_json("inputMetadata", INPUT_METADATA)
 
     pixel_count = grid.width * grid.height
-    required = [r.identifier for r in parsed.responses if r.identifier != "userdata"]
     _check_budget(sources, bands_of, required, pixel_count)
 
     # Bands of every layer, warped straight into V8's typed arrays.
@@ -603,6 +616,7 @@ def _render(
         for layer, tiles in enumerate(source.layers):
             _fill_layer(runtime, grid, source, f"s{k}l{layer}", tiles, geometry_mask)
 
+    setup_ids = {output.id: output for output in setup.outputs}
     slots = []
     results: dict[str, npt.NDArray[np.float64]] = {}
     for slot, oid in enumerate(required):
@@ -610,6 +624,45 @@ def _render(
         results[oid] = runtime.alloc(f"o{slot}", np.float64, pixel_count * bands)
         slots.append((slot, setup_ids[oid], bands))
     runtime.run(_pixel_loop(sources, slots, len(setup.outputs), pixel_count))
+    return _Evaluated(sources, bands_of, results, geometry_mask)
+
+
+def _units(grid: Grid, sources: list[_Source], *, float_tiff: bool, format_factor: float) -> float:
+    input_bands = sum(len(s.reads) for s in sources)
+    if input_bands == 0 and any(s.wants_mask for s in sources):
+        input_bands = 1
+    samples = max(len(s.layers) if s.mosaicking != "SIMPLE" else 1 for s in sources)
+    return processing_units(
+        grid.width,
+        grid.height,
+        input_bands,
+        float_tiff=float_tiff,
+        samples=samples,
+        inputs=len(sources),
+        format_factor=format_factor,
+    )
+
+
+def _render(
+    ctx: EmulatorContext,
+    account_id: str,
+    parsed: ParsedRequest,
+    runtime: EvalscriptRuntime,
+    format_factor: float,
+) -> RenderResult:
+    setup = runtime.setup()
+    setup_ids = {output.id: output for output in setup.outputs}
+    for index, response in enumerate(parsed.responses):
+        if response.identifier != "userdata" and response.identifier not in setup_ids:
+            raise bad_payload(
+                f"output->responses->{index}->identifier",
+                f"{response.identifier!r} is not an output of the evalscript "
+                f"({', '.join(setup_ids)}) nor userdata",
+            )
+    grid = parsed.grid
+    required = [r.identifier for r in parsed.responses if r.identifier != "userdata"]
+    evaluated = _evaluate(ctx, account_id, parsed, runtime, setup, required)
+    bands_of, results = evaluated.bands_of, evaluated.results
 
     user_data: Any = None
     if runtime.has_function("updateOutputMetadata"):
@@ -644,18 +697,88 @@ def _render(
         )
         rendered.append(RenderedOutput(output.id, response.mime_type, data))
     del results
-
-    input_bands = sum(len(s.reads) for s in sources)
-    if input_bands == 0 and any(s.wants_mask for s in sources):
-        input_bands = 1
-    samples = max(len(s.layers) if s.mosaicking != "SIMPLE" else 1 for s in sources)
-    units = processing_units(
-        grid.width,
-        grid.height,
-        input_bands,
-        float_tiff=float_tiff,
-        samples=samples,
-        inputs=len(sources),
-        format_factor=format_factor,
-    )
+    units = _units(grid, evaluated.sources, float_tiff=float_tiff, format_factor=format_factor)
     return RenderResult(rendered, units)
+
+
+# ---------------------------------------------------------------------------------------------
+# evaluate: the raw outputs, for services that compute on them (Statistical)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Every output of an evalscript over one request's mosaic, as float64 before any
+    sample-type conversion.
+
+    ``outputs`` maps each ``setup()`` output id (in setup order) to its values, band-first
+    ``(bands, height, width)``; ``inside`` marks the pixels whose centre lies inside the request
+    geometry (all of them without one); ``scenes`` counts the tiles the mosaic could use (after
+    ``preProcessScenes``), over every input; ``setup`` is what ``setup()`` declared;
+    ``processing_units`` is what a Process request of the same grid and inputs would cost with a
+    format factor of 1.
+    """
+
+    grid: Grid
+    setup: SetupInfo
+    outputs: dict[str, npt.NDArray[np.float64]]
+    inside: npt.NDArray[np.bool_]
+    scenes: int
+    processing_units: float
+
+
+def evaluate(
+    ctx: EmulatorContext,
+    account_id: str,
+    request: Mapping[str, Any],
+    *,
+    max_size: int = MAX_SIZE,
+    schema: str | None = None,
+    skip_empty: bool = False,
+) -> Evaluation:
+    """Run a Process API request body's evalscript for ``account_id`` and keep the raw outputs.
+
+    The same steps as `render` (bounds, inputs, tiles, mosaicking, ``preProcessScenes``,
+    ``updateOutput``, the pixel loop) without ``output.responses``, ``updateOutputMetadata`` or
+    encoding: every output of ``setup()`` is computed. With ``skip_empty``, a mosaic without any
+    tile (``scenes`` 0) returns no outputs without running ``evaluatePixel``. ApiError (400) on
+    bad input or an evalscript failure (``RENDERER_EXCEPTION``).
+    """
+    parsed = parse_request(request, max_size=max_size, schema=schema)
+    try:
+        with rasterio.Env(), EvalscriptRuntime(parsed.evalscript, limits_for(ctx)) as runtime:
+            setup = runtime.setup()
+            required = [output.id for output in setup.outputs]
+            evaluated = _evaluate(
+                ctx, account_id, parsed, runtime, setup, required, skip_empty=skip_empty
+            )
+            grid = parsed.grid
+            outputs = {
+                oid: np.moveaxis(
+                    values.reshape(grid.height, grid.width, evaluated.bands_of[oid]), -1, 0
+                ).copy()  # out of V8's memory before the runtime closes
+                for oid, values in evaluated.results.items()
+            }
+            evaluated.results = {}
+            inside = (
+                np.ones((grid.height, grid.width), dtype=bool)
+                if evaluated.geometry_mask is None
+                else evaluated.geometry_mask
+            )
+            return Evaluation(
+                grid=grid,
+                setup=setup,
+                outputs=outputs,
+                inside=inside,
+                scenes=sum(len(source.tiles) for source in evaluated.sources),
+                processing_units=_units(
+                    grid, evaluated.sources, float_tiff=False, format_factor=1.0
+                ),
+            )
+    except ApiError:
+        raise
+    except Exception as exc:
+        logger.warning("evaluating failed unexpectedly", exc_info=True)
+        raise renderer_error(
+            f"The emulator could not evaluate this request ({type(exc).__name__}: {exc}); "
+            "check its bounds and collections."
+        ) from None

@@ -42,6 +42,7 @@ EXTRA_MODULES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "geo": ("numpy", "rasterio", "shapely", "pyproj"),
         "process": ("numpy", "tifffile", "PIL"),
         "s3": ("boto3", "botocore"),
+        "dataframe": ("pandas",),
         # The emulator extra pulls geo and process: its ingestion reads COGs, its Process
         # service renders images (and the demo decodes them).
         "emulator": (

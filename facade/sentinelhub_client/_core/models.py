@@ -42,6 +42,7 @@ __all__ = [
     "BOOLEAN",
     "DATETIME",
     "INTEGER",
+    "JSON_LIST",
     "JSON_OBJECT",
     "NUMBER",
     "OTHER",
@@ -233,6 +234,22 @@ class _Dict(Converter):
         raise _invalid(where, field, f"expected a dict, got {value!r}")
 
 
+class _List(Converter):
+    """A JSON array kept as the list it is (a STAC item's ``links``, a histogram's ``bins``)."""
+
+    schema = "array"
+
+    def parse(self, raw: Any, where: str, field: str) -> Any:
+        return raw if type(raw) is list else self.check(raw, where, field)
+
+    def check(self, value: Any, where: str, field: str) -> list[Any]:
+        if isinstance(value, list):
+            return value
+        if isinstance(value, tuple):
+            return list(value)
+        raise _invalid(where, field, f"expected a list, got {value!r}")
+
+
 class _StrList(Converter):
     schema = "array"
 
@@ -332,6 +349,7 @@ INTEGER = _Int()
 BOOLEAN = _Bool()
 DATETIME = _DateTime()
 JSON_OBJECT = _Dict()
+JSON_LIST = _List()
 STRINGS = _StrList()
 OTHER = _Other()
 

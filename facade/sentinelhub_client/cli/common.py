@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from sentinelhub_client._core.config import SHConfig
     from sentinelhub_client.batch.client import SentinelHubBatch
     from sentinelhub_client.byoc.client import SentinelHubBYOC
+    from sentinelhub_client.catalog.client import SentinelHubCatalog
     from sentinelhub_client.process.client import SentinelHubProcess
+    from sentinelhub_client.statistical.client import SentinelHubStatisticalClient
 
 __all__ = [
     "RedactingFilter",
@@ -228,6 +230,18 @@ class State:
         from sentinelhub_client.process.client import SentinelHubProcess
 
         return SentinelHubProcess(self.credentials())
+
+    def catalog(self) -> SentinelHubCatalog:
+        """A Catalog client for this run (use it in a ``with`` block)."""
+        from sentinelhub_client.catalog.client import SentinelHubCatalog
+
+        return SentinelHubCatalog(self.credentials())
+
+    def statistical(self) -> SentinelHubStatisticalClient:
+        """A Statistical API client for this run (use it in a ``with`` block)."""
+        from sentinelhub_client.statistical.client import SentinelHubStatisticalClient
+
+        return SentinelHubStatisticalClient(self.credentials())
 
     def batch(self) -> SentinelHubBatch:
         """A Batch v1 client for this run (use it in a ``with`` block)."""

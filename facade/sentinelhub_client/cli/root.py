@@ -23,6 +23,8 @@ COMMANDS: Final[Mapping[str, tuple[str, str]]] = {
     "batch": ("batch", "Create, run and follow Batch Processing (v1) requests."),
     "batch-v2": ("batch_v2", "Create, run and follow Batch Processing v2 requests."),
     "completion": ("completion", "Print the shell completion script of shc (bash, zsh, fish)."),
+    "catalog": ("catalog", "Search the Catalog (STAC): items of one or more collections."),
+    "stats": ("stats", "Statistics and histograms of an evalscript per time interval."),
     "collections": ("collections", "List, create, update and delete BYOC collections."),
     "tiles": ("tiles", "List, register, update, reingest and wait for the tiles of a collection."),
     "files": ("files", "List and download the files of a Planet tile."),

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 from sentinelhub_client._core.errors import (
@@ -312,3 +313,56 @@ def test_a_tile_reports_what_is_on_disk_and_names_its_failures(tmp_path: Path) -
     with pytest.raises(TileDownloadError, match="1 of 2 files failed") as caught:
         tile.result()
     assert caught.value.completed == [tmp_path / "a.tif"]
+
+
+def test_the_steps_of_a_tile_list_head_plan_and_download_what_is_missing(tmp_path: Path) -> None:
+    (tmp_path / "a.tif").write_bytes(b"x" * 10)  # complete: skipped, counted as done
+    remotes = {"a.tif": RemoteFile("a.tif", 10), "b/c.json": RemoteFile("b/c.json", 5)}
+    made: list[str] = []
+    seen: list[tuple[int, int]] = []
+
+    def make(step: flow.TileStep) -> Any:
+        if isinstance(step, flow.Disk):
+            made.append("disk")
+            return step.call()
+        if isinstance(step, flow.Heads):
+            made.append("heads")
+            return [remotes[source.path] for source in step.sources]
+        if isinstance(step, flow.Files):
+            made.append("files")
+            assert [source.path for source, _, _ in step.todo] == ["b/c.json"]
+            step.tile.failed(step.todo[0][0], OSError("boom"), LOG)
+            return None
+        made.append("listing")
+        return ["a.tif", "b/c.json"]
+
+    steps = flow.tile_steps(
+        "c", "t", tmp_path, None, overwrite=False, progress=lambda *s: seen.append(s)
+    )
+    with pytest.raises(TileDownloadError, match="1 of 2 files failed") as caught:
+        flow.run(steps, make)
+    assert made == ["listing", "heads", "disk", "files"]
+    assert seen == [(10, 15)]
+    assert caught.value.completed == [tmp_path / "a.tif"]
+
+
+def test_a_tile_with_no_files_makes_no_step_and_a_complete_one_downloads_nothing(
+    tmp_path: Path,
+) -> None:
+    def no_step(step: flow.TileStep) -> Any:
+        raise AssertionError(step)
+
+    assert (
+        flow.run(flow.tile_steps("c", "t", tmp_path, [], overwrite=False, progress=None), no_step)
+        == []
+    )
+    (tmp_path / "a.tif").write_bytes(b"x" * 3)
+
+    async def make(step: flow.TileStep) -> Any:
+        if isinstance(step, flow.Disk):
+            return step.call()
+        assert isinstance(step, flow.Heads)
+        return [RemoteFile("a.tif", 3)]
+
+    steps = flow.tile_steps("c", "t", tmp_path, ["a.tif"], overwrite=False, progress=None)
+    assert anyio.run(flow.arun, steps, make) == [tmp_path / "a.tif"]

@@ -46,7 +46,8 @@ The modules, one concern each; all but the two shells and `disk` do no I/O:
 - `job`: one file's download shared by its connections, the checks of every answer, and
   `start_over` (what follows an untrustworthy answer);
 - `tiles`: the bookkeeping of `download_tile`;
-- `flow`: the download of one file as steps: every decision and the order of the I/O, once;
+- `flow`: the download of one file, and of a tile's files, as steps: every decision and the
+  order of the I/O, once;
 - `disk`: the ``.part`` file, the sidecar writes, the final rename (blocking calls);
 - `sync`, `aio`: the shells: requests through the transport, disk calls, threads or tasks;
 - `core`: the names the core had before it was split, re-exported.

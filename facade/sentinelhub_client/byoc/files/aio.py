@@ -2,11 +2,11 @@
 
 Each function here is its sync namesake with an ``a`` in front (``alist_tile_files``,
 ``adownload_tile_file``, ...), takes an ``httpx.AsyncClient`` or an `AsyncTransport` and behaves
-the same: the decisions are the same code (`flow.file_steps` and the modules it uses), and every
-request goes through the async transport's retry loop. This module holds only I/O and scheduling:
-parallel ranges and files run as tasks of an `anyio` task group (so asyncio and trio both work);
-disk calls run in worker threads so the event loop never waits on the disk. The ``progress``
-callback is called from the event loop's thread.
+the same: the decisions are the same code (`flow.file_steps`, `flow.tile_steps` and the modules
+they use), and every request goes through the async transport's retry loop. This module holds
+only I/O and scheduling: parallel ranges and files run as tasks of an `anyio` task group (so
+asyncio and trio both work); disk calls run in worker threads so the event loop never waits on
+the disk. The ``progress`` callback is called from the event loop's thread.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import logging
 import os
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,6 @@ from sentinelhub_client.byoc.files.paths import Source, file_url
 from sentinelhub_client.byoc.files.progress import ProgressAggregator, ProgressCallback
 from sentinelhub_client.byoc.files.ranges import Segment
 from sentinelhub_client.byoc.files.reads import RangeRead, range_read
-from sentinelhub_client.byoc.files.tiles import Tile
 
 __all__ = [
     "adownload_tile",
@@ -201,12 +201,11 @@ async def _run_segments(
     A failure (an ``Exception``) of one segment cancels the others and is raised; cancellation
     itself is never caught here.
     """
-    segments = step.job.segments(settings.part_size)
+    segments, workers = step.plan(settings)
 
     async def fetch(segment: Segment) -> None:
         await _fetch_segment(transport, step.job, step.writer, segment, settings, limiter)
 
-    workers = min(settings.concurrency, len(segments))
     if workers <= 1:
         for segment in segments:
             await fetch(segment)
@@ -245,21 +244,19 @@ async def _download_file(
 
     async def make(step: flow.Step) -> Any:
         if isinstance(step, flow.Disk):
-            with anyio.CancelScope(shield=step.shield):
-                return await anyio.to_thread.run_sync(step.call)
+            return await _disk(step)
         if isinstance(step, flow.Transfer):
             return await _run_segments(transport, step, settings, limiter)
         return await _head(transport, source, settings.byoc_base_path, settings.policy)
 
-    stepper = flow.Stepper(
-        flow.file_steps(settings, source, destination, url, progress, remote, logger)
-    )
-    while (step := stepper.next()) is not None:
-        try:
-            stepper.done(await make(step))
-        except BaseException as exc:  # the steps clean up, then raise it again
-            stepper.failed(exc)
-    return stepper.result
+    steps = flow.file_steps(settings, source, destination, url, progress, remote, logger)
+    return await flow.arun(steps, make)
+
+
+async def _disk(step: flow.Disk[Any]) -> Any:
+    """Make a blocking disk call in a worker thread (shielded from cancellation if it asks)."""
+    with anyio.CancelScope(shield=step.shield):
+        return await anyio.to_thread.run_sync(step.call)
 
 
 async def adownload_tile_file(
@@ -281,17 +278,8 @@ async def adownload_tile_file(
 ) -> Path:
     """Download one file of a tile (async twin of `download_tile_file`, which see)."""
     transport = _transport(client)
-    settings = Settings.checked(
-        transport.retry,
-        overwrite=overwrite,
-        resume=resume,
-        concurrency=concurrency,
-        chunk_size=chunk_size,
-        part_size=part_size,
-        retry=retry,
-        max_attempts=max_attempts,
-        byoc_base_path=byoc_base_path,
-    )
+    options = (overwrite, resume, concurrency, chunk_size, part_size, retry, max_attempts)
+    settings = Settings.checked(transport.retry, *options, byoc_base_path)
     source = Source.checked(byoc_base_path, collection_id, tile_id, path)
     return await _download_file(
         transport, settings, source, Path(destination), ProgressAggregator(progress)
@@ -317,45 +305,45 @@ async def adownload_tile(
 ) -> list[Path]:
     """Download the files of a tile into a folder (async twin of `download_tile`)."""
     transport = _transport(client)
-    settings = Settings.checked(
-        transport.retry,
-        overwrite=overwrite,
-        resume=resume,
-        concurrency=concurrency,
-        chunk_size=chunk_size,
-        part_size=part_size,
-        retry=retry,
-        max_attempts=max_attempts,
-        byoc_base_path=byoc_base_path,
+    options = (overwrite, resume, concurrency, chunk_size, part_size, retry, max_attempts)
+    settings = Settings.checked(transport.retry, *options, byoc_base_path)
+    steps = flow.tile_steps(
+        collection_id, tile_id, Path(directory), files, overwrite=overwrite, progress=progress
     )
-    base, policy = byoc_base_path, settings.policy
-    paths = (
-        files
-        if files is not None
-        else await alist_tile_files(
-            transport, collection_id, tile_id, byoc_base_path=base, retry=policy
-        )
-    )
-    tile = Tile(collection_id, tile_id, Path(directory), list(paths))
-    if not tile.targets:
-        return []
-    remotes: list[calls.RemoteFile | None] = [None] * len(tile.sources)
-    heads = anyio.Semaphore(concurrency)
+    return await flow.arun(steps, partial(_tile_step, transport, settings, collection_id, tile_id))
 
-    async def head(index: int, source: Source) -> None:
-        async with heads:
-            remotes[index] = await _head(transport, source, base, policy)
 
-    async with anyio.create_task_group() as group:
-        for index, source in enumerate(tile.sources):
-            group.start_soon(head, index, source)
-    known = [remote for remote in remotes if remote is not None]
-    plan = await anyio.to_thread.run_sync(
-        lambda: disk.plan_tile(tile.targets, known, overwrite=overwrite)
+async def _tile_step(
+    transport: AsyncTransport, settings: Settings, collection_id: str, tile_id: str, step: Any
+) -> Any:
+    """Make one of `flow.tile_steps`: the listing, the ``HEAD``s, a disk call or the files."""
+    base, policy = settings.byoc_base_path, settings.policy
+    if isinstance(step, flow.Disk):
+        return await _disk(step)
+    if isinstance(step, flow.Heads):
+        remotes: list[calls.RemoteFile | None] = [None] * len(step.sources)
+        heads = anyio.Semaphore(settings.concurrency)
+
+        async def head(index: int, source: Source) -> None:
+            async with heads:
+                remotes[index] = await _head(transport, source, base, policy)
+
+        async with anyio.create_task_group() as group:
+            for index, source in enumerate(step.sources):
+                group.start_soon(head, index, source)
+        return [remote for remote in remotes if remote is not None]
+    if isinstance(step, flow.Files):
+        return await _download_files(transport, settings, step)
+    return await alist_tile_files(
+        transport, collection_id, tile_id, byoc_base_path=base, retry=policy
     )
-    todo = tile.start(known, plan, progress)
+
+
+async def _download_files(transport: AsyncTransport, settings: Settings, step: flow.Files) -> None:
+    """Download the files of ``step`` as tasks; a failure of one goes to the tile's books."""
+    tile, concurrency = step.tile, settings.concurrency
     limiter = anyio.Semaphore(concurrency)
-    files_at_once = anyio.Semaphore(max(1, min(concurrency, len(todo))))
+    files_at_once = anyio.Semaphore(max(1, min(concurrency, len(step.todo))))
 
     async def one(source: Source, target: Path, remote: calls.RemoteFile) -> None:
         async with files_at_once:
@@ -367,6 +355,5 @@ async def adownload_tile(
                 tile.failed(source, exc, logger)
 
     async with anyio.create_task_group() as group:
-        for item in todo:
+        for item in step.todo:
             group.start_soon(one, *item)
-    return tile.result()

@@ -11,9 +11,15 @@ result is complete, what is logged) and *yields* each thing it needs done:
 - `Transfer`: the fetch of every missing segment, on connections the shell schedules (threads and
   a stop flag, or tasks of a task group).
 
+`tile_steps` is `download_tile` written the same way: it lists the tile's files (`LISTING`) unless
+they are given, asks for every ``HEAD`` (`Heads`), plans the tile on disk (a `Disk` step), and
+has the files that are not complete yet downloaded (`Files`, each one `file_steps`); it keeps the
+tile's books (`Tile`) and assembles the result.
+
 The shell sends back what the step returned, or throws in what it raised (`Stepper`; `run` is the
-sync shell's loop). So `sync.py` and `aio.py` keep only I/O and scheduling, and the restart from
-zero, the resume decisions and the clean-up exist once, where tests drive them without a network.
+sync shell's loop, `arun` the async one's). So `sync.py` and `aio.py` keep only I/O and
+scheduling, and the restart from zero, the resume decisions, the clean-up and the books of a tile
+exist once, where tests drive them without a network.
 
 Why steps rather than an async shell generated from the sync one (an unasync script): the shells
 differ in more than ``await``: threads and a stop flag against task groups and cancel scopes, disk
@@ -24,7 +30,7 @@ file would need a marker at each of those places and would still carry every dec
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -35,23 +41,34 @@ from sentinelhub_client.byoc.files.calls import RemoteFile
 from sentinelhub_client.byoc.files.job import Anomaly, FileJob, start_over
 from sentinelhub_client.byoc.files.options import Settings
 from sentinelhub_client.byoc.files.paths import Source
-from sentinelhub_client.byoc.files.progress import ProgressAggregator
+from sentinelhub_client.byoc.files.progress import ProgressAggregator, ProgressCallback
+from sentinelhub_client.byoc.files.ranges import Segment
 from sentinelhub_client.byoc.files.state import resume_point
+from sentinelhub_client.byoc.files.tiles import Tile
 
 __all__ = [
     "HEAD",
+    "LISTING",
     "Disk",
     "FileSteps",
+    "Files",
     "Head",
+    "Heads",
+    "Listing",
     "Step",
     "Stepper",
+    "TileStep",
+    "TileSteps",
     "Transfer",
+    "arun",
     "file_steps",
     "run",
+    "tile_steps",
 ]
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
 
 
 @dataclass(frozen=True)
@@ -78,24 +95,60 @@ class Transfer:
     job: FileJob
     writer: disk.PartWriter
 
+    def plan(self, settings: Settings) -> tuple[list[Segment], int]:
+        """The segments to fetch, and on how many connections (one: one after the other)."""
+        segments = self.job.segments(settings.part_size)
+        return segments, min(settings.concurrency, len(segments))
+
 
 Step = Disk[Any] | Head | Transfer
 #: The download of one file: steps out, their results in, the path of the file returned.
 FileSteps = Generator[Step, Any, Path]
 
 
-class Stepper(Generic[R]):
+class Listing:
+    """List the tile's files (`list_tile_files`) and send back their paths."""
+
+
+LISTING: Final = Listing()
+
+
+@dataclass(frozen=True)
+class Heads:
+    """Send the ``HEAD`` of every one of ``sources`` (at most ``concurrency`` at a time) and send
+    back their `RemoteFile` values, in the order of ``sources``."""
+
+    sources: list[Source]
+
+
+@dataclass(frozen=True)
+class Files:
+    """Download every file of ``todo`` (`file_steps` with the `RemoteFile` given and
+    ``tile.progress``), at most ``concurrency`` at a time and ``concurrency`` requests in flight
+    in all; an ``Exception`` of one file goes to ``tile.failed`` and the others finish; anything
+    else stops them all and is raised. Send back None."""
+
+    tile: Tile
+    todo: list[tuple[Source, Path, RemoteFile]]
+
+
+TileStep = Disk[Any] | Listing | Heads | Files
+#: The download of a tile's files: steps out, their results in, the local paths returned.
+TileSteps = Generator[TileStep, Any, list[Path]]
+
+
+class Stepper(Generic[S, R]):
     """Drives a generator of steps: `next` resumes it with the outcome of the last step (`done`
     or `failed`) and gives the next step, or None once it returned `result`."""
 
     result: R
 
-    def __init__(self, steps: Generator[Step, Any, R]) -> None:
+    def __init__(self, steps: Generator[S, Any, R]) -> None:
         self._steps = steps
         self._sent: Any = None
         self._error: BaseException | None = None
 
-    def next(self) -> Step | None:
+    def next(self) -> S | None:
         """The next step (the generator's exceptions propagate), None at the end."""
         sent, error = self._sent, self._error
         self._sent = self._error = None
@@ -114,7 +167,7 @@ class Stepper(Generic[R]):
         self._error = error
 
 
-def run(steps: Generator[Step, Any, R], make: Callable[[Step], Any]) -> R:
+def run(steps: Generator[S, Any, R], make: Callable[[S], Any]) -> R:
     """Run ``steps`` in this thread, ``make`` making each step: the sync shell's loop."""
     stepper = Stepper(steps)
     while (step := stepper.next()) is not None:
@@ -123,6 +176,40 @@ def run(steps: Generator[Step, Any, R], make: Callable[[Step], Any]) -> R:
         except BaseException as exc:  # the steps clean up, then raise it again
             stepper.failed(exc)
     return stepper.result
+
+
+async def arun(steps: Generator[S, Any, R], make: Callable[[S], Awaitable[Any]]) -> R:
+    """Run ``steps``, awaiting ``make`` of each step: the async shell's loop (`run`'s twin)."""
+    stepper = Stepper(steps)
+    while (step := stepper.next()) is not None:
+        try:
+            stepper.done(await make(step))
+        except BaseException as exc:  # the steps clean up, then raise it again
+            stepper.failed(exc)
+    return stepper.result
+
+
+def tile_steps(
+    collection_id: object,
+    tile_id: object,
+    directory: Path,
+    files: Iterable[str] | None,
+    *,
+    overwrite: bool,
+    progress: ProgressCallback | None,
+) -> TileSteps:
+    """Download ``files`` of a tile (None: those of its listing) into ``directory``: the local
+    paths, in order, or `TileDownloadError` naming the files that failed (`Tile.result`)."""
+    paths = files if files is not None else (yield LISTING)
+    tile = Tile(collection_id, tile_id, directory, list(paths))
+    if not tile.targets:
+        return []
+    remotes = yield Heads(tile.sources)
+    plan = yield Disk(partial(disk.plan_tile, tile.targets, remotes, overwrite=overwrite))
+    todo = tile.start(remotes, plan, progress)
+    if todo:
+        yield Files(tile, todo)
+    return tile.result()
 
 
 def file_steps(

@@ -110,7 +110,6 @@ class Settings:
     def checked(
         cls,
         default_retry: RetryPolicy,
-        *,
         overwrite: bool,
         resume: bool,
         concurrency: int,
@@ -121,7 +120,8 @@ class Settings:
         byoc_base_path: str,
     ) -> Settings:
         """The settings of a download function's arguments (`SentinelHubValidationError` for
-        options that cannot work); ``default_retry``: the transport's policy."""
+        options that cannot work); ``default_retry``: the transport's policy. The options may be
+        given by position, in the order of the download functions' signatures."""
         validate_options(
             concurrency=concurrency,
             chunk_size=chunk_size,

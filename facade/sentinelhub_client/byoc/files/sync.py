@@ -6,7 +6,8 @@ Every function takes an ``httpx.Client`` whose ``base_url`` is the service host 
 authenticates its requests, or a `SyncTransport` (the BYOC client's own, so that its retry policy
 and timeout apply); the BYOC API is expected under ``byoc_base_path``. Every request goes through
 the transport's retry loop. This module holds only I/O and scheduling: the steps of a download and
-their decisions are `flow.file_steps`'; parallel ranges and files run in threads.
+their decisions are `flow.file_steps`' (those of a tile's files `flow.tile_steps`'); parallel
+ranges and files run in threads.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +55,6 @@ from sentinelhub_client.byoc.files.paths import Source, file_url
 from sentinelhub_client.byoc.files.progress import ProgressAggregator, ProgressCallback
 from sentinelhub_client.byoc.files.ranges import Segment
 from sentinelhub_client.byoc.files.reads import RangeRead, range_read
-from sentinelhub_client.byoc.files.tiles import Tile
 
 __all__ = [
     "DEFAULT_BYOC_BASE_PATH",
@@ -272,13 +273,12 @@ def _run_segments(
     A failure (an ``Exception``) of one segment stops the others and is raised; anything else
     (``KeyboardInterrupt``, ``SystemExit``) stops them too and is raised as it is.
     """
-    segments = step.job.segments(settings.part_size)
+    segments, workers = step.plan(settings)
     stop = _Flag(cancel)
 
     def fetch(segment: Segment) -> None:
         _fetch_segment(transport, step.job, step.writer, segment, settings, stop, limiter)
 
-    workers = min(settings.concurrency, len(segments))
     if workers <= 1:
         for segment in segments:
             fetch(segment)
@@ -383,17 +383,8 @@ def download_tile_file(
         NotFoundError, APIError, APIConnectionError: what the service (or the network) said.
     """
     transport = _transport(client)
-    settings = Settings.checked(
-        transport.retry,
-        overwrite=overwrite,
-        resume=resume,
-        concurrency=concurrency,
-        chunk_size=chunk_size,
-        part_size=part_size,
-        retry=retry,
-        max_attempts=max_attempts,
-        byoc_base_path=byoc_base_path,
-    )
+    options = (overwrite, resume, concurrency, chunk_size, part_size, retry, max_attempts)
+    settings = Settings.checked(transport.retry, *options, byoc_base_path)
     source = Source.checked(byoc_base_path, collection_id, tile_id, path)
     return _download_file(
         transport, settings, source, Path(destination), ProgressAggregator(progress)
@@ -429,32 +420,35 @@ def download_tile(
     the others still finish, then `TileDownloadError` lists the failures.
     """
     transport = _transport(client)
-    settings = Settings.checked(
-        transport.retry,
-        overwrite=overwrite,
-        resume=resume,
-        concurrency=concurrency,
-        chunk_size=chunk_size,
-        part_size=part_size,
-        retry=retry,
-        max_attempts=max_attempts,
-        byoc_base_path=byoc_base_path,
+    options = (overwrite, resume, concurrency, chunk_size, part_size, retry, max_attempts)
+    settings = Settings.checked(transport.retry, *options, byoc_base_path)
+    steps = flow.tile_steps(
+        collection_id, tile_id, Path(directory), files, overwrite=overwrite, progress=progress
     )
-    base, policy = byoc_base_path, settings.policy
-    paths = (
-        files
-        if files is not None
-        else list_tile_files(transport, collection_id, tile_id, byoc_base_path=base, retry=policy)
-    )
-    tile = Tile(collection_id, tile_id, Path(directory), list(paths))
-    if not tile.targets:
-        return []
-    workers = min(concurrency, len(tile.targets))
-    with concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="shc-head") as pool:
-        remotes = list(
-            pool.map(lambda source: _head(transport, source, base, policy), tile.sources)
-        )
-    todo = tile.start(remotes, disk.plan_tile(tile.targets, remotes, overwrite=overwrite), progress)
+    return flow.run(steps, partial(_tile_step, transport, settings, collection_id, tile_id))
+
+
+def _tile_step(
+    transport: SyncTransport, settings: Settings, collection_id: str, tile_id: str, step: Any
+) -> Any:
+    """Make one of `flow.tile_steps`: the listing, the ``HEAD``s, a disk call or the files."""
+    base, policy = settings.byoc_base_path, settings.policy
+    if isinstance(step, flow.Disk):
+        return step.call()
+    if isinstance(step, flow.Heads):
+        workers = min(settings.concurrency, len(step.sources))
+        with concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="shc-head") as pool:
+            return list(
+                pool.map(lambda source: _head(transport, source, base, policy), step.sources)
+            )
+    if isinstance(step, flow.Files):
+        return _download_files(transport, settings, step)
+    return list_tile_files(transport, collection_id, tile_id, byoc_base_path=base, retry=policy)
+
+
+def _download_files(transport: SyncTransport, settings: Settings, step: flow.Files) -> None:
+    """Download the files of ``step`` in threads; a failure of one goes to the tile's books."""
+    tile, concurrency = step.tile, settings.concurrency
     limiter, cancel = threading.Semaphore(concurrency), _Flag()
 
     def one(source: Source, target: Path, remote: calls.RemoteFile) -> None:
@@ -467,17 +461,15 @@ def download_tile(
         except Exception as exc:
             tile.failed(source, exc, logger)
 
-    if todo:
-        workers = min(concurrency, len(todo))
-        with concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="shc-tile") as pool:
-            futures = [pool.submit(one, *item) for item in todo]
-            try:
-                for future in futures:
-                    # result() re-raises what `one` did not collect: KeyboardInterrupt or
-                    # SystemExit in a worker (say, from a progress callback) must end the call
-                    # here, not be lost while only ``.part`` files exist.
-                    future.result()
-            except BaseException:
-                cancel.set()
-                raise
-    return tile.result()
+    workers = min(concurrency, len(step.todo))
+    with concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="shc-tile") as pool:
+        futures = [pool.submit(one, *item) for item in step.todo]
+        try:
+            for future in futures:
+                # result() re-raises what `one` did not collect: KeyboardInterrupt or
+                # SystemExit in a worker (say, from a progress callback) must end the call
+                # here, not be lost while only ``.part`` files exist.
+                future.result()
+        except BaseException:
+            cancel.set()
+            raise

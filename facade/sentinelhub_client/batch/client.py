@@ -26,6 +26,7 @@ Typical use::
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -72,7 +73,12 @@ from sentinelhub_client.batch.monitoring import (
     progress_display,
 )
 
-__all__ = ["AsyncSentinelHubBatch", "SentinelHubBatch"]
+__all__ = [
+    "AsyncSentinelHubBatch",
+    "SentinelHubBatch",
+    "monitor_batch_analysis",
+    "monitor_batch_job",
+]
 
 TileIdRef = BatchTile | Mapping[str, Any] | int | str
 GridIdRef = TilingGrid | Mapping[str, Any] | int | str
@@ -774,3 +780,49 @@ class AsyncSentinelHubBatch(_BatchClientBase, AsyncService):
 
 
 share_docstrings(AsyncSentinelHubBatch, SentinelHubBatch)
+
+
+# -- sentinelhub-py's module functions (its Batch v1 API, removed there in 3.11.2) ----------------
+
+
+def monitor_batch_analysis(
+    batch_request: BatchRequestRef,
+    config: SHConfig | None = None,
+    sleep_time: int = 10,
+) -> BatchRequest:
+    """Wait for a Batch v1 analysis, polling every ``sleep_time`` s (at least 5), as
+    sentinelhub-py's function of that name; return the request (ANALYSIS_DONE or later).
+
+    Differences on purpose: a FAILED request raises `BatchFailedError` (sentinelhub-py returned
+    it), and the client's bounded retries apply to every poll.
+    """
+    from sentinelhub_client.batch_v2.monitoring import check_sleep_times
+
+    check_sleep_times(None, sleep_time)
+    with SentinelHubBatch(config) as client:
+        return client.wait_for_analysis(batch_request, interval=sleep_time, timeout=None)
+
+
+def monitor_batch_job(
+    batch_request: BatchRequestRef,
+    config: SHConfig | None = None,
+    sleep_time: int = 120,
+    analysis_sleep_time: int = 10,
+) -> defaultdict[BatchTileStatus, list[dict[str, Any]]]:
+    """Wait for a started Batch v1 job with a progress bar, as sentinelhub-py's function of that
+    name: the analysis polled every ``analysis_sleep_time`` s (at least 5), the processing every
+    ``sleep_time`` s (at least 60); return its tiles grouped by status (the tile dicts).
+
+    Differences on purpose: a FAILED request raises `BatchFailedError`, and the client's bounded
+    retries apply to every poll.
+    """
+    from sentinelhub_client.batch_v2.monitoring import check_sleep_times
+
+    check_sleep_times(sleep_time, analysis_sleep_time)
+    tiles: defaultdict[BatchTileStatus, list[dict[str, Any]]] = defaultdict(list)
+    with SentinelHubBatch(config) as client:
+        client.wait_for_analysis(batch_request, interval=analysis_sleep_time, timeout=None)
+        client.wait_for_job(batch_request, interval=sleep_time, progress=True)
+        for tile in client.iter_tiles(batch_request).as_dicts():
+            tiles[BatchTileStatus(tile.get("status", ""))].append(tile)
+    return tiles

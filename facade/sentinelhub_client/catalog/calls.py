@@ -104,10 +104,11 @@ def _lon_lat_geometry(geometry: Geometry) -> dict[str, Any]:
     if geometry.crs.is_lon_lat:
         return shape
     try:
+        import numpy as np
+        import shapely
         from pyproj import Transformer
         from shapely.geometry import mapping
         from shapely.geometry import shape as to_shape
-        from shapely.ops import transform
     except ImportError as exc:
         raise _invalid(
             "geometry",
@@ -115,7 +116,12 @@ def _lon_lat_geometry(geometry: Geometry) -> dict[str, Any]:
             "(pip install 'sentinelhub-client[geo]') to transform it",
         ) from exc
     transformer = Transformer.from_crs(geometry.crs.epsg, 4326, always_xy=True)
-    return dict(mapping(transform(transformer.transform, to_shape(shape))))
+
+    def move(xy: Any) -> Any:
+        return np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+
+    moved = shapely.transform(to_shape(shape), move)
+    return dict(mapping(moved))
 
 
 def _fields(fields: Any) -> dict[str, list[str]] | None:

@@ -68,12 +68,29 @@ def _invalid(field: str, message: str) -> SentinelHubValidationError:
     return SentinelHubValidationError(f"{field}: {message}", field=field)
 
 
-class CRS:
+_UTM_NAME = re.compile(r"^UTM_([1-9]|[1-5]\d|60)([NS])$")
+
+
+class _CRSMeta(type):
+    """Gives `CRS` sentinelhub-py's UTM constants: ``CRS.UTM_33N`` is EPSG:32633,
+    ``CRS.UTM_1S`` EPSG:32701 (made when asked for)."""
+
+    def __getattr__(cls, name: str) -> CRS:
+        match = _UTM_NAME.match(name)
+        if match is None:
+            raise AttributeError(f"type object 'CRS' has no attribute {name!r}")
+        zone, hemisphere = int(match.group(1)), match.group(2)
+        return CRS.utm(zone, south=hemisphere == "S")
+
+
+class CRS(metaclass=_CRSMeta):
     """A coordinate reference system: an EPSG code, or OGC CRS84 (``epsg`` None).
 
     ``CRS(4326)``, ``CRS("EPSG:32633")``, ``CRS("urn:ogc:def:crs:EPSG::3857")``,
     ``CRS("http://www.opengis.net/def/crs/EPSG/0/3035")``, ``CRS("CRS84")``, or
-    sentinelhub-py's / pyproj's CRS objects. ``CRS.utm(33)`` is WGS84 / UTM zone 33N.
+    sentinelhub-py's / pyproj's CRS objects. ``CRS.utm(33)`` is WGS84 / UTM zone 33N; as in
+    sentinelhub-py, ``CRS.WGS84``, ``CRS.POP_WEB`` and ``CRS.UTM_1N`` .. ``CRS.UTM_60S`` name
+    the common ones.
     """
 
     __slots__ = ("_epsg",)
@@ -115,6 +132,29 @@ class CRS:
     def is_lon_lat(self) -> bool:
         """True for CRS84 and EPSG:4326 (both are longitude, latitude for the service)."""
         return self._epsg in (None, 4326)
+
+    @property
+    def value(self) -> str:
+        """The EPSG code as text (``"32633"``), as sentinelhub-py's enum value; ``"4326"`` for
+        CRS84 (the same axes and datum for the service)."""
+        return str(self._epsg or 4326)
+
+    def ogc_string(self) -> str:
+        """``EPSG:<code>``, as sentinelhub-py's ``CRS.ogc_string()``."""
+        return f"EPSG:{self.value}"
+
+    def is_utm(self) -> bool:
+        """True for the WGS84 / UTM zones (EPSG 32601..32660 and 32701..32760)."""
+        code = self._epsg or 0
+        return 32601 <= code <= 32660 or 32701 <= code <= 32760
+
+    def pyproj_crs(self) -> Any:
+        """This CRS as a ``pyproj.CRS`` (needs pyproj: the ``geo`` extra)."""
+        from sentinelhub_client._core.extras import translate_missing
+
+        with translate_missing("CRS.pyproj_crs", "geo"):
+            import pyproj
+        return pyproj.CRS.from_epsg(int(self.value))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, CRS):
@@ -359,6 +399,31 @@ class BBox:
     @property
     def __geo_interface__(self) -> dict[str, Any]:
         return self.geojson
+
+    @property
+    def middle(self) -> tuple[float, float]:
+        """The centre ``(x, y)``."""
+        x0, y0, x1, y1 = self._coords
+        return (x0 + x1) / 2, (y0 + y1) / 2
+
+    def transform(self, crs: CRSLike) -> BBox:
+        """The box with its two corners transformed to ``crs`` (sentinelhub-py's ``transform``:
+        the corners only, so a rotated box shrinks; see `transform_bounds`). Needs pyproj."""
+        from sentinelhub_client.process.geo_utils import transform_point
+
+        target = to_crs(crs)
+        x0, y0 = transform_point(self.lower_left, self._crs, target)
+        x1, y1 = transform_point(self.upper_right, self._crs, target)
+        return BBox((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)), crs=target)
+
+    def transform_bounds(self, crs: CRSLike) -> BBox:
+        """The smallest box in ``crs`` that holds this whole box (its edges are densified
+        before transforming). Needs pyproj."""
+        from sentinelhub_client.process.geo_utils import transformer
+
+        target = to_crs(crs)
+        bounds = transformer(self._crs, target).transform_bounds(*self._coords, densify_pts=21)
+        return BBox(tuple(bounds), crs=target)
 
     def __iter__(self) -> Iterator[float]:
         return iter(self._coords)

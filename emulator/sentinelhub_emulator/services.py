@@ -27,6 +27,7 @@ from sentinelhub_emulator.batch.service import ADMIN_SERVICE as BATCH_ADMIN
 from sentinelhub_emulator.batch.service import SERVICE as BATCH
 from sentinelhub_emulator.batch_v2.service import SERVICE as BATCH_V2
 from sentinelhub_emulator.byoc.service import SERVICE as BYOC
+from sentinelhub_emulator.catalog.service import SERVICE as CATALOG
 from sentinelhub_emulator.core.service import Service
 from sentinelhub_emulator.process.service import SERVICE as PROCESS
 from sentinelhub_emulator.statistical.service import SERVICE as STATISTICAL
@@ -40,4 +41,5 @@ SERVICES: tuple[Service, ...] = (
     replace(BATCH, title="Batch Processing v1"),
     replace(BATCH_ADMIN, title="Batch fault injection (admin token)"),
     replace(BATCH_V2, title="Batch Processing v2"),
+    replace(CATALOG, title="Catalog: STAC item search over BYOC, /api/v1/catalog/1.0.0"),
 )

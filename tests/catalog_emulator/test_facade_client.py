@@ -132,8 +132,8 @@ def test_bad_arguments_are_refused_before_sending(catalog: SentinelHubCatalog) -
     with pytest.raises(SentinelHubValidationError, match="collection"):
         catalog.search()
     with pytest.raises(SentinelHubValidationError, match="not both"):
-        catalog.search("byoc-00000000-0000-0000-0000-000000000000", bbox=(0, 0, 1, 1),
-                       geometry={"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]})  # fmt: skip
+        triangle = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}
+        catalog.search("sentinel-2-l2a", bbox=(0, 0, 1, 1), geometry=triangle)
     with pytest.raises(SentinelHubValidationError, match="limit"):
         catalog.search("sentinel-2-l2a", limit=0)
 

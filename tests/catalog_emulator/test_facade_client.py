@@ -131,8 +131,8 @@ def test_documents_features_and_pystac(world: World, catalog: SentinelHubCatalog
 def test_bad_arguments_are_refused_before_sending(catalog: SentinelHubCatalog) -> None:
     with pytest.raises(SentinelHubValidationError, match="collection"):
         catalog.search()
+    triangle = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}
     with pytest.raises(SentinelHubValidationError, match="not both"):
-        triangle = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}
         catalog.search("sentinel-2-l2a", bbox=(0, 0, 1, 1), geometry=triangle)
     with pytest.raises(SentinelHubValidationError, match="limit"):
         catalog.search("sentinel-2-l2a", limit=0)

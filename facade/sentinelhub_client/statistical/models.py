@@ -77,7 +77,7 @@ class Histogram(WireModel):
 class BandStatistics(WireModel):
     """One band's `Stats` and, when asked for, its `Histogram`."""
 
-    stats: Stats | None = wire("stats", _Model(lambda: Stats), default=None)
+    stats: Stats = wire("stats", _Model(lambda: Stats), default_factory=Stats)
     histogram: Histogram | None = wire("histogram", _Model(lambda: Histogram), default=None)
     other_data: dict[str, Any] = wire(None, OTHER, default_factory=dict)
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Final
 
+from sentinelhub_emulator.core import logredact
 from sentinelhub_emulator.core.admin import ADMIN_PREFIX
 from sentinelhub_emulator.core.auth import TOKEN_PATHS
 from sentinelhub_emulator.core.buckets import (
@@ -260,6 +261,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Every record reaches this handler: AWS secrets (botocore's signing lines at debug level,
+    # GDAL's options) are masked there, whatever logger wrote them.
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(logredact.RedactingFilter())
+    logredact.install()
     emulator = Emulator(
         args.data_dir,
         host=args.host,

@@ -30,6 +30,7 @@ __all__ = [
     "CogSettings",
     "OutputSpec",
     "ParsedRequest",
+    "check_key_lengths",
     "crs_epsg",
     "expand_key",
     "parse_request",
@@ -43,6 +44,17 @@ MAX_TILE_PIXELS = 3400 * 3400
 PLACEHOLDERS = ("requestId", "tileName", "tileId", "outputId", "format")
 DEFAULT_LAYOUT = "<requestId>/<tileName>/<outputId>.<format>"
 _PLACEHOLDER = re.compile(r"<([^<>]*)>")
+#: Longest object key (bytes, UTF-8) an output may get: S3's limit.
+MAX_KEY_BYTES = 1024
+#: Longest part of a key between two '/' (bytes): what a file system allows for a name.
+MAX_KEY_PART_BYTES = 255
+#: How long (bytes) the placeholders a request cannot know at create can get, to check a
+#: template's lengths before any tile exists: ``<requestId>`` is a UUID (36); ``<tileName>`` the
+#: longest name of the served grids (10: ``E7400N6500`` of the LAEA grids; UTM names such as
+#: ``33TVM_9_9`` have 9, WGS84 names such as ``N46E013`` 7; GeoPackage input checks its longest
+#: identifier instead); ``<tileId>`` the longest 64-bit integer (19 digits). ``<outputId>`` and
+#: ``<format>`` are known at create.
+PLACEHOLDER_BYTES = {"requestId": 36, "tileName": 10, "tileId": 19}
 _IDENTIFIER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 _CRS_URL = re.compile(r"^https?://www\.opengis\.net/def/crs/EPSG/0/(\d{1,6})$")
 _CRS_URN = re.compile(r"^urn:ogc:def:crs:EPSG::(\d{1,6})$")
@@ -301,6 +313,39 @@ def expand_key(template: str, values: dict[str, str]) -> str:
     return key
 
 
+def check_key_lengths(
+    template: str, parameter: str, known: dict[str, str], *, bytes_of: dict[str, int] | None = None
+) -> None:
+    """400 naming ``parameter`` when some output key of ``template`` could exceed
+    `MAX_KEY_BYTES` in all or `MAX_KEY_PART_BYTES` in one part, with ``known`` placeholder values
+    and the others at their longest (`PLACEHOLDER_BYTES`, or ``bytes_of``)."""
+    longest = {**PLACEHOLDER_BYTES, **(bytes_of or {})}
+
+    def size(text: str) -> int:
+        total = len(_PLACEHOLDER.sub("", text).encode("utf-8"))
+        for name in _PLACEHOLDER.findall(text):
+            total += len(known[name].encode("utf-8")) if name in known else longest[name]
+        return total
+
+    for part in template.split("/"):
+        part_bytes = size(part)
+        if part_bytes > MAX_KEY_PART_BYTES:
+            shown = part if len(part) <= 60 else f"{part[:40]}...{part[-12:]}"
+            raise bad_payload(
+                parameter,
+                f"the path part {shown!r} can reach {part_bytes} bytes; each part (between "
+                f"two '/') of an output key may have at most {MAX_KEY_PART_BYTES} bytes",
+            )
+    key_bytes = size(template)
+    if key_bytes > MAX_KEY_BYTES:
+        raise bad_payload(
+            parameter,
+            f"the output keys can reach {key_bytes} bytes (placeholders at their longest: "
+            f"<requestId> {longest['requestId']}, <tileName> {longest['tileName']}, <tileId> "
+            f"{longest['tileId']}); an output key may have at most {MAX_KEY_BYTES} bytes",
+        )
+
+
 def _cog(output: dict[str, Any]) -> CogSettings | None:
     if not output.get("cogOutput"):
         if output.get("cogParameters"):
@@ -389,6 +434,7 @@ def _outputs(
             )
         except ValueError:
             raise bad_payload(where, "the path must not contain empty, '.' or '..' parts") from None
+        check_key_lengths(template, where, {"outputId": identifier, "format": extension(mime)})
         specs.append(OutputSpec(identifier, mime, bucket, template))
     if output.get("createCollection") and output.get("collectionId"):
         raise bad_payload(

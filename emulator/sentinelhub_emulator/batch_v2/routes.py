@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from sentinelhub_emulator.batch.grids import TooManyTilesError
+from sentinelhub_emulator.batch.parsing import check_key_lengths
 from sentinelhub_emulator.batch.routes import get_grid, list_grids
 from sentinelhub_emulator.byoc.state import byoc_state
 from sentinelhub_emulator.core.auth import authenticated, owned, owner_action
@@ -70,11 +71,20 @@ async def create_request(request: Request, principal: Principal) -> Response:
     if v2.geopackage is not None:
         source = v2.geopackage
         try:
-            await run_in_threadpool(
+            features = await run_in_threadpool(
                 read_features, source.path, source.defaults, max_features=MAX_TILES
             )
         except GeopackageError as error:
             raise bad_payload(error.field, error.message) from None
+        # <tileName> is a feature's identifier: check the keys with the longest one.
+        longest = max(len(f.identifier.encode("utf-8")) for f in features)
+        for spec in parsed.outputs:
+            check_key_lengths(
+                spec.key_template,
+                "output->delivery->s3->url",
+                {"outputId": spec.identifier, "format": spec.extension},
+                bytes_of={"tileName": longest},
+            )
     collection_id = parsed.collection_id
     if collection_id is not None:
         collection = byoc_state(service.context).store.get_collection(str(collection_id))

@@ -8,6 +8,7 @@ that is what the file lookup uses, so a PUT that keeps them but changes the key 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -82,8 +83,52 @@ def normalise_bands(raw: Mapping[str, Any]) -> Bands:
     return bands
 
 
+#: Largest finite 32-bit float: the widest sample a band holds (FLOAT, 32 bits).
+FLOAT32_MAX = 3.4028234663852886e38
+
+
+def _sample_range(bit_depth: Any, sample_format: Any) -> tuple[float, float, bool] | None:
+    """Lowest and highest value of a sample and whether it is an integer; None when the band
+    does not say (its format is read from its files at ingestion)."""
+    if sample_format == "FLOAT":
+        return -FLOAT32_MAX, FLOAT32_MAX, False
+    if bit_depth is None:
+        return None
+    if sample_format == "INT":
+        return -(2.0 ** (bit_depth - 1)), 2.0 ** (bit_depth - 1) - 1, True
+    return 0.0, 2.0**bit_depth - 1, True  # UINT, the service's default
+
+
+def _check_value(value: Any, band: Band | None, parameter: str) -> None:
+    """400 unless ``value`` is a number a sample of ``band`` (any band when None or when the
+    band does not declare its format) can hold."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise bad_payload(parameter, "must be a finite number")
+    declared = (
+        None if band is None else _sample_range(band.get("bitDepth"), band.get("sampleFormat"))
+    )
+    if declared is None:
+        # Any band: an integer of a 32-bit integer band, or a value of a 32-bit float band.
+        if not -FLOAT32_MAX <= value <= FLOAT32_MAX:
+            raise bad_payload(
+                parameter,
+                f"{value!r} is beyond what any band sample (at most a 32-bit float, "
+                f"+-{FLOAT32_MAX:.7g}) can hold",
+            )
+        return
+    low, high, integer = declared
+    kind = f"{band.get('sampleFormat') or 'UINT'} {band.get('bitDepth') or 32}-bit" if band else ""
+    if not low <= value <= high or (integer and float(value) != math.floor(value)):
+        what = f"an integer from {low:.0f} to {high:.0f}" if integer else f"within +-{high:.7g}"
+        raise bad_payload(parameter, f"{value!r} cannot be a {kind} sample; it must be {what}")
+
+
 def check_no_data(collection_no_data: Any, bands: Mapping[str, Band]) -> None:
-    """noData may be set on the collection or on its bands, not on both."""
+    """noData may be set on the collection or on its bands, not on both, and must be a value
+    the bands' samples can hold (see `_check_value`)."""
+    for name, band in bands.items():
+        if band.get("noData") is not None:
+            _check_value(band["noData"], band, _param(name, "noData"))
     if collection_no_data is None:
         return
     for name, band in bands.items():
@@ -93,6 +138,9 @@ def check_no_data(collection_no_data: Any, bands: Mapping[str, Band]) -> None:
                 "noData is set on the collection already; set it per band or per collection, "
                 "not both",
             )
+    _check_value(collection_no_data, None, "noData")
+    for band in bands.values():
+        _check_value(collection_no_data, band, "noData")
 
 
 def updated_bands(current: Mapping[str, Band], requested: Bands, *, has_tiles: bool) -> Bands:

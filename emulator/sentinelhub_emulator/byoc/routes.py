@@ -20,7 +20,7 @@ from sentinelhub_emulator.byoc.bands import (
     normalise_bands,
     updated_bands,
 )
-from sentinelhub_emulator.byoc.ingest import IngestionFailure, check_relative_path
+from sentinelhub_emulator.byoc.ingest import MAX_PATH_CHARS, IngestionFailure, check_relative_path
 from sentinelhub_emulator.byoc.records import TILE_STATUSES, CollectionRecord, TileRecord
 from sentinelhub_emulator.byoc.state import byoc_state
 from sentinelhub_emulator.byoc.store import DuplicateTilePathError
@@ -274,12 +274,19 @@ async def list_tiles(request: Request, principal: Principal) -> Response:
     sort = request.query_params.get("sort") or "created:asc"
     if sort not in _SORTS:
         raise bad_payload("sort", f"must be one of {', '.join(_SORTS)}")
+    path = request.query_params.get("path")
+    if path is not None and len(path) > MAX_PATH_CHARS:
+        raise bad_payload(
+            "path",
+            f"is {len(path)} characters long; a tile path has at most {MAX_PATH_CHARS}, so no "
+            "tile can match it",
+        )
     page = byoc_state(context).store.list_tiles(
         collection.id,
         after=after,
         count=count,
         descending=_SORTS[sort],
-        path=request.query_params.get("path"),
+        path=path,
         status=_status_filter(request),
     )
     return page_response(request, after, page)

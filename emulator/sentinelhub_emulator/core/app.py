@@ -4,7 +4,8 @@ Each `Service` contributes a list of routes and the base paths to mount them und
 one, is served under both ``/api/v1/byoc`` and ``/byoc/v1``); the list of services is passed in
 (`sentinelhub_emulator.services.SERVICES`), so the core imports none. The fault-injection
 middleware wraps the whole application, outside Starlette's own error handling, so that it can
-drop connections; the request-id middleware (`sentinelhub_emulator.core.request_ids`) wraps
+drop connections (inside it, `QueryLimitMiddleware` refuses requests with absurdly many query
+parameters); the request-id middleware (`sentinelhub_emulator.core.request_ids`) wraps
 that, so every answer, injected faults included, carries ``SH-Request-Id``.
 """
 
@@ -32,6 +33,7 @@ from sentinelhub_emulator.core.errors import (
     error_response,
 )
 from sentinelhub_emulator.core.faults import FaultMiddleware
+from sentinelhub_emulator.core.params import QueryLimitMiddleware
 from sentinelhub_emulator.core.request_ids import RequestIdMiddleware
 from sentinelhub_emulator.core.service import Service
 
@@ -89,4 +91,4 @@ def build_app(context: EmulatorContext, services: Sequence[Service]) -> ASGIApp:
         },
     )
     app.state.emulator = context
-    return RequestIdMiddleware(FaultMiddleware(app, context.faults))
+    return RequestIdMiddleware(FaultMiddleware(QueryLimitMiddleware(app), context.faults))

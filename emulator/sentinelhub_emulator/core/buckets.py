@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
+from sentinelhub_emulator.core import logredact
+
 __all__ = [
     "Bucket",
     "BucketPathError",
@@ -249,7 +251,12 @@ class S3Bucket:
             if "s3" not in self._clients:
                 from botocore.config import Config
 
+                logredact.install()
                 session = self._session()
+                credentials = session.get_credentials()
+                if credentials is not None:
+                    frozen = credentials.get_frozen_credentials()
+                    logredact.install([frozen.secret_key, frozen.token])
                 self._clients["session"] = session
                 self._clients["s3"] = session.client(
                     "s3",

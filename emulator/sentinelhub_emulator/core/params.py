@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sentinelhub_emulator.core.errors import BAD_PAYLOAD, ApiError, bad_payload
 from sentinelhub_emulator.core.spec import validate_body
@@ -20,6 +21,8 @@ from sentinelhub_emulator.core.spec import validate_body
 __all__ = [
     "MAX_BODY_BYTES",
     "MAX_JSON_DEPTH",
+    "MAX_QUERY_PARAMS",
+    "QueryLimitMiddleware",
     "check_json_value",
     "drop_nulls",
     "json_body",
@@ -36,6 +39,31 @@ MAX_BODY_BYTES = 1024 * 1024
 #: Deepest nesting of arrays and objects accepted in a JSON body (a MultiPolygon with a ``crs``
 #: member inside a tile is 7 deep).
 MAX_JSON_DEPTH = 32
+
+#: Most query parameters a request may carry (the emulator's choice, as Tomcat's default
+#: ``maxParameterCount``): no operation takes more than a handful, and each one is parsed.
+MAX_QUERY_PARAMS = 1000
+
+
+class QueryLimitMiddleware:
+    """Refuses (400, naming ``query``) a request with more than `MAX_QUERY_PARAMS` query
+    parameters, before any route parses them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            query: bytes = scope.get("query_string", b"")
+            count = query.count(b"&") + 1 if query else 0
+            if count > MAX_QUERY_PARAMS:
+                error = bad_payload(
+                    "query",
+                    f"{count} query parameters; at most {MAX_QUERY_PARAMS} are allowed",
+                )
+                await error.to_response()(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def _too_large() -> ApiError:

@@ -62,8 +62,10 @@ Choices where the service's behaviour is not documented
   TILE / ORBIT) x number of inputs when fusing, at least 0.005.
 - Async: at most ``SH_EMULATOR_ASYNC_MAX_RUNNING`` requests run at once (429 with
   ``Retry-After`` in milliseconds beyond); ``<OUTPUT>`` is ``<identifier>.<ext>``; a failure
-  writes ``error.json`` (the error envelope) where the outputs would go. Jobs live in memory, so
-  after a restart earlier ids answer 404. No copy of the request is written.
+  writes ``error.json`` (the error envelope) where the outputs would go. Requests are kept in
+  the emulator's database until they end, so a restart (even ``kill -9``) resumes them (see
+  `sentinelhub_emulator.process.jobs`); an id answers 404 only once its outputs or its
+  ``error.json`` are written. No copy of the request is written into the bucket.
 
 Not supported (a 400 naming the field, never a guess)
 =====================================================

@@ -7,6 +7,7 @@ runs.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -16,6 +17,9 @@ from typing import Any
 
 import shapely
 from affine import Affine
+from pyproj import CRS as ProjCRS
+from pyproj import Transformer
+from pyproj.exceptions import CRSError, ProjError
 from rasterio.crs import CRS
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
@@ -219,6 +223,50 @@ def _size(output: Mapping[str, Any], bounds: Sequence[float], max_size: int) -> 
     return min(max_size, max(1, round(h * (xmax - xmin) / (ymax - ymin)))), h
 
 
+@functools.lru_cache(maxsize=256)
+def crs_domain(epsg: int) -> tuple[float, float, float, float] | None:
+    """Where coordinates of ``epsg`` make sense: its area of use in its own axes (x = east or
+    longitude), widened by its width and height on every side; None when pyproj cannot say."""
+    try:
+        crs = ProjCRS.from_epsg(epsg)
+        area = crs.area_of_use
+        if area is None:
+            return None
+        if crs.is_geographic:
+            west, south, east, north = -180.0, -90.0, 180.0, 90.0
+        else:
+            to_crs = Transformer.from_crs(4326, crs, always_xy=True)
+            west, south, east, north = to_crs.transform_bounds(
+                area.west, area.south, area.east, area.north, densify_pts=21
+            )
+    except (CRSError, ProjError):
+        return None
+    if not all(math.isfinite(v) for v in (west, south, east, north)) or not (
+        west < east and south < north
+    ):
+        return None
+    width, height = east - west, north - south
+    return west - width, south - height, east + width, north + height
+
+
+def _check_domain(bbox: tuple[float, ...], epsg: int, parameter: str) -> None:
+    """400 when the bbox's size overflows, or it reaches beyond where its CRS is defined."""
+    xmin, ymin, xmax, ymax = bbox
+    if not (math.isfinite(xmax - xmin) and math.isfinite(ymax - ymin)):
+        raise bad_payload(parameter, "its width or height is not a finite number")
+    domain = crs_domain(epsg)
+    if domain is None:
+        return
+    west, south, east, north = domain
+    if xmin < west or ymin < south or xmax > east or ymax > north:
+        raise bad_payload(
+            parameter,
+            f"reaches beyond where EPSG:{epsg} is defined: its coordinates must lie within "
+            f"[{west:.6g}, {south:.6g}, {east:.6g}, {north:.6g}] (the CRS's area of use, "
+            "widened by its own size on every side)",
+        )
+
+
 def _grid(body: Mapping[str, Any], max_size: int) -> Grid:
     bounds = body["input"]["bounds"]
     if not isinstance(bounds, Mapping):
@@ -241,6 +289,9 @@ def _grid(body: Mapping[str, Any], max_size: int) -> Grid:
             raise bad_payload("input->bounds->geometry", "has an empty extent")
     else:
         raise bad_payload("input->bounds", "give a bbox, a geometry or both")
+    _check_domain(
+        bbox, epsg, "input->bounds->bbox" if raw_bbox is not None else "input->bounds->geometry"
+    )
     xmin, ymin, xmax, ymax = bbox
     output = body.get("output") or {}
     width, height = _size(output, bbox, max_size)

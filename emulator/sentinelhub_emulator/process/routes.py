@@ -7,7 +7,9 @@
   there are several), ``application/octet-stream`` returns the one response as raw bytes.
   The ``x-processingunits-spent`` header carries the processing units.
 - ``POST /api/v1/async/process`` and ``/async/v1/process``: ``{id, status: RUNNING}``;
-  ``GET .../{requestId}``: 200 while it runs, 404 afterwards.
+  ``GET .../{requestId}``: 200 while it runs (queued or rendering, also after a restart), 404
+  afterwards, as the service answers, done or failed (the message says which; a failed request
+  has ``error.json`` in its delivery folder).
 
 The routes carry their full paths; the application adds them as they are.
 """
@@ -27,7 +29,7 @@ from starlette.routing import BaseRoute
 
 from sentinelhub_emulator.core.auth import authenticated
 from sentinelhub_emulator.core.context import context_of
-from sentinelhub_emulator.core.errors import bad_payload, not_found
+from sentinelhub_emulator.core.errors import BAD_PAYLOAD, ApiError, Violation, bad_payload
 from sentinelhub_emulator.core.params import parse_json, path_uuid, read_body
 from sentinelhub_emulator.core.routing import resource
 from sentinelhub_emulator.core.tokens import Principal
@@ -86,12 +88,32 @@ async def _body(request: Request) -> dict[str, Any]:
 
 
 def _accept(header: str | None) -> str | None:
-    """The first media type of the Accept header that the service answers in, if any."""
-    for item in (header or "").split(","):
+    """The first media type of the Accept header that the service answers in; None when there
+    is no header or it only allows any type (``*/*``, ``image/*``): the request's own format.
+    406 when no type it names can be answered."""
+    if header is None or not header.strip():
+        return None
+    answerable = (*process_types(), *PACKINGS)
+    wildcard = False
+    for item in header.split(","):
         media = item.split(";")[0].strip().lower()
-        if media in process_types() or media in PACKINGS:
+        if media in answerable:
             return media
-    return None
+        if media == "*/*" or (
+            media.endswith("/*") and any(t.startswith(media[:-1]) for t in answerable)
+        ):
+            wildcard = True
+    if wildcard:
+        return None
+    shown = header if len(header) <= 100 else header[:100] + "..."
+    allowed = ", ".join(answerable)
+    raise ApiError(
+        406,
+        f"Cannot answer in any media type of the Accept header {shown!r}; ask for one of "
+        f"{allowed} (or */*).",
+        BAD_PAYLOAD,
+        (Violation("Accept", f"must name one of {allowed}"),),
+    )
 
 
 def _apply_accept(body: dict[str, Any], accept: str | None) -> tuple[dict[str, Any], str | None]:
@@ -165,8 +187,8 @@ async def async_process(request: Request, principal: Principal) -> Response:
 @authenticated
 async def async_status(request: Request, principal: Principal) -> Response:
     request_id = path_uuid(request, "requestId")
-    if not jobs_for(context_of(request)).is_running(request_id, principal.account_id):
-        raise not_found(f"Async process request {request_id}")
+    jobs = jobs_for(context_of(request))
+    await run_in_threadpool(jobs.check_running, request_id, principal.account_id)
     return JSONResponse({"id": request_id, "status": "RUNNING"})
 
 

@@ -11,6 +11,8 @@ changes one emulator's limits. Without `configure`, `start` reads these environm
 | ``SH_EMULATOR_SCRIPT_MEMORY_MB`` | 512 | V8 heap (and largest single typed array) per request |
 | ``SH_EMULATOR_ASYNC_MAX_RUNNING`` | 10 | async requests running at once (beyond: 429) |
 | ``SH_EMULATOR_ASYNC_WORKERS`` | 2 | async requests rendered in parallel |
+| ``SH_EMULATOR_ASYNC_MAX_ATTEMPTS`` | 3 | times an async request is started (restarts count) |
+| ``SH_EMULATOR_ASYNC_DELAY`` | 0 | seconds a worker holds a request before rendering it |
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ class ProcessSettings:
     async_jobs: AsyncSettings = field(default_factory=AsyncSettings)
 
 
-def _env_number(name: str, default: float) -> float:
+def _env_number(name: str, default: float, *, zero: bool = False) -> float:
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
         return default
@@ -51,8 +53,8 @@ def _env_number(name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         raise ValueError(f"{name} must be a number, not {raw!r}") from None
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, not {raw!r}")
+    if value < 0 or (value == 0 and not zero):
+        raise ValueError(f"{name} must be {'0 or more' if zero else 'positive'}, not {raw!r}")
     return value
 
 
@@ -66,6 +68,8 @@ def settings_from_env() -> ProcessSettings:
         async_jobs=AsyncSettings(
             max_running=int(_env_number("SH_EMULATOR_ASYNC_MAX_RUNNING", 10)),
             workers=int(_env_number("SH_EMULATOR_ASYNC_WORKERS", 2)),
+            max_attempts=int(_env_number("SH_EMULATOR_ASYNC_MAX_ATTEMPTS", 3)),
+            delay=_env_number("SH_EMULATOR_ASYNC_DELAY", 0.0, zero=True),
         ),
     )
 

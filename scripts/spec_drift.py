@@ -3,8 +3,9 @@
     scripts/spec_drift UPSTREAM [--ours openapi/sentinelhub.yaml] [--json] [--fail-on-missing]
 
 UPSTREAM is a file path or an http(s) URL. Upstream paths in the ``/byoc/v1/...``,
-``/process/v1``, ``/async/v1/...``, ``/batch/v2/...``, ``/catalog/v1/...`` and ``/statistics/v1`` style are mapped onto ours
-(``/api/v1/byoc/...``, ``/api/v1/process``, ``/api/v1/async/process``, ``/api/v2/batch/...``, ``/api/v1/catalog/1.0.0/...``,
+``/process/v1``, ``/async/v1/...``, ``/batch/v2/...``, ``/catalog/v1/...`` and
+``/statistics/v1`` style are mapped onto ours (``/api/v1/byoc/...``, ``/api/v1/process``,
+``/api/v1/async/process``, ``/api/v2/batch/...``, ``/api/v1/catalog/1.0.0/...``,
 ``/api/v1/statistics``)
 before comparing. For every BYOC, Process, Async Process and Batch Processing v2 operation the
 report lists:

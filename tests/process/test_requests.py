@@ -298,7 +298,7 @@ async def test_new_path_style_follows_the_config(api: respx.MockRouter) -> None:
     with SentinelHubProcess(config) as client:
         client.get_data(make_request(config))
         client.submit(make_async_request(config))
-        assert client.get_async_running_status([REQUEST_ID]) == {REQUEST_ID: False}
+        assert client.get_async_running_status([REQUEST_ID]) == {REQUEST_ID: None}
     assert (process_route.call_count, async_route.call_count, status_route.call_count) == (1, 1, 1)
 
 
@@ -367,13 +367,13 @@ async def test_submit_is_not_replayed_after_a_lost_answer(
     assert route.call_count == 1
 
 
-async def test_running_status_200_running_404_finished_others_raise(
+async def test_running_status_200_running_404_unknown_others_raise(
     process: Twin, api: respx.MockRouter
 ) -> None:
     running = api.get(f"{ASYNC}/{REQUEST_ID}").respond(json={"id": REQUEST_ID, "status": "RUNNING"})
     api.get(f"{ASYNC}/{OTHER_ID}").respond(404, json=envelope(404, "not found", "COMMON_NOT_FOUND"))
     statuses = await process.call("get_async_running_status", [REQUEST_ID, OTHER_ID, REQUEST_ID])
-    assert statuses == {REQUEST_ID: True, OTHER_ID: False}
+    assert statuses == {REQUEST_ID: True, OTHER_ID: None}
     assert list(statuses) == [REQUEST_ID, OTHER_ID]
     assert running.call_count == 1
     assert running.calls.last.request.headers["authorization"] == "Bearer token-1"
@@ -388,7 +388,7 @@ async def test_running_status_200_running_404_finished_others_raise(
             await process.call("get_async_running_status", bad)
         assert info.value.field == "ids"
     # one id may be given alone
-    assert await process.call("get_async_running_status", OTHER_ID) == {OTHER_ID: False}
+    assert await process.call("get_async_running_status", OTHER_ID) == {OTHER_ID: None}
 
 
 def test_module_function_matches_sentinelhub_py(api: respx.MockRouter, config: SHConfig) -> None:
@@ -396,9 +396,9 @@ def test_module_function_matches_sentinelhub_py(api: respx.MockRouter, config: S
     api.get(f"{ASYNC}/{OTHER_ID}").respond(404)
     assert get_async_running_status([REQUEST_ID, OTHER_ID], config) == {
         REQUEST_ID: True,
-        OTHER_ID: False,
+        OTHER_ID: None,
     }
-    assert asyncio.run(aget_async_running_status((OTHER_ID,), config)) == {OTHER_ID: False}
+    assert asyncio.run(aget_async_running_status((OTHER_ID,), config)) == {OTHER_ID: None}
 
 
 def _status_handler(barrier: Any) -> Any:
@@ -436,7 +436,7 @@ def test_sync_status_checks_run_in_parallel(config: SHConfig) -> None:
     barrier = threading.Barrier(len(ids), timeout=5)
     user_client = httpx.Client(transport=httpx.MockTransport(_status_handler(barrier)))
     with user_client, SentinelHubProcess(config, http_client=user_client) as client:
-        assert client.get_async_running_status(ids) == dict.fromkeys(ids, False)
+        assert client.get_async_running_status(ids) == dict.fromkeys(ids)
 
 
 async def test_async_status_checks_run_concurrently(config: SHConfig) -> None:
@@ -444,7 +444,7 @@ async def test_async_status_checks_run_concurrently(config: SHConfig) -> None:
     barrier = asyncio.Barrier(len(ids))
     user_client = httpx.AsyncClient(transport=httpx.MockTransport(_status_handler(barrier)))
     async with user_client, AsyncSentinelHubProcess(config, http_client=user_client) as client:
-        assert await client.get_async_running_status(ids) == dict.fromkeys(ids, False)
+        assert await client.get_async_running_status(ids) == dict.fromkeys(ids)
 
 
 async def test_wait_for_async_polls_only_running_ids_and_reports_progress(
@@ -468,9 +468,9 @@ async def test_wait_for_async_polls_only_running_ids_and_reports_progress(
         callback=seen.append,
         progress=lambda done, total: progress.append((done, total)),
     )
-    assert result == {REQUEST_ID: False, OTHER_ID: False}
+    assert result == {REQUEST_ID: None, OTHER_ID: None}
     assert progress == [(1, 2), (1, 2), (2, 2)]
-    assert seen[0] == {REQUEST_ID: True, OTHER_ID: False}
+    assert seen[0] == {REQUEST_ID: True, OTHER_ID: None}
     assert (first.call_count, second.call_count) == (3, 1)
 
 
@@ -498,14 +498,14 @@ async def test_clients_built_on_a_shared_transport_use_it_and_leave_it_open(
     client = SentinelHubProcess._from_transport(transport)
     assert client.transport.http_client is transport.http_client
     assert client.config is config
-    assert client.get_async_running_status([REQUEST_ID]) == {REQUEST_ID: False}
+    assert client.get_async_running_status([REQUEST_ID]) == {REQUEST_ID: None}
     client.close()
     assert not transport.http_client.is_closed
     transport.close()
 
     atransport = AsyncTransport(config)
     aclient = AsyncSentinelHubProcess._from_transport(atransport)
-    assert await aclient.get_async_running_status([REQUEST_ID]) == {REQUEST_ID: False}
+    assert await aclient.get_async_running_status([REQUEST_ID]) == {REQUEST_ID: None}
     await aclient.close()
     assert not atransport.http_client.is_closed
     await atransport.close()

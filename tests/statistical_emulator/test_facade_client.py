@@ -76,7 +76,7 @@ def check_day(result: StatisticalResult, world: World, columns: int = 512) -> No
         for band, source in (("B0", b1), ("B1", b2)):
             values = source[:, :columns][mask[:, :columns]]
             got = interval.outputs["data"].bands[band]
-            assert got.stats is not None and got.histogram is not None
+            assert got.histogram is not None
             assert got.stats.sample_count == mask[:, :columns].size
             assert got.stats.no_data_count == mask[:, :columns].size - values.size
             assert got.stats.mean == pytest.approx(float(values.mean()), rel=1e-9)
@@ -100,7 +100,8 @@ def test_get_data_gives_typed_results_equal_to_numpy(world: World, config: SHCon
         "2024-01-01",
         "2024-01-02",
     ]
-    assert result.processing_units is not None and result.processing_units > 0
+    assert result.processing_units is not None
+    assert result.processing_units > 0
     check_day(result, world)
 
 

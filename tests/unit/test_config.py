@@ -294,6 +294,7 @@ def test_every_environment_variable_is_read(
         "retry_max_wait": "9",
         "retry_zero_backoff": "yes",
         "byoc_base_path": "/byoc/v1",
+        "max_json_bytes": "1048576",
         "profile": "p",
     }[setting.name]
     monkeypatch.setenv(setting.env, good)
@@ -406,7 +407,7 @@ def test_sentinelhub_py_names_are_its_real_attributes() -> None:
 
     fields = set(vars(sentinelhub.SHConfig(use_defaults=True)))
     ours = {key for s in SETTINGS for key in s.toml} - {"timeout", "deployment", "retry_max_wait"}
-    ours -= {"byoc_base_path", "sh_token"}
+    ours -= {"byoc_base_path", "sh_token", "max_json_bytes"}
     assert ours <= fields
     assert set(SENTINELHUB_PY_UNUSED) <= fields
     assert fields <= ours | set(SENTINELHUB_PY_UNUSED)

@@ -49,6 +49,8 @@ CDSE_TOKEN_URL: Final = (
 DEFAULT_PROFILE: Final = "default-profile"
 DEFAULT_BYOC_BASE_PATH: Final = "/api/v1/byoc"
 DEFAULT_TIMEOUT: Final = 120.0
+#: The largest JSON answer decoded, in bytes after decompression (64 MiB).
+DEFAULT_MAX_JSON_BYTES: Final = 64 * 1024 * 1024
 _MISSING: Final = object()
 
 
@@ -148,6 +150,10 @@ def _count(value: Any, name: str, source: str) -> int:
 
 
 def _attempts(value: Any, name: str, source: str) -> int:
+    return _whole(value, name, source, 1)
+
+
+def _bytes(value: Any, name: str, source: str) -> int:
     return _whole(value, name, source, 1)
 
 
@@ -384,6 +390,16 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         over_policy=True,
     ),
     Setting(
+        "max_json_bytes",
+        "SH_MAX_JSON_BYTES",
+        ("max_json_bytes",),
+        _bytes,
+        DEFAULT_MAX_JSON_BYTES,
+        f"{DEFAULT_MAX_JSON_BYTES} (64 MiB)",
+        "The largest JSON answer read, in bytes once decompressed; a larger one is refused "
+        "(ResponseTooLargeError) before it fills memory. File downloads are not limited.",
+    ),
+    Setting(
         "byoc_base_path",
         "SH_BYOC_BASE_PATH",
         ("byoc_base_path",),
@@ -557,6 +573,7 @@ class SHConfig:
     sh_token: str | None
     timeout: float
     retry: RetryPolicy
+    max_json_bytes: int
     byoc_base_path: str
     profile: str
 
@@ -578,6 +595,7 @@ class SHConfig:
         max_download_attempts: int | None = None,
         retry_max_wait: float | None = None,
         retry: RetryPolicy | None = None,
+        max_json_bytes: int | None = None,
         byoc_base_path: str | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:

@@ -12,6 +12,7 @@
     │   ├── RateLimitError            429 (``retry_after`` in seconds)
     │   ├── ServerError               5xx
     │   └── APIResponseValidationError  a success whose body does not match the contract
+    │       └── ResponseTooLargeError   ... or is larger than ``SHConfig.max_json_bytes``
     ├── APIConnectionError            no usable answer: connection refused, dropped, ...
     │   └── APITimeoutError           ... or too slow
     ├── SentinelHubValidationError    bad input, caught before anything is sent (also a ValueError)
@@ -60,6 +61,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "S3AccessDeniedError",
     "S3BucketNotFoundError",
     "S3CredentialsError",
@@ -212,7 +214,30 @@ class ServerError(APIError):
 
 
 class APIResponseValidationError(APIError):
-    """The service answered with success, but the body does not match the contract."""
+    """The service answered with success, but the body does not match the contract.
+
+    The message names the operation (``method`` and ``url``) and what was wrong; ``body`` holds
+    the start of the answer when it was text.
+    """
+
+
+class ResponseTooLargeError(APIResponseValidationError):
+    """A JSON answer is larger, once decompressed, than the configured limit; it was refused
+    while it was read, before it could fill memory.
+
+    Raise the limit with ``SHConfig(max_json_bytes=...)`` (or ``SH_MAX_JSON_BYTES``) if such an
+    answer is expected. File downloads and Process images are streamed and not limited.
+
+    Attributes:
+        limit: the limit in bytes (``max_json_bytes``).
+        size: how many decoded bytes had arrived when the answer was refused (more than
+            ``limit``; the rest was not read).
+    """
+
+    def __init__(self, message: str | None = None, *, limit: int, size: int, **kwargs: Any):
+        self.limit = limit
+        self.size = size
+        super().__init__(message, **kwargs)
 
 
 class APIConnectionError(SentinelHubError):

@@ -187,7 +187,16 @@ class _PaginatorCore(Generic[T]):
 
     def _accept(self, page: Page[Any]) -> Page[T]:
         wrap = self._wrap
-        items = page.items if wrap is None else [wrap(item) for item in page.items]
+        try:
+            items = page.items if wrap is None else [wrap(item) for item in page.items]
+        except APIResponseValidationError:
+            raise
+        except (LookupError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+            # The page parsers check their items; this is the last guard for one that does not.
+            raise APIResponseValidationError(
+                f"an item of a listing page does not match the API contract "
+                f"({type(exc).__name__}: {exc})"
+            ) from exc
         return self._walk.accept(items, page.next_token)
 
     def _rest(self) -> dict[str, Any]:

@@ -34,6 +34,7 @@ import logging
 import math
 import platform
 import time
+import weakref
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
@@ -52,10 +53,12 @@ import anyio
 import httpx
 from sentinelhub_api import Client as ApiClient
 
-from sentinelhub_client._core.config import SHConfig
+from sentinelhub_client._core.bodies import BodyTooLarge, BoundedBody, CorruptBody
+from sentinelhub_client._core.config import DEFAULT_MAX_JSON_BYTES, SHConfig
 from sentinelhub_client._core.errors import (
     APIError,
     APIResponseValidationError,
+    ResponseTooLargeError,
     SentinelHubError,
     connection_error,
     error_from_response,
@@ -229,6 +232,10 @@ class Call(Generic[T]):
             None after a connection failure.
         error_class: the class of every error answer's exception (the token endpoint's are all
             `AuthenticationError`); by default it follows the status.
+        capped: the answer (not streamed) is read whole into memory, at most the transport's
+            ``max_json_bytes`` of it once decompressed, else `ResponseTooLargeError` (a JSON
+            answer); False for a binary answer read whole (a Process image), not limited.
+            Error answers are always cut at that size (only their message is needed).
     """
 
     request: Mapping[str, Any]
@@ -243,6 +250,7 @@ class Call(Generic[T]):
     follow_redirects: bool = False
     note: Callable[[int | None], str | None] | None = None
     error_class: type[APIError] | None = None
+    capped: bool = True
 
     @property
     def method(self) -> str:
@@ -288,14 +296,23 @@ def create_http_client(
     """
     from sentinelhub_client._core.auth import auth_for  # the auth runs its token calls here
 
-    return httpx.Client(
+    if http_client is not None:
+        transport: httpx.BaseTransport = _ClientTransport(http_client)
+    else:
+        transport = httpx.HTTPTransport()
+    client = httpx.Client(
         base_url=config.sh_base_url,
         auth=auth or auth_for(config, token_client=http_client),
         timeout=_timeout(config),
         headers={"User-Agent": user_agent()},
-        transport=_ClientTransport(http_client) if http_client is not None else None,
+        transport=transport,
         follow_redirects=False,
     )
+    if http_client is None:
+        # A client made and dropped without `close` (as sentinelhub-py's scripts do) closes its
+        # pool when collected, instead of leaving sockets to the garbage collector's warnings.
+        weakref.finalize(client, transport.close)
+    return client
 
 
 def create_async_http_client(
@@ -330,11 +347,20 @@ class _TransportCore:
     _base_url: str
     _owns_client: bool
     _timeout: float | None
+    #: The most bytes of a (decompressed) answer read into memory (`SHConfig.max_json_bytes`).
+    max_json_bytes: int
 
     def _setup(
-        self, base_url: str, retry: RetryPolicy | None, timeout: float | None, *, owns: bool
+        self,
+        base_url: str,
+        retry: RetryPolicy | None,
+        timeout: float | None,
+        *,
+        owns: bool,
+        max_json_bytes: int | None = None,
     ) -> None:
         check_options(retry, timeout)
+        self.max_json_bytes = max_json_bytes or DEFAULT_MAX_JSON_BYTES
         self.retry = retry or RetryPolicy()
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout
@@ -385,15 +411,43 @@ class _TransportCore:
             return call.parse(self.api, response)
         except APIError:
             raise  # the parser's own verdict on an answer (the token endpoint's, say)
-        except (KeyError, TypeError, ValueError, AttributeError, SentinelHubError) as exc:
+        except _MALFORMED as exc:
+            detail = str(exc)
+            if len(detail) > 300:
+                detail = detail[:300] + "..."
             raise APIResponseValidationError(
-                f"the answer does not match the API contract ({type(exc).__name__}: {exc})",
+                f"the answer does not match the API contract ({type(exc).__name__}: {detail})",
                 status=response.status_code,
                 method=call.method,
                 url=self.full_url(str(call.request["url"])),
                 body=response.text[:2000] if not call.stream else None,
                 request_id=request_id_of(response.headers),
             ) from exc
+
+    def _body(self, call: Call[Any], response: httpx.Response) -> BoundedBody | None:
+        """How to read the body of an answer that is not streamed (None: read it whole)."""
+        accepted = call.accepts(response.status_code)
+        if accepted and not call.capped:
+            return None
+        limit = self.max_json_bytes
+        return BoundedBody(response.headers.get("content-encoding"), limit, truncate=not accepted)
+
+    def _too_large(
+        self, call: Call[Any], response: httpx.Response, exc: BodyTooLarge
+    ) -> ResponseTooLargeError:
+        limit = exc.limit
+        mib = f" ({limit / 2**20:g} MiB)" if limit >= 2**20 else ""
+        return ResponseTooLargeError(
+            f"the answer is larger than max_json_bytes = {limit} bytes{mib} once decompressed "
+            "and was refused while it was read; if such answers are expected, raise the limit "
+            "with SHConfig(max_json_bytes=...) or the SH_MAX_JSON_BYTES environment variable",
+            limit=limit,
+            size=exc.size,
+            status=response.status_code,
+            method=call.method,
+            url=self.full_url(str(call.request["url"])),
+            request_id=request_id_of(response.headers),
+        )
 
     def _error(
         self,
@@ -445,6 +499,30 @@ class _TransportCore:
         return clone
 
 
+#: What a parser raises on an answer it cannot read (a RecursionError for deeply nested JSON).
+_MALFORMED = (
+    LookupError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    ArithmeticError,
+    RecursionError,
+    SentinelHubError,
+)
+
+
+def _already_read(response: httpx.Response) -> bool:
+    return response.is_stream_consumed or hasattr(response, "_content")
+
+
+def _within(body: BoundedBody, content: bytes) -> bytes:
+    """Content that was read (and decoded) before the transport saw it, held to ``body``'s
+    limit."""
+    plain = BoundedBody(None, body.limit, truncate=body.truncate)
+    plain.feed(content)
+    return plain.finish()
+
+
 def _sleep(seconds: float) -> None:
     if seconds > 0:
         time.sleep(seconds)
@@ -480,7 +558,13 @@ class SyncTransport(_TransportCore):
         self.config = config
         self.http_client = create_http_client(config, http_client=http_client)
         self.api = ApiClient(base_url=config.sh_base_url).set_httpx_client(self.http_client)
-        self._setup(config.sh_base_url, retry or config.retry, None, owns=True)
+        self._setup(
+            config.sh_base_url,
+            retry or config.retry,
+            None,
+            owns=True,
+            max_json_bytes=config.max_json_bytes,
+        )
 
     @classmethod
     def over(
@@ -593,7 +677,7 @@ class SyncTransport(_TransportCore):
                     response = self._send_once(call)
                     accepted = call.accepts(response.status_code)
                     if not accepted and call.stream:
-                        self._drain(response)
+                        self._read(call, response)
                 except httpx.HTTPError as exc:
                     failure = exc
                 else:
@@ -622,9 +706,10 @@ class SyncTransport(_TransportCore):
         client = self.http_client
         kwargs = self._request_kwargs(call)
         if not call.follow_redirects:
-            if call.stream:
-                return client.send(client.build_request(**kwargs), stream=True)
-            return client.request(**kwargs)
+            response = client.send(client.build_request(**kwargs), stream=True)
+            if not call.stream:
+                self._read(call, response)
+            return response
         request = client.build_request(**kwargs)
         hops = _Hops(request, kwargs.get("headers"))
         while True:
@@ -632,10 +717,32 @@ class SyncTransport(_TransportCore):
             following = hops.next(client, response)
             if following is None:
                 if not call.stream:
-                    self._drain(response)
+                    self._read(call, response)
                 return response
             response.close()
             request = following
+
+    def _read(self, call: Call[Any], response: httpx.Response) -> None:
+        """Read an answer that is not streamed, within ``max_json_bytes`` (see `Call.capped`)."""
+        body = self._body(call, response)
+        if body is None:
+            self._drain(response)
+            return
+        try:
+            if _already_read(response):  # by an auth flow or a hook: already decoded
+                response._content = _within(body, response.content)
+            else:
+                for raw in response.iter_raw():
+                    body.feed(raw)
+                    if body.full:
+                        break
+                response._content = body.finish()
+        except BodyTooLarge as exc:
+            raise self._too_large(call, response, exc) from None
+        except CorruptBody as exc:
+            raise httpx.DecodingError(str(exc), request=response.request) from exc
+        finally:
+            response.close()
 
     @staticmethod
     def _drain(response: httpx.Response) -> None:
@@ -670,7 +777,13 @@ class AsyncTransport(_TransportCore):
         self.config = config
         self.http_client = create_async_http_client(config, http_client=http_client)
         self.api = ApiClient(base_url=config.sh_base_url).set_async_httpx_client(self.http_client)
-        self._setup(config.sh_base_url, retry or config.retry, None, owns=True)
+        self._setup(
+            config.sh_base_url,
+            retry or config.retry,
+            None,
+            owns=True,
+            max_json_bytes=config.max_json_bytes,
+        )
 
     @classmethod
     def over(
@@ -751,7 +864,7 @@ class AsyncTransport(_TransportCore):
                     response = await self._send_once(call)
                     accepted = call.accepts(response.status_code)
                     if not accepted and call.stream:
-                        await self._drain(response)
+                        await self._read(call, response)
                 except httpx.HTTPError as exc:
                     failure = exc
                 else:
@@ -781,9 +894,10 @@ class AsyncTransport(_TransportCore):
         client = self.http_client
         kwargs = self._request_kwargs(call)
         if not call.follow_redirects:
-            if call.stream:
-                return await client.send(client.build_request(**kwargs), stream=True)
-            return await client.request(**kwargs)
+            response = await client.send(client.build_request(**kwargs), stream=True)
+            if not call.stream:
+                await self._read(call, response)
+            return response
         request = client.build_request(**kwargs)
         hops = _Hops(request, kwargs.get("headers"))
         while True:
@@ -793,10 +907,31 @@ class AsyncTransport(_TransportCore):
             following = hops.next(client, response)
             if following is None:
                 if not call.stream:
-                    await self._drain(response)
+                    await self._read(call, response)
                 return response
             await response.aclose()
             request = following
+
+    async def _read(self, call: Call[Any], response: httpx.Response) -> None:
+        body = self._body(call, response)
+        if body is None:
+            await self._drain(response)
+            return
+        try:
+            if _already_read(response):  # by an auth flow or a hook: already decoded
+                response._content = _within(body, response.content)
+            else:
+                async for raw in response.aiter_raw():
+                    body.feed(raw)
+                    if body.full:
+                        break
+                response._content = body.finish()
+        except BodyTooLarge as exc:
+            raise self._too_large(call, response, exc) from None
+        except CorruptBody as exc:
+            raise httpx.DecodingError(str(exc), request=response.request) from exc
+        finally:
+            await response.aclose()
 
     @staticmethod
     async def _drain(response: httpx.Response) -> None:

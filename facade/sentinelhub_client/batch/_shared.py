@@ -216,6 +216,8 @@ def page_of(kind: type[M], page: PageRequest) -> Callable[[ApiClient, httpx.Resp
             raise TypeError(f"'data' is {type(data).__name__}, not a list")
         links = body.get("links") or {}
         next_token = links.get("nextToken") if isinstance(links, dict) else None
+        if next_token and not isinstance(next_token, str):
+            raise TypeError(f"'links.nextToken' is {type(next_token).__name__}, not a string")
         items = [kind.from_dict(item) for item in data]
         return Page(items, next_token=next_token or None, token=page.viewtoken)
 
@@ -344,7 +346,15 @@ class BatchCallsCore(Generic[R]):
     def get_tiling_grid(self, grid: TilingGrid | Mapping[str, Any] | int | str) -> Call[TilingGrid]:
         """``GET /tilinggrids/{id}`` (grid 0 included)."""
         request = self._request(self._ops["get_tiling_grid"], grid_id_of(grid))
-        return Call(request=request, parse=self._one(TilingGrid))
+        read = self._one(TilingGrid)
+
+        def parse(api: ApiClient, response: httpx.Response) -> TilingGrid:
+            found = read(api, response)
+            if found.grid_id is None:  # {"data": null}, {"data": [...]}, {}: not a grid
+                raise ValueError("the answer holds no tiling grid (no 'id')")
+            return found
+
+        return Call(request=request, parse=parse)
 
 
 # -- waiting --------------------------------------------------------------------------------------

@@ -5,9 +5,12 @@ The decisions are made without I/O by `Registration`; the two shells at the bott
 
 How a run goes:
 
-1. One listing of the collection (paged, resumed where it stopped after a failed page) finds
-   the paths that are already there: those tiles are *skipped*, never created twice. This is
-   what makes a re-run after an interruption (even ``kill -9``) safe.
+1. One listing of the collection, before any create (paged, resumed where it stopped after a
+   failed page), finds the paths that are already there: those tiles are *skipped*, never
+   created twice, and no create is sent for them. This is what makes a re-run after an
+   interruption (even ``kill -9``) safe, and it does not depend on the time window that
+   `create_tile`'s recovery uses (a tile made a second before the run is still *skipped*). A
+   path that listing held is never counted as *created* by this run, whatever its time.
 2. Every other tile is created with `create_tile` (its own retries, and its lookup by path
    after an ambiguous failure), ``concurrency`` at a time.
 3. A create that gave up on a transient failure (429, 5xx, dropped connection, timeout after
@@ -178,6 +181,8 @@ class Registration:
         self.reasons: dict[str, str] = {}
         self.round = 0
         self.known_size = 0
+        #: The paths the first listing found (they were there before this run's creates).
+        self.listed_before: set[str] = set()
 
     # -- the first listing ------------------------------------------------------------------
 
@@ -186,6 +191,7 @@ class Registration:
         count = 0
         for tile in listed:
             count += 1
+            self.listed_before.add(tile.path)
             if self.state.get(tile.path) == "todo":
                 self._finish(tile.path, "skipped", tile)
         self.known_size = count
@@ -228,7 +234,11 @@ class Registration:
         for tile in listed:
             if tile.path in waiting:
                 waiting.discard(tile.path)
-                ours = tile.created is not None and tile.created >= self.started - CLOCK_SKEW
+                ours = (
+                    tile.path not in self.listed_before
+                    and tile.created is not None
+                    and tile.created >= self.started - CLOCK_SKEW
+                )
                 self._finish(tile.path, "created" if ours else "skipped", tile)
         if complete:
             for path in waiting:

@@ -56,6 +56,7 @@ from sentinelhub_client._core.errors import (
     APIResponseValidationError,
     ConflictError,
     RateLimitError,
+    ResponseTooLargeError,
     SentinelHubValidationError,
     ServerError,
 )
@@ -463,8 +464,13 @@ def _page_of(response: httpx.Response, token: str | None) -> Page[dict[str, Any]
     items = body["data"]
     if not isinstance(items, list):
         raise TypeError(f"expected a list under 'data', got {type(items).__name__}")
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise TypeError(f"expected an object at 'data[{index}]', got {type(item).__name__}")
     links = body.get("links")
     next_token = links.get("nextToken") if isinstance(links, dict) else None
+    if next_token and not isinstance(next_token, str):
+        raise TypeError(f"'links.nextToken' is {type(next_token).__name__}, not a string")
     return Page(items, next_token=next_token or None, token=token)
 
 
@@ -750,6 +756,8 @@ def is_transient(exc: BaseException) -> bool:
     connection failures and timeouts, a truncated answer)."""
     if isinstance(exc, RateLimitError | ServerError | APIConnectionError):
         return True
+    if isinstance(exc, ResponseTooLargeError):
+        return False  # the same answer would come again
     if isinstance(exc, APIResponseValidationError):
         return True
     return isinstance(exc, APIError) and exc.status == 408

@@ -312,6 +312,15 @@ class SentinelHubBYOC(_ByocClientBase, SyncService):
         its path before any retry, so a retry never creates a duplicate. It counts as created by
         this call only if it was created after the call started, with the fields sent; a tile
         that was already there raises `ConflictError`, as it would without the failure.
+
+        The residual window: the service gives no way to tell who created a tile, so "after the
+        call started" is judged by the tile's ``created`` time with 2 seconds of allowance for
+        clock skew (`sentinelhub_client.byoc.calls.CLOCK_SKEW`). A tile with the same path,
+        sensing time and cover geometry that someone else created in the 2 seconds before this
+        call, or while it ran, is taken as this call's after an ambiguous failure (without a
+        failure the service's 409 tells them apart). `register_tiles` does not depend on this
+        window for tiles that were there before it started: it lists the collection first and
+        reports those as skipped without sending a create.
         """
         call = self._calls.create_tile(collection, tile)
         return self._calls.created_tile(self.transport.run(call), collection)
@@ -666,8 +675,10 @@ class SentinelHubBYOC(_ByocClientBase, SyncService):
     ) -> RegistrationReport:
         """Register many tiles, ``concurrency`` at a time; safe to run again.
 
-        Paths already in the collection are skipped (found by one listing, not one request
-        per tile), so a run after an interruption, even ``kill -9``, creates no duplicates. A
+        Paths already in the collection are skipped: one listing before the first create finds
+        them (not one request per tile, and not the time window of `create_tile`'s recovery),
+        so a run after an interruption, even ``kill -9``, creates no duplicates, and a tile
+        that was there before the run is reported ``skipped`` however recently it was made. A
         create that gave up under the retry policy (429, 5xx, dropped connections) is settled by
         listing and tried again in a later round (at most ``max_rounds``, pausing longer each
         round); a tile refused for good (400...) is reported with the service's reason.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import tarfile
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -191,9 +192,11 @@ def submit(
     emit_object(status.to_dict(), as_json=as_json)
 
 
-def _status_rows(statuses: dict[str, bool]) -> list[dict[str, Any]]:
+def _status_rows(statuses: Mapping[str, bool | None]) -> list[dict[str, Any]]:
+    """RUNNING, or FINISHED: the service said so, or no longer knows the id (it answers 404
+    once a request has ended, so an unknown id reads the same)."""
     return [
-        {"id": key, "status": "RUNNING" if running else "FINISHED", "running": running}
+        {"id": key, "status": "RUNNING" if running else "FINISHED", "running": bool(running)}
         for key, running in statuses.items()
     ]
 
@@ -204,7 +207,8 @@ def _status_rows(statuses: dict[str, bool]) -> list[dict[str, Any]]:
 @pass_state
 def status(state: State, ids: tuple[str, ...], as_json: bool) -> None:
     """Whether each Async Process request of IDS still runs (RUNNING) or has ended (FINISHED:
-    look for its outputs, or error.json, at its delivery location)."""
+    look for its outputs, or error.json, at its delivery location). The service forgets a
+    request once it has ended, so an id it never knew also shows as FINISHED."""
     with state.process() as process:
         statuses = process.get_async_running_status(list(ids))
     emit_rows(_status_rows(statuses), ("id", "status"), as_json=as_json)

@@ -27,7 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from sentinelhub_client._core.config import SHConfig
-from sentinelhub_client._core.errors import NotFoundError, SentinelHubValidationError
+from sentinelhub_client._core.errors import (
+    APIResponseValidationError,
+    NotFoundError,
+    SentinelHubError,
+    SentinelHubValidationError,
+)
 from sentinelhub_client._core.polling import apoll, poll
 from sentinelhub_client._core.service import AsyncService, SyncService, share_docstrings
 from sentinelhub_client.process.builders import MimeType, check_payload
@@ -147,7 +152,21 @@ def _save(request: SentinelHubRequest, response: ProcessResponse) -> list[Path]:
 
 
 def _result(response: ProcessResponse, decode_data: bool) -> list[Any]:
-    return [response.decode() if decode_data else response]
+    if not decode_data:
+        return [response]
+    try:
+        return [response.decode()]
+    except SentinelHubError:
+        raise
+    except (ValueError, TypeError, LookupError, RecursionError, OverflowError) as exc:
+        # JSON nested too deep, text that is not UTF-8, ...: a malformed answer, named.
+        raise APIResponseValidationError(
+            f"the answer cannot be decoded as {response.mime_type.value} "
+            f"({type(exc).__name__}: {str(exc)[:300]})",
+            status=response.status_code,
+            method="POST",
+            url=response.url,
+        ) from exc
 
 
 def _remember(request: Any, response: ProcessResponse) -> None:
@@ -155,7 +174,12 @@ def _remember(request: Any, response: ProcessResponse) -> None:
         request.processing_units = response.processing_units
 
 
-def _done(statuses: Mapping[str, bool]) -> bool:
+#: What `get_async_running_status` says of each id: True while it runs, False once the service
+#: said it ended, None once the service no longer knows it (404: finished or never known).
+RunningStatus = dict[str, bool | None]
+
+
+def _done(statuses: Mapping[str, bool | None]) -> bool:
     return not any(statuses.values())
 
 
@@ -165,22 +189,22 @@ class _StatusWatch:
     def __init__(
         self,
         ids: Any,
-        callback: Callable[[dict[str, bool]], Any] | None,
+        callback: Callable[[RunningStatus], Any] | None,
         progress: Progress | None,
     ) -> None:
         self.ids = check_ids(ids)
-        self.latest = dict.fromkeys(self.ids, True)
+        self.latest: RunningStatus = dict.fromkeys(self.ids, True)
         self.callback = callback
         self.progress = progress
 
     def running(self) -> list[str]:
         return [key for key, value in self.latest.items() if value]
 
-    def update(self, statuses: Mapping[str, bool]) -> dict[str, bool]:
+    def update(self, statuses: Mapping[str, bool | None]) -> RunningStatus:
         self.latest.update(statuses)
         return dict(self.latest)
 
-    def report(self, statuses: dict[str, bool]) -> Any:
+    def report(self, statuses: RunningStatus) -> Any:
         if self.progress is not None:
             self.progress(sum(not value for value in statuses.values()), len(statuses))
         if self.callback is not None:
@@ -310,23 +334,30 @@ class SentinelHubProcess(_ProcessClientBase, SyncService):
         logger.info("Async Process request %s started (%s)", status.id, status.status)
         return status
 
-    def _running(self, request_id: str) -> bool:
+    def _running(self, request_id: str) -> bool | None:
         try:
-            self.transport.run(self._calls.status(request_id))
+            return self.transport.run(self._calls.status(request_id))
         except NotFoundError:
-            return False
-        return True
+            return None
 
-    def get_async_running_status(self, ids: Iterable[str]) -> dict[str, bool]:
+    def get_async_running_status(self, ids: Iterable[str]) -> dict[str, bool | None]:
         """Which Async Process requests are still running: sends ``GET
         /api/v1/async/process/{id}`` for each id, concurrently.
 
         Returns:
-            ``{id: True}`` while running (200), ``{id: False}`` once finished, successfully or
-                not (404).
+            ``{id: True}`` while running (a 200 answer); ``{id: False}`` when a 200 answer says
+                the request ended (``status`` ``DONE``, ``FAILED``, ...); ``{id: None}``
+                (unknown) when the service answers 404: it no longer knows the id. That is how
+                the service reports a finished request, successful or not, but also an id it
+                never had or lost, so it does not say the request succeeded: look for its output
+                (or ``error.json``) in the delivery location. None and False are both falsy, so
+                ``if status[id]:`` still reads "still running", as with sentinelhub-py (which
+                gives False for a 404).
 
         Raises:
             SentinelHubValidationError: an empty or blank id (nothing is sent).
+            APIResponseValidationError: a 200 answer that is not the request's status (cut
+                short, garbled, not a JSON object): it is never taken as "running".
             APIError: any answer other than 200 or 404; `APIConnectionError`: no answer, after
                 retries.
         """
@@ -345,10 +376,12 @@ class SentinelHubProcess(_ProcessClientBase, SyncService):
         *,
         interval: float = 10.0,
         timeout: float | None = 3600.0,
-        callback: Callable[[dict[str, bool]], Any] | None = None,
+        callback: Callable[[RunningStatus], Any] | None = None,
         progress: Progress | None = None,
-    ) -> dict[str, bool]:
-        """Poll until no request of ``ids`` runs; returns ``{id: False, ...}``.
+    ) -> dict[str, bool | None]:
+        """Poll until no request of ``ids`` runs; returns ``{id: False or None, ...}`` (see
+        `get_async_running_status`: None when the service no longer knows the id, which is how
+        it reports a finished request).
 
         Args:
             ids: Async Process request ids.
@@ -425,15 +458,14 @@ class AsyncSentinelHubProcess(_ProcessClientBase, AsyncService):
         logger.info("Async Process request %s started (%s)", status.id, status.status)
         return status
 
-    async def _running(self, request_id: str, limit: asyncio.Semaphore) -> bool:
+    async def _running(self, request_id: str, limit: asyncio.Semaphore) -> bool | None:
         async with limit:
             try:
-                await self.transport.run(self._calls.status(request_id))
+                return await self.transport.run(self._calls.status(request_id))
             except NotFoundError:
-                return False
-            return True
+                return None
 
-    async def get_async_running_status(self, ids: Iterable[str]) -> dict[str, bool]:
+    async def get_async_running_status(self, ids: Iterable[str]) -> dict[str, bool | None]:
         checked = check_ids(ids)
         limit = asyncio.Semaphore(STATUS_CONCURRENCY)
         results = await asyncio.gather(*(self._running(i, limit) for i in checked))
@@ -445,12 +477,12 @@ class AsyncSentinelHubProcess(_ProcessClientBase, AsyncService):
         *,
         interval: float = 10.0,
         timeout: float | None = 3600.0,  # noqa: ASYNC109 - the same signature as the sync twin
-        callback: Callable[[dict[str, bool]], Any] | None = None,
+        callback: Callable[[RunningStatus], Any] | None = None,
         progress: Progress | None = None,
-    ) -> dict[str, bool]:
+    ) -> dict[str, bool | None]:
         watch = _StatusWatch(ids, callback, progress)
 
-        async def fetch() -> dict[str, bool]:
+        async def fetch() -> RunningStatus:
             return watch.update(await self.get_async_running_status(watch.running()))
 
         return await apoll(
@@ -469,15 +501,22 @@ share_docstrings(AsyncSentinelHubProcess, SentinelHubProcess)
 # -- sentinelhub-py's module-level function, and its asyncio twin -------------------------------
 
 
-def get_async_running_status(ids: Iterable[str], config: SHConfig | None = None) -> dict[str, bool]:
+def get_async_running_status(
+    ids: Iterable[str], config: SHConfig | None = None
+) -> dict[str, bool | None]:
     """Which Async Process requests are still running, as sentinelhub-py's function of the
     same name: sends ``GET /api/v1/async/process/{id}`` for each id, concurrently, on a client
     made for the call.
 
     Returns:
-        ``{id: True}`` while running (200), ``{id: False}`` once finished (404).
+        ``{id: True}`` while running (200); ``{id: False}`` when a 200 says it ended;
+        ``{id: None}`` (unknown: finished, successfully or not, or an id the service does not
+        have) on 404, where sentinelhub-py says False. Both are falsy, so ``while
+        status[id]:`` loops written for sentinelhub-py work unchanged; whether a request
+        succeeded shows in its delivery location (its output, or ``error.json``).
 
     Raises:
+        APIResponseValidationError: a 200 that is not the request's status (never "running").
         APIError: any other answer; `APIConnectionError`: no answer, after retries.
     """
     with SentinelHubProcess(config) as client:
@@ -486,7 +525,7 @@ def get_async_running_status(ids: Iterable[str], config: SHConfig | None = None)
 
 async def aget_async_running_status(
     ids: Iterable[str], config: SHConfig | None = None
-) -> dict[str, bool]:
+) -> dict[str, bool | None]:
     """The asyncio twin of `get_async_running_status`."""
     async with AsyncSentinelHubProcess(config) as client:
         return await client.get_async_running_status(ids)

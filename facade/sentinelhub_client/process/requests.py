@@ -234,7 +234,9 @@ class ProcessCalls:
             "json": payload,
             "headers": {"Accept": accept.value, "Content-Type": "application/json"},
         }
-        return Call(request=request, parse=parse)
+        # An image (or a tar of them) is read whole and not limited; a JSON answer is limited
+        # to max_json_bytes like every other JSON answer.
+        return Call(request=request, parse=parse, capped=accept is MimeType.JSON)
 
     def submit(self, payload: Mapping[str, Any]) -> Call[AsyncProcessStatus]:
         """``POST /api/v1/async/process``; not replayed after an ambiguous failure."""
@@ -251,8 +253,11 @@ class ProcessCalls:
         )
 
     def status(self, request_id: str) -> Call[bool]:
-        """``GET /api/v1/async/process/{id}``: True on 200 (running); a finished request
-        answers 404, which the transport raises as `NotFoundError`."""
+        """``GET /api/v1/async/process/{id}``: True while the request runs (200 with a JSON
+        object whose ``status`` is ``RUNNING``, or no ``status`` at all), False on a 200 that says
+        it ended (``DONE``, ``FAILED``, ...). A finished or unknown request answers 404, which
+        the transport raises as `NotFoundError`. A 200 that is not such an object (cut short,
+        garbled) is never taken as running: `APIResponseValidationError`."""
         if not isinstance(request_id, str) or not request_id.strip():
             raise SentinelHubValidationError(
                 f"ids: {request_id!r} is not an Async Process request id", field="ids"
@@ -261,7 +266,29 @@ class ProcessCalls:
             "method": "get",
             "url": f"{self.async_path}/{quote(request_id.strip(), safe='')}",
         }
-        return Call(request=request, parse=lambda api, response: True)
+        return Call(request=request, parse=lambda api, response: running_of(response))
+
+
+#: ``status`` values of an Async Process request that has ended (a 200 that carries one).
+ENDED_STATUSES = frozenset({"DONE", "FINISHED", "SUCCEEDED", "FAILED", "CANCELED", "CANCELLED"})
+
+
+def running_of(response: httpx.Response) -> bool:
+    """Whether a 200 answer of the Async Process status says the request runs (see
+    `ProcessCalls.status`); raises `ValueError` / `TypeError` on a body that is not a JSON
+    object with a string ``status`` (the transport turns them into
+    `APIResponseValidationError`)."""
+    body = json.loads(response.content)
+    if not isinstance(body, dict):
+        raise TypeError(
+            f"expected a JSON object with the request's status, got {type(body).__name__}"
+        )
+    status = body.get("status")
+    if status is None:
+        return True
+    if not isinstance(status, str):
+        raise TypeError(f"'status' is {type(status).__name__}, not a string")
+    return status.strip().upper() not in ENDED_STATUSES
 
 
 def check_ids(ids: Any) -> list[str]:

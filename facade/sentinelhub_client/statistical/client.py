@@ -119,6 +119,13 @@ def _concurrency(value: int) -> int:
     return value
 
 
+def _first(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    error: BaseException = group
+    while isinstance(error, BaseExceptionGroup):
+        error = error.exceptions[0]
+    return error
+
+
 class _StatisticalClientBase:
     _calls: StatisticalCalls
     config: SHConfig
@@ -193,9 +200,13 @@ class AsyncSentinelHubStatisticalClient(_StatisticalClientBase, AsyncService):
                 result = await self.transport.run(self._calls.statistics(body))
             results[index] = result
 
-        async with anyio.create_task_group() as group:
-            for index, body in enumerate(bodies):
-                group.start_soon(one, index, body)
+        try:
+            async with anyio.create_task_group() as group:
+                for index, body in enumerate(bodies):
+                    group.start_soon(one, index, body)
+        except BaseExceptionGroup as group_error:
+            # The first failure, as the sync twin raises it (the others are its context).
+            raise _first(group_error) from None
         return [result for result in results if result is not None]
 
 

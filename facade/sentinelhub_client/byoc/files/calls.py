@@ -179,7 +179,7 @@ def parse_listing_response(response: httpx.Response) -> list[str]:
     """The paths of a listing's answer, or `APIResponseValidationError`."""
     try:
         return parse_listing(response.json())
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:
         raise APIResponseValidationError(
             f"the file listing is not a JSON array of paths ({exc})",
             status=response.status_code,

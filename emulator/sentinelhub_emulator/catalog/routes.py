@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
@@ -128,12 +129,21 @@ async def collection_queryables(request: Request, principal: Principal) -> Respo
 
 
 def _matches(
-    store: Store, records: Sequence[CollectionRecord], query: Query, urls: Urls
-) -> list[dict[str, Any]]:
-    """Every item of ``records`` the query selects, in collection order, then tile order."""
-    found = []
+    store: Store,
+    records: Sequence[CollectionRecord],
+    query: Query,
+    urls: Urls,
+    *,
+    stop: int | None = None,
+) -> list[dict[str, Any] | None]:
+    """The items of ``records`` the query selects, in collection order, then tile order, up to
+    ``stop`` of them. Only the items a page can show are built: one before ``query.offset`` is
+    None unless the filter needs its document to decide."""
+    found: list[dict[str, Any] | None] = []
     for record in records:
         for tile in stac.ingested_tiles(store, record.id):
+            if stop is not None and len(found) >= stop:
+                return found
             if query.ids is not None and tile.id not in query.ids:
                 continue
             if not query.in_time(tile.sensing_time):
@@ -143,10 +153,11 @@ def _matches(
                 continue
             if query.area is not None and not place.wgs84.intersects(query.area):
                 continue
-            item = stac.item_document(tile, urls, place)
-            if item is None:
+            needed = query.filter is not None or stop is None or len(found) >= query.offset
+            item = stac.item_document(tile, urls, place) if needed else None
+            if needed and item is None:
                 continue
-            if query.filter is not None and not query.filter.matches(item):
+            if query.filter is not None and item is not None and not query.filter.matches(item):
                 continue
             found.append(item)
     return found
@@ -167,15 +178,24 @@ def _page(query: Query, everything: list[Any]) -> tuple[list[Any], int | None]:
     return page, query.offset + query.limit if more else None
 
 
-def _selection(
+def _select(
+    store: Store, urls: Urls, records: Sequence[CollectionRecord], query: Query
+) -> tuple[list[Any], int | None]:
+    if query.distinct is not None:
+        every = [item for item in _matches(store, records, query, urls) if item is not None]
+        return _page(query, _distinct(every, query.distinct))
+    # One more than the page: whether a next page exists, without reading the rest.
+    items = _matches(store, records, query, urls, stop=query.offset + query.limit + 1)
+    page, following = _page(query, items)
+    return [search.apply_fields(item, query.fields) for item in page if item], following
+
+
+async def _selection(
     request: Request, records: Sequence[CollectionRecord], query: Query
 ) -> tuple[list[Any], int | None]:
-    urls = Urls.of(request)
-    items = _matches(_store(request), records, query, urls)
-    if query.distinct is not None:
-        return _page(query, _distinct(items, query.distinct))
-    page, following = _page(query, items)
-    return [search.apply_fields(item, query.fields) for item in page], following
+    """The page of items (or distinct values) and the next page's token, computed off the
+    event loop (footprints are transformed, filters evaluated)."""
+    return await run_in_threadpool(_select, _store(request), Urls.of(request), records, query)
 
 
 def _search_collections(
@@ -220,7 +240,7 @@ def _get_params(request: Request) -> dict[str, str]:
 async def search_get(request: Request, principal: Principal) -> Response:
     query = search.from_params(_get_params(request))
     records = _search_collections(request, principal, query)
-    features, following = _selection(request, records, query)
+    features, following = await _selection(request, records, query)
     urls = Urls.of(request)
     links = [urls.root_link(), urls.link("self", str(request.url), GEOJSON)]
     if following is not None:
@@ -239,7 +259,7 @@ async def search_post(request: Request, principal: Principal) -> Response:
         raise bad_payload("body", "must be a JSON object of search parameters")
     query = search.from_body(body)
     records = _search_collections(request, principal, query)
-    features, following = _selection(request, records, query)
+    features, following = await _selection(request, records, query)
     urls = Urls.of(request)
     href = urls("search")
     links = [urls.root_link(), urls.link("self", href, GEOJSON)]
@@ -263,7 +283,7 @@ async def list_items(request: Request, principal: Principal) -> Response:
     record = _path_collection(request, principal)
     catalog_id = stac.COLLECTION_PREFIX + record.id
     query = search.from_params(_get_params(request), collection=catalog_id)
-    features, following = _selection(request, [record], query)
+    features, following = await _selection(request, [record], query)
     urls = Urls.of(request)
     links = [
         urls.root_link(),

@@ -13,6 +13,7 @@ Every link is absolute, built from the address the request came in on (`Urls`).
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 from collections.abc import Iterator
@@ -244,14 +245,27 @@ class Footprint:
 
 
 def footprint(tile: TileRecord) -> Footprint | None:
-    """The tile's cover geometry (its tile geometry if it has none); None if it has neither or
-    it cannot be read."""
-    raw = tile.cover_geometry or tile.tile_geometry
+    """The tile's cover geometry as the BYOC API shows it (the one ingestion computed, else the
+    one registered with the tile), else its tile geometry; None if it has none or it cannot be
+    read."""
+    raw = tile.cover_geometry or tile.requested_cover or tile.tile_geometry
     if raw is None:
         return None
     try:
+        text = json.dumps(raw, sort_keys=True)
+    except (TypeError, ValueError):
+        return None
+    return _footprint(text, tile.crs_epsg)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _footprint(raw_text: str, crs_epsg: int | None) -> Footprint | None:
+    """`footprint` of a geometry's JSON text, kept: a search reads the same tiles page after
+    page, and their footprints only change with the geometry itself."""
+    raw = json.loads(raw_text)
+    try:
         native = shape({"type": raw["type"], "coordinates": raw["coordinates"]})
-        transformer = _to_wgs84(_source_crs(raw, tile.crs_epsg))
+        transformer = _to_wgs84(_source_crs(raw, crs_epsg))
     except (KeyError, TypeError, ValueError, CRSError, shapely.errors.GEOSException):
         return None
     wgs84 = shapely.transform(native, transformer.transform, interleaved=False)
@@ -273,7 +287,7 @@ def item_document(
     if tile.crs_epsg is not None:
         properties["proj:epsg"] = tile.crs_epsg
         properties["proj:bbox"] = [float(v) for v in place.native.bounds]
-        properties["proj:geometry"] = place.native_geojson
+        properties["proj:geometry"] = copy.deepcopy(place.native_geojson)
     return {
         "type": "Feature",
         "stac_version": STAC_VERSION,

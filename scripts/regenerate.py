@@ -32,6 +32,8 @@ SPEC = ROOT / "openapi" / "sentinelhub.yaml"
 CONFIG = ROOT / "openapi" / "generator.yaml"
 PACKAGE = "sentinelhub_api"
 TARGET = ROOT / "generated" / PACKAGE
+#: The project's own templates for the generator (only those it overrides).
+TEMPLATES = ROOT / "openapi" / "templates"
 STAMP = "GENERATED.json"
 
 
@@ -66,6 +68,8 @@ def generate(into: Path) -> Path:
         str(CONFIG),
         "--meta",
         "none",
+        "--custom-template-path",
+        str(TEMPLATES),
         "--output-path",
         str(out),
         "--fail-on-warning",

@@ -78,6 +78,30 @@ def test_the_client_does_not_import_httpx_cli_or_rich() -> None:
         assert heavy not in loaded
 
 
+def test_the_byoc_client_imports_only_the_models_it_uses() -> None:
+    """The generated models package imports a model's module when the model is first used
+    (openapi/templates/models_init.py.jinja): the BYOC client never loads a Batch, Catalog or
+    Statistical model, nor an optional heavy package."""
+    loaded = _modules_after("from sentinelhub_client import SentinelHubBYOC")
+    generated = {name for name in loaded if name.startswith("sentinelhub_api.models.")}
+    assert "sentinelhub_api.models.byoc_tile" in generated
+    for unused in ("batch_request", "stac_item", "statistical_request", "batch_v2_request"):
+        assert f"sentinelhub_api.models.{unused}" not in generated
+    assert len(generated) < 60  # of about 150
+    for heavy in ("numpy", "rasterio", "shapely", "pyproj", "boto3", "pandas", "pystac"):
+        assert heavy not in loaded
+
+
+def test_the_lazy_models_package_still_lists_and_gives_every_model() -> None:
+    import sentinelhub_api.models as models
+
+    assert "StacItem" in dir(models)
+    assert set(models.__all__) <= set(dir(models))
+    assert models.StacItem.__name__ == "StacItem"
+    with pytest.raises(AttributeError, match="NoSuchModel"):
+        models.NoSuchModel  # noqa: B018
+
+
 def test_httpx_cli_still_works_after_the_package() -> None:
     code = (
         "import sentinelhub_client.byoc.client, httpx\n"

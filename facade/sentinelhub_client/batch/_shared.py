@@ -24,6 +24,7 @@ import httpx
 from sentinelhub_api import Client as ApiClient
 from sentinelhub_api.types import UNSET, Unset
 
+from sentinelhub_client._core import jsonload
 from sentinelhub_client._core.errors import SentinelHubValidationError
 from sentinelhub_client._core.pagination import Page, PageRequest
 from sentinelhub_client._core.transport import Call
@@ -200,7 +201,7 @@ def one(kind: type[M], *, unwrap: bool) -> Callable[[ApiClient, httpx.Response],
     ``unwrap``)."""
 
     def parse(api: ApiClient, response: httpx.Response) -> M:
-        body = response.json()
+        body = jsonload.loads(response.content)
         return kind.from_dict(_unwrap(body) if unwrap else body)
 
     return parse
@@ -210,7 +211,7 @@ def page_of(kind: type[M], page: PageRequest) -> Callable[[ApiClient, httpx.Resp
     """The parser of a listing page: ``{"data": [...], "links": {"nextToken"?}}``."""
 
     def parse(api: ApiClient, response: httpx.Response) -> Page[M]:
-        body = response.json()
+        body = jsonload.loads(response.content)
         data = body["data"]
         if not isinstance(data, list):
             raise TypeError(f"'data' is {type(data).__name__}, not a list")

@@ -43,6 +43,7 @@ from sentinelhub_api.api.batch_v2_tiling_grid import (
     batch_v2_get_tiling_grids,
 )
 
+from sentinelhub_client._core import jsonload
 from sentinelhub_client._core.models import as_uuid
 from sentinelhub_client._core.transport import Call
 from sentinelhub_client.batch._shared import (
@@ -406,5 +407,5 @@ def _json_or_none(api: Any, response: Any) -> dict[str, Any] | None:
     """The answer of an update: the stored body, or None when the service sends no body."""
     if not response.content:
         return None
-    body = response.json()
+    body = jsonload.loads(response.content)
     return body if isinstance(body, dict) else None

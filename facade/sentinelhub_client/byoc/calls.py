@@ -49,6 +49,7 @@ from sentinelhub_api.models.byoc_tile_status import ByocTileStatus as GenTileSta
 from sentinelhub_api.models.get_byoc_collection_tiles_sort import GetByocCollectionTilesSort
 from sentinelhub_api.types import UNSET
 
+from sentinelhub_client._core import jsonload
 from sentinelhub_client._core.config import DEFAULT_BYOC_BASE_PATH
 from sentinelhub_client._core.errors import (
     APIConnectionError,
@@ -445,7 +446,7 @@ class _Json:
 
 
 def _body(response: httpx.Response) -> dict[str, Any]:
-    data = json.loads(response.content)
+    data = jsonload.loads(response.content)
     if not isinstance(data, dict):
         raise TypeError(f"expected a JSON object, got {type(data).__name__}")
     return data

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from sentinelhub_client._core import jsonload
 from sentinelhub_client._core.config import SHConfig
 from sentinelhub_client._core.errors import APIResponseValidationError, SentinelHubValidationError
 from sentinelhub_client._core.pagination import Page, PageRequest
@@ -204,7 +205,7 @@ def search_body(
 
 def _json_object(response: httpx.Response, what: str) -> dict[str, Any]:
     try:
-        body = response.json()
+        body = jsonload.loads(response.content)
     except ValueError as exc:
         raise APIResponseValidationError(f"{what}: the answer is not JSON") from exc
     if not isinstance(body, dict):

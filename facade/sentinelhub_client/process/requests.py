@@ -37,6 +37,7 @@ from urllib.parse import quote
 import httpx
 from sentinelhub_api import Client as ApiClient
 
+from sentinelhub_client._core import jsonload
 from sentinelhub_client._core.config import SHConfig
 from sentinelhub_client._core.errors import SentinelHubValidationError
 from sentinelhub_client._core.models import OTHER, STRING, WireModel, wire
@@ -278,7 +279,7 @@ def running_of(response: httpx.Response) -> bool:
     `ProcessCalls.status`); raises `ValueError` / `TypeError` on a body that is not a JSON
     object with a string ``status`` (the transport turns them into
     `APIResponseValidationError`)."""
-    body = json.loads(response.content)
+    body = jsonload.loads(response.content)
     if not isinstance(body, dict):
         raise TypeError(
             f"expected a JSON object with the request's status, got {type(body).__name__}"

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from sentinelhub_client._core import jsonload
 from sentinelhub_client._core.config import SHConfig
 from sentinelhub_client._core.errors import APIResponseValidationError, SentinelHubValidationError
 from sentinelhub_client._core.transport import Call
@@ -164,7 +165,7 @@ def body(
 
 def _parse(response: httpx.Response) -> StatisticalResult:
     try:
-        answer = response.json()
+        answer = jsonload.loads(response.content)
     except ValueError as exc:
         raise APIResponseValidationError("statistics: the answer is not JSON") from exc
     if not isinstance(answer, dict) or not isinstance(answer.get("data", []), list):

@@ -273,6 +273,11 @@ class SentinelHubValidationError(SentinelHubError, ValueError):
         super().__init__(message)
 
 
+def invalid_argument(field: str, problem: str) -> SentinelHubValidationError:
+    """The error for a bad argument: ``"<field>: <problem>"``, with ``field`` set."""
+    return SentinelHubValidationError(f"{field}: {problem}", field=field)
+
+
 class DownloadError(SentinelHubError):
     """A file download failed or its content does not match what the service announced."""
 

@@ -25,7 +25,7 @@ from sentinelhub_api import Client as ApiClient
 from sentinelhub_api.types import UNSET, Unset
 
 from sentinelhub_client._core import jsonload
-from sentinelhub_client._core.errors import SentinelHubValidationError
+from sentinelhub_client._core.errors import SentinelHubValidationError, invalid_argument
 from sentinelhub_client._core.pagination import Page, PageRequest
 from sentinelhub_client._core.transport import Call
 from sentinelhub_client.batch.models import TilingGrid, _Model, batch_failed
@@ -74,9 +74,8 @@ DEFAULT_ANALYSIS_TIMEOUT = 3600.0
 # -- arguments -> wire values -------------------------------------------------------------------
 
 
-def refuse(argument: str, problem: str) -> SentinelHubValidationError:
-    """The error for a bad argument: ``"<argument>: <problem>"``, with ``field=argument``."""
-    return SentinelHubValidationError(f"{argument}: {problem}", field=argument)
+#: The error for a bad argument (``"<argument>: <problem>"``, with ``field=argument``).
+refuse = invalid_argument
 
 
 def optional_text(value: object, argument: str) -> str | None:

@@ -20,7 +20,8 @@ import httpx
 
 from sentinelhub_client._core import jsonload
 from sentinelhub_client._core.config import SHConfig
-from sentinelhub_client._core.errors import APIResponseValidationError, SentinelHubValidationError
+from sentinelhub_client._core.errors import APIResponseValidationError
+from sentinelhub_client._core.errors import invalid_argument as _invalid
 from sentinelhub_client._core.pagination import Page, PageRequest
 from sentinelhub_client._core.transport import Call
 from sentinelhub_client.catalog.models import StacCollection, StacItem
@@ -33,10 +34,6 @@ __all__ = ["MAX_LIMIT", "CatalogCalls", "catalog_path", "collection_id_of", "sea
 MAX_LIMIT = 100
 FILTER_LANGS = ("cql2-text", "cql2-json")
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
-
-
-def _invalid(field: str, message: str) -> SentinelHubValidationError:
-    return SentinelHubValidationError(f"{field}: {message}", field=field)
 
 
 def catalog_path(config: SHConfig) -> str:

@@ -19,8 +19,7 @@ The twins are thin shells over `CatalogCalls` (requests and parsing without I/O)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sentinelhub_client._core.pagination import (
     DEFAULT_PAGE_SIZE,
@@ -78,23 +77,85 @@ class AsyncCatalogSearch(AsyncPaginator[StacItem]):
         return [Geometry(item.geometry, 4326) async for item in self if item.geometry is not None]
 
 
-class _CatalogClientBase:
+P = TypeVar("P", CatalogSearch, AsyncCatalogSearch)
+
+
+class _CatalogClientBase(Generic[P]):
+    """What the twins share: construction and ``search`` (which only builds the search); they
+    differ in how a page is fetched (`_pages`)."""
+
     _calls: CatalogCalls
     config: Any
 
     def _prepare(self) -> None:
         self._calls = CatalogCalls(self.config)
 
-    @staticmethod
-    def _search_args(
-        collection: Any, limit: int | None, kwargs: Mapping[str, Any]
-    ) -> tuple[dict[str, Any], int]:
-        page_size = DEFAULT_PAGE_SIZE if limit is None else limit
-        body = search_body(collection, limit=page_size, **kwargs)
-        return body, body["limit"]
+    def _pages(self, body: dict[str, Any], page_size: int, max_items: int | None) -> P:
+        raise NotImplementedError  # each twin fetches its way
+
+    def search(
+        self,
+        collection: Any = None,
+        *,
+        collections: Any = None,
+        time: Any = None,
+        bbox: Any = None,
+        geometry: Any = None,
+        ids: Any = None,
+        filter: Any = None,
+        filter_lang: str | None = None,
+        filter_crs: str | None = None,
+        fields: Any = None,
+        distinct: str | None = None,
+        limit: int | None = None,
+        max_items: int | None = None,
+        **kwargs: Any,
+    ) -> P:
+        """Search items (lazily: nothing is sent until the result is iterated).
+
+        Args:
+            collection: the collection to search (sentinelhub-py's first argument).
+            collections: several collections at once, instead of ``collection``.
+            time: ``(start, end)`` (dates, datetimes or RFC 3339 strings; None for an open
+                end) or one day.
+            bbox: a `BBox` (or sentinelhub-py's); not in WGS84, it is transformed (pyproj).
+            geometry: a `Geometry`, GeoJSON, WKT or shapely shape, instead of ``bbox``.
+            ids: only these item ids.
+            filter: a CQL2 filter: text (``"eo:cloud_cover < 10"``) or a cql2-json dict.
+            filter_lang: ``cql2-text`` or ``cql2-json`` (by default from the filter's type).
+            filter_crs: the CRS of the filter's geometries (the service takes CRS84).
+            fields: ``{"include": [...], "exclude": [...]}`` or a list such as
+                ``["id", "-geometry"]``.
+            distinct: a property whose distinct values to return instead of items.
+            limit: page size, 1 to 100 (default 100).
+            max_items: stop after this many items.
+            kwargs: further members of the search body, sent as given.
+
+        Returns:
+            A `CatalogSearch` of `StacItem` (`AsyncCatalogSearch` from the async client).
+
+        Raises:
+            SentinelHubValidationError: a malformed argument (raised now, before any page).
+        """
+        body = search_body(
+            collection,
+            collections=collections,
+            time=time,
+            bbox=bbox,
+            geometry=geometry,
+            ids=ids,
+            filter=filter,
+            filter_lang=filter_lang,
+            filter_crs=filter_crs,
+            fields=fields,
+            distinct=distinct,
+            limit=DEFAULT_PAGE_SIZE if limit is None else limit,
+            other_args=kwargs,
+        )
+        return self._pages(body, body["limit"], max_items)
 
 
-class SentinelHubCatalog(_CatalogClientBase, SyncService):
+class SentinelHubCatalog(_CatalogClientBase[CatalogSearch], SyncService):
     """Client of the Catalog API (STAC), with sentinelhub-py's methods.
 
     Args:
@@ -137,75 +198,14 @@ class SentinelHubCatalog(_CatalogClientBase, SyncService):
         """
         return self.transport.run(self._calls.feature(collection, feature_id))
 
-    def search(
-        self,
-        collection: Any = None,
-        *,
-        collections: Any = None,
-        time: Any = None,
-        bbox: Any = None,
-        geometry: Any = None,
-        ids: Any = None,
-        filter: Any = None,
-        filter_lang: str | None = None,
-        filter_crs: str | None = None,
-        fields: Any = None,
-        distinct: str | None = None,
-        limit: int | None = None,
-        max_items: int | None = None,
-        **kwargs: Any,
-    ) -> CatalogSearch:
-        """Search items (lazily: nothing is sent until the result is iterated).
-
-        Args:
-            collection: the collection to search (sentinelhub-py's first argument).
-            collections: several collections at once, instead of ``collection``.
-            time: ``(start, end)`` (dates, datetimes or RFC 3339 strings; None for an open
-                end) or one day.
-            bbox: a `BBox` (or sentinelhub-py's); not in WGS84, it is transformed (pyproj).
-            geometry: a `Geometry`, GeoJSON, WKT or shapely shape, instead of ``bbox``.
-            ids: only these item ids.
-            filter: a CQL2 filter: text (``"eo:cloud_cover < 10"``) or a cql2-json dict.
-            filter_lang: ``cql2-text`` or ``cql2-json`` (by default from the filter's type).
-            filter_crs: the CRS of the filter's geometries (the service takes CRS84).
-            fields: ``{"include": [...], "exclude": [...]}`` or a list such as
-                ``["id", "-geometry"]``.
-            distinct: a property whose distinct values to return instead of items.
-            limit: page size, 1 to 100 (default 100).
-            max_items: stop after this many items.
-            kwargs: further members of the search body, sent as given.
-
-        Returns:
-            A `CatalogSearch` of `StacItem`.
-
-        Raises:
-            SentinelHubValidationError: a malformed argument (raised now, before any page).
-        """
-        body, page_size = self._search_args(
-            collection,
-            limit,
-            {
-                "collections": collections,
-                "time": time,
-                "bbox": bbox,
-                "geometry": geometry,
-                "ids": ids,
-                "filter": filter,
-                "filter_lang": filter_lang,
-                "filter_crs": filter_crs,
-                "fields": fields,
-                "distinct": distinct,
-                "other_args": kwargs,
-            },
-        )
-
+    def _pages(self, body: dict[str, Any], page_size: int, max_items: int | None) -> CatalogSearch:
         def fetch(page: PageRequest) -> Page[Any]:
             return self.transport.run(self._calls.search_page(body, page))
 
         return CatalogSearch(fetch, count=page_size, max_items=max_items, wrap=StacItem._from_wire)
 
 
-class AsyncSentinelHubCatalog(_CatalogClientBase, AsyncService):
+class AsyncSentinelHubCatalog(_CatalogClientBase[AsyncCatalogSearch], AsyncService):
     """The async twin of `SentinelHubCatalog`."""
 
     transport: AsyncTransport
@@ -225,42 +225,9 @@ class AsyncSentinelHubCatalog(_CatalogClientBase, AsyncService):
     async def get_feature(self, collection: Any, feature_id: str) -> StacItem:
         return await self.transport.run(self._calls.feature(collection, feature_id))
 
-    def search(
-        self,
-        collection: Any = None,
-        *,
-        collections: Any = None,
-        time: Any = None,
-        bbox: Any = None,
-        geometry: Any = None,
-        ids: Any = None,
-        filter: Any = None,
-        filter_lang: str | None = None,
-        filter_crs: str | None = None,
-        fields: Any = None,
-        distinct: str | None = None,
-        limit: int | None = None,
-        max_items: int | None = None,
-        **kwargs: Any,
+    def _pages(
+        self, body: dict[str, Any], page_size: int, max_items: int | None
     ) -> AsyncCatalogSearch:
-        body, page_size = self._search_args(
-            collection,
-            limit,
-            {
-                "collections": collections,
-                "time": time,
-                "bbox": bbox,
-                "geometry": geometry,
-                "ids": ids,
-                "filter": filter,
-                "filter_lang": filter_lang,
-                "filter_crs": filter_crs,
-                "fields": fields,
-                "distinct": distinct,
-                "other_args": kwargs,
-            },
-        )
-
         async def fetch(page: PageRequest) -> Page[Any]:
             return await self.transport.run(self._calls.search_page(body, page))
 

@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from sentinelhub_client._core.errors import SentinelHubValidationError
+from sentinelhub_client._core.errors import invalid_argument as _invalid
 from sentinelhub_client.process.geometry import BBox, Geometry, to_bbox, to_crs, to_geometry
 
 __all__ = [
@@ -47,10 +47,6 @@ __all__ = [
 MAX_SIZE = 2500
 #: Largest ``width`` / ``height`` of an Async Process request.
 MAX_ASYNC_SIZE = 10000
-
-
-def _invalid(field: str, message: str) -> SentinelHubValidationError:
-    return SentinelHubValidationError(f"{field}: {message}", field=field)
 
 
 class MimeType(StrEnum):

@@ -39,6 +39,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
 from sentinelhub_client._core.errors import SentinelHubValidationError
+from sentinelhub_client._core.errors import invalid_argument as _invalid
 
 __all__ = ["CRS", "BBox", "CRSLike", "Geometry", "to_bbox", "to_crs", "to_geometry"]
 
@@ -62,10 +63,6 @@ _EPSG_PATTERNS = (
     re.compile(r"^URN:OGC:DEF:CRS:EPSG:[\d.]*:(\d+)$"),
     re.compile(r"^HTTPS?://WWW\.OPENGIS\.NET/DEF/CRS/EPSG/[\d.]+/(\d+)$"),
 )
-
-
-def _invalid(field: str, message: str) -> SentinelHubValidationError:
-    return SentinelHubValidationError(f"{field}: {message}", field=field)
 
 
 _UTM_NAME = re.compile(r"^UTM_([1-9]|[1-5]\d|60)([NS])$")

@@ -18,7 +18,8 @@ import httpx
 
 from sentinelhub_client._core import jsonload
 from sentinelhub_client._core.config import SHConfig
-from sentinelhub_client._core.errors import APIResponseValidationError, SentinelHubValidationError
+from sentinelhub_client._core.errors import APIResponseValidationError
+from sentinelhub_client._core.errors import invalid_argument as _invalid
 from sentinelhub_client._core.transport import Call
 from sentinelhub_client.process import builders
 from sentinelhub_client.statistical.models import StatisticalResult
@@ -31,10 +32,6 @@ LAST_INTERVAL = ("SKIP", "SHORTEN", "EXTEND")
 _DURATION = re.compile(
     r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
 )
-
-
-def _invalid(field: str, message: str) -> SentinelHubValidationError:
-    return SentinelHubValidationError(f"{field}: {message}", field=field)
 
 
 def statistical_path(config: SHConfig) -> str:

@@ -91,6 +91,10 @@ def test_define_from_and_define_batch() -> None:
     assert data["dataFilter"]["acquisitionMode"] == "IW"
     from_theirs = DataCollection.define_from(sh.DataCollection.SENTINEL2_L2A, name="S2_FROM_PY")
     assert from_theirs.api_id == "sentinel-2-l2a"
+    local = DataCollection.SENTINEL2_L2A.define_from("S2_LOCAL", service_url="http://127.0.0.1:1")
+    assert local is DataCollection.S2_LOCAL
+    assert local.service_url == "http://127.0.0.1:1"
+    assert local.api_id == "sentinel-2-l2a"
     batch = DataCollection.define_batch(uuid.uuid4())
     assert batch.is_batch
     assert batch.api_id is not None

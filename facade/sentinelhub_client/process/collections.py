@@ -198,14 +198,15 @@ class DataCollection(metaclass=_Registry):
         params.setdefault("collection_type", "BATCH")
         return cls.define(name or f"BATCH_{identifier}", collection_id=identifier, **params)
 
-    @classmethod
-    def define_from(cls, collection: Any, name: str | None = None, **params: Any) -> DataCollection:
-        """A new collection from an existing one (ours or sentinelhub-py's) with ``params``
-        changed; named ``name`` or after the changes."""
-        base = _as_ours(collection)
+    def define_from(self: Any, name: str | None = None, **params: Any) -> DataCollection:
+        """A new collection from this one with ``params`` changed, named ``name`` (or after the
+        changes). As in sentinelhub-py, call it on a collection
+        (``DataCollection.SENTINEL2_L2A.define_from("S2_HERE", service_url=...)``) or on the
+        class with the collection first (ours or sentinelhub-py's member)."""
+        base = _as_ours(self)
         suffix = "_".join(f"{key}_{value}" for key, value in sorted(params.items()))
         new_name = name or (f"{base.name}_{suffix}" if suffix else base.name)
-        return cls._register(dataclasses.replace(base, name=new_name, **params))
+        return DataCollection._register(dataclasses.replace(base, name=new_name, **params))
 
     @classmethod
     def get_available_collections(cls) -> list[DataCollection]:

@@ -1,12 +1,16 @@
-"""Benchmark the emulator's ingestion: tiles per second on a pool of 1 and of 4 workers.
+"""Benchmark the emulator's ingestion: tiles per second on a pool of 1, 2 and 4 workers.
 
     .venv/bin/python scripts/bench_ingest.py [--quick]
 
 Writes real three-band COG tiles (three 512 x 512 uint16 files each) into one bucket folder, then
 for each setting starts ``python -m sentinelhub_emulator`` in its own process with a fresh
-database (``--ingestion-workers N``, with and without ``--ingestion-delay``), registers every
-tile through the HTTP API and times from the first create call until no tile is pending. All
-settings run in the same invocation, on the same files, so their ratios compare like with like.
+database (``--ingestion-workers N``, with and without ``--ingestion-delay``). Every tile is
+registered through the HTTP API first, in an emulator held from ingesting (one worker waiting an
+hour before its first step, then stopped gracefully: the tiles stay WAITING), so that what is
+timed is ingestion, not the client's create calls; then the emulator is started again on the same
+database with the setting, and the time runs from the first tile's ``ingestionStart`` until no
+tile is pending. All settings run in the same invocation, on the same files, so their ratios
+compare like with like.
 
 ``--ingestion-delay D`` makes each of a tile's three state changes wait D seconds, as a slow
 service would: there the pool's effect is plain (N workers wait side by side). Without it the
@@ -25,8 +29,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -115,33 +121,53 @@ def _client(base: str) -> httpx.Client:
     )
 
 
-def measure(work: Path, bucket: Path, paths: list[str], setting: Setting) -> tuple[float, int]:
-    """(seconds from the first create until nothing is pending, tiles INGESTED)."""
-    data_dir = Path(tempfile.mkdtemp(dir=work, prefix=f"run-{setting.workers}-"))
-    with emulator_process(data_dir, bucket, setting) as base, _client(base) as client:
+def _register_held(data_dir: Path, bucket: Path, paths: list[str]) -> str:
+    """Register every tile while no worker can take it (one worker, held by a one-hour delay
+    before its first step; a graceful stop leaves every tile WAITING); the collection id."""
+    held = Setting(1, 3600.0, len(paths))
+    with emulator_process(data_dir, bucket, held) as base, _client(base) as client:
         bands = {band: {"bitDepth": 16, "sampleFormat": "UINT"} for band in BANDS}
         response = client.post(
             "/collections",
             json={"name": "bench", "s3Bucket": BUCKET, "additionalData": {"bands": bands}},
         )
         response.raise_for_status()
-        collection = response.json()["data"]["id"]
-        started = time.perf_counter()
-        for path in paths[: setting.tiles]:
-            client.post(f"/collections/{collection}/tiles", json={"path": path}).raise_for_status()
+        collection = str(response.json()["data"]["id"])
+        with ThreadPoolExecutor(8) as pool:
+            for answer in pool.map(
+                lambda path: client.post(f"/collections/{collection}/tiles", json={"path": path}),
+                paths,
+            ):
+                answer.raise_for_status()
+    return collection
+
+
+def measure(work: Path, bucket: Path, paths: list[str], setting: Setting) -> tuple[float, int]:
+    """(seconds from the first tile's ingestion start until nothing is pending, tiles
+    INGESTED): the tiles are registered first, in an emulator that does not ingest them, so
+    that the registration's HTTP calls are not what is measured."""
+    data_dir = Path(tempfile.mkdtemp(dir=work, prefix=f"run-{setting.workers}-"))
+    collection = _register_held(data_dir, bucket, paths[: setting.tiles])
+    with emulator_process(data_dir, bucket, setting) as base, _client(base) as client:
         while client.get(f"/collections/{collection}").json()["data"]["requiresMetadataUpdate"]:
             time.sleep(0.01)
-        seconds = time.perf_counter() - started
+        finished = datetime.now(UTC)
         ingested = 0
-        params = {"count": 100, "status": "INGESTED"}
+        starts: list[datetime] = []
+        params: dict[str, object] = {"count": 100}
         while True:
             page = client.get(f"/collections/{collection}/tiles", params=params).json()
-            ingested += len(page["data"])
+            for tile in page["data"]:
+                ingested += tile["status"] == "INGESTED"
+                if tile.get("ingestionStart"):
+                    starts.append(
+                        datetime.fromisoformat(tile["ingestionStart"].replace("Z", "+00:00"))
+                    )
             token = page.get("links", {}).get("nextToken")
             if not token:
                 break
             params["viewtoken"] = token
-    return seconds, ingested
+    return (finished - min(starts)).total_seconds(), ingested
 
 
 def rows(quick: bool) -> list[tuple[str, str]]:
@@ -151,6 +177,7 @@ def rows(quick: bool) -> list[tuple[str, str]]:
     delay = 0.05
     settings = [
         Setting(1, 0.0, tiles),
+        Setting(2, 0.0, tiles),
         Setting(4, 0.0, tiles),
         Setting(1, delay, delayed),
         Setting(4, delay, delayed),

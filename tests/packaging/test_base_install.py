@@ -42,6 +42,10 @@ COMMANDS: list[tuple[tuple[str, ...], str]] = [
         ("shc", "ingest", "{folder}", "--collection", "c", "--bucket", "s3://bucket/prefix"),
         f"shc ingest {GEO_AND_S3}",
     ),
+    (
+        ("shc", "ingest", "set-coverage", "c", "--bucket-dir", "{folder}"),
+        f"shc ingest set-coverage {GEO}",
+    ),
     (("shc", "emulator"), f"shc emulator {EMULATOR}"),
     (("shc", "emulator", "--help"), f"shc emulator {EMULATOR}"),
     (("shc", "emulator", "--data-dir", "{out}", "--port", "0"), f"shc emulator {EMULATOR}"),

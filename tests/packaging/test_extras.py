@@ -103,9 +103,11 @@ def _leaf_commands() -> dict[str, click.Command]:
             for name in command.list_commands(ctx):
                 sub = command.get_command(ctx, name)
                 assert sub is not None
-                walk(sub, click.Context(sub, info_name=name, parent=ctx))
+                # A group's default command runs unnamed (shc ingest FOLDER).
+                shown = "" if getattr(command, "default_command", None) == name else name
+                walk(sub, click.Context(sub, info_name=shown, parent=ctx))
         else:
-            found[ctx.command_path] = command
+            found[ctx.command_path.rstrip()] = command
 
     walk(cli, click.Context(cli, info_name="shc"))
     return found

@@ -17,6 +17,7 @@ from sentinelhub_emulator.core.errors import bad_payload
 
 __all__ = [
     "MAX_BANDS",
+    "band_mismatch",
     "band_specs",
     "bands_compatible",
     "bands_from_detected",
@@ -232,6 +233,53 @@ def bands_from_detected(current: Mapping[str, Band], detected: Iterable[Detected
             merged.setdefault("sampleFormat", seen.sample_format)
         result[name] = merged
     return result
+
+
+def _kind(bit_depth: Any, sample_format: Any) -> str:
+    return f"{sample_format or '?'} {bit_depth or '?'}-bit"
+
+
+def band_mismatch(
+    current: Mapping[str, Band], detected: Iterable[DetectedBand], tile_path: str
+) -> str | None:
+    """Why a tile whose files hold ``detected`` cannot join a collection whose bands are now
+    ``current`` (the tile's ``failedIngestionCause``), or None when it can.
+
+    A collection without bands takes any tile (its first ingested tile defines them). Otherwise
+    every band of the collection must be found in the tile's files (same source and band
+    index) with the bit depth and sample format the collection declares (when it declares
+    them). The service defines a collection's bands from its first ingested tile and fails
+    later tiles that do not match; this is that check, made when the tile's result is stored,
+    so that tiles ingested side by side are judged against the bands the winner defined.
+    """
+    if not current:
+        return None
+    found = {(band.source, band.band_index): band for band in detected}
+    for name, band in current.items():
+        source = band.get("source") or name
+        index = int(band.get("bandIndex", 1))
+        seen = found.get((source, index))
+        file_path = tile_path.replace("(BAND)", source)
+        if seen is None:
+            return (
+                f"The collection's band '{name}' reads band {index} of file '{file_path}', which "
+                "this tile does not have; give the tile the collection's bands "
+                f"({', '.join(current)}) or ingest it into another collection."
+            )
+        declared = (band.get("bitDepth"), band.get("sampleFormat"))
+        if (declared[0] is not None and declared[0] != seen.bit_depth) or (
+            declared[1] is not None and declared[1] != seen.sample_format
+        ):
+            return (
+                f"Band '{name}' is declared with {_kind(declared[0], declared[1])} samples (the "
+                "collection's bands were defined by its first ingested tile) but file "
+                f"'{file_path}' holds {_kind(seen.bit_depth, seen.sample_format)} samples "
+                f"(the collection's band is {_kind(declared[0], declared[1])}, the file's "
+                f"{_kind(seen.bit_depth, seen.sample_format)}); all tiles of a collection share "
+                "its band types: convert the file (gdal_translate -ot) or ingest the tile into "
+                "another collection."
+            )
+    return None
 
 
 def _signature(bands: Mapping[str, Band]) -> dict[str, tuple[Any, Any]]:

@@ -522,17 +522,21 @@ def ingest_tile(
         bit_depth, sample_format = _dtype_format(
             info.dtypes[band.band_index - 1], rel, band.band_index
         )
+        both = (
+            f"(the collection's band is {band.sample_format or '?'} {band.bit_depth or '?'}-bit, "
+            f"the file's {sample_format} {bit_depth}-bit)"
+        )
         if band.bit_depth is not None and band.bit_depth != bit_depth:
             raise IngestionFailure(
                 f"Band '{band.name}' is declared with bitDepth {band.bit_depth} but file '{rel}' "
-                f"holds {bit_depth}-bit samples; convert the file (gdal_translate -ot) or fix "
-                "the collection's band definition."
+                f"holds {bit_depth}-bit samples {both}; convert the file (gdal_translate -ot) or "
+                "fix the collection's band definition."
             )
         if band.sample_format is not None and band.sample_format != sample_format:
             raise IngestionFailure(
                 f"Band '{band.name}' is declared with sampleFormat {band.sample_format} but file "
-                f"'{rel}' holds {sample_format} samples; convert the file (gdal_translate -ot) "
-                "or fix the collection's band definition."
+                f"'{rel}' holds {sample_format} samples {both}; convert the file "
+                "(gdal_translate -ot) or fix the collection's band definition."
             )
         detected.append(
             DetectedBand(

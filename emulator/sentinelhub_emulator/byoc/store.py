@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, TypeVar
 
 from sentinelhub_emulator.byoc.records import (
@@ -21,13 +21,17 @@ from sentinelhub_emulator.byoc.records import (
     TileRecord,
 )
 from sentinelhub_emulator.byoc.summary import TileAggregates, collection_summary
-from sentinelhub_emulator.core.db import Database, RowMapper, dump_json
+from sentinelhub_emulator.core.db import Database, RowMapper, dump_json, load_json
 from sentinelhub_emulator.core.pagination import seq_page
 from sentinelhub_emulator.core.times import now_timestamp
 
-__all__ = ["SCHEMA", "DuplicateTilePathError", "Store"]
+__all__ = ["SCHEMA", "BandResolver", "DuplicateTilePathError", "Store"]
 
 _T = TypeVar("_T")
+
+#: ``resolve(current bands) -> (new bands or None, failure cause or None)``: see
+#: `Store.finish_ingested`.
+BandResolver = Callable[[dict[str, JsonObject]], tuple[dict[str, JsonObject] | None, str | None]]
 
 
 class DuplicateTilePathError(Exception):
@@ -455,16 +459,33 @@ class Store:
         tile: TileRecord,
         outcome: IngestionOutcome,
         *,
-        bands: dict[str, JsonObject] | None = None,
-        bands_before: dict[str, JsonObject] | None = None,
+        resolve_bands: BandResolver | None = None,
     ) -> bool:
-        """Mark a tile INGESTED with its geometry.
+        """Mark a tile INGESTED with its geometry; whether it was.
 
-        ``bands``, if given, become the collection's bands, unless its bands are no longer
-        ``bands_before`` (someone changed them meanwhile; theirs win).
+        ``resolve_bands(current)`` (when given) decides, from the collection's bands as they
+        are now, inside the same write transaction: either ``(bands, None)``, the collection's
+        bands from now on (None: unchanged), or ``(None, cause)``, and the tile ends FAILED with
+        that cause instead. The transaction takes the database's write lock before it reads the
+        bands (``BEGIN IMMEDIATE``), so of tiles finishing side by side (threads or processes)
+        exactly one defines an undefined collection's bands, and the others are judged against
+        them.
         """
         west, south, east, north = outcome.wgs84_bbox
         with self.db.transaction() as conn:
+            bands: dict[str, JsonObject] | None = None
+            current: dict[str, JsonObject] = {}
+            if resolve_bands is not None:
+                row = conn.execute(
+                    "SELECT bands FROM collections WHERE id = ?", (tile.collection_id,)
+                ).fetchone()
+                if row is None:
+                    return False  # deleted meanwhile, with its tiles
+                current = load_json(row["bands"]) or {}
+                bands, cause = resolve_bands(current)
+                if cause is not None:
+                    self._fail(conn, tile, cause)
+                    return False
             cursor = conn.execute(
                 "UPDATE tiles SET status = 'INGESTED', failed_cause = NULL, warnings = ?, "
                 "tile_geometry = ?, cover_geometry = ?, crs_epsg = ?, west = ?, south = ?, "
@@ -487,10 +508,10 @@ class Store:
             )
             if cursor.rowcount == 0:
                 return False
-            if bands is not None:
+            if bands is not None and bands != current:
                 conn.execute(
-                    "UPDATE collections SET bands = ? WHERE id = ? AND bands = ?",
-                    (_dump(bands), tile.collection_id, _dump(bands_before or {})),
+                    "UPDATE collections SET bands = ? WHERE id = ?",
+                    (_dump(bands), tile.collection_id),
                 )
             self._refresh_summary(conn, tile.collection_id)
             return True
@@ -498,17 +519,20 @@ class Store:
     def finish_failed(self, tile: TileRecord, cause: str) -> bool:
         """Mark a tile FAILED with the cause, dropping what an earlier ingestion derived."""
         with self.db.transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE tiles SET status = 'FAILED', failed_cause = ?, warnings = NULL, "
-                "tile_geometry = NULL, cover_geometry = NULL, crs_epsg = NULL, west = NULL, "
-                "south = NULL, east = NULL, north = NULL, min_mpp = NULL, max_mpp = NULL "
-                "WHERE id = ? AND generation = ? AND status = 'INGESTING'",
-                (cause, tile.id, tile.generation),
-            )
-            if cursor.rowcount == 0:
-                return False
-            self._refresh_summary(conn, tile.collection_id)
-            return True
+            return self._fail(conn, tile, cause)
+
+    def _fail(self, conn: sqlite3.Connection, tile: TileRecord, cause: str) -> bool:
+        cursor = conn.execute(
+            "UPDATE tiles SET status = 'FAILED', failed_cause = ?, warnings = NULL, "
+            "tile_geometry = NULL, cover_geometry = NULL, crs_epsg = NULL, west = NULL, "
+            "south = NULL, east = NULL, north = NULL, min_mpp = NULL, max_mpp = NULL "
+            "WHERE id = ? AND generation = ? AND status = 'INGESTING'",
+            (cause, tile.id, tile.generation),
+        )
+        if cursor.rowcount == 0:
+            return False
+        self._refresh_summary(conn, tile.collection_id)
+        return True
 
     def _refresh_summary(self, conn: sqlite3.Connection, collection_id: str) -> None:
         """Recompute a collection's derived metadata inside the caller's transaction."""

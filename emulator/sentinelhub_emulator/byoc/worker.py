@@ -9,8 +9,23 @@ each step, so that tests can watch the intermediate states.
 ``ingestion_workers`` threads (``--ingestion-workers``, default 4) work at once, each on its own
 tile: a thread claims the oldest pending tile that no other thread holds, takes it through every
 state, and lets it go. Claims live in memory only: after a crash the database alone says what is
-pending, and a restart re-queues it. Reading and decoding files happens in rasterio/GDAL, which
-releases the interpreter lock, so the threads really run side by side.
+pending, and a restart re-queues it.
+
+The checks themselves (`ingest_tile`, `discover_bands`) run in worker processes when there are
+two or more workers and the bucket is a folder: measured, they hold the interpreter lock for
+most of their time (opening a file with rasterio, the TIFF structure reader, one ``read`` call
+per block, geometry), so threads of one process ingested no faster than one thread (4 threads
+were 0.9x one). One pool of ``ingestion_workers`` processes (start method ``spawn``) is shared
+by the emulators of this process, started on the first tile and replaced if a process dies (the
+tile is then checked on its thread). Tiles of S3 buckets (network-bound) and tests that put a
+stand-in for `ingest_tile` in place are checked on the threads.
+
+A collection without bands gets them from its first ingested tile: the tile's result is stored
+in one write transaction that reads the collection's bands as they are then
+(`Store.finish_ingested` with a band resolver), so of tiles ingested side by side exactly one
+defines them, and the others are judged against them (`band_mismatch`): a tile whose bands do
+not match ends FAILED with a cause naming the band, both sample types and the fix, as the
+service does.
 
 The worker never dies of a tile: an `IngestionFailure` becomes the tile's
 ``failedIngestionCause``; any other exception is logged and the tile fails with a generic cause
@@ -21,24 +36,35 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
+import sys
 import threading
+import types
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import SpawnContext, SpawnProcess
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
 
 import shapely.geometry
 
-from sentinelhub_emulator.byoc.bands import band_specs, bands_from_detected
+from sentinelhub_emulator.byoc.bands import band_mismatch, band_specs, bands_from_detected
 from sentinelhub_emulator.byoc.ingest import (
+    BandSpec,
     IngestionFailure,
     IngestionResult,
     discover_bands,
     ingest_tile,
 )
-from sentinelhub_emulator.byoc.records import IngestionOutcome, TileRecord
+from sentinelhub_emulator.byoc.records import IngestionOutcome, JsonObject, TileRecord
 from sentinelhub_emulator.byoc.store import Store
 from sentinelhub_emulator.core.buckets import BucketUnavailableError, FolderBucket, S3Bucket
 from sentinelhub_emulator.core.context import EmulatorSettings
 from sentinelhub_emulator.core.lifecycle import Workers
 
-__all__ = ["INTERNAL_FAILURE_CAUSE", "IngestionWorker"]
+__all__ = ["INTERNAL_FAILURE_CAUSE", "IngestionWorker", "shutdown_pools"]
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +72,90 @@ INTERNAL_FAILURE_CAUSE = (
     "Ingestion stopped on an internal error of the emulator; re-ingest the tile, and report "
     "the problem if it happens again."
 )
+
+
+# --------------------------------------------------------------------------------------------
+# Worker processes
+
+
+_REAL_INGEST_TILE = ingest_tile
+_REAL_DISCOVER_BANDS = discover_bands
+_MAIN_LOCK = threading.Lock()
+_POOL_LOCK = threading.Lock()
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+#: Per pool: one task per process, done once every process has started.
+_WARMING: dict[int, list[Future[int]]] = {}
+
+
+class _WorkerProcess(SpawnProcess):
+    """A spawned worker that does not run the program's main script again (a script that
+    starts an emulator without an ``if __name__ == "__main__":`` guard would otherwise start
+    another one in every worker)."""
+
+    @staticmethod
+    def _Popen(process_obj: BaseProcess) -> Any:
+        with _MAIN_LOCK:
+            main = sys.modules["__main__"]
+            sys.modules["__main__"] = types.ModuleType("__main__")
+            try:
+                return SpawnProcess._Popen(process_obj)
+            finally:
+                sys.modules["__main__"] = main
+
+
+class _WorkerContext(SpawnContext):
+    Process = _WorkerProcess
+
+
+def _pool(size: int) -> ProcessPoolExecutor:
+    """The shared pool of ``size`` processes (started now, all of them, if there is none)."""
+    with _POOL_LOCK:
+        pool = _POOLS.get(size)
+        if pool is None:
+            pool = ProcessPoolExecutor(max_workers=size, mp_context=_WorkerContext())
+            _POOLS[size] = pool
+            _WARMING[id(pool)] = [pool.submit(os.getpid) for _ in range(size)]
+        return pool
+
+
+def _warm(size: int, stopping: Callable[[], bool]) -> None:
+    """Start the pool of ``size`` processes and wait until each has started (or a stop)."""
+    pool = _pool(size)
+    pending = set(_WARMING.get(id(pool), ()))
+    while pending and not stopping():
+        _, pending = wait(pending, timeout=0.2)
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    with _POOL_LOCK:
+        for size, known in list(_POOLS.items()):
+            if known is pool:
+                del _POOLS[size]
+        _WARMING.pop(id(pool), None)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def shutdown_pools() -> None:
+    """Stop the ingestion worker processes (they also stop when the program exits)."""
+    with _POOL_LOCK:
+        pools = list(_POOLS.values())
+        _POOLS.clear()
+        _WARMING.clear()
+    for pool in pools:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _check_tile(
+    root: str,
+    tile_path: str,
+    specs: Sequence[BandSpec],
+    cover: dict[str, Any] | None,
+) -> IngestionResult:
+    """What a worker process runs: a folder bucket's tile, its bands found first if the
+    collection has none yet."""
+    store = FolderBucket(Path(root))
+    bands = list(specs) or list(discover_bands(store, tile_path))
+    return ingest_tile(store, tile_path, bands, cover)
 
 
 def _outcome(result: IngestionResult) -> IngestionOutcome:
@@ -101,6 +211,13 @@ class IngestionWorker:
         self._workers.join(timeout)
 
     def _run(self) -> None:
+        if self.size > 1:
+            # The checks run in worker processes: ingestion starts once they are up (once per
+            # pool size in a program; seconds, as each imports GDAL), not while they start.
+            try:
+                _warm(self.size, lambda: self._workers.stopping)
+            except Exception:
+                logger.exception("the ingestion worker processes did not start; using threads")
         while not self._workers.stopping:
             with self._signal:
                 seen = self._wakes
@@ -168,16 +285,29 @@ class IngestionWorker:
             logger.exception("ingesting tile %s failed unexpectedly", tile.id)
             self._store.finish_failed(tile, INTERNAL_FAILURE_CAUSE)
             return
-        bands = bands_from_detected(collection.bands, result.detected_bands)
-        self._store.finish_ingested(
-            tile,
-            _outcome(result),
-            bands=bands if bands != collection.bands else None,
-            bands_before=collection.bands,
+        detected = result.detected_bands
+
+        def resolve(
+            current: dict[str, JsonObject],
+        ) -> tuple[dict[str, JsonObject] | None, str | None]:
+            cause = band_mismatch(current, detected, tile.path)
+            if cause is not None:
+                return None, cause
+            return bands_from_detected(current, detected), None
+
+        self._store.finish_ingested(tile, _outcome(result), resolve_bands=resolve)
+
+    def _in_process(self, store: FolderBucket | S3Bucket) -> bool:
+        """Whether this tile's checks go to a worker process (see the module docstring)."""
+        return (
+            self.size > 1
+            and isinstance(store, FolderBucket)
+            and ingest_tile is _REAL_INGEST_TILE
+            and discover_bands is _REAL_DISCOVER_BANDS
         )
 
-    @staticmethod
     def _run_ingestion(
+        self,
         store: FolderBucket | S3Bucket | None,
         bucket: str,
         tile: TileRecord,
@@ -188,8 +318,20 @@ class IngestionWorker:
                 f"Bucket '{bucket}' is not accessible to the service; create it (or map it with "
                 "--bucket NAME=PATH) and re-ingest the tile."
             )
+        specs = band_specs(bands)
+        if self._in_process(store):
+            assert isinstance(store, FolderBucket)
+            pool = _pool(self.size)
+            try:
+                future = pool.submit(
+                    _check_tile, str(store.root.resolve()), tile.path, specs, tile.requested_cover
+                )
+                return future.result()
+            except BrokenProcessPool:
+                logger.warning("an ingestion worker process died; checking tile %s here", tile.id)
+                _discard(pool)
         try:
-            specs = band_specs(bands) or list(discover_bands(store, tile.path))
+            specs = specs or list(discover_bands(store, tile.path))
             return ingest_tile(store, tile.path, specs, tile.requested_cover)
         except BucketUnavailableError as exc:
             raise IngestionFailure(

@@ -16,16 +16,15 @@ from sentinelhub_client.cli.common import (
     needs_extras,
     pass_state,
 )
+from sentinelhub_client.cli.ingest import ingest_options, run_ingest
 
 __all__ = ["command"]
-
-_TIFF_SUFFIXES = (".tif", ".tiff")
 
 
 @click.group("cog")
 def command() -> None:
-    """Check files against the BYOC rules, convert them, trace cover geometries, and register
-    a folder of COGs as tiles (needs the geo extra)."""
+    """Check files against the BYOC rules, convert them, trace cover geometries and read band
+    definitions (needs the geo extra); shc ingest ingests a folder."""
 
 
 def _finding_rows(reports: list[Any]) -> list[dict[str, str]]:
@@ -162,94 +161,17 @@ def urn(crs_or_file: str) -> None:
     click.echo(crs_urn(crs_or_file))
 
 
-def _tiff_files(folder: Path) -> list[Path]:
-    if folder.is_file():
-        return [folder]
-    if not folder.is_dir():
-        fail(f"{folder}: no such file or folder")
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in _TIFF_SUFFIXES)
-
-
-@command.command("ingest")
-@click.argument("folder", type=click.Path(exists=True, path_type=Path))
-@click.option("--collection", required=True, help="The collection id.")
-@click.option(
-    "--prefix",
-    default="",
-    help="Where FOLDER sits in the bucket (tile path = PREFIX/relative path of each file).",
-)
-@click.option("--concurrency", type=click.IntRange(min=1), default=8, show_default=True)
-@click.option("--cover/--no-cover", default=True, help="Send each file's traced cover geometry.")
-@click.option("--wait/--no-wait", default=True, help="Wait for ingestion to finish.")
-@click.option("--timeout", type=float, default=1800.0, show_default=True, help="Seconds to wait.")
-@json_option
-@pass_state
+@command.command("ingest", hidden=True)
+@ingest_options
 @needs_extras("geo")
-def ingest(
-    state: State,
-    folder: Path,
-    collection: str,
-    prefix: str,
-    concurrency: int,
-    cover: bool,
-    wait: bool,
-    timeout: float,
-    as_json: bool,
-) -> None:
-    """Register every GeoTIFF under FOLDER (a local copy of the bucket folder) as one tile.
-
-    Each file is validated first: files that break a rule are reported and not registered.
-    Tiles already in the collection are skipped, so an interrupted run can simply be run again.
-    Exit code 1 when a file was refused, a tile could not be registered, or one FAILED.
-    """
-    from sentinelhub_client.cog.cover import cover_geometry
-    from sentinelhub_client.cog.validate import validate_cog
-
-    base = folder if folder.is_dir() else folder.parent
-    rows: list[dict[str, Any]] = []
-    tiles: list[dict[str, Any]] = []
-    refused = 0
-    for path in _tiff_files(folder):
-        tile_path = "/".join(p for p in (prefix.strip("/"), path.relative_to(base).as_posix()) if p)
-        report = validate_cog(path)
-        if not report.is_valid:
-            refused += 1
-            rows.append(
-                {"path": tile_path, "status": "REFUSED", "reason": report.errors[0].message}
-            )
-            continue
-        tile: dict[str, Any] = {"path": tile_path}
-        if cover:
-            tile["coverGeometry"] = cover_geometry(path)
-        tiles.append(tile)
-    with state.byoc() as byoc:
-        registration = byoc.register_tiles(collection, tiles, concurrency=concurrency)
-        for failure in registration.failed:
-            rows.append(
-                {"path": failure.tile.path, "status": "NOT REGISTERED", "reason": failure.reason}
-            )
-        final = registration.tiles
-        if wait and final:
-            final = byoc.wait_for_tiles(collection, final, interval=2.0, timeout=timeout)
-    created = {t.path for t in registration.created}
-    for t in final:
-        status = str(t.status) if t.status is not None else ""
-        rows.append(
-            {
-                "path": t.path,
-                "status": status,
-                "reason": t.failed_ingestion_cause or ("new" if t.path in created else "existing"),
-            }
-        )
-    emit_rows(rows, ("path", "status", "reason"), as_json=as_json)
-    failed = sum(r["status"] == "FAILED" for r in rows)
-    summary = (
-        f"{len(registration.created)} registered, {len(registration.skipped)} already there, "
-        f"{refused} refused, {len(registration.failed)} not registered, {failed} failed"
+def ingest(state: State, **options: Any) -> None:
+    """Deprecated: the same as shc ingest (removed in the next release)."""
+    click.echo(
+        "warning: 'shc cog ingest' is deprecated and will be removed in the next release; "
+        "use 'shc ingest' (the same options)",
+        err=True,
     )
-    click.echo(summary, err=True)
-    if refused or registration.failed or failed:
-        fail(summary)
+    run_ingest(state, in_place_ok=True, **options)
 
 
 @command.command("register")

@@ -12,7 +12,9 @@ rasterio.
 - `to_cog`: GDAL's COG driver with BYOC-compliant options, result validated.
 - `cover_geometry` (`trace_cover` with its error bound).
 - `crs_urn`, `crs_from_urn`, `bands_from_files`.
-- `ingest_folder` / `aingest_folder`: convert, upload to S3, register, wait (``shc ingest``).
+- `ingest_folder` / `aingest_folder`: group a folder's files into tiles and bands, check them,
+  convert, upload to S3, register, wait (``shc ingest``); `plan_folder` (the dry run),
+  `set_coverage` (trace the cover geometries of existing tiles again).
 
 Bulk registration and waiting for ingestion are methods of the BYOC clients
 (``register_tiles``, ``wait_for_tiles``).
@@ -42,12 +44,18 @@ _EXPORTS = {
     "ingest_folder": "ingest",
     "aingest_folder": "ingest",
     "IngestReport": "ingest",
+    "plan_folder": "ingest",
+    "set_coverage": "ingest",
+    "CoverageReport": "ingest",
+    "IngestPlan": "plan",
 }
 
 __all__ = [
     "CogReport",
     "CoverResult",
+    "CoverageReport",
     "Finding",
+    "IngestPlan",
     "IngestReport",
     "aingest_folder",
     "bands_from_files",
@@ -55,6 +63,8 @@ __all__ = [
     "crs_from_urn",
     "crs_urn",
     "ingest_folder",
+    "plan_folder",
+    "set_coverage",
     "to_cog",
     "trace_cover",
     "validate_band_names",
@@ -66,7 +76,15 @@ if TYPE_CHECKING:
     from sentinelhub_client.cog.convert import to_cog
     from sentinelhub_client.cog.cover import CoverResult, cover_geometry, trace_cover
     from sentinelhub_client.cog.crs import crs_from_urn, crs_urn
-    from sentinelhub_client.cog.ingest import IngestReport, aingest_folder, ingest_folder
+    from sentinelhub_client.cog.ingest import (
+        CoverageReport,
+        IngestReport,
+        aingest_folder,
+        ingest_folder,
+        plan_folder,
+        set_coverage,
+    )
+    from sentinelhub_client.cog.plan import IngestPlan
     from sentinelhub_client.cog.rules import Finding
     from sentinelhub_client.cog.validate import CogReport, validate_band_names, validate_cog
 

@@ -115,22 +115,32 @@ class _RangeFile:
 
 
 def gdal_path(path_or_url: str | os.PathLike[str]) -> str:
-    """The path GDAL opens: ``/vsicurl/`` before an http(s) URL, local paths unchanged."""
+    """The path GDAL opens: ``/vsicurl/`` before an http(s) URL, ``/vsis3/BUCKET/KEY`` for
+    ``s3://BUCKET/KEY``, local paths unchanged."""
     text = os.fspath(path_or_url)
+    if text.startswith("s3://"):
+        return "/vsis3/" + text.removeprefix("s3://")
     return f"/vsicurl/{text}" if text.startswith(_REMOTE) else text
 
 
 def validate_cog(
-    path_or_url: str | os.PathLike[str], *, read_data: bool = True, name: str | None = None
+    path_or_url: str | os.PathLike[str],
+    *,
+    read_data: bool = True,
+    name: str | None = None,
+    s3_endpoint: str | None = None,
 ) -> CogReport:
     """Check one file against every BYOC rule and say what to fix.
 
     Args:
-        path_or_url: a local GeoTIFF, or an ``http(s)://`` URL (read by range requests: the
-            header, then the tiles when ``read_data``).
+        path_or_url: a local GeoTIFF, an ``http(s)://`` URL (read by range requests: the
+            header, then the tiles when ``read_data``), or an ``s3://BUCKET/KEY`` URL (the
+            ``s3`` extra; ranged reads with the standard AWS credentials, GDAL's ``/vsis3/``).
         read_data: also decode every internal tile of every level (rule ``data-readable``;
             catches truncated and damaged files; reads the whole file, one block at a time).
         name: how messages name the file (default: the path as given).
+        s3_endpoint: for ``s3://`` URLs, an S3-compatible endpoint (default
+            ``AWS_ENDPOINT_URL_S3`` / ``AWS_ENDPOINT_URL``, else AWS).
 
     Returns a `CogReport`: ``is_valid``, ``errors`` and ``warnings``, each a `Finding` with a
     ``rule`` id (``tiled``, ``block-size``, ``block-size-equal``, ``header-size``, ``crs``,
@@ -150,6 +160,17 @@ def validate_cog(
                 return remote, remote.size  # type: ignore[return-value]
 
             check = check_file(gdal_path(text), label, opener=opener, read_data=read_data)
+    elif text.startswith("s3://"):
+        from sentinelhub_client.cog.s3read import S3RangeFile, gdal_s3_env, s3_client
+
+        session, client = s3_client(s3_endpoint)
+        remote = S3RangeFile(client, text)  # FileNotFoundError for a missing object
+
+        def s3_opener() -> tuple[IO[bytes], int]:
+            return remote, remote.size  # type: ignore[return-value]
+
+        with gdal_s3_env(session, s3_endpoint):
+            check = check_file(gdal_path(text), label, opener=s3_opener, read_data=read_data)
     else:
         local = Path(text)
         if not local.is_file():

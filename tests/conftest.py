@@ -25,13 +25,14 @@ def anyio_backend() -> str:
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """No SH_* variable, a private home and XDG folder (so no user config file leaks in), and
-    an empty token cache before and after each test."""
+    """No SH_* variable, a private home and XDG folders (so no user config file or shared token
+    file leaks in), and an empty token cache before and after each test."""
     for key in list(os.environ):
         if key.startswith("SH_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the shared token files
     clear_token_cache()
     yield
     clear_token_cache()

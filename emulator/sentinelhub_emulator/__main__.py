@@ -12,6 +12,10 @@ or ``--bucket NAME=s3://BUCKET[/PREFIX]`` puts it on ``--s3-endpoint URL`` (cred
 AWS environment variables or ``--s3-profile``).
 ``--samples BUCKET`` writes ready sample COGs into a bucket first and prints the tile paths to
 register (``2024/05/tile_(BAND).tif`` and more).
+``--collection-data sentinel-2-l2a=BUCKET/PREFIX`` serves a predefined collection type from a
+bucket folder of scenes (``PREFIX/<tile>/<YYYY-MM-DDTHHMMSS>/<BAND>.tif``);
+``--samples-s2l2a BUCKET`` writes a synthetic Sentinel-2 L2A scene set into
+``BUCKET/sentinel-2-l2a`` and serves it as ``sentinel-2-l2a``.
 Collections whose bucket is named by ``--planet-bucket`` count as Planet collections and serve
 their tiles' files. On start the base URL, the token URL, the client credentials and the admin
 token are printed.
@@ -25,6 +29,7 @@ import signal
 import tempfile
 import textwrap
 import threading
+import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
@@ -40,16 +45,28 @@ from sentinelhub_emulator.core.buckets import (
     parse_s3_location,
 )
 from sentinelhub_emulator.core.faults import FaultConfig
+from sentinelhub_emulator.core.ratelimit import policy_argument
 from sentinelhub_emulator.core.service import Service
-from sentinelhub_emulator.samples import SampleTile, write_samples
+from sentinelhub_emulator.process.predefined import parse_collection_data
+from sentinelhub_emulator.samples import S2Scene, SampleTile, write_s2l2a_samples, write_samples
 from sentinelhub_emulator.server import Emulator
 from sentinelhub_emulator.services import SERVICES
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "main", "parse_args", "write_bucket_samples"]
+__all__ = [
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "S2L2A_SAMPLES_PREFIX",
+    "main",
+    "parse_args",
+    "write_bucket_s2l2a_samples",
+    "write_bucket_samples",
+]
 
 #: Where the command listens unless told otherwise (loopback only: nothing else can reach it).
 DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8000
+#: Where ``--samples-s2l2a BUCKET`` writes its scenes in the bucket.
+S2L2A_SAMPLES_PREFIX: Final = "sentinel-2-l2a"
 
 
 def _bucket_mapping(text: str) -> tuple[str, Path | str]:
@@ -63,6 +80,14 @@ def _bucket_mapping(text: str) -> tuple[str, Path | str]:
             raise argparse.ArgumentTypeError(str(exc)) from None
         return name, path
     return name, Path(path).expanduser()
+
+
+def _collection_mapping(text: str) -> tuple[str, str]:
+    try:
+        api_id, bucket, prefix = parse_collection_data(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return api_id, f"{bucket}/{prefix}" if prefix else bucket
 
 
 def _optional_int(text: str) -> int | None:
@@ -180,7 +205,39 @@ def _parser() -> argparse.ArgumentParser:
         help="write ready sample COGs into bucket BUCKET and print the tile paths to register "
         "(repeatable)",
     )
+    parser.add_argument(
+        "--collection-data",
+        type=_collection_mapping,
+        action="append",
+        default=[],
+        metavar="ID=BUCKET/PREFIX",
+        help="serve predefined collection ID (sentinel-2-l2a, sentinel-2-l1c, landsat-ot-l2, "
+        "sentinel-1-grd, dem) from the scenes under PREFIX in bucket BUCKET, laid out "
+        "<tile>/<YYYY-MM-DDTHHMMSS>/<BAND>.tif (repeatable)",
+    )
+    parser.add_argument(
+        "--samples-s2l2a",
+        default=None,
+        metavar="BUCKET",
+        help=f"write a synthetic Sentinel-2 L2A scene set into BUCKET/{S2L2A_SAMPLES_PREFIX} "
+        "and serve it as sentinel-2-l2a",
+    )
+    parser.add_argument(
+        "--rate-limit",
+        type=policy_argument,
+        action="append",
+        default=[],
+        metavar="KIND=AMOUNT/PERIOD",
+        help="a rate-limit policy per account, as the service's: requests=600/min or pu=300/min "
+        "(a token bucket of AMOUNT refilled over PERIOD; ',capacity=N' sets another size); "
+        "429 with Retry-After in ms when empty (repeatable; see GET /_emulator/stats)",
+    )
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    parser.add_argument(
+        "--open",
+        action="store_true",
+        help="open the dashboard (/_emulator/ui/) in the default browser once it listens",
+    )
     faults = parser.add_argument_group("fault injection (see POST /_emulator/faults)")
     faults.add_argument("--fault-seed", type=int, default=0)
     faults.add_argument("--fault-rate-429", type=float, default=0.0)
@@ -225,6 +282,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         )
     except ValueError as exc:
         parser.error(str(exc))
+    data = dict(args.collection_data)
+    if len(data) != len(args.collection_data):
+        parser.error("--collection-data: a collection is mapped twice")
+    if args.samples_s2l2a is not None:
+        samples = f"{args.samples_s2l2a}/{S2L2A_SAMPLES_PREFIX}"
+        if data.setdefault("sentinel-2-l2a", samples) != samples:
+            parser.error("--samples-s2l2a: sentinel-2-l2a is already mapped by --collection-data")
+    args.collection_data = data
     return args
 
 
@@ -238,6 +303,42 @@ def write_bucket_samples(store: FolderBucket | S3Bucket) -> list[SampleTile]:
             if path.is_file():
                 store.write(path.relative_to(tmp).as_posix(), path.read_bytes())
     return tiles
+
+
+def write_bucket_s2l2a_samples(store: FolderBucket | S3Bucket) -> list[S2Scene]:
+    """The synthetic Sentinel-2 L2A scenes written into a bucket under
+    `S2L2A_SAMPLES_PREFIX` (a folder, or uploaded to S3)."""
+    if isinstance(store, FolderBucket):
+        return write_s2l2a_samples(store.root / S2L2A_SAMPLES_PREFIX)
+    with tempfile.TemporaryDirectory(prefix="emulator-s2l2a-") as tmp:
+        scenes = write_s2l2a_samples(Path(tmp))
+        for path in sorted(Path(tmp).rglob("*")):
+            if path.is_file():
+                key = f"{S2L2A_SAMPLES_PREFIX}/{path.relative_to(tmp).as_posix()}"
+                store.write(key, path.read_bytes())
+    return scenes
+
+
+def _write_s2l2a_samples(emulator: Emulator, bucket: str | None) -> None:
+    if bucket is None:
+        return
+    store = emulator.settings.bucket(bucket)
+    if store is None:
+        raise SystemExit(f"--samples-s2l2a: {bucket!r} is not a valid bucket name")
+    try:
+        scenes = write_bucket_s2l2a_samples(store)
+    except BucketUnavailableError as exc:
+        raise SystemExit(f"--samples-s2l2a: {exc}") from None
+    print(
+        f"Sentinel-2 L2A sample scenes in bucket '{bucket}' ({store.describe()}), served as "
+        "sentinel-2-l2a:",
+        flush=True,
+    )
+    for scene in scenes:
+        print(
+            f"  {S2L2A_SAMPLES_PREFIX}/{scene.folder}  cloud cover {scene.cloud_coverage}%",
+            flush=True,
+        )
 
 
 def _write_samples(emulator: Emulator, buckets: Sequence[str]) -> None:
@@ -283,6 +384,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         batch_processes=args.batch_processes,
         admin_token=args.admin_token,
         access_log=args.log_level == "debug",
+        collection_data=args.collection_data,
+        rate_limits=args.rate_limit,
     )
     stop = threading.Event()
 
@@ -292,6 +395,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     _write_samples(emulator, args.samples)
+    _write_s2l2a_samples(emulator, args.samples_s2l2a)
     emulator.start()
     try:
         print(f"Sentinel Hub emulator at {emulator.base_url}", flush=True)
@@ -301,6 +405,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  client secret: {emulator.client_secret}", flush=True)
         print(f"  admin token:   {emulator.admin_token}", flush=True)
         print(f"  data:          {args.data_dir.resolve()}", flush=True)
+        print(f"  dashboard:     {emulator.base_url}/_emulator/ui/", flush=True)
+        if args.open:
+            webbrowser.open(f"{emulator.base_url}/_emulator/ui/")
         stop.wait()
     finally:
         emulator.stop()

@@ -10,6 +10,7 @@ a 512 x 512 file takes about ten milliseconds to write.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,10 +26,17 @@ from rasterio.io import MemoryFile
 __all__ = [
     "BROKEN_KINDS",
     "FILLS",
+    "S2L2A_BANDS",
+    "S2L2A_BOUNDS",
+    "S2L2A_EPSG",
+    "S2L2A_TILE",
+    "S2L2A_TIMES",
     "SAMPLE_BANDS",
+    "S2Scene",
     "SampleTile",
     "write_broken_file",
     "write_cog",
+    "write_s2l2a_samples",
     "write_samples",
 ]
 
@@ -266,3 +274,159 @@ def write_samples(bucket_dir: Path) -> list[SampleTile]:
         write_broken_file(bucket_dir / broken.replace("(BAND)", band), "striped")
     tiles.append(SampleTile(broken, "FAILED (its files are stored in strips, not tiles)"))
     return tiles
+
+
+# ---------------------------------------------------------------------------------------------
+# A synthetic Sentinel-2 L2A scene set, served as ``sentinel-2-l2a``
+
+#: Where the synthetic Sentinel-2 L2A scenes lie: 1920 m square in UTM zone 33N.
+S2L2A_EPSG = 32633
+S2L2A_BOUNDS = (600_000.0, 5_100_000.0, 601_920.0, 5_101_920.0)
+#: The MGRS-like tile name of their folder.
+S2L2A_TILE = "33TWM"
+#: Their sensing times (UTC), oldest first; the folder names leave out the colons.
+S2L2A_TIMES = ("2024-05-05T10:00:31Z", "2024-05-15T10:00:29Z", "2024-05-25T10:00:31Z")
+#: Their spectral bands at their resolution (m), as the service names them; SCL is at 20 m.
+S2L2A_BANDS = {
+    "B01": 60,
+    "B02": 10,
+    "B03": 10,
+    "B04": 10,
+    "B05": 20,
+    "B06": 20,
+    "B07": 20,
+    "B08": 10,
+    "B8A": 20,
+    "B09": 60,
+    "B11": 20,
+    "B12": 20,
+}
+# Surface reflectance x 10000 per class, in the order of S2L2A_BANDS.
+_SPECTRA = {
+    "vegetation": (300, 400, 700, 350, 1100, 2700, 3200, 3500, 3600, 1100, 1900, 900),
+    "soil": (900, 1100, 1400, 1700, 1900, 2100, 2250, 2400, 2500, 2000, 3100, 2600),
+    "water": (700, 600, 500, 300, 250, 200, 180, 150, 140, 90, 50, 30),
+    "cloud": (6500, 7000, 7100, 7200, 7300, 7400, 7500, 7600, 7600, 3000, 4500, 3500),
+}
+# Scene classification (SCL) values used.
+_SCL = {"no_data": 0, "shadow": 3, "vegetation": 4, "soil": 5, "water": 6, "cloud": 9}
+_NIR = ("B06", "B07", "B08", "B8A")
+
+
+@dataclass(frozen=True)
+class S2Scene:
+    """A scene `write_s2l2a_samples` wrote: its folder (relative to the folder given), its
+    sensing time and its cloud coverage (percent of its pixels with data)."""
+
+    folder: str
+    sensing_time: str
+    cloud_coverage: float
+
+
+def _write_array_cog(
+    path: Path, data: npt.NDArray[Any], bounds: tuple[float, float, float, float]
+) -> None:
+    """One band as a COG in UTM 33N with no-data 0 (as the service's Sentinel-2 files)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    height, width = data.shape
+    profile: dict[str, Any] = {
+        "driver": "GTiff",
+        "width": width,
+        "height": height,
+        "count": 1,
+        "dtype": data.dtype.name,
+        "crs": f"EPSG:{S2L2A_EPSG}",
+        "transform": _north_up(bounds, width, height),
+        "nodata": 0,
+    }
+    with MemoryFile() as memfile:
+        with memfile.open(**profile) as staging:
+            staging.write(data[None, :, :])
+        with memfile.open() as staged:
+            rasterio.shutil.copy(staged, str(path), driver="COG", BLOCKSIZE=256, COMPRESS="DEFLATE")
+
+
+def _s2_classes(date: int, size: int) -> npt.NDArray[np.str_]:
+    """The class of each 10 m pixel on one date: soil, vegetation, a river and a lake, and
+    the date's clouds with their shadows; date 0 misses its western strip (no data)."""
+    rows = np.arange(size, dtype=np.float64)[:, None]
+    cols = np.arange(size, dtype=np.float64)[None, :]
+    classes = np.full((size, size), "vegetation", dtype="<U10")
+    classes[(rows < 60) & (cols < 70)] = "soil"
+    river = np.abs(cols - (120 + 10 * np.sin(rows / 20))) < 8
+    lake = (rows - 150) ** 2 + (cols - 40) ** 2 < 18**2
+    classes[river | lake] = "water"
+    clouds = ((50.0, 60.0, 25.0), (150.0, 150.0, 15.0), None)[date]
+    if clouds is not None:
+        row, col, radius = clouds
+        shadow = (rows - row - 14) ** 2 + (cols - col - 14) ** 2 < radius**2
+        cloud = (rows - row) ** 2 + (cols - col) ** 2 < radius**2
+        classes[shadow & ~cloud] = "shadow"
+        classes[cloud] = "cloud"
+    if date == 0:
+        classes[:, :24] = "no_data"
+    return classes
+
+
+def _s2_band(
+    classes: npt.NDArray[np.str_], band: int, name: str, date: int, rng: np.random.Generator
+) -> npt.NDArray[np.uint16]:
+    values = np.zeros(classes.shape, dtype=np.float64)
+    for label, spectrum in _SPECTRA.items():
+        level = float(spectrum[band])
+        if label == "vegetation" and name in _NIR:
+            level *= (0.85, 1.0, 1.12)[date]  # the crop grows
+        if label == "vegetation" and name == "B04":
+            level *= (1.15, 1.0, 0.9)[date]
+        values[classes == label] = level
+    values[classes == "shadow"] = 0.4 * _SPECTRA["vegetation"][band]
+    values *= 1 + 0.03 * rng.standard_normal(classes.shape)
+    values = np.clip(np.rint(values), 1, 65535)
+    values[classes == "no_data"] = 0
+    return values.astype(np.uint16)
+
+
+def _coarsen(data: npt.NDArray[Any], factor: int) -> npt.NDArray[Any]:
+    """Block means (rounded) of ``factor`` x ``factor`` pixels."""
+    if factor == 1:
+        return data
+    height, width = data.shape
+    blocks = data.reshape(height // factor, factor, width // factor, factor).astype(np.float64)
+    means: npt.NDArray[Any] = np.rint(blocks.mean(axis=(1, 3))).astype(data.dtype)
+    return means
+
+
+def write_s2l2a_samples(folder: Path) -> list[S2Scene]:
+    """Write a small synthetic Sentinel-2 L2A scene set for ``--collection-data`` and return
+    its scenes.
+
+    Three dates (`S2L2A_TIMES`) of tile `S2L2A_TILE` over `S2L2A_BOUNDS` (1920 m in UTM zone
+    33N), laid out as ``--collection-data`` reads them: ``<tile>/<YYYY-MM-DDTHHMMSS>/<BAND>.tif``
+    with a ``metadata.json`` holding ``cloudCoverage``. Bands B01..B12 (no B10) and B8A as
+    uint16 reflectance x 10000 at their native resolution (10, 20 or 60 m) and SCL as uint8 at
+    20 m, no-data 0 in every file. The land: bare soil in the north-west, a river and a lake
+    (low B08), vegetation elsewhere (high B08, growing from date to date); clouds (SCL 9) with
+    their shadows (SCL 3) on the first two dates; the first date misses a 240 m strip in the
+    west (every band 0, SCL 0). Deterministic: the same bytes every time.
+    """
+    size = int((S2L2A_BOUNDS[2] - S2L2A_BOUNDS[0]) / 10)
+    scenes = []
+    for date, moment in enumerate(S2L2A_TIMES):
+        stamp = moment.rstrip("Z").replace(":", "")
+        scene = folder / S2L2A_TILE / stamp
+        classes = _s2_classes(date, size)
+        rng = np.random.default_rng(20_240_505 + date)
+        for index, (name, resolution) in enumerate(S2L2A_BANDS.items()):
+            band = _s2_band(classes, index, name, date, rng)
+            _write_array_cog(scene / f"{name}.tif", _coarsen(band, resolution // 10), S2L2A_BOUNDS)
+        scl = np.zeros(classes.shape, dtype=np.uint8)
+        for label, value in _SCL.items():
+            scl[classes == label] = value
+        _write_array_cog(scene / "SCL.tif", scl[::2, ::2].copy(), S2L2A_BOUNDS)
+        with_data = classes != "no_data"
+        cover = round(100.0 * float((classes == "cloud").sum()) / float(with_data.sum()), 2)
+        (scene / "metadata.json").write_text(
+            json.dumps({"cloudCoverage": cover}) + "\n", encoding="utf-8"
+        )
+        scenes.append(S2Scene(f"{S2L2A_TILE}/{stamp}", moment, cover))
+    return scenes

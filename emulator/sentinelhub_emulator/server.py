@@ -46,8 +46,10 @@ from sentinelhub_emulator.core.context import (
 from sentinelhub_emulator.core.db import DATABASE_FILENAME, Database
 from sentinelhub_emulator.core.errors import BAD_PAYLOAD, error_body
 from sentinelhub_emulator.core.faults import CONNECTION_EXTENSION, FaultConfig, FaultPlan
+from sentinelhub_emulator.core.ratelimit import RatePolicy, limiter_of, parse_policy
 from sentinelhub_emulator.core.service import Service
 from sentinelhub_emulator.core.tokens import TokenIssuer
+from sentinelhub_emulator.process.predefined import split_location
 from sentinelhub_emulator.services import SERVICES
 
 __all__ = ["Emulator"]
@@ -124,6 +126,19 @@ def _bucket_spec(name: str, spec: Path | str) -> Path | str:
     return Path(spec)
 
 
+def _collection_data(mapping: Mapping[str, str] | None) -> dict[str, str]:
+    """``{type: "BUCKET/PREFIX"}`` checked (ValueError naming the collection), normalised."""
+    checked = {}
+    for api_id, location in (mapping or {}).items():
+        if not isinstance(location, str):
+            raise TypeError(
+                f"collection_data[{api_id!r}]: expected 'BUCKET/PREFIX', got {location!r}"
+            )
+        bucket, prefix = split_location(api_id, location)
+        checked[api_id] = f"{bucket}/{prefix}" if prefix else bucket
+    return checked
+
+
 class Emulator:
     """A local Sentinel Hub BYOC service on a real socket.
 
@@ -134,8 +149,14 @@ class Emulator:
     tile waits ``ingestion_delay`` seconds. Batch tiles (v1 and v2) are rendered by
     ``batch_processes`` worker processes shared by every emulator of this process
     (``--batch-processes``; None: ``SH_EMULATOR_BATCH_PROCESSES``, else the CPU count; 0 or 1:
-    threads of this process). ``services`` are the services served
-    (`sentinelhub_emulator.services.SERVICES` by default; see `Service`).
+    threads of this process). ``collection_data`` maps predefined collection types
+    (``"sentinel-2-l2a"``, ``"dem"``, ...) to ``"BUCKET/PREFIX"``, a bucket folder of their scenes
+    (``--collection-data``; see `sentinelhub_emulator.process.collection_data`), so that Process,
+    Async, Batch and Statistical requests read them. ``services`` are the services served
+    (`sentinelhub_emulator.services.SERVICES` by default; see `Service`). ``rate_limits`` are
+    the service's rate-limit policies per account (`RatePolicy` or text such as
+    ``"requests=600/min"``, ``"pu=300/min"``; ``--rate-limit``): a 429 with ``Retry-After`` in
+    milliseconds when one is empty; `stats` counts tokens, requests, 429s and PU.
     """
 
     def __init__(
@@ -157,6 +178,8 @@ class Emulator:
         batch_processes: int | None = None,
         admin_token: str | None = None,
         access_log: bool = False,
+        collection_data: Mapping[str, str] | None = None,
+        rate_limits: Iterable[RatePolicy | str] = (),
         services: Sequence[Service] = SERVICES,
     ) -> None:
         if isinstance(ingestion_workers, bool) or not isinstance(ingestion_workers, int):
@@ -184,6 +207,10 @@ class Emulator:
             ingestion_delay=float(ingestion_delay),
             ingestion_workers=ingestion_workers,
             batch_processes=batch_processes,
+            collection_data=_collection_data(collection_data),
+            rate_limits=tuple(
+                p if isinstance(p, RatePolicy) else parse_policy(p) for p in rate_limits
+            ),
         )
         self.services = tuple(services)
         self._requested_port = port
@@ -345,6 +372,15 @@ class Emulator:
 
     def clear_faults(self) -> None:
         self.set_faults(None)
+
+    def stats(self) -> dict[str, Any]:
+        """What ``GET /_emulator/stats`` answers: tokens issued, requests, 429s sent by the
+        rate-limit policies, PU spent (see `sentinelhub_emulator.core.ratelimit`)."""
+        return limiter_of(self._running_context()).stats()
+
+    def reset_stats(self) -> None:
+        """Zero the stats and fill every rate-limit bucket again."""
+        limiter_of(self._running_context()).reset()
 
     @property
     def faults_injected(self) -> int:

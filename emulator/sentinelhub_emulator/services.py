@@ -31,6 +31,7 @@ from sentinelhub_emulator.catalog.service import SERVICE as CATALOG
 from sentinelhub_emulator.core.service import Service
 from sentinelhub_emulator.process.service import SERVICE as PROCESS
 from sentinelhub_emulator.statistical.service import SERVICE as STATISTICAL
+from sentinelhub_emulator.ui.service import SERVICE as UI
 
 __all__ = ["SERVICES", "Service"]
 
@@ -42,4 +43,5 @@ SERVICES: tuple[Service, ...] = (
     replace(BATCH_ADMIN, title="Batch fault injection (admin token)"),
     replace(BATCH_V2, title="Batch Processing v2"),
     replace(CATALOG, title="Catalog: STAC item search over BYOC, /api/v1/catalog/1.0.0"),
+    replace(UI, title="Dashboard: collections, tiles on a map, jobs, requests (read only)"),
 )

@@ -164,6 +164,8 @@ _EXPORTS: dict[str, str] = {
     "AsyncPaginator": "sentinelhub_client._core.pagination",
     "Page": "sentinelhub_client._core.pagination",
     "SyncPaginator": "sentinelhub_client._core.pagination",
+    "RateLimit": "sentinelhub_client._core.ratelimit",
+    "Usage": "sentinelhub_client._core.ratelimit",
     "RetryPolicy": "sentinelhub_client._core.retry",
     "AsyncSentinelHubBYOC": "sentinelhub_client.byoc.client",
     "SentinelHubBYOC": "sentinelhub_client.byoc.client",
@@ -226,6 +228,10 @@ if TYPE_CHECKING:
         AsyncPaginator,
         Page,
         SyncPaginator,
+    )
+    from sentinelhub_client._core.ratelimit import (
+        RateLimit,
+        Usage,
     )
     from sentinelhub_client._core.retry import (
         RetryPolicy,
@@ -435,6 +441,7 @@ __all__ = [
     "Page",
     "PermissionDeniedError",
     "ProcessResponse",
+    "RateLimit",
     "RateLimitError",
     "RegistrationReport",
     "ResamplingType",
@@ -470,6 +477,7 @@ __all__ = [
     "TileDownloadError",
     "TileStatus",
     "TilingGrid",
+    "Usage",
     "Violation",
     "WaitTimeoutError",
     "__version__",

@@ -227,6 +227,10 @@ def run_demo(workdir: Path | None = None, *, console: Console | None = None) -> 
         with running_emulator(root) as emulator:
             console.rule("[bold]sentinelhub-client demo")
             console.print(f"Emulator at [cyan]{emulator.base_url}[/] (data in {root})")
+            console.print(
+                f"Dashboard at [cyan]{emulator.base_url}/_emulator/ui/[/] "
+                "(collections, tiles on a map, jobs, requests; open while the demo runs)"
+            )
             bucket = emulator.data_dir / "buckets" / BUCKET
             write_scenes(bucket)
             files = sorted(p.relative_to(bucket).as_posix() for p in bucket.rglob("*.tif"))

@@ -7,7 +7,7 @@ import inspect
 
 from sentinelhub_client.batch import AsyncSentinelHubBatch, SentinelHubBatch
 
-NOT_COROUTINES = {"with_options", "tiling_grid", "output"}
+NOT_COROUTINES = {"with_options", "tiling_grid", "output", "usage"}
 
 
 def public(cls: type) -> dict[str, object]:

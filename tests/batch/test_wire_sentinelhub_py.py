@@ -76,6 +76,7 @@ def test_the_recording_covers_every_method_that_sends_a_request() -> None:
             "output",
             "with_options",
             "close",
+            "usage",
             "wait_for_analysis",
             "wait_for_job",
             "monitor_batch_analysis",

@@ -90,7 +90,7 @@ def test_run_sends_the_json_with_the_evalscript_and_saves_the_output(
     assert json.loads(sent.content) == {**_body(TIFF), "evalscript": EVALSCRIPT}
     assert (out / "default.tif").read_bytes() == image
     assert table(result.stdout) == [["path", "bytes"], [str(out / "default.tif"), str(len(image))]]
-    assert result.stderr == "processing units: 0.25\n"
+    assert result.stderr == "processing units: 0.25\ntotal processing units: 0.25 (1 request(s))\n"
     assert sorted(p.name for p in out.iterdir()) == ["default.tif"]
 
 
@@ -117,6 +117,7 @@ def test_run_json_mode_and_several_responses_as_tar(
             {"path": str(tmp_path / "j" / "userdata.json"), "bytes": 16},
         ],
         "processingUnits": None,
+        "totalProcessingUnits": 0.0,
     }
     assert again.stderr == ""
 

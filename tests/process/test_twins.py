@@ -33,7 +33,7 @@ def test_the_async_client_mirrors_the_sync_one() -> None:
     assert set(async_methods) == set(sync_methods)
     for name, method in async_methods.items():
         assert shape(method) == shape(sync_methods[name]), name
-        assert inspect.iscoroutinefunction(method) is (name != "with_options"), name
+        assert inspect.iscoroutinefunction(method) is (name not in ("with_options", "usage")), name
         assert inspect.getdoc(method), name
         assert method.__doc__ == sync_methods[name].__doc__, name
     assert shape(AsyncSentinelHubProcess.__init__) == shape(SentinelHubProcess.__init__)

@@ -205,6 +205,7 @@ def test_the_hubs_are_twins() -> None:
             "close",
             "process",
             "statistical",
+            "usage",
             "with_options",
         }
     )

@@ -295,6 +295,8 @@ def test_every_environment_variable_is_read(
         "retry_zero_backoff": "yes",
         "byoc_base_path": "/byoc/v1",
         "max_json_bytes": "1048576",
+        "rate_limit": "requests=600/min pu=300/min",
+        "shared_token_cache": "0",
         "profile": "p",
     }[setting.name]
     monkeypatch.setenv(setting.env, good)
@@ -407,7 +409,7 @@ def test_sentinelhub_py_names_are_its_real_attributes() -> None:
 
     fields = set(vars(sentinelhub.SHConfig(use_defaults=True)))
     ours = {key for s in SETTINGS for key in s.toml} - {"timeout", "deployment", "retry_max_wait"}
-    ours -= {"byoc_base_path", "sh_token", "max_json_bytes"}
+    ours -= {"byoc_base_path", "sh_token", "max_json_bytes", "rate_limit", "shared_token_cache"}
     assert ours <= fields
     assert set(SENTINELHUB_PY_UNUSED) <= fields
     assert fields <= ours | set(SENTINELHUB_PY_UNUSED)

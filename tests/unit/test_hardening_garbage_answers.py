@@ -182,7 +182,7 @@ CLIENTS: dict[str, tuple[type[SyncService], type[AsyncService]]] = {
 }
 
 #: Public methods that send nothing.
-NOT_OPERATIONS = frozenset({"close", "with_options"})
+NOT_OPERATIONS = frozenset({"close", "with_options", "usage"})
 
 
 def operations(cls: type) -> list[str]:

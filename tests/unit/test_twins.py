@@ -127,7 +127,7 @@ def test_every_async_method_has_a_sync_twin_with_the_same_signature(
 
 def test_async_methods_are_coroutines_except_the_iterators() -> None:
     for name, method in public(AsyncSentinelHubBYOC).items():
-        lazy = name.startswith("iter_") or name == "with_options"
+        lazy = name.startswith("iter_") or name in ("with_options", "usage")  # no I/O
         assert inspect.iscoroutinefunction(method) is not lazy, name
 
 

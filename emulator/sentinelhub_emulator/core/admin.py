@@ -10,6 +10,10 @@ always be switched off again.
 - ``DELETE /_emulator/faults``: no more faults.
 - ``POST /_emulator/clients``: ``{"clientId", "clientSecret", "accountId"?}`` registers a client
   (or changes its secret); answers ``{"clientId", "accountId"}``.
+- ``GET /_emulator/stats``: tokens issued, API requests, 429s sent by the rate-limit policies,
+  PU spent (in total and per account, with each policy's bucket level);
+  ``DELETE /_emulator/stats`` zeroes them and fills the buckets again
+  (`sentinelhub_emulator.core.ratelimit`).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from sentinelhub_emulator.core.errors import (
 )
 from sentinelhub_emulator.core.faults import FaultConfig
 from sentinelhub_emulator.core.params import parse_json, read_body
+from sentinelhub_emulator.core.ratelimit import limiter_of
 from sentinelhub_emulator.core.routing import resource
 
 __all__ = ["ADMIN_PREFIX", "require_admin", "routes"]
@@ -121,6 +126,17 @@ async def register_client(request: Request) -> Response:
     )
 
 
+async def get_stats(request: Request) -> Response:
+    require_admin(request)
+    return JSONResponse(limiter_of(context_of(request)).stats())
+
+
+async def reset_stats(request: Request) -> Response:
+    require_admin(request)
+    limiter_of(context_of(request)).reset()
+    return Response(status_code=204)
+
+
 def routes() -> list[BaseRoute]:
     return [
         resource(f"{ADMIN_PREFIX}/health", {"GET": health}),
@@ -129,4 +145,5 @@ def routes() -> list[BaseRoute]:
             {"GET": get_faults, "POST": set_faults, "DELETE": clear_faults},
         ),
         resource(f"{ADMIN_PREFIX}/clients", {"POST": register_client}),
+        resource(f"{ADMIN_PREFIX}/stats", {"GET": get_stats, "DELETE": reset_stats}),
     ]

@@ -6,7 +6,8 @@ one, is served under both ``/api/v1/byoc`` and ``/byoc/v1``); the list of servic
 middleware wraps the whole application, outside Starlette's own error handling, so that it can
 drop connections (inside it, `QueryLimitMiddleware` refuses requests with absurdly many query
 parameters); the request-id middleware (`sentinelhub_emulator.core.request_ids`) wraps
-that, so every answer, injected faults included, carries ``SH-Request-Id``.
+that, so every answer, injected faults included, carries ``SH-Request-Id``. A service's own
+``middleware`` sits between the two (the dashboard's request log sees ids and faults).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from sentinelhub_emulator.core.errors import (
 )
 from sentinelhub_emulator.core.faults import FaultMiddleware
 from sentinelhub_emulator.core.params import QueryLimitMiddleware
+from sentinelhub_emulator.core.ratelimit import RateLimitMiddleware
 from sentinelhub_emulator.core.request_ids import RequestIdMiddleware
 from sentinelhub_emulator.core.service import Service
 
@@ -91,4 +93,10 @@ def build_app(context: EmulatorContext, services: Sequence[Service]) -> ASGIApp:
         },
     )
     app.state.emulator = context
-    return RequestIdMiddleware(FaultMiddleware(QueryLimitMiddleware(app), context.faults))
+    wrapped: ASGIApp = FaultMiddleware(
+        RateLimitMiddleware(QueryLimitMiddleware(app), context), context.faults
+    )
+    for service in services:  # a service's own layer (the dashboard's request log)
+        if service.middleware is not None:
+            wrapped = service.middleware(wrapped, context)
+    return RequestIdMiddleware(wrapped)

@@ -21,6 +21,7 @@ from sentinelhub_emulator.core.buckets import FolderBucket, S3Bucket, open_bucke
 from sentinelhub_emulator.core.clients import ClientStore
 from sentinelhub_emulator.core.db import Database
 from sentinelhub_emulator.core.faults import FaultPlan
+from sentinelhub_emulator.core.ratelimit import RatePolicy
 from sentinelhub_emulator.core.tokens import TokenIssuer
 
 __all__ = [
@@ -74,6 +75,10 @@ class EmulatorSettings:
     batch_processes: int = field(default_factory=default_batch_processes)
     s3_endpoint: str | None = None
     s3_profile: str | None = None
+    #: token-bucket policies per account (``--rate-limit``; `sentinelhub_emulator.core.ratelimit`)
+    rate_limits: tuple[RatePolicy, ...] = ()
+    #: predefined collection type (``sentinel-2-l2a``) -> ``BUCKET[/PREFIX]`` of its scenes
+    collection_data: Mapping[str, str] = field(default_factory=dict)
     _opened: dict[str, FolderBucket | S3Bucket] = field(
         default_factory=dict, repr=False, compare=False
     )

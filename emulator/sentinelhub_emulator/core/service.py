@@ -13,7 +13,10 @@ description; the list of services lives in `sentinelhub_emulator.services`. A se
   ``context.state(name, Type)``;
 - ``start`` / ``stop``: hooks for background work (an ingestion worker, a batch scheduler).
   ``start`` runs after every state exists and before the server accepts requests; ``stop`` runs
-  after the server stopped, in reverse order of the list.
+  after the server stopped, in reverse order of the list;
+- ``middleware``: ``middleware(app, context) -> app`` wraps the whole application inside the
+  request-id layer (so ``scope["state"]["request_id"]`` is set) and outside fault injection (so
+  it sees injected faults too); the dashboard's request log is one.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from starlette.routing import BaseRoute
+from starlette.types import ASGIApp
 
 if TYPE_CHECKING:
     from sentinelhub_emulator.core.context import EmulatorContext
@@ -46,6 +50,7 @@ class Service:
     start: Callable[[EmulatorContext], None] = _nothing
     stop: Callable[[EmulatorContext], None] = _nothing
     title: str = ""
+    middleware: Callable[[ASGIApp, EmulatorContext], ASGIApp] | None = None
 
     @property
     def label(self) -> str:

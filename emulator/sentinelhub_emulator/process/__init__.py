@@ -14,8 +14,9 @@ What it supports
   ``GET .../{requestId}``; delivery to ``s3://<bucket>/<key>`` in the emulator's bucket folders.
 - Evalscript V3 in V8 with a time limit and a heap limit per request (`service` lists the
   settings); typed arrays are capped at the same size. ``setup`` (input as band names or objects
-  with ``bands``, ``units`` (DN only), ``metadata: ["bounds"]``, ``datasource``, ``mosaicking``;
-  output as one object or a list with ``id``, ``bands``, ``sampleType``, ``nodataValue``;
+  with ``bands``, ``units`` (DN for BYOC; a predefined collection's own units),
+  ``metadata: ["bounds"]``, ``datasource``, ``mosaicking``; output as one object or a list
+  with ``id``, ``bands``, ``sampleType``, ``nodataValue``;
   ``mosaicking`` SIMPLE, ORBIT or TILE), ``preProcessScenes`` (TILE and ORBIT, one input),
   ``updateOutput``, ``evaluatePixel`` (array or object keyed by output id; booleans count as 0/1)
   and ``updateOutputMetadata`` with the ``userdata`` response. Globals: ``Mosaicking``,
@@ -70,9 +71,11 @@ Choices where the service's behaviour is not documented
 Not supported (a 400 naming the field, never a guess)
 =====================================================
 
-Collections other than ``byoc-<id>`` and ``batch-<id>`` (Sentinel, Landsat, ``zarr-``, ...); data
-filter members other than ``timeRange`` / ``mosaickingOrder``; processing options other than
-up/downsampling; units other than DN; evalscripts V1/V2; ``setup().processing``;
+Collections other than ``byoc-<id>``, ``batch-<id>`` and the predefined types served with
+``--collection-data`` (`collection_data`, `predefined`); data filter members other than
+``timeRange`` / ``mosaickingOrder`` (and, for predefined types, those emulated from scene
+metadata); processing options other than up/downsampling; units other than DN (BYOC) or the
+collection's own; evalscripts V1/V2; ``setup().processing``;
 ``preProcessScenes`` with several inputs; ``multipart/mixed`` answers; Google Cloud Storage
 delivery or references. Documented helpers not implemented (calling one answers a 400
 ``RENDERER_EXCEPTION`` saying so): ``valueMap``, ``ColorGradientVisualizer``,

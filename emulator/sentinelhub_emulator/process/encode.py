@@ -28,7 +28,14 @@ from sentinelhub_emulator.process.formats import (
 )
 from sentinelhub_emulator.process.request import Grid
 
-__all__ = ["convert_samples", "encode_image", "encode_json", "encode_tar"]
+__all__ = [
+    "convert_samples",
+    "encode_image",
+    "encode_json",
+    "encode_tar",
+    "js_sample_converter",
+    "sample_dtype",
+]
 
 _INTEGER_TYPES: dict[str, type[np.integer[Any]]] = {
     "INT8": np.int8,
@@ -62,6 +69,45 @@ def convert_samples(
     np.clip(work, low, high, out=work)
     np.nan_to_num(work, copy=False, nan=0.0)
     return work.astype(dtype)
+
+
+def sample_dtype(sample_type: str) -> np.dtype[Any]:
+    """The numpy type of an output's samples once converted (float64: no conversion)."""
+    if sample_type == "FLOAT32":
+        return np.dtype(np.float32)
+    if sample_type == "AUTO":
+        return np.dtype(np.uint8)
+    if sample_type in _INTEGER_TYPES:
+        return np.dtype(_INTEGER_TYPES[sample_type])
+    return np.dtype(np.float64)
+
+
+def js_sample_converter(sample_type: str, name: str) -> str:
+    """A JavaScript function ``name(x)`` whose result, stored into a typed array of
+    `sample_dtype`, is what `convert_samples` makes of the number ``x``.
+
+    The same IEEE operations in the same order: ``AUTO`` multiplies by 255, then ``v + 0.5``,
+    floor, clamp, NaN to 0. For unsigned types the floor is the store's own truncation (equal
+    for the non-negative values left after clamping; faster than ``Math.floor`` in V8). FLOAT32
+    and raw float64 results (any other name) pass unchanged: a Float32Array store rounds to
+    nearest as numpy's cast does.
+    """
+    if sample_type == "AUTO":
+        return (
+            f"function {name}(x) {{ x = x * 255 + 0.5; return x >= 0 ? (x <= 255 ? x : 255) : 0; }}"
+        )
+    if sample_type not in _INTEGER_TYPES:
+        return f"function {name}(x) {{ return x; }}"
+    info = np.iinfo(_INTEGER_TYPES[sample_type])
+    low, high = int(info.min), int(info.max)
+    if low == 0:
+        return (
+            f"function {name}(x) {{ x = x + 0.5; return x >= 0 ? (x <= {high} ? x : {high}) : 0; }}"
+        )
+    return (
+        f"function {name}(x) {{ if (x !== x) return 0; x = Math.floor(x + 0.5);"
+        f" return x < {low} ? {low} : (x > {high} ? {high} : x); }}"
+    )
 
 
 def encode_image(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +31,13 @@ from sentinelhub_emulator.byoc.records import CollectionRecord, TileRecord
 from sentinelhub_emulator.core.buckets import FolderBucket, S3Bucket
 from sentinelhub_emulator.core.context import EmulatorContext
 from sentinelhub_emulator.core.errors import ApiError, bad_payload
+from sentinelhub_emulator.process import collection_data, predefined
 from sentinelhub_emulator.process import sources as sources_of
 from sentinelhub_emulator.process.encode import (
-    convert_samples,
     encode_image,
     encode_json,
+    js_sample_converter,
+    sample_dtype,
 )
 from sentinelhub_emulator.process.formats import is_geotiff
 from sentinelhub_emulator.process.raster import (
@@ -43,6 +45,7 @@ from sentinelhub_emulator.process.raster import (
     SceneTile,
     area_mask,
     band_reads,
+    covers_window,
     read_tile,
     select_tiles,
 )
@@ -60,6 +63,7 @@ from sentinelhub_emulator.process.script import (
     OutputObject,
     ScriptLimits,
     SetupInfo,
+    drain_pool,
     renderer_error,
 )
 
@@ -88,6 +92,8 @@ def configure_limits(ctx: EmulatorContext, limits: ScriptLimits | None) -> None:
     """Set (None: reset) the evalscript limits of one emulator."""
     if limits is None:
         _LIMITS.pop(id(ctx), None)
+        if not _LIMITS:
+            drain_pool()  # the last emulator of the process stops: no V8 context waits
     else:
         _LIMITS[id(ctx)] = limits
 
@@ -126,6 +132,9 @@ class _Source:
     wants_mask: bool
     bounds_metadata: bool
     mosaicking: str
+    #: ``(scale, offset)`` of the requested unit for each band read in a unit other than the
+    #: stored number (predefined collections: ``REFLECTANCE`` = DN x 0.0001, ...).
+    units: dict[str, tuple[float, float]] = field(default_factory=dict)
     tiles: list[SceneTile] = field(default_factory=list)
     layers: list[list[SceneTile]] = field(default_factory=list)
     metas: list[dict[str, Any]] = field(default_factory=list)
@@ -140,6 +149,15 @@ def _collection(
 ) -> tuple[CollectionRecord, Iterable[TileRecord]]:
     found = sources_of.resolve(ctx, spec.kind, spec.collection_id)
     parameter = f"input->data->{spec.position}->type"
+    if spec.kind == collection_data.KIND:
+        if found is None:
+            raise bad_payload(
+                parameter,
+                f"{spec.collection_id} is not served by this emulator: start it with "
+                f"--collection-data {spec.collection_id}=BUCKET/PREFIX (a folder of COG files "
+                "with the collection's band names; see the emulator's docs)",
+            )
+        return found  # predefined collections are everyone's
     if found is None or found[0].account_id != account_id:
         raise bad_payload(
             parameter,
@@ -147,6 +165,50 @@ def _collection(
             f"Collection {spec.collection_id} not found.",
         )
     return found
+
+
+def _units(
+    spec: InputSpec, objects: Sequence[InputObject], reads: list[BandRead]
+) -> tuple[list[BandRead], dict[str, tuple[float, float]]]:
+    """The unit each band is read in, checked against its collection: BYOC and batch bands
+    are DN only; a predefined collection's bands take their own units (default: the band's
+    default unit). Bands read in a unit other than the stored number become float64."""
+    asked: dict[str, str | None] = {}
+    for position, obj in enumerate(objects):
+        for band, unit in zip(obj.bands, obj.units, strict=True):
+            if band == "dataMask":
+                continue
+            if band in asked and asked[band] != unit:
+                raise renderer_error(
+                    f"setup().input[{position}] asks for band {band!r} in two units."
+                )
+            asked[band] = unit
+    definition = predefined.definition(spec.collection_id) if spec.kind == "predefined" else None
+    factors: dict[str, tuple[float, float]] = {}
+    for band, unit in asked.items():
+        if definition is None:
+            if unit not in (None, "DN"):
+                raise renderer_error(
+                    f"setup().input: unit {unit!r} of band {band!r} is not supported; BYOC "
+                    "bands are read in DN only."
+                )
+            continue
+        band_definition = definition.bands[band]
+        chosen = band_definition.default_unit if unit is None else unit
+        factor = band_definition.units.get(chosen)
+        if factor is None:
+            raise renderer_error(
+                f"setup().input: unit {chosen!r} of band {band!r} is not one of "
+                f"{definition.api_id}'s units for it ({', '.join(band_definition.units)})."
+            )
+        if factor != (1.0, 0.0):
+            factors[band] = factor
+    if factors:
+        reads = [
+            replace(read, dtype=np.dtype(np.float64)) if read.name in factors else read
+            for read in reads
+        ]
+    return reads, factors
 
 
 def _merge_objects(objects: Sequence[InputObject]) -> tuple[list[str], bool]:
@@ -196,6 +258,7 @@ def _bind(
         names, bounds_metadata = _merge_objects(objects)
         data_bands = [name for name in names if name != "dataMask"]
         reads = band_reads(collection, data_bands, f"input->data->{spec.position}->type")
+        reads, units = _units(spec, objects, reads)
         modes = {obj.mosaicking for obj in objects if obj.mosaicking is not None}
         if len(modes) > 1:
             raise renderer_error(f"setup() gives input {key or 0} more than one mosaicking.")
@@ -211,6 +274,7 @@ def _bind(
                 wants_mask="dataMask" in names,
                 bounds_metadata=bounds_metadata,
                 mosaicking=mosaicking,
+                units=units,
             )
         )
     return sources
@@ -234,6 +298,9 @@ def _tile_meta(source: _Source, scene: SceneTile) -> dict[str, Any]:
         "dataPath": f"s3://{source.collection.s3_bucket}/{scene.tile.path}",
         "__idx": scene.index,
     }
+    cloud = getattr(scene.tile, "metadata", {}).get("cloudCoverage")
+    if isinstance(cloud, int | float) and not isinstance(cloud, bool):
+        meta["cloudCoverage"] = cloud
     if source.bounds_metadata:
         cover = scene.tile.cover_geometry or scene.tile.tile_geometry
         meta["dataGeometry"] = cover
@@ -340,29 +407,58 @@ def _fill_layer(
 ) -> None:
     shape = (grid.height, grid.width)
     count = grid.height * grid.width
+    *planes, mask_plane = runtime.alloc_many(
+        [(f"{prefix}b{i}", read.dtype, count) for i, read in enumerate(source.reads)]
+        + [(f"{prefix}m", np.uint8, count)]
+    )
     arrays = {
-        read.name: runtime.alloc(f"{prefix}b{i}", read.dtype, count).reshape(shape)
-        for i, read in enumerate(source.reads)
+        read.name: plane.reshape(shape) for read, plane in zip(source.reads, planes, strict=True)
     }
-    mask = runtime.alloc(f"{prefix}m", np.uint8, count).reshape(shape)
+    mask = mask_plane.reshape(shape)
     claimed = np.zeros(shape, dtype=bool)
+    anything_claimed = False
     for scene in tiles:
         row0, row1, col0, col1 = scene.window
-        inside = area_mask(grid, scene.cover, scene.window) & ~claimed[row0:row1, col0:col1]
+        part = (slice(row0, row1), slice(col0, col1))
+        # None: every pixel of the window (the common case of a tile covering it, first in
+        # the mosaic, without a request geometry), so no mask is built or applied.
+        inside: npt.NDArray[np.bool_] | None = None
+        if not covers_window(grid, scene.cover, scene.window):
+            inside = area_mask(grid, scene.cover, scene.window)
+        if anything_claimed:
+            free = ~claimed[part]
+            inside = free if inside is None else inside & free
         if geometry_mask is not None:
-            inside &= geometry_mask[row0:row1, col0:col1]
-        if not inside.any():
+            inside = geometry_mask[part] if inside is None else inside & geometry_mask[part]
+        if inside is not None and not inside.any():
             continue
-        claimed[row0:row1, col0:col1] |= inside
+        if inside is None:
+            claimed[part] = True
+        else:
+            claimed[part] |= inside
+        anything_claimed = True
+        take = inside
         if source.reads:
             values, valid = read_tile(source.bucket, scene, source.reads, grid, source.spec)
-            take = inside & valid
+            if not valid.all():
+                take = valid if take is None else take & valid
             for name, target in arrays.items():
-                window = target[row0:row1, col0:col1]
-                window[take] = values[name][take]
+                window = target[part]
+                scale, offset = source.units.get(name, (1.0, 0.0))
+                value = values[name]
+                if take is None:
+                    if (scale, offset) == (1.0, 0.0):
+                        window[...] = value
+                    else:
+                        window[...] = value * scale + offset
+                elif (scale, offset) == (1.0, 0.0):
+                    window[take] = value[take]
+                else:
+                    window[take] = value[take] * scale + offset
+        if take is None:
+            mask[part] = 1
         else:
-            take = inside
-        mask[row0:row1, col0:col1][take] = 1
+            mask[part][take] = 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -373,13 +469,28 @@ def _js_str(text: str) -> str:
     return json.dumps(text)
 
 
+@dataclass(frozen=True)
+class _Slot:
+    """One output the pixel loop writes: into ``__sh.bufs["o<index>"]``, band-first (planar),
+    converted to ``sample_type`` (None: raw float64)."""
+
+    index: int
+    output: OutputObject
+    bands: int
+    sample_type: str | None
+
+
 def _pixel_loop(
     sources: list[_Source],
-    outputs: list[tuple[int, OutputObject, int]],
+    outputs: list[_Slot],
     setup_outputs: int,
     pixel_count: int,
 ) -> str:
-    """JavaScript that runs evaluatePixel over every pixel, reading and writing shared arrays."""
+    """JavaScript that runs evaluatePixel over every pixel, reading and writing shared arrays.
+
+    Each output is written band-first, already in its sample type (the rounding and clamping
+    of `convert_samples`, done in the loop): what Python reads back is the image to encode.
+    """
     lines = [
         "(function () {",
         "const B = __sh.bufs; const ep = globalThis.evaluatePixel;",
@@ -411,19 +522,24 @@ def _pixel_loop(
             )
         sample_parts.append(f"{_js_str(source.key or '0')}: sm{k}(i)")
     sample_expr = "sm0(i)" if len(sources) == 1 else "{" + ", ".join(sample_parts) + "}"
-    for slot, output, bands in outputs:
-        label = _js_str(repr(output.id))
+    for slot in outputs:
+        label = _js_str(repr(slot.output.id))
+        n, bands = slot.index, slot.bands
+        if bands <= 16:
+            stores = " ".join(f"O{n}[{b * pixel_count} + i] = c{n}(+v[{b}]);" for b in range(bands))
+        else:
+            stores = f"for (let b = 0; b < {bands}; b++) O{n}[b * {pixel_count} + i] = c{n}(+v[b]);"
+        lines.append(js_sample_converter(slot.sample_type or "RAW", f"c{n}"))
         lines.append(
-            f'const O{slot} = B["o{slot}"];'
-            f" function w{slot}(v, i) {{"
+            f'const O{n} = B["o{n}"];'
+            f" function w{n}(v, i) {{"
             f" if (v == null || v.length !== {bands}) __sh.fail('evaluatePixel returned ' +"
             f" (v == null ? 'nothing' : v.length + ' value(s)') + ' for output ' + {label}"
-            f" + ', which has {bands} band(s)');"
-            f" const o = i * {bands}; for (let b = 0; b < {bands}; b++) O{slot}[o + b] = +v[b]; }}"
+            f" + ', which has {bands} band(s)'); {stores} }}"
         )
     need = bool(outputs)
-    direct = " ".join(f"w{slot}(r, i);" for slot, _, _ in outputs) if setup_outputs == 1 else None
-    keyed = " ".join(f"w{slot}(r[{_js_str(o.id)}], i);" for slot, o, _ in outputs)
+    direct = " ".join(f"w{o.index}(r, i);" for o in outputs) if setup_outputs == 1 else None
+    keyed = " ".join(f"w{o.index}(r[{_js_str(o.output.id)}], i);" for o in outputs)
     lines.append(f"for (let i = 0; i < {pixel_count}; i++) {{")
     lines.append(f"const r = ep({sample_expr}, scenes, im, cd, om);")
     if need:
@@ -529,11 +645,12 @@ def _check_budget(
 
 @dataclass
 class _Evaluated:
-    """The raw results of one evaluation: V8's output buffers (pixel-interleaved float64)."""
+    """The results of one evaluation: V8's output buffers, band-first (float64, or each
+    output's sample type)."""
 
     sources: list[_Source]
     bands_of: dict[str, int]
-    results: dict[str, npt.NDArray[np.float64]]
+    results: dict[str, npt.NDArray[Any]]
     geometry_mask: npt.NDArray[np.bool_] | None
 
 
@@ -546,17 +663,21 @@ def _evaluate(
     required: list[str],
     *,
     skip_empty: bool = False,
+    convert: bool = False,
 ) -> _Evaluated:
     """Bind, choose tiles, fill the layers and run the pixel loop for the ``required`` outputs.
 
     With ``skip_empty``, a mosaic without any tile stops before ``updateOutput`` and the pixel
-    loop, with no results.
+    loop, with no results. The results are band-first ``(bands, height, width)`` views of V8's
+    buffers: float64 values, or with ``convert`` each output's samples in its sample type.
     """
     sources = _bind(ctx, account_id, parsed, setup)
     grid = parsed.grid
     has_pre = runtime.has_function("preProcessScenes")
     for source in sources:
         source.tiles = select_tiles(source.candidates, source.spec, grid)
+        if source.spec.kind == collection_data.KIND:
+            source.tiles = collection_data.filter_scenes(source.spec, source.tiles)
         if has_pre and source.mosaicking != "SIMPLE":
             if len(sources) > 1:
                 raise unsupported("evalscript", "preProcessScenes with several inputs")
@@ -603,7 +724,7 @@ def _evaluate(
     else:
         scenes = {s.key: {"scenes": s.metas} for s in sources}
     runtime.set_json("scenes", scenes)
-    runtime.set_json("inputMetadata", INPUT_METADATA)
+    runtime.set_json("inputMetadata", _input_metadata(sources))
 
     pixel_count = grid.width * grid.height
     _check_budget(sources, bands_of, required, pixel_count)
@@ -618,16 +739,40 @@ def _evaluate(
 
     setup_ids = {output.id: output for output in setup.outputs}
     slots = []
-    results: dict[str, npt.NDArray[np.float64]] = {}
-    for slot, oid in enumerate(required):
-        bands = bands_of[oid]
-        results[oid] = runtime.alloc(f"o{slot}", np.float64, pixel_count * bands)
-        slots.append((slot, setup_ids[oid], bands))
+    for index, oid in enumerate(required):
+        sample_type = setup_ids[oid].sample_type if convert else None
+        slots.append(_Slot(index, setup_ids[oid], bands_of[oid], sample_type))
+    buffers = runtime.alloc_many(
+        [
+            (
+                f"o{slot.index}",
+                np.float64 if slot.sample_type is None else sample_dtype(slot.sample_type),
+                pixel_count * slot.bands,
+            )
+            for slot in slots
+        ]
+    )
+    results: dict[str, npt.NDArray[Any]] = {
+        slot.output.id: buffer.reshape(slot.bands, grid.height, grid.width)
+        for slot, buffer in zip(slots, buffers, strict=True)
+    }
     runtime.run(_pixel_loop(sources, slots, len(setup.outputs), pixel_count))
     return _Evaluated(sources, bands_of, results, geometry_mask)
 
 
-def _units(grid: Grid, sources: list[_Source], *, float_tiff: bool, format_factor: float) -> float:
+def _input_metadata(sources: list[_Source]) -> dict[str, Any]:
+    """``normalizationFactor`` 0.0001 when every band is read as Sentinel-2 reflectance (as
+    the service answers for S2 in default units), else 1."""
+    factors = {factor for source in sources for factor in source.units.values()}
+    plain = any(read.name not in source.units for source in sources for read in source.reads)
+    if factors == {(0.0001, 0.0)} and not plain:
+        return {**INPUT_METADATA, "normalizationFactor": 0.0001}
+    return INPUT_METADATA
+
+
+def _processing_units(
+    grid: Grid, sources: list[_Source], *, float_tiff: bool, format_factor: float
+) -> float:
     input_bands = sum(len(s.reads) for s in sources)
     if input_bands == 0 and any(s.wants_mask for s in sources):
         input_bands = 1
@@ -661,8 +806,8 @@ def _render(
             )
     grid = parsed.grid
     required = [r.identifier for r in parsed.responses if r.identifier != "userdata"]
-    evaluated = _evaluate(ctx, account_id, parsed, runtime, setup, required)
-    bands_of, results = evaluated.bands_of, evaluated.results
+    evaluated = _evaluate(ctx, account_id, parsed, runtime, setup, required, convert=True)
+    results = evaluated.results
 
     user_data: Any = None
     if runtime.has_function("updateOutputMetadata"):
@@ -677,12 +822,8 @@ def _render(
             rendered.append(RenderedOutput("userdata", response.mime_type, encode_json(user_data)))
             continue
         output = setup_ids[response.identifier]
-        bands = bands_of[output.id]
-        raw = results[output.id].reshape(grid.height, grid.width, bands)
-        # Converted in place in V8's buffer, pixel-interleaved, then turned band-first.
-        converted = np.ascontiguousarray(
-            np.moveaxis(convert_samples(raw, output.sample_type, in_place=True), -1, 0)
-        )
+        # Already in the sample type and band-first: the pixel loop converted the values.
+        converted = results[output.id]
         if is_geotiff(response.mime_type) and output.sample_type == "FLOAT32":
             float_tiff = True
         data = encode_image(
@@ -697,7 +838,9 @@ def _render(
         )
         rendered.append(RenderedOutput(output.id, response.mime_type, data))
     del results
-    units = _units(grid, evaluated.sources, float_tiff=float_tiff, format_factor=format_factor)
+    units = _processing_units(
+        grid, evaluated.sources, float_tiff=float_tiff, format_factor=format_factor
+    )
     return RenderResult(rendered, units)
 
 
@@ -753,9 +896,7 @@ def evaluate(
             )
             grid = parsed.grid
             outputs = {
-                oid: np.moveaxis(
-                    values.reshape(grid.height, grid.width, evaluated.bands_of[oid]), -1, 0
-                ).copy()  # out of V8's memory before the runtime closes
+                oid: values.copy()  # out of V8's memory before the runtime closes
                 for oid, values in evaluated.results.items()
             }
             evaluated.results = {}
@@ -770,7 +911,7 @@ def evaluate(
                 outputs=outputs,
                 inside=inside,
                 scenes=sum(len(source.tiles) for source in evaluated.sources),
-                processing_units=_units(
+                processing_units=_processing_units(
                     grid, evaluated.sources, float_tiff=False, format_factor=1.0
                 ),
             )

@@ -48,6 +48,7 @@ from sentinelhub_emulator.core.errors import (
     error_body,
 )
 from sentinelhub_emulator.core.lifecycle import Workers
+from sentinelhub_emulator.core.ratelimit import limiter_of
 from sentinelhub_emulator.core.spec import validate_body
 from sentinelhub_emulator.core.times import now_timestamp
 from sentinelhub_emulator.process import engine
@@ -451,6 +452,7 @@ class AsyncJobs:
             logger.exception("rendering async process request %s failed", job.id)
             self._fail(job.id, job.delivery, "The emulator failed to render the request.")
             return
+        limiter_of(self._ctx).charge(job.account_id, float(result.processing_units))
         for output in result.outputs:
             name = f"{output.identifier}.{extension(output.mime_type)}"
             job.delivery.write(job.id, name, output.data)

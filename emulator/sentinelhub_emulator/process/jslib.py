@@ -22,6 +22,7 @@ var __sh = (function () {
     u32: Uint32Array, i32: Int32Array, f32: Float32Array, f64: Float64Array,
   };
   const bufs = {};
+  const Buffer = ArrayBuffer;  // the constructor itself, before the guard below replaces it
   let allocLimit = 0;
   function fail(message) { throw new Error("__SH__:" + message); }
   function guard(Ctor, bytesPer) {
@@ -49,6 +50,11 @@ var __sh = (function () {
     fail: fail,
     setAllocLimit(bytes) { allocLimit = bytes; },
     alloc(key, type, n) { const a = new TYPES[type](n); bufs[key] = a; return a.buffer; },
+    allocMany(specs, bytes) {
+      const buffer = new Buffer(bytes);
+      for (const [key, type, n, offset] of specs) bufs[key] = new TYPES[type](buffer, offset, n);
+      return buffer;
+    },
     release() { for (const k of Object.keys(bufs)) delete bufs[k]; },
     outputMetadata: {},
     json(value) {

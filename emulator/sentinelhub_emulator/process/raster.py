@@ -16,6 +16,7 @@ is neither the band's (or collection's) ``noData`` nor NaN. Band values of no-da
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ __all__ = [
     "SceneTile",
     "area_mask",
     "band_reads",
+    "covers_window",
     "read_tile",
     "select_tiles",
 ]
@@ -222,6 +224,29 @@ def _rings(geometry: BaseGeometry) -> list[npt.NDArray[np.float64]]:
     return rings
 
 
+def covers_window(
+    grid: Grid, geometry: BaseGeometry | None, window: tuple[int, int, int, int]
+) -> bool:
+    """True when every pixel centre of the window lies inside ``geometry`` (always with None).
+
+    A cheap test that lets a caller skip `area_mask` (which would then be all True): the
+    rectangle through the outermost centres, widened by a millionth of a pixel, must lie in the
+    geometry's interior, touching no boundary. Centres on or next to a boundary (where the mask's
+    half-open rules decide) and invalid geometries answer False, so the mask is computed.
+    """
+    if geometry is None:
+        return True
+    row0, row1, col0, col1 = window
+    if row0 >= row1 or col0 >= col1 or not geometry.is_valid:
+        return False
+    a, _, c, _, e, f = grid.transform[:6]
+    xs = (c + (col0 + 0.5) * a, c + (col1 - 0.5) * a)
+    ys = (f + (row0 + 0.5) * e, f + (row1 - 0.5) * e)
+    pad_x, pad_y = abs(a) * 1e-6, abs(e) * 1e-6
+    centres = box(min(xs) - pad_x, min(ys) - pad_y, max(xs) + pad_x, max(ys) + pad_y)
+    return bool(shapely.contains_properly(geometry, centres))
+
+
 def area_mask(
     grid: Grid, geometry: BaseGeometry | None, window: tuple[int, int, int, int]
 ) -> npt.NDArray[np.bool_]:
@@ -327,14 +352,23 @@ def _aligned_read(
     if abs(col_f - col_off) > 1e-6 or abs(row_f - row_off) > 1e-6:
         return None
     height, width = shape
-    out = np.full(shape, np.nan, dtype=dtype)
     r0, r1 = max(row_off, 0), min(row_off + height, src.height)
     c0, c1 = max(col_off, 0), min(col_off + width, src.width)
     if r0 >= r1 or c0 >= c1:
-        return out
-    data = src.read(band_index, window=Window(c0, r0, c1 - c0, r1 - r0)).astype(dtype)
+        return np.full(shape, np.nan, dtype=dtype)
+    window = Window(c0, r0, c1 - c0, r1 - r0)
+    stored = np.dtype(src.dtypes[band_index - 1])
+    data: npt.NDArray[Any]
+    if stored == dtype or (stored.kind in "ui" and (stored.itemsize <= 2 or dtype.itemsize == 8)):
+        # GDAL converts while reading (one pass): exact for these types.
+        data = src.read(band_index, window=window, out_dtype=dtype)
+    else:
+        data = src.read(band_index, window=window).astype(dtype, copy=False)
     if src_nodata is not None and not math.isnan(src_nodata):
         data[data == src_nodata] = np.nan
+    if (r0, r1, c0, c1) == (row_off, row_off + height, col_off, col_off + width):
+        return data  # the window lies inside the file: no border to fill
+    out = np.full(shape, np.nan, dtype=dtype)
     out[r0 - row_off : r1 - row_off, c0 - col_off : c1 - col_off] = data
     return out
 
@@ -410,21 +444,26 @@ def _read_tile(
     for source, reads in by_file.items():
         path = _band_file(store, scene.tile.path, source)
         try:
-            with rasterio.open(path) as full:
+            with contextlib.ExitStack() as files:
+                full = files.enter_context(rasterio.open(path))
                 scale = _scale(full, grid, dst_transform)
                 method = spec.upsampling if scale <= 1 + 1e-9 else spec.downsampling
                 count = full.count
                 level = _overview_level(full, reads[0].band_index, scale)
                 dtypes = full.dtypes
-            for band in reads:
-                if band.band_index > count:
-                    raise bad_payload(
-                        "input->data",
-                        f"band {band.name!r} reads band {band.band_index} of a file with {count}",
-                    )
-            # Reads use the coarsest overview finer than the output, as the service does.
-            options = {} if level is None else {"OVERVIEW_LEVEL": level}
-            with rasterio.open(path, **options) as src:
+                for band in reads:
+                    if band.band_index > count:
+                        raise bad_payload(
+                            "input->data",
+                            f"band {band.name!r} reads band {band.band_index} of a file with "
+                            f"{count}",
+                        )
+                # Reads use the coarsest overview finer than the output, as the service does;
+                # at full resolution the file opened above is read (no second open).
+                src = full
+                if level is not None:
+                    files.close()
+                    src = files.enter_context(rasterio.open(path, OVERVIEW_LEVEL=level))
                 for band in reads:
                     src_nodata = band.no_data
                     if src_nodata is None and np.dtype(dtypes[band.band_index - 1]).kind == "f":
@@ -439,12 +478,14 @@ def _read_tile(
                         src_nodata,
                         grid.crs,
                     )
-                    if direct is not None:
-                        valid &= ~np.isnan(direct)
-                        values[band.name] = direct
-                        continue
-                    out = _warp(src, band, src_nodata, grid.crs, dst_transform, shape_, method)
-                    valid &= ~np.isnan(out)
+                    out = (
+                        _warp(src, band, src_nodata, grid.crs, dst_transform, shape_, method)
+                        if direct is None
+                        else direct
+                    )
+                    missing = np.isnan(out)
+                    if missing.any():
+                        valid &= ~missing
                     values[band.name] = out
         except RasterioError as exc:
             raise bad_payload(
@@ -452,7 +493,8 @@ def _read_tile(
                 f"tile {scene.tile.path!r} could not be read ({exc})",
                 f"A file of tile '{scene.tile.path}' could not be read: {exc}",
             ) from None
-    for name, out in values.items():
-        out[~valid] = 0
-        values[name] = out
+    if not valid.all():
+        invalid = ~valid
+        for out in values.values():
+            out[invalid] = 0
     return values, valid

@@ -27,6 +27,7 @@ from shapely.geometry.base import BaseGeometry
 from sentinelhub_emulator.core.errors import ApiError, bad_payload
 from sentinelhub_emulator.core.spec import validate_body
 from sentinelhub_emulator.core.times import parse_timestamp
+from sentinelhub_emulator.process import predefined
 from sentinelhub_emulator.process.formats import (
     FORMATS,
     PROCESS_DEFAULT,
@@ -107,8 +108,11 @@ class InputSpec:
     order: str
     upsampling: str
     downsampling: str
-    #: ``byoc`` or ``batch``: which service holds the collection.
+    #: ``byoc`` or ``batch``: which service holds the collection; ``predefined`` for a
+    #: predefined collection (``collection_id`` is then its type, ``sentinel-2-l2a``).
     kind: str = "byoc"
+    #: ``dataFilter`` members emulated from scene metadata (predefined collections), in order.
+    filters: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -323,27 +327,64 @@ _KNOWN_FILTER = frozenset({"timeRange", "mosaickingOrder", "maxCloudCoverage"})
 _KNOWN_PROCESSING = frozenset({"upsampling", "downsampling"})
 
 
+def _predefined_filters(
+    base: str, definition: predefined.CollectionDefinition, data_filter: Mapping[str, Any]
+) -> tuple[tuple[str, Any], ...]:
+    """The metadata filters of a predefined collection's ``dataFilter``, checked."""
+    found = []
+    for key, value in data_filter.items():
+        if key in ("timeRange", "mosaickingOrder") or value is None:
+            continue
+        rule = definition.filters.get(key)
+        if rule is None:
+            raise unsupported(
+                f"{base}->dataFilter->{key}", f"dataFilter member {key!r} on {definition.api_id}"
+            )
+        if rule.test == "max":
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not 0 <= value <= 100
+            ):
+                raise bad_payload(f"{base}->dataFilter->{key}", "must be a number from 0 to 100")
+        elif not isinstance(value, str) or (rule.values and value not in rule.values):
+            raise bad_payload(
+                f"{base}->dataFilter->{key}", f"must be one of {', '.join(rule.values)}"
+            )
+        found.append((key, value))
+    return tuple(found)
+
+
 def _input(index: int, raw: Any) -> InputSpec:
     base = f"input->data->{index}"
     if not isinstance(raw, Mapping):
         raise bad_payload(base, "must be an object")
     kind = raw.get("type")
     match = _BYOC_TYPE.match(kind) if isinstance(kind, str) else None
-    if match is None:
+    definition = predefined.definition(kind) if isinstance(kind, str) else None
+    if match is None and definition is None:
+        known = ", ".join(sorted(predefined.DEFINITIONS))
         raise unsupported(
             f"{base}->type",
             f"collection type {kind!r} (only byoc-<collectionId> and batch-<collectionId> "
-            "collections of the emulator)",
+            f"collections of the emulator, and {known} when served with --collection-data)",
         )
+    what = "BYOC" if definition is None else definition.api_id
     alias = raw.get("id")
     if alias is not None and (not isinstance(alias, str) or not alias):
         raise bad_payload(f"{base}->id", "must be a non-empty string")
     data_filter = raw.get("dataFilter") or {}
     if not isinstance(data_filter, Mapping):
         raise bad_payload(f"{base}->dataFilter", "must be an object")
-    for key, value in data_filter.items():
-        if key not in _KNOWN_FILTER and value is not None:
-            raise unsupported(f"{base}->dataFilter->{key}", f"dataFilter member {key!r} on BYOC")
+    filters: tuple[tuple[str, Any], ...] = ()
+    if definition is None:
+        for key, value in data_filter.items():
+            if key not in _KNOWN_FILTER and value is not None:
+                raise unsupported(
+                    f"{base}->dataFilter->{key}", f"dataFilter member {key!r} on BYOC"
+                )
+    else:
+        filters = _predefined_filters(base, definition, data_filter)
     time_range = data_filter.get("timeRange") or {}
     if not isinstance(time_range, Mapping):
         raise bad_payload(f"{base}->dataFilter->timeRange", "must be an object with from and to")
@@ -351,38 +392,57 @@ def _input(index: int, raw: Any) -> InputSpec:
     time_to = _time(time_range.get("to"), f"{base}->dataFilter->timeRange->to")
     if time_from is not None and time_to is not None and time_from > time_to:
         raise bad_payload(f"{base}->dataFilter->timeRange", "from must not be after to")
+    if definition is not None and definition.timeless:
+        time_from = time_to = None  # a collection without time: the range does not apply
     order = data_filter.get("mosaickingOrder") or "mostRecent"
-    if order not in ORDERS:
+    least_cc = definition is not None and definition.least_cc
+    if order not in ORDERS and not (order == "leastCC" and least_cc):
         if order == "leastCC":
             raise bad_payload(
                 f"{base}->dataFilter->mosaickingOrder",
-                "leastCC does not apply to BYOC collections; use mostRecent or leastRecent",
+                f"leastCC does not apply to {what} collections; use mostRecent or leastRecent",
             )
         raise bad_payload(
-            f"{base}->dataFilter->mosaickingOrder", "must be mostRecent or leastRecent"
+            f"{base}->dataFilter->mosaickingOrder",
+            "must be mostRecent, leastRecent" + (" or leastCC" if least_cc else ""),
         )
     processing = raw.get("processing") or {}
     if not isinstance(processing, Mapping):
         raise bad_payload(f"{base}->processing", "must be an object")
+    accepted = {} if definition is None else definition.processing
     for key, value in processing.items():
-        if key not in _KNOWN_PROCESSING and value is not None:
-            raise unsupported(f"{base}->processing->{key}", f"processing member {key!r} on BYOC")
+        if key in _KNOWN_PROCESSING or value is None:
+            continue
+        if key in accepted:
+            if value not in accepted[key]:
+                raise unsupported(
+                    f"{base}->processing->{key}",
+                    f"{key} {value!r} (the emulator serves {what} data as stored: "
+                    f"{', '.join(map(repr, accepted[key]))} only)",
+                )
+            continue
+        raise unsupported(f"{base}->processing->{key}", f"processing member {key!r} on {what}")
     methods = []
     for key in ("upsampling", "downsampling"):
         method = processing.get(key) or "NEAREST"
         if method not in RESAMPLINGS:
             raise bad_payload(f"{base}->processing->{key}", "must be NEAREST, BILINEAR or BICUBIC")
         methods.append(method)
+    if match is not None:
+        collection_id, kind = match.group(2).lower(), match.group(1)
+    else:
+        collection_id, kind = str(raw["type"]), "predefined"
     return InputSpec(
         index,
-        match.group(2).lower(),
+        collection_id,
         alias,
         time_from,
         time_to,
         order,
         methods[0],
         methods[1],
-        kind=match.group(1),
+        kind=kind,
+        filters=filters,
     )
 
 

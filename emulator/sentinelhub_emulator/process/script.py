@@ -1,7 +1,16 @@
 """An evalscript in its own V8 context (mini-racer), with a time and a memory limit.
 
 One `EvalscriptRuntime` per request: global state persists from ``setup`` through every
-``evaluatePixel`` call to ``updateOutputMetadata``, as on the service. Pixel data never crosses
+``evaluatePixel`` call to ``updateOutputMetadata``, as on the service, and no request ever sees
+another's: a V8 context serves one request and is closed after it. Creating one (an isolate, its
+event-loop thread, the prelude, the evalscript's top-level code) costs more than reading a small
+raster, so a bounded pool keeps *unused* contexts ready per evalscript and limits: after a
+request whose evalscript loaded quickly, a background thread prepares the next context for the
+same evalscript, and the next request takes it instead of building one. Such a context is in
+exactly the state a new one would be (nothing but the prelude and the evalscript's top-level
+code has run in it); the time its top-level code took counts against the request that takes it,
+its memory limit is its own isolate's, so the limits hold per request as before.
+Pixel data never crosses
 the Python/JavaScript boundary value by value: `EvalscriptRuntime.alloc` makes a typed array in
 V8 and hands Python a numpy view of the same memory, so rasters are written in and results read
 out in bulk, and the per-pixel loop runs entirely in V8.
@@ -12,11 +21,16 @@ the evalscript where it happened.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
+import os
 import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -42,6 +56,7 @@ __all__ = [
     "OutputObject",
     "ScriptLimits",
     "SetupInfo",
+    "drain_pool",
     "renderer_error",
 ]
 
@@ -142,12 +157,7 @@ def _parse_input(raw: Any, position: int) -> InputObject:
         units = [u if isinstance(u, str) else None for u in units_raw]
     else:
         raise renderer_error(f"{where}.units must be one unit or one per band.")
-    for band, unit in zip(bands, units, strict=True):
-        if unit not in (None, "DN") and band != "dataMask":
-            raise renderer_error(
-                f"{where}.units: unit {unit!r} of band {band!r} is not supported; BYOC bands "
-                "are read in DN only."
-            )
+    # Which units a band takes depends on its collection: the engine checks them.
     metadata = raw.get("metadata") or []
     if not isinstance(metadata, list) or any(m != "bounds" for m in metadata):
         raise renderer_error(f'{where}.metadata supports only ["bounds"].')
@@ -219,61 +229,211 @@ def parse_setup(raw: Any) -> SetupInfo:
     return SetupInfo(inputs, outputs, str(mosaicking))
 
 
+#: At most this many prepared, unused contexts wait in the pool (each holds an isolate and a
+#: thread); the evalscripts used least recently lose theirs first.
+POOL_SIZE = 4
+#: Only evalscripts whose top-level code ran in less than this many seconds are prepared ahead.
+POOL_MAX_LOAD_S = 0.25
+
+
+class _Prepared:
+    """A V8 context with the prelude, the limits and one evalscript loaded, nothing else run."""
+
+    __slots__ = ("ctx", "spent")
+
+    def __init__(self, ctx: MiniRacer, spent: float) -> None:
+        self.ctx = ctx
+        self.spent = spent  # seconds the evalscript's top-level code took
+
+
+def _load(source: str, limits: ScriptLimits, deadline: float) -> tuple[MiniRacer, float]:
+    """A new context with the prelude, the allocation limit and ``source`` evaluated, and how
+    long ``source`` took; the context is closed if anything fails."""
+    ctx = MiniRacer()
+    try:
+        ctx.set_hard_memory_limit(limits.memory_bytes)
+        _eval_until(ctx, PRELUDE, deadline, limits)
+        _eval_until(ctx, f"__sh.setAllocLimit({int(limits.memory_bytes)})", deadline, limits)
+        start = time.monotonic()
+        _eval_until(ctx, source, deadline, limits)
+        return ctx, time.monotonic() - start
+    except BaseException:
+        _settle(ctx)
+        ctx.close()
+        raise
+
+
+def _eval_until(ctx: MiniRacer, code: str, deadline: float, limits: ScriptLimits) -> Any:
+    """``ctx.eval(code)`` within the time left before ``deadline``; every JavaScript problem
+    becomes the request's `ApiError`."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise _timeout(limits)
+    try:
+        return ctx.eval(code, timeout_sec=remaining)
+    except JSTimeoutException:
+        _settle(ctx)
+        raise _timeout(limits) from None
+    except JSOOMException:
+        raise renderer_error(
+            "The evalscript used more memory than the emulator allows "
+            f"({limits.memory_bytes // (1024 * 1024)} MB)."
+        ) from None
+    except JSParseException as exc:
+        raise renderer_error(f"Evalscript syntax error: {_js_message(str(exc))}") from None
+    except JSEvalException as exc:
+        raise renderer_error(f"Evalscript failed: {_js_message(str(exc))}") from None
+
+
+def _settle(ctx: MiniRacer) -> None:
+    """Wait for V8 to finish terminating a timed-out script before anything else runs.
+
+    mini-racer reports the timeout at once but V8 stops the script a moment later and then
+    calls back into the context; closing the context before that callback would leave V8
+    calling into a closed event loop. A trivial evaluation queues behind the termination.
+    """
+    with contextlib.suppress(JSEvalException, JSTimeoutException, JSOOMException):
+        ctx.eval("0", timeout_sec=5.0)
+
+
+def _timeout(limits: ScriptLimits) -> ApiError:
+    return renderer_error(
+        f"The evalscript ran longer than the emulator allows ({limits.time_s:g} s)."
+    )
+
+
+class _Pool:
+    """Prepared contexts by (evalscript, limits), at most `POOL_SIZE` in all, filled by one
+    background thread. Contexts are closed on that thread too, off the requests' path."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: OrderedDict[tuple[str, ScriptLimits], list[_Prepared]] = OrderedDict()
+        self._pending: set[tuple[str, ScriptLimits]] = set()
+        self._pid = os.getpid()
+        self._worker: ThreadPoolExecutor | None = None
+
+    def _executor(self) -> ThreadPoolExecutor:
+        # Under the lock. A process started by fork has the parent's pool but not its threads.
+        if self._pid != os.getpid():
+            self._idle.clear()
+            self._pending.clear()
+            self._pid, self._worker = os.getpid(), None
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(1, thread_name_prefix="sentinelhub-emulator-v8")
+        return self._worker
+
+    def take(self, key: tuple[str, ScriptLimits]) -> _Prepared | None:
+        with self._lock:
+            if self._pid != os.getpid():
+                self._executor()
+            ready = self._idle.get(key)
+            if not ready:
+                return None
+            prepared = ready.pop()
+            if not ready:
+                del self._idle[key]
+            return prepared
+
+    def refill(self, key: tuple[str, ScriptLimits]) -> None:
+        """Prepare a context for ``key`` in the background (unless one waits or is coming)."""
+        with self._lock:
+            if key in self._pending or self._idle.get(key):
+                return
+            self._pending.add(key)
+            try:
+                self._executor().submit(self._prepare, key)
+            except RuntimeError:  # the interpreter is shutting down
+                self._pending.discard(key)
+
+    def _prepare(self, key: tuple[str, ScriptLimits]) -> None:
+        source, limits = key
+        prepared: _Prepared | None = None
+        try:
+            ctx, spent = _load(source, limits, time.monotonic() + limits.time_s)
+            prepared = _Prepared(ctx, spent)
+        except Exception:  # the request that finds no context builds one and reports it
+            prepared = None
+        evicted: list[_Prepared] = []
+        with self._lock:
+            self._pending.discard(key)
+            if prepared is not None:
+                self._idle.setdefault(key, []).append(prepared)
+                self._idle.move_to_end(key)
+                while sum(len(items) for items in self._idle.values()) > POOL_SIZE:
+                    _, items = self._idle.popitem(last=False)
+                    evicted.extend(items)
+        for item in evicted:
+            item.ctx.close()
+
+    def discard(self, ctx: MiniRacer) -> None:
+        """Close a used context in the background (at once if there is no background)."""
+        with self._lock:
+            try:
+                self._executor().submit(ctx.close)
+                return
+            except RuntimeError:
+                pass
+        ctx.close()
+
+    def drain(self) -> None:
+        with self._lock:
+            items = [item for ready in self._idle.values() for item in ready]
+            self._idle.clear()
+            worker, self._worker = self._worker, None
+            same_process = self._pid == os.getpid()
+        if not same_process:
+            return
+        if worker is not None:
+            worker.shutdown(wait=True)
+        for item in items:
+            item.ctx.close()
+        with self._lock:  # what the worker prepared while shutting down
+            late = [item for ready in self._idle.values() for item in ready]
+            self._idle.clear()
+        for item in late:
+            item.ctx.close()
+
+
+_POOL = _Pool()
+atexit.register(_POOL.drain)
+
+
+def drain_pool() -> None:
+    """Close every prepared context and stop the background thread (it restarts on demand)."""
+    _POOL.drain()
+
+
 class EvalscriptRuntime:
-    """A V8 context holding one evalscript; use as a context manager."""
+    """A V8 context holding one evalscript; use as a context manager.
+
+    The context comes from the pool of prepared ones when one is ready for this evalscript and
+    these limits, else it is built here; either way it serves this runtime only and is closed
+    with it.
+    """
 
     def __init__(self, source: str, limits: ScriptLimits) -> None:
         self._limits = limits
-        self._deadline = time.monotonic() + limits.time_s
         self._views: list[memoryview] = []
-        self._ctx: MiniRacer | None = MiniRacer()
-        try:
-            self._ctx.set_hard_memory_limit(limits.memory_bytes)
-            self._eval(PRELUDE)
-            self._eval(f"__sh.setAllocLimit({int(limits.memory_bytes)})")
-            self._eval(source)
-        except BaseException:
-            self.close()
-            raise
+        self._key = (source, limits)
+        prepared = _POOL.take(self._key)
+        if prepared is not None:
+            self._deadline = time.monotonic() + limits.time_s - prepared.spent
+            self._ctx: MiniRacer | None = prepared.ctx
+            spent = prepared.spent
+        else:
+            self._deadline = time.monotonic() + limits.time_s
+            self._ctx, spent = _load(source, limits, self._deadline)
+        # An evalscript that loads quickly gets its next context prepared in the background,
+        # from now on, while this one renders.
+        if spent < POOL_MAX_LOAD_S:
+            _POOL.refill(self._key)
 
     # ------------------------------------------------------------------ plumbing
 
     def _eval(self, code: str) -> Any:
         assert self._ctx is not None
-        remaining = self._deadline - time.monotonic()
-        if remaining <= 0:
-            raise self._timeout()
-        try:
-            return self._ctx.eval(code, timeout_sec=remaining)
-        except JSTimeoutException:
-            self._settle()
-            raise self._timeout() from None
-        except JSOOMException:
-            raise renderer_error(
-                "The evalscript used more memory than the emulator allows "
-                f"({self._limits.memory_bytes // (1024 * 1024)} MB)."
-            ) from None
-        except JSParseException as exc:
-            raise renderer_error(f"Evalscript syntax error: {_js_message(str(exc))}") from None
-        except JSEvalException as exc:
-            raise renderer_error(f"Evalscript failed: {_js_message(str(exc))}") from None
-
-    def _settle(self) -> None:
-        """Wait for V8 to finish terminating a timed-out script before anything else runs.
-
-        mini-racer reports the timeout at once but V8 stops the script a moment later and then
-        calls back into the context; closing the context before that callback would leave V8
-        calling into a closed event loop. A trivial evaluation queues behind the termination.
-        """
-        if self._ctx is None:
-            return
-        with contextlib.suppress(JSEvalException, JSTimeoutException, JSOOMException):
-            self._ctx.eval("0", timeout_sec=5.0)
-
-    def _timeout(self) -> ApiError:
-        return renderer_error(
-            f"The evalscript ran longer than the emulator allows ({self._limits.time_s:g} s)."
-        )
+        return _eval_until(self._ctx, code, self._deadline, self._limits)
 
     def call_json(self, code: str) -> Any:
         """Evaluate an expression and bring its value back through JSON."""
@@ -293,20 +453,43 @@ class EvalscriptRuntime:
 
     def alloc(self, key: str, dtype: npt.DTypeLike, count: int) -> npt.NDArray[Any]:
         """A zeroed typed array ``__sh.bufs[key]`` in V8, seen from Python as a numpy array."""
-        np_dtype = np.dtype(dtype)
-        view = self._eval(f"__sh.alloc({json.dumps(key)}, '{_JS_TYPES[np_dtype]}', {count})")
+        return self.alloc_many([(key, dtype, count)])[0]
+
+    def alloc_many(self, arrays: list[tuple[str, npt.DTypeLike, int]]) -> list[npt.NDArray[Any]]:
+        """Several zeroed typed arrays ``__sh.bufs[key]`` (key, type, length) in one call: views
+        of one ArrayBuffer at 8-byte aligned offsets, each seen from Python as a numpy array of
+        the same memory."""
+        if not arrays:
+            return []
+        layout = []
+        offset = 0
+        for key, dtype, count in arrays:
+            np_dtype = np.dtype(dtype)
+            layout.append((key, np_dtype, count, offset))
+            offset += -(-count * np_dtype.itemsize // 8) * 8
+        spec = json.dumps([[key, _JS_TYPES[t], n, at] for key, t, n, at in layout])
+        view = self._eval(f"__sh.allocMany({spec}, {offset})")
         assert isinstance(view, memoryview)
         self._views.append(view)
-        return np.frombuffer(view, dtype=np_dtype, count=count)
+        return [
+            np.frombuffer(view, dtype=np_dtype, count=count, offset=at)
+            for _, np_dtype, count, at in layout
+        ]
 
     # ------------------------------------------------------------------ hooks
 
     def setup(self) -> SetupInfo:
-        if not self.has_function("setup"):
-            raise renderer_error("The evalscript defines no setup() function.")
-        if not self.has_function("evaluatePixel"):
-            raise renderer_error("The evalscript defines no evaluatePixel() function.")
-        return parse_setup(self.call_json("setup()"))
+        # One call: the checks (in this order), then setup() itself.
+        answer = self.call_json(
+            "(function () { const G = globalThis;"
+            " if (typeof G.setup !== 'function') return {missing: 'setup'};"
+            " if (typeof G.evaluatePixel !== 'function') return {missing: 'evaluatePixel'};"
+            " return {value: setup()}; })()"
+        )
+        missing = answer.get("missing") if isinstance(answer, dict) else None
+        if missing is not None:
+            raise renderer_error(f"The evalscript defines no {missing}() function.")
+        return parse_setup(answer.get("value") if isinstance(answer, dict) else None)
 
     # ------------------------------------------------------------------ life cycle
 
@@ -318,8 +501,8 @@ class EvalscriptRuntime:
                 view.release()
         self._views.clear()
         if self._ctx is not None:
-            self._ctx.close()
-            self._ctx = None
+            ctx, self._ctx = self._ctx, None
+            _POOL.discard(ctx)
 
     def __enter__(self) -> EvalscriptRuntime:
         return self

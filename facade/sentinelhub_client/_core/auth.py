@@ -5,6 +5,9 @@
   of the form ``grant_type=client_credentials&client_id=...&client_secret=...``.
 - One token per (client id, token URL) is shared by every client, service and thread of the
   process: a module-level cache under a lock.
+- With ``shared_token_cache`` (the default) it is also shared by the processes of the machine:
+  a file under the user cache folder, locked while a token is fetched, so that N worker
+  processes fetch one token (`sentinelhub_client._core.tokencache`).
 - It is refreshed before it expires (on the monotonic clock): ``refresh_margin`` seconds early,
   but never more than half its lifetime early, so a short-lived token is not re-fetched on every
   request.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import threading
 import time
 import weakref
@@ -27,10 +31,13 @@ from collections.abc import AsyncGenerator, Callable, Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import anyio
+import anyio.to_thread
 import httpx
 
 from sentinelhub_client._core.errors import AuthenticationError, error_from_response
 from sentinelhub_client._core.retry import RetryPolicy
+from sentinelhub_client._core.tokencache import FileTokenCache, clear_file_cache
 from sentinelhub_client._core.transport import AsyncTransport, Call, SyncTransport
 
 if TYPE_CHECKING:
@@ -70,6 +77,8 @@ class Token:
 
     access_token: str = field(repr=False)
     refresh_at: float
+    #: When it expires, in seconds since the epoch (what the shared file keeps), if known.
+    expires_at: float | None = None
 
     def usable(self, now: float) -> bool:
         """True while the token need not be replaced."""
@@ -120,9 +129,11 @@ def _entry(key: tuple[str, str]) -> _CacheEntry:
 
 
 def clear_token_cache() -> None:
-    """Forget every cached token (the next request of each client fetches a new one)."""
+    """Forget every cached token, in this process and in the shared token files of this user
+    (the next request of each client fetches a new one)."""
     with _CACHE_LOCK:
         _CACHE.clear()
+    clear_file_cache()
 
 
 def parse_token_response(
@@ -153,7 +164,7 @@ def parse_token_response(
             method="POST",
             url=url,
         ) from exc
-    return Token(access_token, refresh_deadline(now, expires_in, margin))
+    return Token(access_token, refresh_deadline(now, expires_in, margin), time.time() + expires_in)
 
 
 class ClientCredentialsAuth(httpx.Auth):
@@ -168,6 +179,8 @@ class ClientCredentialsAuth(httpx.Auth):
         token_client, async_token_client: clients to fetch tokens with (for proxies or custom
             transports); they must not carry this auth. By default a bare client per fetch.
         clock: the monotonic clock (replaceable in tests).
+        shared_cache: also keep the token in the user's token file, shared by the processes
+            of the machine (`sentinelhub_client._core.tokencache`).
     """
 
     def __init__(
@@ -182,6 +195,7 @@ class ClientCredentialsAuth(httpx.Auth):
         token_client: httpx.Client | None = None,
         async_token_client: httpx.AsyncClient | None = None,
         clock: Callable[[], float] = time.monotonic,
+        shared_cache: bool = False,
     ) -> None:
         if not client_id or not client_secret:
             raise ValueError("sh_client_id and sh_client_secret are both needed for OAuth")
@@ -195,6 +209,7 @@ class ClientCredentialsAuth(httpx.Auth):
         self._async_token_client = async_token_client
         self._clock = clock
         self._entry = _entry((client_id, token_url))
+        self._file = FileTokenCache(token_url, client_id) if shared_cache else None
 
     def __repr__(self) -> str:
         return f"ClientCredentialsAuth(client_id={self.client_id!r}, token_url={self.token_url!r})"
@@ -226,6 +241,8 @@ class ClientCredentialsAuth(httpx.Auth):
     def _forget(self, token: str, request: httpx.Request) -> None:
         """Drop a token the service refused (a 401), before fetching a new one and replaying."""
         self._entry.drop(token)
+        if self._file is not None:
+            self._file.drop(token)
         logger.info(
             "401 from %s %s: fetching a new token and replaying once",
             request.method,
@@ -242,7 +259,7 @@ class ClientCredentialsAuth(httpx.Auth):
         with self._entry.thread_lock:
             cached = self._entry.valid(self._clock())
             if cached is None:
-                cached = self._entry.token = self._fetch()
+                cached = self._entry.token = self._shared_fetch()
             return cached.access_token
 
     async def aget_token(self) -> str:
@@ -253,8 +270,55 @@ class ClientCredentialsAuth(httpx.Auth):
         async with self._entry.loop_lock():
             cached = self._entry.valid(self._clock())
             if cached is None:
-                cached = self._entry.token = await self._afetch()
+                cached = self._entry.token = await self._ashared_fetch()
             return cached.access_token
+
+    # -- the token file shared by the processes of the machine -------------------------------
+
+    def _from_file(self) -> Token | None:
+        assert self._file is not None
+        found = self._file.read()
+        if found is None:
+            return None
+        access_token, expires_at = found
+        now = self._clock()
+        token = Token(
+            access_token,
+            refresh_deadline(now, expires_at - time.time(), self.refresh_margin),
+            expires_at,
+        )
+        return token if token.usable(now) else None
+
+    def _to_file(self, token: Token) -> None:
+        expires = token.expires_at
+        if self._file is not None and expires is not None and math.isfinite(expires):
+            self._file.write(token.access_token, expires)
+
+    def _shared_fetch(self) -> Token:
+        """A token from the shared file, or fetched (and written there) under its lock."""
+        if self._file is None:
+            return self._fetch()
+        with self._file.locked():
+            token = self._from_file()
+            if token is None:
+                token = self._fetch()
+                self._to_file(token)
+            else:
+                logger.debug("OAuth token for client %s read from the shared cache", self.client_id)
+            return token
+
+    async def _ashared_fetch(self) -> Token:
+        if self._file is None:
+            return await self._afetch()
+        handle = await anyio.to_thread.run_sync(self._file.lock)
+        try:
+            token = self._from_file()
+            if token is None:
+                token = await self._afetch()
+                self._to_file(token)
+            return token
+        finally:
+            self._file.unlock(handle)
 
     def _form(self) -> dict[str, str]:
         return {
@@ -356,6 +420,7 @@ def auth_for(config: SHConfig, **kwargs: Any) -> httpx.Auth:
             retry=config.retry.replace(
                 max_attempts=min(config.retry.max_attempts, TOKEN_RETRY.max_attempts)
             ),
+            shared_cache=config.shared_token_cache,
             **kwargs,
         )
     return MissingCredentialsAuth()

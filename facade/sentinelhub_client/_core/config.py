@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
+from sentinelhub_client._core.ratelimit import RateLimit
 from sentinelhub_client._core.retry import RetryPolicy
 
 __all__ = [
@@ -197,6 +198,18 @@ def _deployment(value: Any, name: str, source: str) -> Deployment:
             source, name, f"unknown deployment {value!r}; known: {', '.join(sorted(DEPLOYMENTS))}"
         )
     return found
+
+
+def _rate_limit(value: Any, name: str, source: str) -> RateLimit | None:
+    if isinstance(value, RateLimit):
+        return value if value.limits else None
+    text = _as_str(value, name, source).strip()
+    if text.lower() in ("", "none", "off", "unlimited"):
+        return None
+    try:
+        return RateLimit.parse(text)
+    except ValueError as exc:
+        raise _source_error(source, name, str(exc)) from None
 
 
 # --- what a setting turns into when it is not stored as itself --------------------------------
@@ -400,6 +413,28 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "(ResponseTooLargeError) before it fills memory. File downloads are not limited.",
     ),
     Setting(
+        "rate_limit",
+        "SH_RATE_LIMIT",
+        ("rate_limit",),
+        _rate_limit,
+        None,
+        "None",
+        "The account's rate limits, for a client-side budget shared by every client, thread "
+        "and task of the process: a RateLimit, or text such as 'requests=600/min pu=300/min' "
+        "(see the scaling page). None: requests are not paced.",
+    ),
+    Setting(
+        "shared_token_cache",
+        "SH_SHARED_TOKEN_CACHE",
+        ("shared_token_cache",),
+        _flag,
+        True,
+        "on",
+        "Keep OAuth tokens in a file under the user cache folder (XDG_CACHE_HOME, else "
+        "~/.cache/sentinelhub-client; 0600, locked, keyed by a hash of token URL and client "
+        "id, never the secret), so processes on one machine share one token; 0 turns it off.",
+    ),
+    Setting(
         "byoc_base_path",
         "SH_BYOC_BASE_PATH",
         ("byoc_base_path",),
@@ -574,6 +609,8 @@ class SHConfig:
     timeout: float
     retry: RetryPolicy
     max_json_bytes: int
+    rate_limit: RateLimit | None
+    shared_token_cache: bool
     byoc_base_path: str
     profile: str
 
@@ -596,6 +633,8 @@ class SHConfig:
         retry_max_wait: float | None = None,
         retry: RetryPolicy | None = None,
         max_json_bytes: int | None = None,
+        rate_limit: RateLimit | str | None = None,
+        shared_token_cache: bool | None = None,
         byoc_base_path: str | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:

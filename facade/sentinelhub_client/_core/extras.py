@@ -43,6 +43,7 @@ EXTRA_MODULES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "process": ("numpy", "tifffile", "PIL"),
         "s3": ("boto3", "botocore"),
         "dataframe": ("pandas",),
+        "dask": ("dask", "distributed"),  # sentinelhub_client.dask with a Dask client
         # The emulator extra pulls geo and process: its ingestion reads COGs, its Process
         # service renders images (and the demo decodes them).
         "emulator": (

@@ -9,8 +9,10 @@ says what it derives from the configuration (`_prepare`). The base gives it:
   OAuth, retries), closed by `close`;
 - ``_from_transport(transport)``: a client on a transport another object owns (the
   `SentinelHub` hub's); its `close` leaves that transport open;
-- ``with_options(retry=..., timeout=...)``: a client sharing the connections and token with
-  another policy or timeout, checked when called; closing it does not close the original;
+- ``with_options(retry=..., timeout=..., rate_limit=...)``: a client sharing the connections
+  and token with another policy, timeout or client-side rate limit, checked when called;
+  closing it does not close the original;
+- ``usage()``: the PU its answers reported (`Usage`);
 - ``close`` and the context-manager protocol, and a ``repr`` without secrets.
 
 `share_docstrings` copies the sync methods' docstrings onto their async twins, so the docs are
@@ -26,6 +28,7 @@ import httpx
 
 from sentinelhub_client._core.config import SHConfig
 from sentinelhub_client._core.lifecycle import AsyncClosesOnExit, ClosesOnExit
+from sentinelhub_client._core.ratelimit import RateLimit, Usage
 from sentinelhub_client._core.retry import RetryPolicy
 from sentinelhub_client._core.transport import AsyncTransport, SyncTransport
 
@@ -49,6 +52,16 @@ class _Service:
         self.config = _checked(config)
         self._prepare()
         return self.config
+
+    def usage(self) -> Usage:
+        """The processing units that the answers to this client reported so far (Process,
+        Async Process, Statistical; ``x-processingunits-spent``): in total, how many answers
+        reported one, and per service (``process``, ``async_process``, ``statistical``). A
+        `SentinelHub`'s services and the `with_options` copies of a client count together.
+        Sends nothing."""
+        budget = getattr(self, "transport", None)
+        meter = budget.budget.meter if budget is not None and budget.budget is not None else None
+        return meter.usage() if meter is not None else Usage()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.config.sh_base_url!r})"
@@ -86,17 +99,25 @@ class SyncService(_Service, ClosesOnExit):
         return client
 
     def with_options(
-        self, *, retry: RetryPolicy | None = None, timeout: float | None = None
+        self,
+        *,
+        retry: RetryPolicy | None = None,
+        timeout: float | None = None,
+        rate_limit: RateLimit | None = None,
     ) -> Self:
-        """A client sharing this one's connections and token, with another retry policy and/or
-        timeout (seconds per request, for every call, file downloads included); closing it does
-        not close this one. Sends nothing.
+        """A client sharing this one's connections and token, with another retry policy,
+        timeout (seconds per request, for every call, file downloads included) and/or
+        client-side rate limit (`RateLimit`: the budget of its (base URL, client id), shared by
+        the whole process, follows it); closing it does not close this one. Sends nothing.
 
-        Raises ``TypeError`` for a ``retry`` that is not a `RetryPolicy`, ``ValueError`` for a
-        ``timeout`` that is not a finite number of seconds above 0.
+        Raises ``TypeError`` for a ``retry`` that is not a `RetryPolicy` or a ``rate_limit``
+        that is not a `RateLimit`, ``ValueError`` for a ``timeout`` that is not a finite number
+        of seconds above 0.
         """
         clone = copy.copy(self)
-        clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
+        clone.transport = self.transport.with_options(
+            retry=retry, timeout=timeout, rate_limit=rate_limit
+        )
         clone._prepare()
         return clone
 
@@ -130,10 +151,16 @@ class AsyncService(_Service, AsyncClosesOnExit):
         return client
 
     def with_options(
-        self, *, retry: RetryPolicy | None = None, timeout: float | None = None
+        self,
+        *,
+        retry: RetryPolicy | None = None,
+        timeout: float | None = None,
+        rate_limit: RateLimit | None = None,
     ) -> Self:
         clone = copy.copy(self)
-        clone.transport = self.transport.with_options(retry=retry, timeout=timeout)
+        clone.transport = self.transport.with_options(
+            retry=retry, timeout=timeout, rate_limit=rate_limit
+        )
         clone._prepare()
         return clone
 

@@ -64,6 +64,7 @@ from sentinelhub_client._core.errors import (
     error_from_response,
     request_id_of,
 )
+from sentinelhub_client._core.ratelimit import Budget, RateLimit, Ticket
 from sentinelhub_client._core.retry import Action, RetryPolicy, RetryState, Step
 
 __all__ = [
@@ -349,6 +350,9 @@ class _TransportCore:
     _timeout: float | None
     #: The most bytes of a (decompressed) answer read into memory (`SHConfig.max_json_bytes`).
     max_json_bytes: int
+    #: The client-side rate limit and the PU meter (`sentinelhub_client._core.ratelimit`);
+    #: None for the bare transports of `over` (the token fetch).
+    budget: Budget | None = None
 
     def _setup(
         self,
@@ -371,6 +375,14 @@ class _TransportCore:
         if url.startswith("/"):
             return self._base_url + url
         return url
+
+    def _settled(
+        self, call: Call[Any], ticket: Ticket | None, response: httpx.Response | None
+    ) -> None:
+        """Tell the budget how an attempt went (the PU it cost, a 429)."""
+        if self.budget is not None:
+            url = self.full_url(str(call.request["url"]))
+            self.budget.settle(call.method, url, ticket, response)
 
     def _request_kwargs(self, call: Call[Any]) -> dict[str, Any]:
         kwargs = dict(call.request)
@@ -488,15 +500,30 @@ class _TransportCore:
                 time.monotonic() - started,
             )
 
-    def _derive(self, retry: RetryPolicy | None, timeout: float | None) -> Self:
+    def _derive(
+        self,
+        retry: RetryPolicy | None,
+        timeout: float | None,
+        rate_limit: RateLimit | None = None,
+    ) -> Self:
         check_options(retry, timeout)
+        if rate_limit is not None and not isinstance(rate_limit, RateLimit):
+            raise TypeError(
+                f"rate_limit must be a RateLimit or None, such as "
+                f"RateLimit(requests_per_minute=600); got {rate_limit!r}"
+            )
         clone = copy.copy(self)
         clone._owns_client = False
         if retry is not None:
             clone.retry = retry
         if timeout is not None:
             clone._timeout = timeout
+        if rate_limit is not None and clone.budget is not None:
+            clone.budget = clone.budget.with_limit(rate_limit)
         return clone
+
+    def _setup_budget(self, config: SHConfig) -> None:
+        self.budget = Budget(config.sh_base_url, config.sh_client_id, config.rate_limit)
 
 
 #: What a parser raises on an answer it cannot read (a RecursionError for deeply nested JSON).
@@ -565,6 +592,7 @@ class SyncTransport(_TransportCore):
             owns=True,
             max_json_bytes=config.max_json_bytes,
         )
+        self._setup_budget(config)
 
     @classmethod
     def over(
@@ -587,14 +615,20 @@ class SyncTransport(_TransportCore):
         return transport
 
     def with_options(
-        self, *, retry: RetryPolicy | None = None, timeout: float | None = None
+        self,
+        *,
+        retry: RetryPolicy | None = None,
+        timeout: float | None = None,
+        rate_limit: RateLimit | None = None,
     ) -> Self:
-        """A transport sharing this one's client, with another default policy or timeout.
+        """A transport sharing this one's client, with another default policy, timeout or
+        client-side rate limit (its PU meter is shared).
 
-        Raises ``TypeError`` / ``ValueError`` naming ``retry`` or ``timeout`` when one cannot
-        work (not a `RetryPolicy`; not a finite number of seconds above 0).
+        Raises ``TypeError`` / ``ValueError`` naming ``retry``, ``timeout`` or ``rate_limit``
+        when one cannot work (not a `RetryPolicy`; not a finite number of seconds above 0; not
+        a `RateLimit`).
         """
-        return self._derive(retry, timeout)
+        return self._derive(retry, timeout, rate_limit)
 
     def run(self, call: Call[T], *, retry: RetryPolicy | None = None) -> T:
         """Send ``call`` (retrying per the policy) and return its parsed result.
@@ -671,6 +705,7 @@ class SyncTransport(_TransportCore):
             mark = call.progress() if call.progress is not None else 0
             response: httpx.Response | None = None
             failure: httpx.HTTPError | None = None
+            ticket = self._pace(call)
             with gate if gate is not None else nullcontext():
                 started = time.monotonic()
                 try:
@@ -680,7 +715,12 @@ class SyncTransport(_TransportCore):
                         self._read(call, response)
                 except httpx.HTTPError as exc:
                     failure = exc
+                    self._settled(call, ticket, None)
+                except BaseException:
+                    self._settled(call, ticket, None)  # the reservation back, then raise
+                    raise
                 else:
+                    self._settled(call, ticket, response)
                     self._log(call, response, started)
                     if accepted:
                         try:
@@ -701,6 +741,12 @@ class SyncTransport(_TransportCore):
             if step.action is Action.RAISE:
                 raise self._error(call, step, response, failure) from failure
             (wait or _sleep)(step.wait)
+
+    def _pace(self, call: Call[Any]) -> Ticket | None:
+        """Wait until the client-side rate limit lets this attempt go (see `budget`)."""
+        if self.budget is None:
+            return None
+        return self.budget.acquire(call.method, self.full_url(str(call.request["url"])))
 
     def _send_once(self, call: Call[Any]) -> httpx.Response:
         client = self.http_client
@@ -784,6 +830,7 @@ class AsyncTransport(_TransportCore):
             owns=True,
             max_json_bytes=config.max_json_bytes,
         )
+        self._setup_budget(config)
 
     @classmethod
     def over(
@@ -802,9 +849,13 @@ class AsyncTransport(_TransportCore):
         return transport
 
     def with_options(
-        self, *, retry: RetryPolicy | None = None, timeout: float | None = None
+        self,
+        *,
+        retry: RetryPolicy | None = None,
+        timeout: float | None = None,
+        rate_limit: RateLimit | None = None,
     ) -> Self:
-        return self._derive(retry, timeout)
+        return self._derive(retry, timeout, rate_limit)
 
     async def run(self, call: Call[T], *, retry: RetryPolicy | None = None) -> T:
         loop = self._loop(call, self._reader(call), retry, release=False)
@@ -858,6 +909,7 @@ class AsyncTransport(_TransportCore):
             mark = call.progress() if call.progress is not None else 0
             response: httpx.Response | None = None
             failure: httpx.HTTPError | None = None
+            ticket = await self._pace(call)
             async with gate if gate is not None else nullcontext():
                 started = time.monotonic()
                 try:
@@ -867,7 +919,12 @@ class AsyncTransport(_TransportCore):
                         await self._read(call, response)
                 except httpx.HTTPError as exc:
                     failure = exc
+                    self._settled(call, ticket, None)
+                except BaseException:
+                    self._settled(call, ticket, None)  # the reservation back, then raise
+                    raise
                 else:
+                    self._settled(call, ticket, response)
                     self._log(call, response, started)
                     if accepted:
                         try:
@@ -889,6 +946,11 @@ class AsyncTransport(_TransportCore):
             if step.action is Action.RAISE:
                 raise self._error(call, step, response, failure) from failure
             await (wait or _asleep)(step.wait)
+
+    async def _pace(self, call: Call[Any]) -> Ticket | None:
+        if self.budget is None:
+            return None
+        return await self.budget.aacquire(call.method, self.full_url(str(call.request["url"])))
 
     async def _send_once(self, call: Call[Any]) -> httpx.Response:
         client = self.http_client

@@ -24,6 +24,7 @@ from sentinelhub_client._core.logfilter import RewritingFilter
 
 if TYPE_CHECKING:
     from sentinelhub_client._core.config import SHConfig
+    from sentinelhub_client._core.ratelimit import Usage
     from sentinelhub_client.batch.client import SentinelHubBatch
     from sentinelhub_client.byoc.client import SentinelHubBYOC
     from sentinelhub_client.catalog.client import SentinelHubCatalog
@@ -47,6 +48,7 @@ __all__ = [
     "require_extras",
     "setup_logging",
     "show_progress",
+    "total_units_line",
     "write_atomically",
 ]
 
@@ -330,6 +332,13 @@ def emit_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *, as_j
 
 
 # -- files ----------------------------------------------------------------------------------------
+
+
+def total_units_line(usage: Usage) -> str:
+    """The line ``shc process`` and ``shc stats`` end with: the PU of the whole run."""
+    if not usage.requests:
+        return "total processing units: not reported"
+    return f"total processing units: {usage.processing_units:g} ({usage.requests} request(s))"
 
 
 def read_text_file(path: Path, option: str) -> str:

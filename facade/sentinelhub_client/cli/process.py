@@ -25,6 +25,7 @@ from sentinelhub_client.cli.common import (
     pass_state,
     read_json_object,
     read_text_file,
+    total_units_line,
     write_atomically,
 )
 
@@ -132,6 +133,7 @@ def run(
             fail(f"{output_dir / taken[0]} exists; pass --overwrite or choose another --output-dir")
     with state.process() as process:
         response = process.process(body)
+        usage = process.usage()
     files = _outputs(response.content, response.mime_type, body)
     if not overwrite:
         for name, _ in files:
@@ -144,10 +146,18 @@ def run(
         rows.append({"path": str(path), "bytes": len(data)})
     units = response.processing_units
     if as_json:
-        emit_object({"outputs": rows, "processingUnits": units}, as_json=True)
+        emit_object(
+            {
+                "outputs": rows,
+                "processingUnits": units,
+                "totalProcessingUnits": usage.processing_units,
+            },
+            as_json=True,
+        )
         return
     emit_rows(rows, ("path", "bytes"), as_json=False)
     click.echo(f"processing units: {units if units is not None else 'not reported'}", err=True)
+    click.echo(total_units_line(usage), err=True)
 
 
 @command.group("async")

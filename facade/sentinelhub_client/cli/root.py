@@ -29,7 +29,7 @@ COMMANDS: Final[Mapping[str, tuple[str, str]]] = {
     "tiles": ("tiles", "List, register, update, reingest and wait for the tiles of a collection."),
     "files": ("files", "List and download the files of a Planet tile."),
     "cog": ("cog", "Validate, convert and describe COGs; ingest a folder of them in bulk."),
-    "ingest": ("ingest", "Convert, upload to S3, register and wait for a folder of GeoTIFFs."),
+    "ingest": ("ingest", "Group a folder's rasters into tiles, check, convert, upload, register."),
     "emulator": ("emulator", "Start the local emulator (the same flags as sentinelhub-emulator)."),
     "demo": ("demo", "Run the end-to-end demo against an embedded emulator."),
     "version": ("version", "Print the installed version."),

@@ -23,6 +23,7 @@ from sentinelhub_client.cli.common import (
     pass_state,
     read_json_object,
     read_text_file,
+    total_units_line,
 )
 
 __all__ = ["command"]
@@ -159,9 +160,11 @@ def command(
         payload = statistical.payload
     with state.statistical() as client:
         result = client.compute(payload)
+        usage = client.usage()
     if as_json:
         emit_object(result.to_dict(), as_json=True)
         return
     emit_rows(result.rows(), COLUMNS, as_json=False)
     units = result.processing_units
     click.echo(f"processing units: {units if units is not None else 'not reported'}", err=True)
+    click.echo(total_units_line(usage), err=True)

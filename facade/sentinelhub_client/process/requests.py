@@ -25,6 +25,7 @@ Also here: `ProcessCalls`, the I/O-free `Call` objects both clients run, and the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -186,8 +187,24 @@ class AsyncProcessStatus(WireModel):
             )
         return super().from_dict(data)
 
+    @property
+    def processing_units(self) -> float | None:
+        """What the request cost (``x-processingunits-spent``), when the submit answer said;
+        None when the service charges it later, once rendered (the emulator does)."""
+        value = self.__dict__.get("_processing_units")
+        return value if isinstance(value, float) else None
+
     def __repr__(self) -> str:
         return f"AsyncProcessStatus(id={self.id!r}, status={self.status!r})"
+
+
+def _async_status(response: httpx.Response) -> AsyncProcessStatus:
+    status = AsyncProcessStatus.from_dict(response.json())
+    spent = response.headers.get(PU_HEADER)
+    if spent is not None:
+        with contextlib.suppress(ValueError):
+            status.__dict__["_processing_units"] = float(spent)
+    return status
 
 
 # -- the calls both clients run -----------------------------------------------------------------
@@ -249,7 +266,7 @@ class ProcessCalls:
         }
         return Call(
             request=request,
-            parse=lambda api, response: AsyncProcessStatus.from_dict(response.json()),
+            parse=lambda api, response: _async_status(response),
             create=True,
         )
 

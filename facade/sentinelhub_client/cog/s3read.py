@@ -14,10 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from sentinelhub_client._core.errors import SentinelHubValidationError
+from sentinelhub_client.cog.rangefile import RangeFile
 
 __all__ = ["S3RangeFile", "gdal_s3_env", "is_s3_url", "s3_client", "split_s3_url", "vsis3_path"]
-
-_CHUNK = 65_536
 
 
 def is_s3_url(text: str) -> bool:
@@ -97,11 +96,12 @@ def gdal_s3_env(session: Any, endpoint_url: str | None = None) -> Iterator[None]
         yield
 
 
-class S3RangeFile:
-    """A read-only binary file over ranged ``GetObject`` calls, 64 KiB at a time (what the TIFF
-    structure reader needs: seek and read)."""
+class S3RangeFile(RangeFile):
+    """A read-only binary file over ranged ``GetObject`` calls (what the TIFF structure reader
+    needs: seek and read)."""
 
     def __init__(self, client: Any, url: str) -> None:
+        super().__init__()
         self.client = client
         self.bucket, self.key = split_s3_url(url)
         try:
@@ -112,42 +112,10 @@ class S3RangeFile:
                 raise FileNotFoundError(f"{url}: no such object") from None
             raise
         self.size = int(head["ContentLength"])
-        self.pos = 0
-        self.chunks: dict[int, bytes] = {}
 
-    def seek(self, offset: int, whence: int = 0) -> int:
-        self.pos = (
-            offset if whence == 0 else self.pos + offset if whence == 1 else self.size + offset
+    def _fetch(self, start: int, end: int) -> bytes:
+        answer = self.client.get_object(
+            Bucket=self.bucket, Key=self.key, Range=f"bytes={start}-{end}"
         )
-        return self.pos
-
-    def _chunk(self, index: int) -> bytes:
-        if index not in self.chunks:
-            start = index * _CHUNK
-            end = min(start + _CHUNK, self.size) - 1
-            answer = self.client.get_object(
-                Bucket=self.bucket, Key=self.key, Range=f"bytes={start}-{end}"
-            )
-            self.chunks[index] = answer["Body"].read()
-        return self.chunks[index]
-
-    def read(self, length: int = -1) -> bytes:
-        if length < 0:
-            length = self.size - self.pos
-        end = min(self.pos + length, self.size)
-        parts = []
-        while self.pos < end:
-            chunk = self._chunk(self.pos // _CHUNK)
-            start = self.pos % _CHUNK
-            piece = chunk[start : start + end - self.pos]
-            if not piece:
-                break
-            parts.append(piece)
-            self.pos += len(piece)
-        return b"".join(parts)
-
-    def __enter__(self) -> S3RangeFile:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.chunks.clear()
+        data: bytes = answer["Body"].read()
+        return data

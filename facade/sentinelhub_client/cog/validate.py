@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from sentinelhub_client._core.errors import SentinelHubValidationError
+from sentinelhub_client.cog.rangefile import RangeFile
 from sentinelhub_client.cog.rules import (
     FileCheck,
     FileFacts,
@@ -24,7 +25,6 @@ from sentinelhub_client.cog.rules import (
 __all__ = ["CogReport", "gdal_path", "validate_band_names", "validate_cog"]
 
 _REMOTE = ("http://", "https://")
-_CHUNK = 65_536
 
 
 @dataclass(frozen=True)
@@ -59,59 +59,27 @@ class CogReport:
         }
 
 
-class _RangeFile:
-    """A read-only binary file over HTTP range requests (the TIFF header reader needs seek and
-    read; only the bytes it asks for are fetched, in 64 KiB chunks)."""
+class _RangeFile(RangeFile):
+    """A read-only binary file over HTTP range requests (only the bytes the TIFF header reader
+    asks for are fetched)."""
 
     def __init__(self, url: str, client: Any) -> None:
+        super().__init__()
         self.url = url
         self.client = client
-        self.pos = 0
-        self.chunks: dict[int, bytes] = {}
         head = client.head(url, follow_redirects=True)
         head.raise_for_status()
         self.size = int(head.headers.get("content-length", "0"))
 
-    def seek(self, offset: int, whence: int = 0) -> int:
-        self.pos = (
-            offset if whence == 0 else self.pos + offset if whence == 1 else self.size + offset
+    def _fetch(self, start: int, end: int) -> bytes:
+        response = self.client.get(
+            self.url, headers={"Range": f"bytes={start}-{end}"}, follow_redirects=True
         )
-        return self.pos
-
-    def _chunk(self, index: int) -> bytes:
-        if index not in self.chunks:
-            start = index * _CHUNK
-            end = min(start + _CHUNK, self.size) - 1
-            response = self.client.get(
-                self.url, headers={"Range": f"bytes={start}-{end}"}, follow_redirects=True
-            )
-            response.raise_for_status()
-            data = response.content
-            if response.status_code == 200:  # the server ignored the range
-                data = data[start : end + 1]
-            self.chunks[index] = data
-        return self.chunks[index]
-
-    def read(self, length: int = -1) -> bytes:
-        if length < 0:
-            length = self.size - self.pos
-        end = min(self.pos + length, self.size)
-        parts = []
-        while self.pos < end:
-            chunk = self._chunk(self.pos // _CHUNK)
-            start = self.pos % _CHUNK
-            piece = chunk[start : start + end - self.pos]
-            if not piece:
-                break
-            parts.append(piece)
-            self.pos += len(piece)
-        return b"".join(parts)
-
-    def __enter__(self) -> _RangeFile:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.chunks.clear()
+        response.raise_for_status()
+        data: bytes = response.content
+        if response.status_code == 200:  # the server ignored the range
+            data = data[start : end + 1]
+        return data
 
 
 def gdal_path(path_or_url: str | os.PathLike[str]) -> str:

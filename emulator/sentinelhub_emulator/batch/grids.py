@@ -67,8 +67,6 @@ import shapely.geometry
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
-from sentinelhub_emulator.core.projections import transformer
-
 __all__ = [
     "GRIDS",
     "LAEA_COVERAGE",
@@ -232,9 +230,9 @@ def band_letter(latitude: float) -> str:
 # ---------------------------------------------------------------------- projections
 
 
+@cache
 def _transformer(source: int, target: int) -> Transformer:
-    built: Transformer = transformer(source, target)
-    return built
+    return Transformer.from_crs(CRS.from_epsg(source), CRS.from_epsg(target), always_xy=True)
 
 
 def _project(geometry: BaseGeometry, source: int, target: int) -> BaseGeometry:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shapely
-from pyproj import Transformer
+from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
@@ -29,7 +29,6 @@ from starlette.requests import Request
 
 from sentinelhub_emulator.byoc.records import CollectionRecord, TileRecord
 from sentinelhub_emulator.byoc.store import Store
-from sentinelhub_emulator.core.projections import transformer
 from sentinelhub_emulator.core.times import wire_time
 
 __all__ = [
@@ -217,9 +216,9 @@ def ingested_tiles(store: Store, collection_id: str) -> Iterator[TileRecord]:
         after = page.next_after
 
 
+@functools.lru_cache(maxsize=64)
 def _to_wgs84(source: str) -> Transformer:
-    built: Transformer = transformer(source, 4326)
-    return built
+    return Transformer.from_crs(CRS.from_user_input(source), CRS.from_epsg(4326), always_xy=True)
 
 
 def _source_crs(geometry: dict[str, Any], epsg: int | None) -> str:

@@ -53,7 +53,6 @@ __all__ = [
     "WireField",
     "WireModel",
     "as_uuid",
-    "timestamp",
     "wire",
 ]
 
@@ -353,17 +352,6 @@ JSON_OBJECT = _Dict()
 JSON_LIST = _List()
 STRINGS = _StrList()
 OTHER = _Other()
-
-
-def timestamp(value: object, field: str = "datetime") -> dt.datetime | None:
-    """An ISO 8601 date-time read from a wire member outside a model's fields (a STAC item's
-    ``properties.datetime``, a statistics interval's ends): timezone-aware (naive is UTC),
-    None when absent; malformed text raises `SentinelHubValidationError` naming ``field``."""
-    if value is None or value == "":
-        return None
-    result: dt.datetime = DATETIME.check(value, "answer", field)
-    return result
-
 
 _NO_DEFAULT: Any = object()
 

@@ -12,17 +12,28 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from dateutil.parser import isoparse
+
 from sentinelhub_client._core.models import (
     JSON_LIST,
     JSON_OBJECT,
     OTHER,
     STRING,
     WireModel,
-    timestamp,
     wire,
 )
 
 __all__ = ["StacCollection", "StacItem"]
+
+
+def _moment(value: object) -> dt.datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = isoparse(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 class StacItem(WireModel):
@@ -51,7 +62,7 @@ class StacItem(WireModel):
     @property
     def datetime(self) -> dt.datetime | None:
         """``properties.datetime`` as a timezone-aware datetime (None when absent or null)."""
-        return timestamp(self.properties.get("datetime"), "properties.datetime")
+        return _moment(self.properties.get("datetime"))
 
     def to_pystac(self) -> Any:
         """This item as a ``pystac.Item`` (needs pystac: ``pip install pystac``)."""
@@ -89,10 +100,7 @@ class StacCollection(WireModel):
         intervals = ((self.extent or {}).get("temporal") or {}).get("interval") or []
         if not intervals or not isinstance(intervals[0], list) or len(intervals[0]) != 2:
             return None
-        return (
-            timestamp(intervals[0][0], "extent.temporal.interval"),
-            timestamp(intervals[0][1], "extent.temporal.interval"),
-        )
+        return _moment(intervals[0][0]), _moment(intervals[0][1])
 
     def to_pystac(self) -> Any:
         """This collection as a ``pystac.Collection`` (needs pystac)."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from dateutil.parser import isoparse
+
 from sentinelhub_client._core.extras import translate_missing
 from sentinelhub_client._core.models import (
     INTEGER,
@@ -24,7 +26,6 @@ from sentinelhub_client._core.models import (
     WireModel,
     _Model,
     _ModelMap,
-    timestamp,
     wire,
 )
 
@@ -90,6 +91,13 @@ class OutputStatistics(WireModel):
     other_data: dict[str, Any] = wire(None, OTHER, default_factory=dict)
 
 
+def _moment(value: object) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    moment = isoparse(value)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
 class IntervalStatistics(WireModel):
     """One aggregation interval: its ``interval`` (``from``, ``to``), its ``outputs`` by id,
     and its ``error`` when the evalscript failed in it."""
@@ -104,12 +112,12 @@ class IntervalStatistics(WireModel):
     @property
     def start(self) -> dt.datetime | None:
         """The start of the interval (``interval.from``)."""
-        return timestamp(self.interval.get("from"), "interval.from")
+        return _moment(self.interval.get("from"))
 
     @property
     def end(self) -> dt.datetime | None:
         """The end of the interval (``interval.to``)."""
-        return timestamp(self.interval.get("to"), "interval.to")
+        return _moment(self.interval.get("to"))
 
 
 class StatisticalResult(WireModel):

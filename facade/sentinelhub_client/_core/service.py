@@ -68,14 +68,8 @@ class _Service:
 
 
 class SyncService(_Service, ClosesOnExit):
-    """A sync service client (see the module docstring).
-
-    Args:
-        config: settings; by default ``SHConfig()`` (environment, profile, defaults).
-        http_client: an `httpx.Client` to send through (proxies, TLS, transport); it is not
-            modified or closed; the facade adds base URL, OAuth, timeout and retries.
-        retry: the default retry policy of this client (else ``config.retry``).
-    """
+    """A sync service client (see the module docstring); each public client documents the
+    constructor's arguments on its own class."""
 
     transport: SyncTransport
 

@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar, cast
 from uuid import UUID
 
 import httpx
@@ -166,59 +166,75 @@ def _looks_like_collection(data: Mapping[str, Any]) -> bool:
     return "s3Bucket" in data and "path" not in data
 
 
-_COLLECTION_EXPECTED = "a ByocCollection, a collection id or a dict"
-_TILE_EXPECTED = "a ByocTile, a tile id or a dict"
+_M = TypeVar("_M", ByocCollection, ByocTile)
+
+
+@dataclass(frozen=True)
+class _IdRule(Generic[_M]):
+    """How a collection or a tile is given (one rule for each, read by `collection_id_of`,
+    `tile_id_of` and the model checks of the calls): its model and id attribute, and the dicts
+    that are the other kind."""
+
+    what: str
+    model: type[_M]
+    attribute: str
+    other: str
+    looks_like_other: Callable[[Mapping[str, Any]], bool]
+
+    @property
+    def expected(self) -> str:
+        return f"a {self.model.__name__}, a {self.what} id or a dict"
+
+    def model_of(self, value: object, argument: str) -> _M:
+        """``value`` as the model: the model itself, or a dict parsed (not the other kind)."""
+        if isinstance(value, self.model):
+            return value
+        if isinstance(value, _WireModel) or not isinstance(value, Mapping):
+            raise _refuse(argument, f"a {self.model.__name__} or a dict", value)
+        if self.looks_like_other(value):
+            raise _refuse(
+                argument, f"a {self.model.__name__} or a dict (this dict is a {self.other})", value
+            )
+        return self.model.from_dict(value)
+
+    def id_of(self, ref: object, argument: str) -> UUID:
+        value: object
+        if isinstance(ref, self.model):
+            value = getattr(ref, self.attribute)
+        elif isinstance(ref, _WireModel | bool):
+            raise _refuse(argument, self.expected, ref)
+        elif isinstance(ref, Mapping):
+            if self.looks_like_other(ref):
+                raise _refuse(argument, f"{self.expected} (this dict is a {self.other})", ref)
+            value = ref.get("id")
+        elif isinstance(ref, str | UUID):
+            value = ref
+        elif hasattr(ref, self.attribute):
+            value = getattr(ref, self.attribute)
+        else:
+            raise _refuse(argument, self.expected, ref)
+        if value is None:
+            raise SentinelHubValidationError(
+                f"{argument}: the {self.what} has no id; create it first or pass its id",
+                field=argument,
+            )
+        return _as_uuid(value, self.what, argument)
+
+
+_COLLECTION_ID = _IdRule("collection", ByocCollection, "collection_id", "tile", _looks_like_tile)
+_TILE_ID = _IdRule("tile", ByocTile, "tile_id", "collection", _looks_like_collection)
 
 
 def collection_id_of(collection: CollectionRef, argument: str = "collection") -> UUID:
     """The id of a collection given as a model, a dict, an id, or an object with
     ``collection_id``; a tile (or anything else) is refused naming ``argument``."""
-    value: object
-    if isinstance(collection, ByocCollection):
-        value = collection.collection_id
-    elif isinstance(collection, _WireModel | bool):
-        raise _refuse(argument, _COLLECTION_EXPECTED, collection)
-    elif isinstance(collection, Mapping):
-        if _looks_like_tile(collection):
-            raise _refuse(argument, f"{_COLLECTION_EXPECTED} (this dict is a tile)", collection)
-        value = collection.get("id")
-    elif isinstance(collection, str | UUID):
-        value = collection
-    elif hasattr(collection, "collection_id"):
-        value = collection.collection_id
-    else:
-        raise _refuse(argument, _COLLECTION_EXPECTED, collection)
-    if value is None:
-        raise SentinelHubValidationError(
-            f"{argument}: the collection has no id; create it first or pass its id",
-            field=argument,
-        )
-    return _as_uuid(value, "collection", argument)
+    return _COLLECTION_ID.id_of(collection, argument)
 
 
 def tile_id_of(tile: TileRef, argument: str = "tile") -> UUID:
     """The id of a tile given as a model, a dict, an id, or an object with ``tile_id``; a
     collection (or anything else) is refused naming ``argument``."""
-    value: object
-    if isinstance(tile, ByocTile):
-        value = tile.tile_id
-    elif isinstance(tile, _WireModel | bool):
-        raise _refuse(argument, _TILE_EXPECTED, tile)
-    elif isinstance(tile, Mapping):
-        if _looks_like_collection(tile):
-            raise _refuse(argument, f"{_TILE_EXPECTED} (this dict is a collection)", tile)
-        value = tile.get("id")
-    elif isinstance(tile, str | UUID):
-        value = tile
-    elif hasattr(tile, "tile_id"):
-        value = tile.tile_id
-    else:
-        raise _refuse(argument, _TILE_EXPECTED, tile)
-    if value is None:
-        raise SentinelHubValidationError(
-            f"{argument}: the tile has no id; create it first or pass its id", field=argument
-        )
-    return _as_uuid(value, "tile", argument)
+    return _TILE_ID.id_of(tile, argument)
 
 
 def check_tile_path(path: object, argument: str = "path") -> str:
@@ -373,25 +389,13 @@ def _finite(value: Any, where: str) -> None:
 
 
 def _tile_model(tile: ByocTile | Mapping[str, Any], argument: str = "tile") -> ByocTile:
-    if isinstance(tile, ByocTile):
-        return tile
-    if isinstance(tile, _WireModel) or not isinstance(tile, Mapping):
-        raise _refuse(argument, "a ByocTile or a dict", tile)
-    if _looks_like_collection(tile):
-        raise _refuse(argument, "a ByocTile or a dict (this dict is a collection)", tile)
-    return ByocTile.from_dict(tile)
+    return _TILE_ID.model_of(tile, argument)
 
 
 def _collection_model(
     collection: ByocCollection | Mapping[str, Any], argument: str = "collection"
 ) -> ByocCollection:
-    if isinstance(collection, ByocCollection):
-        return collection
-    if isinstance(collection, _WireModel) or not isinstance(collection, Mapping):
-        raise _refuse(argument, "a ByocCollection or a dict", collection)
-    if _looks_like_tile(collection):
-        raise _refuse(argument, "a ByocCollection or a dict (this dict is a tile)", collection)
-    return ByocCollection.from_dict(collection)
+    return _COLLECTION_ID.model_of(collection, argument)
 
 
 def _sent(

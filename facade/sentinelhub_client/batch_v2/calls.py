@@ -59,8 +59,7 @@ from sentinelhub_client.batch._shared import (
 )
 from sentinelhub_client.batch.calls import process_payload_of
 from sentinelhub_client.batch_v2.models import BatchProcessRequest
-from sentinelhub_client.process.builders import S3Specification, _storage
-from sentinelhub_client.process.builders import s3_specification as _s3_specification
+from sentinelhub_client.process.builders import S3Specification, _storage, s3_specification
 
 __all__ = [
     "BatchV2Calls",
@@ -109,22 +108,6 @@ def request_id_of(batch_request: BatchV2RequestRef, argument: str = "batch_reque
 
 
 # -- the input and output helpers -----------------------------------------------------------------
-
-
-def s3_specification(
-    url: str,
-    access_key: str | None = None,
-    secret_access_key: str | None = None,
-    iam_role_arn: str | None = None,
-    region: str | None = None,
-) -> S3Specification:
-    """``{"s3": {"url", ...}}``: an S3 location and the access to it, for `geopackage_input` and
-    the ``delivery`` of `raster_output` / `zarr_output`.
-
-    Give either ``iam_role_arn`` or ``access_key`` with ``secret_access_key``, not both. The
-    result is a dict, sent as it is; its ``repr`` hides the secret key.
-    """
-    return _s3_specification(url, access_key, secret_access_key, iam_role_arn, region)
 
 
 def _whole(value: object, argument: str, minimum: int) -> int:

@@ -16,7 +16,7 @@ import datetime as dt
 import math
 import numbers
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -523,10 +523,13 @@ def s3_specification(
     iam_role_arn: str | None = None,
     region: str | None = None,
 ) -> S3Specification:
-    """An S3 location for Async Process: where results are delivered, or where an evalscript is.
+    """``{"s3": {"url", ...}}``: an S3 location and the access to it. For Async Process: where
+    results are delivered, or where an evalscript is; for Batch v2: the file of
+    ``geopackage_input`` and the ``delivery`` of ``raster_output`` / ``zarr_output``.
 
     Access is granted by an IAM role (``iam_role_arn``) or by a key pair (``access_key`` and
     ``secret_access_key``): exactly one of the two. ``region`` defaults to the deployment's.
+    The result is a dict, sent as it is; its ``repr`` hides the secret key.
     """
     if not isinstance(url, str) or not url.startswith("s3://") or len(url) <= len("s3://"):
         raise _invalid("url", f"expected an s3://bucket/prefix URL, got {url!r}")
@@ -592,26 +595,44 @@ def _check_bounds(raw: Any, field: str) -> BBox | None:
     return extent
 
 
-def _check_data(raw: Any) -> None:
+def _entries(raw: Any, name: str, empty: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """The dicts of the non-empty list ``raw``, each with its field name (``name[index]``)."""
     if isinstance(raw, str | bytes) or not isinstance(raw, Sequence) or not raw:
-        raise _invalid("input_data", "give at least one input (SentinelHubRequest.input_data)")
-    aliases: set[str] = set()
+        raise _invalid(name, empty)
     for index, item in enumerate(raw):
-        field = f"input_data[{index}]"
+        field = f"{name}[{index}]"
         if not isinstance(item, Mapping):
             raise _invalid(field, f"expected a dict, got {item!r}")
-        kind = item.get("type")
-        if not isinstance(kind, str) or not kind:
-            raise _invalid(f"{field}.type", "each input needs its collection type")
+        yield field, item
+
+
+def _required_text(item: Mapping[str, Any], key: str, field: str, problem: str) -> str:
+    value = item.get(key)
+    if not isinstance(value, str) or not value:
+        raise _invalid(f"{field}.{key}", problem)
+    return value
+
+
+def _member_object(item: Mapping[str, Any], key: str, field: str) -> Mapping[str, Any]:
+    """``item[key]`` when it is an object (absent or empty: ``{}``)."""
+    value = item.get(key) or {}
+    if not isinstance(value, Mapping):
+        raise _invalid(f"{field}.{key}", "expected an object")
+    return value
+
+
+def _check_data(raw: Any) -> None:
+    aliases: set[str] = set()
+    inputs = _entries(raw, "input_data", "give at least one input (SentinelHubRequest.input_data)")
+    for field, item in inputs:
+        kind = _required_text(item, "type", field, "each input needs its collection type")
         data_type_of(kind, f"{field}.type")
         alias = item.get("id")
         if alias is not None:
             if alias in aliases:
                 raise _invalid(f"{field}.id", f"the identifier {alias!r} is used twice")
             aliases.add(alias)
-        data_filter = item.get("dataFilter") or {}
-        if not isinstance(data_filter, Mapping):
-            raise _invalid(f"{field}.dataFilter", "expected an object")
+        data_filter = _member_object(item, "dataFilter", field)
         time_range_ = data_filter.get("timeRange")
         if time_range_ is not None:
             where = f"{field}.dataFilter.timeRange"
@@ -631,9 +652,7 @@ def _check_data(raw: Any) -> None:
             cover = _finite(data_filter["maxCloudCoverage"], f"{field}.dataFilter.maxCloudCoverage")
             if not 0 <= cover <= 100:
                 raise _invalid(f"{field}.dataFilter.maxCloudCoverage", "expected 0..100")
-        processing = item.get("processing") or {}
-        if not isinstance(processing, Mapping):
-            raise _invalid(f"{field}.processing", "expected an object")
+        processing = _member_object(item, "processing", field)
         for key in ("upsampling", "downsampling"):
             if key in processing:
                 _enum_value(ResamplingType, processing[key], f"{field}.processing.{key}")
@@ -642,24 +661,16 @@ def _check_data(raw: Any) -> None:
 def _check_responses(raw: Any) -> None:
     if raw is None:
         return  # the service then answers one PNG of the output "default"
-    if isinstance(raw, str | bytes) or not isinstance(raw, Sequence) or not raw:
-        raise _invalid(
-            "responses", "give at least one response (SentinelHubRequest.output_response)"
-        )
     identifiers: set[str] = set()
-    for index, item in enumerate(raw):
-        field = f"responses[{index}]"
-        if not isinstance(item, Mapping):
-            raise _invalid(field, f"expected a dict, got {item!r}")
-        identifier = item.get("identifier")
-        if not isinstance(identifier, str) or not identifier:
-            raise _invalid(f"{field}.identifier", "each response needs an identifier")
+    responses = _entries(
+        raw, "responses", "give at least one response (SentinelHubRequest.output_response)"
+    )
+    for field, item in responses:
+        identifier = _required_text(item, "identifier", field, "each response needs an identifier")
         if identifier in identifiers:
             raise _invalid(f"{field}.identifier", f"{identifier!r} is asked for twice")
         identifiers.add(identifier)
-        fmt = item.get("format") or {}
-        if not isinstance(fmt, Mapping):
-            raise _invalid(f"{field}.format", "expected an object")
+        fmt = _member_object(item, "format", field)
         mime = MimeType.parse(fmt.get("type", MimeType.PNG.value), f"{field}.format.type")
         if mime not in _RESPONSE_TYPES:
             raise _invalid(f"{field}.format.type", f"{mime.value} is not a response format")

@@ -8,7 +8,6 @@ state -> a client used as a context manager), its words and columns, and how a r
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,7 +31,7 @@ __all__ = [
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: How a command opens the version's client.
-Opener = Callable[[State], AbstractContextManager[Any]]
+Opener = common.Opener
 #: How a request is shown (its ``to_dict()`` in, what is printed out).
 Shown = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -75,8 +74,7 @@ def add_list(group: click.Group, opener: Opener, noun: str, columns: Sequence[st
     @click.option("--search", help="Only requests matching these words.")
     @click.option("--sort", help="created, created:desc, status or status:desc.")
     @click.option("--user-id", help="Only the requests of this user.")
-    @common.max_items_option
-    @json_option
+    @common.list_options
     @pass_state
     def list_(
         state: State,
@@ -111,21 +109,10 @@ def add_actions(
     """For each ``(name, method, done, help)``: ``name REQUEST_ID`` calls the client's
     ``method`` on it and says ``done``."""
     for name, method, done, help_text in actions:
-        _add_action(group, opener, name, method, done, help_text)
-
-
-def _add_action(
-    group: click.Group, opener: Opener, name: str, method: str, done: str, help_text: str
-) -> None:
-    short = help_text.split(":")[0].split(" (")[0].rstrip(".") + "."
-
-    @group.command(name, help=help_text, short_help=short)
-    @click.argument("request_id")
-    @pass_state
-    def action(state: State, request_id: str) -> None:
-        with opener(state) as batch:
-            getattr(batch, method)(request_id)
-        click.echo(f"{done} {request_id}")
+        short = help_text.split(":")[0].split(" (")[0].rstrip(".") + "."
+        common.add_action(
+            group, opener, name, ("request_id",), method, done + " {request_id}", help_text, short
+        )
 
 
 def add_wait(
@@ -146,15 +133,7 @@ def add_wait(
     @click.option(
         "--analysis", is_flag=True, help="Wait for the analysis only (ANALYSIS_DONE or later)."
     )
-    @click.option(
-        "--interval", type=float, default=30.0, show_default=True, help="Seconds between polls."
-    )
-    @click.option(
-        "--timeout",
-        type=float,
-        default=None,
-        help="Seconds in all (default: no limit; Ctrl-C stops).",
-    )
+    @common.poll_options(interval=30.0, timeout=None)
     @json_option
     @pass_state
     def wait(

@@ -8,16 +8,8 @@ from typing import TYPE_CHECKING
 import click
 
 from sentinelhub_client.cli import _batch as shared
-from sentinelhub_client.cli.common import (
-    State,
-    emit_object,
-    emit_rows,
-    fail,
-    json_option,
-    max_items_option,
-    pass_state,
-    read_json_object,
-)
+from sentinelhub_client.cli import common
+from sentinelhub_client.cli.common import State, json_option, pass_state
 
 if TYPE_CHECKING:
     from sentinelhub_client.batch import BatchRequest, SentinelHubBatch
@@ -52,13 +44,13 @@ def create(
 ) -> None:
     """Create a batch request (status CREATED) from a JSON file; prints it with its id. Nothing
     runs until ``shc batch analyse`` or ``shc batch start``."""
-    body = read_json_object(request, "--request")
+    body = common.read_json_object(request, "--request")
     process_request = body.pop("processRequest", None)
     tiling_grid = body.pop("tilingGrid", None)
     if not isinstance(process_request, dict):
-        fail(f"--request: {request} needs processRequest, the Process API body as an object")
+        common.fail(f"--request: {request} needs processRequest, the Process API body as an object")
     if not isinstance(tiling_grid, dict):
-        fail(f'--request: {request} needs tilingGrid, e.g. {{"id": 1, "resolution": 10}}')
+        common.fail(f'--request: {request} needs tilingGrid, e.g. {{"id": 1, "resolution": 10}}')
     shared.add_evalscript(process_request, evalscript)
     output = body.pop("output", None)
     bucket_name = bucket_name if bucket_name is not None else body.pop("bucketName", None)
@@ -74,7 +66,7 @@ def create(
             description=description,
             **body,
         )
-    emit_object(created.to_dict(), as_json=as_json)
+    common.emit_object(created.to_dict(), as_json=as_json)
 
 
 def _open(state: State) -> SentinelHubBatch:
@@ -121,8 +113,7 @@ shared.add_actions(
 @command.command("tiles", short_help="The output tiles of a request.")
 @click.argument("request_id")
 @click.option("--status", help="Only tiles in this state (PROCESSED, FAILED, PENDING, ...).")
-@max_items_option
-@json_option
+@common.list_options
 @pass_state
 def tiles(
     state: State, request_id: str, status: str | None, max_items: int | None, as_json: bool
@@ -130,7 +121,7 @@ def tiles(
     """The output tiles of an analysed request (streamed: JSON lines with --json)."""
     with state.batch() as batch:
         found = batch.iter_tiles(request_id, status, max_items=max_items)
-        emit_rows((t.to_dict() for t in found), TILE_COLUMNS, as_json=as_json)
+        common.emit_rows((t.to_dict() for t in found), TILE_COLUMNS, as_json=as_json)
 
 
 def _verdict(final: BatchRequest, request_id: str) -> str | None:

@@ -8,16 +8,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sentinelhub_client.cli import _batch as shared
-from sentinelhub_client.cli.common import (
-    State,
-    emit_object,
-    emit_rows,
-    fail,
-    json_option,
-    max_items_option,
-    pass_state,
-    read_json_object,
-)
+from sentinelhub_client.cli import common
+from sentinelhub_client.cli.common import State, json_option, pass_state
 
 if TYPE_CHECKING:
     from sentinelhub_client.batch_v2.client import BatchProcessClient
@@ -105,25 +97,25 @@ def create(
     --geopackage; the output is raster files (--cog for COGs) unless --zarr is given."""
     from sentinelhub_client.batch_v2 import calls
 
-    process_request = read_json_object(request, "--request")
+    process_request = common.read_json_object(request, "--request")
     shared.add_evalscript(process_request, evalscript)
     if (grid_id is None) == (geopackage is None):
-        fail("give either --grid (with --resolution) or --geopackage")
+        common.fail("give either --grid (with --resolution) or --geopackage")
     if zarr_file is not None and cog:
-        fail("--cog and --zarr exclude each other: Zarr output is not GeoTIFF")
+        common.fail("--cog and --zarr exclude each other: Zarr output is not GeoTIFF")
 
     def location(url: str) -> dict[str, Any]:
         return calls.s3_specification(url, access_key, secret_access_key, iam_role)
 
     if grid_id is not None:
         if resolution is None:
-            fail("--grid needs --resolution")
+            common.fail("--grid needs --resolution")
         input_ = calls.tiling_grid_input(grid_id, resolution, buffer_x, buffer_y)
     else:
         assert geopackage is not None
         input_ = calls.geopackage_input(location(geopackage))
     if zarr_file is not None:
-        zarr = read_json_object(zarr_file, "--zarr")
+        zarr = common.read_json_object(zarr_file, "--zarr")
         output = calls.zarr_output(
             location(output_url),
             group=zarr.pop("group", None),
@@ -135,7 +127,7 @@ def create(
         output = calls.raster_output(location(output_url), cog_output=True if cog else None)
     with _client(state) as batch:
         created = batch.create(process_request, input_, output, description=description)
-    emit_object(_description(created.to_dict()), as_json=as_json)
+    common.emit_object(_description(created.to_dict()), as_json=as_json)
 
 
 shared.add_list(command, _client, "Batch v2 requests", REQUEST_COLUMNS)
@@ -199,8 +191,7 @@ shared.add_grids(command, _client)
 @click.argument("database", type=shared.FILE)
 @click.option("--status", help="Only the features in this status (DONE, FAILED, ...).")
 @click.option("--counts", is_flag=True, help="Only how many features are in each status.")
-@max_items_option
-@json_option
+@common.list_options
 def features(
     database: Path, status: str | None, counts: bool, max_items: int | None, as_json: bool
 ) -> None:
@@ -212,10 +203,12 @@ def features(
 
     with StatusDatabase.open(database) as db:
         if counts:
-            emit_object(db.counts(), as_json=as_json)
+            common.emit_object(db.counts(), as_json=as_json)
             return
         rows = (
             {"id": f.id, "name": f.name, "status": f.status, "error": f.error, **f.other}
             for f in db.features(status)
         )
-        emit_rows(islice(rows, max_items), ("id", "name", "status", "error"), as_json=as_json)
+        common.emit_rows(
+            islice(rows, max_items), ("id", "name", "status", "error"), as_json=as_json
+        )

@@ -12,14 +12,8 @@ from typing import Any
 
 import click
 
-from sentinelhub_client.cli.common import (
-    State,
-    emit_rows,
-    fail,
-    json_option,
-    max_items_option,
-    pass_state,
-)
+from sentinelhub_client.cli import common
+from sentinelhub_client.cli.common import State, json_option, pass_state
 
 __all__ = ["command"]
 
@@ -30,9 +24,9 @@ def _bbox(text: str | None) -> list[float] | None:
     try:
         values = [float(part) for part in text.split(",")]
     except ValueError:
-        fail(f"--bbox: expected WEST,SOUTH,EAST,NORTH in degrees, got {text!r}")
+        common.fail(f"--bbox: expected WEST,SOUTH,EAST,NORTH in degrees, got {text!r}")
     if len(values) != 4:
-        fail(f"--bbox: expected four numbers WEST,SOUTH,EAST,NORTH, got {len(values)}")
+        common.fail(f"--bbox: expected four numbers WEST,SOUTH,EAST,NORTH, got {len(values)}")
     return values
 
 
@@ -53,7 +47,7 @@ def _filter(text: str | None, lang: str | None) -> tuple[Any, str | None]:
         try:
             return json.loads(text), "cql2-json"
         except ValueError as exc:
-            fail(f"--filter: not valid JSON for cql2-json ({exc})")
+            common.fail(f"--filter: not valid JSON for cql2-json ({exc})")
     return text, lang or "cql2-text"
 
 
@@ -87,7 +81,7 @@ def command() -> None:
 @click.option(
     "--limit", type=click.IntRange(1, 100), default=100, show_default=True, help="Page size."
 )
-@max_items_option
+@common.max_items_option
 @click.option("--table", is_flag=True, help="A table of id, collection, datetime, bbox.")
 @pass_state
 def search(
@@ -128,9 +122,9 @@ def search(
                 }
                 for item in found.as_dicts()
             )
-            emit_rows(rows, ("id", "collection", "datetime", "bbox"), as_json=False)
+            common.emit_rows(rows, ("id", "collection", "datetime", "bbox"), as_json=False)
         else:
-            emit_rows(found.as_dicts(), (), as_json=True)
+            common.emit_rows(found.as_dicts(), (), as_json=True)
 
 
 @command.command("collections", short_help="List the collections the account can search.")
@@ -151,4 +145,4 @@ def collections(state: State, as_json: bool) -> None:
                 "to": extent[1].isoformat() if extent and extent[1] else None,
             }
         )
-    emit_rows(rows, ("id", "title", "from", "to"), as_json=as_json)
+    common.emit_rows(rows, ("id", "title", "from", "to"), as_json=as_json)

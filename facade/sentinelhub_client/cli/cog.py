@@ -8,14 +8,8 @@ from typing import Any
 
 import click
 
-from sentinelhub_client.cli.common import (
-    State,
-    emit_rows,
-    fail,
-    json_option,
-    needs_extras,
-    pass_state,
-)
+from sentinelhub_client.cli import common
+from sentinelhub_client.cli.common import State, json_option, pass_state
 from sentinelhub_client.cli.ingest import ingest_options, run_ingest
 
 __all__ = ["command"]
@@ -46,7 +40,7 @@ def _finding_rows(reports: list[Any]) -> list[dict[str, str]]:
     help="Check the structure only; do not decode every tile (faster on large files).",
 )
 @json_option
-@needs_extras("geo")
+@common.needs_extras("geo")
 def validate(files: tuple[str, ...], no_data_check: bool, as_json: bool) -> None:
     """Check FILES (paths or http(s) URLs) against every BYOC rule; exit code 1 when any file
     breaks one. --json prints one report per file."""
@@ -57,14 +51,16 @@ def validate(files: tuple[str, ...], no_data_check: bool, as_json: bool) -> None
         try:
             reports.append(validate_cog(name, read_data=not no_data_check))
         except FileNotFoundError as exc:
-            fail(str(exc))
+            common.fail(str(exc))
     if as_json:
-        emit_rows((r.to_dict() for r in reports), (), as_json=True)
+        common.emit_rows((r.to_dict() for r in reports), (), as_json=True)
     else:
-        emit_rows(_finding_rows(reports), ("file", "severity", "rule", "message"), as_json=False)
+        common.emit_rows(
+            _finding_rows(reports), ("file", "severity", "rule", "message"), as_json=False
+        )
     bad = [r.path for r in reports if not r.is_valid]
     if bad:
-        fail(f"{len(bad)} of {len(reports)} file(s) break BYOC rules: {', '.join(bad)}")
+        common.fail(f"{len(bad)} of {len(reports)} file(s) break BYOC rules: {', '.join(bad)}")
 
 
 @command.command("convert")
@@ -80,7 +76,7 @@ def validate(files: tuple[str, ...], no_data_check: bool, as_json: bool) -> None
 )
 @click.option("--crs", help="Reproject to this CRS (e.g. EPSG:4326).")
 @click.option("--overwrite", is_flag=True, help="Replace DST if it exists.")
-@needs_extras("geo")
+@common.needs_extras("geo")
 def convert(
     src: str,
     dst: Path,
@@ -124,7 +120,7 @@ def convert(
     show_default=True,
     help="Trace on a mask at most this many px on a side (larger rasters are decimated).",
 )
-@needs_extras("geo")
+@common.needs_extras("geo")
 def cover(file: str, simplify: float, crs: str | None, max_size: int) -> None:
     """Print the outline of FILE's valid pixels as GeoJSON (for a tile's coverGeometry); the
     error bound goes to stderr."""
@@ -141,7 +137,7 @@ def cover(file: str, simplify: float, crs: str | None, max_size: int) -> None:
 
 @command.command("bands")
 @click.argument("files", nargs=-1, required=True)
-@needs_extras("geo")
+@common.needs_extras("geo")
 def bands(files: tuple[str, ...]) -> None:
     """Print a collection's band definitions (additionalData.bands) read from FILES: one
     multi-band file, a pattern with (BAND) such as 'scene/T33_(BAND).tif', or several files."""
@@ -153,7 +149,7 @@ def bands(files: tuple[str, ...]) -> None:
 
 @command.command("urn")
 @click.argument("crs_or_file")
-@needs_extras("geo")
+@common.needs_extras("geo")
 def urn(crs_or_file: str) -> None:
     """Print the CRS URN of an EPSG code or a GeoTIFF (urn:ogc:def:crs:EPSG::32633)."""
     from sentinelhub_client.cog.crs import crs_urn
@@ -163,7 +159,7 @@ def urn(crs_or_file: str) -> None:
 
 @command.command("ingest", hidden=True)
 @ingest_options
-@needs_extras("geo")
+@common.needs_extras("geo")
 def ingest(state: State, **options: Any) -> None:
     """Deprecated: the same as shc ingest (removed in the next release)."""
     click.echo(
@@ -193,7 +189,7 @@ def register(state: State, collection: str, source: Any, concurrency: int, as_js
             try:
                 tiles.append(json.loads(text))
             except ValueError as exc:
-                fail(f"line {number}: not a JSON object: {exc}")
+                common.fail(f"line {number}: not a JSON object: {exc}")
         else:
             tiles.append({"path": text})
     with state.byoc() as byoc:
@@ -203,7 +199,7 @@ def register(state: State, collection: str, source: Any, concurrency: int, as_js
         *({"path": t.path, "result": "skipped", "id": t.tile_id} for t in report.skipped),
         *({"path": f.tile.path, "result": f"failed: {f.reason}", "id": ""} for f in report.failed),
     ]
-    emit_rows(rows, ("path", "result", "id"), as_json=as_json)
+    common.emit_rows(rows, ("path", "result", "id"), as_json=as_json)
     click.echo(report.summary(), err=True)
     if report.failed:
-        fail(report.summary())
+        common.fail(report.summary())

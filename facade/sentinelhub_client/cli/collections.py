@@ -6,14 +6,8 @@ from typing import Any
 
 import click
 
-from sentinelhub_client.cli.common import (
-    State,
-    emit_object,
-    emit_rows,
-    json_option,
-    max_items_option,
-    pass_state,
-)
+from sentinelhub_client.cli import common
+from sentinelhub_client.cli.common import State, json_option, pass_state
 
 __all__ = ["command"]
 
@@ -34,14 +28,13 @@ def _band(text: str) -> tuple[str, dict[str, Any]]:
     return name, band
 
 
-def _bands_option(function: Any) -> Any:
-    return click.option(
-        "--band",
-        "bands",
-        multiple=True,
-        metavar="NAME:BITDEPTH[:FORMAT]",
-        help="A band (repeatable), e.g. --band B02:16:UINT --band B03:16:UINT.",
-    )(function)
+_bands_option = click.option(
+    "--band",
+    "bands",
+    multiple=True,
+    metavar="NAME:BITDEPTH[:FORMAT]",
+    help="A band (repeatable), e.g. --band B02:16:UINT --band B03:16:UINT.",
+)
 
 
 @click.group("collections")
@@ -51,14 +44,13 @@ def command() -> None:
 
 @command.command("list")
 @click.option("--search", help="Only collections whose name or id matches.")
-@max_items_option
-@json_option
+@common.list_options
 @pass_state
 def list_(state: State, search: str | None, max_items: int | None, as_json: bool) -> None:
     """The collections of the account (streamed: JSON lines with --json)."""
     with state.byoc() as byoc:
         rows = (c.to_dict() for c in byoc.iter_collections(search, max_items=max_items))
-        emit_rows(rows, COLUMNS, as_json=as_json)
+        common.emit_rows(rows, COLUMNS, as_json=as_json)
 
 
 @command.command("get")
@@ -68,7 +60,7 @@ def list_(state: State, search: str | None, max_items: int | None, as_json: bool
 def get(state: State, collection: str, as_json: bool) -> None:
     """One collection by id."""
     with state.byoc() as byoc:
-        emit_object(byoc.get_collection(collection).to_dict(), as_json=as_json)
+        common.emit_object(byoc.get_collection(collection).to_dict(), as_json=as_json)
 
 
 @command.command("create")
@@ -93,7 +85,7 @@ def create(
     if no_data is not None:
         body["noData"] = no_data
     with state.byoc() as byoc:
-        emit_object(byoc.create_collection(body).to_dict(), as_json=as_json)
+        common.emit_object(byoc.create_collection(body).to_dict(), as_json=as_json)
 
 
 @command.command("update")
@@ -122,25 +114,24 @@ def update(
         if bands:
             body.setdefault("additionalData", {})["bands"] = dict(_band(b) for b in bands)
         byoc.update_collection(body)
-        emit_object(byoc.get_collection(collection).to_dict(), as_json=as_json)
+        common.emit_object(byoc.get_collection(collection).to_dict(), as_json=as_json)
 
 
-@command.command("delete")
-@click.argument("collection")
-@pass_state
-def delete(state: State, collection: str) -> None:
-    """Delete a collection (its tiles go with it)."""
-    with state.byoc() as byoc:
-        byoc.delete_collection(collection)
-    click.echo(f"deleted collection {collection}")
-
-
-@command.command("copy-tiles")
-@click.argument("from_collection")
-@click.argument("to_collection")
-@pass_state
-def copy_tiles(state: State, from_collection: str, to_collection: str) -> None:
-    """Copy every tile of FROM_COLLECTION into TO_COLLECTION."""
-    with state.byoc() as byoc:
-        byoc.copy_tiles(from_collection, to_collection)
-    click.echo(f"copied the tiles of {from_collection} to {to_collection}")
+common.add_action(
+    command,
+    State.byoc,
+    "delete",
+    ("collection",),
+    "delete_collection",
+    "deleted collection {collection}",
+    "Delete a collection (its tiles go with it).",
+)
+common.add_action(
+    command,
+    State.byoc,
+    "copy-tiles",
+    ("from_collection", "to_collection"),
+    "copy_tiles",
+    "copied the tiles of {from_collection} to {to_collection}",
+    "Copy every tile of FROM_COLLECTION into TO_COLLECTION.",
+)

@@ -11,7 +11,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -32,22 +32,28 @@ if TYPE_CHECKING:
     from sentinelhub_client.statistical.client import SentinelHubStatisticalClient
 
 __all__ = [
+    "Opener",
     "RedactingFilter",
     "State",
+    "add_action",
     "count_progress",
     "emit_object",
     "emit_rows",
     "fail",
     "json_option",
+    "list_options",
     "max_items_option",
     "needs_extras",
     "one_line_error",
+    "option_group",
     "pass_state",
+    "poll_options",
     "read_json_object",
     "read_text_file",
     "require_extras",
     "setup_logging",
     "show_progress",
+    "tile_arguments",
     "total_units_line",
     "write_atomically",
 ]
@@ -270,6 +276,78 @@ def max_items_option(function: F) -> F:
     return click.option("--max-items", type=click.IntRange(min=1), help="Stop after this many.")(
         function
     )
+
+
+def option_group(*decorators: Callable[[Any], Any]) -> Callable[[F], F]:
+    """The click options and arguments ``decorators`` as one decorator, in the order written (the
+    order ``--help`` lists them in), for the commands that share them."""
+
+    def decorate(function: F) -> F:
+        for decorator in reversed(decorators):
+            function = cast(F, decorator(function))
+        return function
+
+    return decorate
+
+
+#: ``COLLECTION TILE``: the arguments of a command on one tile of a BYOC collection.
+tile_arguments = option_group(click.argument("collection"), click.argument("tile"))
+
+#: ``--max-items`` and ``--json``: the options of a command that lists things.
+list_options = option_group(max_items_option, json_option)
+
+
+def poll_options(interval: float, timeout: float | None) -> Callable[[F], F]:
+    """``--interval`` and ``--timeout`` of a command that waits, with these defaults (a
+    ``timeout`` of None: no limit)."""
+    if timeout is None:
+        timeout_option = click.option(
+            "--timeout",
+            type=float,
+            default=None,
+            help="Seconds in all (default: no limit; Ctrl-C stops).",
+        )
+    else:
+        timeout_option = click.option(
+            "--timeout", type=float, default=timeout, show_default=True, help="Seconds in all."
+        )
+    return option_group(
+        click.option(
+            "--interval",
+            type=float,
+            default=interval,
+            show_default=True,
+            help="Seconds between polls.",
+        ),
+        timeout_option,
+    )
+
+
+#: How a command opens the client it talks to (``State.byoc``, ...): used in a ``with`` block.
+Opener = Callable[[State], AbstractContextManager[Any]]
+
+
+def add_action(
+    group: click.Group,
+    opener: Opener,
+    name: str,
+    arguments: Sequence[str],
+    method: str,
+    done: str,
+    help_text: str,
+    short_help: str | None = None,
+) -> None:
+    """Add ``name ARGUMENTS...``: it opens the client, calls the client's ``method`` with the
+    arguments in order and prints ``done`` filled in with them (``"deleted tile {tile}"``)."""
+
+    @pass_state
+    def action(state: State, /, **values: str) -> None:
+        with opener(state) as client:
+            getattr(client, method)(*(values[argument] for argument in arguments))
+        click.echo(done.format(**values))
+
+    with_arguments = option_group(*(click.argument(argument) for argument in arguments))
+    group.command(name, help=help_text, short_help=short_help)(with_arguments(action))
 
 
 def _cell(value: Any) -> str:

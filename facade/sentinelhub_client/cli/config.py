@@ -11,15 +11,8 @@ from typing import Any
 
 import click
 
-from sentinelhub_client.cli.common import (
-    State,
-    emit_object,
-    emit_rows,
-    fail,
-    json_option,
-    pass_state,
-    write_atomically,
-)
+from sentinelhub_client.cli import common
+from sentinelhub_client.cli.common import State, json_option, pass_state
 
 __all__ = ["command"]
 
@@ -46,7 +39,7 @@ def show(state: State, as_json: bool) -> None:
         for k, v in dataclasses.asdict(retry).items()
     }
     data["config_file"] = str(config_file_path())
-    emit_object(data, as_json=as_json)
+    common.emit_object(data, as_json=as_json)
 
 
 def _profiles(path: Path) -> dict[str, dict[str, Any]]:
@@ -56,7 +49,7 @@ def _profiles(path: Path) -> dict[str, dict[str, Any]]:
         with path.open("rb") as handle:
             document = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        fail(f"{path} is not valid TOML: {exc}")
+        common.fail(f"{path} is not valid TOML: {exc}")
     return {name: table for name, table in document.items() if isinstance(table, dict)}
 
 
@@ -78,7 +71,7 @@ def list_(state: State, as_json: bool) -> None:
         }
         for name, table in _profiles(config_file_path()).items()
     )
-    emit_rows(
+    common.emit_rows(
         rows, ["current", "profile", "sh_client_id", "sh_base_url", "secret"], as_json=as_json
     )
 
@@ -129,7 +122,7 @@ def create(
     if deployment is not None:
         chosen = DEPLOYMENTS.get(deployment.strip().lower())
         if chosen is None:
-            fail(f"--deployment: unknown {deployment!r}; known: {', '.join(DEPLOYMENTS)}")
+            common.fail(f"--deployment: unknown {deployment!r}; known: {', '.join(DEPLOYMENTS)}")
         given["sh_base_url"] = base_url or chosen.base_url
         given["sh_token_url"] = token_url or chosen.token_url
     if ask_secret:
@@ -142,7 +135,7 @@ def create(
     }
     path = config_file_path()
     if name in _profiles(path):
-        fail(f"{path} already has a profile {name!r}; edit the file or choose another name")
+        common.fail(f"{path} already has a profile {name!r}; edit the file or choose another name")
     lines = [f"[{_toml_value(name)}]"] + [f"{k} = {_toml_value(v)}" for k, v in values.items()]
     existing = path.read_text() if path.exists() else ""
     separator = "" if not existing else "\n" if existing.endswith("\n") else "\n\n"
@@ -150,6 +143,6 @@ def create(
     # old file as it was, never half a profile. A new file is private (it may get a secret).
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o600
     text = existing + separator + "\n".join(lines) + "\n"
-    write_atomically(path, text.encode("utf-8"), mode=mode)
+    common.write_atomically(path, text.encode("utf-8"), mode=mode)
     secret = "with" if "sh_client_secret" in values else "without"
     click.echo(f"wrote profile {name!r} ({secret} a client secret) to {path}")

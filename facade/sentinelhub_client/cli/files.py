@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from sentinelhub_client.cli.common import State, emit_rows, json_option, pass_state, show_progress
+from sentinelhub_client.cli import common
+from sentinelhub_client.cli.common import State, json_option, pass_state
 
 __all__ = ["command"]
 
@@ -18,20 +19,18 @@ def command() -> None:
 
 
 @command.command("list")
-@click.argument("collection")
-@click.argument("tile")
+@common.tile_arguments
 @json_option
 @pass_state
 def list_(state: State, collection: str, tile: str, as_json: bool) -> None:
     """The files of TILE."""
     with state.byoc() as byoc:
         names = byoc.list_tile_files(collection, tile)
-    emit_rows(({"path": name} for name in names), ["path"], as_json=as_json)
+    common.emit_rows(({"path": name} for name in names), ["path"], as_json=as_json)
 
 
 @command.command("download")
-@click.argument("collection")
-@click.argument("tile")
+@common.tile_arguments
 @click.argument(
     "destination", type=click.Path(file_okay=False, path_type=Path), default=Path(), required=False
 )
@@ -58,7 +57,7 @@ def download(
 
     from sentinelhub_client.progress import progress_bar
 
-    drawn = show_progress()
+    drawn = common.show_progress()
     console = Console(file=sys.stderr, force_terminal=True) if drawn else None
     with state.byoc() as byoc, progress_bar(console=console, disable=not drawn) as bar:
         paths = byoc.download_tile(
@@ -70,4 +69,4 @@ def download(
             concurrency=concurrency,
             progress=bar,
         )
-    emit_rows(({"path": str(p)} for p in paths), ["path"], as_json=as_json)
+    common.emit_rows(({"path": str(p)} for p in paths), ["path"], as_json=as_json)

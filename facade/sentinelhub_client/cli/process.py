@@ -15,19 +15,8 @@ from typing import Any
 
 import click
 
-from sentinelhub_client.cli.common import (
-    State,
-    count_progress,
-    emit_object,
-    emit_rows,
-    fail,
-    json_option,
-    pass_state,
-    read_json_object,
-    read_text_file,
-    total_units_line,
-    write_atomically,
-)
+from sentinelhub_client.cli import common
+from sentinelhub_client.cli.common import State, json_option, pass_state
 
 __all__ = ["command"]
 
@@ -36,15 +25,17 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 def _body(request: Path, evalscript: Path | None) -> dict[str, Any]:
     """The request body of ``--request``, with the evalscript of ``--evalscript`` in it."""
-    body = read_json_object(request, "--request")
+    body = common.read_json_object(request, "--request")
     payload = body.get("payload")
     if "input" not in body and isinstance(payload, dict):  # sentinelhub-py's saved request.json
         body = payload
     if evalscript is not None:
-        body["evalscript"] = read_text_file(evalscript, "--evalscript")
+        body["evalscript"] = common.read_text_file(evalscript, "--evalscript")
         body.pop("evalscriptReference", None)
     elif "evalscript" not in body and "evalscriptReference" not in body:
-        fail(f"--evalscript: {request} has no evalscript; give the script with --evalscript FILE")
+        common.fail(
+            f"--evalscript: {request} has no evalscript; give the script with --evalscript FILE"
+        )
     return body
 
 
@@ -61,7 +52,9 @@ def _outputs(content: bytes, mime: Any, body: dict[str, Any]) -> list[tuple[str,
                     continue
                 name = PurePosixPath(member.name)
                 if name.is_absolute() or ".." in name.parts or not name.parts:
-                    fail(f"the answer holds a file named {member.name!r}, outside the folder")
+                    common.fail(
+                        f"the answer holds a file named {member.name!r}, outside the folder"
+                    )
                 extracted = archive.extractfile(member)
                 assert extracted is not None  # a regular file
                 files.append((str(name), extracted.read()))
@@ -69,7 +62,7 @@ def _outputs(content: bytes, mime: Any, body: dict[str, Any]) -> list[tuple[str,
     responses = (body.get("output") or {}).get("responses") or [{}]
     identifier = str(responses[0].get("identifier") or "default")
     if "/" in identifier or identifier in ("", ".", ".."):
-        fail(f"output.responses[0].identifier: {identifier!r} cannot be a file name")
+        common.fail(f"output.responses[0].identifier: {identifier!r} cannot be a file name")
     return [(f"{identifier}.{mime.extension}", content)]
 
 
@@ -130,7 +123,9 @@ def run(
     if not overwrite:
         taken = [name for name in _expected_names(body) if (output_dir / name).exists()]
         if taken:
-            fail(f"{output_dir / taken[0]} exists; pass --overwrite or choose another --output-dir")
+            common.fail(
+                f"{output_dir / taken[0]} exists; pass --overwrite or choose another --output-dir"
+            )
     with state.process() as process:
         response = process.process(body)
         usage = process.usage()
@@ -138,15 +133,15 @@ def run(
     if not overwrite:
         for name, _ in files:
             if (output_dir / name).exists():
-                fail(f"{output_dir / name} exists; pass --overwrite or another --output-dir")
+                common.fail(f"{output_dir / name} exists; pass --overwrite or another --output-dir")
     rows = []
     for name, data in files:
         path = output_dir / name
-        write_atomically(path, data)
+        common.write_atomically(path, data)
         rows.append({"path": str(path), "bytes": len(data)})
     units = response.processing_units
     if as_json:
-        emit_object(
+        common.emit_object(
             {
                 "outputs": rows,
                 "processingUnits": units,
@@ -155,9 +150,9 @@ def run(
             as_json=True,
         )
         return
-    emit_rows(rows, ("path", "bytes"), as_json=False)
+    common.emit_rows(rows, ("path", "bytes"), as_json=False)
     click.echo(f"processing units: {units if units is not None else 'not reported'}", err=True)
-    click.echo(total_units_line(usage), err=True)
+    click.echo(common.total_units_line(usage), err=True)
 
 
 @command.group("async")
@@ -189,17 +184,17 @@ def submit(
     if delivery is not None:
         output = body.setdefault("output", {})
         if not isinstance(output, dict):
-            fail(f"--request: output in {request} must be an object")
+            common.fail(f"--request: output in {request} must be an object")
         target = output.setdefault("delivery", {})
         if not isinstance(target, dict):
-            fail(f"--request: output.delivery in {request} must be an object")
+            common.fail(f"--request: output.delivery in {request} must be an object")
         s3 = target.setdefault("s3", {})
         if not isinstance(s3, dict):
-            fail(f"--request: output.delivery.s3 in {request} must be an object")
+            common.fail(f"--request: output.delivery.s3 in {request} must be an object")
         s3["url"] = delivery
     with state.process() as process:
         status = process.submit(body)
-    emit_object(status.to_dict(), as_json=as_json)
+    common.emit_object(status.to_dict(), as_json=as_json)
 
 
 def _status_rows(statuses: Mapping[str, bool | None]) -> list[dict[str, Any]]:
@@ -221,15 +216,12 @@ def status(state: State, ids: tuple[str, ...], as_json: bool) -> None:
     request once it has ended, so an id it never knew also shows as FINISHED."""
     with state.process() as process:
         statuses = process.get_async_running_status(list(ids))
-    emit_rows(_status_rows(statuses), ("id", "status"), as_json=as_json)
+    common.emit_rows(_status_rows(statuses), ("id", "status"), as_json=as_json)
 
 
 @async_.command("wait", short_help="Wait until Async Process requests finish.")
 @click.argument("ids", nargs=-1, required=True)
-@click.option(
-    "--interval", type=float, default=10.0, show_default=True, help="Seconds between polls."
-)
-@click.option("--timeout", type=float, default=3600.0, show_default=True, help="Seconds in all.")
+@common.poll_options(interval=10.0, timeout=3600.0)
 @json_option
 @pass_state
 def wait(
@@ -237,8 +229,8 @@ def wait(
 ) -> None:
     """Wait until no request of IDS runs (a progress bar on standard error when it is a
     terminal); exit code 1 on timeout."""
-    with state.process() as process, count_progress("async requests") as progress:
+    with state.process() as process, common.count_progress("async requests") as progress:
         statuses = process.wait_for_async(
             list(ids), interval=interval, timeout=timeout, progress=progress
         )
-    emit_rows(_status_rows(statuses), ("id", "status"), as_json=as_json)
+    common.emit_rows(_status_rows(statuses), ("id", "status"), as_json=as_json)

@@ -14,17 +14,8 @@ from typing import Any
 
 import click
 
-from sentinelhub_client.cli.common import (
-    State,
-    emit_object,
-    emit_rows,
-    fail,
-    json_option,
-    pass_state,
-    read_json_object,
-    read_text_file,
-    total_units_line,
-)
+from sentinelhub_client.cli import common
+from sentinelhub_client.cli.common import State, json_option, pass_state
 
 __all__ = ["command"]
 
@@ -47,9 +38,9 @@ def _numbers(text: str, option: str, count: int | None = None) -> list[float]:
     try:
         values = [float(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        fail(f"{option}: expected comma-separated numbers, got {text!r}")
+        common.fail(f"{option}: expected comma-separated numbers, got {text!r}")
     if count is not None and len(values) != count:
-        fail(f"{option}: expected {count} numbers, got {len(values)}")
+        common.fail(f"{option}: expected {count} numbers, got {len(values)}")
     return values
 
 
@@ -58,11 +49,11 @@ def _pair(text: str | None, option: str) -> tuple[Any, Any] | None:
         return None
     parts = text.lower().replace("x", ",").split(",")
     if len(parts) != 2:
-        fail(f"{option}: expected two numbers such as 512x512 or 10,10, got {text!r}")
+        common.fail(f"{option}: expected two numbers such as 512x512 or 10,10, got {text!r}")
     try:
         first, second = (float(p) for p in parts)
     except ValueError:
-        fail(f"{option}: expected two numbers such as 512x512 or 10,10, got {text!r}")
+        common.fail(f"{option}: expected two numbers such as 512x512 or 10,10, got {text!r}")
     if option == "--size":
         return int(first), int(second)
     return first, second
@@ -118,9 +109,9 @@ def command(
 
     config = state.credentials()
     if request is not None:
-        body = read_json_object(request, "--request")
+        body = common.read_json_object(request, "--request")
         if evalscript is not None:
-            body.setdefault("aggregation", {})["evalscript"] = read_text_file(
+            body.setdefault("aggregation", {})["evalscript"] = common.read_text_file(
                 evalscript, "--evalscript"
             )
         payload: Any = body
@@ -137,13 +128,13 @@ def command(
         if bbox is None and geometry is None:
             missing.append("--bbox or --geometry")
         if missing:
-            fail(f"give --request FILE, or {', '.join(missing)}")
+            common.fail(f"give --request FILE, or {', '.join(missing)}")
         assert evalscript is not None  # checked above
         assert time is not None
         start, _, end = time.partition("/")
         statistical = SentinelHubStatistical(
             aggregation=SentinelHubStatistical.aggregation(
-                evalscript=read_text_file(evalscript, "--evalscript"),
+                evalscript=common.read_text_file(evalscript, "--evalscript"),
                 time_interval=(start, end or start),
                 aggregation_interval=interval,
                 size=_pair(size, "--size"),
@@ -153,7 +144,7 @@ def command(
             bbox=None if bbox is None else BBox(_numbers(bbox, "--bbox", 4), crs=int(crs)),
             geometry=None
             if geometry is None
-            else Geometry(read_json_object(geometry, "--geometry"), crs=int(crs)),
+            else Geometry(common.read_json_object(geometry, "--geometry"), crs=int(crs)),
             calculations=_calculations(percentiles, bins),
             config=config,
         )
@@ -162,9 +153,9 @@ def command(
         result = client.compute(payload)
         usage = client.usage()
     if as_json:
-        emit_object(result.to_dict(), as_json=True)
+        common.emit_object(result.to_dict(), as_json=True)
         return
-    emit_rows(result.rows(), COLUMNS, as_json=False)
+    common.emit_rows(result.rows(), COLUMNS, as_json=False)
     units = result.processing_units
     click.echo(f"processing units: {units if units is not None else 'not reported'}", err=True)
-    click.echo(total_units_line(usage), err=True)
+    click.echo(common.total_units_line(usage), err=True)

@@ -8,15 +8,8 @@ from typing import Any
 
 import click
 
-from sentinelhub_client.cli.common import (
-    State,
-    emit_object,
-    emit_rows,
-    fail,
-    json_option,
-    max_items_option,
-    pass_state,
-)
+from sentinelhub_client.cli import common
+from sentinelhub_client.cli.common import State, json_option, pass_state
 
 __all__ = ["command"]
 
@@ -29,11 +22,11 @@ def _geometry(path: Path | None) -> dict[str, Any] | None:
     try:
         geometry = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
-        fail(f"--cover-geometry: cannot read GeoJSON from {path}: {exc}")
+        common.fail(f"--cover-geometry: cannot read GeoJSON from {path}: {exc}")
     if isinstance(geometry, dict) and geometry.get("type") == "Feature":
         geometry = geometry.get("geometry")
     if not isinstance(geometry, dict):
-        fail(f"--cover-geometry: {path} holds no GeoJSON geometry object")
+        common.fail(f"--cover-geometry: {path} holds no GeoJSON geometry object")
     return geometry
 
 
@@ -57,8 +50,7 @@ def command() -> None:
 @click.option("--status", help="Only tiles in this state (INGESTED, FAILED, WAITING, ...).")
 @click.option("--path", help="Only tiles whose path matches.")
 @click.option("--sort", help="Sort order, e.g. 'sensingTime:desc'.")
-@max_items_option
-@json_option
+@common.list_options
 @pass_state
 def list_(
     state: State,
@@ -72,18 +64,17 @@ def list_(
     """The tiles of COLLECTION (streamed page by page: JSON lines with --json)."""
     with state.byoc() as byoc:
         tiles = byoc.iter_tiles(collection, sort, path, status, max_items=max_items)
-        emit_rows((t.to_dict() for t in tiles), COLUMNS, as_json=as_json)
+        common.emit_rows((t.to_dict() for t in tiles), COLUMNS, as_json=as_json)
 
 
 @command.command("get")
-@click.argument("collection")
-@click.argument("tile")
+@common.tile_arguments
 @json_option
 @pass_state
 def get(state: State, collection: str, tile: str, as_json: bool) -> None:
     """One tile by id."""
     with state.byoc() as byoc:
-        emit_object(byoc.get_tile(collection, tile).to_dict(), as_json=as_json)
+        common.emit_object(byoc.get_tile(collection, tile).to_dict(), as_json=as_json)
 
 
 @command.command("create")
@@ -109,12 +100,11 @@ def create(
     if geometry is not None:
         body["coverGeometry"] = geometry
     with state.byoc() as byoc:
-        emit_object(byoc.create_tile(collection, body).to_dict(), as_json=as_json)
+        common.emit_object(byoc.create_tile(collection, body).to_dict(), as_json=as_json)
 
 
 @command.command("update")
-@click.argument("collection")
-@click.argument("tile")
+@common.tile_arguments
 @_sensing_time
 @_cover_geometry
 @json_option
@@ -136,38 +126,33 @@ def update(
         if geometry is not None:
             body["coverGeometry"] = geometry
         byoc.update_tile(collection, body)
-        emit_object(byoc.get_tile(collection, tile).to_dict(), as_json=as_json)
+        common.emit_object(byoc.get_tile(collection, tile).to_dict(), as_json=as_json)
 
 
-@command.command("delete")
-@click.argument("collection")
-@click.argument("tile")
-@pass_state
-def delete(state: State, collection: str, tile: str) -> None:
-    """Delete a tile."""
-    with state.byoc() as byoc:
-        byoc.delete_tile(collection, tile)
-    click.echo(f"deleted tile {tile}")
-
-
-@command.command("reingest")
-@click.argument("collection")
-@click.argument("tile")
-@pass_state
-def reingest(state: State, collection: str, tile: str) -> None:
-    """Ingest a tile again (after its files were fixed)."""
-    with state.byoc() as byoc:
-        byoc.reingest_tile(collection, tile)
-    click.echo(f"reingesting tile {tile}")
+common.add_action(
+    command,
+    State.byoc,
+    "delete",
+    ("collection", "tile"),
+    "delete_tile",
+    "deleted tile {tile}",
+    "Delete a tile.",
+)
+common.add_action(
+    command,
+    State.byoc,
+    "reingest",
+    ("collection", "tile"),
+    "reingest_tile",
+    "reingesting tile {tile}",
+    "Ingest a tile again (after its files were fixed).",
+)
 
 
 @command.command("wait")
 @click.argument("collection")
 @click.argument("tiles", nargs=-1)
-@click.option(
-    "--interval", type=float, default=5.0, show_default=True, help="Seconds between polls."
-)
-@click.option("--timeout", type=float, default=600.0, show_default=True, help="Seconds in all.")
+@common.poll_options(interval=5.0, timeout=600.0)
 @json_option
 @pass_state
 def wait(
@@ -184,7 +169,9 @@ def wait(
         final = byoc.wait_for_tiles(
             collection, list(tiles) or None, interval=interval, timeout=timeout
         )
-    emit_rows((t.to_dict() for t in final), (*COLUMNS[:3], "additionalData"), as_json=as_json)
+    common.emit_rows(
+        (t.to_dict() for t in final), (*COLUMNS[:3], "additionalData"), as_json=as_json
+    )
     failed = [t for t in final if str(t.status) == "FAILED"]
     if failed:
-        fail(f"{len(failed)} of {len(final)} tiles FAILED")
+        common.fail(f"{len(failed)} of {len(final)} tiles FAILED")

@@ -167,6 +167,12 @@ def parse_token_response(
     return Token(access_token, refresh_deadline(now, expires_in, margin), time.time() + expires_in)
 
 
+def _bearer(request: httpx.Request, token: str) -> httpx.Request:
+    """``request`` carrying ``token`` (its ``Authorization`` header set)."""
+    request.headers["Authorization"] = f"Bearer {token}"
+    return request
+
+
 class ClientCredentialsAuth(httpx.Auth):
     """OAuth 2 client-credentials flow for Sentinel Hub (see the module docstring).
 
@@ -219,24 +225,26 @@ class ClientCredentialsAuth(httpx.Auth):
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
         """Add the bearer token; on 401 drop it, get a fresh one and replay once."""
         token = self.get_token()
-        request.headers["Authorization"] = f"Bearer {token}"
-        response = yield request
-        if response.status_code == 401:
-            self._forget(token, request)
-            request.headers["Authorization"] = f"Bearer {self.get_token()}"
-            yield request
+        response = yield _bearer(request, token)
+        if self._refused(token, request, response):
+            yield _bearer(request, self.get_token())
 
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         """Add the bearer token; on 401 drop it, get a fresh one and replay once."""
         token = await self.aget_token()
-        request.headers["Authorization"] = f"Bearer {token}"
-        response = yield request
-        if response.status_code == 401:
-            self._forget(token, request)
-            request.headers["Authorization"] = f"Bearer {await self.aget_token()}"
-            yield request
+        response = yield _bearer(request, token)
+        if self._refused(token, request, response):
+            yield _bearer(request, await self.aget_token())
+
+    def _refused(self, token: str, request: httpx.Request, response: httpx.Response) -> bool:
+        """True when the service refused ``token`` (a 401): it is dropped, and the request is to
+        be replayed once with a fresh one."""
+        if response.status_code != 401:
+            return False
+        self._forget(token, request)
+        return True
 
     def _forget(self, token: str, request: httpx.Request) -> None:
         """Drop a token the service refused (a 401), before fetching a new one and replaying."""

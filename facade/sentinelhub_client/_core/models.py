@@ -218,36 +218,35 @@ class _DateTime(Converter):
         return value.isoformat()
 
 
-class _Dict(Converter):
+class _Kept(Converter):
+    """A JSON container kept as the ``kind`` it is; an ``also`` (a mapping for a dict, a tuple
+    for a list) given by hand is converted to it."""
+
+    kind: ClassVar[type]
+    also: ClassVar[type]
+    what: ClassVar[str]
+
+    def parse(self, raw: Any, where: str, field: str) -> Any:
+        return raw if type(raw) is self.kind else self.check(raw, where, field)
+
+    def check(self, value: Any, where: str, field: str) -> Any:
+        if isinstance(value, self.kind):
+            return value
+        if isinstance(value, self.also):
+            return self.kind(value)
+        raise _invalid(where, field, f"expected a {self.what}, got {value!r}")
+
+
+class _Dict(_Kept):
     """A JSON object kept as the dict it is (``additionalData`` of a tile)."""
 
-    schema = "object"
-
-    def parse(self, raw: Any, where: str, field: str) -> Any:
-        return raw if type(raw) is dict else self.check(raw, where, field)
-
-    def check(self, value: Any, where: str, field: str) -> dict[str, Any]:
-        if isinstance(value, dict):
-            return value
-        if isinstance(value, Mapping):
-            return dict(value)
-        raise _invalid(where, field, f"expected a dict, got {value!r}")
+    schema, kind, also, what = "object", dict, Mapping, "dict"
 
 
-class _List(Converter):
+class _List(_Kept):
     """A JSON array kept as the list it is (a STAC item's ``links``, a histogram's ``bins``)."""
 
-    schema = "array"
-
-    def parse(self, raw: Any, where: str, field: str) -> Any:
-        return raw if type(raw) is list else self.check(raw, where, field)
-
-    def check(self, value: Any, where: str, field: str) -> list[Any]:
-        if isinstance(value, list):
-            return value
-        if isinstance(value, tuple):
-            return list(value)
-        raise _invalid(where, field, f"expected a list, got {value!r}")
+    schema, kind, also, what = "array", list, tuple, "list"
 
 
 class _StrList(Converter):

@@ -20,7 +20,7 @@ import httpx
 
 from sentinelhub_client._core import jsonload
 from sentinelhub_client._core.config import SHConfig
-from sentinelhub_client._core.errors import APIResponseValidationError
+from sentinelhub_client._core.errors import APIResponseValidationError, SentinelHubValidationError
 from sentinelhub_client._core.errors import invalid_argument as _invalid
 from sentinelhub_client._core.pagination import Page, PageRequest
 from sentinelhub_client._core.transport import Call
@@ -81,19 +81,28 @@ def _datetime(time: Any) -> str | None:
     return f"{span['from']}/{span['to']}"
 
 
-def _lon_lat_bbox(bbox: BBox) -> list[float]:
-    if bbox.crs.is_lon_lat:
-        return [bbox.min_x, bbox.min_y, bbox.max_x, bbox.max_y]
+def _no_geo(field: str, crs: Any) -> SentinelHubValidationError:
+    """The error of a ``field`` not in WGS84 when the geo extra, which transforms it, is missing."""
+    return _invalid(
+        field,
+        f"the {field} is in {crs}; give it in WGS84, or install the geo extra "
+        "(pip install 'sentinelhub-client[geo]') to transform it",
+    )
+
+
+def _to_lon_lat(crs: Any, field: str) -> Any:
+    """A pyproj transformer from ``crs`` to WGS84 longitude / latitude."""
     try:
         from pyproj import Transformer
     except ImportError as exc:
-        raise _invalid(
-            "bbox",
-            f"the bbox is in {bbox.crs}; give it in WGS84, or install pyproj "
-            "(pip install 'sentinelhub-client[geo]') to transform it",
-        ) from exc
-    transformer = Transformer.from_crs(bbox.crs.epsg, 4326, always_xy=True)
-    west, south, east, north = transformer.transform_bounds(*bbox)
+        raise _no_geo(field, crs) from exc
+    return Transformer.from_crs(crs.epsg, 4326, always_xy=True)
+
+
+def _lon_lat_bbox(bbox: BBox) -> list[float]:
+    if bbox.crs.is_lon_lat:
+        return [bbox.min_x, bbox.min_y, bbox.max_x, bbox.max_y]
+    west, south, east, north = _to_lon_lat(bbox.crs, "bbox").transform_bounds(*bbox)
     return [west, south, east, north]
 
 
@@ -101,19 +110,14 @@ def _lon_lat_geometry(geometry: Geometry) -> dict[str, Any]:
     shape = geometry.get_geojson(with_crs=False)
     if geometry.crs.is_lon_lat:
         return shape
+    transformer = _to_lon_lat(geometry.crs, "geometry")
     try:
         import numpy as np
         import shapely
-        from pyproj import Transformer
         from shapely.geometry import mapping
         from shapely.geometry import shape as to_shape
     except ImportError as exc:
-        raise _invalid(
-            "geometry",
-            f"the geometry is in {geometry.crs}; give it in WGS84, or install the geo extra "
-            "(pip install 'sentinelhub-client[geo]') to transform it",
-        ) from exc
-    transformer = Transformer.from_crs(geometry.crs.epsg, 4326, always_xy=True)
+        raise _no_geo("geometry", geometry.crs) from exc
 
     def move(xy: Any) -> Any:
         return np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))

@@ -66,83 +66,78 @@ def s3_error(
     )
 
     where = _where(bucket, key, endpoint)
+
+    def made(
+        kind: type[S3Error], message: str, code: str | None = None, *, of_key: bool = True
+    ) -> S3Error:
+        return kind(message, bucket=bucket, key=key if of_key else None, code=code)
+
     if isinstance(exc, S3Error):
         return exc
     if isinstance(exc, NoCredentialsError):
-        return S3CredentialsError(f"{NO_CREDENTIALS} (for {where})", bucket=bucket, key=key)
+        return made(S3CredentialsError, f"{NO_CREDENTIALS} (for {where})")
     if isinstance(exc, ProfileNotFound):
-        return S3CredentialsError(
+        return made(
+            S3CredentialsError,
             f"{exc}: name a profile defined in ~/.aws/config or ~/.aws/credentials (or"
             f" AWS_CONFIG_FILE), or leave profile / AWS_PROFILE unset (for {where})",
-            bucket=bucket,
-            key=key,
         )
     if isinstance(exc, PartialCredentialsError):
-        return S3CredentialsError(
+        return made(
+            S3CredentialsError,
             f"AWS credentials are incomplete ({exc}); set both keys in the environment or the"
             f" profile (for {where})",
-            bucket=bucket,
-            key=key,
         )
     if isinstance(exc, EndpointConnectionError):
-        return S3Error(
+        return made(
+            S3Error,
             f"Cannot reach the S3 endpoint for {where}: check endpoint_url, the region and the"
             " network",
-            bucket=bucket,
-            key=key,
         )
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         code = str(error.get("Code", ""))
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         if code in _CREDENTIAL_CODES:
-            return S3CredentialsError(
+            return made(
+                S3CredentialsError,
                 f"Credentials refused for {where} ({code}): {_CREDENTIAL_CODES[code]}",
-                bucket=bucket,
-                key=key,
-                code=code,
+                code,
             )
         if code in _NOT_FOUND_CODES or (key is None and (code == "404" or status == 404)):
-            return S3BucketNotFoundError(
+            return made(
+                S3BucketNotFoundError,
                 f"Bucket {bucket!r} does not exist ({where}): create it, or fix the bucket name,"
                 " endpoint_url or region",
-                bucket=bucket,
-                code=code or "NoSuchBucket",
+                code or "NoSuchBucket",
+                of_key=False,
             )
         if code in _DENIED_CODES or status == 403:
-            return S3AccessDeniedError(
+            return made(
+                S3AccessDeniedError,
                 f"Access denied to {where} ({code or status}): these credentials need "
                 f"{', '.join(REQUIRED_PERMISSIONS)} on bucket {bucket!r} and its keys under the"
                 " prefix; grant them or use other credentials",
-                bucket=bucket,
-                key=key,
-                code=code or "AccessDenied",
+                code or "AccessDenied",
             )
         if code in ("PermanentRedirect", "AuthorizationHeaderMalformed", "301"):
-            return S3Error(
+            return made(
+                S3Error,
                 f"Bucket {bucket!r} is in another region than the one asked ({where}, {code}):"
                 " pass its region",
-                bucket=bucket,
-                key=key,
-                code=code,
+                code,
             )
         if code == "EntityTooSmall":
-            return S3Error(
+            return made(
+                S3Error,
                 f"The store refused a part as too small for {where}: raise part_size (AWS S3"
                 " needs at least 5 MiB)",
-                bucket=bucket,
-                key=key,
-                code=code,
+                code,
             )
         message = str(error.get("Message") or code or status)
-        return S3Error(
-            f"S3 refused a request for {where}: {code}: {message}",
-            bucket=bucket,
-            key=key,
-            code=code or None,
-        )
+        return made(S3Error, f"S3 refused a request for {where}: {code}: {message}", code or None)
     if isinstance(exc, BotoCoreError):
-        return S3Error(f"S3 request for {where} failed: {exc}", bucket=bucket, key=key)
+        return made(S3Error, f"S3 request for {where} failed: {exc}")
     if isinstance(exc, OSError):
-        return S3Error(f"Cannot read the file for {where}: {exc}", bucket=bucket, key=key)
-    return S3Error(f"Upload to {where} failed: {exc!r}", bucket=bucket, key=key)
+        return made(S3Error, f"Cannot read the file for {where}: {exc}")
+    return made(S3Error, f"Upload to {where} failed: {exc!r}")

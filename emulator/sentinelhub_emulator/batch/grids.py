@@ -64,8 +64,10 @@ from typing import Any
 
 import shapely
 import shapely.geometry
-from pyproj import CRS, Transformer
+from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
+
+from sentinelhub_emulator.core.projections import transformer
 
 __all__ = [
     "GRIDS",
@@ -230,18 +232,13 @@ def band_letter(latitude: float) -> str:
 # ---------------------------------------------------------------------- projections
 
 
-@cache
-def _transformer(source: int, target: int) -> Transformer:
-    return Transformer.from_crs(CRS.from_epsg(source), CRS.from_epsg(target), always_xy=True)
-
-
 def _project(geometry: BaseGeometry, source: int, target: int) -> BaseGeometry:
     if source == target:
         return geometry
-    transformer = _transformer(source, target)
+    to_target = transformer(source, target)
 
     def transform(x: Any, y: Any) -> Any:
-        return transformer.transform(x, y)
+        return to_target.transform(x, y)
 
     return shapely.transform(geometry, transform, interleaved=False)
 
@@ -273,9 +270,7 @@ def _cell_geometry(
         ring.append((west, south + (north - south) * i / _EDGE_POINTS))
     ring.append(ring[0])
     if epsg != WGS84_EPSG:
-        xs, ys = _transformer(epsg, WGS84_EPSG).transform(
-            [x for x, _ in ring], [y for _, y in ring]
-        )
+        xs, ys = transformer(epsg, WGS84_EPSG).transform([x for x, _ in ring], [y for _, y in ring])
         ring = list(zip(xs, ys, strict=True))
     # Counter-clockwise exterior ring, as GeoJSON (RFC 7946) recommends.
     polygon = shapely.geometry.polygon.orient(shapely.geometry.Polygon(ring), sign=1.0)
@@ -366,7 +361,7 @@ def _utm_cells(
 
 
 def _square_name(zone: int, is_south: bool, e: int, n: int, epsg: int) -> str:
-    _, latitude = _transformer(epsg, WGS84_EPSG).transform((e + 0.5) * _SQUARE, (n + 0.5) * _SQUARE)
+    _, latitude = transformer(epsg, WGS84_EPSG).transform((e + 0.5) * _SQUARE, (n + 0.5) * _SQUARE)
     if is_south:
         latitude = min(latitude, -1e-9)
     return f"{zone:02d}{band_letter(latitude)}{mgrs_square_letters(zone, e, n % 100)}"

@@ -24,7 +24,14 @@ from sentinelhub_emulator.core.errors import (
     not_found,
 )
 from sentinelhub_emulator.core.pagination import Page, page_response, parse_page
-from sentinelhub_emulator.core.params import json_body, parse_json, path_int, path_uuid, read_body
+from sentinelhub_emulator.core.params import (
+    json_body,
+    parse_json,
+    path_int,
+    path_uuid,
+    query_choice,
+    read_body,
+)
 from sentinelhub_emulator.core.routing import resource
 from sentinelhub_emulator.core.tokens import Principal
 
@@ -104,9 +111,7 @@ async def create_request(request: Request, principal: Principal) -> Response:
 async def list_requests(request: Request, principal: Principal) -> Response:
     service = _service(request)
     count, after = parse_page(request)
-    sort = request.query_params.get("sort") or "created"
-    if sort not in _SORTS:
-        raise bad_payload("sort", f"must be one of {', '.join(_SORTS)}")
+    sort = query_choice(request, "sort", _SORTS, "created")
     collection_id = request.query_params.get("collectionId") or None
     page = service.store.list_requests(
         principal.account_id,

@@ -40,25 +40,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from rasterio.io import MemoryFile
-
 from sentinelhub_emulator.core.context import EmulatorContext
-from sentinelhub_emulator.core.db import Database
-from sentinelhub_emulator.core.errors import BAD_PAYLOAD, ApiError
-from sentinelhub_emulator.process.formats import is_geotiff
+from sentinelhub_emulator.core.errors import ApiError
 
-from .dispatch import TileDispatcher
-from .grids import GridTile, TooManyTilesError
-from .parsing import ParsedRequest, parse_stored
-from .pool import TileTask
-from .processing import (
-    Renderer,
-    RenderFailure,
-    engine_request,
-    output_paths,
-    tile_cost,
+from .dispatch import (
+    MAX_TILES,
+    AnalysisFailure,
+    TileDispatcher,
+    band_format,
+    grid_tiles,
+    no_outputs_yet,
+    single_band_formats,
 )
+from .parsing import ParsedRequest, parse_stored
+from .processing import tile_cost
 from .store import BatchStore, BatchTileRecord, RequestRecord
 
 __all__ = [
@@ -66,16 +61,13 @@ __all__ = [
     "BatchFaults",
     "BatchOptions",
     "BatchService",
+    "band_format",
     "find_service",
     "service_of",
 ]
 
 logger = logging.getLogger(__name__)
 
-#: Most tiles one request may have in the emulator.
-MAX_TILES = 2000
-_PROBE_PX = 16
-INTERNAL_ERROR = "The emulator failed on an internal error; see its log."
 CANCELED = "The request was canceled."
 
 _SERVICES: dict[int, BatchService] = {}
@@ -119,10 +111,6 @@ class BatchOptions:
     faults: BatchFaults = field(default_factory=BatchFaults)
 
 
-class AnalysisFailure(Exception):
-    """The request cannot run; the message becomes its ``error``."""
-
-
 def service_of(context: EmulatorContext) -> BatchService:
     """The batch service of the emulator behind ``context``."""
     with _SERVICES_LOCK:
@@ -141,8 +129,11 @@ def find_service(data_dir: Path) -> BatchService:
     raise LookupError(f"no batch service runs on {data_dir}")
 
 
-def _illegal(message: str) -> ApiError:
-    return ApiError(400, message, BAD_PAYLOAD)
+def _canceled(context: EmulatorContext, request_id: str) -> str | None:
+    """Why a tile of the request is not wanted any more (it was canceled), or None; asked
+    before the tile's files are written (by a worker process too: its own context)."""
+    current = BatchStore(context.db).get_request(request_id)
+    return None if current is not None and current.status == "PROCESSING" else CANCELED
 
 
 class BatchService(TileDispatcher):
@@ -150,21 +141,20 @@ class BatchService(TileDispatcher):
 
     label = "batch"
     queued_status = "QUEUED"
+    done_status = "PROCESSED"
+    step_in_processing = True
+    halt_reason = CANCELED
+    unwanted = staticmethod(_canceled)
     store: BatchStore
 
-    def __init__(
-        self,
-        context: EmulatorContext,
-        db: Database,
-        options: BatchOptions | None = None,
-        *,
-        renderer: Renderer | None = None,
-    ) -> None:
-        self.options = options or BatchOptions()
-        super().__init__(context, BatchStore(db), self.options, renderer, logger)
+    store_type = BatchStore
+    options_type = BatchOptions
+    options: BatchOptions
+
+    def _setup(self) -> None:
         self._faults = self.options.faults
         with _SERVICES_LOCK:
-            _SERVICES[id(context)] = self
+            _SERVICES[id(self.context)] = self
 
     # ------------------------------------------------------------------ life cycle
 
@@ -183,118 +173,49 @@ class BatchService(TileDispatcher):
 
     # ------------------------------------------------------------------ user actions
 
-    def analyse(self, request: RequestRecord) -> None:
-        if request.status != "CREATED":
-            raise _illegal(
-                f"Only requests with status CREATED can be analysed; this one is {request.status}."
-            )
-        if not self.store.set_action(
-            request.id, expected_status="CREATED", status="ANALYSING", user_action="ANALYSE"
-        ):
-            raise _illegal("The request changed meanwhile; read it again.")
-        self.wake()
+    def _start_analysed(self, request: RequestRecord) -> bool:
+        return self.store.start_processing(
+            request.id, from_status="ANALYSIS_DONE", user_action="START"
+        )
 
-    def start_request(self, request: RequestRecord) -> None:
-        status = request.status
-        if status in ("CREATED", "ANALYSING", "ANALYSIS_DONE"):
-            parse_stored(request.body, self.context.settings).check_renderable()
-        if status == "CREATED":
-            changed = self.store.set_action(
-                request.id, expected_status="CREATED", status="ANALYSING", user_action="START"
-            )
-        elif status == "ANALYSING" and request.user_action == "START":
-            raise _illegal("The request is already starting: it is analysed, then processed.")
-        elif status == "ANALYSING":
-            changed = self.store.set_action(
-                request.id, expected_status="ANALYSING", status="ANALYSING", user_action="START"
-            )
-        elif status == "ANALYSIS_DONE":
-            changed = self.store.start_processing(
-                request.id, from_status="ANALYSIS_DONE", user_action="START"
-            )
-        else:
-            raise _illegal(
-                "Only requests that have not run yet (CREATED, ANALYSING or ANALYSIS_DONE) can "
-                f"be started; this one is {status}. Create a new request to run it again."
-            )
-        if not changed:
-            raise _illegal("The request changed meanwhile; read it again.")
-        self.wake()
+    def _not_startable(self, request: RequestRecord) -> ApiError:
+        if request.status == "ANALYSING":
+            return self._refused("The request is already starting: it is analysed, then processed.")
+        return self._refused(
+            "Only requests that have not run yet (CREATED, ANALYSING or ANALYSIS_DONE) can "
+            f"be started; this one is {request.status}. Create a new request to run it again."
+        )
 
     def cancel(self, request: RequestRecord) -> None:
-        if request.status not in ("CREATED", "ANALYSING", "ANALYSIS_DONE", "PROCESSING"):
-            raise _illegal(
-                "Only requests with status CREATED, ANALYSING, ANALYSIS_DONE or PROCESSING can "
-                f"be canceled; this one is {request.status}."
-            )
-        if not self.store.cancel(request.id, expected_status=request.status):
-            raise _illegal("The request changed meanwhile; read it again.")
-        self._runner.cancel(request.id)
+        allowed = ("CREATED", "ANALYSING", "ANALYSIS_DONE", "PROCESSING")
+        self._halt(request, allowed, "canceled", self.store.cancel)
 
     def restart_partial(self, request: RequestRecord) -> None:
         if request.status != "PARTIAL":
-            raise _illegal("Only requests with status PARTIAL can be restarted.")
+            raise self._refused("Only requests with status PARTIAL can be restarted.")
         if not self.store.start_processing(
             request.id, from_status="PARTIAL", user_action=request.user_action
         ):
-            raise _illegal("The request changed meanwhile; read it again.")
+            raise self._refused("The request changed meanwhile; read it again.")
         self.wake()
 
     # ------------------------------------------------------------------ dispatching
+
+    def _parse(self, body: dict[str, Any]) -> ParsedRequest:
+        return parse_stored(body, self.context.settings)
 
     def _finish_if_complete(self, request_id: str) -> None:
         self.store.finish_request_if_complete(request_id)
 
     # ------------------------------------------------------------------ analysis
 
-    def _analysis_job(self, request_id: str) -> None:
-        try:
-            request = self.store.get_request(request_id)
-            if request is None or request.status != "ANALYSING" or not self._pause():
-                return
-            self._runner.warm(self.renderer())
-            try:
-                self._analyse(request)
-            except AnalysisFailure as failure:
-                self.store.set_status(
-                    request_id, expected="ANALYSING", status="FAILED", error=str(failure)
-                )
-            except ApiError as error:
-                self.store.set_status(
-                    request_id, expected="ANALYSING", status="FAILED", error=error.message
-                )
-            except Exception:
-                logger.exception("analysing batch request %s failed unexpectedly", request_id)
-                self.store.set_status(
-                    request_id, expected="ANALYSING", status="FAILED", error=INTERNAL_ERROR
-                )
-        finally:
-            with self._lock:
-                self._busy_requests.discard(request_id)
-            self.wake()
-
     def _analyse(self, request: RequestRecord) -> None:
-        settings = self.context.settings
-        parsed = parse_stored(request.body, settings)
-        try:
-            tiles = parsed.tiles(MAX_TILES)
-        except TooManyTilesError as exc:
-            raise AnalysisFailure(f"The request is too large for the emulator: {exc}.") from None
-        if not tiles:
-            raise AnalysisFailure(
-                f"The area of interest covers no tile of grid {parsed.grid.id} (latitudes "
-                f"{-parsed.grid.latitude_limit:g} to {parsed.grid.latitude_limit:g})."
-            )
-        bands, floating, tiff_bands = self._probe(request, parsed, tiles[0])
-        if not parsed.overwrite and not parsed.skip_existing:
-            for tile in tiles:
-                paths = output_paths(settings, request.id, tile.name, tile.id, parsed.outputs)
-                existing = [p for p in paths.values() if p.exists()]
-                if existing:
-                    raise AnalysisFailure(
-                        f"Output files already exist (tile {tile.name}); set output.overwrite or "
-                        "output.skipExisting, or write somewhere else."
-                    )
+        parsed = self._parse(request.body)
+        tiles = grid_tiles(parsed)
+        bands, floating, tiff_bands = self._probe(
+            request.account_id, request.body["processRequest"], parsed.outputs, tiles[0]
+        )
+        no_outputs_yet(self.context.settings, request.id, tiles, parsed)
         collection_id = self._collection_for(request, parsed, tiff_bands)
         tile_w, tile_h = parsed.tile_size_px
         cost = tile_cost(tile_w, tile_h, bands, floating)
@@ -308,44 +229,6 @@ class BatchService(TileDispatcher):
         if not done:
             logger.info("batch request %s changed during its analysis; result dropped", request.id)
 
-    def _probe(
-        self, request: RequestRecord, parsed: ParsedRequest, tile: GridTile
-    ) -> tuple[int, bool, dict[str, tuple[int, str]]]:
-        """Run the evalscript on a few pixels of the first tile: (bands, floating, per TIFF
-        output its band count and dtype). The engine's 400 fails the analysis."""
-        west, south, east, north = tile.bounds()
-        request_body = engine_request(
-            request.body["processRequest"],
-            tile.epsg,
-            (west, south, east, north),
-            _PROBE_PX,
-            _PROBE_PX,
-        )
-        result = self.renderer()(self.context, request.account_id, request_body)
-        by_id = {o.identifier: o for o in result.outputs}
-        bands = 0
-        floating = False
-        tiff_bands: dict[str, tuple[int, str]] = {}
-        for spec in parsed.outputs:
-            rendered = by_id.get(spec.identifier)
-            if rendered is None:
-                raise AnalysisFailure(
-                    f"The evalscript gives no output {spec.identifier!r} (it gives "
-                    f"{', '.join(sorted(by_id)) or 'none'}); match processRequest.output.responses "
-                    "to its setup()."
-                )
-            if not is_geotiff(spec.mime_type):
-                continue
-            try:
-                with MemoryFile(bytes(rendered.data)) as memory, memory.open() as dataset:
-                    count, dtype = dataset.count, dataset.dtypes[0]
-            except Exception:
-                raise AnalysisFailure(f"Output {spec.identifier!r} is not a TIFF.") from None
-            bands += count
-            floating = floating or np.dtype(dtype).kind == "f"
-            tiff_bands[spec.identifier] = (count, dtype)
-        return bands, floating, tiff_bands
-
     def _collection_for(
         self,
         request: RequestRecord,
@@ -354,13 +237,7 @@ class BatchService(TileDispatcher):
     ) -> str | None:
         if not parsed.create_collection and parsed.collection_id is None:
             return None
-        several = [name for name, (count, _) in tiff_bands.items() if count != 1]
-        if several:
-            raise AnalysisFailure(
-                f"Collection output needs single-band TIFF outputs; {', '.join(several)} has "
-                "several bands."
-            )
-        bands = {name: band_format(dtype) for name, (_, dtype) in tiff_bands.items()}
+        bands = single_band_formats(tiff_bands)
         if parsed.collection_id is not None:
             collection = self.store.get_collection(parsed.collection_id)
             if collection is None or collection.account_id != request.account_id:
@@ -385,83 +262,12 @@ class BatchService(TileDispatcher):
 
     # ------------------------------------------------------------------ tiles
 
-    def _tile_job(self, tile: BatchTileRecord) -> None:
-        try:
-            self._process_tile(tile)
-        except Exception:
-            logger.exception("batch tile %s of %s failed unexpectedly", tile.id, tile.request_id)
-            for expected in ("PROCESSING", "QUEUED"):
-                self.store.advance_tile(
-                    tile, expected=expected, status="FAILED", error=INTERNAL_ERROR
-                )
-        finally:
-            with self._lock:
-                self._busy_tiles.discard((tile.request_id, tile.id))
-            self.store.finish_request_if_complete(tile.request_id)
-            self.wake()
-
-    def _process_tile(self, tile: BatchTileRecord) -> None:
-        if not self._pause():
-            return
-        if not self.store.advance_tile(tile, expected="QUEUED", status="PROCESSING"):
-            return
-        request = self.store.get_request(tile.request_id)
-        if request is None or request.status != "PROCESSING":
-            return
-        error, cost = self._render_and_write(request, tile)
-        if not self._pause():
-            return  # stopping: the tile is scheduled again at the next start
-        if error is None:
-            self.store.advance_tile(tile, expected="PROCESSING", status="PROCESSED", cost=cost)
-        else:
-            self.store.advance_tile(tile, expected="PROCESSING", status="FAILED", error=error)
-
-    def _render_and_write(
-        self, request: RequestRecord, tile: BatchTileRecord
+    def _render(
+        self, request: RequestRecord, parsed: ParsedRequest, tile: BatchTileRecord
     ) -> tuple[str | None, float | None]:
-        """(error or None, cost)."""
-        settings = self.context.settings
-        try:
-            parsed = parse_stored(request.body, settings)
-            paths = output_paths(settings, request.id, tile.name, tile.id, parsed.outputs)
-        except (ApiError, RenderFailure) as exc:
-            return str(exc), None
-        # Existing files were checked at analysis; files present now come from an earlier
-        # attempt of this request (a restart), so they are replaced.
-        if parsed.skip_existing and all(p.exists() for p in paths.values()):
-            return None, 0.0
         if self._faults.fails(request.id, tile):
             return "Injected failure (emulator batch faults).", None
-        task = TileTask(
-            request.account_id,
-            request.id,
-            request.body["processRequest"],
-            tile,
-            parsed,
-            None,
-            _canceled,
-        )
-        outcome = self._runner.run(task, self.renderer(), lambda: self._halted(request.id))
+        outcome = self._run_tile(request, request.body["processRequest"], tile, parsed, None)
         if outcome.error is not None:
             return outcome.error, None
-        reason = self._halted(request.id)
-        if reason is not None:
-            return reason, None
         return None, outcome.cost(*parsed.tile_size_px)
-
-    def _halted(self, request_id: str) -> str | None:
-        return CANCELED if self._dispatcher.stopping else _canceled(self.context, request_id)
-
-
-def _canceled(context: EmulatorContext, request_id: str) -> str | None:
-    """Why a tile of the request is not wanted any more (it was canceled), or None; asked
-    before the tile's files are written (by a worker process too: its own context)."""
-    current = BatchStore(context.db).get_request(request_id)
-    return None if current is not None and current.status == "PROCESSING" else CANCELED
-
-
-def band_format(dtype: str) -> dict[str, Any]:
-    """A batch collection band's format for ``dtype`` (Batch v2 adds the band's ``source``)."""
-    kind = np.dtype(dtype)
-    sample = "FLOAT" if kind.kind == "f" else ("INT" if kind.kind == "i" else "UINT")
-    return {"bandIndex": 1, "bitDepth": kind.itemsize * 8, "sampleFormat": sample}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sentinelhub_emulator.batch import routes
 from sentinelhub_emulator.batch.collections import byoc_view
+from sentinelhub_emulator.batch.dispatch import batch_service
 from sentinelhub_emulator.batch.scheduler import BatchService
 from sentinelhub_emulator.batch.store import SCHEMA
 from sentinelhub_emulator.core.context import EmulatorContext
@@ -22,14 +23,6 @@ __all__ = ["ADMIN_SERVICE", "SERVICE"]
 NAME = "batch"
 
 
-def _create(context: EmulatorContext) -> BatchService:
-    return BatchService(context, context.db)
-
-
-def _start(context: EmulatorContext) -> None:
-    context.state(NAME, BatchService).start()
-
-
 def _as_input(context: EmulatorContext, collection_id: str) -> sources.Resolved | None:
     """``batch-<id>`` in a Process request: the batch collection and the tiles written into it."""
     return byoc_view(context.state(NAME, BatchService).store, context.settings, collection_id)
@@ -38,19 +31,7 @@ def _as_input(context: EmulatorContext, collection_id: str) -> sources.Resolved 
 sources.register(NAME, _as_input)
 
 
-def _stop(context: EmulatorContext) -> None:
-    context.state(NAME, BatchService).stop()
-
-
-SERVICE = Service(
-    name=NAME,
-    base_paths=("/api/v1/batch",),
-    routes=routes.routes,
-    schema=SCHEMA,
-    state=_create,
-    start=_start,
-    stop=_stop,
-)
+SERVICE = batch_service(NAME, "/api/v1/batch", routes.routes, SCHEMA, BatchService)
 ADMIN_SERVICE = Service(
     name="batch-admin", base_paths=("/_emulator/batch",), routes=routes.admin_routes
 )

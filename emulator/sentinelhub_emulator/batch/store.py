@@ -7,14 +7,14 @@ it. Every value reaches SQL as a bound parameter. Status changes are compare-and
 
 from __future__ import annotations
 
-import json
+import sqlite3
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sentinelhub_emulator.core.db import Database, RowMapper
-from sentinelhub_emulator.core.pagination import Page, offset_page, seq_page
+from sentinelhub_emulator.core.db import Database, RowMapper, dump_json, insert_row
+from sentinelhub_emulator.core.pagination import Page, offset_page
 from sentinelhub_emulator.core.times import (
     now_timestamp,
     wire_time,
@@ -240,20 +240,26 @@ _tile = RowMapper(BatchTileRecord, json=("geometry",))
 _collection = RowMapper(BatchCollectionRecord, json=("bands",))
 
 
-def _dump(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
-
-
-def _search_clause(groups: Sequence[Sequence[str]], column: str) -> tuple[str, list[Any]]:
-    """``(a AND b) OR (c)`` over case-insensitive substring matches of ``column``."""
+def _search_clause(groups: Sequence[Sequence[str]], column: str) -> tuple[list[str], list[Any]]:
+    """``(a AND b) OR (c)`` over case-insensitive substring matches of ``column``: the
+    conditions (none without ``groups``) and their arguments."""
     if not groups:
-        return "", []
+        return [], []
     clauses = []
     args: list[Any] = []
     for group in groups:
         clauses.append(" AND ".join(f"instr(casefold({column}), ?) > 0" for _ in group))
         args.extend(word.casefold() for word in group)
-    return " AND (" + " OR ".join(f"({c})" for c in clauses) + ")", args
+    return ["(" + " OR ".join(f"({c})" for c in clauses) + ")"], args
+
+
+def _no_extra(tile: GridTile) -> Mapping[str, Any]:
+    return {}
+
+
+def _assignments(changes: Mapping[str, Any]) -> str:
+    """``a = ?, b = ?`` for the columns of ``changes`` (names from this module's code)."""
+    return ", ".join(f"{column} = ?" for column in changes)
 
 
 class TileQueue(Generic[_Request, _Tile]):
@@ -268,35 +274,39 @@ class TileQueue(Generic[_Request, _Tile]):
     #: Whether a tile's change is stamped (its ``updated``, its request's ``last_updated``).
     stamped: ClassVar[bool] = False
 
-    def __init__(self, db: Database, request: RowMapper[_Request], tile: RowMapper[_Tile]) -> None:
+    #: How the rows of the two tables become records.
+    request_rows: ClassVar[RowMapper[Any]]
+    tile_rows: ClassVar[RowMapper[Any]]
+
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self._request = request
-        self._tile = tile
+        self._request: RowMapper[_Request] = self.request_rows
+        self._tile: RowMapper[_Tile] = self.tile_rows
 
     def create_schema(self) -> None:
         self.db.connection().executescript(self.schema)
 
     def get_request(self, request_id: str) -> _Request | None:
-        row = (
-            self.db.connection()
-            .execute(
-                f"SELECT * FROM {self.requests_table} WHERE id = ?",  # noqa: S608
-                (request_id,),
-            )
-            .fetchone()
+        return self._request.one(
+            self.db,
+            f"SELECT * FROM {self.requests_table} WHERE id = ?",  # noqa: S608
+            (request_id,),
         )
-        return None if row is None else self._request(row)
+
+    def _new_request(self, values: Mapping[str, Any]) -> _Request:
+        """Insert a request row (``values`` by column, ``id`` among them) and read it back."""
+        with self.db.transaction() as conn:
+            insert_row(conn, self.requests_table, values)
+        record = self.get_request(values["id"])
+        assert record is not None
+        return record
 
     def all_tiles(self, request_id: str) -> list[_Tile]:
-        rows = (
-            self.db.connection()
-            .execute(
-                f"SELECT * FROM {self.tiles_table} WHERE request_id = ? ORDER BY seq",  # noqa: S608
-                (request_id,),
-            )
-            .fetchall()
+        return self._tile.all(
+            self.db,
+            f"SELECT * FROM {self.tiles_table} WHERE request_id = ? ORDER BY seq",  # noqa: S608
+            (request_id,),
         )
-        return [self._tile(row) for row in rows]
 
     def scheduled_tiles(self, limit: int, exclude: Iterable[tuple[str, int]]) -> list[_Tile]:
         """SCHEDULED tiles of PROCESSING requests, oldest first, not in ``exclude``."""
@@ -343,17 +353,124 @@ class TileQueue(Generic[_Request, _Tile]):
                 )
             return cursor.rowcount == 1
 
+    def set_action(
+        self,
+        request_id: str,
+        *,
+        expected_status: str,
+        status: str,
+        user_action: str,
+        error: str | None = None,
+    ) -> bool:
+        """A user's action: ``expected_status`` -> ``status``; False if it moved meanwhile."""
+        now = now_timestamp()
+        stamp, stamps = (" last_updated = ?,", (now,)) if self.stamped else ("", ())
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                f"UPDATE {self.requests_table} SET status = ?, user_action = ?,"  # noqa: S608
+                f" user_action_updated = ?,{stamp} error = coalesce(?, error)"
+                " WHERE id = ? AND status = ?",
+                (status, user_action, now, *stamps, error, request_id, expected_status),
+            )
+            return cursor.rowcount == 1
+
     def requests_in(self, status: str) -> list[_Request]:
         """The requests in ``status``, oldest first."""
-        rows = (
-            self.db.connection()
-            .execute(
-                f"SELECT * FROM {self.requests_table} WHERE status = ? ORDER BY seq",  # noqa: S608
-                (status,),
-            )
-            .fetchall()
+        return self._request.all(
+            self.db,
+            f"SELECT * FROM {self.requests_table} WHERE status = ? ORDER BY seq",  # noqa: S608
+            (status,),
         )
-        return [self._request(row) for row in rows]
+
+    def _move(
+        self,
+        request_id: str,
+        expected: str,
+        changes: Mapping[str, Any],
+        tiles: tuple[Sequence[str], Mapping[str, Any]] | None = None,
+        *,
+        now: str | None = None,
+    ) -> bool:
+        """One compare-and-set: the request ``expected`` -> ``changes`` (by column) and, in
+        the same transaction, its tiles in ``tiles[0]`` -> ``tiles[1]``; False (nothing
+        changed) if it was no longer ``expected``. Stamped stores stamp both with ``now``."""
+        now = now or now_timestamp()
+        stamp: dict[str, Any] = {"last_updated": now} if self.stamped else {}
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                f"UPDATE {self.requests_table} SET {_assignments({**changes, **stamp})}"  # noqa: S608
+                " WHERE id = ? AND status = ?",
+                (*changes.values(), *stamp.values(), request_id, expected),
+            )
+            if cursor.rowcount != 1:
+                return False
+            if tiles is not None:
+                statuses, tile_changes = tiles
+                tile_stamp = {"updated": now} if self.stamped else {}
+                marks = ", ".join("?" * len(statuses))
+                conn.execute(
+                    f"UPDATE {self.tiles_table} SET {_assignments({**tile_changes, **tile_stamp})}"  # noqa: S608
+                    f" WHERE request_id = ? AND status IN ({marks})",
+                    (*tile_changes.values(), *tile_stamp.values(), request_id, *statuses),
+                )
+            return True
+
+    def _store_analysis(
+        self,
+        conn: sqlite3.Connection,
+        request_id: str,
+        tiles: Iterable[tuple[GridTile, float]],
+        extra: Callable[[GridTile], Mapping[str, Any]] = _no_extra,
+    ) -> tuple[bool, int] | None:
+        """Inside the caller's transaction: None unless the request is ANALYSING; else its
+        tiles replace those it had (SCHEDULED when the user asked to start, else PENDING;
+        ``extra(tile)`` adds columns) and the answer is (whether to start, how many)."""
+        row = conn.execute(
+            f"SELECT status, user_action FROM {self.requests_table} WHERE id = ?",  # noqa: S608
+            (request_id,),
+        ).fetchone()
+        if row is None or row["status"] != "ANALYSING":
+            return None
+        process = row["user_action"] == "START"
+        conn.execute(f"DELETE FROM {self.tiles_table} WHERE request_id = ?", (request_id,))  # noqa: S608
+        count = 0
+        for tile, cost in tiles:
+            count += 1
+            insert_row(
+                conn,
+                self.tiles_table,
+                {
+                    "request_id": request_id,
+                    "id": tile.id,
+                    "name": tile.name,
+                    "epsg": tile.epsg,
+                    "west": tile.west,
+                    "north": tile.north,
+                    "width": tile.width,
+                    "height": tile.height,
+                    "geometry": dump_json(tile.geometry),
+                    "status": "SCHEDULED" if process else "PENDING",
+                    "cost": cost,
+                    **extra(tile),
+                },
+            )
+        return process, count
+
+    def _tile_counts(self, conn: sqlite3.Connection, request_id: str) -> dict[str, int] | None:
+        """Tiles by status of a PROCESSING request (None: it is not PROCESSING)."""
+        row = conn.execute(
+            f"SELECT status FROM {self.requests_table} WHERE id = ?",  # noqa: S608
+            (request_id,),
+        ).fetchone()
+        if row is None or row["status"] != "PROCESSING":
+            return None
+        return dict(
+            conn.execute(
+                f"SELECT status, count(*) FROM {self.tiles_table} WHERE request_id = ?"  # noqa: S608
+                " GROUP BY status",
+                (request_id,),
+            ).fetchall()
+        )
 
     def set_status(
         self, request_id: str, *, expected: str, status: str, error: str | None = None
@@ -389,8 +506,8 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
     tiles_table = "batch_tiles"
     interrupted = ("QUEUED", "PROCESSING")
 
-    def __init__(self, db: Database) -> None:
-        super().__init__(db, _request, _tile)
+    request_rows = _request
+    tile_rows = _tile
 
     # ------------------------------------------------------------------ requests
 
@@ -404,29 +521,23 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
         tile_size_px: tuple[int, int],
         collection_id: str | None = None,
     ) -> RequestRecord:
-        request_id = str(uuid.uuid4())
         now = now_timestamp()
-        with self.db.transaction() as conn:
-            conn.execute(
-                "INSERT INTO batch_requests (id, account_id, created, body, description, status,"
-                " user_action, user_action_updated, tile_count, tile_width_px, tile_height_px,"
-                " collection_id) VALUES (?, ?, ?, ?, ?, 'CREATED', 'NONE', ?, ?, ?, ?, ?)",
-                (
-                    request_id,
-                    account_id,
-                    now,
-                    _dump(body),
-                    description,
-                    now,
-                    tile_count,
-                    tile_size_px[0],
-                    tile_size_px[1],
-                    collection_id,
-                ),
-            )
-        record = self.get_request(request_id)
-        assert record is not None
-        return record
+        return self._new_request(
+            {
+                "id": str(uuid.uuid4()),
+                "account_id": account_id,
+                "created": now,
+                "body": dump_json(body),
+                "description": description,
+                "status": "CREATED",
+                "user_action": "NONE",
+                "user_action_updated": now,
+                "tile_count": tile_count,
+                "tile_width_px": tile_size_px[0],
+                "tile_height_px": tile_size_px[1],
+                "collection_id": collection_id,
+            }
+        )
 
     def list_requests(
         self,
@@ -440,32 +551,33 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
     ) -> Page[RequestRecord]:
         """A page of the account's requests. For ``created`` sorts ``after`` is the last seq
         seen; for ``status`` sorts it is an offset."""
-        where = "account_id = ?"
-        args: list[Any] = [account_id]
-        clause, search_args = _search_clause(search, "coalesce(description, '')")
-        where += clause
-        args.extend(search_args)
+        conditions, args = _search_clause(search, "coalesce(description, '')")
+        conditions.insert(0, "account_id = ?")
+        args.insert(0, account_id)
         if collection_id is not None:
-            where += " AND collection_id = ?"
+            conditions.append("collection_id = ?")
             args.append(collection_id)
-        conn = self.db.connection()
         if sort in ("created", "created:asc", "created:desc"):
-            descending = sort == "created:desc"
-            if after is not None:
-                where += " AND seq < ?" if descending else " AND seq > ?"
-                args.append(after)
-            order = "seq DESC" if descending else "seq"
-            rows = conn.execute(
-                f"SELECT * FROM batch_requests WHERE {where} ORDER BY {order} LIMIT ?",  # noqa: S608
-                (*args, count + 1),
-            ).fetchall()
-            return seq_page(rows, count, _request)
+            return _request.seq_page(
+                self.db,
+                "SELECT * FROM batch_requests",
+                conditions,
+                args,
+                after=after,
+                count=count,
+                descending=sort == "created:desc",
+            )
+        where = " AND ".join(conditions)
         order = "status DESC, seq" if sort == "status:desc" else "status, seq"
         offset = after or 0
-        rows = conn.execute(
-            f"SELECT * FROM batch_requests WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
-            (*args, count + 1, offset),
-        ).fetchall()
+        rows = (
+            self.db.connection()
+            .execute(
+                f"SELECT * FROM batch_requests WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
+                (*args, count + 1, offset),
+            )
+            .fetchall()
+        )
         return offset_page(rows, count, offset, _request)
 
     def update_request(
@@ -474,47 +586,21 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
         with self.db.transaction() as conn:
             conn.execute(
                 "UPDATE batch_requests SET body = ?, description = ? WHERE id = ?",
-                (_dump(body), description, request_id),
+                (dump_json(body), description, request_id),
             )
 
     def delete_request(self, request_id: str) -> None:
         with self.db.transaction() as conn:
             conn.execute("DELETE FROM batch_requests WHERE id = ?", (request_id,))
 
-    def set_action(
-        self,
-        request_id: str,
-        *,
-        expected_status: str,
-        status: str,
-        user_action: str,
-        error: str | None = None,
-    ) -> bool:
-        """Move a request from ``expected_status``; False if it was no longer there."""
-        with self.db.transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE batch_requests SET status = ?, user_action = ?, user_action_updated = ?,"
-                " error = coalesce(?, error) WHERE id = ? AND status = ?",
-                (status, user_action, now_timestamp(), error, request_id, expected_status),
-            )
-            return cursor.rowcount == 1
-
     def cancel(self, request_id: str, *, expected_status: str) -> bool:
         """``expected_status`` -> CANCELED; tiles not yet done go back to PENDING."""
-        with self.db.transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE batch_requests SET status = 'CANCELED', user_action = 'CANCEL',"
-                " user_action_updated = ? WHERE id = ? AND status = ?",
-                (now_timestamp(), request_id, expected_status),
-            )
-            if cursor.rowcount != 1:
-                return False
-            conn.execute(
-                "UPDATE batch_tiles SET status = 'PENDING' WHERE request_id = ?"
-                " AND status IN ('SCHEDULED', 'QUEUED', 'PROCESSING')",
-                (request_id,),
-            )
-            return True
+        return self._move(
+            request_id,
+            expected_status,
+            {"status": "CANCELED", "user_action": "CANCEL", "user_action_updated": now_timestamp()},
+            (("SCHEDULED", "QUEUED", "PROCESSING"), {"status": "PENDING"}),
+        )
 
     def finish_analysis(
         self,
@@ -528,34 +614,10 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
         """Store the tiles and the estimate; ANALYSING -> ANALYSIS_DONE, or PROCESSING with its
         tiles SCHEDULED when the user asked to start. False if it is no longer ANALYSING."""
         with self.db.transaction() as conn:
-            row = conn.execute(
-                "SELECT status, user_action FROM batch_requests WHERE id = ?", (request_id,)
-            ).fetchone()
-            if row is None or row["status"] != "ANALYSING":
+            stored = self._store_analysis(conn, request_id, tiles)
+            if stored is None:
                 return False
-            process = row["user_action"] == "START"
-            tile_status = "SCHEDULED" if process else "PENDING"
-            conn.execute("DELETE FROM batch_tiles WHERE request_id = ?", (request_id,))
-            count = 0
-            for tile, cost in tiles:
-                count += 1
-                conn.execute(
-                    "INSERT INTO batch_tiles (request_id, id, name, epsg, west, north, width,"
-                    " height, geometry, status, cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        request_id,
-                        tile.id,
-                        tile.name,
-                        tile.epsg,
-                        tile.west,
-                        tile.north,
-                        tile.width,
-                        tile.height,
-                        _dump(tile.geometry),
-                        tile_status,
-                        cost,
-                    ),
-                )
+            process, count = stored
             conn.execute(
                 "UPDATE batch_requests SET status = ?, tile_count = ?, tile_width_px = ?,"
                 " tile_height_px = ?, value_estimate = ?,"
@@ -575,35 +637,24 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
 
     def start_processing(self, request_id: str, *, from_status: str, user_action: str) -> bool:
         """``from_status`` -> PROCESSING; PENDING and FAILED tiles become SCHEDULED."""
-        with self.db.transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE batch_requests SET status = 'PROCESSING', user_action = ?,"
-                " user_action_updated = ?, error = NULL WHERE id = ? AND status = ?",
-                (user_action, now_timestamp(), request_id, from_status),
-            )
-            if cursor.rowcount != 1:
-                return False
-            conn.execute(
-                "UPDATE batch_tiles SET status = 'SCHEDULED', error = NULL"
-                " WHERE request_id = ? AND status IN ('PENDING', 'FAILED')",
-                (request_id,),
-            )
-            return True
+        return self._move(
+            request_id,
+            from_status,
+            {
+                "status": "PROCESSING",
+                "user_action": user_action,
+                "user_action_updated": now_timestamp(),
+                "error": None,
+            },
+            (("PENDING", "FAILED"), {"status": "SCHEDULED", "error": None}),
+        )
 
     def finish_request_if_complete(self, request_id: str) -> str | None:
         """PROCESSING -> DONE / PARTIAL / FAILED once no tile is left to do; the new status."""
         with self.db.transaction() as conn:
-            row = conn.execute(
-                "SELECT status FROM batch_requests WHERE id = ?", (request_id,)
-            ).fetchone()
-            if row is None or row["status"] != "PROCESSING":
+            counts = self._tile_counts(conn, request_id)
+            if counts is None:
                 return None
-            counts = dict(
-                conn.execute(
-                    "SELECT status, count(*) FROM batch_tiles WHERE request_id = ? GROUP BY status",
-                    (request_id,),
-                ).fetchall()
-            )
             if any(counts.get(s, 0) for s in ("PENDING", "SCHEDULED", "QUEUED", "PROCESSING")):
                 return None
             processed, failed = counts.get("PROCESSED", 0), counts.get("FAILED", 0)
@@ -624,33 +675,20 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
     def list_tiles(
         self, request_id: str, *, count: int, after: int | None, status: str | None
     ) -> Page[BatchTileRecord]:
-        where = "request_id = ?"
-        args: list[Any] = [request_id]
+        where, args = ["request_id = ?"], [request_id]
         if status is not None:
-            where += " AND status = ?"
+            where.append("status = ?")
             args.append(status)
-        if after is not None:
-            where += " AND seq > ?"
-            args.append(after)
-        rows = (
-            self.db.connection()
-            .execute(
-                f"SELECT * FROM batch_tiles WHERE {where} ORDER BY seq LIMIT ?",  # noqa: S608
-                (*args, count + 1),
-            )
-            .fetchall()
+        return _tile.seq_page(
+            self.db, "SELECT * FROM batch_tiles", where, args, after=after, count=count
         )
-        return seq_page(rows, count, _tile)
 
     def get_tile(self, request_id: str, tile_id: int) -> BatchTileRecord | None:
-        row = (
-            self.db.connection()
-            .execute(
-                "SELECT * FROM batch_tiles WHERE request_id = ? AND id = ?", (request_id, tile_id)
-            )
-            .fetchone()
+        return _tile.one(
+            self.db,
+            "SELECT * FROM batch_tiles WHERE request_id = ? AND id = ?",
+            (request_id, tile_id),
         )
-        return None if row is None else _tile(row)
 
     # ------------------------------------------------------------------ collections
 
@@ -666,31 +704,28 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
     ) -> BatchCollectionRecord:
         collection_id = str(uuid.uuid4())
         with self.db.transaction() as conn:
-            conn.execute(
-                "INSERT INTO batch_collections (id, account_id, name, s3_bucket, created, no_data,"
-                " tiling_grid_id, bands) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    collection_id,
-                    account_id,
-                    name,
-                    s3_bucket,
-                    now_timestamp(),
-                    no_data,
-                    tiling_grid_id,
-                    _dump(bands or {}),
-                ),
+            insert_row(
+                conn,
+                "batch_collections",
+                {
+                    "id": collection_id,
+                    "account_id": account_id,
+                    "name": name,
+                    "s3_bucket": s3_bucket,
+                    "created": now_timestamp(),
+                    "no_data": no_data,
+                    "tiling_grid_id": tiling_grid_id,
+                    "bands": dump_json(bands or {}),
+                },
             )
         record = self.get_collection(collection_id)
         assert record is not None
         return record
 
     def get_collection(self, collection_id: str) -> BatchCollectionRecord | None:
-        row = (
-            self.db.connection()
-            .execute("SELECT * FROM batch_collections WHERE id = ?", (collection_id,))
-            .fetchone()
+        return _collection.one(
+            self.db, "SELECT * FROM batch_collections WHERE id = ?", (collection_id,)
         )
-        return None if row is None else _collection(row)
 
     def list_collections(
         self,
@@ -700,23 +735,15 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
         after: int | None,
         search: Sequence[Sequence[str]],
     ) -> Page[BatchCollectionRecord]:
-        where = "account_id = ?"
-        args: list[Any] = [account_id]
-        clause, search_args = _search_clause(search, "name")
-        where += clause
-        args.extend(search_args)
-        if after is not None:
-            where += " AND seq > ?"
-            args.append(after)
-        rows = (
-            self.db.connection()
-            .execute(
-                f"SELECT * FROM batch_collections WHERE {where} ORDER BY seq LIMIT ?",  # noqa: S608
-                (*args, count + 1),
-            )
-            .fetchall()
+        where, args = _search_clause(search, "name")
+        return _collection.seq_page(
+            self.db,
+            "SELECT * FROM batch_collections",
+            ["account_id = ?", *where],
+            [account_id, *args],
+            after=after,
+            count=count,
         )
-        return seq_page(rows, count, _collection)
 
     def update_collection(
         self, collection_id: str, *, name: str, no_data: float | None, bands: dict[str, Any]
@@ -724,7 +751,7 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
         with self.db.transaction() as conn:
             conn.execute(
                 "UPDATE batch_collections SET name = ?, no_data = ?, bands = ? WHERE id = ?",
-                (name, no_data, _dump(bands), collection_id),
+                (name, no_data, dump_json(bands), collection_id),
             )
 
     def set_collection_output(
@@ -733,21 +760,17 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
         with self.db.transaction() as conn:
             conn.execute(
                 "UPDATE batch_collections SET tiling_grid_id = ?, bands = ? WHERE id = ?",
-                (tiling_grid_id, _dump(bands), collection_id),
+                (tiling_grid_id, dump_json(bands), collection_id),
             )
 
     def requests_using(self, collection_id: str) -> list[RequestRecord]:
         """Requests that write into the collection (not FAILED or CANCELED), oldest first."""
-        rows = (
-            self.db.connection()
-            .execute(
-                "SELECT * FROM batch_requests WHERE collection_id = ?"
-                " AND status NOT IN ('FAILED', 'CANCELED') ORDER BY seq",
-                (collection_id,),
-            )
-            .fetchall()
+        return _request.all(
+            self.db,
+            "SELECT * FROM batch_requests WHERE collection_id = ?"
+            " AND status NOT IN ('FAILED', 'CANCELED') ORDER BY seq",
+            (collection_id,),
         )
-        return [_request(row) for row in rows]
 
     def collection_in_use(self, collection_id: str) -> bool:
         """Whether a request other than FAILED or CANCELED writes into the collection."""

@@ -24,7 +24,7 @@ from sentinelhub_emulator.core.errors import (
     bad_payload,
 )
 from sentinelhub_emulator.core.pagination import Page, page_links, parse_page
-from sentinelhub_emulator.core.params import json_body, path_uuid
+from sentinelhub_emulator.core.params import json_body, path_uuid, query_choice
 from sentinelhub_emulator.core.routing import resource
 from sentinelhub_emulator.core.tokens import Principal
 
@@ -110,9 +110,7 @@ async def create_request(request: Request, principal: Principal) -> Response:
 async def list_requests(request: Request, principal: Principal) -> Response:
     service = _service(request)
     count, after = parse_page(request)
-    sort = request.query_params.get("sort") or "created"
-    if sort not in _SORTS:
-        raise bad_payload("sort", f"must be one of {', '.join(_SORTS)}")
+    sort = query_choice(request, "sort", _SORTS, "created")
     user = request.query_params.get("userid")
     descending, by_status = _SORTS[sort]
     if user and user != principal.account_id:

@@ -34,31 +34,32 @@ import sqlite3
 import threading
 import time
 from dataclasses import replace
+from typing import Any
 
-import numpy as np
 from affine import Affine
-from rasterio.io import MemoryFile
 
 from sentinelhub_emulator.batch.collections import BAND_PLACEHOLDER
-from sentinelhub_emulator.batch.dispatch import TileDispatcher
-from sentinelhub_emulator.batch.grids import GridTile, TooManyTilesError
-from sentinelhub_emulator.batch.parsing import expand_key
-from sentinelhub_emulator.batch.pool import TileTask
+from sentinelhub_emulator.batch.dispatch import (
+    MAX_TILES,
+    AnalysisFailure,
+    TileDispatcher,
+    grid_tiles,
+    no_outputs_yet,
+    single_band_formats,
+)
+from sentinelhub_emulator.batch.grids import GridTile
+from sentinelhub_emulator.batch.parsing import ParsedRequest, expand_key
 from sentinelhub_emulator.batch.processing import (
-    Renderer,
     RenderFailure,
     TileLayout,
-    engine_request,
-    output_paths,
+    TileOutcome,
     render_tile,
     tile_cost,
 )
-from sentinelhub_emulator.batch.scheduler import band_format
 from sentinelhub_emulator.byoc.state import byoc_state
 from sentinelhub_emulator.byoc.store import DuplicateTilePathError
 from sentinelhub_emulator.core.context import EmulatorContext
-from sentinelhub_emulator.core.db import Database
-from sentinelhub_emulator.core.errors import BAD_PAYLOAD, ApiError
+from sentinelhub_emulator.core.errors import ApiError
 from sentinelhub_emulator.process.formats import is_geotiff
 
 from .geopackage import GeopackageError, read_features
@@ -73,11 +74,14 @@ __all__ = ["MAX_TILES", "BatchV2Options", "BatchV2Service"]
 
 logger = logging.getLogger(__name__)
 
-#: Most tiles one request may have in the emulator.
-MAX_TILES = 2000
-_PROBE_PX = 16
-INTERNAL_ERROR = "The emulator failed on an internal error; see its log."
 STOPPED = "The request was stopped."
+
+
+def _stopped(context: EmulatorContext, request_id: str) -> str | None:
+    """Why a tile of the request is not wanted any more (it was stopped), or None; asked
+    before the tile's files are written (by a worker process too: its own context)."""
+    current = BatchV2Store(context.db).get_request(request_id)
+    return None if current is not None and current.status == "PROCESSING" else STOPPED
 
 
 class BatchV2Options:
@@ -91,30 +95,21 @@ class BatchV2Options:
         self.poll_interval = poll_interval
 
 
-class AnalysisFailure(Exception):
-    """The request cannot run; the message becomes its ``error``."""
-
-
-def _conflict(message: str) -> ApiError:
-    return ApiError(409, message, BAD_PAYLOAD)
-
-
 class BatchV2Service(TileDispatcher):
     """The Batch v2 service of one emulator."""
 
     label = "batch v2"
+    refusal_status = 409
+    done_status = "DONE"
+    halt_reason = STOPPED
+    unwanted = staticmethod(_stopped)
     store: BatchV2Store
 
-    def __init__(
-        self,
-        context: EmulatorContext,
-        db: Database,
-        options: BatchV2Options | None = None,
-        *,
-        renderer: Renderer | None = None,
-    ) -> None:
-        self.options = options or BatchV2Options()
-        super().__init__(context, BatchV2Store(db), self.options, renderer, logger)
+    store_type = BatchV2Store
+    options_type = BatchV2Options
+    options: BatchV2Options
+
+    def _setup(self) -> None:
         self._status_written: dict[str, float] = {}
         self._status_lock = threading.Lock()
 
@@ -124,56 +119,36 @@ class BatchV2Service(TileDispatcher):
 
     # ------------------------------------------------------------------ user actions
 
-    def analyse(self, request: RequestRecord) -> None:
-        if request.status != "CREATED":
-            raise _conflict(
-                f"Only requests with status CREATED can be analysed; this one is {request.status}."
-            )
-        if not self.store.set_action(
-            request.id, expected_status="CREATED", status="ANALYSING", user_action="ANALYSE"
-        ):
-            raise _conflict("The request changed meanwhile; read it again.")
-        self.wake()
+    def _start_analysed(self, request: RequestRecord) -> bool:
+        changed = self.store.start_processing(request.id)
+        if changed:
+            self._write_status(request.id, force=True)
+        return changed
 
-    def start_request(self, request: RequestRecord) -> None:
-        status = request.status
-        if status in ("CREATED", "ANALYSING", "ANALYSIS_DONE"):
-            parse_stored(request.body, self.context.settings).check_renderable()
-        if status == "CREATED":
-            changed = self.store.set_action(
-                request.id, expected_status="CREATED", status="ANALYSING", user_action="START"
-            )
-        elif status == "ANALYSING" and request.user_action != "START":
-            changed = self.store.set_action(
-                request.id, expected_status="ANALYSING", status="ANALYSING", user_action="START"
-            )
-        elif status == "ANALYSIS_DONE":
-            changed = self.store.start_processing(request.id)
-            if changed:
-                self._write_status(request.id, force=True)
-        else:
-            raise _conflict(
-                "Only requests with status CREATED, ANALYSING (not already starting) or "
-                f"ANALYSIS_DONE can be started; this one is {status}. Create a new request to "
-                "run it again."
-            )
-        if not changed:
-            raise _conflict("The request changed meanwhile; read it again.")
-        self.wake()
+    def _not_startable(self, request: RequestRecord) -> ApiError:
+        return self._refused(
+            "Only requests with status CREATED, ANALYSING (not already starting) or "
+            f"ANALYSIS_DONE can be started; this one is {request.status}. Create a new request to "
+            "run it again."
+        )
 
     def stop_request(self, request: RequestRecord) -> None:
-        if request.status not in ("ANALYSING", "PROCESSING"):
-            raise _conflict(
-                "Only requests with status ANALYSING or PROCESSING can be stopped; this one is "
-                f"{request.status}."
-            )
-        if not self.store.stop(request.id, expected_status=request.status):
-            raise _conflict("The request changed meanwhile; read it again.")
-        self._runner.cancel(request.id)
+        self._halt(request, ("ANALYSING", "PROCESSING"), "stopped", self.store.stop)
         if request.status == "PROCESSING":
             self._write_status(request.id, force=True)
 
     # ------------------------------------------------------------------ dispatching
+
+    def _parse(self, body: dict[str, Any]) -> ParsedV2:
+        return parse_stored(body, self.context.settings)
+
+    @staticmethod
+    def _grid_request(parsed: ParsedV2) -> ParsedRequest:
+        return parsed.parsed
+
+    def _tile_finished(self, request_id: str) -> None:
+        self._finish_if_complete(request_id)
+        self._write_status(request_id)
 
     # ------------------------------------------------------------------ status database
 
@@ -221,32 +196,6 @@ class BatchV2Service(TileDispatcher):
 
     # ------------------------------------------------------------------ analysis
 
-    def _analysis_job(self, request_id: str) -> None:
-        try:
-            request = self.store.get_request(request_id)
-            if request is None or request.status != "ANALYSING" or not self._pause():
-                return
-            self._runner.warm(self.renderer())
-            try:
-                self._analyse(request)
-            except AnalysisFailure as failure:
-                self.store.set_status(
-                    request_id, expected="ANALYSING", status="FAILED", error=str(failure)
-                )
-            except ApiError as error:
-                self.store.set_status(
-                    request_id, expected="ANALYSING", status="FAILED", error=error.message
-                )
-            except Exception:
-                logger.exception("analysing batch v2 request %s failed unexpectedly", request_id)
-                self.store.set_status(
-                    request_id, expected="ANALYSING", status="FAILED", error=INTERNAL_ERROR
-                )
-        finally:
-            with self._lock:
-                self._busy_requests.discard(request_id)
-            self.wake()
-
     def _tiles(self, v2: ParsedV2) -> tuple[list[GridTile], dict[int, tuple[int, int]] | None]:
         """The job's tiles, and per tile id its raster size for GeoPackage features."""
         parsed = v2.parsed
@@ -270,39 +219,23 @@ class BatchV2Service(TileDispatcher):
                 for f in features
             ]
             return tiles, {f.id: (f.width, f.height) for f in features}
-        try:
-            tiles = parsed.tiles(MAX_TILES)
-        except TooManyTilesError as exc:
-            raise AnalysisFailure(f"The request is too large for the emulator: {exc}.") from None
-        if not tiles:
-            raise AnalysisFailure(
-                f"The area of interest covers no tile of grid {parsed.grid.id} (latitudes "
-                f"{-parsed.grid.latitude_limit:g} to {parsed.grid.latitude_limit:g})."
-            )
-        return tiles, None
+        return grid_tiles(parsed), None
 
     def _analyse(self, request: RequestRecord) -> None:
         settings = self.context.settings
-        v2 = parse_stored(request.body, settings)
+        v2 = self._parse(request.body)
         parsed = v2.parsed
         tiles, sizes = self._tiles(v2)
-        west, south, east, north = tiles[0].bounds()
         bands, floating, tiff_bands = self._probe(
-            request, v2, tiles[0].epsg, (west, south, east, north)
+            request.account_id, v2.process_request, parsed.outputs, tiles[0]
         )
         if v2.zarr is not None:
             try:
                 prepare_zarr(settings, v2.zarr, parsed, request.id, tiles, tiff_bands)
             except ZarrOutputError as error:
                 raise AnalysisFailure(f"{error.field}: {error.message}") from None
-        elif not parsed.overwrite and not parsed.skip_existing:
-            for tile in tiles:
-                paths = output_paths(settings, request.id, tile.name, tile.id, parsed.outputs)
-                if any(p.exists() for p in paths.values()):
-                    raise AnalysisFailure(
-                        f"Output files already exist (tile {tile.name}); set output.overwrite or "
-                        "output.skipExisting, or write somewhere else."
-                    )
+        else:
+            no_outputs_yet(settings, request.id, tiles, parsed)
 
         def size_of(tile: GridTile) -> tuple[int, int]:
             return parsed.raster_size_px if sizes is None else sizes[tile.id]
@@ -319,40 +252,6 @@ class BatchV2Service(TileDispatcher):
         if current is not None and current.status == "PROCESSING":
             self._write_status(request.id, force=True)
 
-    def _probe(
-        self,
-        request: RequestRecord,
-        v2: ParsedV2,
-        epsg: int,
-        bounds: tuple[float, float, float, float],
-    ) -> tuple[int, bool, dict[str, tuple[int, str]]]:
-        """Run the evalscript on a few pixels: (TIFF bands, floating, per TIFF output its band
-        count and dtype). The engine's 400 fails the analysis."""
-        body = engine_request(v2.process_request, epsg, bounds, _PROBE_PX, _PROBE_PX)
-        result = self.renderer()(self.context, request.account_id, body)
-        by_id = {o.identifier: o for o in result.outputs}
-        bands, floating = 0, False
-        tiff_bands: dict[str, tuple[int, str]] = {}
-        for spec in v2.parsed.outputs:
-            rendered = by_id.get(spec.identifier)
-            if rendered is None:
-                raise AnalysisFailure(
-                    f"The evalscript gives no output {spec.identifier!r} (it gives "
-                    f"{', '.join(sorted(by_id)) or 'none'}); match processRequest.output.responses "
-                    "to its setup()."
-                )
-            if not is_geotiff(spec.mime_type):
-                continue
-            try:
-                with MemoryFile(bytes(rendered.data)) as memory, memory.open() as dataset:
-                    count, dtype = dataset.count, dataset.dtypes[0]
-            except Exception:
-                raise AnalysisFailure(f"Output {spec.identifier!r} is not a TIFF.") from None
-            bands += count
-            floating = floating or np.dtype(dtype).kind == "f"
-            tiff_bands[spec.identifier] = (count, dtype)
-        return bands, floating, tiff_bands
-
     def _collection_for(
         self, request: RequestRecord, v2: ParsedV2, tiff_bands: dict[str, tuple[int, str]]
     ) -> str | None:
@@ -360,14 +259,8 @@ class BatchV2Service(TileDispatcher):
         parsed = v2.parsed
         if not parsed.create_collection and parsed.collection_id is None:
             return None
-        several = [name for name, (count, _) in tiff_bands.items() if count != 1]
-        if several:
-            raise AnalysisFailure(
-                f"Collection output needs single-band TIFF outputs; {', '.join(several)} has "
-                "several bands."
-            )
         bands = {
-            name: {"source": name, **band_format(dtype)} for name, (_, dtype) in tiff_bands.items()
+            name: {"source": name, **band} for name, band in single_band_formats(tiff_bands).items()
         }
         store = byoc_state(self.context).store
         if parsed.collection_id is not None:
@@ -419,55 +312,29 @@ class BatchV2Service(TileDispatcher):
 
     # ------------------------------------------------------------------ tiles
 
-    def _tile_job(self, tile: TileRecord) -> None:
-        try:
-            self._process_tile(tile)
-        except Exception:
-            logger.exception("batch v2 tile %s of %s failed unexpectedly", tile.id, tile.request_id)
-            for expected in ("PROCESSING", "SCHEDULED"):
-                self.store.advance_tile(
-                    tile, expected=expected, status="FAILED", error=INTERNAL_ERROR
-                )
-        finally:
-            with self._lock:
-                self._busy_tiles.discard((tile.request_id, tile.id))
-            self._finish_if_complete(tile.request_id)
-            self._write_status(tile.request_id)
-            self.wake()
-
-    def _process_tile(self, tile: TileRecord) -> None:
-        if not self._pause():
-            return
-        if not self.store.advance_tile(tile, expected="SCHEDULED", status="PROCESSING"):
-            return
-        request = self.store.get_request(tile.request_id)
-        if request is None or request.status != "PROCESSING":
-            return
-        error, cost = self._render_and_write(request, tile)
-        if self._dispatcher.stopping:
-            return  # scheduled again at the next start
-        if error is None:
-            self.store.advance_tile(tile, expected="PROCESSING", status="DONE", cost=cost)
-        else:
-            self.store.advance_tile(tile, expected="PROCESSING", status="FAILED", error=error)
-
-    def _render_and_write(
-        self, request: RequestRecord, tile: TileRecord
+    def _render(
+        self, request: RequestRecord, v2: ParsedV2, tile: TileRecord
     ) -> tuple[str | None, float | None]:
-        """(error or None, cost)."""
-        settings = self.context.settings
-        v1_tile = tile.as_v1()
-        try:
-            v2 = parse_stored(request.body, settings)
-            parsed = v2.parsed
-            paths = output_paths(settings, request.id, tile.name, tile.id, parsed.outputs)
-        except (ApiError, RenderFailure) as exc:
-            return str(exc), None
-        if parsed.skip_existing and all(p.exists() for p in paths.values()):
-            return None, 0.0
+        parsed = v2.parsed
         layout = _layout(tile)
         if v2.zarr is None:
-            return self._write_raster(request, v2, tile, layout)
+            outcome = self._run_tile(request, v2.process_request, tile.as_v1(), parsed, layout)
+        else:
+            outcome = self._write_zarr(request, v2, tile, layout)
+        if outcome.error is not None:
+            return outcome.error, None
+        try:
+            self._register_tile(request, v2, tile)
+        except (ValueError, sqlite3.Error) as exc:
+            return f"Registering the tile in its collection failed ({exc}).", None
+        width, height = parsed.tile_size_px if layout is None else (layout.width, layout.height)
+        return None, outcome.cost(width, height)
+
+    def _write_zarr(
+        self, request: RequestRecord, v2: ParsedV2, tile: TileRecord, layout: TileLayout | None
+    ) -> TileOutcome:
+        """A tile rendered on this thread and written into its window of the job's group."""
+        v1_tile = tile.as_v1()
         try:
             raster = render_tile(
                 self.renderer(),
@@ -475,68 +342,24 @@ class BatchV2Service(TileDispatcher):
                 request.account_id,
                 v2.process_request,
                 v1_tile,
-                parsed,
+                v2.parsed,
                 layout,
             )
         except ApiError as error:
-            return error.message, None
+            return TileOutcome(error.message)
         except RenderFailure as failure:
-            return str(failure), None
-        current = self.store.get_request(request.id)
-        if self._dispatcher.stopping or current is None or current.status != "PROCESSING":
-            return "The request was stopped.", None
+            return TileOutcome(str(failure))
+        reason = self._halted(request.id)
+        if reason is not None:
+            return TileOutcome(reason)
+        assert v2.zarr is not None
         try:
-            write_zarr(settings, v2.zarr, request.id, v1_tile, raster)
+            write_zarr(self.context.settings, v2.zarr, request.id, v1_tile, raster)
         except RenderFailure as failure:
-            return str(failure), None
+            return TileOutcome(str(failure))
         except OSError as exc:
-            return f"Writing the outputs failed ({exc.strerror or exc}).", None
-        try:
-            self._register_tile(current, v2, tile)
-        except (ValueError, sqlite3.Error) as exc:
-            return f"Registering the tile in its collection failed ({exc}).", None
-        width, height = parsed.tile_size_px if layout is None else (layout.width, layout.height)
-        bands = sum(count for count, _ in raster.bands.values())
-        floating = any(np.dtype(dtype).kind == "f" for _, dtype in raster.bands.values())
-        return None, tile_cost(width, height, bands, floating)
-
-    def _write_raster(
-        self, request: RequestRecord, v2: ParsedV2, tile: TileRecord, layout: TileLayout | None
-    ) -> tuple[str | None, float | None]:
-        """A raster tile: rendered and written by ``batch.pool`` (a worker process, or this
-        thread); (error or None, cost)."""
-        parsed = v2.parsed
-        task = TileTask(
-            request.account_id,
-            request.id,
-            v2.process_request,
-            tile.as_v1(),
-            parsed,
-            layout,
-            _stopped,
-        )
-        outcome = self._runner.run(task, self.renderer(), lambda: self._halted(request.id))
-        if outcome.error is not None:
-            return outcome.error, None
-        current = self.store.get_request(request.id)
-        if self._dispatcher.stopping or current is None or current.status != "PROCESSING":
-            return STOPPED, None
-        try:
-            self._register_tile(current, v2, tile)
-        except (ValueError, sqlite3.Error) as exc:
-            return f"Registering the tile in its collection failed ({exc}).", None
-        width, height = parsed.tile_size_px if layout is None else (layout.width, layout.height)
-        return None, outcome.cost(width, height)
-
-    def _halted(self, request_id: str) -> str | None:
-        return STOPPED if self._dispatcher.stopping else _stopped(self.context, request_id)
-
-
-def _stopped(context: EmulatorContext, request_id: str) -> str | None:
-    """Why a tile of the request is not wanted any more (it was stopped), or None; asked
-    before the tile's files are written (by a worker process too: its own context)."""
-    current = BatchV2Store(context.db).get_request(request_id)
-    return None if current is not None and current.status == "PROCESSING" else STOPPED
+            return TileOutcome(f"Writing the outputs failed ({exc.strerror or exc}).")
+        return TileOutcome(None, dict(raster.bands))
 
 
 def _layout(tile: TileRecord) -> TileLayout | None:

@@ -7,8 +7,7 @@ stopped after it stops.
 
 from __future__ import annotations
 
-from sentinelhub_emulator.core.context import EmulatorContext
-from sentinelhub_emulator.core.service import Service
+from sentinelhub_emulator.batch.dispatch import batch_service
 
 from . import routes
 from .scheduler import BatchV2Service
@@ -19,24 +18,4 @@ __all__ = ["SERVICE"]
 NAME = routes.NAME
 
 
-def _create(context: EmulatorContext) -> BatchV2Service:
-    return BatchV2Service(context, context.db)
-
-
-def _start(context: EmulatorContext) -> None:
-    context.state(NAME, BatchV2Service).start()
-
-
-def _stop(context: EmulatorContext) -> None:
-    context.state(NAME, BatchV2Service).stop()
-
-
-SERVICE = Service(
-    name=NAME,
-    base_paths=("/api/v2/batch",),
-    routes=routes.routes,
-    schema=SCHEMA,
-    state=_create,
-    start=_start,
-    stop=_stop,
-)
+SERVICE = batch_service(NAME, "/api/v2/batch", routes.routes, SCHEMA, BatchV2Service)

@@ -17,7 +17,7 @@ from typing import Any
 
 from sentinelhub_emulator.batch.grids import GridTile
 from sentinelhub_emulator.batch.store import BatchTileRecord, TileQueue, tiles_schema
-from sentinelhub_emulator.core.db import Database, RowMapper, dump_json
+from sentinelhub_emulator.core.db import RowMapper, dump_json
 from sentinelhub_emulator.core.pagination import Page, offset_page
 from sentinelhub_emulator.core.times import (
     now_timestamp,
@@ -120,25 +120,27 @@ class BatchV2Store(TileQueue[RequestRecord, TileRecord]):
     interrupted = ("PROCESSING",)
     stamped = True
 
-    def __init__(self, db: Database) -> None:
-        super().__init__(db, _request, _tile)
+    request_rows = _request
+    tile_rows = _tile
 
     # ------------------------------------------------------------------ requests
 
     def create_request(
         self, *, account_id: str, body: dict[str, Any], description: str | None
     ) -> RequestRecord:
-        request_id = str(uuid.uuid4())
         now = now_timestamp()
-        with self.db.transaction() as conn:
-            conn.execute(
-                "INSERT INTO batch_v2_requests (id, account_id, created, last_updated, body,"
-                " description, status, user_action) VALUES (?, ?, ?, ?, ?, ?, 'CREATED', 'NONE')",
-                (request_id, account_id, now, now, dump_json(body), description),
-            )
-        record = self.get_request(request_id)
-        assert record is not None
-        return record
+        return self._new_request(
+            {
+                "id": str(uuid.uuid4()),
+                "account_id": account_id,
+                "created": now,
+                "last_updated": now,
+                "body": dump_json(body),
+                "description": description,
+                "status": "CREATED",
+                "user_action": "NONE",
+            }
+        )
 
     def list_requests(
         self,
@@ -177,37 +179,21 @@ class BatchV2Store(TileQueue[RequestRecord, TileRecord]):
                 (description, now_timestamp(), request_id),
             )
 
-    def set_action(
-        self, request_id: str, *, expected_status: str, status: str, user_action: str
-    ) -> bool:
-        """A user's action: ``expected_status`` -> ``status``; False if it moved meanwhile."""
-        now = now_timestamp()
-        with self.db.transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE batch_v2_requests SET status = ?, user_action = ?, user_action_updated = ?,"
-                " last_updated = ? WHERE id = ? AND status = ?",
-                (status, user_action, now, now, request_id, expected_status),
-            )
-            return cursor.rowcount == 1
-
     def stop(self, request_id: str, *, expected_status: str) -> bool:
         """``expected_status`` -> STOPPED (USER_ACTION); unfinished tiles go back to PENDING."""
         now = now_timestamp()
-        with self.db.transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE batch_v2_requests SET status = 'STOPPED', user_action = 'STOP',"
-                " user_action_updated = ?, last_updated = ?, stopped_reason = 'USER_ACTION'"
-                " WHERE id = ? AND status = ?",
-                (now, now, request_id, expected_status),
-            )
-            if cursor.rowcount != 1:
-                return False
-            conn.execute(
-                "UPDATE batch_v2_tiles SET status = 'PENDING', updated = ? WHERE request_id = ?"
-                " AND status IN ('SCHEDULED', 'PROCESSING')",
-                (now, request_id),
-            )
-            return True
+        return self._move(
+            request_id,
+            expected_status,
+            {
+                "status": "STOPPED",
+                "user_action": "STOP",
+                "user_action_updated": now,
+                "stopped_reason": "USER_ACTION",
+            },
+            (("SCHEDULED", "PROCESSING"), {"status": "PENDING"}),
+            now=now,
+        )
 
     def finish_analysis(
         self,
@@ -219,37 +205,16 @@ class BatchV2Store(TileQueue[RequestRecord, TileRecord]):
         """Store the tiles; ANALYSING -> ANALYSIS_DONE, or PROCESSING (tiles SCHEDULED) when
         the user asked to start. False if it is no longer ANALYSING."""
         now = now_timestamp()
+
+        def extra(tile: GridTile) -> dict[str, Any]:
+            width_px, height_px = (sizes or {}).get(tile.id, (None, None))
+            return {"updated": now, "width_px": width_px, "height_px": height_px}
+
         with self.db.transaction() as conn:
-            row = conn.execute(
-                "SELECT status, user_action FROM batch_v2_requests WHERE id = ?", (request_id,)
-            ).fetchone()
-            if row is None or row["status"] != "ANALYSING":
+            stored = self._store_analysis(conn, request_id, tiles, extra)
+            if stored is None:
                 return False
-            process = row["user_action"] == "START"
-            conn.execute("DELETE FROM batch_v2_tiles WHERE request_id = ?", (request_id,))
-            count = 0
-            for tile, cost in tiles:
-                count += 1
-                conn.execute(
-                    "INSERT INTO batch_v2_tiles (request_id, id, name, epsg, west, north, width,"
-                    " height, geometry, status, cost, updated, width_px, height_px)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        request_id,
-                        tile.id,
-                        tile.name,
-                        tile.epsg,
-                        tile.west,
-                        tile.north,
-                        tile.width,
-                        tile.height,
-                        dump_json(tile.geometry),
-                        "SCHEDULED" if process else "PENDING",
-                        cost,
-                        now,
-                        *(sizes or {}).get(tile.id, (None, None)),
-                    ),
-                )
+            process, count = stored
             conn.execute(
                 "UPDATE batch_v2_requests SET status = ?, tile_count = ?, error = NULL,"
                 " last_updated = ?, collection_id = coalesce(?, collection_id) WHERE id = ?",
@@ -266,21 +231,13 @@ class BatchV2Store(TileQueue[RequestRecord, TileRecord]):
     def start_processing(self, request_id: str) -> bool:
         """ANALYSIS_DONE -> PROCESSING (userAction START); PENDING tiles become SCHEDULED."""
         now = now_timestamp()
-        with self.db.transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE batch_v2_requests SET status = 'PROCESSING', user_action = 'START',"
-                " user_action_updated = ?, last_updated = ? WHERE id = ?"
-                " AND status = 'ANALYSIS_DONE'",
-                (now, now, request_id),
-            )
-            if cursor.rowcount != 1:
-                return False
-            conn.execute(
-                "UPDATE batch_v2_tiles SET status = 'SCHEDULED', updated = ?"
-                " WHERE request_id = ? AND status = 'PENDING'",
-                (now, request_id),
-            )
-            return True
+        return self._move(
+            request_id,
+            "ANALYSIS_DONE",
+            {"status": "PROCESSING", "user_action": "START", "user_action_updated": now},
+            (("PENDING",), {"status": "SCHEDULED"}),
+            now=now,
+        )
 
     def progress(self, request_id: str) -> Progress:
         rows = (
@@ -301,18 +258,9 @@ class BatchV2Store(TileQueue[RequestRecord, TileRecord]):
     def completion(self, request_id: str) -> tuple[str, str | None] | None:
         """``(status, error)`` a PROCESSING request ends with once no tile is left to do: DONE
         when a tile was written (``error`` counts the failed ones), FAILED when all failed."""
-        conn = self.db.connection()
-        row = conn.execute(
-            "SELECT status FROM batch_v2_requests WHERE id = ?", (request_id,)
-        ).fetchone()
-        if row is None or row["status"] != "PROCESSING":
+        counts = self._tile_counts(self.db.connection(), request_id)
+        if counts is None:
             return None
-        counts = dict(
-            conn.execute(
-                "SELECT status, count(*) FROM batch_v2_tiles WHERE request_id = ? GROUP BY status",
-                (request_id,),
-            ).fetchall()
-        )
         if any(counts.get(s, 0) for s in ("PENDING", "SCHEDULED", "PROCESSING")):
             return None
         done, failed = counts.get("DONE", 0), counts.get("FAILED", 0)

@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from sentinelhub_emulator.core.pagination import Page, seq_page
+
 __all__ = [
     "CORE_SCHEMA",
     "DATABASE_FILENAME",
@@ -27,6 +29,7 @@ __all__ = [
     "Database",
     "RowMapper",
     "dump_json",
+    "insert_row",
     "load_json",
 ]
 
@@ -64,6 +67,17 @@ def dump_json(value: Any) -> str | None:
 def load_json(text: str | None) -> Any:
     """The value a JSON column holds (SQL ``NULL`` is ``None``)."""
     return None if text is None else json.loads(text)
+
+
+def insert_row(conn: sqlite3.Connection, table: str, values: Mapping[str, Any]) -> None:
+    """``INSERT`` one row into ``table``: ``values`` maps the columns (names written in the
+    caller's code, never taken from a request) to their values, bound as parameters."""
+    columns = ", ".join(values)
+    marks = ", ".join("?" * len(values))
+    conn.execute(
+        f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+        tuple(values.values()),
+    )
 
 
 class RowMapper(Generic[_R]):
@@ -110,6 +124,45 @@ class RowMapper(Generic[_R]):
                 ) from None
             values[name] = raw if decode is None else decode(raw)
         return self.record(**values)
+
+    def one(self, db: Database, sql: str, params: Sequence[Any] = ()) -> _R | None:
+        """The record of the first row ``sql`` selects, or None."""
+        row = db.connection().execute(sql, params).fetchone()
+        return None if row is None else self(row)
+
+    def all(self, db: Database, sql: str, params: Sequence[Any] = ()) -> list[_R]:
+        """The records of every row ``sql`` selects."""
+        return [self(row) for row in db.connection().execute(sql, params).fetchall()]
+
+    def seq_page(
+        self,
+        db: Database,
+        select: str,
+        where: Sequence[str],
+        params: Sequence[Any],
+        *,
+        after: int | None,
+        count: int,
+        descending: bool = False,
+        key: str = "seq",
+    ) -> Page[_R]:
+        """One keyset page: the rows of ``select`` (``SELECT ... FROM ...``) that meet every
+        condition of ``where`` (its ``?`` bound to ``params``), in ``key`` order, after the
+        row whose ``key`` is ``after`` (None: from the first); see `pagination.seq_page`."""
+        conditions, args = list(where), list(params)
+        if after is not None:
+            conditions.append(f"{key} < ?" if descending else f"{key} > ?")
+            args.append(after)
+        order = f"{key} DESC" if descending else key
+        rows = (
+            db.connection()
+            .execute(
+                f"{select} WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT ?",
+                (*args, count + 1),
+            )
+            .fetchall()
+        )
+        return seq_page(rows, count, self)
 
 
 def _casefold(value: object) -> str | None:

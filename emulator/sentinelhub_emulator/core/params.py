@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import math
 import uuid
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -17,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sentinelhub_emulator.core.errors import BAD_PAYLOAD, ApiError, bad_payload
 from sentinelhub_emulator.core.spec import validate_body
+from sentinelhub_emulator.core.times import parse_timestamp
 
 __all__ = [
     "MAX_BODY_BYTES",
@@ -24,11 +27,14 @@ __all__ = [
     "MAX_QUERY_PARAMS",
     "QueryLimitMiddleware",
     "check_json_value",
+    "date_time",
     "drop_nulls",
+    "finite_number",
     "json_body",
     "parse_json",
     "path_int",
     "path_uuid",
+    "query_choice",
     "query_uuid",
     "read_body",
 ]
@@ -182,6 +188,28 @@ async def json_body(request: Request, schema_name: str) -> dict[str, Any]:
     return body
 
 
+def date_time(
+    value: Any, parameter: str, not_text: str = "must be an RFC 3339 date-time string"
+) -> datetime:
+    """An RFC 3339 date-time of a body (`parse_timestamp`); 400 naming ``parameter``, with
+    ``not_text`` when it is not a string."""
+    if not isinstance(value, str):
+        raise bad_payload(parameter, not_text)
+    try:
+        return parse_timestamp(value)
+    except ValueError:
+        raise bad_payload(
+            parameter, f"{value!r} is not an RFC 3339 date-time such as 2024-05-01T00:00:00Z"
+        ) from None
+
+
+def finite_number(value: Any, parameter: str) -> float:
+    """A JSON number of a body (not a bool, not NaN or infinite); 400 naming ``parameter``."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise bad_payload(parameter, "must be a finite number")
+    return float(value)
+
+
 def _uuid(value: str, parameter: str) -> str:
     try:
         return str(uuid.UUID(value))
@@ -208,6 +236,16 @@ def path_int(request: Request, name: str) -> int:
 def path_uuid(request: Request, name: str) -> str:
     """A UUID path parameter, in canonical lower-case form."""
     return _uuid(str(request.path_params[name]), name)
+
+
+def query_choice(request: Request, name: str, choices: Iterable[str], default: str) -> str:
+    """Query parameter ``name``, one of ``choices`` (``default`` when absent or empty); a 400
+    naming it otherwise."""
+    value = request.query_params.get(name) or default
+    allowed = tuple(choices)
+    if value not in allowed:
+        raise bad_payload(name, f"must be one of {', '.join(allowed)}")
+    return value
 
 
 def query_uuid(request: Request, name: str) -> str:

@@ -15,6 +15,7 @@ Nothing leaves the machine.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import tempfile
 import time
@@ -57,32 +58,28 @@ class Scene:
     broken_band: str | None = None
 
 
+def _utm33_scene(day: int, west: float, broken_band: str | None = None) -> Scene:
+    """A 512 x 512 px tile at 10 m in UTM zone 33N starting at ``west``, sensed at 10:00 UTC on
+    ``day`` May 2024."""
+    return Scene(
+        f"utm33/2024-05-{day:02d}/scene_(BAND).tif",
+        32633,
+        (west, 5_000_000.0, west + 5_120.0, 5_005_120.0),
+        dt.datetime(2024, 5, day, 10, 0, tzinfo=dt.UTC),
+        broken_band,
+    )
+
+
 SCENES = (
-    Scene(
-        "utm33/2024-05-01/scene_(BAND).tif",
-        32633,
-        (500_000.0, 5_000_000.0, 505_120.0, 5_005_120.0),
-        dt.datetime(2024, 5, 1, 10, 0, tzinfo=dt.UTC),
-    ),
-    Scene(
-        "utm33/2024-05-11/scene_(BAND).tif",
-        32633,
-        (502_560.0, 5_000_000.0, 507_680.0, 5_005_120.0),
-        dt.datetime(2024, 5, 11, 10, 0, tzinfo=dt.UTC),
-    ),
+    _utm33_scene(1, 500_000.0),
+    _utm33_scene(11, 502_560.0),
     Scene(
         "wgs84/2024-05-06/scene_(BAND).tif",
         4326,
         (14.10, 45.10, 14.16, 45.16),
         dt.datetime(2024, 5, 6, 9, 30, tzinfo=dt.UTC),
     ),
-    Scene(
-        "utm33/2024-05-21/scene_(BAND).tif",
-        32633,
-        (500_000.0, 5_000_000.0, 505_120.0, 5_005_120.0),
-        dt.datetime(2024, 5, 21, 10, 0, tzinfo=dt.UTC),
-        broken_band="B03",
-    ),
+    _utm33_scene(21, 500_000.0, broken_band="B03"),
 )
 
 
@@ -137,23 +134,16 @@ def write_planet_tile(bucket: Path, folder: str) -> None:
     from sentinelhub_emulator.samples import write_cog
 
     root = bucket / folder
-    write_cog(
-        root / "20240501_100706_56_24fd_ortho_analytic_4b_sr.tif",
+    # The analytic image and its mask cover the same 1024 x 1024 px at 2.5 m.
+    write = functools.partial(
+        write_cog,
         crs_epsg=32633,
         bounds=(500_000.0, 5_000_000.0, 502_560.0, 5_002_560.0),
         width=1024,
         height=1024,
-        count=4,
-        dtype="uint16",
     )
-    write_cog(
-        root / "20240501_100706_56_24fd_ortho_udm2.tif",
-        crs_epsg=32633,
-        bounds=(500_000.0, 5_000_000.0, 502_560.0, 5_002_560.0),
-        width=1024,
-        height=1024,
-        dtype="uint8",
-    )
+    write(root / "20240501_100706_56_24fd_ortho_analytic_4b_sr.tif", count=4, dtype="uint16")
+    write(root / "20240501_100706_56_24fd_ortho_udm2.tif", dtype="uint8")
     (root / "20240501_100706_56_24fd_metadata.json").write_text(
         '{"id": "20240501_100706_56_24fd", "instrument": "PSB.SD"}\n'
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
@@ -17,7 +17,6 @@ from sentinelhub_client.cli import common
 from sentinelhub_client.cli.common import State, json_option, pass_state
 
 __all__ = [
-    "FILE",
     "GRID_COLUMNS",
     "add_actions",
     "add_evalscript",
@@ -25,10 +24,7 @@ __all__ = [
     "add_grids",
     "add_list",
     "add_wait",
-    "request_options",
 ]
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 #: How a command opens the version's client.
 Opener = common.Opener
@@ -36,21 +32,6 @@ Opener = common.Opener
 Shown = Callable[[dict[str, Any]], dict[str, Any]]
 
 GRID_COLUMNS = ("id", "name", "properties")
-
-#: An existing file (not a folder), as a `Path`.
-FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
-
-
-def request_options(request_help: str, evalscript_help: str) -> Callable[[F], F]:
-    """The ``--request FILE`` (required JSON) and ``--evalscript FILE`` options of ``create``."""
-
-    def decorate(function: F) -> F:
-        function = click.option("--evalscript", type=FILE, help=evalscript_help)(function)
-        return click.option("--request", "request", type=FILE, required=True, help=request_help)(
-            function
-        )
-
-    return decorate
 
 
 def add_evalscript(process_request: dict[str, Any], evalscript: Path | None) -> None:
@@ -65,42 +46,28 @@ def _as_is(request: dict[str, Any]) -> dict[str, Any]:
 
 def add_list(group: click.Group, opener: Opener, noun: str, columns: Sequence[str]) -> None:
     """``list``: the requests, streamed page by page (``noun``: "batch requests")."""
-
-    @group.command(
+    common.add_list(
+        group,
+        opener,
         "list",
+        (),
+        {
+            "--search": "Only requests matching these words.",
+            "--sort": "created, created:desc, status or status:desc.",
+            "--user-id": "Only the requests of this user.",
+        },
+        "iter_requests",
+        columns,
+        f"The {noun} (streamed page by page: JSON lines with --json).",
         short_help=f"The {noun}.",
-        help=f"The {noun} (streamed page by page: JSON lines with --json).",
     )
-    @click.option("--search", help="Only requests matching these words.")
-    @click.option("--sort", help="created, created:desc, status or status:desc.")
-    @click.option("--user-id", help="Only the requests of this user.")
-    @common.list_options
-    @pass_state
-    def list_(
-        state: State,
-        search: str | None,
-        sort: str | None,
-        user_id: str | None,
-        max_items: int | None,
-        as_json: bool,
-    ) -> None:
-        with opener(state) as batch:
-            requests = batch.iter_requests(user_id, search, sort, max_items=max_items)
-            common.emit_rows((r.to_dict() for r in requests), columns, as_json=as_json)
 
 
 def add_get(
     group: click.Group, opener: Opener, name: str, help_text: str, shown: Shown = _as_is
 ) -> None:
     """``name REQUEST_ID``: one request, as it is now."""
-
-    @group.command(name, help=help_text)
-    @click.argument("request_id")
-    @json_option
-    @pass_state
-    def get(state: State, request_id: str, as_json: bool) -> None:
-        with opener(state) as batch:
-            common.emit_object(shown(batch.get_request(request_id).to_dict()), as_json=as_json)
+    common.add_get(group, opener, name, ("request_id",), "get_request", help_text, shown)
 
 
 def add_actions(

@@ -20,13 +20,11 @@ REQUEST_COLUMNS = ("id", "status", "tileCount", "created", "description")
 TILE_COLUMNS = ("id", "name", "status", "cost")
 
 
-@click.group("batch")
-def command() -> None:
-    """Create, run and follow Batch Processing (v1) requests."""
+command = common.group("batch")
 
 
 @command.command("create", short_help="Create a batch request from a JSON file.")
-@shared.request_options(
+@common.request_options(
     "The Batch v1 request body (JSON): processRequest, tilingGrid, output or bucketName, ...",
     "An evalscript file (replaces processRequest.evalscript).",
 )
@@ -110,18 +108,17 @@ shared.add_actions(
 )
 
 
-@command.command("tiles", short_help="The output tiles of a request.")
-@click.argument("request_id")
-@click.option("--status", help="Only tiles in this state (PROCESSED, FAILED, PENDING, ...).")
-@common.list_options
-@pass_state
-def tiles(
-    state: State, request_id: str, status: str | None, max_items: int | None, as_json: bool
-) -> None:
-    """The output tiles of an analysed request (streamed: JSON lines with --json)."""
-    with state.batch() as batch:
-        found = batch.iter_tiles(request_id, status, max_items=max_items)
-        common.emit_rows((t.to_dict() for t in found), TILE_COLUMNS, as_json=as_json)
+common.add_list(
+    command,
+    _open,
+    "tiles",
+    ("request_id",),
+    {"--status": "Only tiles in this state (PROCESSED, FAILED, PENDING, ...)."},
+    "iter_tiles",
+    TILE_COLUMNS,
+    "The output tiles of an analysed request (streamed: JSON lines with --json).",
+    short_help="The output tiles of a request.",
+)
 
 
 def _verdict(final: BatchRequest, request_id: str) -> str | None:

@@ -38,13 +38,11 @@ def _description(request: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-@click.group("batch-v2")
-def command() -> None:
-    """Create, run and follow Batch Processing v2 requests."""
+command = common.group("batch-v2")
 
 
 @command.command("create", short_help="Create a Batch v2 request.")
-@shared.request_options(
+@common.request_options(
     "The Process API request (JSON) that every feature or tile runs.",
     "An evalscript file (replaces the request's evalscript).",
 )
@@ -60,7 +58,7 @@ def command() -> None:
 @click.option(
     "--zarr",
     "zarr_file",
-    type=shared.FILE,
+    type=common.FILE,
     help="Write one Zarr: a JSON file with arrayParameters (and group, arrayOverrides).",
 )
 @click.option("--iam-role", help="IAM role ARN giving the service access to the bucket(s).")
@@ -188,7 +186,7 @@ shared.add_grids(command, _client)
 
 
 @command.command("features", short_help="Read a job's status database (a downloaded file).")
-@click.argument("database", type=shared.FILE)
+@click.argument("database", type=common.FILE)
 @click.option("--status", help="Only the features in this status (DONE, FAILED, ...).")
 @click.option("--counts", is_flag=True, help="Only how many features are in each status.")
 @common.list_options

@@ -51,9 +51,7 @@ def _filter(text: str | None, lang: str | None) -> tuple[Any, str | None]:
     return text, lang or "cql2-text"
 
 
-@click.group("catalog")
-def command() -> None:
-    """Search the Catalog (STAC): items of one or more collections."""
+command = common.group("catalog")
 
 
 @command.command("search", short_help="Search items; print them as JSON lines.")

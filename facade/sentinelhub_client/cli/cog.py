@@ -15,10 +15,11 @@ from sentinelhub_client.cli.ingest import ingest_options, run_ingest
 __all__ = ["command"]
 
 
-@click.group("cog")
-def command() -> None:
-    """Check files against the BYOC rules, convert them, trace cover geometries and read band
-    definitions (needs the geo extra); shc ingest ingests a folder."""
+command = common.group(
+    "cog",
+    "Check files against the BYOC rules, convert them, trace cover geometries and read band "
+    "definitions (needs the geo extra); shc ingest ingests a folder.",
+)
 
 
 def _finding_rows(reports: list[Any]) -> list[dict[str, str]]:

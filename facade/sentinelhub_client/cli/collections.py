@@ -37,30 +37,22 @@ _bands_option = click.option(
 )
 
 
-@click.group("collections")
-def command() -> None:
-    """List, create, update and delete BYOC collections."""
+command = common.group("collections")
 
 
-@command.command("list")
-@click.option("--search", help="Only collections whose name or id matches.")
-@common.list_options
-@pass_state
-def list_(state: State, search: str | None, max_items: int | None, as_json: bool) -> None:
-    """The collections of the account (streamed: JSON lines with --json)."""
-    with state.byoc() as byoc:
-        rows = (c.to_dict() for c in byoc.iter_collections(search, max_items=max_items))
-        common.emit_rows(rows, COLUMNS, as_json=as_json)
-
-
-@command.command("get")
-@click.argument("collection")
-@json_option
-@pass_state
-def get(state: State, collection: str, as_json: bool) -> None:
-    """One collection by id."""
-    with state.byoc() as byoc:
-        common.emit_object(byoc.get_collection(collection).to_dict(), as_json=as_json)
+common.add_list(
+    command,
+    State.byoc,
+    "list",
+    (),
+    {"--search": "Only collections whose name or id matches."},
+    "iter_collections",
+    COLUMNS,
+    "The collections of the account (streamed: JSON lines with --json).",
+)
+common.add_get(
+    command, State.byoc, "get", ("collection",), "get_collection", "One collection by id."
+)
 
 
 @command.command("create")

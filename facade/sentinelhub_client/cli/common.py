@@ -32,14 +32,18 @@ if TYPE_CHECKING:
     from sentinelhub_client.statistical.client import SentinelHubStatisticalClient
 
 __all__ = [
+    "FILE",
     "Opener",
     "RedactingFilter",
     "State",
     "add_action",
+    "add_get",
+    "add_list",
     "count_progress",
     "emit_object",
     "emit_rows",
     "fail",
+    "group",
     "json_option",
     "list_options",
     "max_items_option",
@@ -50,6 +54,7 @@ __all__ = [
     "poll_options",
     "read_json_object",
     "read_text_file",
+    "request_options",
     "require_extras",
     "setup_logging",
     "show_progress",
@@ -261,6 +266,14 @@ class State:
 pass_state = click.make_pass_decorator(State, ensure=True)
 
 
+def group(name: str, help_text: str | None = None) -> click.Group:
+    """The click group of the registered command ``name``; its help, unless given, the summary
+    the registry (`sentinelhub_client.cli.root.COMMANDS`) lists it with."""
+    from sentinelhub_client.cli.root import COMMANDS
+
+    return click.Group(name, help=help_text or COMMANDS[name][1])
+
+
 def json_option(function: F) -> F:
     """``--json``: one JSON document for one object, JSON lines for a list."""
     return click.option(
@@ -288,6 +301,21 @@ def option_group(*decorators: Callable[[Any], Any]) -> Callable[[F], F]:
         return function
 
     return decorate
+
+
+#: An existing file (not a folder), as a `Path`.
+FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def request_options(
+    request_help: str, evalscript_help: str, *, required: bool = True
+) -> Callable[[F], F]:
+    """``--request FILE`` (a JSON request body) and ``--evalscript FILE``, as the Process, Async,
+    Batch and Statistical commands take them."""
+    return option_group(
+        click.option("--request", "request", type=FILE, required=required, help=request_help),
+        click.option("--evalscript", type=FILE, help=evalscript_help),
+    )
 
 
 #: ``COLLECTION TILE``: the arguments of a command on one tile of a BYOC collection.
@@ -327,6 +355,14 @@ def poll_options(interval: float, timeout: float | None) -> Callable[[F], F]:
 Opener = Callable[[State], AbstractContextManager[Any]]
 
 
+def _as_is(data: dict[str, Any]) -> dict[str, Any]:
+    return data
+
+
+def _with_arguments(arguments: Sequence[str]) -> Callable[[F], F]:
+    return option_group(*(click.argument(argument) for argument in arguments))
+
+
 def add_action(
     group: click.Group,
     opener: Opener,
@@ -346,8 +382,59 @@ def add_action(
             getattr(client, method)(*(values[argument] for argument in arguments))
         click.echo(done.format(**values))
 
-    with_arguments = option_group(*(click.argument(argument) for argument in arguments))
-    group.command(name, help=help_text, short_help=short_help)(with_arguments(action))
+    group.command(name, help=help_text, short_help=short_help)(_with_arguments(arguments)(action))
+
+
+def add_get(
+    group: click.Group,
+    opener: Opener,
+    name: str,
+    arguments: Sequence[str],
+    method: str,
+    help_text: str,
+    shown: Callable[[dict[str, Any]], dict[str, Any]] = _as_is,
+) -> None:
+    """Add ``name ARGUMENTS... [--json]``: it prints the object the client's ``method`` returns
+    for the arguments (its ``to_dict()``, through ``shown``)."""
+
+    @json_option
+    @pass_state
+    def get(state: State, /, as_json: bool, **values: str) -> None:
+        with opener(state) as client:
+            found = getattr(client, method)(*(values[argument] for argument in arguments))
+            emit_object(shown(found.to_dict()), as_json=as_json)
+
+    group.command(name, help=help_text)(_with_arguments(arguments)(get))
+
+
+def add_list(
+    group: click.Group,
+    opener: Opener,
+    name: str,
+    arguments: Sequence[str],
+    filters: Mapping[str, str],
+    method: str,
+    columns: Sequence[str],
+    help_text: str,
+    short_help: str | None = None,
+) -> None:
+    """Add ``name ARGUMENTS... [--FILTER TEXT]... [--max-items N] [--json]``: it streams what
+    the client's ``method`` lists for the arguments (in order) and the filters (``{"--sort":
+    help}``, passed by name), as rows of ``columns`` or JSON lines."""
+
+    @list_options
+    @pass_state
+    def list_(state: State, /, max_items: int | None, as_json: bool, **values: Any) -> None:
+        given = [values.pop(argument) for argument in arguments]
+        with opener(state) as client:
+            found = getattr(client, method)(*given, **values, max_items=max_items)
+            emit_rows((item.to_dict() for item in found), columns, as_json=as_json)
+
+    params = option_group(
+        *(click.argument(argument) for argument in arguments),
+        *(click.option(option, help=text) for option, text in filters.items()),
+    )
+    group.command(name, help=help_text, short_help=short_help)(params(list_))
 
 
 def _cell(value: Any) -> str:

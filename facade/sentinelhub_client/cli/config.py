@@ -17,9 +17,10 @@ from sentinelhub_client.cli.common import State, json_option, pass_state
 __all__ = ["command"]
 
 
-@click.group("config")
-def command() -> None:
-    """Show the configuration and the sentinelhub-py profiles (secrets are never shown)."""
+command = common.group(
+    "config",
+    "Show the configuration and the sentinelhub-py profiles (secrets are never shown).",
+)
 
 
 @command.command("show")

@@ -13,9 +13,7 @@ from sentinelhub_client.cli.common import State, json_option, pass_state
 __all__ = ["command"]
 
 
-@click.group("files")
-def command() -> None:
-    """List and download the files of a Planet tile."""
+command = common.group("files")
 
 
 @command.command("list")

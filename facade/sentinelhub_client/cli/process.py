@@ -20,8 +20,6 @@ from sentinelhub_client.cli.common import State, json_option, pass_state
 
 __all__ = ["command"]
 
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
-
 
 def _body(request: Path, evalscript: Path | None) -> dict[str, Any]:
     """The request body of ``--request``, with the evalscript of ``--evalscript`` in it."""
@@ -84,19 +82,15 @@ def _expected_names(body: dict[str, Any]) -> list[str]:
     return names
 
 
-@click.group("process")
-def command() -> None:
-    """Run Process API requests and follow Async Process requests."""
+command = common.group("process")
 
 
 @command.command(
     "run", short_help="Run a Process request from JSON and evalscript files; save outputs."
 )
-@click.option("--request", "request", type=_FILE, required=True, help="The request body (JSON).")
-@click.option(
-    "--evalscript",
-    type=_FILE,
-    help="The evalscript file (replaces the JSON's evalscript; needed when the JSON has none).",
+@common.request_options(
+    "The request body (JSON).",
+    "The evalscript file (replaces the JSON's evalscript; needed when the JSON has none).",
 )
 @click.option(
     "--output-dir",
@@ -161,11 +155,9 @@ def async_() -> None:
 
 
 @async_.command("submit", short_help="Start an Async Process request; print its id.")
-@click.option("--request", "request", type=_FILE, required=True, help="The request body (JSON).")
-@click.option(
-    "--evalscript",
-    type=_FILE,
-    help="The evalscript file (replaces the JSON's evalscript; needed when the JSON has neither "
+@common.request_options(
+    "The request body (JSON).",
+    "The evalscript file (replaces the JSON's evalscript; needed when the JSON has neither "
     "evalscript nor evalscriptReference).",
 )
 @click.option(

@@ -19,7 +19,6 @@ from sentinelhub_client.cli.common import State, json_option, pass_state
 
 __all__ = ["command"]
 
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 COLUMNS = (
     "interval_from",
     "interval_to",
@@ -73,12 +72,15 @@ def _calculations(percentiles: str | None, bins: int | None) -> dict[str, Any] |
 
 
 @click.command("stats")
-@click.option("--request", "request", type=_FILE, help="A whole Statistical API request (JSON).")
-@click.option("--evalscript", type=_FILE, help="The evalscript file (it must output dataMask).")
+@common.request_options(
+    "A whole Statistical API request (JSON).",
+    "The evalscript file (it must output dataMask).",
+    required=False,
+)
 @click.option("--collection", help="byoc-<id> or a BYOC collection id (flags mode).")
 @click.option("--bbox", help="MINX,MINY,MAXX,MAXY in --crs (flags mode).")
 @click.option("--crs", default="4326", show_default=True, help="EPSG code of --bbox/--geometry.")
-@click.option("--geometry", type=_FILE, help="A GeoJSON geometry file (flags mode).")
+@click.option("--geometry", type=common.FILE, help="A GeoJSON geometry file (flags mode).")
 @click.option("--time", "time", help="START/END (dates or RFC 3339) or one day (flags mode).")
 @click.option("--interval", default="P1D", show_default=True, help="ISO 8601 aggregation interval.")
 @click.option("--size", help="WIDTHxHEIGHT of the sample grid in pixels.")

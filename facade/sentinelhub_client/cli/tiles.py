@@ -40,41 +40,24 @@ _cover_geometry = click.option(
 )
 
 
-@click.group("tiles")
-def command() -> None:
-    """List, register, update, reingest and wait for the tiles of a collection."""
+command = common.group("tiles")
 
 
-@command.command("list")
-@click.argument("collection")
-@click.option("--status", help="Only tiles in this state (INGESTED, FAILED, WAITING, ...).")
-@click.option("--path", help="Only tiles whose path matches.")
-@click.option("--sort", help="Sort order, e.g. 'sensingTime:desc'.")
-@common.list_options
-@pass_state
-def list_(
-    state: State,
-    collection: str,
-    status: str | None,
-    path: str | None,
-    sort: str | None,
-    max_items: int | None,
-    as_json: bool,
-) -> None:
-    """The tiles of COLLECTION (streamed page by page: JSON lines with --json)."""
-    with state.byoc() as byoc:
-        tiles = byoc.iter_tiles(collection, sort, path, status, max_items=max_items)
-        common.emit_rows((t.to_dict() for t in tiles), COLUMNS, as_json=as_json)
-
-
-@command.command("get")
-@common.tile_arguments
-@json_option
-@pass_state
-def get(state: State, collection: str, tile: str, as_json: bool) -> None:
-    """One tile by id."""
-    with state.byoc() as byoc:
-        common.emit_object(byoc.get_tile(collection, tile).to_dict(), as_json=as_json)
+common.add_list(
+    command,
+    State.byoc,
+    "list",
+    ("collection",),
+    {
+        "--status": "Only tiles in this state (INGESTED, FAILED, WAITING, ...).",
+        "--path": "Only tiles whose path matches.",
+        "--sort": "Sort order, e.g. 'sensingTime:desc'.",
+    },
+    "iter_tiles",
+    COLUMNS,
+    "The tiles of COLLECTION (streamed page by page: JSON lines with --json).",
+)
+common.add_get(command, State.byoc, "get", ("collection", "tile"), "get_tile", "One tile by id.")
 
 
 @command.command("create")

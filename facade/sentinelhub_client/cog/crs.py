@@ -20,6 +20,16 @@ _CRS84 = re.compile(
 )
 
 
+def _named_code(text: str) -> int | None:
+    """The EPSG code of a URN or OGC URL (CRS84: 4326), or None for other text."""
+    match = _URN.match(text) or _URL.match(text)
+    if match:
+        return int(match.group("code"))
+    if _CRS84.match(text):
+        return 4326
+    return None
+
+
 def _epsg_of(crs: Any) -> int:
     if isinstance(crs, bool):
         raise SentinelHubValidationError(f"crs: expected an EPSG code, got {crs!r}", field="crs")
@@ -38,11 +48,9 @@ def _epsg_of(crs: Any) -> int:
         return int(code)
     if isinstance(crs, str):
         text = crs.strip()
-        match = _URN.match(text) or _URL.match(text)
-        if match:
-            return int(match.group("code"))
-        if _CRS84.match(text):
-            return 4326
+        named = _named_code(text)
+        if named is not None:
+            return named
         upper = text.upper()
         if upper.startswith("EPSG:") and upper[5:].isdigit():
             return int(upper[5:])
@@ -82,12 +90,9 @@ def crs_from_urn(urn: str) -> int:
     inverse of `crs_urn`. Other text raises `SentinelHubValidationError`."""
     if not isinstance(urn, str):
         raise SentinelHubValidationError(f"urn: expected a string, got {urn!r}", field="urn")
-    text = urn.strip()
-    match = _URN.match(text) or _URL.match(text)
-    if match:
-        return int(match.group("code"))
-    if _CRS84.match(text):
-        return 4326
+    named = _named_code(urn.strip())
+    if named is not None:
+        return named
     raise SentinelHubValidationError(
         f"urn: {urn!r} is not a CRS URN; expected e.g. 'urn:ogc:def:crs:EPSG::32633'",
         field="urn",

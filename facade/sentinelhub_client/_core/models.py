@@ -587,12 +587,17 @@ class WireModel(Mapping[str, Any]):
                     model._refuse_snake_keys(item)
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> Self:
-        """Parse a JSON document (see `from_dict`)."""
+    def _json_document(cls, text: str | bytes) -> Any:
+        """``text`` parsed as JSON; malformed JSON raises naming ``from_json``."""
         try:
-            data = json.loads(text)
+            return json.loads(text)
         except ValueError as exc:
             raise SentinelHubValidationError(f"{cls.__name__}.from_json: {exc}") from exc
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Self:
+        """Parse a JSON document (see `from_dict`)."""
+        data = cls._json_document(text)
         if not isinstance(data, dict):
             raise SentinelHubValidationError(
                 f"{cls.__name__}.from_json: expected a JSON object, got {type(data).__name__}"

@@ -31,7 +31,6 @@ Date-times are timezone-aware (a naive one given by hand is taken as UTC).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, ClassVar, NamedTuple, Self
@@ -40,6 +39,7 @@ from uuid import UUID
 from dateutil.parser import isoparse
 
 from sentinelhub_client._core.errors import BatchFailedError, SentinelHubValidationError
+from sentinelhub_client._core.models import JSON_OBJECT as OBJECT
 from sentinelhub_client._core.models import OTHER, Converter, WireModel, wire
 from sentinelhub_client._core.models import _Model as _ModelConverter
 
@@ -197,20 +197,6 @@ class _AnyNumber(_Plain):
         raise _bad(where, f"expected a number, got {value!r}")
 
 
-class _Object(_Plain):
-    """A JSON object kept as the dict it is (``processRequest``, ``output``, ...)."""
-
-    schema = "object"
-    wire_types = (dict,)
-
-    def check(self, value: Any, where: str, field: str) -> dict[str, Any]:
-        if isinstance(value, dict):
-            return value
-        if isinstance(value, Mapping):
-            return dict(value)
-        raise _bad(where, f"expected a JSON object (dict), got {value!r}")
-
-
 class _Timestamp(Converter):
     """An ISO 8601 date-time, timezone-aware (naive means UTC); written with ``Z`` for UTC."""
 
@@ -273,20 +259,11 @@ class _Nested(_ModelConverter):
     def parse(self, raw: Any, where: str, field: str) -> Any:
         return self.check(raw, where, field)
 
-    def check(self, value: Any, where: str, field: str) -> Any:
-        model = self.model
-        if isinstance(value, model):
-            return value
-        if isinstance(value, Mapping):
-            return model.from_dict(value)
-        raise _bad(where, f"expected a {model.__name__} or a dict, got {value!r}")
-
 
 TEXT = _Text()
 IDENTIFIER = _Identifier()
 WHOLE = _Integer()
 ANY_NUMBER = _AnyNumber()
-OBJECT = _Object()
 TIMESTAMP = _Timestamp()
 
 
@@ -336,11 +313,7 @@ class _Model(WireModel):
     @classmethod
     def from_json(cls, text: str | bytes) -> Self:
         """Parse a JSON document (see `from_dict`)."""
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise SentinelHubValidationError(f"{cls.__name__}.from_json: {exc}") from exc
-        return cls.from_dict(data)
+        return cls.from_dict(cls._json_document(text))
 
     def to_dict(self) -> dict[str, Any]:
         """The wire JSON: camelCase keys, members that are None left out, unknown members

@@ -274,6 +274,22 @@ class BatchCallsCore(Generic[R]):
     def _one(self, kind: type[M]) -> Callable[[ApiClient, httpx.Response], M]:
         return one(kind, unwrap=self._unwrap)
 
+    def _page(
+        self,
+        op: Any,
+        kind: type[M],
+        page: PageRequest,
+        *args: Any,
+        extra: Mapping[str, Any] | None = None,
+        **query: Any,
+    ) -> Call[Page[M]]:
+        """One page of a listing: ``op`` with the page's size and token, ``query`` and
+        ``extra`` (further parameters, sent as given), read as a page of ``kind``."""
+        request = self._request(
+            op, *args, count=page.count, viewtoken=unset(page.viewtoken), extra=extra, **query
+        )
+        return Call(request=request, parse=page_of(kind, page))
+
     # -- requests ------------------------------------------------------------------------------
 
     def create(self, payload: Mapping[str, Any]) -> Call[R]:
@@ -301,16 +317,15 @@ class BatchCallsCore(Generic[R]):
         extra: Mapping[str, Any] | None = None,
     ) -> Call[Page[R]]:
         """One page of ``GET /process`` (arguments already checked)."""
-        request = self._request(
+        return self._page(
             self._ops["list_requests"],
-            count=page.count,
-            viewtoken=unset(page.viewtoken),
+            self._model,
+            page,
             search=unset(search),
             userid=unset(user_id),
             sort=unset(sort),
             extra=extra,
         )
-        return Call(request=request, parse=page_of(self._model, page))
 
     def get_request(self, batch_request: Any) -> Call[R]:
         """``GET /process/{id}``."""
@@ -335,13 +350,7 @@ class BatchCallsCore(Generic[R]):
         self, page: PageRequest, *, extra: Mapping[str, Any] | None = None
     ) -> Call[Page[TilingGrid]]:
         """One page of ``GET /tilinggrids``."""
-        request = self._request(
-            self._ops["list_tiling_grids"],
-            count=page.count,
-            viewtoken=unset(page.viewtoken),
-            extra=extra,
-        )
-        return Call(request=request, parse=page_of(TilingGrid, page))
+        return self._page(self._ops["list_tiling_grids"], TilingGrid, page, extra=extra)
 
     def get_tiling_grid(self, grid: TilingGrid | Mapping[str, Any] | int | str) -> Call[TilingGrid]:
         """``GET /tilinggrids/{id}`` (grid 0 included)."""

@@ -61,7 +61,6 @@ from sentinelhub_client.batch._shared import (
     no_content,
     numeric_id_of,
     optional_text,
-    page_of,
     query_extras,
     ref_value,
     refuse,
@@ -374,15 +373,15 @@ class BatchCalls(BatchCallsCore[BatchRequest]):
         extra: Mapping[str, Any] | None = None,
     ) -> Call[Page[BatchTile]]:
         """One page of ``GET /process/{id}/tiles`` (arguments already checked)."""
-        request = self._request(
+        status_query = UNSET if status is None else _GenTileStatus(status)
+        return self._page(
             get_all_batch_process_tiles,
+            BatchTile,
+            page,
             request_id,
-            count=page.count,
-            viewtoken=unset(page.viewtoken),
-            status=UNSET if status is None else _GenTileStatus(status),
+            status=status_query,
             extra=extra,
         )
-        return Call(request=request, parse=page_of(BatchTile, page))
 
     def get_tile(
         self, batch_request: BatchRequestRef, tile: BatchTile | Mapping[str, Any] | int | str
@@ -410,14 +409,9 @@ class BatchCalls(BatchCallsCore[BatchRequest]):
         extra: Mapping[str, Any] | None = None,
     ) -> Call[Page[BatchCollection]]:
         """One page of ``GET /collections``."""
-        request = self._request(
-            get_all_batch_collections,
-            count=page.count,
-            viewtoken=unset(page.viewtoken),
-            search=unset(search),
-            extra=extra,
+        return self._page(
+            get_all_batch_collections, BatchCollection, page, search=unset(search), extra=extra
         )
-        return Call(request=request, parse=page_of(BatchCollection, page))
 
     def get_collection(self, collection: CollectionRef) -> Call[BatchCollection]:
         """``GET /collections/{id}`` (the answer bare or in ``{"data": ...}``)."""

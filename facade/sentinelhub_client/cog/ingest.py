@@ -23,6 +23,8 @@ compact one (``20240501``, ``20240501T100000``).
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import os
 import queue
 import shutil
@@ -176,6 +178,8 @@ class _Prepared:
     cover: dict[str, Any] | None = None
     refused: str = ""
     converted_files: tuple[int, ...] = ()
+    #: per file: (SHA-256 of the source, size and SHA-256 of what is sent for it)
+    digests: tuple[tuple[str, int, str], ...] = ()
 
 
 def _place(source: Path, target: Path) -> None:
@@ -209,7 +213,81 @@ def _prepare(task: _Task) -> _Prepared:
             return _Prepared(task.index, refused=str(exc))
         converted.append(number)
     cover = cover_geometry(task.files[0][1]) if task.cover else None
-    return _Prepared(task.index, len(converted), cover, converted_files=tuple(converted))
+    digests = tuple(
+        (_sha256(Path(source)), Path(staged).stat().st_size, _sha256(Path(staged)))
+        for source, staged in task.files
+    )
+    return _Prepared(
+        task.index, len(converted), cover, converted_files=tuple(converted), digests=digests
+    )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# -- what earlier runs sent ------------------------------------------------------------------------
+
+
+class _Memo:
+    """What earlier runs sent for a source file: its SHA-256 -> the size and SHA-256 of the
+    object sent (the converted file, or the file itself), for this conversion recipe. A re-run
+    compares a registered tile's objects with these and, when all match, neither converts nor
+    sends it. Kept in the user cache folder (``$XDG_CACHE_HOME/sentinelhub-client/ingest``);
+    losing it only costs a conversion."""
+
+    #: Entries kept (the most recent ones).
+    LIMIT = 100_000
+
+    def __init__(self, path: Path, recipe: str) -> None:
+        self.path, self.recipe = path, recipe
+        self.added: dict[str, tuple[int, str]] = {}
+        self.known = self._read()
+
+    @classmethod
+    def default(cls) -> _Memo:
+        from rasterio import __gdal_version__
+
+        from sentinelhub_client import __version__
+        from sentinelhub_client._core.tokencache import token_cache_dir
+
+        folder = token_cache_dir().parent / "ingest"
+        return cls(folder / "sent.json", f"to_cog {__version__} gdal {__gdal_version__}")
+
+    def _read(self) -> dict[str, tuple[int, str]]:
+        try:
+            loaded = json.loads(self.path.read_text())
+            return {k: (int(v[0]), str(v[1])) for k, v in loaded.items()}
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return {}
+
+    def _key(self, source_sha: str) -> str:
+        return hashlib.sha256(f"{self.recipe}\0{source_sha}".encode()).hexdigest()
+
+    def sent_for(self, source_sha: str) -> tuple[int, str] | None:
+        key = self._key(source_sha)
+        return self.added.get(key) or self.known.get(key)
+
+    def add(self, digests: tuple[tuple[str, int, str], ...]) -> None:
+        for source_sha, size, sha in digests:
+            self.added[self._key(source_sha)] = (size, sha)
+
+    def save(self) -> None:
+        if not self.added:
+            return
+        merged = {**self._read(), **self.added}
+        kept = dict(list(merged.items())[-self.LIMIT :])
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.part")
+            partial.write_text(json.dumps(kept))
+            os.replace(partial, self.path)
+        except OSError:
+            pass  # a cache: the next run converts again
 
 
 # -- the pipeline --------------------------------------------------------------------------------
@@ -250,6 +328,26 @@ class _Destination:
             sent = sent or any(o.status != "skipped" for o in report.objects)
         return "uploaded" if sent else "skipped"
 
+    def holds(self, key: str, size: int, sha256: str) -> bool:
+        """Whether the object ``key`` is there with this size and SHA-256 (False when that
+        cannot be told)."""
+        if self.folder is not None:
+            target = self.folder / key
+            return target.is_file() and target.stat().st_size == size and _sha256(target) == sha256
+        if self.uploader is None or self.bucket is None:
+            return False
+        from sentinelhub_client.s3 import SHA256_METADATA_KEY
+
+        try:
+            head = self.uploader.client.head_object(Bucket=self.bucket, Key=key)
+        except Exception:  # absent, or not readable: sent again as usual
+            return False
+        metadata = head.get("Metadata") or {}
+        return bool(
+            head.get("ContentLength") == size
+            and str(metadata.get(SHA256_METADATA_KEY, "")).lower() == sha256
+        )
+
 
 def _same_bytes(a: Path, b: Path) -> bool:
     if a.stat().st_size != b.stat().st_size:
@@ -261,6 +359,20 @@ def _same_bytes(a: Path, b: Path) -> bool:
                 return False
             if not left:
                 return True
+
+
+Ready = queue.Queue[dict[str, Any] | None]  # tiles to register; None: no more
+
+
+def _take(ready: Ready, first: dict[str, Any] | None) -> tuple[list[dict[str, Any]], bool]:
+    """``first`` and every tile waiting behind it, and whether the end was among them."""
+    batch = [first]
+    while True:
+        try:
+            batch.append(ready.get_nowait())
+        except queue.Empty:
+            break
+    return [t for t in batch if t is not None], None in batch
 
 
 class _Registrar(threading.Thread):
@@ -277,21 +389,14 @@ class _Registrar(threading.Thread):
         super().__init__(name="shc-ingest-register", daemon=True)
         self.byoc, self.collection, self.results = byoc, collection, results
         self.concurrency, self.say = concurrency, say
-        self.ready: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self.ready: Ready = queue.Queue()
         self.registered: list[ByocTile] = []
         self.error: BaseException | None = None
 
     def run(self) -> None:
         done = False
         while not done:
-            batch = [self.ready.get()]
-            while True:
-                try:
-                    batch.append(self.ready.get_nowait())
-                except queue.Empty:
-                    break
-            done = batch[-1] is None or None in batch
-            tiles = [t for t in batch if t is not None]
+            tiles, done = _take(self.ready, self.ready.get())
             if not tiles or self.error is not None:
                 continue
             try:
@@ -325,6 +430,18 @@ def _registration_body(tile: PlannedTile, prepared: _Prepared) -> dict[str, Any]
     return body
 
 
+def _in_place_already(tile: PlannedTile, destination: _Destination, memo: _Memo) -> bool:
+    """Whether a registered tile's objects are what this run would send (from what an earlier
+    run sent for the same sources), so that it needs no conversion and no upload."""
+    if not tile.exists:
+        return False
+    for file in tile.files:
+        sent = memo.sent_for(_sha256(file.source))
+        if sent is None or not destination.holds(file.key, *sent):
+            return False
+    return True
+
+
 def _run_pipeline(
     plan: IngestPlan,
     destination: _Destination,
@@ -336,71 +453,120 @@ def _run_pipeline(
     on_ready: Callable[[dict[str, Any]], None],
     say: Say,
 ) -> None:
-    """Prepare (in processes), send (in threads) and hand each tile to ``on_ready``."""
+    """Prepare (in processes), send (in threads) and hand each tile to ``on_ready``; a
+    registered tile whose objects are what an earlier run sent goes to ``on_ready`` at once."""
     tiles = plan.accepted
     if not tiles:
         return
-    with tempfile.TemporaryDirectory(prefix="shc-ingest-") as tmp:
-        staging = Path(tmp)
-        tasks = [
-            _Task(
-                index,
-                tuple((str(f.source), str(staging / str(index) / f.key)) for f in tile.files),
-                convert,
-                cover,
+    memo = _Memo.default()
+    senders = ThreadPoolExecutor(max_workers=4, thread_name_prefix="shc-ingest-send")
+    try:
+        settled = list(senders.map(lambda t: _in_place_already(t, destination, memo), tiles))
+        for tile, done in zip(tiles, settled, strict=True):
+            if done:
+                results[tile.path].upload = "skipped"
+                on_ready(_registration_body(tile, _Prepared(0)))
+        if any(settled):
+            say(f"{sum(settled)} registered tiles already in place: neither converted nor sent")
+        if all(settled):
+            return
+        with tempfile.TemporaryDirectory(prefix="shc-ingest-") as tmp:
+            _prepare_and_send(
+                [
+                    (i, t)
+                    for i, (t, done) in enumerate(zip(tiles, settled, strict=True))
+                    if not done
+                ],
+                destination,
+                results,
+                Path(tmp),
+                senders,
+                memo,
+                convert=convert,
+                cover=cover,
+                workers=workers,
+                on_ready=on_ready,
+                say=say,
             )
-            for index, tile in enumerate(tiles)
-        ]
-        pool: ProcessPoolExecutor | ThreadPoolExecutor
-        if workers > 1 and len(tasks) > 1:
-            pool = ProcessPoolExecutor(
-                max_workers=min(workers, len(tasks)), mp_context=_WorkerContext()
-            )
-        else:
-            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shc-ingest-prepare")
-        senders = ThreadPoolExecutor(max_workers=4, thread_name_prefix="shc-ingest-send")
-        window = 2 * max(1, workers)
-        pending: set[Future[Any]] = set()
-        sending: set[Future[Any]] = set()
-        todo = list(reversed(tasks))
+    finally:
+        senders.shutdown(wait=True, cancel_futures=True)
+        memo.save()
 
-        def send(tile: PlannedTile, prepared: _Prepared) -> None:
-            item = results[tile.path]
-            folder = staging / str(prepared.index)
-            try:
-                item.upload = destination.send(tile, folder)
-            except Exception as exc:  # one tile's failure, reported
-                item.status, item.reason = "NOT UPLOADED", str(exc)
-                return
-            finally:
-                shutil.rmtree(folder, ignore_errors=True)
-            on_ready(_registration_body(tile, prepared))
 
+def _prepare_and_send(
+    tiles: list[tuple[int, PlannedTile]],
+    destination: _Destination,
+    results: dict[str, IngestedTile],
+    staging: Path,
+    senders: ThreadPoolExecutor,
+    memo: _Memo,
+    *,
+    convert: bool,
+    cover: bool,
+    workers: int,
+    on_ready: Callable[[dict[str, Any]], None],
+    say: Say,
+) -> None:
+    by_index = dict(tiles)
+    tasks = [
+        _Task(
+            index,
+            tuple((str(f.source), str(staging / str(index) / f.key)) for f in tile.files),
+            convert,
+            cover,
+        )
+        for index, tile in tiles
+    ]
+    pool: ProcessPoolExecutor | ThreadPoolExecutor
+    if workers > 1 and len(tasks) > 1:
+        pool = ProcessPoolExecutor(
+            max_workers=min(workers, len(tasks)), mp_context=_WorkerContext()
+        )
+    else:
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shc-ingest-prepare")
+    window = 2 * max(1, workers)
+    pending: set[Future[Any]] = set()
+    sending: set[Future[Any]] = set()
+    todo = list(reversed(tasks))
+
+    def send(tile: PlannedTile, prepared: _Prepared) -> None:
+        item = results[tile.path]
+        folder = staging / str(prepared.index)
         try:
-            while todo or pending:
-                while todo and len(pending) < window:
-                    pending.add(pool.submit(_prepare, todo.pop()))
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    prepared: _Prepared = future.result()
-                    tile = tiles[prepared.index]
-                    item = results[tile.path]
-                    item.converted = prepared.converted
-                    if prepared.refused:
-                        item.status, item.reason = "REFUSED", prepared.refused
-                        shutil.rmtree(staging / str(prepared.index), ignore_errors=True)
-                        continue
-                    for number in prepared.converted_files:
-                        say(f"converted {tile.files[number].rel}")
-                    sending.add(senders.submit(send, tile, prepared))
-            for future in sending:
-                future.result()
+            item.upload = destination.send(tile, folder)
+        except Exception as exc:  # one tile's failure, reported
+            item.status, item.reason = "NOT UPLOADED", str(exc)
+            return
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-            senders.shutdown(wait=True, cancel_futures=True)
+            shutil.rmtree(folder, ignore_errors=True)
+        memo.add(prepared.digests)
+        on_ready(_registration_body(tile, prepared))
+
+    try:
+        while todo or pending:
+            while todo and len(pending) < window:
+                pending.add(pool.submit(_prepare, todo.pop()))
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                prepared: _Prepared = future.result()
+                tile = by_index[prepared.index]
+                item = results[tile.path]
+                item.converted = prepared.converted
+                if prepared.refused:
+                    item.status, item.reason = "REFUSED", prepared.refused
+                    shutil.rmtree(staging / str(prepared.index), ignore_errors=True)
+                    continue
+                for number in prepared.converted_files:
+                    say(f"converted {tile.files[number].rel}")
+                sending.add(senders.submit(send, tile, prepared))
+        for future in sending:
+            future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        wait(sending)  # before the staged files go
 
 
-def _results(plan: IngestPlan) -> dict[str, IngestedTile]:
+def _results(plan: IngestPlan, say: Say) -> dict[str, IngestedTile]:
     results = {}
     for tile in plan.tiles:
         results[tile.path] = IngestedTile(
@@ -410,7 +576,62 @@ def _results(plan: IngestPlan) -> dict[str, IngestedTile]:
             status="REFUSED" if tile.refused else "",
             reason=tile.refused,
         )
+        if tile.refused:
+            say(f"refused {tile.path}: {tile.refused}")
     return results
+
+
+@dataclass(frozen=True)
+class _Sending:
+    """Where and how a run sends its tiles (the arguments of `ingest_folder`)."""
+
+    bucket: str | None
+    bucket_dir: str | os.PathLike[str] | None
+    prefix: str
+    uploader: S3Uploader | None
+    convert: bool
+    cover: bool
+    workers: int
+    in_place: bool
+
+
+def _pipeline(
+    plan: IngestPlan,
+    results: dict[str, IngestedTile],
+    on_ready: Callable[[dict[str, Any]], None],
+    say: Say,
+    sending: _Sending,
+) -> None:
+    """`_run_pipeline` to the run's destination: the bucket checked before anything is sent,
+    with an `S3Uploader` of its own (closed at the end) for a bucket given without one."""
+    uploader = own = None
+    if sending.bucket is not None and sending.uploader is None:
+        from sentinelhub_client.s3 import S3Uploader
+
+        uploader = own = S3Uploader()
+    try:
+        destination, _, _ = _destination(
+            sending.bucket,
+            sending.bucket_dir,
+            sending.prefix,
+            uploader or sending.uploader,
+            sending.in_place,
+        )
+        if destination.uploader is not None and plan.accepted:
+            destination.uploader.check(f"s3://{destination.bucket}")
+        _run_pipeline(
+            plan,
+            destination,
+            results,
+            convert=sending.convert and not sending.in_place,
+            cover=sending.cover,
+            workers=sending.workers,
+            on_ready=on_ready,
+            say=say,
+        )
+    finally:
+        if own is not None:
+            own.close()
 
 
 def _destination(
@@ -557,39 +778,17 @@ def ingest_folder(
         check_compliance=False,
         in_place=in_place,
     )
-    results = _results(plan)
-    for tile in plan.refused:
-        say(f"refused {tile.path}: {tile.refused}")
-    own = None
-    if bucket is not None and uploader is None:
-        from sentinelhub_client.s3 import S3Uploader
-
-        uploader = own = S3Uploader()
+    sending = _Sending(bucket, bucket_dir, prefix, uploader, convert, cover, workers, in_place)
+    results = _results(plan, say)
+    registrar = _Registrar(byoc, collection, results, concurrency, say)
+    registrar.start()
     try:
-        destination, _, _ = _destination(bucket, bucket_dir, prefix, uploader, in_place)
-        if destination.uploader is not None and plan.accepted:
-            destination.uploader.check(f"s3://{destination.bucket}")
-        registrar = _Registrar(byoc, collection, results, concurrency, say)
-        registrar.start()
-        try:
-            _run_pipeline(
-                plan,
-                destination,
-                results,
-                convert=convert and not in_place,
-                cover=cover,
-                workers=workers,
-                on_ready=registrar.ready.put,
-                say=say,
-            )
-        finally:
-            registrar.ready.put(None)
-            registrar.join()
-        if registrar.error is not None:
-            raise registrar.error
+        _pipeline(plan, results, registrar.ready.put, say, sending)
     finally:
-        if own is not None:
-            own.close()
+        registrar.ready.put(None)
+        registrar.join()
+    if registrar.error is not None:
+        raise registrar.error
     final = registrar.registered
     if wait and final:
         say(f"waiting for {len(final)} tiles")
@@ -605,45 +804,6 @@ def _record_final(results: dict[str, IngestedTile], final: list[ByocTile], wait:
             continue
         item.status = str(state.status) if wait and state.status is not None else "REGISTERED"
         item.reason = state.failed_ingestion_cause or ""
-
-
-def _prepare_all(
-    plan: IngestPlan,
-    bucket: str | None,
-    bucket_dir: str | os.PathLike[str] | None,
-    prefix: str,
-    uploader: S3Uploader | None,
-    convert: bool,
-    cover: bool,
-    workers: int,
-    say: Say,
-    in_place: bool = False,
-) -> tuple[dict[str, IngestedTile], list[dict[str, Any]]]:
-    results = _results(plan)
-    ready: list[dict[str, Any]] = []
-    own = None
-    if bucket is not None and uploader is None:
-        from sentinelhub_client.s3 import S3Uploader
-
-        uploader = own = S3Uploader()
-    try:
-        destination, _, _ = _destination(bucket, bucket_dir, prefix, uploader, in_place)
-        if destination.uploader is not None and plan.accepted:
-            destination.uploader.check(f"s3://{destination.bucket}")
-        _run_pipeline(
-            plan,
-            destination,
-            results,
-            convert=convert and not in_place,
-            cover=cover,
-            workers=workers,
-            on_ready=ready.append,
-            say=say,
-        )
-    finally:
-        if own is not None:
-            own.close()
-    return results, ready
 
 
 async def aingest_folder(
@@ -669,7 +829,8 @@ async def aingest_folder(
     progress: Callable[[str], Any] | None = None,
 ) -> IngestReport:
     """The async twin of `ingest_folder` (planning, conversion and upload run in a worker
-    thread; registration starts once every tile is in place)."""
+    thread, with conversions in ``workers`` processes; each tile is registered as soon as it is
+    in place, while later ones are still converted)."""
     say = progress or (lambda _line: None)
     found = await byoc.get_collection(collection)
     extra = found.additional_data
@@ -688,27 +849,36 @@ async def aingest_folder(
             existing=existing,
         )
     )
-    results, ready = await anyio.to_thread.run_sync(
-        functools.partial(
-            _prepare_all,
-            plan,
-            bucket,
-            bucket_dir,
-            prefix,
-            uploader,
-            convert,
-            cover,
-            workers,
-            say,
-            in_place,
-        )
-    )
-    final: list[ByocTile] = []
-    if ready:
-        say(f"registering {len(ready)} tiles")
-        registration = await byoc.register_tiles(collection, ready, concurrency=concurrency)
-        _record_registration(results, registration)
-        final = registration.tiles
+    sending = _Sending(bucket, bucket_dir, prefix, uploader, convert, cover, workers, in_place)
+    results = _results(plan, say)
+    ready: Ready = queue.Queue()
+    registered: list[ByocTile] = []
+    errors: list[Exception] = []
+
+    async def register_as_ready() -> None:
+        done = False
+        while not done:
+            tiles, done = _take(ready, await anyio.to_thread.run_sync(ready.get))
+            if not tiles or errors:
+                continue
+            say(f"registering {len(tiles)} tiles")
+            try:
+                report = await byoc.register_tiles(collection, tiles, concurrency=concurrency)
+            except Exception as exc:  # raised again once the pipeline has stopped
+                errors.append(exc)
+                continue
+            _record_registration(results, report)
+            registered.extend(report.tiles)
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(register_as_ready)
+        try:
+            await anyio.to_thread.run_sync(_pipeline, plan, results, ready.put, say, sending)
+        finally:
+            ready.put(None)
+    if errors:
+        raise errors[0]
+    final = registered
     if wait and final:
         say(f"waiting for {len(final)} tiles")
         final = await byoc.wait_for_tiles(collection, final, interval=interval, timeout=timeout)

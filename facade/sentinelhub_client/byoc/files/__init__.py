@@ -34,8 +34,10 @@ How a download is planned:
 - The missing bytes are cut into segments of at most ``part_size`` bytes; a file that fits in one
   segment is fetched as one stream. Each ranged request carries ``If-Range: <etag>``.
 
-The modules, one concern each; all but the two shells and `disk` do no I/O:
+The modules, one concern each; all but the two shells, `disk` and `threads` do no I/O:
 
+- `entries`: the public functions written once for both shells: signatures, docstrings, the
+  checks of the arguments (`entries.Shell` binds each to a shell's body);
 - `options`: defaults and checks of the arguments, `Settings` of a download;
 - `paths`: remote paths and their URLs, local paths, `Source` (which file);
 - `calls`: the requests, and the reading of the headers and bodies of their answers;
@@ -49,6 +51,7 @@ The modules, one concern each; all but the two shells and `disk` do no I/O:
 - `flow`: the download of one file, and of a tile's files, as steps: every decision and the
   order of the I/O, once;
 - `disk`: the ``.part`` file, the sidecar writes, the final rename (blocking calls);
+- `threads`: the sync shell's stop flag and workers (the first failure stops the others);
 - `sync`, `aio`: the shells: requests through the transport, disk calls, threads or tasks;
 - `core`: the names the core had before it was split, re-exported.
 """

@@ -12,10 +12,8 @@ the disk. The ``progress`` callback is called from the event loop's thread.
 from __future__ import annotations
 
 import logging
-import os
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable
-from functools import partial
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -23,22 +21,12 @@ import anyio
 import anyio.to_thread
 import httpx
 
-from sentinelhub_client._core.retry import RetryPolicy
-from sentinelhub_client._core.transport import AsyncTransport
-from sentinelhub_client.byoc.files import calls, disk, flow
+from sentinelhub_client._core.transport import AsyncTransport, Call
+from sentinelhub_client.byoc.files import calls, disk, entries, flow
 from sentinelhub_client.byoc.files.job import FileJob, SegmentBody
-from sentinelhub_client.byoc.files.options import (
-    DEFAULT_BYOC_BASE_PATH,
-    DEFAULT_CHUNK_SIZE,
-    DEFAULT_CONCURRENCY,
-    DEFAULT_PART_SIZE,
-    Settings,
-    request_policy,
-)
+from sentinelhub_client.byoc.files.options import Settings
 from sentinelhub_client.byoc.files.paths import Source, file_url
-from sentinelhub_client.byoc.files.progress import ProgressAggregator, ProgressCallback
 from sentinelhub_client.byoc.files.ranges import Segment
-from sentinelhub_client.byoc.files.reads import RangeRead, range_read
 
 __all__ = [
     "adownload_tile",
@@ -51,80 +39,26 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-PathLike = str | os.PathLike[str]
-
 
 def _transport(client: httpx.AsyncClient | AsyncTransport) -> AsyncTransport:
     """The transport whose retry loop sends the requests (one over a plain client as it is)."""
     return client if isinstance(client, AsyncTransport) else AsyncTransport.over(client)
 
 
-async def alist_tile_files(
-    client: httpx.AsyncClient | AsyncTransport,
-    collection_id: str,
-    tile_id: str,
-    *,
-    byoc_base_path: str = DEFAULT_BYOC_BASE_PATH,
-    retry: RetryPolicy | None = None,
-) -> list[str]:
-    """The paths of a tile's files (async twin of `list_tile_files`)."""
-    transport = _transport(client)
-    policy = request_policy(transport.retry, retry)
-    call = calls.listing_call(byoc_base_path, collection_id, tile_id, policy)
-    return calls.parse_listing_response(await transport.run(call))
+_shell = entries.Shell(_transport, "httpx.AsyncClient | AsyncTransport", __name__, prefix="a")
 
 
-async def _head(
-    transport: AsyncTransport, source: Source, byoc_base_path: str, policy: RetryPolicy
-) -> calls.RemoteFile:
-    response = await transport.run(calls.head_call(byoc_base_path, source, policy))
-    return calls.remote_file_of(source.path, response)
+async def _listing(transport: AsyncTransport, call: Call[list[str]]) -> list[str]:
+    return await transport.run(call)
 
 
-async def aget_tile_file_size(
-    client: httpx.AsyncClient | AsyncTransport,
-    collection_id: str,
-    tile_id: str,
-    path: str,
-    *,
-    byoc_base_path: str = DEFAULT_BYOC_BASE_PATH,
-    retry: RetryPolicy | None = None,
-) -> int:
-    """The size in bytes of one file of a tile (async twin of `get_tile_file_size`)."""
-    transport = _transport(client)
-    source = Source(str(collection_id), str(tile_id), path)
-    policy = request_policy(transport.retry, retry)
-    return (await _head(transport, source, byoc_base_path, policy)).size
+async def _size(transport: AsyncTransport, call: Call[calls.RemoteFile]) -> int:
+    return (await transport.run(call)).size
 
 
-def aiter_tile_file(
-    client: httpx.AsyncClient | AsyncTransport,
-    collection_id: str,
-    tile_id: str,
-    path: str,
-    *,
-    start: int | None = None,
-    end: int | None = None,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    byoc_base_path: str = DEFAULT_BYOC_BASE_PATH,
-    retry: RetryPolicy | None = None,
-) -> AsyncIterator[bytes]:
-    """Stream bytes ``start..end`` of a file (async twin of `iter_tile_file`).
+def _iterate(transport: AsyncTransport, reading: entries.Reading) -> AsyncIterator[bytes]:
+    plan, path, chunk_size = reading.plan, reading.path, reading.chunk_size
 
-    Use as ``async for chunk in aiter_tile_file(...)`` (no ``await``); arguments are checked at
-    once, nothing is sent before the first iteration.
-    """
-    transport = _transport(client)
-    ids = (collection_id, tile_id, path)
-    call, plan = range_read(
-        transport.retry, ids, (start, end), chunk_size, retry=retry, byoc_base_path=byoc_base_path
-    )
-    return transport.stream(call, _range_reader(plan, path, chunk_size))
-
-
-def _range_reader(
-    plan: RangeRead, path: str, chunk_size: int
-) -> Callable[[httpx.Response], AsyncIterator[bytes]]:
     async def read(response: httpx.Response) -> AsyncIterator[bytes]:
         plan.begin(response.status_code, response.headers, path)
         async for received in response.aiter_bytes(chunk_size):
@@ -135,26 +69,25 @@ def _range_reader(
                 break
         plan.end_body()
 
-    return read
+    return transport.stream(reading.call, read)
 
 
-async def aread_tile_file(
-    client: httpx.AsyncClient | AsyncTransport,
-    collection_id: str,
-    tile_id: str,
-    path: str,
-    start: int | None = None,
-    end: int | None = None,
-    *,
-    byoc_base_path: str = DEFAULT_BYOC_BASE_PATH,
-    retry: RetryPolicy | None = None,
-) -> bytes:
-    """Bytes ``start..end`` of a file, in memory (async twin of `read_tile_file`)."""
-    base = byoc_base_path
-    chunks = aiter_tile_file(
-        client, collection_id, tile_id, path, start=start, end=end, byoc_base_path=base, retry=retry
-    )
-    return b"".join([chunk async for chunk in chunks])
+async def _read(transport: AsyncTransport, reading: entries.Reading) -> bytes:
+    return b"".join([chunk async for chunk in _iterate(transport, reading)])
+
+
+alist_tile_files = _shell.coroutine(entries.list_tile_files, _listing)
+aget_tile_file_size = _shell.coroutine(entries.get_tile_file_size, _size)
+aiter_tile_file = _shell.entry(
+    entries.iter_tile_file,
+    _iterate,
+    "use it as ``async for chunk in aiter_tile_file(...)`` (no ``await``).",
+)
+aread_tile_file = _shell.coroutine(entries.read_tile_file, _read)
+
+
+async def _head(transport: AsyncTransport, settings: Settings, source: Source) -> calls.RemoteFile:
+    return await transport.run(calls.head_call(settings.byoc_base_path, source, settings.policy))
 
 
 async def _fetch_segment(
@@ -232,14 +165,12 @@ async def _run_segments(
 
 async def _download_file(
     transport: AsyncTransport,
-    settings: Settings,
-    source: Source,
-    destination: Path,
-    progress: ProgressAggregator,
+    download: entries.FileDownload,
     remote: calls.RemoteFile | None = None,
     limiter: anyio.Semaphore | None = None,
 ) -> Path:
-    """`adownload_tile_file` with what `adownload_tile` adds: a known size, shared limits."""
+    """Download a file, with what `adownload_tile` adds: a known size, shared limits."""
+    settings, source = download.settings, download.source
     url = transport.full_url(file_url(settings.byoc_base_path, *source.ids, source.path))
 
     async def make(step: flow.Step) -> Any:
@@ -247,8 +178,9 @@ async def _download_file(
             return await _disk(step)
         if isinstance(step, flow.Transfer):
             return await _run_segments(transport, step, settings, limiter)
-        return await _head(transport, source, settings.byoc_base_path, settings.policy)
+        return await _head(transport, settings, source)
 
+    destination, progress = download.destination, download.progress
     steps = flow.file_steps(settings, source, destination, url, progress, remote, logger)
     return await flow.arun(steps, make)
 
@@ -259,84 +191,41 @@ async def _disk(step: flow.Disk[Any]) -> Any:
         return await anyio.to_thread.run_sync(step.call)
 
 
-async def adownload_tile_file(
-    client: httpx.AsyncClient | AsyncTransport,
-    collection_id: str,
-    tile_id: str,
-    path: str,
-    destination: PathLike,
-    *,
-    overwrite: bool = False,
-    resume: bool = True,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    part_size: int = DEFAULT_PART_SIZE,
-    progress: ProgressCallback | None = None,
-    retry: RetryPolicy | None = None,
-    max_attempts: int | None = None,
-    byoc_base_path: str = DEFAULT_BYOC_BASE_PATH,
-) -> Path:
-    """Download one file of a tile (async twin of `download_tile_file`, which see)."""
-    transport = _transport(client)
-    options = (overwrite, resume, concurrency, chunk_size, part_size, retry, max_attempts)
-    settings = Settings.checked(transport.retry, *options, byoc_base_path)
-    source = Source.checked(byoc_base_path, collection_id, tile_id, path)
-    return await _download_file(
-        transport, settings, source, Path(destination), ProgressAggregator(progress)
-    )
+async def _download_tile(transport: AsyncTransport, download: entries.TileDownload) -> list[Path]:
+    settings = download.settings
+
+    async def make(step: flow.TileStep) -> Any:
+        """Make one of `flow.tile_steps`: the listing, the ``HEAD``s, a disk call or the files."""
+        if isinstance(step, flow.Disk):
+            return await _disk(step)
+        if isinstance(step, flow.Heads):
+            return await _heads(transport, settings, step.sources)
+        if isinstance(step, flow.Files):
+            return await _download_files(transport, settings, step)
+        return await transport.run(download.listing)
+
+    return await flow.arun(download.steps, make)
 
 
-async def adownload_tile(
-    client: httpx.AsyncClient | AsyncTransport,
-    collection_id: str,
-    tile_id: str,
-    directory: PathLike,
-    *,
-    files: Iterable[str] | None = None,
-    overwrite: bool = False,
-    resume: bool = True,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    part_size: int = DEFAULT_PART_SIZE,
-    progress: ProgressCallback | None = None,
-    retry: RetryPolicy | None = None,
-    max_attempts: int | None = None,
-    byoc_base_path: str = DEFAULT_BYOC_BASE_PATH,
-) -> list[Path]:
-    """Download the files of a tile into a folder (async twin of `download_tile`)."""
-    transport = _transport(client)
-    options = (overwrite, resume, concurrency, chunk_size, part_size, retry, max_attempts)
-    settings = Settings.checked(transport.retry, *options, byoc_base_path)
-    steps = flow.tile_steps(
-        collection_id, tile_id, Path(directory), files, overwrite=overwrite, progress=progress
-    )
-    return await flow.arun(steps, partial(_tile_step, transport, settings, collection_id, tile_id))
+async def _heads(
+    transport: AsyncTransport, settings: Settings, sources: list[Source]
+) -> list[calls.RemoteFile]:
+    """The ``HEAD`` of every one of ``sources``, ``concurrency`` at a time, in their order."""
+    remotes: list[calls.RemoteFile | None] = [None] * len(sources)
+    heads = anyio.Semaphore(settings.concurrency)
+
+    async def head(index: int, source: Source) -> None:
+        async with heads:
+            remotes[index] = await _head(transport, settings, source)
+
+    async with anyio.create_task_group() as group:
+        for index, source in enumerate(sources):
+            group.start_soon(head, index, source)
+    return [remote for remote in remotes if remote is not None]
 
 
-async def _tile_step(
-    transport: AsyncTransport, settings: Settings, collection_id: str, tile_id: str, step: Any
-) -> Any:
-    """Make one of `flow.tile_steps`: the listing, the ``HEAD``s, a disk call or the files."""
-    base, policy = settings.byoc_base_path, settings.policy
-    if isinstance(step, flow.Disk):
-        return await _disk(step)
-    if isinstance(step, flow.Heads):
-        remotes: list[calls.RemoteFile | None] = [None] * len(step.sources)
-        heads = anyio.Semaphore(settings.concurrency)
-
-        async def head(index: int, source: Source) -> None:
-            async with heads:
-                remotes[index] = await _head(transport, source, base, policy)
-
-        async with anyio.create_task_group() as group:
-            for index, source in enumerate(step.sources):
-                group.start_soon(head, index, source)
-        return [remote for remote in remotes if remote is not None]
-    if isinstance(step, flow.Files):
-        return await _download_files(transport, settings, step)
-    return await alist_tile_files(
-        transport, collection_id, tile_id, byoc_base_path=base, retry=policy
-    )
+adownload_tile_file = _shell.coroutine(entries.download_tile_file, _download_file)
+adownload_tile = _shell.coroutine(entries.download_tile, _download_tile)
 
 
 async def _download_files(transport: AsyncTransport, settings: Settings, step: flow.Files) -> None:
@@ -348,9 +237,8 @@ async def _download_files(transport: AsyncTransport, settings: Settings, step: f
     async def one(source: Source, target: Path, remote: calls.RemoteFile) -> None:
         async with files_at_once:
             try:
-                await _download_file(
-                    transport, settings, source, target, tile.progress, remote, limiter
-                )
+                download = entries.FileDownload(settings, source, target, tile.progress)
+                await _download_file(transport, download, remote, limiter)
             except Exception as exc:
                 tile.failed(source, exc, logger)
 

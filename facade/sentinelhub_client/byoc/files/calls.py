@@ -114,30 +114,30 @@ IDENTITY: Final = {"Accept-Encoding": "identity"}
 
 def listing_call(
     base_path: str, collection_id: object, tile_id: object, policy: RetryPolicy
-) -> Call[httpx.Response]:
-    """The request listing a tile's files (read the answer with `parse_listing_response`)."""
+) -> Call[list[str]]:
+    """The request listing a tile's files; its result: their paths (`parse_listing_response`)."""
     return Call(
         request={
             "method": "GET",
             "url": files_url(base_path, collection_id, tile_id),
             "headers": IDENTITY,
         },
-        parse=as_response,
+        parse=lambda _api, response: parse_listing_response(response),
         retry=policy,
         follow_redirects=True,
         note=lambda status: listing_note(status, collection_id, tile_id),
     )
 
 
-def head_call(base_path: str, source: Source, policy: RetryPolicy) -> Call[httpx.Response]:
-    """The ``HEAD`` of one file (read the answer with `remote_file_of`)."""
+def head_call(base_path: str, source: Source, policy: RetryPolicy) -> Call[RemoteFile]:
+    """The ``HEAD`` of one file; its result: what the answer says of it (`remote_file_of`)."""
     return Call(
         request={
             "method": "HEAD",
             "url": file_url(base_path, source.collection_id, source.tile_id, source.path),
             "headers": IDENTITY,
         },
-        parse=as_response,
+        parse=lambda _api, response: remote_file_of(source.path, response),
         retry=policy,
         follow_redirects=True,
         note=source.note,

@@ -6,27 +6,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
 
 from sentinelhub_client._core.errors import DownloadError
-from sentinelhub_client._core.retry import RetryPolicy
-from sentinelhub_client._core.transport import Call
 from sentinelhub_client.byoc.files.calls import (
     content_length,
     parse_content_range,
-    range_call,
     strong_etag,
 )
-from sentinelhub_client.byoc.files.options import (
-    request_policy,
-    validate_byte_range,
-    validate_options,
-)
-from sentinelhub_client.byoc.files.paths import Source, file_url
 
-__all__ = ["RangeRead", "range_read"]
+__all__ = ["RangeRead"]
 
 logger = logging.getLogger(__name__)
 
@@ -147,22 +137,3 @@ class RangeRead:
                 f"(size {self.size} -> {size}); read it again"
             )
         self.size = size
-
-
-def range_read(
-    default_retry: RetryPolicy,
-    source: tuple[object, object, str],
-    span: tuple[object, object],
-    chunk_size: int,
-    *,
-    retry: RetryPolicy | None,
-    byoc_base_path: str,
-) -> tuple[Call[Any], RangeRead]:
-    """The request of `iter_tile_file` for bytes ``span`` of ``source`` (collection, tile and
-    path), its arguments checked, and the plan that reads its answers."""
-    collection_id, tile_id, path = source
-    url = file_url(byoc_base_path, collection_id, tile_id, path)
-    plan = RangeRead(*validate_byte_range(*span))
-    validate_options(concurrency=1, chunk_size=chunk_size, part_size=1, max_attempts=None)
-    checked = Source(str(collection_id), str(tile_id), path)
-    return range_call(url, plan, checked, request_policy(default_retry, retry)), plan

@@ -17,11 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sentinelhub_client._core.models import JSON_OBJECT as OBJECT
 from sentinelhub_client._core.models import OTHER, wire
 from sentinelhub_client.batch.models import (
     ANY_NUMBER,
     IDENTIFIER,
-    OBJECT,
     TEXT,
     TIMESTAMP,
     TilingGrid,

@@ -83,23 +83,12 @@ async def test_the_shells_pause_as_the_clients_policy_says(
     async def asleep(seconds: float) -> None:
         slept.append(seconds)
 
+    job = Registration(COLLECTION_ID, [{"path": "x"}], max_rounds=4)
     if isinstance(client, AsyncSentinelHubBYOC):
-        report = await bulk.aregister_tiles(
-            client,
-            COLLECTION_ID,
-            [{"path": "x"}],
-            max_rounds=4,
-            sleep=asleep,
-        )
+        report = await bulk.aregister_tiles(client, job, sleep=asleep)
     else:
         assert isinstance(client, SentinelHubBYOC)
-        report = bulk.register_tiles(
-            client,
-            COLLECTION_ID,
-            [{"path": "x"}],
-            max_rounds=4,
-            sleep=sleep,
-        )
+        report = bulk.register_tiles(client, job, sleep=sleep)
     assert slept == expected
     [failure] = report.failed
     assert "after 4 round(s)" in failure.reason

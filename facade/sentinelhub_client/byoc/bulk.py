@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sentinelhub_client._core.errors import ConflictError, SentinelHubValidationError
+from sentinelhub_client._core.pagination import Page
 from sentinelhub_client._core.retry import RetryPolicy, backoff_delay
 from sentinelhub_client.byoc.calls import (
     CLOCK_SKEW,
@@ -146,9 +147,9 @@ class Registration:
         collection: CollectionRef,
         tiles: Iterable[ByocTile | Mapping[str, Any]],
         *,
-        concurrency: int,
-        max_rounds: int,
-        progress: ProgressCallback | None,
+        concurrency: int = DEFAULT_BULK_CONCURRENCY,
+        max_rounds: int = DEFAULT_MAX_ROUNDS,
+        progress: ProgressCallback | None = None,
         started: dt.datetime | None = None,
     ) -> None:
         self.collection_id = collection_id_of(collection)
@@ -244,6 +245,24 @@ class Registration:
             for path in waiting:
                 self.state[path] = "todo"
 
+    def settle_queries(self) -> list[str | None]:
+        """The listings that settle the unsettled tiles: one ``path=`` lookup each when that
+        is cheaper (`settle_by_path`), else one listing of the whole collection (None)."""
+        paths: list[str | None] = list(self.to_settle())
+        if paths and not self.settle_by_path():
+            return [None]
+        return paths
+
+    def settled(self, path: str | None, listed: Iterable[ByocTile]) -> None:
+        """Decide from the listing of `settle_queries` for ``path`` (None: the collection's);
+        a tile a lookup did not find is tried again next round."""
+        if path is None:
+            self.settle(listed)
+            return
+        self.settle(listed, complete=False)
+        if self.state[path] == "settle":
+            self.state[path] = "todo"
+
     def next_round(self) -> bool:
         """Start another round if anything is left to create and rounds remain; else fail what
         is left and return False."""
@@ -299,6 +318,26 @@ class Registration:
         return RegistrationReport(by["created"], by["skipped"], failed, max(1, self.round))
 
 
+class _Listing:
+    """What one listing of the shells has read, and the page it resumes from after a page ran
+    out of retries (up to `_LISTING_TRIES` tries)."""
+
+    def __init__(self, collection_id: Any) -> None:
+        self.collection_id = collection_id
+        self.found: list[ByocTile] = []
+        self.token: str | None = None
+
+    def add(self, page: Page[ByocTile]) -> None:
+        self.found.extend(page.items)
+        self.token = page.next_token
+
+    def failed(self, exc: Exception, attempt: int) -> None:
+        """Raise ``exc`` again unless it is transient and a try is left (then say so)."""
+        if not is_transient(exc) or attempt == _LISTING_TRIES - 1:
+            raise exc
+        logger.info("Listing tiles of %s failed (%s); resuming", self.collection_id, exc)
+
+
 # -- the sync shell --------------------------------------------------------------------------
 
 
@@ -307,48 +346,28 @@ def _list_sync(
 ) -> list[ByocTile]:
     """The whole listing (or the tile with ``path``); a page that runs out of retries is asked
     for again from where the listing stopped, up to `_LISTING_TRIES` times."""
-    found: list[ByocTile] = []
-    token: str | None = None
+    listing = _Listing(collection_id)
     for attempt in range(_LISTING_TRIES):
-        paginator = byoc.iter_tiles(collection_id, path=path, viewtoken=token)
+        paginator = byoc.iter_tiles(collection_id, path=path, viewtoken=listing.token)
         try:
             for page in paginator.pages():
-                found.extend(page.items)
-                token = page.next_token
-            return found
+                listing.add(page)
+            return listing.found
         except Exception as exc:
-            if not is_transient(exc) or attempt == _LISTING_TRIES - 1:
-                raise
-            logger.info("Listing tiles of %s failed (%s); resuming", collection_id, exc)
+            listing.failed(exc, attempt)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _settle_sync(byoc: SentinelHubBYOC, job: Registration) -> None:
-    if not job.to_settle():
-        return
-    if job.settle_by_path():
-        for path in job.to_settle():
-            job.settle(_list_sync(byoc, job.collection_id, path), complete=False)
-            if job.state[path] == "settle":
-                job.state[path] = "todo"
-    else:
-        job.settle(_list_sync(byoc, job.collection_id))
+    for path in job.settle_queries():
+        job.settled(path, _list_sync(byoc, job.collection_id, path))
 
 
 def register_tiles(
-    byoc: SentinelHubBYOC,
-    collection: CollectionRef,
-    tiles: Iterable[ByocTile | Mapping[str, Any]],
-    *,
-    concurrency: int = DEFAULT_BULK_CONCURRENCY,
-    max_rounds: int = DEFAULT_MAX_ROUNDS,
-    progress: ProgressCallback | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    byoc: SentinelHubBYOC, job: Registration, *, sleep: Callable[[float], None] = time.sleep
 ) -> RegistrationReport:
-    """The sync shell of `SentinelHubBYOC.register_tiles` (threads for concurrency)."""
-    job = Registration(
-        collection, tiles, concurrency=concurrency, max_rounds=max_rounds, progress=progress
-    )
+    """The sync shell of `SentinelHubBYOC.register_tiles`: runs ``job`` (threads for
+    concurrency)."""
     job.existing(_list_sync(byoc, job.collection_id))
     policy = byoc.transport.retry
     pool = ThreadPoolExecutor(max_workers=job.concurrency, thread_name_prefix="shc-bulk")
@@ -382,48 +401,28 @@ def register_tiles(
 async def _list_async(
     byoc: AsyncSentinelHubBYOC, collection_id: Any, path: str | None = None
 ) -> list[ByocTile]:
-    found: list[ByocTile] = []
-    token: str | None = None
+    listing = _Listing(collection_id)
     for attempt in range(_LISTING_TRIES):
-        paginator = byoc.iter_tiles(collection_id, path=path, viewtoken=token)
+        paginator = byoc.iter_tiles(collection_id, path=path, viewtoken=listing.token)
         try:
             async for page in paginator.pages():
-                found.extend(page.items)
-                token = page.next_token
-            return found
+                listing.add(page)
+            return listing.found
         except Exception as exc:
-            if not is_transient(exc) or attempt == _LISTING_TRIES - 1:
-                raise
-            logger.info("Listing tiles of %s failed (%s); resuming", collection_id, exc)
+            listing.failed(exc, attempt)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 async def _settle_async(byoc: AsyncSentinelHubBYOC, job: Registration) -> None:
-    if not job.to_settle():
-        return
-    if job.settle_by_path():
-        for path in job.to_settle():
-            job.settle(await _list_async(byoc, job.collection_id, path), complete=False)
-            if job.state[path] == "settle":
-                job.state[path] = "todo"
-    else:
-        job.settle(await _list_async(byoc, job.collection_id))
+    for path in job.settle_queries():
+        job.settled(path, await _list_async(byoc, job.collection_id, path))
 
 
 async def aregister_tiles(
-    byoc: AsyncSentinelHubBYOC,
-    collection: CollectionRef,
-    tiles: Iterable[ByocTile | Mapping[str, Any]],
-    *,
-    concurrency: int = DEFAULT_BULK_CONCURRENCY,
-    max_rounds: int = DEFAULT_MAX_ROUNDS,
-    progress: ProgressCallback | None = None,
-    sleep: Callable[[float], Any] = asyncio.sleep,
+    byoc: AsyncSentinelHubBYOC, job: Registration, *, sleep: Callable[[float], Any] = asyncio.sleep
 ) -> RegistrationReport:
-    """The async shell of `AsyncSentinelHubBYOC.register_tiles` (``concurrency`` tasks)."""
-    job = Registration(
-        collection, tiles, concurrency=concurrency, max_rounds=max_rounds, progress=progress
-    )
+    """The async shell of `AsyncSentinelHubBYOC.register_tiles`: runs ``job`` (``concurrency``
+    tasks)."""
     job.existing(await _list_async(byoc, job.collection_id))
     policy = byoc.transport.retry
 

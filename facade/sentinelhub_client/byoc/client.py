@@ -704,14 +704,10 @@ class SentinelHubBYOC(_ByocClientBase, SyncService):
             APIError, APIConnectionError: a listing that still fails after its retries (e.g.
                 `NotFoundError` for an unknown collection).
         """
-        return _bulk.register_tiles(
-            self,
-            collection,
-            tiles,
-            concurrency=concurrency,
-            max_rounds=max_rounds,
-            progress=progress,
+        job = _bulk.Registration(
+            collection, tiles, concurrency=concurrency, max_rounds=max_rounds, progress=progress
         )
+        return _bulk.register_tiles(self, job)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -969,14 +965,10 @@ class AsyncSentinelHubBYOC(_ByocClientBase, AsyncService):
         max_rounds: int = DEFAULT_MAX_ROUNDS,
         progress: Callable[[int, int], Any] | None = None,
     ) -> RegistrationReport:
-        return await _bulk.aregister_tiles(
-            self,
-            collection,
-            tiles,
-            concurrency=concurrency,
-            max_rounds=max_rounds,
-            progress=progress,
+        job = _bulk.Registration(
+            collection, tiles, concurrency=concurrency, max_rounds=max_rounds, progress=progress
         )
+        return await _bulk.aregister_tiles(self, job)
 
 
 share_docstrings(AsyncSentinelHubBYOC, SentinelHubBYOC)

@@ -83,7 +83,13 @@ async def test_the_shells_pause_as_the_clients_policy_says(
     async def asleep(seconds: float) -> None:
         slept.append(seconds)
 
-    job = Registration(COLLECTION_ID, [{"path": "x"}], max_rounds=4)
+    job = Registration(
+        COLLECTION_ID,
+        [{"path": "x"}],
+        concurrency=bulk.DEFAULT_BULK_CONCURRENCY,
+        max_rounds=4,
+        progress=None,
+    )
     if isinstance(client, AsyncSentinelHubBYOC):
         report = await bulk.aregister_tiles(client, job, sleep=asleep)
     else:

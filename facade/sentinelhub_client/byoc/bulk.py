@@ -147,9 +147,9 @@ class Registration:
         collection: CollectionRef,
         tiles: Iterable[ByocTile | Mapping[str, Any]],
         *,
-        concurrency: int = DEFAULT_BULK_CONCURRENCY,
-        max_rounds: int = DEFAULT_MAX_ROUNDS,
-        progress: ProgressCallback | None = None,
+        concurrency: int,
+        max_rounds: int,
+        progress: ProgressCallback | None,
         started: dt.datetime | None = None,
     ) -> None:
         self.collection_id = collection_id_of(collection)

@@ -33,7 +33,7 @@ import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Final
+from typing import Final, TypeVar
 
 from sentinelhub_emulator.core import logredact
 from sentinelhub_emulator.core.admin import ADMIN_PREFIX
@@ -319,16 +319,30 @@ def write_bucket_s2l2a_samples(store: FolderBucket | S3Bucket) -> list[S2Scene]:
     return scenes
 
 
+_Written = TypeVar("_Written")
+
+
+def _write_into(
+    emulator: Emulator,
+    bucket: str,
+    option: str,
+    write: Callable[[FolderBucket | S3Bucket], _Written],
+) -> tuple[FolderBucket | S3Bucket, _Written]:
+    """``write(bucket)`` for the command-line ``option``; a bad or unreachable bucket exits
+    with a message naming the option."""
+    store = emulator.settings.bucket(bucket)
+    if store is None:
+        raise SystemExit(f"{option}: {bucket!r} is not a valid bucket name")
+    try:
+        return store, write(store)
+    except BucketUnavailableError as exc:
+        raise SystemExit(f"{option}: {exc}") from None
+
+
 def _write_s2l2a_samples(emulator: Emulator, bucket: str | None) -> None:
     if bucket is None:
         return
-    store = emulator.settings.bucket(bucket)
-    if store is None:
-        raise SystemExit(f"--samples-s2l2a: {bucket!r} is not a valid bucket name")
-    try:
-        scenes = write_bucket_s2l2a_samples(store)
-    except BucketUnavailableError as exc:
-        raise SystemExit(f"--samples-s2l2a: {exc}") from None
+    store, scenes = _write_into(emulator, bucket, "--samples-s2l2a", write_bucket_s2l2a_samples)
     print(
         f"Sentinel-2 L2A sample scenes in bucket '{bucket}' ({store.describe()}), served as "
         "sentinel-2-l2a:",
@@ -343,13 +357,7 @@ def _write_s2l2a_samples(emulator: Emulator, bucket: str | None) -> None:
 
 def _write_samples(emulator: Emulator, buckets: Sequence[str]) -> None:
     for bucket in buckets:
-        store = emulator.settings.bucket(bucket)
-        if store is None:
-            raise SystemExit(f"--samples: {bucket!r} is not a valid bucket name")
-        try:
-            tiles = write_bucket_samples(store)
-        except BucketUnavailableError as exc:
-            raise SystemExit(f"--samples: {exc}") from None
+        store, tiles = _write_into(emulator, bucket, "--samples", write_bucket_samples)
         where = store.describe()
         print(f"Sample tiles in bucket '{bucket}' ({where}); register these paths:", flush=True)
         for tile in tiles:

@@ -35,12 +35,13 @@ from sentinelhub_emulator.process.formats import is_geotiff
 
 from .grids import GridTile, TooManyTilesError
 from .parsing import OutputSpec, ParsedRequest
-from .pool import TileRunner, TileTask
+from .pool import TileRunner
 from .processing import (
     Renderer,
     RenderFailure,
     TileLayout,
     TileOutcome,
+    TileTask,
     engine_request,
     output_paths,
 )
@@ -162,7 +163,6 @@ class TileDispatcher:
         self.options = options or self.options_type()
         self.store = self.store_type(db)
         self.store.create_schema()
-        self._options = self.options
         self._renderer = renderer
         # The log of the service's own module (``...batch.scheduler``, ``...batch_v2.scheduler``).
         logger = self._logger = logging.getLogger(type(self).__module__)
@@ -186,7 +186,7 @@ class TileDispatcher:
 
     def start(self) -> None:
         # Tiles worked on at once: the threads of the pool.
-        self._width = self._runner.threads(self._options.workers, self.renderer())
+        self._width = self._runner.threads(self.options.workers, self.renderer())
         self._pool = ThreadPoolExecutor(
             max_workers=self._width,
             thread_name_prefix=f"sentinelhub-emulator-{self.label.replace(' ', '-')}",
@@ -462,7 +462,7 @@ class TileDispatcher:
                 self._logger.exception(
                     "the %s dispatcher hit an unexpected error; it carries on", self.label
                 )
-            self._wake.wait(self._options.poll_interval)
+            self._wake.wait(self.options.poll_interval)
             self._wake.clear()
 
     def _submit(self, job: Any, *args: Any) -> bool:
@@ -506,7 +506,7 @@ class TileDispatcher:
 
     def _pause(self) -> bool:
         """Wait ``step_delay``; False if the service is stopping."""
-        return self._dispatcher.pause(self._options.step_delay)
+        return self._dispatcher.pause(self.options.step_delay)
 
 
 def batch_service(

@@ -36,27 +36,22 @@ import hashlib
 import logging
 import os
 import signal
-import sys
 import threading
-import types
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from multiprocessing.context import SpawnContext, SpawnProcess
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 from sentinelhub_emulator.core.context import EmulatorContext, EmulatorSettings
+from sentinelhub_emulator.core.processes import WorkerContext
 from sentinelhub_emulator.process import engine
 from sentinelhub_emulator.process.script import ScriptLimits
 
-from .parsing import ParsedRequest
-from .processing import Renderer, TileLayout, TileOutcome, render_and_write
-from .store import BatchTileRecord
+from .processing import Renderer, TileOutcome, TileTask
 
 __all__ = [
     "STOPPED",
@@ -106,66 +101,8 @@ class WorkerSetup:
     folder: str
 
 
-@dataclass(frozen=True)
-class TileTask:
-    """One tile to render and write, in plain data."""
-
-    account_id: str
-    request_id: str
-    process_request: Mapping[str, Any]
-    tile: BatchTileRecord
-    parsed: ParsedRequest
-    layout: TileLayout | None
-    #: ``halted(context, request_id)``: why the files should not be written any more (the
-    #: request was stopped or canceled), or None. A module-level function, so that it pickles.
-    halted: Callable[[EmulatorContext, str], str | None]
-
-    def render(
-        self, renderer: Renderer, context: EmulatorContext, halted: Callable[[], str | None]
-    ) -> TileOutcome:
-        """Render and write the tile here; ``halted`` is asked before the files are written."""
-        return render_and_write(
-            renderer,
-            context,
-            self.account_id,
-            self.request_id,
-            self.process_request,
-            self.tile,
-            self.parsed,
-            self.layout,
-            halted,
-        )
-
-
 # ---------------------------------------------------------------------------------------------
 # The shared pools
-
-
-_MAIN_LOCK = threading.Lock()
-
-
-class _WorkerProcess(SpawnProcess):
-    """A spawned worker that does not run the program's main script again.
-
-    ``spawn`` normally re-imports the parent's ``__main__`` in the child, so a script that starts
-    an emulator without an ``if __name__ == "__main__":`` guard would start another one in every
-    worker. A worker needs none of it (its tasks name functions of this package), so the main
-    module is hidden while the child's start-up data is gathered.
-    """
-
-    @staticmethod
-    def _Popen(process_obj: BaseProcess) -> Any:
-        with _MAIN_LOCK:
-            main = sys.modules["__main__"]
-            sys.modules["__main__"] = types.ModuleType("__main__")
-            try:
-                return SpawnProcess._Popen(process_obj)
-            finally:
-                sys.modules["__main__"] = main
-
-
-class _WorkerContext(SpawnContext):
-    Process = _WorkerProcess
 
 
 def _pool(size: int) -> ProcessPoolExecutor:
@@ -177,7 +114,7 @@ def _pool(size: int) -> ProcessPoolExecutor:
         if pool is None:
             pool = ProcessPoolExecutor(
                 max_workers=size,
-                mp_context=_WorkerContext(),
+                mp_context=WorkerContext(),
                 initializer=_initialize_worker,
             )
             _POOLS[size] = pool

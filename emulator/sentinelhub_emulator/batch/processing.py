@@ -48,6 +48,7 @@ __all__ = [
     "TileLayout",
     "TileOutcome",
     "TileRaster",
+    "TileTask",
     "output_paths",
     "render_and_write",
     "render_tile",
@@ -187,17 +188,31 @@ def _as_is(
     return None
 
 
-def render_tile(
-    renderer: Renderer,
-    context: EmulatorContext,
-    account_id: str,
-    process_request: Mapping[str, Any],
-    tile: BatchTileRecord,
-    parsed: ParsedRequest,
-    layout: TileLayout | None = None,
-) -> TileRaster:
+@dataclass(frozen=True)
+class TileTask:
+    """One tile to render and write, in plain data (a worker process gets it pickled)."""
+
+    account_id: str
+    request_id: str
+    process_request: Mapping[str, Any]
+    tile: BatchTileRecord
+    parsed: ParsedRequest
+    layout: TileLayout | None
+    #: ``halted(context, request_id)``: why the files should not be written any more (the
+    #: request was stopped or canceled), or None. A module-level function, so that it pickles.
+    halted: Callable[[EmulatorContext, str], str | None]
+
+    def render(
+        self, renderer: Renderer, context: EmulatorContext, halted: Callable[[], str | None]
+    ) -> TileOutcome:
+        """Render and write the tile here; ``halted`` is asked before the files are written."""
+        return render_and_write(renderer, context, self, halted)
+
+
+def render_tile(renderer: Renderer, context: EmulatorContext, task: TileTask) -> TileRaster:
     """Render every output of one tile. Raises `RenderFailure` or the engine's `ApiError`."""
-    raster_layout = _layout(tile, parsed, layout)
+    tile, parsed, process_request = task.tile, task.parsed, task.process_request
+    raster_layout = _layout(tile, parsed, task.layout)
     width, height = raster_layout.width, raster_layout.height
     transform = raster_layout.transform
     raster = TileRaster()
@@ -213,7 +228,7 @@ def render_tile(
             request = engine_request(
                 process_request, tile.epsg, (west, south, east, north), col1 - col0, row1 - row0
             )
-            result = renderer(context, account_id, request)
+            result = renderer(context, task.account_id, request)
             raster.processing_units += float(result.processing_units)
             by_id = {o.identifier: o for o in result.outputs}
             for spec in parsed.outputs:
@@ -428,20 +443,16 @@ class TileOutcome:
 def render_and_write(
     renderer: Renderer,
     context: EmulatorContext,
-    account_id: str,
-    request_id: str,
-    process_request: Mapping[str, Any],
-    tile: BatchTileRecord,
-    parsed: ParsedRequest,
-    layout: TileLayout | None = None,
+    task: TileTask,
     halted: Callable[[], str | None] | None = None,
 ) -> TileOutcome:
     """Render one tile and write its files. ``halted()``, asked between the two, gives the
     reason not to write them any more (the request was stopped), or None. What the request
     or the evalscript got wrong is the outcome's ``error``; anything else raises."""
+    tile, parsed = task.tile, task.parsed
     try:
-        paths = output_paths(context.settings, request_id, tile.name, tile.id, parsed.outputs)
-        raster = render_tile(renderer, context, account_id, process_request, tile, parsed, layout)
+        paths = output_paths(context.settings, task.request_id, tile.name, tile.id, parsed.outputs)
+        raster = render_tile(renderer, context, task)
     except ApiError as error:
         return TileOutcome(error.message)
     except RenderFailure as failure:
@@ -450,7 +461,7 @@ def render_and_write(
     if reason is not None:
         return TileOutcome(reason)
     try:
-        write_outputs(raster, paths, tile, parsed, layout)
+        write_outputs(raster, paths, tile, parsed, task.layout)
     except RenderFailure as failure:
         return TileOutcome(str(failure))
     except OSError as exc:

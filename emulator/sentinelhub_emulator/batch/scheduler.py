@@ -145,10 +145,9 @@ class BatchService(TileDispatcher):
     step_in_processing = True
     halt_reason = CANCELED
     unwanted = staticmethod(_canceled)
-    store: BatchStore
-
     store_type = BatchStore
     options_type = BatchOptions
+    store: BatchStore
     options: BatchOptions
 
     def _setup(self) -> None:

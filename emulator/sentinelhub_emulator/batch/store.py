@@ -25,10 +25,12 @@ from .grids import GridTile
 __all__ = [
     "SCHEMA",
     "BatchCollectionRecord",
+    "BatchRequestRecord",
     "BatchStore",
     "BatchTileRecord",
     "RequestRecord",
     "TileQueue",
+    "requests_schema",
     "tiles_schema",
 ]
 
@@ -59,9 +61,11 @@ CREATE INDEX IF NOT EXISTS {tiles}_by_status ON {tiles} (status, seq);
 """
 
 
-SCHEMA = (
-    """
-CREATE TABLE IF NOT EXISTS batch_requests (
+def requests_schema(requests: str, extra_columns: str) -> str:
+    """The requests table of a batch API (and its indexes): the columns of
+    `BatchRequestRecord`, then ``extra_columns`` (``"name TYPE,\n"`` lines), its own."""
+    return f"""
+CREATE TABLE IF NOT EXISTS {requests} (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
     account_id TEXT NOT NULL,
@@ -73,15 +77,18 @@ CREATE TABLE IF NOT EXISTS batch_requests (
     user_action_updated TEXT,
     error TEXT,
     tile_count INTEGER,
-    tile_width_px INTEGER,
-    tile_height_px INTEGER,
-    value_estimate REAL,
-    collection_id TEXT
+    {extra_columns}collection_id TEXT
 );
-CREATE INDEX IF NOT EXISTS batch_requests_by_account ON batch_requests (account_id, seq);
-CREATE INDEX IF NOT EXISTS batch_requests_by_status ON batch_requests (status, seq);
-
+CREATE INDEX IF NOT EXISTS {requests}_by_account ON {requests} (account_id, seq);
+CREATE INDEX IF NOT EXISTS {requests}_by_status ON {requests} (status, seq);
 """
+
+
+SCHEMA = (
+    requests_schema(
+        "batch_requests",
+        "tile_width_px INTEGER,\n    tile_height_px INTEGER,\n    value_estimate REAL,\n    ",
+    )
     + tiles_schema("batch_tiles", "batch_requests")
     + """
 CREATE TABLE IF NOT EXISTS batch_collections (
@@ -105,8 +112,8 @@ TILE_STATUSES = ("PENDING", "SCHEDULED", "QUEUED", "PROCESSING", "PROCESSED", "F
 
 
 @dataclass(frozen=True)
-class RequestRecord:
-    """One batch processing request; ``body`` holds what the user sent, normalised."""
+class BatchRequestRecord:
+    """What a request of either batch API holds; each API's record adds its own columns."""
 
     seq: int
     id: str
@@ -119,10 +126,16 @@ class RequestRecord:
     user_action_updated: str | None
     error: str | None
     tile_count: int | None
+    collection_id: str | None
+
+
+@dataclass(frozen=True)
+class RequestRecord(BatchRequestRecord):
+    """One batch processing request; ``body`` holds what the user sent, normalised."""
+
     tile_width_px: int | None
     tile_height_px: int | None
     value_estimate: float | None
-    collection_id: str | None
 
     def to_wire(self) -> dict[str, Any]:
         grid = self.body["tilingGrid"]
@@ -232,7 +245,7 @@ class BatchCollectionRecord:
         return wire
 
 
-_Request = TypeVar("_Request")
+_Request = TypeVar("_Request", bound="BatchRequestRecord")
 _Tile = TypeVar("_Tile", bound="BatchTileRecord")
 
 _request = RowMapper(RequestRecord, json=("body",))
@@ -293,11 +306,33 @@ class TileQueue(Generic[_Request, _Tile]):
             (request_id,),
         )
 
-    def _new_request(self, values: Mapping[str, Any]) -> _Request:
-        """Insert a request row (``values`` by column, ``id`` among them) and read it back."""
+    def _new_request(
+        self,
+        account_id: str,
+        body: dict[str, Any],
+        description: str | None,
+        columns: Mapping[str, Any] | None = None,
+        *,
+        now: str | None = None,
+    ) -> _Request:
+        """Insert a CREATED request (``columns``: the API's own, by column) and read it back;
+        a stamped store stamps its ``last_updated``."""
+        now = now or now_timestamp()
+        request_id = str(uuid.uuid4())
+        values = {
+            "id": request_id,
+            "account_id": account_id,
+            "created": now,
+            "body": dump_json(body),
+            "description": description,
+            "status": "CREATED",
+            "user_action": "NONE",
+            **({"last_updated": now} if self.stamped else {}),
+            **(columns or {}),
+        }
         with self.db.transaction() as conn:
             insert_row(conn, self.requests_table, values)
-        record = self.get_request(values["id"])
+        record = self.get_request(request_id)
         assert record is not None
         return record
 
@@ -311,16 +346,12 @@ class TileQueue(Generic[_Request, _Tile]):
     def scheduled_tiles(self, limit: int, exclude: Iterable[tuple[str, int]]) -> list[_Tile]:
         """SCHEDULED tiles of PROCESSING requests, oldest first, not in ``exclude``."""
         skip = set(exclude)
-        rows = (
-            self.db.connection()
-            .execute(
-                f"SELECT t.* FROM {self.tiles_table} t"  # noqa: S608
-                f" JOIN {self.requests_table} r ON r.id = t.request_id"
-                " WHERE t.status = 'SCHEDULED' AND r.status = 'PROCESSING'"
-                " ORDER BY t.seq LIMIT ?",
-                (limit + len(skip),),
-            )
-            .fetchall()
+        rows = self.db.rows(
+            f"SELECT t.* FROM {self.tiles_table} t"  # noqa: S608
+            f" JOIN {self.requests_table} r ON r.id = t.request_id"
+            " WHERE t.status = 'SCHEDULED' AND r.status = 'PROCESSING'"
+            " ORDER BY t.seq LIMIT ?",
+            (limit + len(skip),),
         )
         tiles = [self._tile(row) for row in rows]
         return [t for t in tiles if (t.request_id, t.id) not in skip][:limit]
@@ -522,22 +553,14 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
         collection_id: str | None = None,
     ) -> RequestRecord:
         now = now_timestamp()
-        return self._new_request(
-            {
-                "id": str(uuid.uuid4()),
-                "account_id": account_id,
-                "created": now,
-                "body": dump_json(body),
-                "description": description,
-                "status": "CREATED",
-                "user_action": "NONE",
-                "user_action_updated": now,
-                "tile_count": tile_count,
-                "tile_width_px": tile_size_px[0],
-                "tile_height_px": tile_size_px[1],
-                "collection_id": collection_id,
-            }
-        )
+        columns = {
+            "user_action_updated": now,
+            "tile_count": tile_count,
+            "tile_width_px": tile_size_px[0],
+            "tile_height_px": tile_size_px[1],
+            "collection_id": collection_id,
+        }
+        return self._new_request(account_id, body, description, columns, now=now)
 
     def list_requests(
         self,
@@ -570,13 +593,9 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
         where = " AND ".join(conditions)
         order = "status DESC, seq" if sort == "status:desc" else "status, seq"
         offset = after or 0
-        rows = (
-            self.db.connection()
-            .execute(
-                f"SELECT * FROM batch_requests WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
-                (*args, count + 1, offset),
-            )
-            .fetchall()
+        rows = self.db.rows(
+            f"SELECT * FROM batch_requests WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
+            (*args, count + 1, offset),
         )
         return offset_page(rows, count, offset, _request)
 
@@ -774,14 +793,10 @@ class BatchStore(TileQueue[RequestRecord, BatchTileRecord]):
 
     def collection_in_use(self, collection_id: str) -> bool:
         """Whether a request other than FAILED or CANCELED writes into the collection."""
-        row = (
-            self.db.connection()
-            .execute(
-                "SELECT 1 FROM batch_requests WHERE collection_id = ?"
-                " AND status NOT IN ('FAILED', 'CANCELED') LIMIT 1",
-                (collection_id,),
-            )
-            .fetchone()
+        row = self.db.row(
+            "SELECT 1 FROM batch_requests WHERE collection_id = ?"
+            " AND status NOT IN ('FAILED', 'CANCELED') LIMIT 1",
+            (collection_id,),
         )
         return row is not None
 

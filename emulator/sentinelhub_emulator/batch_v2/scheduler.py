@@ -53,6 +53,7 @@ from sentinelhub_emulator.batch.processing import (
     RenderFailure,
     TileLayout,
     TileOutcome,
+    TileTask,
     render_tile,
     tile_cost,
 )
@@ -103,10 +104,9 @@ class BatchV2Service(TileDispatcher):
     done_status = "DONE"
     halt_reason = STOPPED
     unwanted = staticmethod(_stopped)
-    store: BatchV2Store
-
     store_type = BatchV2Store
     options_type = BatchV2Options
+    store: BatchV2Store
     options: BatchV2Options
 
     def _setup(self) -> None:
@@ -336,15 +336,16 @@ class BatchV2Service(TileDispatcher):
         """A tile rendered on this thread and written into its window of the job's group."""
         v1_tile = tile.as_v1()
         try:
-            raster = render_tile(
-                self.renderer(),
-                self.context,
+            task = TileTask(
                 request.account_id,
+                request.id,
                 v2.process_request,
                 v1_tile,
                 v2.parsed,
                 layout,
+                self.unwanted,
             )
+            raster = render_tile(self.renderer(), self.context, task)
         except ApiError as error:
             return TileOutcome(error.message)
         except RenderFailure as failure:

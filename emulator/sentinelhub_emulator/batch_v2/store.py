@@ -10,14 +10,19 @@ back to SCHEDULED.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
 from sentinelhub_emulator.batch.grids import GridTile
-from sentinelhub_emulator.batch.store import BatchTileRecord, TileQueue, tiles_schema
-from sentinelhub_emulator.core.db import RowMapper, dump_json
+from sentinelhub_emulator.batch.store import (
+    BatchRequestRecord,
+    BatchTileRecord,
+    TileQueue,
+    requests_schema,
+    tiles_schema,
+)
+from sentinelhub_emulator.core.db import RowMapper
 from sentinelhub_emulator.core.pagination import Page, offset_page
 from sentinelhub_emulator.core.times import (
     now_timestamp,
@@ -26,27 +31,9 @@ from sentinelhub_emulator.core.times import (
 
 __all__ = ["SCHEMA", "TILE_STATUSES", "BatchV2Store", "RequestRecord", "TileRecord"]
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS batch_v2_requests (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    account_id TEXT NOT NULL,
-    created TEXT NOT NULL,
-    last_updated TEXT NOT NULL,
-    body TEXT NOT NULL,
-    description TEXT,
-    status TEXT NOT NULL,
-    user_action TEXT NOT NULL,
-    user_action_updated TEXT,
-    stopped_reason TEXT,
-    error TEXT,
-    tile_count INTEGER,
-    collection_id TEXT
-);
-CREATE INDEX IF NOT EXISTS batch_v2_requests_by_account ON batch_v2_requests (account_id, seq);
-CREATE INDEX IF NOT EXISTS batch_v2_requests_by_status ON batch_v2_requests (status, seq);
-
-""" + tiles_schema(
+SCHEMA = requests_schema(
+    "batch_v2_requests", "last_updated TEXT NOT NULL,\n    stopped_reason TEXT,\n    "
+) + tiles_schema(
     "batch_v2_tiles",
     "batch_v2_requests",
     "updated TEXT,\n    width_px INTEGER,\n    height_px INTEGER,\n    ",
@@ -57,23 +44,11 @@ FINAL_STATUSES = ("DONE", "FAILED", "STOPPED")
 
 
 @dataclass(frozen=True)
-class RequestRecord:
+class RequestRecord(BatchRequestRecord):
     """One Batch v2 request; ``body`` is the create body as sent (nulls dropped)."""
 
-    seq: int
-    id: str
-    account_id: str
-    created: str
     last_updated: str
-    body: dict[str, Any]
-    description: str | None
-    status: str
-    user_action: str
-    user_action_updated: str | None
     stopped_reason: str | None
-    error: str | None
-    tile_count: int | None
-    collection_id: str | None
 
 
 @dataclass(frozen=True)
@@ -128,19 +103,7 @@ class BatchV2Store(TileQueue[RequestRecord, TileRecord]):
     def create_request(
         self, *, account_id: str, body: dict[str, Any], description: str | None
     ) -> RequestRecord:
-        now = now_timestamp()
-        return self._new_request(
-            {
-                "id": str(uuid.uuid4()),
-                "account_id": account_id,
-                "created": now,
-                "last_updated": now,
-                "body": dump_json(body),
-                "description": description,
-                "status": "CREATED",
-                "user_action": "NONE",
-            }
-        )
+        return self._new_request(account_id, body, description)
 
     def list_requests(
         self,
@@ -161,14 +124,10 @@ class BatchV2Store(TileQueue[RequestRecord, TileRecord]):
         direction = "DESC" if descending else "ASC"
         order = f"status {direction}, seq {direction}" if by_status else f"seq {direction}"
         offset = after or 0
-        rows = (
-            self.db.connection()
-            .execute(
-                f"SELECT * FROM batch_v2_requests WHERE {where} ORDER BY {order}"  # noqa: S608
-                " LIMIT ? OFFSET ?",
-                (*args, count + 1, offset),
-            )
-            .fetchall()
+        rows = self.db.rows(
+            f"SELECT * FROM batch_v2_requests WHERE {where} ORDER BY {order}"  # noqa: S608
+            " LIMIT ? OFFSET ?",
+            (*args, count + 1, offset),
         )
         return offset_page(rows, count, offset, _request)
 
@@ -240,14 +199,10 @@ class BatchV2Store(TileQueue[RequestRecord, TileRecord]):
         )
 
     def progress(self, request_id: str) -> Progress:
-        rows = (
-            self.db.connection()
-            .execute(
-                "SELECT status, count(*) AS n, sum(CASE WHEN status = 'DONE' THEN cost END)"
-                " AS cost FROM batch_v2_tiles WHERE request_id = ? GROUP BY status",
-                (request_id,),
-            )
-            .fetchall()
+        rows = self.db.rows(
+            "SELECT status, count(*) AS n, sum(CASE WHEN status = 'DONE' THEN cost END)"
+            " AS cost FROM batch_v2_tiles WHERE request_id = ? GROUP BY status",
+            (request_id,),
         )
         counts = {row["status"]: row["n"] for row in rows}
         cost = sum(row["cost"] or 0.0 for row in rows)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from sentinelhub_emulator.byoc.records import (
@@ -108,6 +108,15 @@ _collection = RowMapper(
     columns={"requires_metadata_update": "pending"},
 )
 _tile = RowMapper(TileRecord, json=("requested_cover", "cover_geometry", "tile_geometry"))
+_aggregates = RowMapper(
+    TileAggregates,
+    columns={
+        "tiles": "n",
+        "sensed_tiles": "sensed",
+        "first_sensing": "first",
+        "last_sensing": "last",
+    },
+)
 
 
 class Store:
@@ -148,13 +157,9 @@ class Store:
         return created
 
     def get_collection(self, collection_id: str) -> CollectionRecord | None:
-        row = (
-            self.db.connection()
-            .execute(
-                f"SELECT {_COLLECTION_COLUMNS} FROM collections c WHERE c.id = ?",  # noqa: S608
-                (collection_id,),
-            )
-            .fetchone()
+        row = self.db.row(
+            f"SELECT {_COLLECTION_COLUMNS} FROM collections c WHERE c.id = ?",  # noqa: S608
+            (collection_id,),
         )
         return None if row is None else _collection(row)
 
@@ -186,14 +191,10 @@ class Store:
                 alternatives.append("(" + " AND ".join(terms) + ")")
             where.append("(" + " OR ".join(alternatives) + ")")
         params.append(count + 1)
-        rows = (
-            self.db.connection()
-            .execute(
-                f"SELECT {_COLLECTION_COLUMNS} FROM collections c WHERE {' AND '.join(where)} "  # noqa: S608
-                "ORDER BY c.seq LIMIT ?",
-                params,
-            )
-            .fetchall()
+        rows = self.db.rows(
+            f"SELECT {_COLLECTION_COLUMNS} FROM collections c WHERE {' AND '.join(where)} "  # noqa: S608
+            "ORDER BY c.seq LIMIT ?",
+            params,
         )
         return seq_page(rows, count, _collection)
 
@@ -219,11 +220,7 @@ class Store:
             return cursor.rowcount > 0
 
     def has_tiles(self, collection_id: str) -> bool:
-        row = (
-            self.db.connection()
-            .execute("SELECT 1 FROM tiles WHERE collection_id = ? LIMIT 1", (collection_id,))
-            .fetchone()
-        )
+        row = self.db.row("SELECT 1 FROM tiles WHERE collection_id = ? LIMIT 1", (collection_id,))
         return row is not None
 
     # ------------------------------------------------------------------ tiles
@@ -266,13 +263,9 @@ class Store:
         return [tile for tile_id in ids if (tile := self.get_tile(collection_id, tile_id))]
 
     def get_tile(self, collection_id: str, tile_id: str) -> TileRecord | None:
-        row = (
-            self.db.connection()
-            .execute(
-                f"SELECT {_TILE_COLUMNS} FROM tiles WHERE id = ? AND collection_id = ?",  # noqa: S608
-                (tile_id, collection_id),
-            )
-            .fetchone()
+        row = self.db.row(
+            f"SELECT {_TILE_COLUMNS} FROM tiles WHERE id = ? AND collection_id = ?",  # noqa: S608
+            (tile_id, collection_id),
         )
         return None if row is None else _tile(row)
 
@@ -300,16 +293,22 @@ class Store:
             params.append(status)
         params.append(count + 1)
         order = "DESC" if descending else "ASC"
-        rows = (
-            self.db.connection()
-            .execute(
-                f"SELECT {_TILE_COLUMNS} FROM tiles WHERE {' AND '.join(where)} "  # noqa: S608
-                f"ORDER BY seq {order} LIMIT ?",
-                params,
-            )
-            .fetchall()
+        rows = self.db.rows(
+            f"SELECT {_TILE_COLUMNS} FROM tiles WHERE {' AND '.join(where)} "  # noqa: S608
+            f"ORDER BY seq {order} LIMIT ?",
+            params,
         )
         return seq_page(rows, count, _tile)
+
+    def ingested_tiles(self, collection_id: str, *, page: int = 500) -> Iterator[TileRecord]:
+        """The collection's INGESTED tiles in creation order, read ``page`` at a time."""
+        after: int | None = None
+        while True:
+            read = self.list_tiles(collection_id, after=after, count=page, status="INGESTED")
+            yield from read.items
+            if read.next_after is None:
+                return
+            after = read.next_after
 
     def update_tile(
         self,
@@ -421,24 +420,16 @@ class Store:
         whose ids are in ``exclude`` (those other workers hold)."""
         excluded = list(exclude)
         not_in = f" AND id NOT IN ({', '.join('?' * len(excluded))})" if excluded else ""
-        row = (
-            self.db.connection()
-            .execute(
-                f"SELECT {_TILE_COLUMNS} FROM tiles WHERE status IN ('WAITING', 'QUEUED')"  # noqa: S608
-                f"{not_in} ORDER BY seq LIMIT 1",
-                excluded,
-            )
-            .fetchone()
+        row = self.db.row(
+            f"SELECT {_TILE_COLUMNS} FROM tiles WHERE status IN ('WAITING', 'QUEUED')"  # noqa: S608
+            f"{not_in} ORDER BY seq LIMIT 1",
+            excluded,
         )
         return None if row is None else _tile(row)
 
     def pending_count(self) -> int:
-        row = (
-            self.db.connection()
-            .execute(
-                "SELECT COUNT(*) AS n FROM tiles WHERE status IN ('WAITING', 'QUEUED', 'INGESTING')"
-            )
-            .fetchone()
+        row = self.db.row(
+            "SELECT COUNT(*) AS n FROM tiles WHERE status IN ('WAITING', 'QUEUED', 'INGESTING')"
         )
         return int(row["n"])
 
@@ -543,16 +534,7 @@ class Store:
             "FROM tiles WHERE collection_id = ? AND status = 'INGESTED'",
             (collection_id,),
         ).fetchone()
-        aggregates = TileAggregates(
-            tiles=row["n"],
-            sensed_tiles=row["sensed"],
-            first_sensing=row["first"],
-            last_sensing=row["last"],
-            west=row["west"],
-            south=row["south"],
-            east=row["east"],
-            north=row["north"],
-        )
+        aggregates = _aggregates(row)
         per_tile_max = [
             float(r["max_mpp"])
             for r in conn.execute(

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import shapely
-from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
@@ -29,6 +28,7 @@ from starlette.requests import Request
 
 from sentinelhub_emulator.byoc.records import CollectionRecord, TileRecord
 from sentinelhub_emulator.byoc.store import Store
+from sentinelhub_emulator.core.projections import transformer
 from sentinelhub_emulator.core.times import wire_time
 
 __all__ = [
@@ -207,18 +207,7 @@ def collection_document(record: CollectionRecord, urls: Urls) -> dict[str, Any]:
 
 def ingested_tiles(store: Store, collection_id: str) -> Iterator[TileRecord]:
     """The collection's INGESTED tiles in creation order."""
-    after: int | None = None
-    while True:
-        page = store.list_tiles(collection_id, after=after, count=_TILE_PAGE, status="INGESTED")
-        yield from page.items
-        if page.next_after is None:
-            return
-        after = page.next_after
-
-
-@functools.lru_cache(maxsize=64)
-def _to_wgs84(source: str) -> Transformer:
-    return Transformer.from_crs(CRS.from_user_input(source), CRS.from_epsg(4326), always_xy=True)
+    return store.ingested_tiles(collection_id, page=_TILE_PAGE)
 
 
 def _source_crs(geometry: dict[str, Any], epsg: int | None) -> str:
@@ -265,10 +254,10 @@ def _footprint(raw_text: str, crs_epsg: int | None) -> Footprint | None:
     raw = json.loads(raw_text)
     try:
         native = shape({"type": raw["type"], "coordinates": raw["coordinates"]})
-        transformer = _to_wgs84(_source_crs(raw, crs_epsg))
+        to_wgs84 = transformer(_source_crs(raw, crs_epsg), 4326)
     except (KeyError, TypeError, ValueError, CRSError, shapely.errors.GEOSException):
         return None
-    wgs84 = shapely.transform(native, transformer.transform, interleaved=False)
+    wgs84 = shapely.transform(native, to_wgs84.transform, interleaved=False)
     return Footprint(native, raw, wgs84)
 
 

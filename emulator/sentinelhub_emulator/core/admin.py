@@ -39,7 +39,7 @@ from sentinelhub_emulator.core.params import parse_json, read_body
 from sentinelhub_emulator.core.ratelimit import limiter_of
 from sentinelhub_emulator.core.routing import resource
 
-__all__ = ["ADMIN_PREFIX", "require_admin", "routes"]
+__all__ = ["ADMIN_PREFIX", "from_loopback", "require_admin", "routes"]
 
 ADMIN_PREFIX = "/_emulator"
 
@@ -53,10 +53,15 @@ def _is_loopback(host: str | None) -> bool:
         return False
 
 
+def from_loopback(request: Request) -> bool:
+    """Whether ``request`` came from the loopback interface (admin calls, the open dashboard)."""
+    client = request.client
+    return _is_loopback(client.host if client else None)
+
+
 def require_admin(request: Request) -> None:
     """Admin calls come from the loopback interface (else 403) with the admin token (else 401)."""
-    client = request.client
-    if not _is_loopback(client.host if client else None):
+    if not from_loopback(request):
         raise ApiError(
             403, "Admin endpoints answer only on the loopback interface.", INSUFFICIENT_PERMISSIONS
         )

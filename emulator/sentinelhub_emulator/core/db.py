@@ -127,12 +127,12 @@ class RowMapper(Generic[_R]):
 
     def one(self, db: Database, sql: str, params: Sequence[Any] = ()) -> _R | None:
         """The record of the first row ``sql`` selects, or None."""
-        row = db.connection().execute(sql, params).fetchone()
+        row = db.row(sql, params)
         return None if row is None else self(row)
 
     def all(self, db: Database, sql: str, params: Sequence[Any] = ()) -> list[_R]:
         """The records of every row ``sql`` selects."""
-        return [self(row) for row in db.connection().execute(sql, params).fetchall()]
+        return [self(row) for row in db.rows(sql, params)]
 
     def seq_page(
         self,
@@ -154,13 +154,9 @@ class RowMapper(Generic[_R]):
             conditions.append(f"{key} < ?" if descending else f"{key} > ?")
             args.append(after)
         order = f"{key} DESC" if descending else key
-        rows = (
-            db.connection()
-            .execute(
-                f"{select} WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT ?",
-                (*args, count + 1),
-            )
-            .fetchall()
+        rows = db.rows(
+            f"{select} WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT ?",
+            (*args, count + 1),
         )
         return seq_page(rows, count, self)
 
@@ -219,6 +215,14 @@ class Database:
                 conn = self._open()
                 self._connections[ident] = conn
             return conn
+
+    def row(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The first `sqlite3.Row` ``sql`` selects (None: none), on this thread's connection."""
+        return self.connection().execute(sql, params).fetchone()
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Every `sqlite3.Row` ``sql`` selects, on this thread's connection."""
+        return self.connection().execute(sql, params).fetchall()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

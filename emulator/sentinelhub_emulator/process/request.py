@@ -25,8 +25,8 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from sentinelhub_emulator.core.errors import ApiError, bad_payload
+from sentinelhub_emulator.core.params import date_time, finite_number
 from sentinelhub_emulator.core.spec import validate_body
-from sentinelhub_emulator.core.times import parse_timestamp
 from sentinelhub_emulator.process import predefined
 from sentinelhub_emulator.process.formats import (
     FORMATS,
@@ -171,12 +171,6 @@ def _geometry(raw: Any) -> BaseGeometry:
     return geometry
 
 
-def _number(value: Any, parameter: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise bad_payload(parameter, "must be a finite number")
-    return float(value)
-
-
 def _size(output: Mapping[str, Any], bounds: Sequence[float], max_size: int) -> tuple[int, int]:
     xmin, ymin, xmax, ymax = bounds
     width, height = output.get("width"), output.get("height")
@@ -198,7 +192,7 @@ def _size(output: Mapping[str, Any], bounds: Sequence[float], max_size: int) -> 
     if has_res:
         if resx is None or resy is None:
             raise bad_payload("output->resx" if resx is None else "output->resy", "is required")
-        rx, ry = _number(resx, "output->resx"), _number(resy, "output->resy")
+        rx, ry = finite_number(resx, "output->resx"), finite_number(resy, "output->resy")
         for value, name in ((rx, "resx"), (ry, "resy")):
             if value <= 0:
                 raise bad_payload(f"output->{name}", "must be positive")
@@ -281,7 +275,7 @@ def _grid(body: Mapping[str, Any], max_size: int) -> Grid:
     if raw_bbox is not None:
         if not isinstance(raw_bbox, Sequence) or len(raw_bbox) != 4:
             raise bad_payload("input->bounds->bbox", "must be [xmin, ymin, xmax, ymax]")
-        bbox = tuple(_number(v, "input->bounds->bbox") for v in raw_bbox)
+        bbox = tuple(finite_number(v, "input->bounds->bbox") for v in raw_bbox)
         if not (bbox[0] < bbox[2] and bbox[1] < bbox[3]):
             raise bad_payload(
                 "input->bounds->bbox",
@@ -311,16 +305,7 @@ def _grid(body: Mapping[str, Any], max_size: int) -> Grid:
 
 
 def _time(value: Any, parameter: str) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise bad_payload(parameter, "must be an RFC 3339 date-time string")
-    try:
-        return parse_timestamp(value)
-    except ValueError:
-        raise bad_payload(
-            parameter, f"{value!r} is not an RFC 3339 date-time such as 2024-05-01T00:00:00Z"
-        ) from None
+    return None if value is None else date_time(value, parameter)
 
 
 _KNOWN_FILTER = frozenset({"timeRange", "mosaickingOrder", "maxCloudCoverage"})

@@ -9,7 +9,7 @@ collection that does not exist; the engine then refuses the input with a 400 nam
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
 from sentinelhub_emulator.byoc.records import CollectionRecord, TileRecord
 from sentinelhub_emulator.byoc.state import byoc_state
@@ -22,27 +22,16 @@ Resolved = tuple[CollectionRecord, Iterable[TileRecord]]
 #: ``resolver(ctx, collection_id)``: the collection and its tiles, or None.
 Resolver = Callable[[EmulatorContext, str], Resolved | None]
 
-_PAGE = 500
 _LOCK = threading.Lock()
 _RESOLVERS: dict[str, Resolver] = {}
 
 
-def _ingested_tiles(ctx: EmulatorContext, collection_id: str) -> Iterator[TileRecord]:
-    store = byoc_state(ctx).store
-    after = None
-    while True:
-        page = store.list_tiles(collection_id, after=after, count=_PAGE, status="INGESTED")
-        yield from page.items
-        if page.next_after is None:
-            return
-        after = page.next_after
-
-
 def _byoc(ctx: EmulatorContext, collection_id: str) -> Resolved | None:
-    collection = byoc_state(ctx).store.get_collection(collection_id)
+    store = byoc_state(ctx).store
+    collection = store.get_collection(collection_id)
     if collection is None:
         return None
-    return collection, _ingested_tiles(ctx, collection_id)
+    return collection, store.ingested_tiles(collection_id)
 
 
 def register(kind: str, resolver: Resolver) -> None:

@@ -9,14 +9,13 @@ What depends on the evalscript's outputs (``dataMask``, output ids and band name
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sentinelhub_emulator.core.errors import ApiError, Violation, bad_payload
-from sentinelhub_emulator.core.times import parse_timestamp
+from sentinelhub_emulator.core.params import date_time, finite_number
 from sentinelhub_emulator.statistical.compute import (
     INTERPOLATIONS,
     MAX_BINS,
@@ -93,21 +92,8 @@ def _object(value: Any, parameter: str) -> Mapping[str, Any]:
     return value
 
 
-def _number(value: Any, parameter: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise bad_payload(parameter, "must be a finite number")
-    return float(value)
-
-
 def _time(value: Any, parameter: str) -> datetime:
-    if not isinstance(value, str):
-        raise bad_payload(parameter, "is required, an RFC 3339 date-time string")
-    try:
-        return parse_timestamp(value)
-    except ValueError:
-        raise bad_payload(
-            parameter, f"{value!r} is not an RFC 3339 date-time such as 2024-05-01T00:00:00Z"
-        ) from None
+    return date_time(value, parameter, "is required, an RFC 3339 date-time string")
 
 
 def _intervals(aggregation: Mapping[str, Any]) -> list[tuple[datetime, datetime]]:
@@ -161,7 +147,7 @@ def _size(aggregation: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _edge(spec: Mapping[str, Any], key: str, parameter: str) -> float | None:
-    return None if spec.get(key) is None else _number(spec[key], f"{parameter}->{key}")
+    return None if spec.get(key) is None else finite_number(spec[key], f"{parameter}->{key}")
 
 
 def _histogram(raw: Any, parameter: str) -> HistogramSpec:
@@ -169,11 +155,15 @@ def _histogram(raw: Any, parameter: str) -> HistogramSpec:
     given = [key for key in ("nBins", "binWidth", "bins") if spec.get(key) is not None]
     if len(given) != 1:
         raise bad_payload(parameter, "give exactly one of nBins, binWidth or bins")
-    low = None if spec.get("lowEdge") is None else _number(spec["lowEdge"], f"{parameter}->lowEdge")
+    low = (
+        None
+        if spec.get("lowEdge") is None
+        else finite_number(spec["lowEdge"], f"{parameter}->lowEdge")
+    )
     high = (
         None
         if spec.get("highEdge") is None
-        else _number(spec["highEdge"], f"{parameter}->highEdge")
+        else finite_number(spec["highEdge"], f"{parameter}->highEdge")
     )
     if low is not None and high is not None and not low < high:
         raise bad_payload(f"{parameter}->highEdge", "must be greater than lowEdge")
@@ -182,7 +172,7 @@ def _histogram(raw: Any, parameter: str) -> HistogramSpec:
         raw_edges = spec["bins"]
         if not isinstance(raw_edges, list) or len(raw_edges) < 2:
             raise bad_payload(f"{parameter}->bins", "must be a list of at least two edges")
-        edges = tuple(_number(v, f"{parameter}->bins") for v in raw_edges)
+        edges = tuple(finite_number(v, f"{parameter}->bins") for v in raw_edges)
         if any(b <= a for a, b in itertools.pairwise(edges)):
             raise bad_payload(f"{parameter}->bins", "edges must be strictly increasing")
         if len(edges) - 1 > MAX_BINS:
@@ -197,7 +187,7 @@ def _histogram(raw: Any, parameter: str) -> HistogramSpec:
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_BINS:
             raise bad_payload(f"{parameter}->nBins", f"must be an integer from 1 to {MAX_BINS}")
         return HistogramSpec(n_bins=n, low=low, high=high)
-    width = _number(spec["binWidth"], f"{parameter}->binWidth")
+    width = finite_number(spec["binWidth"], f"{parameter}->binWidth")
     if width <= 0:
         raise bad_payload(f"{parameter}->binWidth", "must be positive")
     if low is not None and high is not None and (high - low) / width > MAX_BINS:
@@ -216,7 +206,7 @@ def _statistics(raw: Any, parameter: str) -> PercentileSpec | None:
     raw_k = percentiles.get("k")
     if not isinstance(raw_k, list):
         raise bad_payload(f"{where}->k", "must be a list of percentiles from 0 to 100")
-    k = tuple(_number(v, f"{where}->k") for v in raw_k)
+    k = tuple(finite_number(v, f"{where}->k") for v in raw_k)
     if any(not 0 <= v <= 100 for v in k):
         raise bad_payload(f"{where}->k", "percentiles go from 0 to 100 (50 is the median)")
     interpolation = percentiles.get("interpolation") or "higher"

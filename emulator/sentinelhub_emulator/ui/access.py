@@ -13,25 +13,16 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-import ipaddress
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from sentinelhub_emulator.core.admin import from_loopback
 from sentinelhub_emulator.core.context import context_of
 
 __all__ = ["denied"]
 
 _REALM = 'Basic realm="sentinelhub-emulator dashboard (password: the admin token)"'
-
-
-def _is_loopback(host: str | None) -> bool:
-    if host is None:
-        return False
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _basic_password(header: str) -> str | None:
@@ -47,8 +38,7 @@ def _basic_password(header: str) -> str | None:
 
 def denied(request: Request) -> Response | None:
     """None when ``request`` may see the dashboard, else the answer to send (401)."""
-    client = request.client
-    if _is_loopback(client.host if client else None):
+    if from_loopback(request):
         return None
     expected = context_of(request).settings.admin_token
     given = _basic_password(request.headers.get("authorization", ""))

@@ -21,6 +21,7 @@ from typing import Any, Final
 
 from sentinelhub_emulator.byoc.records import CollectionRecord, TileRecord
 from sentinelhub_emulator.core.context import EmulatorContext
+from sentinelhub_emulator.core.projections import transformer
 
 __all__ = ["Footprint", "FootprintCache", "MapView", "build_map", "footprint"]
 
@@ -64,7 +65,6 @@ def _epsg(geojson: Mapping[str, Any]) -> int:
 
 def _from_geojson(geojson: Mapping[str, Any]) -> Footprint | None:
     import shapely
-    from pyproj import Transformer
     from shapely.geometry import shape
 
     try:
@@ -78,7 +78,7 @@ def _from_geojson(geojson: Mapping[str, Any]) -> Footprint | None:
         xmin, ymin, xmax, ymax = geometry.bounds
         step = max(xmax - xmin, ymax - ymin) / 16 or 1.0
         geometry = geometry.segmentize(step)
-        project = Transformer.from_crs(epsg, 4326, always_xy=True).transform
+        project = transformer(epsg, 4326).transform
         geometry = shapely.transform(geometry, project, interleaved=False)
     return _footprint(geometry, "cover")
 

@@ -17,8 +17,12 @@ an ``fdatasync``) and fsyncs the file before its atomic rename, while curl and h
 output in the page cache. The "durable" column adds an fsync to theirs (timed after they exit)
 for a like-for-like comparison.
 
+Each row also gives the CPU seconds of the transfer (all threads of the child): on a loaded
+machine the wall times scatter, the CPU a method spends on the same bytes much less.
+
 Not a test: it needs a few GiB of disk and tens of seconds. ``--profile-dir`` writes a cProfile
-of each Python child.
+of each Python child (its main thread only); ``--wrap`` runs each Python child under another
+command, e.g. ``--wrap 'strace -c -f -o /tmp/strace-{method}.txt'`` to count its system calls.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ import argparse
 import hashlib
 import json
 import os
+import resource
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -46,42 +52,60 @@ METHODS = (
     "httpx-stream",
     "httpx-async-stream",
 )
+#: Peers run only when named in ``--methods``: the same N ranges fetched without our client (no
+#: HEAD, no checks, no checkpoints, no fsync), to tell its cost from that of N ranges as such.
+EXTRA_METHODS = ("curl-ranges", "httpx-ranges", "httpx-async-ranges")
 
 
 # ----------------------------------------------------------------------------------- children
 
 
+class _Clock:
+    """Wall and CPU time (of every thread of this process) between `start` and `stop`."""
+
+    def start(self) -> None:
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+
+    def stop(self) -> float:
+        """The wall seconds; ``cpu`` keeps the CPU seconds."""
+        self.cpu = time.process_time() - self._cpu
+        return time.perf_counter() - self._wall
+
+
 def _child(method: str, url: str, path: str, out: str, ranges: int, part_mb: int) -> None:
-    """Run one download in this process and print ``{"seconds": ...}`` as JSON."""
+    """Run one download in this process and print ``{"seconds": ..., "cpu": ...}`` as JSON."""
+    clock = _Clock()
     base_url, cid, tid = (
         os.environ["BENCH_BASE_URL"],
         os.environ["BENCH_CID"],
         os.environ["BENCH_TID"],
     )
     headers = {"Authorization": "Bearer " + os.environ["BENCH_TOKEN"]}
-    if method == "httpx-stream":
+    if method in EXTRA_METHODS:
+        seconds = _ranges_peer(method, url, out, headers, ranges, clock)
+    elif method == "httpx-stream":
         import httpx
 
         with httpx.Client(headers=headers, timeout=60) as client:
-            started = time.perf_counter()
+            clock.start()
             with client.stream("GET", url) as response, open(out, "wb") as handle:
                 response.raise_for_status()
                 for chunk in response.iter_bytes():
                     handle.write(chunk)
-            seconds = time.perf_counter() - started
+            seconds = clock.stop()
     elif method == "httpx-async-stream":
         import anyio
         import httpx
 
         async def stream() -> float:
             async with httpx.AsyncClient(headers=headers, timeout=60) as client:
-                started = time.perf_counter()
+                clock.start()
                 async with client.stream("GET", url) as response:
                     response.raise_for_status()
                     with open(out, "wb") as handle:  # noqa: ASYNC230 - the fastest baseline
                         async for chunk in response.aiter_bytes():
                             handle.write(chunk)
-                return time.perf_counter() - started
+                return clock.stop()
 
         seconds = anyio.run(stream)
     elif method in ("shc-single", "shc-ranges"):
@@ -90,7 +114,7 @@ def _child(method: str, url: str, path: str, out: str, ranges: int, part_mb: int
 
         single = method == "shc-single"
         with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
-            started = time.perf_counter()
+            clock.start()
             download_tile_file(
                 client,
                 cid,
@@ -100,7 +124,7 @@ def _child(method: str, url: str, path: str, out: str, ranges: int, part_mb: int
                 concurrency=1 if single else ranges,
                 part_size=(1 << 62) if single else part_mb * MiB,
             )
-            seconds = time.perf_counter() - started
+            seconds = clock.stop()
     elif method == "shc-async-ranges":
         import anyio
         import httpx
@@ -108,16 +132,106 @@ def _child(method: str, url: str, path: str, out: str, ranges: int, part_mb: int
 
         async def main() -> float:
             async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=60) as client:
-                started = time.perf_counter()
+                clock.start()
                 await adownload_tile_file(
                     client, cid, tid, path, out, concurrency=ranges, part_size=part_mb * MiB
                 )
-                return time.perf_counter() - started
+                return clock.stop()
 
         seconds = anyio.run(main)
     else:
         raise SystemExit(f"unknown method {method}")
-    print(json.dumps({"seconds": seconds, "vm_hwm_kib": _vm_hwm_kib(os.getpid())}))
+    report = {"seconds": seconds, "cpu": clock.cpu, "vm_hwm_kib": _vm_hwm_kib(os.getpid())}
+    print(json.dumps(report))
+
+
+def _ranges_peer(
+    method: str, url: str, out: str, headers: dict[str, str], ranges: int, clock: _Clock
+) -> float:
+    """Fetch ``url`` as ``ranges`` equal byte ranges at once into ``out`` (written in place with
+    ``pwritev``, 1 MiB at a time), by plain httpx threads or tasks, or by ``ranges`` curls."""
+    import httpx
+
+    size = int(httpx.head(url, headers=headers).headers["content-length"])
+    bounds = [(size * i // ranges, size * (i + 1) // ranges) for i in range(ranges)]
+    if method == "curl-ranges":
+        curl = shutil.which("curl") or "curl"
+        auth = next(iter(headers.items()))
+        clock.start()
+        argv = [curl, "-sS", "--fail", "-H", f"{auth[0]}: {auth[1]}", url]
+        children = [
+            subprocess.Popen([*argv, "-r", f"{start}-{stop - 1}", "-o", f"{out}.{index}"])
+            for index, (start, stop) in enumerate(bounds)
+        ]
+        codes = [child.wait() for child in children]
+        if any(codes):
+            raise SystemExit("a curl failed")
+        seconds = clock.stop()
+        clock.cpu = _children_cpu()  # the curls' CPU (this process only waited)
+        with open(out, "wb") as whole:
+            for index in range(ranges):
+                with open(f"{out}.{index}", "rb") as part:
+                    shutil.copyfileobj(part, whole)
+                os.unlink(f"{out}.{index}")
+        return seconds
+    fd = os.open(out, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.ftruncate(fd, size)
+    try:
+        if method == "httpx-ranges":
+            import concurrent.futures
+
+            with httpx.Client(headers=headers, timeout=60) as client:
+
+                def fetch(span: tuple[int, int]) -> None:
+                    pos, buffered, kept = span[0], 0, []
+                    wanted = {"Range": f"bytes={span[0]}-{span[1] - 1}"}
+                    with client.stream("GET", url, headers=wanted) as response:
+                        for chunk in response.iter_raw():
+                            kept.append(chunk)
+                            buffered += len(chunk)
+                            if buffered >= MiB:
+                                pos += os.pwritev(fd, kept, pos)
+                                kept, buffered = [], 0
+                    if kept:
+                        os.pwritev(fd, kept, pos)
+
+                clock.start()
+                with concurrent.futures.ThreadPoolExecutor(ranges) as pool:
+                    list(pool.map(fetch, bounds))
+                return clock.stop()
+        import anyio
+        import anyio.to_thread
+
+        async def main() -> float:
+            async with httpx.AsyncClient(headers=headers, timeout=60) as client:
+
+                async def fetch(span: tuple[int, int]) -> None:
+                    pos, buffered, kept = span[0], 0, []
+                    wanted = {"Range": f"bytes={span[0]}-{span[1] - 1}"}
+                    async with client.stream("GET", url, headers=wanted) as response:
+                        async for chunk in response.aiter_raw():
+                            kept.append(chunk)
+                            buffered += len(chunk)
+                            if buffered >= MiB:
+                                pos += await anyio.to_thread.run_sync(os.pwritev, fd, kept, pos)
+                                kept, buffered = [], 0
+                    if kept:
+                        await anyio.to_thread.run_sync(os.pwritev, fd, kept, pos)
+
+                clock.start()
+                async with anyio.create_task_group() as group:
+                    for span in bounds:
+                        group.start_soon(fetch, span)
+                return clock.stop()
+
+        return anyio.run(main)
+    finally:
+        os.close(fd)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 # ------------------------------------------------------------------------------------ parent
@@ -129,6 +243,7 @@ class Result:
     seconds: float | None  # best run
     peak_rss_mb: float | None
     cpu_seconds: float | None = None
+    transfer_cpu: float | None = None  # CPU seconds of the transfer (all threads of the child)
     durable: float | None = None  # seconds until the data is on disk (fsync)
     median: float | None = None
     note: str = ""
@@ -222,6 +337,7 @@ def _run_once(
         ]  # fmt: skip
     else:
         argv = [
+            *shlex.split((args.wrap or "").replace("{method}", method)),
             sys.executable, __file__, "--child", method, "--ranges", str(args.ranges),
             "--part-size-mb", str(args.part_size_mb), "--child-args", url, rel, str(out),
         ]  # fmt: skip
@@ -231,10 +347,10 @@ def _run_once(
         out.unlink(missing_ok=True)
         return Result(method, None, peak, cpu, note=f"failed: {stderr.strip()[-200:]}")
     if method == "curl":
-        seconds = float(stdout.strip())
+        seconds, transfer_cpu = float(stdout.strip()), cpu  # curl's start-up is negligible
     else:
         report = json.loads(stdout.strip().splitlines()[-1])
-        seconds = float(report["seconds"])
+        seconds, transfer_cpu = float(report["seconds"]), float(report["cpu"])
         peak = max(peak, report["vm_hwm_kib"] / 1024)
     # Ours fsyncs before its rename; the others leave the data in the page cache.
     durable = seconds if method.startswith("shc-") else seconds + _fsync_seconds(out)
@@ -245,7 +361,7 @@ def _run_once(
         note = "WRONG CONTENT"
     _drop_cache_of(out)
     out.unlink()
-    return Result(method, seconds, peak, cpu, durable=durable, note=note)
+    return Result(method, seconds, peak, cpu, transfer_cpu, durable=durable, note=note)
 
 
 def _make_source(target: Path, size: int) -> str:
@@ -274,11 +390,20 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--ranges", type=int, default=4, help="parallel ranges (4)")
     parser.add_argument("--part-size-mb", type=int, default=32, help="range size in MiB (32)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per method; best kept (1)")
-    parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated subset")
+    parser.add_argument(
+        "--methods",
+        default=",".join(METHODS),
+        help=f"comma-separated, of {', '.join(METHODS + EXTRA_METHODS)} (the first {len(METHODS)})",
+    )
     parser.add_argument("--workdir", type=Path, help="where to put the files (a temp folder)")
     parser.add_argument("--no-verify", action="store_true", help="skip the SHA-256 checks")
     parser.add_argument(
         "--profile-dir", type=Path, help="write a cProfile of each Python child here"
+    )
+    parser.add_argument(
+        "--wrap",
+        help="a command line put before each Python child, {method} replaced by its method "
+        "(say, 'strace -c -f -o /tmp/strace-{method}.txt')",
     )
     parser.add_argument(
         "--pin",
@@ -336,6 +461,9 @@ def measure(args: argparse.Namespace) -> list[Result]:
     owns_workdir = args.workdir is None
     size = args.size_mb * MiB
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    unknown = set(methods) - set(METHODS) - set(EXTRA_METHODS)
+    if unknown:
+        raise SystemExit(f"unknown methods: {', '.join(sorted(unknown))}")
     results: list[Result] = []
     try:
         tile_path = f"orders/{uuid.uuid4().hex}/scene"
@@ -410,7 +538,8 @@ def print_report(args: argparse.Namespace, results: list[Result]) -> None:
     )
     header = (
         f"{'method':<17} {'best s':>7} {'median s':>8} {'MB/s':>6} {'vs curl':>7} "
-        f"{'durable s':>9} {'vs curl+fsync':>13} {'peak RSS MB':>11} {'CPU s':>6}  note"
+        f"{'durable s':>9} {'vs curl+fsync':>13} {'peak RSS MB':>11} {'CPU s':>6} "
+        f"{'xfer CPU s':>10}  note"
     )
     print(header)
     print("-" * len(header))
@@ -425,12 +554,14 @@ def print_report(args: argparse.Namespace, results: list[Result]) -> None:
         print(
             f"{r.method:<17} {r.seconds:>7.2f} {r.median or 0:>8.2f} "
             f"{size / 1e6 / r.seconds:>6.0f} {ratio:>7} {r.durable or 0:>9.2f} "
-            f"{durable_ratio:>13} {r.peak_rss_mb or 0:>11.1f} {r.cpu_seconds or 0:>6.2f}  {r.note}"
+            f"{durable_ratio:>13} {r.peak_rss_mb or 0:>11.1f} {r.cpu_seconds or 0:>6.2f} "
+            f"{r.transfer_cpu or 0:>10.2f}  {r.note}"
         )
     print(
         "\nbest/median s: transfer time measured inside each process; durable s: until the data "
         "is on disk\n(ours fsyncs before renaming; curl's and httpx's outputs get an fsync "
-        "afterwards); CPU s: user+sys of\nthe whole process, start-up included; MB = 10^6 bytes."
+        "afterwards); CPU s: user+sys of\nthe whole process, start-up included; xfer CPU s: "
+        "user+sys of all its threads during the\ntransfer (curl: its whole run); MB = 10^6 bytes."
     )
 
 

@@ -1,6 +1,6 @@
 """Benchmark the emulator's Process API: requests per second and milliseconds per megapixel.
 
-    .venv/bin/python scripts/bench_process.py [--quick]
+    .venv/bin/python scripts/bench_process.py [--quick] [--sizes 256,1024] [--bands 3] ...
 
 Starts an emulator in a temporary folder with two BYOC collections over the same 2560 x 2560
 pixels of 10 m in UTM 33N (three uint16 bands): one made of a single tile, one of four
@@ -10,7 +10,9 @@ the median: requests per second and milliseconds per megapixel. The peer, measur
 run on the same files, is a plain rasterio job doing the bare minimum of the same work: a windowed
 read of each band of each tile into the output array and a GeoTIFF written in memory; the ratio
 says what the evalscript, the masks, the cover geometries and the HTTP round trip cost on top.
-``--quick`` measures a subset.
+Ours and the peer run alternately, request by request. ``--quick`` measures a subset;
+``--sizes``, ``--bands``, ``--tiles``, ``--repeat`` and ``--no-reprojected`` choose the rows
+(``--help``).
 
 A benchmark, not a test: it prints numbers of this machine.
 """
@@ -18,6 +20,7 @@ A benchmark, not a test: it prints numbers of this machine.
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import tempfile
 import time
@@ -155,19 +158,35 @@ def _geotiff(
         return bytes(memfile.read())
 
 
-def _median_seconds(run: Callable[[], object], repeat: int) -> float:
-    run()  # warm up (file caches, first V8 context)
-    times = []
+def _median_seconds(
+    ours: Callable[[], object], peer: Callable[[], object], repeat: int
+) -> tuple[float, float]:
+    """The median seconds of ``ours`` and of ``peer``, run alternately (so that a change in the
+    machine's load weighs on both alike)."""
+    ours()  # warm up (file caches, first V8 context)
+    peer()
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for run, spent in ((ours, times[0]), (peer, times[1])):
+            start = time.perf_counter()
+            run()
+            spent.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
-def rows(quick: bool) -> list[tuple[str, str]]:
-    """(measure, result) rows: one per size, band count and tile count."""
-    sizes = (256, 1024) if quick else SIZES
+def rows(
+    quick: bool,
+    *,
+    sizes: tuple[int, ...] | None = None,
+    bands: tuple[int, ...] = (1, 3),
+    tiles: tuple[int, ...] = (1, 4),
+    repeat: int | None = None,
+    reprojected: bool = True,
+) -> list[tuple[str, str]]:
+    """(measure, result) rows: one per size, band count and tile count (by default every one
+    of them; ``--quick``: 256 and 1024 px, 2 repeats), then the reprojected request."""
+    if sizes is None:
+        sizes = (256, 1024) if quick else SIZES
     result: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory() as tmp, Emulator(Path(tmp)) as emu:
         token = httpx.post(
@@ -183,43 +202,46 @@ def rows(quick: bool) -> list[tuple[str, str]]:
             base_url=emu.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=300
         ) as client:
             for size in sizes:
-                repeat = 3 if size >= 1024 else 10
-                if quick:
-                    repeat = 2
+                times = repeat or (2 if quick else 3 if size >= 1024 else 10)
                 megapixels = size * size / 1e6
-                for bands in (1, 3):
-                    for tiles, (collection_id, folders) in collections.items():
-                        body = _body(collection_id, size, bands)
+                for count in bands:
+                    for tile_count in tiles:
+                        collection_id, folders = collections[tile_count]
+                        body = _body(collection_id, size, count)
 
                         def request(body: dict[str, Any] = body) -> None:
                             response = client.post("/api/v1/process", json=body)
                             response.raise_for_status()
 
-                        ours = _median_seconds(request, repeat)
-                        peer = _median_seconds(
-                            lambda f=folders, s=size, b=bands: _peer(f, s, b), repeat
+                        ours, peer = _median_seconds(
+                            request, functools.partial(_peer, folders, size, count), times
                         )
                         result.append(
                             (
-                                f"Process {size}x{size} px, {bands} band(s), {tiles} tile(s)",
+                                f"Process {size}x{size} px, {count} band(s), {tile_count} tile(s)",
                                 f"{1 / ours:.1f} req/s, {ours * 1000 / megapixels:.0f} ms/MP "
                                 f"({ours / peer:.1f}x a plain rasterio read + GeoTIFF: "
                                 f"{peer * 1000 / megapixels:.0f} ms/MP)",
                             )
                         )
+            if not reprojected:
+                return result
             # Reprojected: the same area in CRS84 with BILINEAR, against rasterio's warp.
-            size, bands, (collection_id, folders) = 1024, 3, collections[4]
-            body = _reprojected_body(collection_id, size, bands)
+            size, count, (collection_id, folders) = 1024, 3, collections[4]
+            body = _reprojected_body(collection_id, size, count)
 
-            def reprojected() -> None:
+            def warped() -> None:
                 client.post("/api/v1/process", json=body).raise_for_status()
 
-            ours = _median_seconds(reprojected, 2 if quick else 3)
-            peer = _median_seconds(lambda: _warp_peer(folders, body, size, bands), 2)
+            ours, peer = _median_seconds(
+                warped,
+                lambda: _warp_peer(folders, body, size, count),
+                repeat or (2 if quick else 3),
+            )
             megapixels = size * size / 1e6
             result.append(
                 (
-                    f"Process {size}x{size} px in CRS84, BILINEAR, {bands} bands, 4 tiles",
+                    f"Process {size}x{size} px in CRS84, BILINEAR, {count} bands, 4 tiles",
                     f"{1 / ours:.1f} req/s, {ours * 1000 / megapixels:.0f} ms/MP "
                     f"({ours / peer:.1f}x a plain rasterio warp + GeoTIFF: "
                     f"{peer * 1000 / megapixels:.0f} ms/MP)",
@@ -263,11 +285,32 @@ def _warp_peer(folders: list[Path], body: dict[str, Any], size: int, bands: int)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="measure a subset")
+    parser.add_argument(
+        "--sizes", type=_numbers, help="output sizes in px, e.g. 256,1024 (default: all)"
+    )
+    parser.add_argument("--bands", type=_numbers, default=(1, 3), help="band counts: 1,3")
+    parser.add_argument("--tiles", type=_numbers, default=(1, 4), help="tile counts: 1,4")
+    parser.add_argument("--repeat", type=int, help="requests per measure (median)")
+    parser.add_argument(
+        "--no-reprojected", action="store_true", help="skip the reprojected CRS84 request"
+    )
     args = parser.parse_args()
     print("| measure | result |")
     print("|---|---|")
-    for measure, value in rows(args.quick):
+    measured = rows(
+        args.quick,
+        sizes=args.sizes,
+        bands=args.bands,
+        tiles=args.tiles,
+        repeat=args.repeat,
+        reprojected=not args.no_reprojected,
+    )
+    for measure, value in measured:
         print(f"| {measure} | {value} |")
+
+
+def _numbers(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(","))
 
 
 if __name__ == "__main__":

@@ -15,9 +15,10 @@ raw float values instead (the Statistical API computes on them).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,7 @@ from sentinelhub_emulator.process.script import (
     ScriptLimits,
     SetupInfo,
     drain_pool,
+    js_json,
     renderer_error,
 )
 
@@ -86,6 +88,9 @@ MAX_RASTER_BYTES = 1536 * 1024 * 1024
 logger = logging.getLogger(__name__)
 
 _LIMITS: dict[int, ScriptLimits] = {}
+#: The hooks whose presence right after ``setup()`` decides a step (the others are looked up in
+#: the call that would run them).
+_HOOKS = ("preProcessScenes",)
 
 
 def configure_limits(ctx: EmulatorContext, limits: ScriptLimits | None) -> None:
@@ -344,9 +349,8 @@ def _pre_process(runtime: EvalscriptRuntime, source: _Source) -> None:
             "to": None if spec.time_to is None else spec.time_to.isoformat(),
             "scenes": {"orbits": [_orbit_meta(day, i, None) for i, (day, _) in enumerate(orbits)]},
         }
-    runtime.set_json("preIn", argument)
     result = runtime.call_json(
-        "(function () { const c = __sh.preIn;"
+        f"(function () {{ const c = {js_json(argument)};"
         " if (c.from) c.from = new Date(c.from); if (c.to) c.to = new Date(c.to);"
         " return preProcessScenes(c); })()"
     )
@@ -393,24 +397,44 @@ def _scenes_value(source: _Source) -> Any:
     return {member: source.metas}
 
 
+def _update_output(sources: list[_Source], bands_of: Mapping[str, int]) -> str:
+    """JavaScript that sets the scenes and metadata ``evaluatePixel`` sees, then calls
+    ``updateOutput`` if the evalscript has one: ``{out: ...}`` with the outputs it left, else
+    null."""
+    if len(sources) == 1:
+        scenes: Any = _scenes_value(sources[0])
+        collection: Any = {"scenes": sources[0].metas}
+        fix = " fix(c.scenes);"
+    else:
+        scenes = collection = {s.key: {"scenes": s.metas} for s in sources}
+        fix = " Object.keys(c).forEach((k) => fix(c[k].scenes));"
+    outputs = {oid: {"bands": n} for oid, n in bands_of.items()}
+    return (
+        f"(function () {{ __sh.scenes = {js_json(scenes)};"
+        f" __sh.inputMetadata = {js_json(_input_metadata(sources))};"
+        " if (typeof globalThis.updateOutput !== 'function') return null;"
+        f" __sh.uoOut = {js_json(outputs)}; const c = {js_json(collection)};"
+        " const fix = (list) => list.forEach((s) => {"
+        " if (s.date) s.date = new Date(s.date); if (s.dateFrom) s.date = new Date(s.dateFrom);"
+        f" }});{fix} updateOutput(__sh.uoOut, c); return {{out: __sh.uoOut}}; }})()"
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Filling the shared buffers
 
 
 def _fill_layer(
-    runtime: EvalscriptRuntime,
     grid: Grid,
     source: _Source,
-    prefix: str,
+    planes: list[npt.NDArray[Any]],
+    mask_plane: npt.NDArray[np.uint8],
     tiles: list[SceneTile],
     geometry_mask: npt.NDArray[np.bool_] | None,
 ) -> None:
+    """Mosaic ``tiles`` into one layer: each band read into its (zeroed) plane, in the order
+    of ``source.reads``, and 1 in the mask where a tile gave data."""
     shape = (grid.height, grid.width)
-    count = grid.height * grid.width
-    *planes, mask_plane = runtime.alloc_many(
-        [(f"{prefix}b{i}", read.dtype, count) for i, read in enumerate(source.reads)]
-        + [(f"{prefix}m", np.uint8, count)]
-    )
     arrays = {
         read.name: plane.reshape(shape) for read, plane in zip(source.reads, planes, strict=True)
     }
@@ -439,10 +463,21 @@ def _fill_layer(
         anything_claimed = True
         take = inside
         if source.reads:
-            values, valid = read_tile(source.bucket, scene, source.reads, grid, source.spec)
-            if not valid.all():
+            # The whole window is this tile's and still zero: bands in the stored unit are read
+            # straight into their planes (0 where the tile has no data, as below).
+            direct = (
+                {}
+                if inside is not None
+                else {name: arrays[name][part] for name in arrays if name not in source.units}
+            )
+            values, valid = read_tile(
+                source.bucket, scene, source.reads, grid, source.spec, out=direct
+            )
+            if valid is not None:
                 take = valid if take is None else take & valid
             for name, target in arrays.items():
+                if name in direct:
+                    continue
                 window = target[part]
                 scale, offset = source.units.get(name, (1.0, 0.0))
                 value = values[name]
@@ -485,8 +520,13 @@ def _pixel_loop(
     outputs: list[_Slot],
     setup_outputs: int,
     pixel_count: int,
+    *,
+    finish: bool = False,
+    user_data: bool = False,
 ) -> str:
-    """JavaScript that runs evaluatePixel over every pixel, reading and writing shared arrays.
+    """A JavaScript expression that runs evaluatePixel over every pixel, reading and writing
+    shared arrays; with ``finish``, then ``updateOutputMetadata`` (if defined); with
+    ``user_data`` its value is ``outputMetadata.userData`` then (else undefined).
 
     Each output is written band-first, already in its sample type (the rounding and clamping
     of `convert_samples`, done in the loop): what Python reads back is the image to encode.
@@ -499,20 +539,29 @@ def _pixel_loop(
     ]
     sample_parts = []
     for k, source in enumerate(sources):
-        layer_arrays = []
-        for layer in range(len(source.layers)):
-            arrays = ", ".join(f'B["s{k}l{layer}b{i}"]' for i in range(len(source.reads)))
-            layer_arrays.append(f"[{arrays}]")
-        lines.append(f"const A{k} = [{', '.join(layer_arrays)}];")
-        masks = ", ".join(f'B["s{k}l{layer}m"]' for layer in range(len(source.layers)))
-        lines.append(f"const M{k} = [{masks}];")
-        members = [f"{read.name}: a[{i}][i]" for i, read in enumerate(source.reads)]
-        if source.wants_mask:
-            members.append(f"dataMask: M{k}[l][i]")
-        lines.append(
-            f"function mk{k}(l, i) {{ const a = A{k}[l]; return {{{', '.join(members)}}}; }}"
-        )
         layers = len(source.layers)
+        if layers == 1:
+            # One layer (SIMPLE): each band's array is a constant of its own.
+            lines.extend(f'const S{k}b{i} = B["s{k}l0b{i}"];' for i in range(len(source.reads)))
+            lines.append(f'const S{k}m = B["s{k}l0m"];')
+            members = [f"{read.name}: S{k}b{i}[i]" for i, read in enumerate(source.reads)]
+            if source.wants_mask:
+                members.append(f"dataMask: S{k}m[i]")
+            lines.append(f"function mk{k}(l, i) {{ return {{{', '.join(members)}}}; }}")
+        else:
+            layer_arrays = []
+            for layer in range(layers):
+                arrays = ", ".join(f'B["s{k}l{layer}b{i}"]' for i in range(len(source.reads)))
+                layer_arrays.append(f"[{arrays}]")
+            lines.append(f"const A{k} = [{', '.join(layer_arrays)}];")
+            masks = ", ".join(f'B["s{k}l{layer}m"]' for layer in range(layers))
+            lines.append(f"const M{k} = [{masks}];")
+            members = [f"{read.name}: a[{i}][i]" for i, read in enumerate(source.reads)]
+            if source.wants_mask:
+                members.append(f"dataMask: M{k}[l][i]")
+            lines.append(
+                f"function mk{k}(l, i) {{ const a = A{k}[l]; return {{{', '.join(members)}}}; }}"
+            )
         if source.mosaicking == "SIMPLE" and len(sources) == 1:
             lines.append(f"function sm{k}(i) {{ return mk{k}(0, i); }}")
         else:
@@ -526,12 +575,18 @@ def _pixel_loop(
         label = _js_str(repr(slot.output.id))
         n, bands = slot.index, slot.bands
         if bands <= 16:
-            stores = " ".join(f"O{n}[{b * pixel_count} + i] = c{n}(+v[{b}]);" for b in range(bands))
+            # One view per band: the store needs no offset.
+            views = " ".join(
+                f"const O{n}b{b} = O{n}.subarray({b * pixel_count}, {(b + 1) * pixel_count});"
+                for b in range(bands)
+            )
+            stores = " ".join(f"O{n}b{b}[i] = c{n}(+v[{b}]);" for b in range(bands))
         else:
+            views = ""
             stores = f"for (let b = 0; b < {bands}; b++) O{n}[b * {pixel_count} + i] = c{n}(+v[b]);"
         lines.append(js_sample_converter(slot.sample_type or "RAW", f"c{n}"))
         lines.append(
-            f'const O{n} = B["o{n}"];'
+            f'const O{n} = B["o{n}"]; {views}'
             f" function w{n}(v, i) {{"
             f" if (v == null || v.length !== {bands}) __sh.fail('evaluatePixel returned ' +"
             f" (v == null ? 'nothing' : v.length + ' value(s)') + ' for output ' + {label}"
@@ -560,7 +615,14 @@ def _pixel_loop(
         )
         lines.append(" ".join(branches))
     lines.append("}")
-    lines.append("})();")
+    if finish:
+        lines.append(
+            "if (typeof globalThis.updateOutputMetadata === 'function')"
+            " updateOutputMetadata(__sh.scenes, __sh.inputMetadata, __sh.outputMetadata);"
+        )
+    if user_data:
+        lines.append("return __sh.outputMetadata.userData;")
+    lines.append("})()")
     return "\n".join(lines)
 
 
@@ -610,18 +672,25 @@ def render(
     FLOAT32 TIFF (1.4 when the caller answers ``application/octet-stream``).
     """
     parsed = parse_request(request, max_size=max_size, schema=schema)
+    with _running(ctx, parsed, "render") as runtime:
+        return _render(ctx, account_id, parsed, runtime, format_factor)
+
+
+@contextlib.contextmanager
+def _running(ctx: EmulatorContext, parsed: ParsedRequest, verb: str) -> Iterator[EvalscriptRuntime]:
+    """The request's evalscript runtime, inside one GDAL environment (each rasterio call would
+    set up its own); every failure that is not an `ApiError` becomes a 400 naming ``verb``."""
     try:
-        # One GDAL environment for the whole request: each rasterio call would set up its own.
         with rasterio.Env(), EvalscriptRuntime(parsed.evalscript, limits_for(ctx)) as runtime:
-            return _render(ctx, account_id, parsed, runtime, format_factor)
+            yield runtime
     except ApiError:
         raise
     except Exception as exc:
-        # No input may make the emulator answer 5xx: what slipped through every check above
+        # No input may make the emulator answer 5xx: what slipped through every check
         # (a CRS GDAL cannot transform, coordinates out of any range, ...) is a bad request.
-        logger.warning("rendering failed unexpectedly", exc_info=True)
+        logger.warning("%s failed unexpectedly", verb, exc_info=True)
         raise renderer_error(
-            f"The emulator could not render this request ({type(exc).__name__}: {exc}); "
+            f"The emulator could not {verb} this request ({type(exc).__name__}: {exc}); "
             "check its bounds and collections."
         ) from None
 
@@ -652,6 +721,8 @@ class _Evaluated:
     bands_of: dict[str, int]
     results: dict[str, npt.NDArray[Any]]
     geometry_mask: npt.NDArray[np.bool_] | None
+    #: ``outputMetadata.userData`` after ``updateOutputMetadata`` (with ``user_data``).
+    user_data: Any = None
 
 
 def _evaluate(
@@ -664,16 +735,20 @@ def _evaluate(
     *,
     skip_empty: bool = False,
     convert: bool = False,
+    finish: bool = False,
+    user_data: bool = False,
 ) -> _Evaluated:
     """Bind, choose tiles, fill the layers and run the pixel loop for the ``required`` outputs.
 
     With ``skip_empty``, a mosaic without any tile stops before ``updateOutput`` and the pixel
     loop, with no results. The results are band-first ``(bands, height, width)`` views of V8's
     buffers: float64 values, or with ``convert`` each output's samples in its sample type.
+    With ``finish``, ``updateOutputMetadata`` (if defined) runs right after the pixel loop, in
+    the same call; with ``user_data`` the result carries ``outputMetadata.userData`` then.
     """
     sources = _bind(ctx, account_id, parsed, setup)
     grid = parsed.grid
-    has_pre = runtime.has_function("preProcessScenes")
+    has_pre = "preProcessScenes" in runtime.defined
     for source in sources:
         source.tiles = select_tiles(source.candidates, source.spec, grid)
         if source.spec.kind == collection_data.KIND:
@@ -688,26 +763,10 @@ def _evaluate(
     bands_of = {output.id: output.bands for output in setup.outputs}
     if skip_empty and not any(source.tiles for source in sources):
         return _Evaluated(sources, bands_of, {}, None)
-    if runtime.has_function("updateOutput"):
-        runtime.set_json("uoOut", {oid: {"bands": n} for oid, n in bands_of.items()})
-        if len(sources) == 1:
-            collection: Any = {"scenes": sources[0].metas}
-        else:
-            collection = {s.key: {"scenes": s.metas} for s in sources}
-        runtime.set_json("uoIn", collection)
-        updated = runtime.call_json(
-            "(function () { const fix = (list) => list.forEach((s) => {"
-            " if (s.date) s.date = new Date(s.date); if (s.dateFrom) s.date = new Date(s.dateFrom);"
-            " }); const c = __sh.uoIn;"
-            + (
-                " fix(c.scenes);"
-                if len(sources) == 1
-                else " Object.keys(c).forEach((k) => fix(c[k].scenes));"
-            )
-            + " updateOutput(__sh.uoOut, c); return __sh.uoOut; })()"
-        )
+    updated = runtime.call_json(_update_output(sources, bands_of))
+    if isinstance(updated, dict) and "out" in updated:  # updateOutput is defined and ran
         for oid in bands_of:
-            value = (updated or {}).get(oid, {}).get("bands")
+            value = (updated["out"] or {}).get(oid, {}).get("bands")
             if (
                 isinstance(value, bool)
                 or not isinstance(value, int | float)
@@ -718,46 +777,49 @@ def _evaluate(
                 )
             bands_of[oid] = int(value)
 
-    # Scenes and metadata as evaluatePixel sees them.
-    if len(sources) == 1:
-        scenes: Any = _scenes_value(sources[0])
-    else:
-        scenes = {s.key: {"scenes": s.metas} for s in sources}
-    runtime.set_json("scenes", scenes)
-    runtime.set_json("inputMetadata", _input_metadata(sources))
-
     pixel_count = grid.width * grid.height
     _check_budget(sources, bands_of, required, pixel_count)
 
-    # Bands of every layer, warped straight into V8's typed arrays.
-    geometry_mask = (
-        None if grid.area is None else area_mask(grid, grid.area, (0, grid.height, 0, grid.width))
-    )
-    for k, source in enumerate(sources):
-        for layer, tiles in enumerate(source.layers):
-            _fill_layer(runtime, grid, source, f"s{k}l{layer}", tiles, geometry_mask)
-
+    # Every layer's bands and mask and every output: typed arrays of V8, made in one call.
     setup_ids = {output.id: output for output in setup.outputs}
     slots = []
     for index, oid in enumerate(required):
         sample_type = setup_ids[oid].sample_type if convert else None
         slots.append(_Slot(index, setup_ids[oid], bands_of[oid], sample_type))
-    buffers = runtime.alloc_many(
-        [
-            (
-                f"o{slot.index}",
-                np.float64 if slot.sample_type is None else sample_dtype(slot.sample_type),
-                pixel_count * slot.bands,
+    planned: list[tuple[str, npt.DTypeLike, int]] = []
+    for k, source in enumerate(sources):
+        for layer in range(len(source.layers)):
+            prefix = f"s{k}l{layer}"
+            planned.extend(
+                (f"{prefix}b{i}", read.dtype, pixel_count) for i, read in enumerate(source.reads)
             )
-            for slot in slots
-        ]
+            planned.append((f"{prefix}m", np.uint8, pixel_count))
+    planned.extend(
+        (
+            f"o{slot.index}",
+            np.float64 if slot.sample_type is None else sample_dtype(slot.sample_type),
+            pixel_count * slot.bands,
+        )
+        for slot in slots
     )
+    buffers = iter(runtime.alloc_many(planned))
+
+    # Bands of every layer, read or warped straight into V8's typed arrays.
+    geometry_mask = (
+        None if grid.area is None else area_mask(grid, grid.area, (0, grid.height, 0, grid.width))
+    )
+    for source in sources:
+        for tiles in source.layers:
+            planes = [next(buffers) for _ in source.reads]
+            _fill_layer(grid, source, planes, next(buffers), tiles, geometry_mask)
     results: dict[str, npt.NDArray[Any]] = {
-        slot.output.id: buffer.reshape(slot.bands, grid.height, grid.width)
-        for slot, buffer in zip(slots, buffers, strict=True)
+        slot.output.id: next(buffers).reshape(slot.bands, grid.height, grid.width) for slot in slots
     }
-    runtime.run(_pixel_loop(sources, slots, len(setup.outputs), pixel_count))
-    return _Evaluated(sources, bands_of, results, geometry_mask)
+    loop = _pixel_loop(
+        sources, slots, len(setup.outputs), pixel_count, finish=finish, user_data=user_data
+    )
+    value = runtime.call_json(loop)
+    return _Evaluated(sources, bands_of, results, geometry_mask, value)
 
 
 def _input_metadata(sources: list[_Source]) -> dict[str, Any]:
@@ -795,7 +857,7 @@ def _render(
     runtime: EvalscriptRuntime,
     format_factor: float,
 ) -> RenderResult:
-    setup = runtime.setup()
+    setup = runtime.setup(_HOOKS)
     setup_ids = {output.id: output for output in setup.outputs}
     for index, response in enumerate(parsed.responses):
         if response.identifier != "userdata" and response.identifier not in setup_ids:
@@ -806,14 +868,19 @@ def _render(
             )
     grid = parsed.grid
     required = [r.identifier for r in parsed.responses if r.identifier != "userdata"]
-    evaluated = _evaluate(ctx, account_id, parsed, runtime, setup, required, convert=True)
+    evaluated = _evaluate(
+        ctx,
+        account_id,
+        parsed,
+        runtime,
+        setup,
+        required,
+        convert=True,
+        finish=True,
+        user_data=any(r.identifier == "userdata" for r in parsed.responses),
+    )
     results = evaluated.results
-
-    user_data: Any = None
-    if runtime.has_function("updateOutputMetadata"):
-        runtime.run("updateOutputMetadata(__sh.scenes, __sh.inputMetadata, __sh.outputMetadata);")
-    if any(r.identifier == "userdata" for r in parsed.responses):
-        user_data = runtime.call_json("__sh.outputMetadata.userData")
+    user_data = evaluated.user_data
 
     rendered = []
     float_tiff = False
@@ -887,39 +954,30 @@ def evaluate(
     bad input or an evalscript failure (``RENDERER_EXCEPTION``).
     """
     parsed = parse_request(request, max_size=max_size, schema=schema)
-    try:
-        with rasterio.Env(), EvalscriptRuntime(parsed.evalscript, limits_for(ctx)) as runtime:
-            setup = runtime.setup()
-            required = [output.id for output in setup.outputs]
-            evaluated = _evaluate(
-                ctx, account_id, parsed, runtime, setup, required, skip_empty=skip_empty
-            )
-            grid = parsed.grid
-            outputs = {
-                oid: values.copy()  # out of V8's memory before the runtime closes
-                for oid, values in evaluated.results.items()
-            }
-            evaluated.results = {}
-            inside = (
-                np.ones((grid.height, grid.width), dtype=bool)
-                if evaluated.geometry_mask is None
-                else evaluated.geometry_mask
-            )
-            return Evaluation(
-                grid=grid,
-                setup=setup,
-                outputs=outputs,
-                inside=inside,
-                scenes=sum(len(source.tiles) for source in evaluated.sources),
-                processing_units=_processing_units(
-                    grid, evaluated.sources, float_tiff=False, format_factor=1.0
-                ),
-            )
-    except ApiError:
-        raise
-    except Exception as exc:
-        logger.warning("evaluating failed unexpectedly", exc_info=True)
-        raise renderer_error(
-            f"The emulator could not evaluate this request ({type(exc).__name__}: {exc}); "
-            "check its bounds and collections."
-        ) from None
+    with _running(ctx, parsed, "evaluate") as runtime:
+        setup = runtime.setup(_HOOKS)
+        required = [output.id for output in setup.outputs]
+        evaluated = _evaluate(
+            ctx, account_id, parsed, runtime, setup, required, skip_empty=skip_empty
+        )
+        grid = parsed.grid
+        outputs = {
+            oid: values.copy()  # out of V8's memory before the runtime closes
+            for oid, values in evaluated.results.items()
+        }
+        evaluated.results = {}
+        inside = (
+            np.ones((grid.height, grid.width), dtype=bool)
+            if evaluated.geometry_mask is None
+            else evaluated.geometry_mask
+        )
+        return Evaluation(
+            grid=grid,
+            setup=setup,
+            outputs=outputs,
+            inside=inside,
+            scenes=sum(len(source.tiles) for source in evaluated.sources),
+            processing_units=_processing_units(
+                grid, evaluated.sources, float_tiff=False, format_factor=1.0
+            ),
+        )

@@ -320,6 +320,8 @@ def _scale(src: Any, grid: Grid, window_transform: Any) -> float:
 
 def _overview_level(src: Any, band_index: int, scale: float) -> int | None:
     """The coarsest overview still at least as fine as the output (None: full resolution)."""
+    if scale * (1 + 1e-9) < 2:
+        return None  # overviews decimate by whole factors of 2 or more (and asking costs)
     level = None
     for index, factor in enumerate(src.overviews(band_index)):
         if factor <= scale * (1 + 1e-9):
@@ -335,10 +337,13 @@ def _aligned_read(
     dtype: np.dtype[Any],
     src_nodata: float | None,
     dst_crs: CRS,
-) -> npt.NDArray[Any] | None:
+    out: npt.NDArray[Any] | None = None,
+) -> tuple[npt.NDArray[Any], bool] | None:
     """The window read directly when the output grid is the source's own (same CRS, same
     pixel size, whole-pixel offset): the values warping with NEAREST gives, much faster.
-    NaN marks pixels without data. None when the grids are not aligned."""
+    NaN marks pixels without data; the flag says whether there can be any (False: every pixel
+    has a value). ``out`` (of ``shape`` and ``dtype``) receives the values when given, read
+    straight into it when GDAL can. None when the grids are not aligned."""
     if src.crs != dst_crs:
         return None
     sa, _, sc, _, se, sf = src.transform[:6]
@@ -355,21 +360,36 @@ def _aligned_read(
     r0, r1 = max(row_off, 0), min(row_off + height, src.height)
     c0, c1 = max(col_off, 0), min(col_off + width, src.width)
     if r0 >= r1 or c0 >= c1:
-        return np.full(shape, np.nan, dtype=dtype)
+        return _into(np.full(shape, np.nan, dtype=dtype), out), True
     window = Window(c0, r0, c1 - c0, r1 - r0)
+    inside = (r0, r1, c0, c1) == (row_off, row_off + height, col_off, col_off + width)
     stored = np.dtype(src.dtypes[band_index - 1])
     data: npt.NDArray[Any]
     if stored == dtype or (stored.kind in "ui" and (stored.itemsize <= 2 or dtype.itemsize == 8)):
         # GDAL converts while reading (one pass): exact for these types.
-        data = src.read(band_index, window=window, out_dtype=dtype)
+        if inside and out is not None:
+            data = src.read(band_index, window=window, out=out)
+        else:
+            data = src.read(band_index, window=window, out_dtype=dtype)
     else:
         data = src.read(band_index, window=window).astype(dtype, copy=False)
+    # Integers hold no NaN: without a no-data value every pixel of the file has data.
+    missing = stored.kind == "f"
     if src_nodata is not None and not math.isnan(src_nodata):
         data[data == src_nodata] = np.nan
-    if (r0, r1, c0, c1) == (row_off, row_off + height, col_off, col_off + width):
-        return data  # the window lies inside the file: no border to fill
-    out = np.full(shape, np.nan, dtype=dtype)
-    out[r0 - row_off : r1 - row_off, c0 - col_off : c1 - col_off] = data
+        missing = True
+    if inside:
+        return _into(data, out), missing  # the window lies inside the file: no border to fill
+    filled = np.full(shape, np.nan, dtype=dtype)
+    filled[r0 - row_off : r1 - row_off, c0 - col_off : c1 - col_off] = data
+    return _into(filled, out), True
+
+
+def _into(data: npt.NDArray[Any], out: npt.NDArray[Any] | None) -> npt.NDArray[Any]:
+    """``data``, copied into ``out`` first when there is one (and it is not already there)."""
+    if out is None or data is out:
+        return data
+    out[...] = data
     return out
 
 
@@ -417,13 +437,19 @@ def read_tile(
     bands: Sequence[BandRead],
     grid: Grid,
     spec: InputSpec,
-) -> tuple[dict[str, npt.NDArray[Any]], npt.NDArray[np.bool_]]:
-    """The tile's bands warped onto its window of the grid, and where all of them have data
-    (cover geometry not applied here). ``bucket``: a folder, or a bucket (read through GDAL's
-    ``/vsis3/`` when it is on S3)."""
+    out: Mapping[str, npt.NDArray[Any]] | None = None,
+) -> tuple[dict[str, npt.NDArray[Any]], npt.NDArray[np.bool_] | None]:
+    """The tile's bands warped onto its window of the grid (0 where the tile has no data), and
+    where all of them have data (None: everywhere; cover geometry not applied here).
+
+    ``bucket``: a folder, or a bucket (read through GDAL's ``/vsis3/`` when it is on S3).
+    ``out`` maps some band names to arrays of the window's shape and the band's type that
+    receive those bands' values (read straight into them when the grids are aligned); the
+    values returned for them are these arrays.
+    """
     store = FolderBucket(bucket) if isinstance(bucket, Path) else bucket
     with store.gdal_env():
-        return _read_tile(store, scene, bands, grid, spec)
+        return _read_tile(store, scene, bands, grid, spec, out or {})
 
 
 def _read_tile(
@@ -432,12 +458,13 @@ def _read_tile(
     bands: Sequence[BandRead],
     grid: Grid,
     spec: InputSpec,
-) -> tuple[dict[str, npt.NDArray[Any]], npt.NDArray[np.bool_]]:
+    out: Mapping[str, npt.NDArray[Any]],
+) -> tuple[dict[str, npt.NDArray[Any]], npt.NDArray[np.bool_] | None]:
     row0, row1, col0, col1 = scene.window
     shape_ = (row1 - row0, col1 - col0)
     dst_transform = grid.window_transform(row0, col0)
     values: dict[str, npt.NDArray[Any]] = {}
-    valid = np.ones(shape_, dtype=bool)
+    valid: npt.NDArray[np.bool_] | None = None
     by_file: dict[str, list[BandRead]] = {}
     for band in bands:
         by_file.setdefault(band.source, []).append(band)
@@ -469,6 +496,7 @@ def _read_tile(
                     if src_nodata is None and np.dtype(dtypes[band.band_index - 1]).kind == "f":
                         src_nodata = float("nan")
                     # Pixel centres on source pixel centres: every method gives the values.
+                    target = out.get(band.name)
                     direct = _aligned_read(
                         src,
                         band.band_index,
@@ -477,24 +505,28 @@ def _read_tile(
                         band.dtype,
                         src_nodata,
                         grid.crs,
+                        target,
                     )
-                    out = (
-                        _warp(src, band, src_nodata, grid.crs, dst_transform, shape_, method)
-                        if direct is None
-                        else direct
-                    )
-                    missing = np.isnan(out)
-                    if missing.any():
-                        valid &= ~missing
-                    values[band.name] = out
+                    if direct is None:
+                        warped = _warp(
+                            src, band, src_nodata, grid.crs, dst_transform, shape_, method
+                        )
+                        data, may_miss = _into(warped, target), True
+                    else:
+                        data, may_miss = direct
+                    if may_miss:
+                        missing = np.isnan(data)
+                        if missing.any():
+                            valid = ~missing if valid is None else valid & ~missing
+                    values[band.name] = data
         except RasterioError as exc:
             raise bad_payload(
                 "input->data",
                 f"tile {scene.tile.path!r} could not be read ({exc})",
                 f"A file of tile '{scene.tile.path}' could not be read: {exc}",
             ) from None
-    if not valid.all():
+    if valid is not None:
         invalid = ~valid
-        for out in values.values():
-            out[invalid] = 0
+        for data in values.values():
+            data[invalid] = 0
     return values, valid

@@ -32,7 +32,6 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
 
 import numpy as np
@@ -57,6 +56,7 @@ __all__ = [
     "ScriptLimits",
     "SetupInfo",
     "drain_pool",
+    "js_json",
     "renderer_error",
 ]
 
@@ -404,6 +404,11 @@ def drain_pool() -> None:
     _POOL.drain()
 
 
+def js_json(value: Any) -> str:
+    """A JavaScript expression whose value is ``value`` (a JSON value), to embed in code."""
+    return f"JSON.parse({json.dumps(json.dumps(value, allow_nan=False))})"
+
+
 class EvalscriptRuntime:
     """A V8 context holding one evalscript; use as a context manager.
 
@@ -415,6 +420,8 @@ class EvalscriptRuntime:
     def __init__(self, source: str, limits: ScriptLimits) -> None:
         self._limits = limits
         self._views: list[memoryview] = []
+        #: Which of the hooks `setup` was asked about are defined (after ``setup()`` ran).
+        self.defined: frozenset[str] = frozenset()
         self._key = (source, limits)
         prepared = _POOL.take(self._key)
         if prepared is not None:
@@ -445,8 +452,7 @@ class EvalscriptRuntime:
 
     def set_json(self, name: str, value: Any) -> None:
         """``__sh.<name> = value`` (a JSON value)."""
-        literal = json.dumps(json.dumps(value, allow_nan=False))
-        self._eval(f"__sh.{name} = JSON.parse({literal});")
+        self._eval(f"__sh.{name} = {js_json(value)};")
 
     def has_function(self, name: str) -> bool:
         return bool(self._eval(f"typeof globalThis.{name} === 'function'"))
@@ -478,17 +484,23 @@ class EvalscriptRuntime:
 
     # ------------------------------------------------------------------ hooks
 
-    def setup(self) -> SetupInfo:
-        # One call: the checks (in this order), then setup() itself.
+    def setup(self, hooks: tuple[str, ...] = ()) -> SetupInfo:
+        """Run ``setup()`` and check what it returned; also note which of ``hooks`` (global
+        function names) are defined right after it, in `defined` (one call into V8 for all)."""
+        # One call: the checks (in this order), then setup() itself, then the hooks.
         answer = self.call_json(
             "(function () { const G = globalThis;"
             " if (typeof G.setup !== 'function') return {missing: 'setup'};"
             " if (typeof G.evaluatePixel !== 'function') return {missing: 'evaluatePixel'};"
-            " return {value: setup()}; })()"
+            f" const value = setup(); const names = {json.dumps(list(hooks))};"
+            " return {value: value,"
+            " defined: names.filter((name) => typeof G[name] === 'function')}; })()"
         )
         missing = answer.get("missing") if isinstance(answer, dict) else None
         if missing is not None:
             raise renderer_error(f"The evalscript defines no {missing}() function.")
+        if isinstance(answer, dict) and isinstance(answer.get("defined"), list):
+            self.defined = frozenset(str(name) for name in answer["defined"])
         return parse_setup(answer.get("value") if isinstance(answer, dict) else None)
 
     # ------------------------------------------------------------------ life cycle
@@ -507,10 +519,5 @@ class EvalscriptRuntime:
     def __enter__(self) -> EvalscriptRuntime:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()

@@ -88,9 +88,9 @@ MAX_RASTER_BYTES = 1536 * 1024 * 1024
 logger = logging.getLogger(__name__)
 
 _LIMITS: dict[int, ScriptLimits] = {}
-#: The hooks whose presence right after ``setup()`` decides a step (the others are looked up in
-#: the call that would run them).
-_HOOKS = ("preProcessScenes",)
+#: The hooks whose presence right after ``setup()`` decides a step (``updateOutputMetadata``
+#: is looked up in the call that would run it).
+_HOOKS = ("preProcessScenes", "updateOutput")
 
 
 def configure_limits(ctx: EmulatorContext, limits: ScriptLimits | None) -> None:
@@ -398,25 +398,33 @@ def _scenes_value(source: _Source) -> Any:
 
 
 def _update_output(sources: list[_Source], bands_of: Mapping[str, int]) -> str:
-    """JavaScript that sets the scenes and metadata ``evaluatePixel`` sees, then calls
-    ``updateOutput`` if the evalscript has one: ``{out: ...}`` with the outputs it left, else
-    null."""
+    """JavaScript that calls ``updateOutput`` if the evalscript has one: ``{out: ...}`` with the
+    outputs it left, else null."""
     if len(sources) == 1:
-        scenes: Any = _scenes_value(sources[0])
         collection: Any = {"scenes": sources[0].metas}
         fix = " fix(c.scenes);"
     else:
-        scenes = collection = {s.key: {"scenes": s.metas} for s in sources}
+        collection = {s.key: {"scenes": s.metas} for s in sources}
         fix = " Object.keys(c).forEach((k) => fix(c[k].scenes));"
     outputs = {oid: {"bands": n} for oid, n in bands_of.items()}
     return (
-        f"(function () {{ __sh.scenes = {js_json(scenes)};"
-        f" __sh.inputMetadata = {js_json(_input_metadata(sources))};"
-        " if (typeof globalThis.updateOutput !== 'function') return null;"
+        "(function () { if (typeof globalThis.updateOutput !== 'function') return null;"
         f" __sh.uoOut = {js_json(outputs)}; const c = {js_json(collection)};"
         " const fix = (list) => list.forEach((s) => {"
         " if (s.date) s.date = new Date(s.date); if (s.dateFrom) s.date = new Date(s.dateFrom);"
         f" }});{fix} updateOutput(__sh.uoOut, c); return {{out: __sh.uoOut}}; }})()"
+    )
+
+
+def _set_scenes(sources: list[_Source]) -> str:
+    """JavaScript statements that set the scenes and metadata ``evaluatePixel`` sees."""
+    if len(sources) == 1:
+        scenes: Any = _scenes_value(sources[0])
+    else:
+        scenes = {s.key: {"scenes": s.metas} for s in sources}
+    return (
+        f"__sh.scenes = {js_json(scenes)};"
+        f" __sh.inputMetadata = {js_json(_input_metadata(sources))};"
     )
 
 
@@ -679,9 +687,13 @@ def render(
 @contextlib.contextmanager
 def _running(ctx: EmulatorContext, parsed: ParsedRequest, verb: str) -> Iterator[EvalscriptRuntime]:
     """The request's evalscript runtime, inside one GDAL environment (each rasterio call would
-    set up its own); every failure that is not an `ApiError` becomes a 400 naming ``verb``."""
+    set up its own) where GeoTIFF blocks are decompressed and compressed on every core; every
+    failure that is not an `ApiError` becomes a 400 naming ``verb``."""
     try:
-        with rasterio.Env(), EvalscriptRuntime(parsed.evalscript, limits_for(ctx)) as runtime:
+        with (
+            rasterio.Env(GDAL_NUM_THREADS="ALL_CPUS"),
+            EvalscriptRuntime(parsed.evalscript, limits_for(ctx)) as runtime,
+        ):
             yield runtime
     except ApiError:
         raise
@@ -749,6 +761,7 @@ def _evaluate(
     sources = _bind(ctx, account_id, parsed, setup)
     grid = parsed.grid
     has_pre = "preProcessScenes" in runtime.defined
+    pre_ran = False
     for source in sources:
         source.tiles = select_tiles(source.candidates, source.spec, grid)
         if source.spec.kind == collection_data.KIND:
@@ -757,13 +770,20 @@ def _evaluate(
             if len(sources) > 1:
                 raise unsupported("evalscript", "preProcessScenes with several inputs")
             _pre_process(runtime, source)
+            pre_ran = True
         _plan_layers(source)
 
     # updateOutput may change the band counts.
     bands_of = {output.id: output.bands for output in setup.outputs}
     if skip_empty and not any(source.tiles for source in sources):
         return _Evaluated(sources, bands_of, {}, None)
-    updated = runtime.call_json(_update_output(sources, bands_of))
+    # Without preProcessScenes no JavaScript ran since setup(): updateOutput is defined now
+    # if and only if it was then.
+    updated = (
+        runtime.call_json(_update_output(sources, bands_of))
+        if pre_ran or "updateOutput" in runtime.defined
+        else None
+    )
     if isinstance(updated, dict) and "out" in updated:  # updateOutput is defined and ran
         for oid in bands_of:
             value = (updated["out"] or {}).get(oid, {}).get("bands")
@@ -802,7 +822,7 @@ def _evaluate(
         )
         for slot in slots
     )
-    buffers = iter(runtime.alloc_many(planned))
+    buffers = iter(runtime.alloc_many(planned, before=_set_scenes(sources)))
 
     # Bands of every layer, read or warped straight into V8's typed arrays.
     geometry_mask = (

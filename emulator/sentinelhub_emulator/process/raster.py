@@ -286,7 +286,17 @@ def area_mask(
 def _band_file(store: FolderBucket | S3Bucket, tile_path: str, source: str) -> str:
     rel = tile_path.replace(BAND_PLACEHOLDER, source)
     try:
-        found = store.stat(rel) is not None
+        if isinstance(store, FolderBucket):
+            # A folder: the checked path itself is GDAL's (one resolve, one stat).
+            try:
+                target = store.path(rel)
+                if target.is_file():
+                    return str(target)
+            except OSError:
+                pass
+            found = False
+        else:
+            found = store.stat(rel) is not None
     except BucketPathError:
         found = False
     except BucketUnavailableError as exc:

@@ -461,11 +461,15 @@ class EvalscriptRuntime:
         """A zeroed typed array ``__sh.bufs[key]`` in V8, seen from Python as a numpy array."""
         return self.alloc_many([(key, dtype, count)])[0]
 
-    def alloc_many(self, arrays: list[tuple[str, npt.DTypeLike, int]]) -> list[npt.NDArray[Any]]:
+    def alloc_many(
+        self, arrays: list[tuple[str, npt.DTypeLike, int]], *, before: str = ""
+    ) -> list[npt.NDArray[Any]]:
         """Several zeroed typed arrays ``__sh.bufs[key]`` (key, type, length) in one call: views
         of one ArrayBuffer at 8-byte aligned offsets, each seen from Python as a numpy array of
-        the same memory."""
+        the same memory. ``before``: JavaScript statements run first, in the same call."""
         if not arrays:
+            if before:
+                self._eval(before)
             return []
         layout = []
         offset = 0
@@ -474,7 +478,7 @@ class EvalscriptRuntime:
             layout.append((key, np_dtype, count, offset))
             offset += -(-count * np_dtype.itemsize // 8) * 8
         spec = json.dumps([[key, _JS_TYPES[t], n, at] for key, t, n, at in layout])
-        view = self._eval(f"__sh.allocMany({spec}, {offset})")
+        view = self._eval(f"{before} __sh.allocMany({spec}, {offset})")
         assert isinstance(view, memoryview)
         self._views.append(view)
         return [

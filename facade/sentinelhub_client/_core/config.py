@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import os
 import textwrap
-import tomllib
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -535,6 +534,8 @@ def _load_profile(path: Path, profile: str, explicit: bool) -> dict[str, Any]:
                 "create it with sentinelhub-py or drop the profile argument / SH_PROFILE"
             )
         return {}
+    import tomllib  # only a profile file needs the parser
+
     try:
         with path.open("rb") as handle:
             document = tomllib.load(handle)

@@ -13,7 +13,6 @@ no test waits for real.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import time
 from collections.abc import Awaitable, Callable
@@ -85,7 +84,7 @@ def poll(
     timeout: float | None,
     on_update: Callable[[T], None] | None = None,
     what: str = "the operation",
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> T:
     """Fetch until ``done``; return the last state.
@@ -97,8 +96,10 @@ def poll(
         timeout: seconds to wait at most (None: no limit); then `WaitTimeoutError`.
         on_update: called with every state fetched, the final one included, before ``done``.
         what: names what is waited for in the timeout message.
-        sleep, clock: the sleep function and monotonic clock (tests pass fakes).
+        sleep, clock: the sleep function (None: `time.sleep`) and monotonic clock (tests pass
+            fakes).
     """
+    sleep = time.sleep if sleep is None else sleep
     deadline = Deadline.start(interval=interval, timeout=timeout, now=clock(), what=what)
     while True:
         state = fetch()
@@ -117,10 +118,15 @@ async def apoll(
     timeout: float | None,  # noqa: ASYNC109 - the twin of poll's; the deadline is ours
     on_update: Callable[[T], Any] | None = None,
     what: str = "the operation",
-    sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    sleep: Callable[[float], Awaitable[Any]] | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> T:
-    """The async twin of `poll`: ``fetch`` is a coroutine function, ``on_update`` may be one."""
+    """The async twin of `poll`: ``fetch`` is a coroutine function, ``on_update`` may be one;
+    ``sleep`` None is `asyncio.sleep` (imported here, so importing a client stays cheap)."""
+    if sleep is None:
+        import asyncio
+
+        sleep = asyncio.sleep
     deadline = Deadline.start(interval=interval, timeout=timeout, now=clock(), what=what)
     while True:
         state = await fetch()

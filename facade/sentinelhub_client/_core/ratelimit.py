@@ -34,7 +34,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, Protocol, TypeVar
 
-import anyio
 import httpx
 
 from sentinelhub_client._core.retry import parse_retry_after
@@ -369,6 +368,8 @@ class Limiter:
                 return ticket
             nap = min(wait, _MAX_NAP)
             self.waited += nap
+            import anyio  # only async callers pay for importing it
+
             await anyio.sleep(nap)
 
     def settle(self, ticket: Ticket, response: httpx.Response | None) -> None:

@@ -92,12 +92,6 @@ class _Hub:
 class SentinelHub(_Hub, SyncService):
     """Every Sentinel Hub service of one configuration, over one connection pool and token.
 
-    Args:
-        config: settings; by default ``SHConfig()`` (environment, profile, defaults).
-        http_client: an `httpx.Client` to send through (proxies, TLS, transport); it is not
-            modified or closed; the facade adds base URL, OAuth, timeout and retries.
-        retry: the default retry policy of every service (else ``config.retry``).
-
     Attributes:
         byoc: the BYOC API (a `SentinelHubBYOC`), made on first use.
         process: the Process and Async Process APIs (a `SentinelHubProcess`), made on first use.

@@ -68,8 +68,9 @@ class _Service:
 
 
 class SyncService(_Service, ClosesOnExit):
-    """A sync service client (see the module docstring); each public client documents the
-    constructor's arguments on its own class."""
+    """A sync service client (see the module docstring). Its ``__init__`` documents the
+    arguments of every sync client's constructor, once: the reference shows them on each
+    client's page (mkdocstrings' ``inherited_members: ["__init__"]``)."""
 
     transport: SyncTransport
 
@@ -80,6 +81,14 @@ class SyncService(_Service, ClosesOnExit):
         http_client: httpx.Client | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
+        """
+        Args:
+            config: settings; by default ``SHConfig()`` (environment, profile, defaults).
+            http_client: an `httpx.Client` to send through (proxies, TLS, transport); it is not
+                modified or closed; the facade adds base URL, OAuth, timeout and retries.
+            retry: the default retry policy of this client, and of every service of a
+                `SentinelHub` (else ``config.retry``).
+        """
         config = self._configure(config)
         self.transport = SyncTransport(config, http_client=http_client, retry=retry)
 

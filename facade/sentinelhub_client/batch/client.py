@@ -157,11 +157,6 @@ class _BatchClientBase:
 class SentinelHubBatch(_BatchClientBase, SyncService):
     """Client of the Batch Processing API v1, with sentinelhub-py's methods.
 
-    Args:
-        config: settings; by default ``SHConfig()`` (environment, profile, defaults).
-        http_client: an `httpx.Client` to send through (proxies, TLS); not modified or closed.
-        retry: the default retry policy of this client (else ``config.retry``).
-
     Use it as a context manager, or call `close`, to release connections.
     """
 

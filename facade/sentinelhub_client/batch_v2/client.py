@@ -90,11 +90,6 @@ class _BatchV2ClientBase:
 class BatchProcessClient(_BatchV2ClientBase, SyncService):
     """Client of the Batch Processing API v2, with sentinelhub-py 3.12's methods.
 
-    Args:
-        config: settings; by default ``SHConfig()`` (environment, profile, defaults).
-        http_client: an `httpx.Client` to send through (proxies, TLS); not modified or closed.
-        retry: the default retry policy of this client (else ``config.retry``).
-
     Use it as a context manager, or call `close`, to release connections.
     """
 

@@ -98,12 +98,6 @@ class _ByocClientBase:
 class SentinelHubBYOC(_ByocClientBase, SyncService):
     """Client of the BYOC API (Bring Your Own COG), with sentinelhub-py's methods.
 
-    Args:
-        config: settings; by default ``SHConfig()`` (environment, profile, defaults).
-        http_client: an `httpx.Client` to send through (proxies, TLS, transport); it is not
-            modified or closed; the facade adds base URL, OAuth, timeout and retries.
-        retry: the default retry policy of this client (else ``config.retry``).
-
     Use it as a context manager, or call `close`, to release connections.
     """
 

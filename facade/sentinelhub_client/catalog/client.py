@@ -156,13 +156,7 @@ class _CatalogClientBase(Generic[P]):
 
 
 class SentinelHubCatalog(_CatalogClientBase[CatalogSearch], SyncService):
-    """Client of the Catalog API (STAC), with sentinelhub-py's methods.
-
-    Args:
-        config: settings; by default ``SHConfig()`` (environment, profile, defaults).
-        http_client: an `httpx.Client` to send through (proxies, TLS); not modified or closed.
-        retry: the default retry policy of this client (else ``config.retry``).
-    """
+    """Client of the Catalog API (STAC), with sentinelhub-py's methods."""
 
     transport: SyncTransport
 

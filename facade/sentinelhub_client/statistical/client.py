@@ -135,13 +135,7 @@ class _StatisticalClientBase:
 
 
 class SentinelHubStatisticalClient(_StatisticalClientBase, SyncService):
-    """Client of the Statistical API.
-
-    Args:
-        config: settings; by default ``SHConfig()`` (environment, profile, defaults).
-        http_client: an `httpx.Client` to send through (proxies, TLS); not modified or closed.
-        retry: the default retry policy of this client (else ``config.retry``).
-    """
+    """Client of the Statistical API."""
 
     transport: SyncTransport
 

@@ -16,9 +16,14 @@ two or more workers and the bucket is a folder: measured, they hold the interpre
 most of their time (opening a file with rasterio, the TIFF structure reader, one ``read`` call
 per block, geometry), so threads of one process ingested no faster than one thread (4 threads
 were 0.9x one). One pool of ``ingestion_workers`` processes (start method ``spawn``) is shared
-by the emulators of this process, started on the first tile and replaced if a process dies (the
-tile is then checked on its thread). Tiles of S3 buckets (network-bound) and tests that put a
-stand-in for `ingest_tile` in place are checked on the threads.
+by the emulators of this process, and replaced if a process dies (the tile is then checked on
+its thread). The threads start ingesting once every process of the pool is ready: each has
+imported this module (and with it GDAL, pyproj, shapely: seconds of CPU) and entered one GDAL
+environment for its life; the processes run at a lower priority than the server. Measured, a
+pool that took its first tiles while its other processes were still importing spent more CPU
+on imports than a short run spends on its tiles, which is why 4 workers were once slower than
+one. Tiles of S3 buckets (network-bound) and tests that put a stand-in for `ingest_tile` in
+place are checked on the threads.
 
 A collection without bands gets them from its first ingested tile: the tile's result is stored
 in one write transaction that reads the collection's bands as they are then
@@ -41,14 +46,16 @@ import sys
 import threading
 import types
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import SpawnContext, SpawnProcess
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+import rasterio
 import shapely.geometry
+from pyproj import CRS
 
 from sentinelhub_emulator.byoc.bands import band_mismatch, band_specs, bands_from_detected
 from sentinelhub_emulator.byoc.ingest import (
@@ -83,8 +90,8 @@ _REAL_DISCOVER_BANDS = discover_bands
 _MAIN_LOCK = threading.Lock()
 _POOL_LOCK = threading.Lock()
 _POOLS: dict[int, ProcessPoolExecutor] = {}
-#: Per pool: one task per process, done once every process has started.
-_WARMING: dict[int, list[Future[int]]] = {}
+#: Per pool: how its processes start (see `_warm`).
+_WARMING: dict[int, _Warming] = {}
 
 
 class _WorkerProcess(SpawnProcess):
@@ -107,23 +114,83 @@ class _WorkerContext(SpawnContext):
     Process = _WorkerProcess
 
 
+def _loaded() -> int:
+    """A worker process's first task: unpickling this function has imported this module, and
+    with it rasterio, GDAL, shapely and pyproj (seconds of CPU); one GDAL environment is entered
+    for the process's life, so that each file opened does not set one up and tear it down
+    again. Its process id."""
+    global _PROCESS_ENV
+    if _PROCESS_ENV is None:
+        _PROCESS_ENV = rasterio.Env()
+        _PROCESS_ENV.__enter__()
+        CRS.from_epsg(4326)  # loads the projection database once
+    return os.getpid()
+
+
+_PROCESS_ENV: rasterio.Env | None = None
+#: How much lower than the server's a worker process's priority is (``nice``): the threads that
+#: answer the API go first when the cores are busy, as they are while the processes import.
+_NICENESS = 5
+
+
 def _pool(size: int) -> ProcessPoolExecutor:
     """The shared pool of ``size`` processes (started now, all of them, if there is none)."""
     with _POOL_LOCK:
         pool = _POOLS.get(size)
         if pool is None:
-            pool = ProcessPoolExecutor(max_workers=size, mp_context=_WorkerContext())
+            if hasattr(os, "nice"):
+                pool = ProcessPoolExecutor(
+                    size, _WorkerContext(), initializer=os.nice, initargs=(_NICENESS,)
+                )
+            else:
+                pool = ProcessPoolExecutor(size, _WorkerContext())
             _POOLS[size] = pool
-            _WARMING[id(pool)] = [pool.submit(os.getpid) for _ in range(size)]
+            _WARMING[id(pool)] = _Warming(pool, size)
         return pool
 
 
+class _Warming:
+    """A pool's start: rounds of `_loaded`, one task per process (the first round makes the
+    pool spawn them all), until every process has answered one."""
+
+    def __init__(self, pool: ProcessPoolExecutor, size: int) -> None:
+        self._pool, self._size = pool, size
+        self._seen: set[int] = set()
+        self._round = [pool.submit(_loaded) for _ in range(size)]
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+
+    def wait(self, timeout: float) -> bool:
+        """Whether every process is ready (or the pool broke), waiting ``timeout`` at most."""
+        if self._done.is_set():
+            return True
+        if not self._lock.acquire(timeout=timeout):  # another thread waits meanwhile
+            return self._done.is_set()
+        try:
+            finished, pending = wait(self._round, timeout=timeout)
+            for future in finished:
+                if future.exception() is not None:
+                    self._done.set()  # broken: the first tile finds out and uses its thread
+                    return True
+                self._seen.add(future.result())
+            self._round = list(pending)
+            if len(self._seen) >= self._size:
+                self._done.set()
+            elif not self._round:  # a process answered twice: ask again
+                self._round = [self._pool.submit(_loaded) for _ in range(self._size)]
+        finally:
+            self._lock.release()
+        return self._done.is_set()
+
+
 def _warm(size: int, stopping: Callable[[], bool]) -> None:
-    """Start the pool of ``size`` processes and wait until each has started (or a stop)."""
+    """Start the pool of ``size`` processes and wait until every one of them is ready (or a
+    stop): ingestion then starts on processes that have imported GDAL, not while they do."""
     pool = _pool(size)
-    pending = set(_WARMING.get(id(pool), ()))
-    while pending and not stopping():
-        _, pending = wait(pending, timeout=0.2)
+    with _POOL_LOCK:
+        warming = _WARMING.get(id(pool))
+    while warming is not None and not warming.wait(0.2) and not stopping():
+        pass
 
 
 def _discard(pool: ProcessPoolExecutor) -> None:

@@ -71,10 +71,12 @@ def test_importing_the_package_imports_nothing_heavy() -> None:
         assert heavy not in loaded
 
 
-def test_the_client_does_not_import_httpx_cli_or_rich() -> None:
+def test_the_client_imports_httpx_but_not_cli_rich_or_asyncio() -> None:
+    """A sync user pays for httpx, nothing of the CLI, and not for asyncio (auth, polling, bulk
+    registration and the transport import it where an async path runs)."""
     loaded = _modules_after("from sentinelhub_client import SentinelHubBYOC, SHConfig")
     assert "httpx" in loaded
-    for heavy in ("rich", "click", "pygments"):
+    for heavy in ("rich", "click", "pygments", "asyncio", "importlib.metadata", "tomllib"):
         assert heavy not in loaded
 
 

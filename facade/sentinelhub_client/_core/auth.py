@@ -21,7 +21,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 import threading
@@ -31,8 +30,6 @@ from collections.abc import AsyncGenerator, Callable, Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import anyio
-import anyio.to_thread
 import httpx
 
 from sentinelhub_client._core.errors import AuthenticationError, error_from_response
@@ -41,6 +38,8 @@ from sentinelhub_client._core.tokencache import FileTokenCache, clear_file_cache
 from sentinelhub_client._core.transport import AsyncTransport, Call, SyncTransport
 
 if TYPE_CHECKING:
+    import asyncio
+
     from sentinelhub_client._core.config import SHConfig
 
 __all__ = [
@@ -98,6 +97,8 @@ class _CacheEntry:
 
     def loop_lock(self) -> asyncio.Lock:
         """The asyncio lock of the running event loop (one per loop, created on demand)."""
+        import asyncio  # here, not at the top: sync users never import asyncio
+
         loop = asyncio.get_running_loop()
         with self._guard:
             lock = self._loop_locks.get(loop)
@@ -318,6 +319,8 @@ class ClientCredentialsAuth(httpx.Auth):
     async def _ashared_fetch(self) -> Token:
         if self._file is None:
             return await self._afetch()
+        import anyio.to_thread
+
         handle = await anyio.to_thread.run_sync(self._file.lock)
         try:
             token = self._from_file()

@@ -46,10 +46,8 @@ from collections.abc import (
 )
 from contextlib import AbstractAsyncContextManager, AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Any, Final, Generic, Self, TypeVar
 
-import anyio
 import httpx
 from sentinelhub_api import Client as ApiClient
 
@@ -94,6 +92,8 @@ MAX_REDIRECTS: Final = 5
 
 def user_agent() -> str:
     """``sentinelhub-client/<version> (Python <x.y>; httpx <version>)``."""
+    from importlib import metadata  # once per transport; costly to import with the package
+
     try:
         version = metadata.version("sentinelhub-client")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
@@ -556,6 +556,8 @@ def _sleep(seconds: float) -> None:
 
 
 async def _asleep(seconds: float) -> None:
+    import anyio  # only async transports sleep this way
+
     await anyio.sleep(seconds)
 
 

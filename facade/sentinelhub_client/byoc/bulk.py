@@ -32,7 +32,6 @@ always add up to the number of tiles given.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import time
@@ -364,10 +363,11 @@ def _settle_sync(byoc: SentinelHubBYOC, job: Registration) -> None:
 
 
 def register_tiles(
-    byoc: SentinelHubBYOC, job: Registration, *, sleep: Callable[[float], None] = time.sleep
+    byoc: SentinelHubBYOC, job: Registration, *, sleep: Callable[[float], None] | None = None
 ) -> RegistrationReport:
     """The sync shell of `SentinelHubBYOC.register_tiles`: runs ``job`` (threads for
-    concurrency)."""
+    concurrency); ``sleep`` None is `time.sleep`."""
+    sleep = time.sleep if sleep is None else sleep
     job.existing(_list_sync(byoc, job.collection_id))
     policy = byoc.transport.retry
     pool = ThreadPoolExecutor(max_workers=job.concurrency, thread_name_prefix="shc-bulk")
@@ -419,10 +419,13 @@ async def _settle_async(byoc: AsyncSentinelHubBYOC, job: Registration) -> None:
 
 
 async def aregister_tiles(
-    byoc: AsyncSentinelHubBYOC, job: Registration, *, sleep: Callable[[float], Any] = asyncio.sleep
+    byoc: AsyncSentinelHubBYOC, job: Registration, *, sleep: Callable[[float], Any] | None = None
 ) -> RegistrationReport:
     """The async shell of `AsyncSentinelHubBYOC.register_tiles`: runs ``job`` (``concurrency``
-    tasks)."""
+    tasks); ``sleep`` None is `asyncio.sleep`."""
+    import asyncio  # here: importing the package does not import asyncio
+
+    sleep = asyncio.sleep if sleep is None else sleep
     job.existing(await _list_async(byoc, job.collection_id))
     policy = byoc.transport.retry
 

@@ -155,3 +155,29 @@ def test_a_rerun_converts_nothing_sends_nothing_and_registers_nothing(
     }
     assert (target / "s1" / "B03.tif").stat().st_mtime_ns != sent[target / "s1" / "B03.tif"]
     assert (target / "s1" / "B02.tif").stat().st_mtime_ns == sent[target / "s1" / "B02.tif"]
+
+
+def test_an_s3_object_is_taken_as_sent_only_with_the_same_size_and_sha256(tmp_path: Path) -> None:
+    """What a re-run checks before it skips a registered tile on S3: the object's size and the
+    SHA-256 metadata the uploader writes."""
+    pytest.importorskip("boto3")
+    from sentinelhub_client.s3 import S3Uploader
+
+    from tests.support.s3 import running_s3_server
+
+    source = tmp_path / "t" / "B02.tif"
+    _plain(source)
+    size = source.stat().st_size
+    sha = ingest_module._sha256(source)
+    with running_s3_server(tmp_path) as server:
+        bucket = server.new_bucket()
+        uploader = S3Uploader(client=server.client())
+        try:
+            uploader.upload_tile([source], f"s3://{bucket}/t")
+            destination = ingest_module._Destination(bucket=bucket, uploader=uploader)
+            assert destination.holds("t/B02.tif", size, sha)
+            assert not destination.holds("t/B02.tif", size, "0" * 64)
+            assert not destination.holds("t/B02.tif", size + 1, sha)
+            assert not destination.holds("t/B03.tif", size, sha)
+        finally:
+            uploader.close()

@@ -11,8 +11,8 @@ run on the same files, is a plain rasterio job doing the bare minimum of the sam
 read of each band of each tile into the output array and a GeoTIFF written in memory; the ratio
 says what the evalscript, the masks, the cover geometries and the HTTP round trip cost on top.
 Ours and the peer run alternately, request by request. ``--quick`` measures a subset;
-``--sizes``, ``--bands``, ``--tiles``, ``--repeat`` and ``--no-reprojected`` choose the rows
-(``--help``).
+``--sizes``, ``--bands``, ``--tiles``, ``--repeat`` and ``--no-reprojected`` choose the rows,
+``--profile TOP`` also profiles the emulator's rendering of each row (``--help``).
 
 A benchmark, not a test: it prints numbers of this machine.
 """
@@ -20,11 +20,15 @@ A benchmark, not a test: it prints numbers of this machine.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import cProfile
 import functools
+import io
+import pstats
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +41,7 @@ from rasterio.io import MemoryFile
 from rasterio.warp import reproject, transform_bounds
 from rasterio.windows import Window
 from sentinelhub_emulator import Emulator
+from sentinelhub_emulator.process import engine
 from sentinelhub_emulator.samples import write_cog
 
 BANDS = ("B1", "B2", "B3")
@@ -174,6 +179,37 @@ def _median_seconds(
     return statistics.median(times[0]), statistics.median(times[1])
 
 
+@contextlib.contextmanager
+def _profiled(profiler: cProfile.Profile | None) -> Iterator[None]:
+    """With a profiler: every ``engine.render`` the emulator runs meanwhile is profiled in the
+    server's thread that runs it (the HTTP round trip around it is not)."""
+    if profiler is None:
+        yield
+        return
+    real = engine.render
+
+    def render(*args: Any, **kwargs: Any) -> Any:
+        profiler.enable()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            profiler.disable()
+
+    engine.render = render  # the routes call engine.render
+    try:
+        yield
+    finally:
+        engine.render = real
+
+
+def _profile_text(profiler: cProfile.Profile, top: int) -> str:
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text)
+    for order in ("tottime", "cumulative"):
+        stats.sort_stats(order).print_stats(top)
+    return text.getvalue()
+
+
 def rows(
     quick: bool,
     *,
@@ -182,9 +218,14 @@ def rows(
     tiles: tuple[int, ...] = (1, 4),
     repeat: int | None = None,
     reprojected: bool = True,
+    profile: int = 0,
 ) -> list[tuple[str, str]]:
     """(measure, result) rows: one per size, band count and tile count (by default every one
-    of them; ``--quick``: 256 and 1024 px, 2 repeats), then the reprojected request."""
+    of them; ``--quick``: 256 and 1024 px, 2 repeats), then the reprojected request.
+
+    With ``profile`` > 0, each row's requests are also profiled inside the emulator
+    (``engine.render``) and that many top entries, by own and by cumulative time, are printed.
+    """
     if sizes is None:
         sizes = (256, 1024) if quick else SIZES
     result: list[tuple[str, str]] = []
@@ -213,9 +254,20 @@ def rows(
                             response = client.post("/api/v1/process", json=body)
                             response.raise_for_status()
 
-                        ours, peer = _median_seconds(
-                            request, functools.partial(_peer, folders, size, count), times
-                        )
+                        profiler = None
+                        if profile > 0:
+                            request()  # the first request of a process loads V8, the schemas
+                            profiler = cProfile.Profile()
+                        with _profiled(profiler):
+                            ours, peer = _median_seconds(
+                                request, functools.partial(_peer, folders, size, count), times
+                            )
+                        if profiler is not None:
+                            print(
+                                f"## engine.render, {size} px, {count} band(s), {tile_count}"
+                                f" tile(s), {times + 1} requests"
+                            )
+                            print(_profile_text(profiler, profile))
                         result.append(
                             (
                                 f"Process {size}x{size} px, {count} band(s), {tile_count} tile(s)",
@@ -294,6 +346,13 @@ def main() -> None:
     parser.add_argument(
         "--no-reprojected", action="store_true", help="skip the reprojected CRS84 request"
     )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="TOP",
+        help="also profile engine.render in the emulator and print the TOP entries per row",
+    )
     args = parser.parse_args()
     print("| measure | result |")
     print("|---|---|")
@@ -304,6 +363,7 @@ def main() -> None:
         tiles=args.tiles,
         repeat=args.repeat,
         reprojected=not args.no_reprojected,
+        profile=args.profile,
     )
     for measure, value in measured:
         print(f"| {measure} | {value} |")

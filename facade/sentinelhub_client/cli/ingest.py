@@ -216,21 +216,19 @@ def run_ingest(
     from sentinelhub_client.cog.ingest import ingest_folder, plan_folder
     from sentinelhub_client.cog.plan import load_band_map
 
-    mapping = load_band_map(band_map) if band_map is not None else None
+    # What the dry run plans and the run does alike: the tiles, their bands and where they go.
+    found: dict[str, Any] = {
+        "bucket": bucket,
+        "bucket_dir": bucket_dir,
+        "prefix": prefix,
+        "file_pattern": file_pattern,
+        "band_map": load_band_map(band_map) if band_map is not None else None,
+        "sensing_pattern": sensing_pattern,
+        "in_place": in_place,
+    }
     if dry_run:
         with state.byoc() as byoc:
-            plan = plan_folder(
-                byoc,
-                folder,
-                collection,
-                bucket=bucket,
-                bucket_dir=bucket_dir,
-                prefix=prefix,
-                file_pattern=file_pattern,
-                band_map=mapping,
-                sensing_pattern=sensing_pattern,
-                in_place=in_place,
-            )
+            plan = plan_folder(byoc, folder, collection, **found)
         emit_rows(plan.rows(), _PLAN_COLUMNS, as_json=as_json)
         for rel in plan.skipped:
             click.echo(f"left out (not matched): {rel}", err=True)
@@ -249,16 +247,10 @@ def run_ingest(
                 byoc,
                 folder,
                 collection,
-                bucket=bucket,
-                bucket_dir=bucket_dir,
-                prefix=prefix,
+                **found,
                 uploader=uploader,
-                file_pattern=file_pattern,
-                band_map=mapping,
                 convert=convert and not in_place,
-                in_place=in_place,
                 cover=cover,
-                sensing_pattern=sensing_pattern,
                 wait=wait,
                 timeout=timeout,
                 concurrency=concurrency,

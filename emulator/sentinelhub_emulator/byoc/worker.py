@@ -42,14 +42,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-import sys
 import threading
-import types
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.context import SpawnContext, SpawnProcess
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +66,7 @@ from sentinelhub_emulator.byoc.store import Store
 from sentinelhub_emulator.core.buckets import BucketUnavailableError, FolderBucket, S3Bucket
 from sentinelhub_emulator.core.context import EmulatorSettings
 from sentinelhub_emulator.core.lifecycle import Workers
+from sentinelhub_emulator.core.processes import WorkerContext
 
 __all__ = ["INTERNAL_FAILURE_CAUSE", "IngestionWorker", "shutdown_pools"]
 
@@ -87,31 +84,10 @@ INTERNAL_FAILURE_CAUSE = (
 
 _REAL_INGEST_TILE = ingest_tile
 _REAL_DISCOVER_BANDS = discover_bands
-_MAIN_LOCK = threading.Lock()
 _POOL_LOCK = threading.Lock()
 _POOLS: dict[int, ProcessPoolExecutor] = {}
 #: Per pool: how its processes start (see `_warm`).
 _WARMING: dict[int, _Warming] = {}
-
-
-class _WorkerProcess(SpawnProcess):
-    """A spawned worker that does not run the program's main script again (a script that
-    starts an emulator without an ``if __name__ == "__main__":`` guard would otherwise start
-    another one in every worker)."""
-
-    @staticmethod
-    def _Popen(process_obj: BaseProcess) -> Any:
-        with _MAIN_LOCK:
-            main = sys.modules["__main__"]
-            sys.modules["__main__"] = types.ModuleType("__main__")
-            try:
-                return SpawnProcess._Popen(process_obj)
-            finally:
-                sys.modules["__main__"] = main
-
-
-class _WorkerContext(SpawnContext):
-    Process = _WorkerProcess
 
 
 def _loaded() -> int:
@@ -140,10 +116,10 @@ def _pool(size: int) -> ProcessPoolExecutor:
         if pool is None:
             if hasattr(os, "nice"):
                 pool = ProcessPoolExecutor(
-                    size, _WorkerContext(), initializer=os.nice, initargs=(_NICENESS,)
+                    size, WorkerContext(), initializer=os.nice, initargs=(_NICENESS,)
                 )
             else:
-                pool = ProcessPoolExecutor(size, _WorkerContext())
+                pool = ProcessPoolExecutor(size, WorkerContext())
             _POOLS[size] = pool
             _WARMING[id(pool)] = _Warming(pool, size)
         return pool

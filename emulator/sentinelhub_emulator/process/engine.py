@@ -687,13 +687,9 @@ def render(
 @contextlib.contextmanager
 def _running(ctx: EmulatorContext, parsed: ParsedRequest, verb: str) -> Iterator[EvalscriptRuntime]:
     """The request's evalscript runtime, inside one GDAL environment (each rasterio call would
-    set up its own) where GeoTIFF blocks are decompressed and compressed on every core; every
-    failure that is not an `ApiError` becomes a 400 naming ``verb``."""
+    set up its own); every failure that is not an `ApiError` becomes a 400 naming ``verb``."""
     try:
-        with (
-            rasterio.Env(GDAL_NUM_THREADS="ALL_CPUS"),
-            EvalscriptRuntime(parsed.evalscript, limits_for(ctx)) as runtime,
-        ):
+        with rasterio.Env(), EvalscriptRuntime(parsed.evalscript, limits_for(ctx)) as runtime:
             yield runtime
     except ApiError:
         raise

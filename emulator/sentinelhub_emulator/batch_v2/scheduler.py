@@ -120,10 +120,11 @@ class BatchV2Service(TileDispatcher):
     # ------------------------------------------------------------------ user actions
 
     def _start_analysed(self, request: RequestRecord) -> bool:
-        changed = self.store.start_processing(request.id)
-        if changed:
-            self._write_status(request.id, force=True)
-        return changed
+        return self.store.start_processing(request.id)
+
+    def _started(self, request_id: str) -> None:
+        # Written while the first tiles render, still before the start is answered.
+        self._write_status(request_id, force=True)
 
     def _not_startable(self, request: RequestRecord) -> ApiError:
         return self._refused(
@@ -172,7 +173,7 @@ class BatchV2Service(TileDispatcher):
             if as_status is not None:
                 request = replace(request, status=as_status)
             try:
-                parsed = parse_stored(request.body, self.context.settings)
+                parsed = self._parsed(request)
                 write_status(
                     self.context.settings,
                     parsed.bucket,

@@ -302,7 +302,7 @@ class TileDispatcher:
     def start_request(self, request: Any) -> None:
         status = request.status
         if status in ("CREATED", "ANALYSING", "ANALYSIS_DONE"):
-            self._parse(request.body).check_renderable()
+            self._parsed(request).check_renderable()
         if status == "CREATED":
             changed = self.store.set_action(
                 request.id, expected_status="CREATED", status="ANALYSING", user_action="START"

@@ -209,7 +209,7 @@ class BatchService(TileDispatcher):
     # ------------------------------------------------------------------ analysis
 
     def _analyse(self, request: RequestRecord) -> None:
-        parsed = self._parse(request.body)
+        parsed = self._parsed(request)
         tiles = grid_tiles(parsed)
         bands, floating, tiff_bands = self._probe(
             request.account_id, request.body["processRequest"], parsed.outputs, tiles[0]

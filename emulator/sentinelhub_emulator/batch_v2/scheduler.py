@@ -224,7 +224,7 @@ class BatchV2Service(TileDispatcher):
 
     def _analyse(self, request: RequestRecord) -> None:
         settings = self.context.settings
-        v2 = self._parse(request.body)
+        v2 = self._parsed(request)
         parsed = v2.parsed
         tiles, sizes = self._tiles(v2)
         bands, floating, tiff_bands = self._probe(

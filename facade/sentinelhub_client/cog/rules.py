@@ -686,19 +686,35 @@ def _gdal_detail(exc: BaseException, target: str | Path) -> str:
     return "" if not detail or str(target) in detail else f": {detail}"
 
 
-def _block_findings(src: Any, target: str | Path, name: str, label: str) -> list[Finding]:
-    """Decode every block of every band (and of the mask) of one open image, one block of one
-    band at a time, so that memory stays within one block (at most 2048 x 2048 samples)."""
+def _block_findings(
+    src: Any,
+    target: str | Path,
+    name: str,
+    label: str,
+    level: TiffImage | None = None,
+) -> list[Finding]:
+    """Decode every block of every band (and of the mask) of one image, one block of one band
+    at a time, so that memory stays within one block (at most 2048 x 2048 samples).
+
+    ``level`` (an overview of ``src``) is read through ``src`` itself: each of its blocks as a
+    decimated read of the full-resolution window it covers, which GDAL serves from exactly that
+    overview (its scale factor is the one requested), so no second dataset is opened.
+    """
     from rasterio.enums import MaskFlags
     from rasterio.errors import RasterioError
 
     has_mask = any(MaskFlags.per_dataset in flags for flags in src.mask_flag_enums)
-    for _, window in src.block_windows(1):
+    for window in _level_windows(src, level):
+        region: Any = window
+        shape: tuple[int, int] | None = None
+        if level is not None:
+            region = _full_window(src, level, window)
+            shape = (int(window.height), int(window.width))
         try:
             for band in range(1, src.count + 1):
-                src.read(band, window=window)
+                src.read(band, window=region, out_shape=shape)
             if has_mask:
-                src.read_masks(1, window=window)
+                src.read_masks(1, window=region, out_shape=shape)
         except RasterioError as exc:
             return [
                 Finding(
@@ -712,16 +728,57 @@ def _block_findings(src: Any, target: str | Path, name: str, label: str) -> list
     return []
 
 
-def decode_findings(src: Any, target: str | Path, name: str, overviews: int) -> list[Finding]:
+def _level_windows(src: Any, level: TiffImage | None) -> Iterator[Any]:
+    """The block windows of the full-resolution image (``level`` None) or of one overview, in
+    the pixel grid of that image."""
+    from rasterio.windows import Window
+
+    if level is None:
+        yield from (window for _, window in src.block_windows(1))
+        return
+    assert level.block is not None  # untiled levels stop at the ``tiled`` rule
+    block_w, block_h = level.block
+    for row in range(0, level.height, block_h):
+        for col in range(0, level.width, block_w):
+            yield Window(
+                col, row, min(block_w, level.width - col), min(block_h, level.height - row)
+            )
+
+
+def _full_window(src: Any, level: TiffImage, window: Any) -> Any:
+    """The full-resolution window (fractional) that ``window`` of overview ``level`` covers."""
+    from rasterio.windows import Window
+
+    fx, fy = src.width / level.width, src.height / level.height
+    return Window(window.col_off * fx, window.row_off * fy, window.width * fx, window.height * fy)
+
+
+def decode_findings(
+    src: Any,
+    target: str | Path,
+    name: str,
+    overviews: int,
+    *,
+    layout: TiffLayout | None = None,
+) -> list[Finding]:
     """The ``data-readable`` rule on the data itself: every internal tile of the open
-    full-resolution image ``src`` and of its ``overviews`` overviews (each opened in turn)
-    decodes."""
+    full-resolution image ``src`` and of its ``overviews`` overviews decodes.
+
+    With the file's ``layout`` the overviews are read through ``src`` (one open per file);
+    without it each overview is opened in turn as a dataset of its own.
+    """
     found = _block_findings(src, target, name, "full-resolution image")
+    images = layout.images if layout is not None else ()
+    levels = [image for image in images if image.is_overview and not image.is_mask]
     for level in range(overviews):
         if found:
             break
+        label = f"overview {level + 1}"
+        if level < len(levels) and levels[level].block is not None:
+            found = _block_findings(src, target, name, label, levels[level])
+            continue
         with open_raster(target, name, overview_level=level) as overview:
-            found = _block_findings(overview, target, name, f"overview {level + 1}")
+            found = _block_findings(overview, target, name, label)
     return found
 
 
@@ -781,7 +838,7 @@ def check_file(
             truncated = any(f.rule == "data-readable" for f in check.findings)
             if read_data and not truncated and not check.errors:
                 overviews = len(layout.overview_sizes)
-                check.findings.extend(decode_findings(src, path, label, overviews))
+                check.findings.extend(decode_findings(src, path, label, overviews, layout=layout))
             check.findings.extend(overview_findings(layout, label))
             check.facts = FileFacts(
                 crs_epsg=epsg or 0,

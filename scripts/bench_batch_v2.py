@@ -6,7 +6,11 @@ Starts an emulator in a temporary folder with a BYOC collection of one uint16 ba
 100 x 100 km of 50 m pixels in UTM 33N (2000 x 2000 px), then runs two Batch v2 jobs on the 10 km
 grid (id 1) with raster output (GeoTIFF) into a bucket folder: 4 tiles at 10 m (1000 x 1000 px
 each) and 100 tiles at 20 m (500 x 500 px each). Each reports tiles per second from ``start`` to
-``DONE`` (analysis excluded; polling every 20 ms), the median of several runs. The peer,
+``DONE``, the median of several runs: from just before the start request is sent to the
+``lastUpdated`` the request carries once DONE (the service's clock, this machine's), read by
+polling every 100 ms. The analysis is excluded, and so is the poll interval (polling every 20 ms
+until 2026-12-07 added 0 to 20 ms, about 11 ms on average, to each job, and the status reads took
+a sixth of a core from the workers during the 100-tile job). The peer,
 measured in the same run on the same data, is the same tiles requested one after the other as
 synchronous Process API calls (TIFF answers, kept in memory), its runs alternating with the
 batch runs; the ratio is batch over peer. ``--quick`` runs once, otherwise three times.
@@ -16,13 +20,29 @@ core). They start with the first batch job after the emulator starts (about a se
 first 4-tile job is measured on a row of its own; every other row runs after it, on warm
 workers, as a long-running emulator's jobs do.
 
-On this project's 2-core machine with nothing else running (2026-12-06): 100 tiles 1.91x the
-peer (median of 3; ``--quick`` 1.83x), 4 tiles 1.56x (``--quick`` 1.75x), the first job 0.4x.
-Four tiles are two rounds of two 1000 x 1000 px renders, about 90 ms each, plus the job's fixed
-costs (start, status database, polling: 30 to 50 ms), so that job stays under 1.8x. Other busy
-processes take cores from the workers: with another test run going, 1.0x to 1.35x. Before the
-worker processes (tiles on threads: the engine's rendering does not scale across them),
-``--quick`` gave 0.84x and 0.91x.
+On this project's 2-core machine with nothing else running (2026-12-06, 20 ms polling, the
+client's time): 100 tiles 1.91x the peer (median of 3; ``--quick`` 1.83x), 4 tiles 1.56x
+(``--quick`` 1.75x), the first job 0.4x. Other busy processes take cores from the workers: with
+another test run going, 1.0x to 1.35x. Before the worker processes (tiles on threads: the
+engine's rendering does not scale across them), ``--quick`` gave 0.84x and 0.91x.
+
+Where a 4-tile job's time goes besides its renders (2026-12-07, measured with timestamps in the
+emulator and in the workers, medians of 8 jobs, the machine loaded by other work: load average 6
+to 10): from ``start`` to the first worker starting its tile 11 ms, then 6.5 ms once the start
+reused the analysis' parse of the request (it parsed the body again, as did every tile: about
+1 ms of the emulator process's CPU each, projecting the area) and wrote the status database
+after waking the dispatcher; a tile's hand-off to a waiting worker about 1 ms (its task pickles
+to 6 KB) and its result's return 1 to 2 ms; from the last tile written to DONE 3.8 ms, then
+2.8 ms (the final status database, 4 rows, is written before DONE, as documented: 2 ms of it);
+then the client's poll, 11 ms on average, which the times above no longer count. The dispatcher
+is woken by an event (start, each finished tile), both worker processes render at once, nothing
+is fsynced (outputs are written beside and renamed). The emulator process's CPU for a 100-tile
+job (its analysis included) went from 805 to 521 ms. The rest is the renders: on two cores two
+renders at once take longer each than one alone (72 to 85 ms against 62 to 65 ms for the peer's
+in-process renders, lightly loaded), and the peer's renders compress their GeoTIFF blocks on
+both cores (``GDAL_NUM_THREADS``, 2026-12-07), which batch's two busy workers cannot gain from.
+``--quick`` with load average 6 to 7: 4 tiles 0.93x to 1.75x, 100 tiles 1.09x to 1.78x (the
+ratios swing with the other work; the ms above hardly do).
 
 A benchmark, not a test: it prints numbers of this machine.
 """
@@ -33,6 +53,7 @@ import argparse
 import statistics
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +69,8 @@ SCRIPT = """//VERSION=3
 function setup() { return {input: ["B1"], output: {bands: 1, sampleType: "UINT16"}}; }
 function evaluatePixel(s) { return [s.B1]; }
 """
+#: Seconds between two status reads of a running job (the end time is the service's stamp).
+POLL = 0.1
 #: (tiles, resolution, area) of the two jobs; the areas cover exactly that many cells.
 JOBS = (
     (4, 10.0, (450_000.0 + 2000, 5_140_000.0 + 2000, 470_000.0 - 2000, 5_160_000.0 - 2000)),
@@ -97,7 +120,9 @@ def _status(client: httpx.Client, request_id: str) -> dict[str, Any]:
 def _batch_run(
     client: httpx.Client, collection_id: str, tiles: int, resolution: float, area: Any, run: int
 ) -> float:
-    """Seconds from start to DONE."""
+    """Seconds from start to DONE: from just before the start request is sent to the moment
+    the request's ``lastUpdated`` stamps as it turns DONE (the service's own clock, this
+    machine's), so that the poll interval adds nothing to the time."""
     body = {
         "processRequest": {"input": _inputs(collection_id, list(area)), "evalscript": SCRIPT},
         "input": {"type": "tiling-grid", "id": 1, "resolution": resolution},
@@ -109,19 +134,20 @@ def _batch_run(
     client.post(f"/api/v2/batch/process/{request_id}/analyse").raise_for_status()
     while _status(client, request_id)["status"] == "ANALYSING":
         time.sleep(0.02)
-    began = time.perf_counter()
+    began = time.time()
     client.post(f"/api/v2/batch/process/{request_id}/start").raise_for_status()
     while True:
-        status = _status(client, request_id)["status"]
+        answer = _status(client, request_id)
+        status = answer["status"]
         if status in ("DONE", "FAILED", "STOPPED"):
             break
-        time.sleep(0.02)
-    elapsed = time.perf_counter() - began
+        time.sleep(POLL)
+    ended = datetime.fromisoformat(str(answer["lastUpdated"]).replace("Z", "+00:00"))
     folder = Path(str(client.headers["x-bench-root"])) / "buckets" / "out" / f"v2-{tiles}-{run}"
     written = len(list((folder / request_id).glob("*/default.tif")))
     if status != "DONE" or written != tiles:
         raise RuntimeError(f"the batch v2 job ended {status} with {written} of {tiles} tiles")
-    return elapsed
+    return ended.timestamp() - began
 
 
 def _process_run(

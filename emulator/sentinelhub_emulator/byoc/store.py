@@ -83,6 +83,9 @@ CREATE TABLE IF NOT EXISTS tiles (
 CREATE INDEX IF NOT EXISTS tiles_by_collection ON tiles (collection_id, seq);
 CREATE INDEX IF NOT EXISTS tiles_by_collection_status ON tiles (collection_id, status, seq);
 CREATE INDEX IF NOT EXISTS tiles_by_status ON tiles (status, seq);
+CREATE INDEX IF NOT EXISTS tiles_summary ON tiles (
+    collection_id, status, max_mpp, sensing_time, west, south, east, north
+);
 """
 
 
@@ -526,23 +529,35 @@ class Store:
         return True
 
     def _refresh_summary(self, conn: sqlite3.Connection, collection_id: str) -> None:
-        """Recompute a collection's derived metadata inside the caller's transaction."""
+        """Recompute a collection's derived metadata inside the caller's transaction.
+
+        SQL aggregates do the work, so no tile row reaches Python: one pass over the covering
+        ``tiles_summary`` index (never the tiles' wide geometry rows) for counts, ranges and
+        extent, then the one or two middle ``max_mpp`` values in that index's order.
+        """
         row = conn.execute(
             "SELECT COUNT(*) AS n, COUNT(sensing_time) AS sensed, MIN(sensing_time) AS first, "
             "MAX(sensing_time) AS last, MIN(west) AS west, MIN(south) AS south, "
-            "MAX(east) AS east, MAX(north) AS north "
+            "MAX(east) AS east, MAX(north) AS north, COUNT(max_mpp) AS mpp_n, "
+            "MIN(max_mpp) AS mpp_low, MAX(max_mpp) AS mpp_high "
             "FROM tiles WHERE collection_id = ? AND status = 'INGESTED'",
             (collection_id,),
         ).fetchone()
         aggregates = _aggregates(row)
-        per_tile_max = [
-            float(r["max_mpp"])
-            for r in conn.execute(
-                "SELECT max_mpp FROM tiles WHERE collection_id = ? AND status = 'INGESTED' "
-                "AND max_mpp IS NOT NULL",
-                (collection_id,),
-            )
-        ]
+        mpp_n = int(row["mpp_n"])
+        # The smallest, the middle one or two and the largest value: the same median (and the
+        # same range, which `collection_summary` checks) as every tile's value.
+        per_tile_max: list[float] = []
+        if mpp_n:
+            middle = [
+                float(r["max_mpp"])
+                for r in conn.execute(
+                    "SELECT max_mpp FROM tiles WHERE collection_id = ? AND status = 'INGESTED' "
+                    "AND max_mpp IS NOT NULL ORDER BY max_mpp LIMIT ? OFFSET ?",
+                    (collection_id, 2 - mpp_n % 2, (mpp_n - 1) // 2),
+                )
+            ]
+            per_tile_max = [float(row["mpp_low"]), *middle, float(row["mpp_high"])]
         conn.execute(
             "UPDATE collections SET summary = ? WHERE id = ?",
             (_dump(collection_summary(aggregates, per_tile_max)), collection_id),

@@ -36,7 +36,10 @@ def collection_summary(
 ) -> dict[str, Any]:
     """``maxMetersPerPixel``, ``extent``, ``hasSensingTimes`` and the sensing-time range.
 
-    Empty when no tile is ingested: the service reports no metadata for such a collection.
+    ``per_tile_max_mpp`` is the tiles' ``max_mpp`` values, or any sequence with the same median,
+    smallest and largest value (the store passes the smallest, the middle one or two, and the
+    largest, read by SQL). Empty when no tile is ingested: the service reports no metadata for
+    such a collection.
     """
     if aggregates.tiles == 0:
         return {}

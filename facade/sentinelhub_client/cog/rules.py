@@ -687,11 +687,7 @@ def _gdal_detail(exc: BaseException, target: str | Path) -> str:
 
 
 def _block_findings(
-    src: Any,
-    target: str | Path,
-    name: str,
-    label: str,
-    level: TiffImage | None = None,
+    src: Any, target: str | Path, name: str, label: str, level: TiffImage | None = None
 ) -> list[Finding]:
     """Decode every block of every band (and of the mask) of one image, one block of one band
     at a time, so that memory stays within one block (at most 2048 x 2048 samples).

@@ -66,7 +66,7 @@ def test_a_cluster_of_worker_processes_stays_within_one_budget(
     assert 1 <= stats["tokensIssued"] <= workers  # one shared token file: in fact 1
     # Paced, the service refuses next to nothing: without a limiter the same run gets more 429s
     # than requests (scripts/bench_budget). One 429, which the limiter learns from and the
-    # request retries (every result above is a 200), happened once in four loaded full runs.
+    # request retries (every result above is a 200), happened once in four full-suite runs.
     assert stats["throttled"] <= 1
     allowed = (spent - 1.0) / 1.0  # beyond the bucket's 1 PU, 1 PU per second
     assert abs(wall - allowed) <= 0.15 * allowed, (wall, allowed)

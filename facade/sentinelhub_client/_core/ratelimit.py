@@ -350,26 +350,31 @@ class Limiter:
 
         return self.store.update(change)
 
+    def _turn(self, service: str | None) -> tuple[float, Ticket | None]:
+        """One try of `acquire`: the ticket, or how long to nap before the next try."""
+        wait, ticket = self._try(service)
+        if ticket is not None:
+            return 0.0, ticket
+        nap = min(wait, _MAX_NAP)
+        self.waited += nap
+        return nap, None
+
     def acquire(self, service: str | None) -> Ticket:
         """Wait (sleeping) until the buckets cover one attempt; its ticket."""
         while True:
-            wait, ticket = self._try(service)
+            nap, ticket = self._turn(service)
             if ticket is not None:
                 return ticket
-            nap = min(wait, _MAX_NAP)
-            self.waited += nap
             time.sleep(nap)
 
     async def aacquire(self, service: str | None) -> Ticket:
         """`acquire` for asyncio: the task sleeps, the event loop goes on."""
+        import anyio  # only async callers pay for importing it
+
         while True:
-            wait, ticket = self._try(service)
+            nap, ticket = self._turn(service)
             if ticket is not None:
                 return ticket
-            nap = min(wait, _MAX_NAP)
-            self.waited += nap
-            import anyio  # only async callers pay for importing it
-
             await anyio.sleep(nap)
 
     def settle(self, ticket: Ticket, response: httpx.Response | None) -> None:

@@ -34,7 +34,13 @@ try:
 except ImportError:  # pragma: no cover - not POSIX
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["CachedToken", "FileTokenCache", "clear_file_cache", "token_cache_dir"]
+__all__ = [
+    "CachedToken",
+    "FileTokenCache",
+    "clear_file_cache",
+    "token_cache_dir",
+    "user_cache_dir",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -44,12 +50,18 @@ CAN_LOCK: Final = fcntl is not None
 CachedToken = tuple[str, float]
 
 
-def token_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """``$XDG_CACHE_HOME/sentinelhub-client/tokens``, else ``~/.cache/...``."""
+def user_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The package's user cache folder: ``$XDG_CACHE_HOME/sentinelhub-client``, else
+    ``~/.cache/sentinelhub-client`` (token files, the ingestion record of what was sent)."""
     env = os.environ if environ is None else environ
     xdg = env.get("XDG_CACHE_HOME", "").strip()
     base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
-    return base / "sentinelhub-client" / "tokens"
+    return base / "sentinelhub-client"
+
+
+def token_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """``$XDG_CACHE_HOME/sentinelhub-client/tokens``, else ``~/.cache/...``."""
+    return user_cache_dir(environ) / "tokens"
 
 
 def cache_key(token_url: str, client_id: str) -> str:

@@ -30,6 +30,7 @@ JSON calls of every service, the streamed downloads of tile files, and the OAuth
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import math
 import platform
@@ -90,9 +91,11 @@ Parse = Callable[[ApiClient, httpx.Response], T]
 MAX_REDIRECTS: Final = 5
 
 
+@functools.cache
 def user_agent() -> str:
-    """``sentinelhub-client/<version> (Python <x.y>; httpx <version>)``."""
-    from importlib import metadata  # once per transport; costly to import with the package
+    """``sentinelhub-client/<version> (Python <x.y>; httpx <version>)``, read once a process
+    (the version comes from the installed package's metadata, a search of ``sys.path``)."""
+    from importlib import metadata  # here: costly to import with the package
 
     try:
         version = metadata.version("sentinelhub-client")

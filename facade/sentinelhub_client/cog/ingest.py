@@ -253,9 +253,9 @@ class _Memo:
         from rasterio import __gdal_version__
 
         from sentinelhub_client import __version__
-        from sentinelhub_client._core.tokencache import token_cache_dir
+        from sentinelhub_client._core.tokencache import user_cache_dir
 
-        folder = token_cache_dir().parent / "ingest"
+        folder = user_cache_dir() / "ingest"
         return cls(folder / "sent.json", f"to_cog {__version__} gdal {__gdal_version__}")
 
     def _read(self) -> dict[str, tuple[int, str]]:

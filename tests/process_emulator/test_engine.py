@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from rasterio.io import MemoryFile
 from sentinelhub_emulator.core.context import EmulatorContext
 from sentinelhub_emulator.core.errors import ApiError
 from sentinelhub_emulator.process.engine import RenderResult, render
 
-from tests.process_emulator.conftest import World, process_body, read_tiff, simple_mosaic
+from tests.process_emulator.conftest import (
+    CANVAS,
+    CRS84,
+    GEO_BOUNDS,
+    UTM_CRS,
+    World,
+    process_body,
+    read_tiff,
+    simple_mosaic,
+)
 
 SCRIPT = """//VERSION=3
 function setup() { return {input: ["B1"], output: {bands: 1, sampleType: "UINT16"}}; }
@@ -58,3 +68,47 @@ def test_render_raises_api_errors(world: World) -> None:
     # Batch-sized outputs pass with a larger max_size (and no Process schema check).
     result = render(context, account, body, max_size=10000, schema=None)
     assert result.outputs[0].mime_type == "image/tiff"
+
+
+@pytest.mark.parametrize(
+    ("crs", "bbox", "sample_type", "bands"),
+    [
+        (UTM_CRS, CANVAS, "UINT16", 1),
+        (UTM_CRS, CANVAS, "FLOAT32", 3),
+        (CRS84, GEO_BOUNDS, "UINT8", 2),
+    ],
+)
+def test_an_image_output_says_what_its_tiff_holds(
+    world: World, crs: str, bbox: tuple[float, ...], sample_type: str, bands: int
+) -> None:
+    # Batch writes a tile's TIFF as the engine made it when `grid` and `bands` match the tile;
+    # they must describe the bytes exactly.
+    context, account = _context(world)
+    output_spec = f'{{bands: {bands}, sampleType: "{sample_type}"}}'
+    script = f"""//VERSION=3
+function setup() {{ return {{input: ["B1"], output: {output_spec}}}; }}
+function evaluatePixel(s) {{ return Array({bands}).fill(s.B1 % 200); }}
+"""
+    body = process_body(script, collection=world.main_id, crs=crs, bbox=bbox, size=(64, 48))
+    output = render(context, account, body).outputs[0]
+    assert output.grid is not None
+    assert output.bands is not None
+    with MemoryFile(output.data) as memfile, memfile.open() as dataset:
+        assert output.bands == (dataset.count, dataset.dtypes[0])
+        assert (
+            (output.grid.width, output.grid.height) == (dataset.width, dataset.height) == (64, 48)
+        )
+        assert dataset.crs is not None
+        assert output.grid.epsg == dataset.crs.to_epsg()
+        assert output.grid.transform.almost_equals(dataset.transform, precision=1e-9)
+
+
+def test_userdata_has_no_grid(world: World) -> None:
+    context, account = _context(world)
+    body = process_body(
+        SCRIPT,
+        collection=world.main_id,
+        responses=[{"identifier": "userdata", "format": {"type": "application/json"}}],
+    )
+    (output,) = render(context, account, body).outputs
+    assert (output.grid, output.bands) == (None, None)

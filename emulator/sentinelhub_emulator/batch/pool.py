@@ -76,6 +76,18 @@ STOPPED = "The request was stopped before this tile was rendered."
 
 #: The Process engine's own ``render``: only tiles rendered with it go to worker processes.
 _ENGINE_RENDER: Renderer = engine.render
+
+
+def _engine_tile(
+    context: EmulatorContext, account_id: str, request: Mapping[str, Any]
+) -> engine.RenderResult:
+    """The engine's render of one tile's Process request, which the service builds from the
+    batch request's ``processRequest``: the analysis rendered that same body (only its bounds
+    and size differ) with the schema check, so the check is not repeated for every tile
+    (about 1.3 ms a tile)."""
+    return engine.render(context, account_id, request, schema=None)
+
+
 #: Emulator contexts a worker keeps (one per emulator it rendered for).
 _WORKER_CONTEXTS = 8
 
@@ -244,7 +256,7 @@ def _run(setup: WorkerSetup, task: TileTask) -> TileOutcome:
     """A worker's job: one tile rendered and written."""
     _take_on(setup)
     context = _context(setup)
-    return task.render(engine.render, context, lambda: task.halted(context, task.request_id))
+    return task.render(_engine_tile, context, lambda: task.halted(context, task.request_id))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,6 +325,8 @@ class TileRunner:
         """Render and write one tile; ``halted`` is the in-process check `render_and_write`
         asks before writing (a worker asks ``task.halted`` instead)."""
         if not self.pooled(renderer):
+            if renderer is _ENGINE_RENDER:
+                renderer = _engine_tile
             return task.render(renderer, self._context, halted)
         future, pool = self._submit(task)
         try:

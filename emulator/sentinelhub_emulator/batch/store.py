@@ -353,8 +353,9 @@ class TileQueue(Generic[_Request, _Tile]):
             " ORDER BY t.seq LIMIT ?",
             (limit + len(skip),),
         )
-        tiles = [self._tile(row) for row in rows]
-        return [t for t in tiles if (t.request_id, t.id) not in skip][:limit]
+        # Busy tiles are left out before their rows become records (their geometry is JSON).
+        wanted = [row for row in rows if (row["request_id"], row["id"]) not in skip]
+        return [self._tile(row) for row in wanted[:limit]]
 
     def advance_tile(
         self,

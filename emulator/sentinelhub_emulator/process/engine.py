@@ -109,11 +109,17 @@ def limits_for(ctx: EmulatorContext) -> ScriptLimits:
 
 @dataclass(frozen=True)
 class RenderedOutput:
-    """One encoded response: its identifier (``default``, ``userdata``, ...), type and bytes."""
+    """One encoded response: its identifier (``default``, ``userdata``, ...), type and bytes.
+
+    An image response also says what its bytes hold without decoding them: ``grid``, the
+    raster's CRS, transform and size, and ``bands``, its band count and data type (None for
+    userdata)."""
 
     identifier: str
     mime_type: str
     data: bytes
+    grid: Grid | None = None
+    bands: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -919,7 +925,15 @@ def _render(
             nodata=output.nodata,
             parameter=f"output->responses->{index}->format->type",
         )
-        rendered.append(RenderedOutput(output.id, response.mime_type, data))
+        rendered.append(
+            RenderedOutput(
+                output.id,
+                response.mime_type,
+                data,
+                grid,
+                (int(converted.shape[0]), converted.dtype.name),
+            )
+        )
     del results
     units = _processing_units(
         grid, evaluated.sources, float_tiff=float_tiff, format_factor=format_factor

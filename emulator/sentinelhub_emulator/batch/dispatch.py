@@ -511,8 +511,12 @@ class TileDispatcher:
             if not self._submit(self._analysis_job, request.id):
                 with self._lock:
                     self._busy_requests.discard(request.id)
+        # Tiles before the finish checks: a started job's first tiles go out first.
+        self._dispatch_tiles()
         for request in self.store.requests_in("PROCESSING"):
             self._finish_if_complete(request.id)
+
+    def _dispatch_tiles(self) -> None:
         with self._lock:
             free = max(0, 2 * self._width - len(self._busy_tiles))
             busy = set(self._busy_tiles)

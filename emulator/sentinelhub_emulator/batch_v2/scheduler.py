@@ -179,7 +179,7 @@ class BatchV2Service(TileDispatcher):
                     parsed.bucket,
                     parsed.root,
                     request,
-                    self.store.all_tiles(request_id),
+                    self.store.feature_rows(request_id),
                     self.store.progress(request_id),
                 )
             except Exception:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from sentinelhub_emulator.batch.grids import GridTile
 from sentinelhub_emulator.batch.processing import OutputFile, _atomic_write
@@ -26,7 +27,7 @@ from sentinelhub_emulator.core.context import EmulatorSettings
 from sentinelhub_emulator.core.db import dump_json
 from sentinelhub_emulator.core.times import now_timestamp
 
-from .store import Progress, RequestRecord, TileRecord
+from .store import Progress, RequestRecord
 
 __all__ = [
     "MANIFEST_NAME",
@@ -78,10 +79,11 @@ def write_status(
     bucket: str,
     root: str,
     request: RequestRecord,
-    tiles: Sequence[TileRecord],
+    features: Sequence[tuple[Any, ...]],
     progress: Progress,
 ) -> None:
-    """(Re)write the job's status database."""
+    """(Re)write the job's status database; ``features`` are the rows of its ``features``
+    table (`BatchV2Store.feature_rows`)."""
 
     def fill(connection: sqlite3.Connection) -> None:
         connection.execute(
@@ -89,21 +91,7 @@ def write_status(
             " status TEXT NOT NULL, error TEXT, cost_pu REAL, attempts INTEGER NOT NULL,"
             " updated TEXT)"
         )
-        connection.executemany(
-            "INSERT INTO features VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    t.id,
-                    t.name,
-                    t.status,
-                    t.error,
-                    t.cost if t.status == "DONE" else None,
-                    t.attempts,
-                    t.updated,
-                )
-                for t in tiles
-            ],
-        )
+        connection.executemany("INSERT INTO features VALUES (?, ?, ?, ?, ?, ?, ?)", features)
         connection.execute(
             "CREATE TABLE job (request_id TEXT NOT NULL, status TEXT NOT NULL,"
             " completion_percentage REAL NOT NULL, cost_pu REAL NOT NULL,"

@@ -198,6 +198,16 @@ class BatchV2Store(TileQueue[RequestRecord, TileRecord]):
             now=now,
         )
 
+    def feature_rows(self, request_id: str) -> list[tuple[Any, ...]]:
+        """The status database's rows of a request's tiles, in order: ``(id, name, status,
+        error, cost_pu (DONE only), attempts, updated)``, without decoding the geometries."""
+        rows = self.db.rows(
+            "SELECT id, name, status, error, CASE WHEN status = 'DONE' THEN cost END,"
+            " attempts, updated FROM batch_v2_tiles WHERE request_id = ? ORDER BY seq",
+            (request_id,),
+        )
+        return [tuple(row) for row in rows]
+
     def progress(self, request_id: str) -> Progress:
         rows = self.db.rows(
             "SELECT status, count(*) AS n, sum(CASE WHEN status = 'DONE' THEN cost END)"

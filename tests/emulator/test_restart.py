@@ -104,6 +104,28 @@ def cli(data_dir: Path, *args: str) -> Iterator[tuple[subprocess.Popen[str], dic
                 stream.close()
 
 
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie has ended: it only waits for its parent to read it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def test_cli_prints_its_addresses_and_survives_kill_9(tmp_path: Path) -> None:
     _cog(tmp_path / "buckets/b/t/B1.tif")
     with cli(tmp_path, "--ingestion-delay", "0.3", "--client-secret", "cli-secret") as (
@@ -135,8 +157,16 @@ def test_cli_prints_its_addresses_and_survives_kill_9(tmp_path: Path) -> None:
             while client.get(url).json()["data"]["status"] != "INGESTING":
                 assert time.monotonic() < deadline
                 time.sleep(0.02)
+        workers = _children(process.pid)
+        assert workers, "the ingestion worker processes were not started"
         process.send_signal(signal.SIGKILL)
         process.wait(10)
+        # Its worker processes see their parent gone and end too, instead of waiting for
+        # tasks forever.
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers):
+            assert time.monotonic() < deadline, f"workers {workers} outlived the emulator"
+            time.sleep(0.1)
 
     with Emulator(tmp_path, client_secret="cli-secret") as emu, byoc_client(emu, token) as client:
         assert client.get(f"/collections/{collection['id']}").json()["data"]["name"] == (

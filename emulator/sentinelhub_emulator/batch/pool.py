@@ -200,6 +200,11 @@ def _initialize_worker() -> None:
     import sentinelhub_emulator.services  # noqa: F401 - registers every collection kind
     from sentinelhub_emulator.core.errors import ApiError
     from sentinelhub_emulator.core.spec import validate_body
+    from sentinelhub_emulator.process.script import prepare_ahead
+
+    # Every core renders a tile during a job: a context prepared in the background takes
+    # the same CPU from a tile, and the one prepared during each worker's last tile goes unused.
+    prepare_ahead(False)
 
     with contextlib.suppress(ApiError):  # an empty body is refused; the schema is ready
         validate_body("ProcessRequest", {})

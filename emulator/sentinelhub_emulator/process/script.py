@@ -408,13 +408,20 @@ def drain_pool() -> None:
 _prepare_ahead = True
 
 
+def prepare(source: str, limits: ScriptLimits) -> None:
+    """Have a context for ``source`` prepared in the background now (unless one waits or is
+    on its way), for a runtime to come."""
+    _POOL.refill((source, limits))
+
+
 def prepare_ahead(enabled: bool) -> None:
     """Whether runtimes of this process prepare their evalscript's next context in the
     background while they render (the default), or leave it to the next runtime.
 
     Ahead is faster where a core is free to do it, as beside a Process request. Batch worker
     processes turn it off: there each core renders a tile, so preparing ahead saves no time,
-    and the context prepared during a job's last tile on each worker is never used."""
+    and the context prepared during a job's last tile on each worker is never used; they
+    `prepare` one once they have no tile to render instead."""
     global _prepare_ahead
     _prepare_ahead = enabled
 

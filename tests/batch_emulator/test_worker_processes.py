@@ -26,7 +26,7 @@ from sentinelhub_emulator.batch import pool
 
 from tests.support.emulator import fetch_token
 
-from .conftest import all_tiles, batch_client, create, wait_for
+from .conftest import admin, all_tiles, batch_client, create, wait_for
 from .test_engine_pixels import EVALSCRIPT, SRC_SHAPE, _write_source
 
 DATA, OUT = "data", "out"
@@ -304,3 +304,32 @@ def test_workers_follow_the_working_folder_of_now(
         written[name] = sorted((tmp_path / name / "emu" / "buckets" / OUT).rglob("*.tif"))
         assert [p.name for p in written[name]] == ["double.tif", "value.tif"]
         assert request_id in str(written[name][0])
+
+
+def test_an_injected_failure_is_not_handed_to_a_worker_early(tmp_path: Path) -> None:
+    # A job's first tiles go to the workers before their threads run them; a tile the faults
+    # fail must not be among them: it ends FAILED with no files, as on threads.
+    with world(tmp_path, 2) as w:
+        with admin(w.emulator) as faults:
+            body = {
+                "processRequest": _process_request(
+                    w.collection_id, NINE_CELLS, EVALSCRIPT, ("value", "double")
+                ),
+                "tilingGrid": {"id": 1, "resolution": 20.0},
+                "output": {"defaultTilePath": f"s3://{OUT}/faults"},
+            }
+            created = create(w.v1, body)
+            assert w.v1.post(f"/process/{created['id']}/analyse").status_code == 204
+            wait_for(w.v1, created["id"], ("ANALYSIS_DONE",), timeout=60)
+            tiles = all_tiles(w.v1, created["id"])
+            first = tiles[0]["name"]  # the first tile the dispatcher hands out
+            assert faults.post("/faults", json={"failTiles": [first]}).status_code == 200
+            assert w.v1.post(f"/process/{created['id']}/start").status_code == 204
+            done = wait_for(w.v1, created["id"], ("DONE", "PARTIAL", "FAILED"), timeout=60)
+            faults.delete("/faults")
+        assert done["status"] == "PARTIAL"
+        failed = all_tiles(w.v1, created["id"], status="FAILED")
+        assert [t["name"] for t in failed] == [first]
+        written = {p.parent.name for p in (w.out / "faults").rglob("*.tif")}
+        assert first not in written
+        assert len(written) == len(tiles) - 1

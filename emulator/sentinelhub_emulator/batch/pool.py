@@ -288,6 +288,20 @@ def _run(setup: WorkerSetup, task: TileTask) -> TileOutcome:
 # The scheduler side
 
 
+def _same_task(handed: TileTask, task: TileTask) -> bool:
+    """Whether the task handed over early renders what ``task`` asks (values compared)."""
+    try:
+        return bool(handed == task)
+    except Exception:  # a field that cannot say (an array): render what is asked now
+        return False
+
+
+def _landed(future: Future[TileOutcome]) -> None:
+    """A task no request tracks any more is done: it no longer counts as in flight."""
+    with _LOCK:
+        _IN_FLIGHT.discard(future)
+
+
 class TileRunner:
     """Runs one batch service's tiles: in the shared worker processes, or on the calling thread
     (``batch_processes`` below 2, or a renderer other than the Process engine)."""
@@ -299,6 +313,8 @@ class TileRunner:
         self._name = uuid.uuid4().hex
         self._lock = threading.Lock()
         self._futures: dict[str, set[Future[TileOutcome]]] = {}
+        #: Tiles handed to a worker process before their thread runs them, by (request, tile).
+        self._early: dict[tuple[str, int], tuple[TileTask, Future[TileOutcome], Any]] = {}
 
     @property
     def processes(self) -> int:
@@ -353,7 +369,14 @@ class TileRunner:
             if renderer is _ENGINE_RENDER:
                 renderer = _engine_tile
             return task.render(renderer, self._context, halted)
-        future, pool = self._submit(task)
+        with self._lock:
+            early = self._early.pop((task.request_id, task.tile.id), None)
+        if early is not None and _same_task(early[0], task):
+            future, pool = early[1], early[2]
+        else:
+            if early is not None:  # the request changed since: render what it asks now
+                self._forget(task.request_id, early[1], cancel=True)
+            future, pool = self._submit(task)
         try:
             return future.result()
         except CancelledError:
@@ -365,14 +388,46 @@ class TileRunner:
             _discard(pool)
             return TileOutcome(WORKER_DIED)
         finally:
-            with self._lock:
-                futures = self._futures.get(task.request_id)
-                if futures is not None:
-                    futures.discard(future)
-                    if not futures:
-                        del self._futures[task.request_id]
-            with _LOCK:
-                _IN_FLIGHT.discard(future)
+            self._forget(task.request_id, future)
+
+    def hand_over_early(self, task: TileTask, renderer: Renderer) -> bool:
+        """Give a tile to the worker processes now, before the thread that will `run` it gets
+        to it (that `run` then waits for this task instead of submitting it again): the
+        dispatcher calls this as it hands tiles to threads, so that a job's first tiles reach
+        the workers without waiting for their threads' bookkeeping. False when tiles of this
+        renderer do not go to worker processes, or the tile was handed over already."""
+        if not self.pooled(renderer):
+            return False
+        key = (task.request_id, task.tile.id)
+        with self._lock:
+            if key in self._early:
+                return False
+        future, pool = self._submit(task)
+        with self._lock:
+            self._early[key] = (task, future, pool)
+        return True
+
+    def drop_early(self, request_id: str, tile_id: int) -> None:
+        """Forget a tile handed over early that its thread did not `run` (it was not started
+        after all): its task is canceled if no worker started it; one that started writes
+        nothing unless its request still wants the tile (``TileTask.halted``)."""
+        with self._lock:
+            early = self._early.pop((request_id, tile_id), None)
+        if early is not None:
+            self._forget(request_id, early[1], cancel=True)
+
+    def _forget(self, request_id: str, future: Future[TileOutcome], cancel: bool = False) -> None:
+        """Stop tracking ``future`` for its request; it counts as in flight until it is done
+        (``cancel``: canceled first, if no worker started it)."""
+        if cancel:
+            future.cancel()
+        with self._lock:
+            futures = self._futures.get(request_id)
+            if futures is not None:
+                futures.discard(future)
+                if not futures:
+                    del self._futures[request_id]
+        future.add_done_callback(_landed)
 
     def _submit(self, task: TileTask) -> tuple[Future[TileOutcome], ProcessPoolExecutor]:
         setup = self._worker_setup()

@@ -53,7 +53,7 @@ from .dispatch import (
     single_band_formats,
 )
 from .parsing import ParsedRequest, parse_stored
-from .processing import tile_cost
+from .processing import TileTask, tile_cost
 from .store import BatchStore, BatchTileRecord, RequestRecord
 
 __all__ = [
@@ -260,6 +260,12 @@ class BatchService(TileDispatcher):
         return collection.id
 
     # ------------------------------------------------------------------ tiles
+
+    def _early_task(self, request: RequestRecord, tile: BatchTileRecord) -> TileTask | None:
+        parsed = self._parsed(request)
+        if parsed.skip_existing or self._faults.fails(request.id, tile):
+            return None  # existing files may skip the tile; an injected failure renders nothing
+        return self._task(request, request.body["processRequest"], tile, parsed, None)
 
     def _render(
         self, request: RequestRecord, parsed: ParsedRequest, tile: BatchTileRecord

@@ -313,6 +313,12 @@ class BatchV2Service(TileDispatcher):
 
     # ------------------------------------------------------------------ tiles
 
+    def _early_task(self, request: RequestRecord, tile: TileRecord) -> TileTask | None:
+        v2 = self._parsed(request)
+        if v2.zarr is not None or v2.parsed.skip_existing:
+            return None  # Zarr tiles render on their thread; existing files may skip a tile
+        return self._task(request, v2.process_request, tile.as_v1(), v2.parsed, _layout(tile))
+
     def _render(
         self, request: RequestRecord, v2: ParsedV2, tile: TileRecord
     ) -> tuple[str | None, float | None]:

@@ -84,3 +84,28 @@ def test_a_broken_package_is_a_400(client: httpx.Client, bucket: Path) -> None:
     response = client.post("/process", json=body)
     assert response.status_code == 400, response.text
     assert response.json()["error"]["errors"][0]["parameter"].startswith("input->features")
+
+
+def test_a_package_deleted_after_the_analysis_still_runs_its_features(
+    client: httpx.Client, bucket: Path
+) -> None:
+    # The analysis keeps each feature's bounds and size with its tile: processing reads them
+    # there, not the package again.
+    package = _package(bucket / "inputs" / "gone.gpkg")
+    body = request_body(url=f"s3://{BUCKET}/gone/<requestId>/<tileName>.<format>")
+    del body["processRequest"]["input"]["bounds"]
+    body["input"] = {
+        "type": "geopackage",
+        "features": {"s3": {"url": f"s3://{BUCKET}/inputs/gone.gpkg"}},
+    }
+    created = create(client, body)
+    assert client.post(f"/process/{created['id']}/analyse").status_code in (200, 204)
+    assert wait_for(client, created["id"], ("ANALYSIS_DONE", "FAILED"))["status"] == "ANALYSIS_DONE"
+    package.unlink()
+    assert client.post(f"/process/{created['id']}/start").status_code in (200, 204)
+    done = wait_for(client, created["id"], FINAL)
+    assert done["status"] == "DONE", done
+    folder = bucket / "gone" / created["id"]
+    for name, (width, height) in {"field-a": (100, 50), "field-b": (60, 30)}.items():
+        with rasterio.open(folder / f"{name}.tif") as dataset:
+            assert (dataset.width, dataset.height) == (width, height)

@@ -6,7 +6,9 @@ Process calls. The schedulers of v1 and v2 hand each tile to a `TileRunner` inst
 
     runner = TileRunner(context)       # one per service; reads settings.batch_processes
     runner.warm(renderer)              # first job: start the worker processes (if they are used)
+    runner.hand_over_early(task, renderer)         # dispatcher: a job's first tiles, at once
     outcome = runner.run(task, renderer, halted)   # blocks this scheduler thread until done
+    runner.drop_early(request_id, tile_id)         # handed over but not run after all
     runner.cancel(request_id)          # stop: tiles not started yet are not rendered
 
 With ``settings.batch_processes`` of 2 or more, and the Process engine as the renderer (tests

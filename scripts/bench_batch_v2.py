@@ -22,29 +22,37 @@ core). They start with the first batch job after the emulator starts (about a se
 first 4-tile job is measured on a row of its own; every other row runs after it, on warm
 workers, as a long-running emulator's jobs do.
 
-On this project's 2-core machine with nothing else running (2026-12-06, 20 ms polling, the
-client's time): 100 tiles 1.91x the peer (median of 3; ``--quick`` 1.83x), 4 tiles 1.56x
-(``--quick`` 1.75x), the first job 0.4x. Other busy processes take cores from the workers: with
-another test run going, 1.0x to 1.35x. Before the worker processes (tiles on threads: the
-engine's rendering does not scale across them), ``--quick`` gave 0.84x and 0.91x.
+On this project's 2-core machine with nothing else running (2026-12-07, medians of 5): 100
+tiles 1.82x to 1.92x the peer, 4 tiles 1.73x to 1.85x, over runs minutes apart (RESULTS_LINE).
+Before the worker processes (tiles on threads: the engine's rendering does not scale across
+them), ``--quick`` gave 0.84x and 0.91x.
 
-Where a 4-tile job's time goes besides its renders (2026-12-07, measured with timestamps in the
-emulator and in the workers, medians of 8 jobs, the machine loaded by other work: load average 6
-to 10): from ``start`` to the first worker starting its tile 11 ms, then 6.5 ms once the start
-reused the analysis' parse of the request (it parsed the body again, as did every tile: about
-1 ms of the emulator process's CPU each, projecting the area) and wrote the status database
-after waking the dispatcher; a tile's hand-off to a waiting worker about 1 ms (its task pickles
-to 6 KB) and its result's return 1 to 2 ms; from the last tile written to DONE 3.8 ms, then
-2.8 ms (the final status database, 4 rows, is written before DONE, as documented: 2 ms of it);
-then the client's poll, 11 ms on average, which the times above no longer count. The dispatcher
-is woken by an event (start, each finished tile), both worker processes render at once, nothing
-is fsynced (outputs are written beside and renamed). The emulator process's CPU for a 100-tile
-job (its analysis included) went from 805 to 521 ms. The rest is the renders: on two cores two
-renders at once take longer each than one alone (72 to 85 ms against 62 to 65 ms for the peer's
-in-process renders, lightly loaded), and the peer's renders compress their GeoTIFF blocks on
-both cores (``GDAL_NUM_THREADS``, 2026-12-07), which batch's two busy workers cannot gain from.
-``--quick`` with load average 6 to 7: 4 tiles 0.93x to 1.75x, 100 tiles 1.09x to 1.78x (the
-ratios swing with the other work; the ms above hardly do).
+Why batch cannot reach 2x here (2026-12-07, CPU from /proc, timestamps in the emulator and its
+workers):
+
+- The peer is not one core: beside each Process request the emulator prepares the next V8
+  context on a thread (3.5 to 4.5 ms of CPU) and the second core is free to run it, so the peer
+  uses 1.1 cores. In batch every core renders a tile, so that work costs the tiles time.
+- The emulator's own process spends 3.5 to 4 ms of CPU per tile while workers render (the tile
+  threads' state changes, the dispatcher, the pool's hand-offs, the status database once a
+  second), about a tenth of a 500 px tile's 35 ms.
+- A job has fixed latency that a 4-tile job of 70 ms tiles feels: from ``start`` to the first
+  worker rendering 6 to 7 ms (five hand-offs between threads and processes, each 1 to 3 ms on
+  this virtual machine), from the last tile to DONE about 3.5 ms (the result's way back, the
+  final status database written before DONE, as documented).
+
+What changed on 2026-12-07: the engine says what its TIFF holds, so a tile's TIFF is written
+without being opened again (2.5 ms a 500 px tile); tile requests skip the schema check the
+analysis made on the same body (1.3 ms); write transactions of the emulator's threads take turns
+on a lock instead of sleeping in SQLite's busy handler (four tiles starting together waited up
+to 20 ms each); the dispatcher hands a job's first tiles to the workers itself (first worker
+start 10 to 15 ms after ``start``, now 6 to 7 ms). Before them, medians of 3: 100 tiles 1.66x to
+1.75x, 4 tiles 1.60x to 1.75x.
+
+Tried and left out: workers building each tile's V8 context when the tile starts instead of
+preparing the next one in the background (the background one looked wasted on busy cores). Over
+five alternating pairs of six 100-tile jobs, preparing ahead was faster in four, by 2 to 5%
+(creating a context is partly waiting, which the background hides).
 
 A benchmark, not a test: it prints numbers of this machine.
 """

@@ -51,7 +51,7 @@ from typing import Any
 from sentinelhub_emulator.core.context import EmulatorContext, EmulatorSettings
 from sentinelhub_emulator.core.processes import WorkerContext
 from sentinelhub_emulator.process import engine
-from sentinelhub_emulator.process.script import ScriptLimits, prepare
+from sentinelhub_emulator.process.script import ScriptLimits
 
 from .processing import Renderer, TileOutcome, TileTask
 
@@ -202,11 +202,6 @@ def _initialize_worker() -> None:
     import sentinelhub_emulator.services  # noqa: F401 - registers every collection kind
     from sentinelhub_emulator.core.errors import ApiError
     from sentinelhub_emulator.core.spec import validate_body
-    from sentinelhub_emulator.process.script import prepare_ahead
-
-    # Every core renders a tile during a job: a context prepared in the background takes
-    # the same CPU from a tile, and the one prepared during each worker's last tile goes unused.
-    prepare_ahead(False)
 
     with contextlib.suppress(ApiError):  # an empty body is refused; the schema is ready
         validate_body("ProcessRequest", {})
@@ -259,31 +254,11 @@ def _take_on(setup: WorkerSetup) -> None:
             os.chdir(setup.folder)
 
 
-#: Seconds a worker waits without a tile before it prepares a V8 context for the evalscript of
-#: its last tile (a job's next tiles arrive at once: they are queued ahead).
-IDLE_PREPARE_S = 0.02
-_idle_prepare: threading.Timer | None = None
-
-
 def _run(setup: WorkerSetup, task: TileTask) -> TileOutcome:
     """A worker's job: one tile rendered and written."""
-    global _idle_prepare
-    if _idle_prepare is not None:
-        _idle_prepare.cancel()
     _take_on(setup)
     context = _context(setup)
-    try:
-        return task.render(_engine_tile, context, lambda: task.halted(context, task.request_id))
-    finally:
-        # Idle from now on (the job's last tile here): the next job of this evalscript finds
-        # its first context ready. Within a job the next tile cancels this before it fires.
-        evalscript = task.process_request.get("evalscript")
-        if isinstance(evalscript, str):
-            _idle_prepare = threading.Timer(
-                IDLE_PREPARE_S, prepare, (evalscript, engine.limits_for(context))
-            )
-            _idle_prepare.daemon = True
-            _idle_prepare.start()
+    return task.render(_engine_tile, context, lambda: task.halted(context, task.request_id))
 
 
 # ---------------------------------------------------------------------------------------------

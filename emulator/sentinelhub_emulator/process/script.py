@@ -404,28 +404,6 @@ def drain_pool() -> None:
     _POOL.drain()
 
 
-#: Whether a runtime has the next context of its evalscript prepared in the background.
-_prepare_ahead = True
-
-
-def prepare(source: str, limits: ScriptLimits) -> None:
-    """Have a context for ``source`` prepared in the background now (unless one waits or is
-    on its way), for a runtime to come."""
-    _POOL.refill((source, limits))
-
-
-def prepare_ahead(enabled: bool) -> None:
-    """Whether runtimes of this process prepare their evalscript's next context in the
-    background while they render (the default), or leave it to the next runtime.
-
-    Ahead is faster where a core is free to do it, as beside a Process request. Batch worker
-    processes turn it off: there each core renders a tile, so preparing ahead saves no time,
-    and the context prepared during a job's last tile on each worker is never used; they
-    `prepare` one once they have no tile to render instead."""
-    global _prepare_ahead
-    _prepare_ahead = enabled
-
-
 def js_json(value: Any) -> str:
     """A JavaScript expression whose value is ``value`` (a JSON value), to embed in code."""
     return f"JSON.parse({json.dumps(json.dumps(value, allow_nan=False))})"
@@ -455,7 +433,7 @@ class EvalscriptRuntime:
             self._ctx, spent = _load(source, limits, self._deadline)
         # An evalscript that loads quickly gets its next context prepared in the background,
         # from now on, while this one renders.
-        if spent < POOL_MAX_LOAD_S and _prepare_ahead:
+        if spent < POOL_MAX_LOAD_S:
             _POOL.refill(self._key)
 
     # ------------------------------------------------------------------ plumbing

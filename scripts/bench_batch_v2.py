@@ -22,8 +22,12 @@ core). They start with the first batch job after the emulator starts (about a se
 first 4-tile job is measured on a row of its own; every other row runs after it, on warm
 workers, as a long-running emulator's jobs do.
 
-On this project's 2-core machine with nothing else running (2026-12-07, medians of 5): 100
-tiles 1.82x to 1.92x the peer, 4 tiles 1.73x to 1.85x, over runs minutes apart (RESULTS_LINE).
+On this project's 2-core machine with nothing else running (2026-12-07, medians of 5, runs
+minutes apart, the final code): 100 tiles 1.67x to 1.81x the peer, 4 tiles 1.66x to 1.72x; runs
+of the same day with the first-tiles hand-over but contexts built as tiles start (see below)
+gave 1.70x to 1.92x and 1.71x to 1.87x. The machine's speed drifts from minute to minute (the
+peer's 100 tiles took 3.0 s to 3.7 s): a faster phase shortens the renders but not a job's
+fixed latency, which then weighs more.
 Before the worker processes (tiles on threads: the engine's rendering does not scale across
 them), ``--quick`` gave 0.84x and 0.91x.
 

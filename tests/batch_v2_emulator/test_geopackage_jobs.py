@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -39,15 +40,18 @@ def _package(path: Path) -> Path:
     return path
 
 
+def _features_body(folder: str, package: str) -> dict[str, Any]:
+    """A request whose features come from the GeoPackage at key ``package`` of the bucket, each
+    written under ``folder``."""
+    body = request_body(url=f"s3://{BUCKET}/{folder}/<requestId>/<tileName>.<format>")
+    del body["processRequest"]["input"]["bounds"]
+    body["input"] = {"type": "geopackage", "features": {"s3": {"url": f"s3://{BUCKET}/{package}"}}}
+    return body
+
+
 def test_one_output_per_feature(client: httpx.Client, bucket: Path) -> None:
     _package(bucket / "inputs" / "fields.gpkg")
-    body = request_body(url=f"s3://{BUCKET}/gpkg/<requestId>/<tileName>.<format>")
-    del body["processRequest"]["input"]["bounds"]
-    body["input"] = {
-        "type": "geopackage",
-        "features": {"s3": {"url": f"s3://{BUCKET}/inputs/fields.gpkg"}},
-    }
-    created = create(client, body)
+    created = create(client, _features_body("gpkg", "inputs/fields.gpkg"))
     client.post(f"/process/{created['id']}/start")
     done = wait_for(client, created["id"], FINAL)
     assert done["status"] == "DONE", done
@@ -92,13 +96,7 @@ def test_a_package_deleted_after_the_analysis_still_runs_its_features(
     # The analysis keeps each feature's bounds and size with its tile: processing reads them
     # there, not the package again.
     package = _package(bucket / "inputs" / "gone.gpkg")
-    body = request_body(url=f"s3://{BUCKET}/gone/<requestId>/<tileName>.<format>")
-    del body["processRequest"]["input"]["bounds"]
-    body["input"] = {
-        "type": "geopackage",
-        "features": {"s3": {"url": f"s3://{BUCKET}/inputs/gone.gpkg"}},
-    }
-    created = create(client, body)
+    created = create(client, _features_body("gone", "inputs/gone.gpkg"))
     assert client.post(f"/process/{created['id']}/analyse").status_code in (200, 204)
     assert wait_for(client, created["id"], ("ANALYSIS_DONE", "FAILED"))["status"] == "ANALYSIS_DONE"
     package.unlink()

@@ -40,7 +40,6 @@ from .pool import TileRunner
 from .processing import (
     Renderer,
     RenderFailure,
-    TileLayout,
     TileOutcome,
     TileTask,
     engine_request,
@@ -281,19 +280,6 @@ class TileDispatcher:
         exactly that one (None: it may not, so the tile is not handed over early)."""
         return None
 
-    def _task(
-        self,
-        request: Any,
-        process_request: Mapping[str, Any],
-        tile: BatchTileRecord,
-        parsed: ParsedRequest,
-        layout: TileLayout | None,
-    ) -> TileTask:
-        """The worker task of a tile (what `_run_tile` runs, and `_early_task` hands over)."""
-        return TileTask(
-            request.account_id, request.id, process_request, tile, parsed, layout, self.unwanted
-        )
-
     def _finish_if_complete(self, request_id: str) -> None:
         raise NotImplementedError
 
@@ -473,21 +459,14 @@ class TileDispatcher:
             return None, 0.0
         return self._render(request, parsed, tile)
 
-    def _run_tile(
-        self,
-        request: Any,
-        process_request: Mapping[str, Any],
-        tile: BatchTileRecord,
-        parsed: ParsedRequest,
-        layout: TileLayout | None,
-    ) -> TileOutcome:
+    def _run_tile(self, task: TileTask) -> TileOutcome:
         """Render and write a tile with `batch.pool` (a worker process, or this thread); a
         tile halted meanwhile is an outcome with the reason as its error."""
-        task = self._task(request, process_request, tile, parsed, layout)
-        outcome = self._runner.run(task, self.renderer(), lambda: self._halted(request.id))
+        request_id = task.request_id
+        outcome = self._runner.run(task, self.renderer(), lambda: self._halted(request_id))
         if outcome.error is not None:
             return outcome
-        reason = self._halted(request.id)
+        reason = self._halted(request_id)
         return outcome if reason is None else TileOutcome(reason)
 
     def _halted(self, request_id: str) -> str | None:

@@ -265,14 +265,6 @@ def _run(setup: WorkerSetup, task: TileTask) -> TileOutcome:
 # The scheduler side
 
 
-def _same_task(handed: TileTask, task: TileTask) -> bool:
-    """Whether the task handed over early renders what ``task`` asks (values compared)."""
-    try:
-        return bool(handed == task)
-    except Exception:  # a field that cannot say (an array): render what is asked now
-        return False
-
-
 def _landed(future: Future[TileOutcome]) -> None:
     """A task no request tracks any more is done: it no longer counts as in flight."""
     with _LOCK:
@@ -348,7 +340,8 @@ class TileRunner:
             return task.render(renderer, self._context, halted)
         with self._lock:
             early = self._early.pop((task.request_id, task.tile.id), None)
-        if early is not None and _same_task(early[0], task):
+        # Compared by value: the request changed meanwhile if the two differ.
+        if early is not None and early[0] == task:
             future, pool = early[1], early[2]
         else:
             if early is not None:  # the request changed since: render what it asks now

@@ -261,18 +261,31 @@ class BatchService(TileDispatcher):
 
     # ------------------------------------------------------------------ tiles
 
+    def _tile_task(
+        self, request: RequestRecord, parsed: ParsedRequest, tile: BatchTileRecord
+    ) -> TileTask:
+        return TileTask(
+            request.account_id,
+            request.id,
+            request.body["processRequest"],
+            tile,
+            parsed,
+            None,
+            self.unwanted,
+        )
+
     def _early_task(self, request: RequestRecord, tile: BatchTileRecord) -> TileTask | None:
         parsed = self._parsed(request)
         if parsed.skip_existing or self._faults.fails(request.id, tile):
             return None  # existing files may skip the tile; an injected failure renders nothing
-        return self._task(request, request.body["processRequest"], tile, parsed, None)
+        return self._tile_task(request, parsed, tile)
 
     def _render(
         self, request: RequestRecord, parsed: ParsedRequest, tile: BatchTileRecord
     ) -> tuple[str | None, float | None]:
         if self._faults.fails(request.id, tile):
             return "Injected failure (emulator batch faults).", None
-        outcome = self._run_tile(request, request.body["processRequest"], tile, parsed, None)
+        outcome = self._run_tile(self._tile_task(request, parsed, tile))
         if outcome.error is not None:
             return outcome.error, None
         return None, outcome.cost(*parsed.tile_size_px)

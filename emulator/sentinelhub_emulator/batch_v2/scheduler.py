@@ -313,21 +313,30 @@ class BatchV2Service(TileDispatcher):
 
     # ------------------------------------------------------------------ tiles
 
+    def _tile_task(self, request: RequestRecord, v2: ParsedV2, tile: TileRecord) -> TileTask:
+        return TileTask(
+            request.account_id,
+            request.id,
+            v2.process_request,
+            tile.as_v1(),
+            v2.parsed,
+            _layout(tile),
+            self.unwanted,
+        )
+
     def _early_task(self, request: RequestRecord, tile: TileRecord) -> TileTask | None:
         v2 = self._parsed(request)
         if v2.zarr is not None or v2.parsed.skip_existing:
             return None  # Zarr tiles render on their thread; existing files may skip a tile
-        return self._task(request, v2.process_request, tile.as_v1(), v2.parsed, _layout(tile))
+        return self._tile_task(request, v2, tile)
 
     def _render(
         self, request: RequestRecord, v2: ParsedV2, tile: TileRecord
     ) -> tuple[str | None, float | None]:
         parsed = v2.parsed
         layout = _layout(tile)
-        if v2.zarr is None:
-            outcome = self._run_tile(request, v2.process_request, tile.as_v1(), parsed, layout)
-        else:
-            outcome = self._write_zarr(request, v2, tile, layout)
+        task = self._tile_task(request, v2, tile)
+        outcome = self._run_tile(task) if v2.zarr is None else self._write_zarr(request, v2, task)
         if outcome.error is not None:
             return outcome.error, None
         try:
@@ -337,21 +346,9 @@ class BatchV2Service(TileDispatcher):
         width, height = parsed.tile_size_px if layout is None else (layout.width, layout.height)
         return None, outcome.cost(width, height)
 
-    def _write_zarr(
-        self, request: RequestRecord, v2: ParsedV2, tile: TileRecord, layout: TileLayout | None
-    ) -> TileOutcome:
+    def _write_zarr(self, request: RequestRecord, v2: ParsedV2, task: TileTask) -> TileOutcome:
         """A tile rendered on this thread and written into its window of the job's group."""
-        v1_tile = tile.as_v1()
         try:
-            task = TileTask(
-                request.account_id,
-                request.id,
-                v2.process_request,
-                v1_tile,
-                v2.parsed,
-                layout,
-                self.unwanted,
-            )
             raster = render_tile(self.renderer(), self.context, task)
         except ApiError as error:
             return TileOutcome(error.message)
@@ -362,7 +359,7 @@ class BatchV2Service(TileDispatcher):
             return TileOutcome(reason)
         assert v2.zarr is not None
         try:
-            write_zarr(self.context.settings, v2.zarr, request.id, v1_tile, raster)
+            write_zarr(self.context.settings, v2.zarr, request.id, task.tile, raster)
         except RenderFailure as failure:
             return TileOutcome(str(failure))
         except OSError as exc:

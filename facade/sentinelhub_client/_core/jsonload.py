@@ -30,10 +30,8 @@ def loads(data: bytes | bytearray | memoryview | str) -> Any:
     """Decode one JSON document (bytes in UTF-8, or text) exactly as ``json.loads`` would."""
     if isinstance(data, memoryview):
         data = bytes(data)
-    if isinstance(data, str):
-        if _LONG_DIGIT_RUN in data.encode("utf-8", "surrogatepass").translate(_DIGITS_AS_ZERO):
-            return json.loads(data)
-    elif _LONG_DIGIT_RUN in data.translate(_DIGITS_AS_ZERO):
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if _LONG_DIGIT_RUN in raw.translate(_DIGITS_AS_ZERO):
         return json.loads(data)
     try:
         return orjson.loads(data)

@@ -333,3 +333,42 @@ def test_an_injected_failure_is_not_handed_to_a_worker_early(tmp_path: Path) -> 
         written = {p.parent.name for p in (w.out / "faults").rglob("*.tif")}
         assert first not in written
         assert len(written) == len(tiles) - 1
+
+
+#: Counts its calls three ways: a declared variable, a global it creates by assignment, and a
+#: helper of the service it replaces. A tile that saw an earlier tile's state would not start at 1.
+COUNTING = """//VERSION=3
+let calls = 0;
+function setup() {
+  return {input: ["B1"], output: {id: "value", bands: 3, sampleType: "FLOAT32"}};
+}
+function evaluatePixel(s) {
+  calls += 1;
+  if (typeof created === "undefined") created = 0;
+  created += 1;
+  const before = inverse(2);
+  inverse = function (x) { return x * 1000; };
+  return [calls, created, before];
+}
+"""
+
+
+def test_every_tile_starts_the_evalscript_afresh_in_the_workers(tmp_path: Path) -> None:
+    # The workers run a job's tiles one after the other in one V8 context each, reset between
+    # tiles: nine tiles on two workers, each tile counting from 1 as in a context of its own.
+    with world(tmp_path, 2) as w:
+        submitted = pool.tasks_submitted()
+        request_id, _ = run_v1(w, "counting", NINE_CELLS, evalscript=COUNTING, outputs=("value",))
+        assert pool.tasks_submitted() - submitted == 9
+        rasters = _rasters(w.out / "counting" / request_id)
+    assert len(rasters) == 9
+    for name, pixels in rasters.items():
+        count = pixels.shape[1] * pixels.shape[2]
+        calls, created, before = pixels.reshape(3, -1)
+        expected = np.arange(1, count + 1, dtype=np.float32)
+        np.testing.assert_array_equal(np.sort(calls), expected, err_msg=name)
+        np.testing.assert_array_equal(created, calls, err_msg=name)
+        # inverse(2) is the service's 0.5 at the tile's first pixel, the replacement's after.
+        first = int(np.argmin(calls))
+        assert before[first] == 0.5, name
+        assert np.all(np.delete(before, first) == 2000.0), name

@@ -677,25 +677,32 @@ def render(
     max_size: int = MAX_SIZE,
     schema: str | None = "ProcessRequest",
     format_factor: float = 1.0,
+    reuse_context: bool = False,
 ) -> RenderResult:
     """Render a Process API request body for ``account_id``; ApiError (400) on bad input.
 
     ``max_size`` is the largest width or height (2500 for Process, 10000 for Async); ``schema``
     names the spec schema the body is checked against first (None: no schema check);
     ``format_factor`` is the processing-unit factor of the answer's format when it is not a
-    FLOAT32 TIFF (1.4 when the caller answers ``application/octet-stream``).
+    FLOAT32 TIFF (1.4 when the caller answers ``application/octet-stream``);
+    ``reuse_context``: run the evalscript in a V8 context that earlier renders of the same
+    evalscript used and that is reset after each (`EvalscriptRuntime`'s ``reuse``), as a batch
+    job's tiles do.
     """
     parsed = parse_request(request, max_size=max_size, schema=schema)
-    with _running(ctx, parsed, "render") as runtime:
+    with _running(ctx, parsed, "render", reuse=reuse_context) as runtime:
         return _render(ctx, account_id, parsed, runtime, format_factor)
 
 
 @contextlib.contextmanager
-def _running(ctx: EmulatorContext, parsed: ParsedRequest, verb: str) -> Iterator[EvalscriptRuntime]:
+def _running(
+    ctx: EmulatorContext, parsed: ParsedRequest, verb: str, *, reuse: bool = False
+) -> Iterator[EvalscriptRuntime]:
     """The request's evalscript runtime, inside one GDAL environment (each rasterio call would
     set up its own); every failure that is not an `ApiError` becomes a 400 naming ``verb``."""
+    limits = limits_for(ctx)
     try:
-        with rasterio.Env(), EvalscriptRuntime(parsed.evalscript, limits_for(ctx)) as runtime:
+        with rasterio.Env(), EvalscriptRuntime(parsed.evalscript, limits, reuse=reuse) as runtime:
             yield runtime
     except ApiError:
         raise

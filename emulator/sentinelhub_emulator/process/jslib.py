@@ -9,9 +9,13 @@ misleading line number.
 
 from __future__ import annotations
 
-__all__ = ["DRIVER_ERROR_PREFIX", "PRELUDE"]
+import json
+
+__all__ = ["DRIVER_ERROR_PREFIX", "HOOKS", "PRELUDE"]
 
 DRIVER_ERROR_PREFIX = "__SH__:"
+#: The functions an evalscript may define that the emulator calls.
+HOOKS = ("setup", "evaluatePixel", "preProcessScenes", "updateOutput", "updateOutputMetadata")
 
 PRELUDE = r"""
 var __sh = (function () {
@@ -22,6 +26,14 @@ var __sh = (function () {
     u32: Uint32Array, i32: Int32Array, f32: Float32Array, f64: Float64Array,
   };
   const bufs = {};
+  // The hooks an evalscript may define, in the order a reusable context's wrapper returns them.
+  const HOOKS = __HOOKS__;
+  let marked = new Map();
+  function sameProperty(a, b) {
+    return Object.is(a.value, b.value) && a.get === b.get && a.set === b.set &&
+      a.writable === b.writable && a.enumerable === b.enumerable &&
+      a.configurable === b.configurable;
+  }
   const Buffer = ArrayBuffer;  // the constructor itself, before the guard below replaces it
   let allocLimit = 0;
   function fail(message) { throw new Error("__SH__:" + message); }
@@ -57,6 +69,45 @@ var __sh = (function () {
     },
     release() { for (const k of Object.keys(bufs)) delete bufs[k]; },
     outputMetadata: {},
+    // A reusable context (see script.py): ``script`` is the evalscript wrapped in a function,
+    // ``begin`` runs its top-level code in a fresh scope and puts its hooks on the global object,
+    // ``reset`` puts the global object back as ``mark`` saw it and drops the request's state.
+    script: null,
+    compiles(text) {
+      try { new Function(text); return true; } catch (e) { return false; }
+    },
+    begin() {
+      const found = this.script.call(G);
+      for (let i = 0; i < HOOKS.length; i++) {
+        if (found[i] !== undefined) G[HOOKS[i]] = found[i];
+      }
+    },
+    mark() {
+      marked = new Map();
+      for (const key of Reflect.ownKeys(G)) {
+        marked.set(key, Reflect.getOwnPropertyDescriptor(G, key));
+      }
+    },
+    reset() {
+      let clean = Object.isExtensible(G);
+      for (const key of Reflect.ownKeys(G)) {
+        const before = marked.get(key);
+        if (before === undefined) {
+          clean = Reflect.deleteProperty(G, key) && clean;
+        } else if (!sameProperty(before, Reflect.getOwnPropertyDescriptor(G, key))) {
+          clean = Reflect.defineProperty(G, key, before) && clean;
+        }
+      }
+      for (const [key, before] of marked) {
+        if (Reflect.getOwnPropertyDescriptor(G, key) === undefined) {
+          clean = Reflect.defineProperty(G, key, before) && clean;
+        }
+      }
+      this.release();
+      this.outputMetadata = {};
+      this.scenes = this.inputMetadata = this.uoOut = undefined;
+      return clean;
+    },
     json(value) {
       return JSON.stringify(value === undefined ? null : value, function (k, v) {
         return v instanceof Date ? v.toISOString() : v;
@@ -138,4 +189,4 @@ ColorMapVisualizer.prototype.process = function (value) {
   for (const pair of this.pairs) { if (pair[0] <= value) color = pair[1]; }
   return color;
 };
-"""
+""".replace("__HOOKS__", json.dumps(list(HOOKS)))

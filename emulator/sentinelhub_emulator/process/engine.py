@@ -32,7 +32,7 @@ from sentinelhub_emulator.byoc.records import CollectionRecord, TileRecord
 from sentinelhub_emulator.core.buckets import FolderBucket, S3Bucket
 from sentinelhub_emulator.core.context import EmulatorContext
 from sentinelhub_emulator.core.errors import ApiError, bad_payload
-from sentinelhub_emulator.process import collection_data, predefined
+from sentinelhub_emulator.process import collection_data, predefined, raster
 from sentinelhub_emulator.process import sources as sources_of
 from sentinelhub_emulator.process.encode import (
     encode_image,
@@ -99,6 +99,7 @@ def configure_limits(ctx: EmulatorContext, limits: ScriptLimits | None) -> None:
         _LIMITS.pop(id(ctx), None)
         if not _LIMITS:
             drain_pool()  # the last emulator of the process stops: no V8 context waits
+            raster.close_kept_files()  # nor an open source file
     else:
         _LIMITS[id(ctx)] = limits
 
@@ -677,7 +678,7 @@ def render(
     max_size: int = MAX_SIZE,
     schema: str | None = "ProcessRequest",
     format_factor: float = 1.0,
-    reuse_context: bool = False,
+    warm: bool = False,
 ) -> RenderResult:
     """Render a Process API request body for ``account_id``; ApiError (400) on bad input.
 
@@ -685,12 +686,14 @@ def render(
     names the spec schema the body is checked against first (None: no schema check);
     ``format_factor`` is the processing-unit factor of the answer's format when it is not a
     FLOAT32 TIFF (1.4 when the caller answers ``application/octet-stream``);
-    ``reuse_context``: run the evalscript in a V8 context that earlier renders of the same
-    evalscript used and that is reset after each (`EvalscriptRuntime`'s ``reuse``), as a batch
-    job's tiles do.
+    ``warm``: keep what one render sets up for the next, as a batch job's tiles do: the
+    evalscript runs in a V8 context that earlier renders of it used, reset after each
+    (`EvalscriptRuntime`'s ``reuse``), and local source files stay open
+    (`raster.keeping_files_open`).
     """
     parsed = parse_request(request, max_size=max_size, schema=schema)
-    with _running(ctx, parsed, "render", reuse=reuse_context) as runtime:
+    keeping = raster.keeping_files_open() if warm else contextlib.nullcontext()
+    with keeping, _running(ctx, parsed, "render", reuse=warm) as runtime:
         return _render(ctx, account_id, parsed, runtime, format_factor)
 
 

@@ -16,9 +16,14 @@ is neither the band's (or collection's) ``noData`` nor NaN. Band values of no-da
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import contextvars
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,7 +36,7 @@ import shapely
 from rasterio.crs import CRS
 from rasterio.enums import Resampling
 from rasterio.errors import RasterioError
-from rasterio.io import MemoryFile
+from rasterio.io import DatasetReader, MemoryFile
 from rasterio.warp import reproject, transform_geom
 from rasterio.windows import Window
 from shapely.geometry import box, mapping, shape
@@ -55,7 +60,9 @@ __all__ = [
     "SceneTile",
     "area_mask",
     "band_reads",
+    "close_kept_files",
     "covers_window",
+    "keeping_files_open",
     "read_tile",
     "select_tiles",
 ]
@@ -462,6 +469,102 @@ def read_tile(
         return _read_tile(store, scene, bands, grid, spec, out or {})
 
 
+#: At most this many source files stay open between renders (per process).
+KEEP_OPEN = 16
+_KEEPING = contextvars.ContextVar("sentinelhub_emulator_keeping_files_open", default=False)
+_FileKey = tuple[str, tuple[tuple[str, Any], ...], int, int, int]
+
+
+class _KeptOpen:
+    """Open datasets of local source files between renders, by path, open options and the
+    file's identity (inode, size, modification time: a file written again is opened again).
+    A dataset serves one render at a time: it is taken out while a render reads it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: OrderedDict[_FileKey, list[DatasetReader]] = OrderedDict()
+        self._pid = os.getpid()
+
+    def take(self, key: _FileKey) -> DatasetReader | None:
+        with self._lock:
+            if self._pid != os.getpid():  # started by fork: the parent's handles are not ours
+                self._idle.clear()
+                self._pid = os.getpid()
+            ready = self._idle.get(key)
+            if not ready:
+                return None
+            dataset = ready.pop()
+            if not ready:
+                del self._idle[key]
+            return dataset
+
+    def give(self, key: _FileKey, dataset: DatasetReader) -> None:
+        closing: list[DatasetReader] = []
+        with self._lock:
+            self._idle.setdefault(key, []).append(dataset)
+            self._idle.move_to_end(key)
+            while sum(len(items) for items in self._idle.values()) > KEEP_OPEN:
+                _, items = self._idle.popitem(last=False)
+                closing.extend(items)
+        for item in closing:
+            item.close()
+
+    def close_all(self) -> None:
+        with self._lock:
+            items = [dataset for ready in self._idle.values() for dataset in ready]
+            self._idle.clear()
+        for dataset in items:
+            dataset.close()
+
+
+_KEPT = _KeptOpen()
+atexit.register(_KEPT.close_all)
+
+
+@contextlib.contextmanager
+def keeping_files_open() -> Iterator[None]:
+    """Within it (in this thread), renders keep the local source files they read open for the
+    next render instead of closing them: a batch job's tiles read the same files, and opening
+    one again costs its header and the blocks GDAL had already decoded (about 5 ms a tile)."""
+    token = _KEEPING.set(True)
+    try:
+        yield
+    finally:
+        _KEEPING.reset(token)
+
+
+def close_kept_files() -> None:
+    """Close every source file renders kept open."""
+    _KEPT.close_all()
+
+
+@contextlib.contextmanager
+def _opened(path: str, local: bool, **options: Any) -> Iterator[DatasetReader]:
+    """``rasterio.open(path, **options)``; inside `keeping_files_open`, a local file's dataset
+    comes from and goes back to the kept ones (a render that failed closes it)."""
+    key: _FileKey | None = None
+    if local and _KEEPING.get():
+        try:
+            stat = os.stat(path)
+        except OSError:
+            pass
+        else:
+            options_key = tuple(sorted(options.items()))
+            key = (path, options_key, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    dataset = _KEPT.take(key) if key is not None else None
+    if dataset is None:
+        dataset = rasterio.open(path, **options)
+    kept = False
+    try:
+        yield dataset
+        kept = key is not None
+    finally:
+        if kept and key is not None:
+            _KEPT.give(key, dataset)
+        else:
+            dataset.close()
+
+
 def _read_tile(
     store: FolderBucket | S3Bucket,
     scene: SceneTile,
@@ -478,11 +581,12 @@ def _read_tile(
     by_file: dict[str, list[BandRead]] = {}
     for band in bands:
         by_file.setdefault(band.source, []).append(band)
+    local = isinstance(store, FolderBucket)
     for source, reads in by_file.items():
         path = _band_file(store, scene.tile.path, source)
         try:
             with contextlib.ExitStack() as files:
-                full = files.enter_context(rasterio.open(path))
+                full = files.enter_context(_opened(path, local))
                 scale = _scale(full, grid, dst_transform)
                 method = spec.upsampling if scale <= 1 + 1e-9 else spec.downsampling
                 count = full.count
@@ -500,7 +604,7 @@ def _read_tile(
                 src = full
                 if level is not None:
                     files.close()
-                    src = files.enter_context(rasterio.open(path, OVERVIEW_LEVEL=level))
+                    src = files.enter_context(_opened(path, local, OVERVIEW_LEVEL=level))
                 for band in reads:
                     src_nodata = band.no_data
                     if src_nodata is None and np.dtype(dtypes[band.band_index - 1]).kind == "f":

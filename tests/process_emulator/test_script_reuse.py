@@ -150,3 +150,56 @@ function evaluatePixel() {
         with EvalscriptRuntime(source, LIMITS, reuse=True) as runtime:
             answers.append(runtime.call_json("evaluatePixel()"))
     assert answers == [[1], [1]]  # a new context the second time
+
+
+PLAIN = """//VERSION=3
+function setup() { return {input: ["B1"], output: {bands: 1}}; }
+function evaluatePixel(s) { return [s.B1]; }
+"""
+
+
+def _tagged_buffer(runtime: EvalscriptRuntime, count: int) -> tuple[object, object]:
+    """Typed arrays of ``count`` uint16 and float64 values: whether their memory carries the
+    tag an earlier runtime put on it, and whether they are all 0 (then tagged, and filled)."""
+    first, second = runtime.alloc_many([("a", "uint16", count), ("b", "float64", count)])
+    seen = runtime.call_json("__sh.bufs.a.buffer.tag === 'earlier'")
+    zero = bool((first == 0).all() and (second == 0).all())
+    runtime.run("__sh.bufs.a.buffer.tag = 'earlier';")
+    first[:] = 7
+    second[:] = 1.5
+    return seen, zero
+
+
+def test_a_reused_context_lends_its_arrays_memory_zeroed_to_the_next_runtime_of_that_size() -> None:
+    answers = []
+    for count in (1000, 1000, 999, 999):
+        with EvalscriptRuntime(PLAIN, LIMITS, reuse=True) as runtime:
+            answers.append(_tagged_buffer(runtime, count))
+    # The same memory for the same size (zeroed again), new memory for another size.
+    assert answers == [(False, True), (True, True), (False, True), (True, True)]
+
+
+def test_memory_python_still_holds_is_not_lent() -> None:
+    with EvalscriptRuntime(PLAIN, LIMITS, reuse=True) as runtime:
+        kept = runtime.alloc("a", "uint16", 1000)
+        kept[:] = 7
+    with EvalscriptRuntime(PLAIN, LIMITS, reuse=True) as runtime:
+        fresh = runtime.alloc("a", "uint16", 1000)
+        assert (fresh == 0).all()
+        fresh[:] = 9
+    assert (kept == 7).all()
+
+
+def test_contexts_are_reused_by_one_owner_only() -> None:
+    source = """//VERSION=3
+function setup() { return {input: ["B1"], output: {bands: 1}}; }
+function evaluatePixel() {
+  Array.prototype.visits = (Array.prototype.visits || 0) + 1;
+  return [[].visits];
+}
+"""
+    visits = []
+    for owner in ("a", "b", "a", "b", "b"):
+        with EvalscriptRuntime(source, LIMITS, reuse=True, owner=owner) as runtime:
+            visits.append(runtime.call_json("evaluatePixel()")[0])  # type: ignore[index]
+    assert visits == [1, 1, 2, 2, 3]

@@ -104,3 +104,36 @@ def test_a_source_file_written_again_is_read_again(world: World) -> None:
     os.replace(folder / "next.tif", folder / "B1.tif")
     pixels, _ = read_tiff(render(context, account, body, warm=True).outputs[0].data)
     np.testing.assert_array_equal(pixels, second)
+
+
+def _window(rows: tuple[int, int], cols: tuple[int, int]) -> tuple[float, ...]:
+    """The bounding box of canvas rows and columns (10 m pixels)."""
+    return (
+        CANVAS[0] + cols[0] * 10.0,
+        CANVAS[3] - rows[1] * 10.0,
+        CANVAS[0] + cols[1] * 10.0,
+        CANVAS[3] - rows[0] * 10.0,
+    )
+
+
+def test_a_warm_render_after_one_with_data_everywhere_has_none_where_its_tiles_have_none(
+    world: World,
+) -> None:
+    # Both windows are 128 x 128 px, so the second render's typed arrays reuse the first's
+    # memory: where no tile lies (canvas rows and columns 64-128) it must read 0, not the
+    # first window's values.
+    context, account = _context(world)
+    full = process_body(SCRIPT, collection=world.main_id, bbox=_window((256, 384), (0, 128)))
+    gaps = process_body(SCRIPT, collection=world.main_id, bbox=_window((64, 192), (64, 192)))
+    full["output"]["width"] = full["output"]["height"] = 128
+    gaps["output"]["width"] = gaps["output"]["height"] = 128
+    mosaic = simple_mosaic(world.tiles, "B1")[0]
+    assert (mosaic[256:384, 0:128] > 0).all()
+    expected = mosaic[64:192, 64:192]
+    assert (expected[:64, :64] == 0).all()
+    assert (expected > 0).any()
+    for _ in range(2):
+        pixels, _ = read_tiff(render(context, account, full, warm=True).outputs[0].data)
+        np.testing.assert_array_equal(pixels[0], mosaic[256:384, 0:128])
+        pixels, _ = read_tiff(render(context, account, gaps, warm=True).outputs[0].data)
+        np.testing.assert_array_equal(pixels[0], expected)

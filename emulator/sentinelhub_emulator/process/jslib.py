@@ -36,6 +36,10 @@ var __sh = (function () {
   }
   const Buffer = ArrayBuffer;  // the constructor itself, before the guard below replaces it
   let allocLimit = 0;
+  // The ArrayBuffer of the request's typed arrays, and the one a reusable context kept from its
+  // last request for the next of the same size (see ``reset``).
+  let last = null;
+  let spare = null;
   function fail(message) { throw new Error("__SH__:" + message); }
   function guard(Ctor, bytesPer) {
     const wrapped = new Proxy(Ctor, {
@@ -63,7 +67,15 @@ var __sh = (function () {
     setAllocLimit(bytes) { allocLimit = bytes; },
     alloc(key, type, n) { const a = new TYPES[type](n); bufs[key] = a; return a.buffer; },
     allocMany(specs, bytes) {
-      const buffer = new Buffer(bytes);
+      let buffer;
+      if (spare !== null && spare.byteLength === bytes) {
+        buffer = spare;
+        new Uint8Array(buffer).fill(0);
+      } else {
+        buffer = new Buffer(bytes);
+      }
+      spare = null;
+      last = buffer;
       for (const [key, type, n, offset] of specs) bufs[key] = new TYPES[type](buffer, offset, n);
       return buffer;
     },
@@ -71,7 +83,8 @@ var __sh = (function () {
     outputMetadata: {},
     // A reusable context (see script.py): ``script`` is the evalscript wrapped in a function,
     // ``begin`` runs its top-level code in a fresh scope and puts its hooks on the global object,
-    // ``reset`` puts the global object back as ``mark`` saw it and drops the request's state.
+    // ``reset`` puts the global object back as ``mark`` saw it and drops the request's state,
+    // keeping the request's ArrayBuffer for the next ``allocMany`` if ``keepBuffer``.
     script: null,
     compiles(text) {
       try { new Function(text); return true; } catch (e) { return false; }
@@ -88,7 +101,9 @@ var __sh = (function () {
         marked.set(key, Reflect.getOwnPropertyDescriptor(G, key));
       }
     },
-    reset() {
+    reset(keepBuffer) {
+      spare = keepBuffer ? last : null;
+      last = null;
       let clean = Object.isExtensible(G);
       for (const key of Reflect.ownKeys(G)) {
         const before = marked.get(key);

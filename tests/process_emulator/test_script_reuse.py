@@ -203,3 +203,12 @@ function evaluatePixel() {
         with EvalscriptRuntime(source, LIMITS, reuse=True, owner=owner) as runtime:
             visits.append(runtime.call_json("evaluatePixel()")[0])  # type: ignore[index]
     assert visits == [1, 1, 2, 2, 3]
+
+
+def test_memory_above_lend_max_is_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(script, "LEND_MAX", 1000 * 2 + 1000 * 8 - 1)
+    answers = []
+    for count in (1000, 1000, 999, 999):
+        with EvalscriptRuntime(PLAIN, LIMITS, reuse=True) as runtime:
+            answers.append(_tagged_buffer(runtime, count))
+    assert answers == [(False, True), (False, True), (False, True), (True, True)]

@@ -84,7 +84,8 @@ var __sh = (function () {
     // A reusable context (see script.py): ``script`` is the evalscript wrapped in a function,
     // ``begin`` runs its top-level code in a fresh scope and puts its hooks on the global object,
     // ``reset`` puts the global object back as ``mark`` saw it and drops the request's state,
-    // keeping the request's ArrayBuffer for the next ``allocMany`` if ``keepBuffer``.
+    // keeping the request's ArrayBuffer for the next ``allocMany`` if it has at most
+    // ``keepBytes`` bytes.
     script: null,
     compiles(text) {
       try { new Function(text); return true; } catch (e) { return false; }
@@ -101,8 +102,8 @@ var __sh = (function () {
         marked.set(key, Reflect.getOwnPropertyDescriptor(G, key));
       }
     },
-    reset(keepBuffer) {
-      spare = keepBuffer ? last : null;
+    reset(keepBytes) {
+      spare = last !== null && last.byteLength <= keepBytes ? last : null;
       last = null;
       let clean = Object.isExtensible(G);
       for (const key of Reflect.ownKeys(G)) {

@@ -20,11 +20,11 @@ a script); after a tile, the globals it created are deleted and those it replace
 put back. What that cannot see, changes inside a built-in or a helper object (``Math.x = 1``,
 ``Array.prototype.sum = ...``), carries over to the context's next tiles. A tile that failed, or
 a global object that cannot be put back, closes the context. The memory of a tile's typed arrays
-(its bands and outputs) serves the context's next tile of the same size, zeroed again, which
-spares V8 allocating and the system mapping it afresh (about 3.5 ms of a 1000 x 1000 px tile); a
-context serves one account's tiles only. Two more differences from a script:
-a top-level ``var`` or function is no property of ``globalThis``, and text that is no valid
-function body (a syntax error) is loaded as a script, so its error reads as without reuse.
+(its bands and outputs, up to `LEND_MAX`) serves the context's next tile of the same size,
+zeroed again, which spares V8 allocating and the system mapping it afresh (about 3.5 ms of a
+1000 x 1000 px tile); a context serves one account's tiles only. Two more differences from a
+script: a top-level ``var`` or function is no property of ``globalThis``, and text that is no
+valid function body (a syntax error) is loaded as a script, so its error reads as without reuse.
 
 Pixel data never crosses
 the Python/JavaScript boundary value by value: `EvalscriptRuntime.alloc` makes a typed array in
@@ -283,6 +283,9 @@ def _load(source: str, limits: ScriptLimits, deadline: float) -> tuple[MiniRacer
 #: A reusable context serves at most this many runtimes, then it is closed (whatever an
 #: evalscript changed that `reset` cannot see, such as a built-in's prototype, lives that long).
 REUSE_MAX = 100
+#: The largest typed-array memory a reusable context keeps for its next runtime (bytes): an idle
+#: context should not hold a large tile's rasters.
+LEND_MAX = 128 * 1024 * 1024
 #: The end of the function a reusable context wraps an evalscript in: it returns the hooks the
 #: evalscript defined, in the order of `HOOKS`.
 _WRAPPER_END = (
@@ -687,10 +690,10 @@ class EvalscriptRuntime:
 def _reset(ctx: MiniRacer, *, keep_buffer: bool = False) -> bool:
     """Put a reusable context's global object back as it was before the evalscript ran; False
     when that is not possible (the context is then closed instead). ``keep_buffer``: the
-    request's typed arrays may serve the next request of the same size (Python holds no view
-    of them any more)."""
+    request's typed arrays may serve the next request of the same size if they take at most
+    `LEND_MAX` bytes (Python holds no view of them any more)."""
     try:
-        code = "__sh.reset(true)" if keep_buffer else "__sh.reset(false)"
+        code = f"__sh.reset({LEND_MAX if keep_buffer else 0})"
         return ctx.eval(code, timeout_sec=1.0) is True
     except Exception:
         _settle(ctx)

@@ -12,27 +12,39 @@ polling every 100 ms. The analysis is excluded, and so is the poll interval (pol
 until 2026-12-07 added 0 to 20 ms, about 11 ms on average, to each job, and the status reads took
 a sixth of a core from the workers during the 100-tile job). The peer,
 measured in the same run on the same data, is the same tiles requested one after the other as
-synchronous Process API calls (TIFF answers, kept in memory), its runs alternating with the
-batch runs; the ratio is batch over peer. Each job runs five times (the median is reported);
-``--quick`` runs the 100-tile job once and the 4-tile job three times (a run of it lasts a fifth
-of a second, and one sample swings with whatever else the machine does).
+synchronous Process API calls (TIFF answers, kept in memory). Batch and peer runs alternate in
+pairs, and the ratio reported is the median of the pairs' ratios (batch over peer), with their
+range: the machine's speed drifts between pairs, and a pair's two runs see nearly the same
+machine. The 4-tile job runs 11 pairs (a run lasts a fifth of a second), the 100-tile job 5;
+``--quick`` runs 5 and 1.
 
 Tiles render in the emulator's batch worker processes (``batch_processes``, by default one per
 core). They start with the first batch job after the emulator starts (about a second); that
 first 4-tile job is measured on a row of its own; every other row runs after it, on warm
 workers, as a long-running emulator's jobs do.
 
-On this project's 2-core machine with nothing else running (2026-12-07, medians of 5, runs
-minutes apart, the final code): 100 tiles 1.67x to 1.81x the peer, 4 tiles 1.66x to 1.72x; runs
-of the same day with the first-tiles hand-over but contexts built as tiles start (see below)
-gave 1.70x to 1.92x and 1.71x to 1.87x. The machine's speed drifts from minute to minute (the
-peer's 100 tiles took 3.0 s to 3.7 s): a faster phase shortens the renders but not a job's
-fixed latency, which then weighs more.
-Before the worker processes (tiles on threads: the engine's rendering does not scale across
-them), ``--quick`` gave 0.84x and 0.91x.
+On this project's 2-core machine with nothing else running (2026-12-07, the final code, runs
+minutes apart): the 4-tile job 1.71x, 1.82x, 1.93x and 1.96x the peer (medians of 11 pairs;
+single pairs 1.46x to 2.26x), the 100-tile job 2.50x to 2.82x (medians of 5 pairs). A warm
+worker renders a 1000 x 1000 px tile in about 40 ms of CPU (reading and warping 15 to 20,
+the pixel loop in V8 about 15, the TIFF 6.5), a cold Process request the same tile in about
+50.
 
-Why batch cannot reach 2x here (2026-12-07, CPU from /proc, timestamps in the emulator and its
-workers):
+What makes a batch tile cheaper than the same Process request (2026-12-07): a worker renders
+its tiles warm (``engine.render(warm=True)``): the V8 context of the evalscript serves tile
+after tile, reset between them (a fresh one costs about 3.5 ms of CPU, and V8 keeps the code it
+optimized); the source COGs stay open, so GDAL neither reads their headers nor decodes their
+blocks again; and the memory of a tile's typed arrays serves the next tile, zeroed (allocating
+and mapping 7 MB afresh cost 3.5 ms of a 1000 px tile, 1.3 ms of a 500 px one). Before those
+three, medians of 5: the 4-tile job 1.59x to 1.72x, the 100-tile job 1.75x to 2.03x; with the
+first two only, the 4-tile job 1.64x to 1.81x (medians of 11 pairs).
+
+Why the 4-tile job stays near 2x and swings: two cores render two tiles each, so with renders
+as costly as the peer's the ratio could not pass 2x; it passes it only by what warm renders
+save, less the job's fixed latency (about 6 ms from ``start`` to the first render and from the
+last render to DONE). The peer uses one core and the scheduler may give it the faster of the
+two when the virtual machine's cores are unevenly loaded, while the job waits for the slower.
+Where the rest goes (CPU from /proc, timestamps in the emulator and its workers):
 
 - The peer is not one core: beside each Process request the emulator prepares the next V8
   context on a thread (3.5 to 4.5 ms of CPU) and the second core is free to run it, so the peer
@@ -40,12 +52,12 @@ workers):
 - The emulator's own process spends 3.5 to 4 ms of CPU per tile while workers render (the tile
   threads' state changes, the dispatcher, the pool's hand-offs, the status database once a
   second), about a tenth of a 500 px tile's 35 ms.
-- A job has fixed latency that a 4-tile job of 70 ms tiles feels: from ``start`` to the first
+- A job has fixed latency that a 4-tile job of 40 ms tiles feels: from ``start`` to the first
   worker rendering 6 to 7 ms (five hand-offs between threads and processes, each 1 to 3 ms on
   this virtual machine), from the last tile to DONE about 3.5 ms (the result's way back, the
   final status database written before DONE, as documented).
 
-What changed on 2026-12-07: the engine says what its TIFF holds, so a tile's TIFF is written
+Earlier the same day: the engine says what its TIFF holds, so a tile's TIFF is written
 without being opened again (2.5 ms a 500 px tile); tile requests skip the schema check the
 analysis made on the same body (1.3 ms); write transactions of the emulator's threads take turns
 on a lock instead of sleeping in SQLite's busy handler (four tiles starting together waited up

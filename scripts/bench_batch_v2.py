@@ -249,7 +249,11 @@ def rows(quick: bool) -> list[tuple[str, str]]:
                         )
                     batch, process = statistics.median(batches), statistics.median(processes)
                     ratios = sorted(p / b for p, b in zip(processes, batches, strict=True))
-                    spread = f", pairs {ratios[0]:.2f}x to {ratios[-1]:.2f}x" if runs > 1 else ""
+                    pairs = (
+                        f"median of {runs} pairs, pairs {ratios[0]:.2f}x to {ratios[-1]:.2f}x"
+                        if runs > 1
+                        else "one pair"
+                    )
                     px = round(10_000 / resolution)
                     table.append(
                         (
@@ -262,7 +266,7 @@ def rows(quick: bool) -> list[tuple[str, str]]:
                         (
                             f"peer: the same {tiles} tiles as sequential Process API calls",
                             f"{tiles / process:.2f} tiles/s ({process:.2f} s); batch v2 is "
-                            f"{statistics.median(ratios):.2f}x (median of {runs} pairs{spread})",
+                            f"{statistics.median(ratios):.2f}x ({pairs})",
                         )
                     )
                     if tiles == JOBS[0][0]:

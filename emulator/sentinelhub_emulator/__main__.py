@@ -24,6 +24,7 @@ token are printed.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import logging
 import signal
 import tempfile
@@ -402,6 +403,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    # ``kill -USR1 <pid>`` prints where every thread is to stderr (an emulator that seems stuck).
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     _write_samples(emulator, args.samples)
     _write_s2l2a_samples(emulator, args.samples_s2l2a)
     emulator.start()

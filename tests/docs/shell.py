@@ -391,6 +391,11 @@ def _end_group(process: subprocess.Popen[bytes], grace: float = 0.0) -> bool:
         process.wait(timeout=grace)
     except subprocess.TimeoutExpired:
         killed = True
+        # The emulator's CLI prints its threads' stacks on SIGUSR1: the log shows where it hung.
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGUSR1)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=1.0)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()

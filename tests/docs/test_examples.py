@@ -76,7 +76,7 @@ def run_page(page: Path, tmp_path: Path) -> PageShell:
         os.environ.update(saved_environment)
         clear_token_cache()
         killed = shell.close()
-    assert not killed, [f"{server.where}: ignored SIGTERM" for server in killed]
+    assert not killed, [f"{server.where}: ignored SIGTERM\n{server.output()}" for server in killed]
     return shell
 
 

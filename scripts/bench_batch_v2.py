@@ -23,9 +23,10 @@ core). They start with the first batch job after the emulator starts (about a se
 first 4-tile job is measured on a row of its own; every other row runs after it, on warm
 workers, as a long-running emulator's jobs do.
 
-On this project's 2-core machine with nothing else running (2026-12-07, the final code, runs
-minutes apart): the 4-tile job 1.71x, 1.82x, 1.93x and 1.96x the peer (medians of 11 pairs;
-single pairs 1.46x to 2.26x), the 100-tile job 2.50x to 2.82x (medians of 5 pairs). A warm
+On this project's 2-core machine with nothing else running (2026-12-07, the final code, eleven
+runs over an hour): the 4-tile job 1.71x to 2.15x the peer, 1.93x the median run (each run the
+median of 11 pairs; single pairs 1.30x to 2.94x); the 100-tile job 2.41x to 2.95x (medians of 5
+pairs). A warm
 worker renders a 1000 x 1000 px tile in about 40 ms of CPU (reading and warping 15 to 20,
 the pixel loop in V8 about 15, the TIFF 6.5), a cold Process request the same tile in about
 50.

@@ -123,10 +123,10 @@ def test_a_warm_render_after_one_with_data_everywhere_has_none_where_its_tiles_h
     # memory: where no tile lies (canvas rows and columns 64-128) it must read 0, not the
     # first window's values.
     context, account = _context(world)
-    full = process_body(SCRIPT, collection=world.main_id, bbox=_window((256, 384), (0, 128)))
-    gaps = process_body(SCRIPT, collection=world.main_id, bbox=_window((64, 192), (64, 192)))
-    full["output"]["width"] = full["output"]["height"] = 128
-    gaps["output"]["width"] = gaps["output"]["height"] = 128
+    full, gaps = (
+        process_body(SCRIPT, collection=world.main_id, bbox=_window(rows, cols), size=(128, 128))
+        for rows, cols in (((256, 384), (0, 128)), ((64, 192), (64, 192)))
+    )
     mosaic = simple_mosaic(world.tiles, "B1")[0]
     assert (mosaic[256:384, 0:128] > 0).all()
     expected = mosaic[64:192, 64:192]

@@ -693,21 +693,24 @@ def render(
     """
     parsed = parse_request(request, max_size=max_size, schema=schema)
     keeping = raster.keeping_files_open() if warm else contextlib.nullcontext()
-    owner = account_id if warm else None
-    with keeping, _running(ctx, parsed, "render", reuse_for=owner) as runtime:
+    with keeping, _running(ctx, parsed, "render", reuse=warm, owner=account_id) as runtime:
         return _render(ctx, account_id, parsed, runtime, format_factor)
 
 
 @contextlib.contextmanager
 def _running(
-    ctx: EmulatorContext, parsed: ParsedRequest, verb: str, *, reuse_for: str | None = None
+    ctx: EmulatorContext,
+    parsed: ParsedRequest,
+    verb: str,
+    *,
+    reuse: bool = False,
+    owner: str = "",
 ) -> Iterator[EvalscriptRuntime]:
     """The request's evalscript runtime, inside one GDAL environment (each rasterio call would
     set up its own); every failure that is not an `ApiError` becomes a 400 naming ``verb``.
-    ``reuse_for``: an account whose earlier runtimes of this evalscript may lend their context
-    (None: a context of its own)."""
+    ``reuse`` and ``owner``: as `EvalscriptRuntime` takes them (a context earlier runtimes of
+    this evalscript and owner gave back)."""
     limits = limits_for(ctx)
-    reuse, owner = reuse_for is not None, reuse_for or ""
     try:
         with (
             rasterio.Env(),
